@@ -1,0 +1,1 @@
+"""Jifen (积分): civility points, the points supermarket and a verifiable ledger for villages."""

@@ -1,0 +1,79 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from litestar import Litestar, Router, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+
+from backend import cache, db
+from backend.audit.controllers import AuditController
+from backend.auth.controllers import AuthController, VillageUserController
+from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_principal
+from backend.http.admin import admin
+from backend.http.health import health
+from backend.http.problems import EXCEPTION_HANDLERS
+from backend.registry.controllers import HouseholdController, TownController, VillageController
+from backend.settings import PROJECT_ROOT, get_settings
+
+KIOSK_DIR = PROJECT_ROOT / "kiosk"
+API_CONTROLLERS: list[type] = [
+    AuthController,
+    VillageUserController,
+    TownController,
+    VillageController,
+    HouseholdController,
+    AuditController,
+]
+
+
+@get("/api/docs", include_in_schema=False, **PUBLIC)
+async def api_docs() -> Redirect:
+    return Redirect("/api/schema/swagger")
+
+
+def create_app(kiosk_dir: Path = KIOSK_DIR) -> Litestar:
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    api = Router(
+        path="/api/v1",
+        route_handlers=API_CONTROLLERS,
+        guards=[access_guard],
+        dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
+    )
+    return Litestar(
+        route_handlers=[
+            api,
+            health,
+            api_docs,
+            admin,
+            create_static_files_router(
+                path="/", directories=[kiosk_dir], html_mode=True, include_in_schema=False,
+                opt={"public": True},
+            ),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Jifen 积分 API",
+            version="1",
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    SECURITY_SCHEME: SecurityScheme(
+                        type="http", scheme="bearer", description="Token from /api/v1/auth/login"
+                    )
+                }
+            ),
+        ),
+        on_startup=[db.start],
+        on_shutdown=[db.stop, cache.close],
+        request_max_body_size=settings.max_body_bytes,
+    )

@@ -1,0 +1,74 @@
+"""HTTP for logging in and out and for creating a village's users."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+
+from backend.auth import services
+from backend.auth.principal import Grant, Principal, Role, actor_of
+from backend.auth.schemas import LoginRequest, LoginResponse, Me, UserCreate, UserCreated
+from backend.errors import InvalidInput
+from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, allow
+from backend.registry import services as registry
+from backend.settings import get_settings
+
+
+def me(principal: Principal) -> Me:
+    return msgspec.convert(
+        {
+            "user_id": principal.user_id,
+            "username": principal.username,
+            "grants": [dataclasses.asdict(g) for g in principal.grants],
+        },
+        Me,
+    )
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["auth"]
+
+    @post("/login", **PUBLIC)
+    async def login(self, data: LoginRequest, request: Request) -> Response[LoginResponse]:
+        address = request.client.host if request.client else ""
+        token, principal = await services.login(data.username, data.password, address)
+        response = Response(LoginResponse(token=token, user=me(principal)))
+        response.set_cookie(
+            TOKEN_COOKIE, token, httponly=True, samesite="strict",
+            max_age=get_settings().token_days * 86400, path="/",
+        )
+        return response
+
+    @post("/logout", status_code=204, **allow(*ANY_ROLE))
+    async def logout(self, principal: Principal) -> Response[None]:
+        await services.logout(principal)
+        response: Response[None] = Response(None, status_code=204)
+        response.delete_cookie(TOKEN_COOKIE, path="/")
+        return response
+
+    @get("/me", **allow(*ANY_ROLE))
+    async def whoami(self, principal: Principal) -> Me:
+        return me(principal)
+
+
+class VillageUserController(Controller):
+    path = "/villages/{village_id:int}/users"
+    tags = ["auth"]
+
+    @post("/", **allow(Role.committee, Role.town_admin))
+    async def create_user(
+        self, village_id: int, data: UserCreate, principal: Principal
+    ) -> UserCreated:
+        role = Role(data.role)
+        if (role is Role.villager) != (data.household_id is not None):
+            raise InvalidInput(detail="household_id")
+        if data.household_id is not None:
+            await registry.household(village_id, data.household_id)
+        user_id = await services.create_user(
+            actor_of(principal), data.username, data.password,
+            [Grant(role=role, village_id=village_id, household_id=data.household_id)],
+        )
+        return UserCreated(user_id=user_id, username=data.username, role=role.value)

@@ -1,0 +1,51 @@
+"""The auth API's shapes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.http.input import Strict
+
+Username = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class LoginRequest(Strict):
+    username: Username
+    password: Password
+
+
+class GrantOut(msgspec.Struct, kw_only=True):
+    role: str
+    town_id: int | None
+    village_id: int | None
+    household_id: int | None
+    shop_id: int | None
+
+
+class Me(msgspec.Struct, kw_only=True):
+    user_id: int
+    username: str
+    grants: list[GrantOut]
+
+
+class LoginResponse(msgspec.Struct, kw_only=True):
+    token: str
+    user: Me
+
+
+class UserCreate(Strict):
+    """A user of one village; town admins are made with ``jifen createuser``."""
+
+    username: Username
+    password: Password
+    role: Literal["committee", "grid_officer", "shopkeeper", "villager"]
+    household_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+
+
+class UserCreated(msgspec.Struct, kw_only=True):
+    user_id: int
+    username: str
+    role: str

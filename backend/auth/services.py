@@ -1,0 +1,184 @@
+"""Logging in and out, turning a token into a principal, creating users and granting roles.
+
+Invariants: only the SHA-256 of a token is stored; a revoked or expired token authenticates no
+one; a username is locked out after ``login_failures_per_user`` failures in 15 minutes and an
+address after ``login_failures_per_address`` (counted in Redis — if Redis is down the limit is
+not applied rather than nobody being able to log in).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from piccolo.apps.user.tables import BaseUser
+
+from backend import cache
+from backend.audit.services import Actor, record
+from backend.auth.errors import LoginFailed, TooManyLoginFailures, UsernameTaken, WeakPassword
+from backend.auth.principal import Grant, Principal, Role
+from backend.auth.tables import AuthToken, RoleGrant
+from backend.db import write_transaction
+from backend.settings import get_settings
+
+FAILURE_WINDOW_SECONDS = 15 * 60
+MIN_PASSWORD_LENGTH = 8
+# Checked against when the username is unknown, so both answers take the same time.
+UNKNOWN_USER_HASH = f"pbkdf2_sha256${BaseUser._pbkdf2_iteration_count}${'0' * 32}${'0' * 64}"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _verify_password(password: str, stored: str) -> bool:
+    """Check against BaseUser's PBKDF2 format; run in a thread, it takes ~0.2 s on purpose."""
+    try:
+        _algorithm, iterations, salt, _hashed = BaseUser.split_stored_password(stored)
+    except ValueError:
+        return False
+    candidate = BaseUser.hash_password(password, salt, int(iterations))
+    return hmac.compare_digest(candidate, stored)
+
+
+def _failure_keys(username: str, address: str) -> list[tuple[str, int]]:
+    settings = get_settings()
+    return [
+        (f"login:fail:user:{username.lower()}", settings.login_failures_per_user),
+        (f"login:fail:addr:{address}", settings.login_failures_per_address),
+    ]
+
+
+async def _refuse_if_locked(username: str, address: str) -> None:
+    client = cache.redis()
+    for key, limit in _failure_keys(username, address):
+        count = int(await cache.guarded(client.get(key), None) or 0)
+        if count >= limit:
+            ttl = await cache.guarded(client.ttl(key), FAILURE_WINDOW_SECONDS)
+            raise TooManyLoginFailures(retry_after=max(int(ttl), 1))
+
+
+async def _count_failure(username: str, address: str) -> None:
+    client = cache.redis()
+    for key, _limit in _failure_keys(username, address):
+        pipe = client.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, FAILURE_WINDOW_SECONDS, nx=True)
+        await cache.guarded(pipe.execute(), [])
+
+
+async def login(username: str, password: str, address: str) -> tuple[str, Principal]:
+    """Exchange a username and password for a new bearer token."""
+    await _refuse_if_locked(username, address)
+    row = (
+        await BaseUser.select(BaseUser.id, BaseUser.password, BaseUser.active)
+        .where(BaseUser.username == username)
+        .first()
+        .run()
+    )
+    stored = row["password"] if row and row["active"] else UNKNOWN_USER_HASH
+    valid = await asyncio.to_thread(_verify_password, password, stored)
+    if not (row and row["active"] and valid):
+        await _count_failure(username, address)
+        raise LoginFailed()
+    token = await issue_token(row["id"], address)
+    return token, await principal_for_user(row["id"], address, token_hash(token))
+
+
+async def issue_token(user_id: int, address: str) -> str:
+    """A new bearer token for a user who has proved who they are."""
+    token = secrets.token_urlsafe(32)
+    expires = datetime.now(UTC) + timedelta(days=get_settings().token_days)
+    async with write_transaction():
+        await AuthToken.insert(
+            AuthToken(user=user_id, token_hash=token_hash(token), address=address[:64],
+                      expires_at=expires)
+        ).run()
+        await BaseUser.update({BaseUser.last_login: datetime.now(UTC).replace(tzinfo=None)}).where(
+            BaseUser.id == user_id
+        ).run()
+    return token
+
+
+async def principal_for_user(user_id: int, address: str, hashed: str = "") -> Principal:
+    user = await BaseUser.select(BaseUser.username).where(BaseUser.id == user_id).first().run()
+    grants = await RoleGrant.select().where(RoleGrant.user == user_id).run()
+    return Principal(
+        user_id=user_id,
+        username=user["username"] if user else "",
+        grants=tuple(
+            Grant(
+                role=Role(g["role"]),
+                town_id=g["town"],
+                village_id=g["village"],
+                household_id=g["household"],
+                shop_id=g["shop_id"],
+            )
+            for g in grants
+        ),
+        address=address,
+        token_hash=hashed,
+    )
+
+
+async def authenticate(token: str, address: str) -> Principal | None:
+    """The principal behind a bearer token, or None if it is unknown, revoked or expired."""
+    hashed = token_hash(token)
+    row = (
+        await AuthToken.select(AuthToken.user, AuthToken.user.active)
+        .where(
+            (AuthToken.token_hash == hashed)
+            & AuthToken.revoked_at.is_null()
+            & (AuthToken.expires_at > datetime.now(UTC))
+        )
+        .first()
+        .run()
+    )
+    if row is None or not row["user.active"]:
+        return None
+    return await principal_for_user(row["user"], address, hashed)
+
+
+async def logout(principal: Principal) -> None:
+    async with write_transaction():
+        await AuthToken.update({AuthToken.revoked_at: datetime.now(UTC)}).where(
+            AuthToken.token_hash == principal.token_hash
+        ).run()
+
+
+async def create_user(
+    actor: Actor,
+    username: str,
+    password: str,
+    grants: list[Grant],
+    *,
+    email: str = "",
+) -> int:
+    """A new user with their grants; only town admins may use piccolo-admin (``admin`` flag)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword()
+    hashed = await asyncio.to_thread(BaseUser.hash_password, password)
+    is_admin = any(g.role is Role.town_admin for g in grants)
+    async with write_transaction():
+        if await BaseUser.exists().where(BaseUser.username == username).run():
+            raise UsernameTaken()
+        user = BaseUser(username=username, email=email or f"{username}@jifen.invalid",
+                        active=True, admin=is_admin, superuser=False)
+        user.password = hashed
+        await user.save().run()
+        for grant in grants:
+            await RoleGrant.insert(
+                RoleGrant(user=user.id, role=grant.role.value, town=grant.town_id,
+                          village=grant.village_id, household=grant.household_id,
+                          shop_id=grant.shop_id)
+            ).run()
+        await record(
+            actor, "user.create", "user", user.id,
+            village_id=next((g.village_id for g in grants if g.village_id), None),
+            town_id=next((g.town_id for g in grants if g.town_id), None),
+            after={"username": username, "roles": [g.role.value for g in grants]},
+        )
+    return int(user.id)

@@ -1,0 +1,65 @@
+"""The Redis connection: a real server in production, fakeredis in-process by default.
+
+Redis only ever holds what can be rebuilt (boards, nonces, rate limits, live fan-out), so callers
+treat its failures as a missing cache: :func:`guarded` is the one boundary that logs and counts
+them and lets the request go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import TypeVar
+
+import fakeredis
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from backend.settings import Settings, get_settings
+
+log = logging.getLogger("jifen.cache")
+T = TypeVar("T")
+
+_clients: dict[str, Redis] = {}
+_fake_server = fakeredis.FakeServer()
+failures = {"count": 0}
+
+
+def redis_from_settings(settings: Settings) -> Redis:
+    if settings.is_memory_redis:
+        return fakeredis.FakeAsyncRedis(server=_fake_server, decode_responses=True)
+    return Redis.from_url(
+        settings.redis_url,
+        decode_responses=True,
+        socket_connect_timeout=0.5,
+        socket_timeout=1.0,
+    )
+
+
+def redis() -> Redis:
+    """The process's client for the configured URL (clients are cheap; the pool is inside)."""
+    url = get_settings().redis_url
+    client = _clients.get(url)
+    if client is None:
+        client = _clients[url] = redis_from_settings(get_settings())
+    return client
+
+
+async def guarded(operation: Awaitable[T], default: T) -> T:
+    """Run a Redis call; on failure log it, count it and answer ``default`` instead."""
+    try:
+        return await operation
+    except (RedisError, OSError) as exc:
+        failures["count"] += 1
+        log.warning("redis unavailable, going on without it: %s", exc)
+        return default
+
+
+async def ping() -> bool:
+    return await guarded(redis().ping(), False)
+
+
+async def close() -> None:
+    for client in list(_clients.values()):
+        await client.aclose()
+    _clients.clear()

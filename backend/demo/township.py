@@ -1,0 +1,115 @@
+"""The demo township: 洪井镇 with 西黄须村 (the red/black board village of report 004) and
+东黄须村, grids, moral groups, about 150 households and one user per role.
+
+Everything goes through the domain services, so the demo is audited and valid like real data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import track
+
+from backend.audit.services import CLI_ACTOR
+from backend.auth import services as auth
+from backend.auth.principal import Grant, Role
+from backend.demo.names import family
+from backend.errors import NotFound
+from backend.registry import services as registry
+from backend.registry.tables import Town, Village
+
+DEMO_PASSWORD = "jifen-demo"
+TOWN = {"name": "洪井镇", "code": "HJZ"}
+
+
+@dataclass(frozen=True)
+class DemoVillage:
+    name: str
+    code: str
+    households: int
+    grids: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+VILLAGES = (
+    DemoVillage("西黄须村", "XHX", 80, ("一网格", "二网格", "三网格", "四网格"),
+                ("第一道德小组", "第二道德小组", "第三道德小组", "第四道德小组", "第五道德小组")),
+    DemoVillage("东黄须村", "DHX", 70, ("东一网格", "东二网格", "东三网格"),
+                ("东道德一组", "东道德二组", "东道德三组", "东道德四组")),
+)
+STREETS = ["幸福街", "和谐路", "文明巷", "振兴路", "槐树巷", "向阳街"]
+
+
+def demo_users(code: str, village_id: int, first_household: int) -> list[tuple[str, Grant]]:
+    prefix = code.lower()
+    return [
+        (f"{prefix}_committee", Grant(Role.committee, village_id=village_id)),
+        (f"{prefix}_committee2", Grant(Role.committee, village_id=village_id)),
+        (f"{prefix}_grid", Grant(Role.grid_officer, village_id=village_id)),
+        (f"{prefix}_shop", Grant(Role.shopkeeper, village_id=village_id)),
+        (f"{prefix}_villager",
+         Grant(Role.villager, village_id=village_id, household_id=first_household)),
+    ]
+
+
+async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
+    """Create the demo township unless it exists (or, with ``if_empty``, unless any town
+    exists, so a real deployment's database is never sprinkled with demo data)."""
+    if await Town.exists().where(Town.code == TOWN["code"]).run():
+        return False
+    if if_empty and await Town.count().run() > 0:
+        return False
+    rng = random.Random(20261123)
+    town = await registry.create_town(CLI_ACTOR, TOWN["name"], TOWN["code"])
+    await auth.create_user(CLI_ACTOR, "town_admin", DEMO_PASSWORD,
+                           [Grant(Role.town_admin, town_id=town["id"])])
+    for spec in VILLAGES:
+        village = await registry.create_village(
+            CLI_ACTOR, town["id"], name=spec.name, code=spec.code
+        )
+        vid = village["id"]
+        grids = [await registry.create_grid(CLI_ACTOR, vid, n) for n in spec.grids]
+        groups = [await registry.create_moral_group(CLI_ACTOR, vid, n) for n in spec.groups]
+        first = None
+        for n in track(range(1, spec.households + 1), description=f"{spec.name} 户",
+                       console=console):
+            head, members = family(rng)
+            household = await registry.create_household(
+                CLI_ACTOR, vid,
+                {
+                    "number": f"{spec.code}-{n:03d}",
+                    "head_name": head,
+                    "address": f"{spec.name}{rng.choice(STREETS)}{rng.randint(1, 99)}号",
+                    "phone": f"13{rng.randint(100000000, 999999999)}",
+                    "grid_id": grids[(n - 1) % len(grids)]["id"],
+                    "moral_group_id": groups[(n - 1) % len(groups)]["id"],
+                    "hardship": rng.random() < 0.06,
+                },
+                members,
+            )
+            first = first or household["id"]
+        assert first is not None
+        for username, grant in demo_users(spec.code, vid, first):
+            await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant])
+    return True
+
+
+async def create_user_by_codes(
+    username: str, password: str, role: Role, town_code: str | None, village_code: str | None
+) -> int:
+    """``jifen createuser``: resolve the town or village by code, then create the user."""
+    if role is Role.town_admin:
+        town = await Town.select(Town.id).where(Town.code == (town_code or "")).first().run()
+        if town is None:
+            raise NotFound()
+        grant = Grant(role, town_id=town["id"])
+    else:
+        village = await Village.select(Village.id).where(
+            Village.code == (village_code or "")
+        ).first().run()
+        if village is None or role is Role.villager:
+            raise NotFound()
+        grant = Grant(role, village_id=village["id"])
+    return await auth.create_user(CLI_ACTOR, username, password, [grant])

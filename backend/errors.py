@@ -1,0 +1,95 @@
+"""Domain errors and their problem-details form (RFC 9457).
+
+Services raise :class:`DomainError` subclasses carrying data; the edge (``backend/http``) turns
+them into a response with a stable ``code`` and a message a villager can read, in zh-CN unless the
+request asks for English. Each subclass carries its own two messages so a new refusal is one class.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    """A refusal the user can act on. ``params`` fill the message templates and go in the body."""
+
+    code: ClassVar[str] = "domain_error"
+    status: ClassVar[int] = 400
+    zh: ClassVar[str] = "请求无法完成。"
+    en: ClassVar[str] = "The request could not be completed."
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, language: str) -> str:
+        template = self.en if language == "en" else self.zh
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError):
+            return template
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    status = 400
+    zh = "输入有误：{detail}"
+    en = "Invalid input: {detail}"
+
+
+class NotFound(DomainError):
+    """Also the answer for another village's objects, so ids cannot be probed."""
+
+    code = "not_found"
+    status = 404
+    zh = "找不到该记录。"
+    en = "Not found."
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    zh = "与现有记录冲突：{detail}"
+    en = "Conflicts with an existing record: {detail}"
+
+
+class NotAuthenticated(DomainError):
+    code = "not_authenticated"
+    status = 401
+    zh = "请先登录。"
+    en = "Please log in first."
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+    zh = "您没有权限进行此操作。"
+    en = "You are not allowed to do this."
+
+
+class BodyTooLarge(DomainError):
+    code = "body_too_large"
+    status = 413
+    zh = "提交的内容太大。"
+    en = "The request body is too large."
+
+
+class MethodNotAllowed(DomainError):
+    code = "method_not_allowed"
+    status = 405
+    zh = "不支持此操作方式。"
+    en = "This method is not allowed here."
+
+
+class InternalError(DomainError):
+    code = "internal_error"
+    status = 500
+    zh = "系统出错了，请稍后再试。如果一直出错，请联系管理员。"
+    en = "Something went wrong on our side. Please try again later."
+
+
+class ServiceUnavailable(DomainError):
+    code = "service_unavailable"
+    status = 503
+    zh = "系统暂时不可用，请稍后再试。"
+    en = "The service is temporarily unavailable."

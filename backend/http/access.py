@@ -1,0 +1,90 @@
+"""Who may call what: every API operation declares its roles, and one guard enforces them.
+
+``allow(...)`` puts the roles in two places from one list: the handler's ``opt`` (read by the
+guard) and the operation's OpenAPI security requirement (read by people and by the role-matrix
+test). An operation that declares nothing is refused: forgetting is never an open door.
+
+A role the caller does not hold anywhere → 403. A role they hold, but not in the village or town
+named in the path → 404, the same answer as a missing id, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from backend.auth import services as auth
+from backend.auth.principal import Principal, Role
+from backend.errors import Forbidden, NotAuthenticated, NotFound
+from backend.registry import services as registry
+
+TOKEN_COOKIE = "jifen_token"  # noqa: S105 (a cookie name, not a secret)
+SECURITY_SCHEME = "bearer"
+ANY_ROLE = tuple(Role)
+
+
+def allow(*roles: Role) -> dict[str, Any]:
+    """Keyword arguments for a route decorator: who may call it."""
+    names = sorted(role.value for role in roles)
+    return {"opt": {"roles": frozenset(roles)}, "security": [{SECURITY_SCHEME: names}]}
+
+
+PUBLIC: dict[str, Any] = {"opt": {"public": True}, "security": []}
+
+
+def bearer_token(connection: ASGIConnection) -> str | None:
+    header = connection.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return connection.cookies.get(TOKEN_COOKIE) or None
+
+
+async def current_principal(connection: ASGIConnection) -> Principal | None:
+    if "principal" not in connection.state:
+        token = bearer_token(connection)
+        address = connection.client.host if connection.client else ""
+        connection.state.principal = await auth.authenticate(token, address) if token else None
+    principal: Principal | None = connection.state.principal
+    return principal
+
+
+async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    if handler.opt.get("public"):
+        return
+    roles: frozenset[Role] | None = handler.opt.get("roles")
+    if not roles:
+        raise Forbidden()
+    principal = await current_principal(connection)
+    if principal is None:
+        raise NotAuthenticated()
+    if not roles & principal.roles():
+        raise Forbidden()
+    village_id = connection.path_params.get("village_id")
+    if village_id is not None:
+        town_id = await registry.town_of_village(village_id)
+        if town_id is None or not roles & principal.roles_in(village_id, town_id):
+            raise NotFound()
+    town_id = connection.path_params.get("town_id")
+    if town_id is not None and town_id not in principal.town_ids():
+        raise NotFound()
+
+
+def provide_principal(request: Request) -> Principal:
+    principal: Principal | None = request.state.get("principal")
+    if principal is None:
+        raise NotAuthenticated()
+    return principal
+
+
+async def own_household_unless_staff(
+    principal: Principal, village_id: int, household_id: int
+) -> None:
+    """A villager sees only their own household; staff of the village see all of them."""
+    town_id = await registry.town_of_village(village_id) or 0
+    if principal.roles_in(village_id, town_id) - {Role.villager}:
+        return
+    if principal.household_in(village_id) != household_id:
+        raise NotFound()

@@ -1,0 +1,149 @@
+"""HTTP for the registry: thin — parse, authorise (declared roles), call a service, shape."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, get, patch, post
+
+from backend.auth.principal import Principal, Role, actor_of
+from backend.http.access import ANY_ROLE, allow, own_household_unless_staff
+from backend.http.input import Page, PageSize, given
+from backend.registry import schemas as s
+from backend.registry import services
+
+STAFF = (Role.committee, Role.town_admin)
+READERS = (Role.committee, Role.grid_officer, Role.town_admin)
+
+
+class TownController(Controller):
+    path = "/towns"
+    tags = ["registry"]
+
+    @get("/", **allow(Role.town_admin))
+    async def list_towns(self, principal: Principal) -> list[s.Town]:
+        return msgspec.convert(await services.towns(principal.town_ids()), list[s.Town])
+
+    @post("/{town_id:int}/villages", **allow(Role.town_admin))
+    async def create_village(
+        self, town_id: int, data: s.VillageCreate, principal: Principal
+    ) -> s.Village:
+        row = await services.create_village(
+            actor_of(principal), town_id, **msgspec.structs.asdict(data)
+        )
+        return msgspec.convert(row, s.Village)
+
+
+class VillageController(Controller):
+    path = "/villages"
+    tags = ["registry"]
+
+    @get("/", **allow(*ANY_ROLE))
+    async def list_villages(self, principal: Principal) -> list[s.Village]:
+        rows = await services.villages(principal.village_ids(), principal.town_ids())
+        return msgspec.convert(rows, list[s.Village])
+
+    @get("/{village_id:int}", **allow(*ANY_ROLE))
+    async def get_village(self, village_id: int) -> s.Village:
+        return msgspec.convert(await services.village(village_id), s.Village)
+
+    @patch("/{village_id:int}", **allow(*STAFF))
+    async def update_village(
+        self, village_id: int, data: s.VillageUpdate, principal: Principal
+    ) -> s.Village:
+        row = await services.update_village(actor_of(principal), village_id, given(data))
+        return msgspec.convert(row, s.Village)
+
+    @get("/{village_id:int}/grids", **allow(*READERS))
+    async def list_grids(self, village_id: int) -> list[s.Grid]:
+        return msgspec.convert(await services.grids(village_id), list[s.Grid])
+
+    @post("/{village_id:int}/grids", **allow(*STAFF))
+    async def create_grid(
+        self, village_id: int, data: s.GroupCreate, principal: Principal
+    ) -> s.Grid:
+        row = await services.create_grid(actor_of(principal), village_id, data.name)
+        return msgspec.convert(row, s.Grid)
+
+    @get("/{village_id:int}/moral-groups", **allow(*READERS))
+    async def list_moral_groups(self, village_id: int) -> list[s.MoralGroup]:
+        return msgspec.convert(await services.moral_groups(village_id), list[s.MoralGroup])
+
+    @post("/{village_id:int}/moral-groups", **allow(*STAFF))
+    async def create_moral_group(
+        self, village_id: int, data: s.GroupCreate, principal: Principal
+    ) -> s.MoralGroup:
+        row = await services.create_moral_group(actor_of(principal), village_id, data.name)
+        return msgspec.convert(row, s.MoralGroup)
+
+
+class HouseholdController(Controller):
+    path = "/villages/{village_id:int}/households"
+    tags = ["registry"]
+
+    @get("/", **allow(*READERS))
+    async def list_households(
+        self,
+        village_id: int,
+        q: str = "",
+        grid_id: int | None = None,
+        moral_group_id: int | None = None,
+        status: s.HouseholdStatus | None = None,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> s.HouseholdPage:
+        rows, total = await services.households(
+            village_id, query=q[:50], grid_id=grid_id, moral_group_id=moral_group_id,
+            status=status, page=page, page_size=page_size,
+        )
+        return s.HouseholdPage(
+            items=msgspec.convert(rows, list[s.Household]), total=total, page=page,
+            page_size=page_size,
+        )
+
+    @post("/", **allow(*STAFF))
+    async def create_household(
+        self, village_id: int, data: s.HouseholdCreate, principal: Principal
+    ) -> s.Household:
+        fields = msgspec.structs.asdict(data)
+        members = [msgspec.structs.asdict(m) for m in fields.pop("members")]
+        row = await services.create_household(actor_of(principal), village_id, fields, members)
+        return msgspec.convert(row, s.Household)
+
+    @get("/{household_id:int}", **allow(*READERS, Role.villager))
+    async def get_household(
+        self, village_id: int, household_id: int, principal: Principal
+    ) -> s.Household:
+        await own_household_unless_staff(principal, village_id, household_id)
+        return msgspec.convert(await services.household(village_id, household_id), s.Household)
+
+    @patch("/{household_id:int}", **allow(*STAFF))
+    async def update_household(
+        self, village_id: int, household_id: int, data: s.HouseholdUpdate, principal: Principal
+    ) -> s.Household:
+        row = await services.update_household(
+            actor_of(principal), village_id, household_id, given(data)
+        )
+        return msgspec.convert(row, s.Household)
+
+    @post("/{household_id:int}/members", **allow(*STAFF))
+    async def add_member(
+        self, village_id: int, household_id: int, data: s.MemberCreate, principal: Principal
+    ) -> s.Household:
+        row = await services.add_member(
+            actor_of(principal), village_id, household_id, data.name, data.relation
+        )
+        return msgspec.convert(row, s.Household)
+
+    @patch("/{household_id:int}/members/{member_id:int}", **allow(*STAFF))
+    async def update_member(
+        self,
+        village_id: int,
+        household_id: int,
+        member_id: int,
+        data: s.MemberUpdate,
+        principal: Principal,
+    ) -> s.Household:
+        row = await services.update_member(
+            actor_of(principal), village_id, household_id, member_id, given(data)
+        )
+        return msgspec.convert(row, s.Household)

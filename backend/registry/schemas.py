@@ -1,0 +1,133 @@
+"""The registry's API shapes. Unknown fields are refused, so a typo never passes silently."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.http.input import Strict
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+Relation = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+Address = Annotated[str, msgspec.Meta(max_length=200)]
+Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^[0-9+\- ]*$")]
+Id = Annotated[int, msgspec.Meta(ge=1)]
+HouseholdStatus = Literal["active", "moved"]
+
+
+class Town(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    code: str
+
+
+class TownCreate(Strict):
+    name: Title
+    code: Code
+
+
+class Village(msgspec.Struct, kw_only=True):
+    id: int
+    town_id: int
+    name: str
+    code: str
+    allow_negative_balance: bool
+    notice_days: int
+    board_size: int
+
+
+class VillageCreate(Strict):
+    name: Title
+    code: Code
+    allow_negative_balance: bool = False
+    notice_days: Annotated[int, msgspec.Meta(ge=1, le=30)] = 3
+    board_size: Annotated[int, msgspec.Meta(ge=1, le=50)] = 5
+
+
+class VillageUpdate(Strict):
+    name: Title | msgspec.UnsetType = msgspec.UNSET
+    allow_negative_balance: bool | msgspec.UnsetType = msgspec.UNSET
+    notice_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | msgspec.UnsetType = msgspec.UNSET
+    board_size: Annotated[int, msgspec.Meta(ge=1, le=50)] | msgspec.UnsetType = msgspec.UNSET
+
+
+class Grid(msgspec.Struct, kw_only=True):
+    id: int
+    village_id: int
+    name: str
+
+
+class MoralGroup(Grid, kw_only=True):
+    pass
+
+
+class GroupCreate(Strict):
+    name: Title
+
+
+class Member(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    relation: str
+    active: bool
+
+
+class MemberCreate(Strict):
+    name: Name
+    relation: Relation
+
+
+class MemberUpdate(Strict):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    relation: Relation | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class Household(msgspec.Struct, kw_only=True):
+    id: int
+    village_id: int
+    number: str
+    public_id: str
+    head_name: str
+    address: str
+    phone: str
+    grid_id: int | None
+    moral_group_id: int | None
+    hardship: bool
+    status: str
+    created_at: datetime
+    members: list[Member] = msgspec.field(default_factory=list)
+
+
+class HouseholdCreate(Strict):
+    number: Code
+    head_name: Name
+    address: Address = ""
+    phone: Phone = ""
+    grid_id: Id | None = None
+    moral_group_id: Id | None = None
+    hardship: bool = False
+    members: Annotated[list[MemberCreate], msgspec.Meta(max_length=30)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class HouseholdUpdate(Strict):
+    head_name: Name | msgspec.UnsetType = msgspec.UNSET
+    address: Address | msgspec.UnsetType = msgspec.UNSET
+    phone: Phone | msgspec.UnsetType = msgspec.UNSET
+    grid_id: Id | msgspec.UnsetType | None = msgspec.UNSET
+    moral_group_id: Id | msgspec.UnsetType | None = msgspec.UNSET
+    hardship: bool | msgspec.UnsetType = msgspec.UNSET
+    status: HouseholdStatus | msgspec.UnsetType = msgspec.UNSET
+
+
+class HouseholdPage(msgspec.Struct, kw_only=True):
+    items: list[Household]
+    total: int
+    page: int
+    page_size: int

@@ -1,0 +1,295 @@
+"""The registry's writers and readers: towns, villages, grids, moral groups, households.
+
+Invariants: a household's grid and moral group belong to its own village; every change is in the
+audit log with its before and after (moving a household between grids or groups included);
+nothing is deleted — a household leaves by becoming ``moved``.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from piccolo.columns.combination import Where
+
+from backend.audit.services import Actor, changed_fields, record
+from backend.db import write_transaction
+from backend.errors import NotFound
+from backend.registry.errors import (
+    DuplicateCode,
+    DuplicateHouseholdNumber,
+    DuplicateName,
+    UnknownGrid,
+    UnknownMoralGroup,
+)
+from backend.registry.tables import Grid, Household, Member, MoralGroup, Town, Village
+
+NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
+HOUSEHOLD_FIELDS = (
+    Household.id, Household.village, Household.number, Household.public_id,
+    Household.head_name, Household.address, Household.phone, Household.grid,
+    Household.moral_group, Household.hardship, Household.status, Household.created_at,
+)
+
+
+def new_public_id() -> str:
+    """Ten upper-case base32 characters (50 random bits): QR alphanumeric-mode friendly."""
+    return base64.b32encode(secrets.token_bytes(10)).decode()[:10]
+
+
+def _village_out(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "town_id": row.pop("town")}
+
+
+async def town_of_village(village_id: int) -> int | None:
+    row = await Village.select(Village.town).where(Village.id == village_id).first().run()
+    return row["town"] if row else None
+
+
+async def create_town(actor: Actor, name: str, code: str) -> dict[str, Any]:
+    async with write_transaction():
+        if await Town.exists().where(Town.code == code).run():
+            raise DuplicateCode(value=code)
+        row = (await Town.insert(Town(name=name, code=code)).returning(Town.id).run())[0]
+        await record(actor, "town.create", "town", row["id"], town_id=row["id"],
+                     after={"name": name, "code": code})
+    return {"id": row["id"], "name": name, "code": code}
+
+
+async def towns(town_ids: set[int]) -> list[dict[str, Any]]:
+    return await Town.select(Town.id, Town.name, Town.code).where(
+        Town.id.is_in(list(town_ids) or [0])
+    ).order_by(Town.id).run()
+
+
+async def create_village(actor: Actor, town_id: int, **fields: Any) -> dict[str, Any]:
+    async with write_transaction():
+        if await Village.exists().where(Village.code == fields["code"]).run():
+            raise DuplicateCode(value=fields["code"])
+        row = (
+            await Village.insert(Village(town=town_id, **fields)).returning(Village.id).run()
+        )[0]
+        await record(actor, "village.create", "village", row["id"], village_id=row["id"],
+                     town_id=town_id, after=fields)
+    return await village(row["id"])
+
+
+async def village(village_id: int) -> dict[str, Any]:
+    row = await Village.select(
+        Village.id, Village.town, Village.name, Village.code, Village.allow_negative_balance,
+        Village.notice_days, Village.board_size,
+    ).where(Village.id == village_id).first().run()
+    if row is None:
+        raise NotFound()
+    return _village_out(row)
+
+
+async def villages(village_ids: set[int], town_ids: set[int]) -> list[dict[str, Any]]:
+    """The villages someone may see: their own, and every village of the towns they run."""
+    rows = await Village.select(
+        Village.id, Village.town, Village.name, Village.code, Village.allow_negative_balance,
+        Village.notice_days, Village.board_size,
+    ).where(
+        Village.id.is_in(list(village_ids) or [0]) | Village.town.is_in(list(town_ids) or [0])
+    ).order_by(Village.id).run()
+    return [_village_out(r) for r in rows]
+
+
+async def update_village(actor: Actor, village_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    async with write_transaction():
+        current = await village(village_id)
+        before, after = changed_fields(current, changes)
+        if after:
+            await Village.update(after).where(Village.id == village_id).run()
+            await record(actor, "village.update", "village", village_id,
+                         village_id=village_id, before=before, after=after)
+    return await village(village_id)
+
+
+async def _create_named(
+    table: type[NamedGroup], actor: Actor, village_id: int, name: str
+) -> dict[str, Any]:
+    async with write_transaction():
+        if await table.exists().where((table.village == village_id) & (table.name == name)).run():
+            raise DuplicateName(name=name)
+        row = (await table.insert(table(village=village_id, name=name)).returning(table.id)
+               .run())[0]
+        entity = table._meta.tablename
+        await record(actor, f"{entity}.create", entity, row["id"], village_id=village_id,
+                     after={"name": name})
+    return {"id": row["id"], "village_id": village_id, "name": name}
+
+
+async def _list_named(table: type[NamedGroup], village_id: int) -> list[dict]:
+    rows = await table.select(table.id, table.name).where(table.village == village_id).order_by(
+        table.id
+    ).run()
+    return [{**r, "village_id": village_id} for r in rows]
+
+
+async def create_grid(actor: Actor, village_id: int, name: str) -> dict[str, Any]:
+    return await _create_named(Grid, actor, village_id, name)
+
+
+async def grids(village_id: int) -> list[dict[str, Any]]:
+    return await _list_named(Grid, village_id)
+
+
+async def create_moral_group(actor: Actor, village_id: int, name: str) -> dict[str, Any]:
+    return await _create_named(MoralGroup, actor, village_id, name)
+
+
+async def moral_groups(village_id: int) -> list[dict[str, Any]]:
+    return await _list_named(MoralGroup, village_id)
+
+
+async def _check_places(village_id: int, fields: dict[str, Any]) -> None:
+    grid_id = fields.get("grid")
+    if grid_id is not None and not await Grid.exists().where(
+        (Grid.id == grid_id) & (Grid.village == village_id)
+    ).run():
+        raise UnknownGrid()
+    group_id = fields.get("moral_group")
+    if group_id is not None and not await MoralGroup.exists().where(
+        (MoralGroup.id == group_id) & (MoralGroup.village == village_id)
+    ).run():
+        raise UnknownMoralGroup()
+
+
+def _household_columns(fields: dict[str, Any]) -> dict[str, Any]:
+    renamed = {"grid_id": "grid", "moral_group_id": "moral_group"}
+    return {renamed.get(k, k): v for k, v in fields.items()}
+
+
+async def create_household(
+    actor: Actor, village_id: int, fields: dict[str, Any], members: list[dict[str, str]]
+) -> dict[str, Any]:
+    columns = _household_columns(fields)
+    async with write_transaction():
+        await _check_places(village_id, columns)
+        if await Household.exists().where(
+            (Household.village == village_id) & (Household.number == columns["number"])
+        ).run():
+            raise DuplicateHouseholdNumber(number=columns["number"])
+        row = (
+            await Household.insert(
+                Household(village=village_id, public_id=new_public_id(), **columns)
+            ).returning(Household.id).run()
+        )[0]
+        for member in members:
+            await Member.insert(Member(household=row["id"], village=village_id,
+                                       name=member["name"], relation=member["relation"])).run()
+        await record(actor, "household.create", "household", row["id"], village_id=village_id,
+                     after={**fields, "members": members})
+    return await household(village_id, row["id"])
+
+
+async def household(village_id: int, household_id: int) -> dict[str, Any]:
+    """One household of this village with its members; another village's id is not found."""
+    row = await Household.select(*HOUSEHOLD_FIELDS).where(
+        (Household.id == household_id) & (Household.village == village_id)
+    ).first().run()
+    if row is None:
+        raise NotFound()
+    members = await Member.select(Member.id, Member.name, Member.relation, Member.active).where(
+        Member.household == household_id
+    ).order_by(Member.id).run()
+    return {**_household_out(row), "members": members}
+
+
+def _household_out(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["village_id"] = out.pop("village")
+    out["grid_id"] = out.pop("grid")
+    out["moral_group_id"] = out.pop("moral_group")
+    return out
+
+
+async def households(
+    village_id: int,
+    *,
+    query: str = "",
+    grid_id: int | None = None,
+    moral_group_id: int | None = None,
+    status: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """Search by head's name, number or address; filter by grid, group and status."""
+    where: Where | Any = Household.village == village_id
+    if query:
+        pattern = f"%{query}%"
+        where &= (
+            Household.head_name.like(pattern)
+            | Household.number.like(pattern)
+            | Household.address.like(pattern)
+        )
+    if grid_id is not None:
+        where &= Household.grid == grid_id
+    if moral_group_id is not None:
+        where &= Household.moral_group == moral_group_id
+    if status is not None:
+        where &= Household.status == status
+    rows = await Household.select(*HOUSEHOLD_FIELDS).where(where).order_by(
+        Household.number
+    ).limit(page_size).offset((page - 1) * page_size).run()
+    total = await Household.count().where(where).run()
+    return [_household_out(r) for r in rows], total
+
+
+async def update_household(
+    actor: Actor, village_id: int, household_id: int, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Change a household; a move between grids or groups is audited like any other change."""
+    columns = _household_columns(changes)
+    async with write_transaction():
+        current = await Household.select(*HOUSEHOLD_FIELDS).where(
+            (Household.id == household_id) & (Household.village == village_id)
+        ).first().run()
+        if current is None:
+            raise NotFound()
+        await _check_places(village_id, columns)
+        before, after = changed_fields(current, columns)
+        if after:
+            await Household.update({**after, Household.updated_at: datetime.now(UTC)}).where(
+                Household.id == household_id
+            ).run()
+            action = "household.move" if {"grid", "moral_group"} & after.keys() else (
+                "household.update"
+            )
+            await record(actor, action, "household", household_id, village_id=village_id,
+                         before=before, after=after)
+    return await household(village_id, household_id)
+
+
+async def add_member(
+    actor: Actor, village_id: int, household_id: int, name: str, relation: str
+) -> dict[str, Any]:
+    async with write_transaction():
+        await household(village_id, household_id)
+        row = (await Member.insert(
+            Member(household=household_id, village=village_id, name=name, relation=relation)
+        ).returning(Member.id).run())[0]
+        await record(actor, "member.create", "member", row["id"], village_id=village_id,
+                     after={"household": household_id, "name": name, "relation": relation})
+    return await household(village_id, household_id)
+
+
+async def update_member(
+    actor: Actor, village_id: int, household_id: int, member_id: int, changes: dict[str, Any]
+) -> dict[str, Any]:
+    async with write_transaction():
+        current = await Member.select(Member.name, Member.relation, Member.active).where(
+            (Member.id == member_id) & (Member.household == household_id)
+            & (Member.village == village_id)
+        ).first().run()
+        if current is None:
+            raise NotFound()
+        before, after = changed_fields(current, changes)
+        if after:
+            await Member.update(after).where(Member.id == member_id).run()
+            await record(actor, "member.update", "member", member_id, village_id=village_id,
+                         before=before, after=after)
+    return await household(village_id, household_id)

@@ -1,0 +1,94 @@
+"""The tenant tree: town → village → grid, and the households that earn and spend.
+
+Nothing here is hard-deleted: a household that moves away is marked ``moved`` so its ledger and
+history stay readable. Every foreign key restricts deletion for the same reason.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Town(Table):
+    """A township (镇): the unit a town admin oversees; villages belong to one."""
+
+    id: Serial
+    name = Varchar(length=100)
+    code = Varchar(length=32, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Village(Table):
+    """A village (村): the unit of rules, boards and ledger; every hot table carries its id."""
+
+    id: Serial
+    town = ForeignKey(references=Town, on_delete=OnDelete.restrict, null=False)
+    name = Varchar(length=100)
+    code = Varchar(length=32, unique=True)
+    allow_negative_balance = Boolean(default=False)
+    notice_days = Integer(default=3)
+    board_size = Integer(default=5)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Grid(Table):
+    """A grid (网格): the households one grid officer looks after."""
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    name = Varchar(length=100)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class MoralGroup(Table):
+    """A moral group (道德小组): households that cross-evaluate the other groups each quarter."""
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    name = Varchar(length=100)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Household(Table):
+    """A household (户): earns points, spends them, and is ranked.
+
+    ``number`` is the 户号 people say aloud and type at login; ``public_id`` is the random
+    base32 id printed in card QR codes, so cards reveal nothing guessable.
+    """
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    grid = ForeignKey(references=Grid, on_delete=OnDelete.restrict, null=True)
+    moral_group = ForeignKey(references=MoralGroup, on_delete=OnDelete.restrict, null=True)
+    number = Varchar(length=32)
+    public_id = Varchar(length=16, unique=True)
+    head_name = Varchar(length=50)
+    address = Varchar(length=200, default="")
+    phone = Varchar(length=32, default="")
+    hardship = Boolean(default=False)
+    status = Varchar(length=16, default="active")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Member(Table):
+    """A person in a household: who turned up to a clean-up, whose name is on the card."""
+
+    id: Serial
+    household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=False)
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    name = Varchar(length=50)
+    relation = Varchar(length=20)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+

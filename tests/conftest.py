@@ -1,0 +1,75 @@
+"""Test setup: a real database (SQLite file, or the PostgreSQL that scripts/test names) and a
+real Redis (in-process, or the server), migrated once per session.
+
+Tests isolate by building their own village rather than by truncating, which is how the product
+isolates tenants too. The environment is set before ``backend`` is imported because Piccolo
+picks its engine at import.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ["JIFEN_VAR_DIR"] = tempfile.mkdtemp(prefix="jifen-test-")
+os.environ.setdefault("JIFEN_REDIS_URL", "memory://")
+os.environ.setdefault("JIFEN_SECRET_KEY", "test-only-secret-0123456789abcdef")
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from backend import cache, db
+from backend.app import create_app
+from backend.migrations import migrate
+from backend.settings import get_settings
+from tests.factories import World, build_world
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL-only tests (real row-lock concurrency) are not collected on the SQLite run."""
+    if get_settings().is_sqlite:
+        kept = [i for i in items if i.get_closest_marker("postgres_only") is None]
+        deselected = [i for i in items if i.get_closest_marker("postgres_only") is not None]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
+
+
+async def _reset_postgres() -> None:
+    name = get_settings().database_url.rsplit("/", 1)[-1]
+    if "test" not in name:
+        raise RuntimeError(f"refusing to wipe database {name!r}: its name must contain 'test'")
+    await db.engine().run_ddl("DROP SCHEMA public CASCADE")
+    await db.engine().run_ddl("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database() -> AsyncIterator[None]:
+    if not get_settings().is_sqlite:
+        await _reset_postgres()
+    await migrate()
+    await db.start()
+    await cache.redis().flushdb()
+    yield
+    await db.stop()
+    await cache.close()
+
+
+@pytest.fixture
+async def client(database: None) -> AsyncIterator[httpx.AsyncClient]:
+    """Real HTTP requests through the ASGI app on the test's own event loop (the database pool
+    and Redis connections are bound to it); a fresh client per test, so no cookie leaks."""
+    transport = httpx.ASGITransport(app=create_app(), client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+async def world(database: None) -> World:
+    """Two villages of one town and one of another, with households and a user per role.
+
+    Shared by the session: tests may add to it but must not change what others read.
+    """
+    return await build_world()

@@ -1,0 +1,89 @@
+"""Factories that build real rows through the services (never raw inserts)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+
+from backend.audit.services import CLI_ACTOR
+from backend.auth import services as auth
+from backend.auth.principal import Grant, Role
+from backend.registry import services as registry
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{next(_counter)}{uuid.uuid4().hex[:6]}".upper()
+
+
+@dataclass
+class Place:
+    """A village with its grid, moral group, two households and a token per role."""
+
+    town_id: int
+    village_id: int
+    grid_id: int
+    moral_group_id: int
+    households: list[dict]
+    tokens: dict[Role, str] = field(default_factory=dict)
+    user_ids: dict[Role, int] = field(default_factory=dict)
+
+    def headers(self, role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+@dataclass
+class World:
+    a: Place
+    b: Place
+    elsewhere: Place
+
+
+async def make_town() -> dict:
+    return await registry.create_town(CLI_ACTOR, "测试镇", unique("T"))
+
+
+async def make_user(role: Role, place: Place, household_id: int | None = None) -> tuple[int, str]:
+    if role is Role.town_admin:
+        grant = Grant(role, town_id=place.town_id)
+    else:
+        grant = Grant(role, village_id=place.village_id,
+                      household_id=household_id if role is Role.villager else None)
+    user_id = await auth.create_user(CLI_ACTOR, unique("u").lower(), PASSWORD, [grant])
+    return user_id, await auth.issue_token(user_id, "127.0.0.1")
+
+
+async def make_place(town_id: int, *, with_users: bool = True) -> Place:
+    village = await registry.create_village(CLI_ACTOR, town_id, name="测试村", code=unique("V"))
+    vid = village["id"]
+    grid = await registry.create_grid(CLI_ACTOR, vid, "一网格")
+    group = await registry.create_moral_group(CLI_ACTOR, vid, "第一道德小组")
+    households = [
+        await registry.create_household(
+            CLI_ACTOR, vid,
+            {"number": f"H{n}", "head_name": name, "grid_id": grid["id"],
+             "moral_group_id": group["id"]},
+            [{"name": name, "relation": "户主"}],
+        )
+        for n, name in ((1, "王建国"), (2, "李秀英"))
+    ]
+    place = Place(town_id, vid, grid["id"], group["id"], households)
+    if with_users:
+        for role in Role:
+            place.user_ids[role], place.tokens[role] = await make_user(
+                role, place, households[0]["id"]
+            )
+    return place
+
+
+async def build_world() -> World:
+    town = await make_town()
+    other_town = await make_town()
+    return World(
+        a=await make_place(town["id"]),
+        b=await make_place(town["id"]),
+        elsewhere=await make_place(other_town["id"]),
+    )
