@@ -1,0 +1,32 @@
+"""``jifen demo`` builds the demo township once, through the services."""
+
+from __future__ import annotations
+
+from httpx import AsyncClient
+from rich.console import Console
+
+from backend.auth import services as auth
+from backend.demo import load_demo
+from backend.demo.township import DEMO_PASSWORD, TOWN, VILLAGES
+from backend.registry.tables import Household, Town, Village
+
+
+async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None:
+    quiet = Console(quiet=True)
+    assert await load_demo(quiet) is True
+    assert await load_demo(quiet) is False
+    assert await load_demo(quiet, if_empty=True) is False
+    town = await Town.select(Town.id).where(Town.code == TOWN["code"]).first().run()
+    villages = await Village.select(Village.id).where(Village.town == town["id"]).run()
+    assert len(villages) == len(VILLAGES) == 2
+    households = await Household.count().where(
+        Household.village.is_in([v["id"] for v in villages])
+    ).run()
+    assert households == sum(v.households for v in VILLAGES) == 150
+
+    for username in ("town_admin", "xhx_committee", "xhx_committee2", "xhx_grid", "xhx_shop",
+                     "xhx_villager", "dhx_committee"):
+        token, principal = await auth.login(username, DEMO_PASSWORD, "127.0.0.1")
+        assert token and principal.grants, username
+        me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200
