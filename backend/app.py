@@ -22,6 +22,7 @@ from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.settings import PROJECT_ROOT, get_settings
+from backend.shop.controllers import ShopController
 
 KIOSK_DIR = PROJECT_ROOT / "kiosk"
 API_CONTROLLERS: list[type] = [
@@ -31,6 +32,7 @@ API_CONTROLLERS: list[type] = [
     VillageController,
     HouseholdController,
     AuditController,
+    ShopController,
 ]
 
 

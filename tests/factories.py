@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import uuid
 from dataclasses import dataclass, field
+
+from PIL import Image
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.registry import services as registry
+from backend.shop import catalogue
+from backend.shop.pictures import store_picture
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
+
+
+def tiny_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), (30, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def unique(prefix: str) -> str:
@@ -28,6 +39,8 @@ class Place:
     grid_id: int
     moral_group_id: int
     households: list[dict]
+    shop_id: int = 0
+    product_id: int = 0
     tokens: dict[Role, str] = field(default_factory=dict)
     user_ids: dict[Role, int] = field(default_factory=dict)
 
@@ -51,7 +64,8 @@ async def make_user(role: Role, place: Place, household_id: int | None = None) -
         grant = Grant(role, town_id=place.town_id)
     else:
         grant = Grant(role, village_id=place.village_id,
-                      household_id=household_id if role is Role.villager else None)
+                      household_id=household_id if role is Role.villager else None,
+                      shop_id=place.shop_id if role is Role.shopkeeper else None)
     user_id = await auth.create_user(CLI_ACTOR, unique("u").lower(), PASSWORD, [grant])
     return user_id, await auth.issue_token(user_id, "127.0.0.1")
 
@@ -70,7 +84,13 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
         )
         for n, name in ((1, "王建国"), (2, "李秀英"))
     ]
-    place = Place(town_id, vid, grid["id"], group["id"], households)
+    shop = await catalogue.create_shop(CLI_ACTOR, vid, "积分超市", [])
+    product = await catalogue.add_product(CLI_ACTOR, vid, shop["id"],
+                                          {"name": "洗衣粉", "price": 10, "unit": "袋"})
+    await catalogue.restock(CLI_ACTOR, vid, shop["id"], product["id"], 20, "爱心企业", None)
+    await catalogue.update_product(CLI_ACTOR, vid, shop["id"], product["id"],
+                                   {"picture": store_picture(tiny_png())})
+    place = Place(town_id, vid, grid["id"], group["id"], households, shop["id"], product["id"])
     if with_users:
         for role in Role:
             place.user_ids[role], place.tokens[role] = await make_user(

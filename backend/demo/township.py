@@ -16,6 +16,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.demo.names import family
+from backend.demo.shop import demo_shop
 from backend.errors import NotFound
 from backend.registry import services as registry
 from backend.registry.tables import Town, Village
@@ -42,13 +43,15 @@ VILLAGES = (
 STREETS = ["幸福街", "和谐路", "文明巷", "振兴路", "槐树巷", "向阳街"]
 
 
-def demo_users(code: str, village_id: int, first_household: int) -> list[tuple[str, Grant]]:
+def demo_users(
+    code: str, village_id: int, first_household: int, shop_id: int
+) -> list[tuple[str, Grant]]:
     prefix = code.lower()
     return [
         (f"{prefix}_committee", Grant(Role.committee, village_id=village_id)),
         (f"{prefix}_committee2", Grant(Role.committee, village_id=village_id)),
         (f"{prefix}_grid", Grant(Role.grid_officer, village_id=village_id)),
-        (f"{prefix}_shop", Grant(Role.shopkeeper, village_id=village_id)),
+        (f"{prefix}_shop", Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id)),
         (f"{prefix}_villager",
          Grant(Role.villager, village_id=village_id, household_id=first_household)),
     ]
@@ -91,7 +94,8 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
             )
             first = first or household["id"]
         assert first is not None
-        for username, grant in demo_users(spec.code, vid, first):
+        shop_id = await demo_shop(vid, spec.name)
+        for username, grant in demo_users(spec.code, vid, first, shop_id):
             await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant])
     return True
 

@@ -88,3 +88,16 @@ async def own_household_unless_staff(
         return
     if principal.household_in(village_id) != household_id:
         raise NotFound()
+
+
+async def shop_staff(principal: Principal, village_id: int, shop_id: int) -> None:
+    """Committee and town admins run every shop of their villages; a shopkeeper only the shop
+    their grant binds them to (another shop's id is not found)."""
+    town_id = await registry.town_of_village(village_id) or 0
+    if principal.roles_in(village_id, town_id) & {Role.committee, Role.town_admin}:
+        return
+    if not any(
+        g.role is Role.shopkeeper and g.village_id == village_id and g.shop_id == shop_id
+        for g in principal.grants
+    ):
+        raise NotFound()

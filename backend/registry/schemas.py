@@ -38,6 +38,9 @@ class Village(msgspec.Struct, kw_only=True):
     allow_negative_balance: bool
     notice_days: int
     board_size: int
+    pin_threshold: int
+    daily_cap: int
+    void_window_hours: int
 
 
 class VillageCreate(Strict):
@@ -53,6 +56,13 @@ class VillageUpdate(Strict):
     allow_negative_balance: bool | msgspec.UnsetType = msgspec.UNSET
     notice_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | msgspec.UnsetType = msgspec.UNSET
     board_size: Annotated[int, msgspec.Meta(ge=1, le=50)] | msgspec.UnsetType = msgspec.UNSET
+    pin_threshold: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    daily_cap: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | msgspec.UnsetType = msgspec.UNSET
+    void_window_hours: Annotated[int, msgspec.Meta(ge=0, le=720)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
 
 
 class Grid(msgspec.Struct, kw_only=True):

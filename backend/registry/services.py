@@ -26,6 +26,11 @@ from backend.registry.errors import (
 )
 from backend.registry.tables import Grid, Household, Member, MoralGroup, Town, Village
 
+VILLAGE_FIELDS = (
+    Village.id, Village.town, Village.name, Village.code, Village.allow_negative_balance,
+    Village.notice_days, Village.board_size, Village.pin_threshold, Village.daily_cap,
+    Village.void_window_hours,
+)
 NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
 HOUSEHOLD_FIELDS = (
     Household.id, Household.village, Household.number, Household.public_id,
@@ -77,10 +82,7 @@ async def create_village(actor: Actor, town_id: int, **fields: Any) -> dict[str,
 
 
 async def village(village_id: int) -> dict[str, Any]:
-    row = await Village.select(
-        Village.id, Village.town, Village.name, Village.code, Village.allow_negative_balance,
-        Village.notice_days, Village.board_size,
-    ).where(Village.id == village_id).first().run()
+    row = await Village.select(*VILLAGE_FIELDS).where(Village.id == village_id).first().run()
     if row is None:
         raise NotFound()
     return _village_out(row)
@@ -88,10 +90,7 @@ async def village(village_id: int) -> dict[str, Any]:
 
 async def villages(village_ids: set[int], town_ids: set[int]) -> list[dict[str, Any]]:
     """The villages someone may see: their own, and every village of the towns they run."""
-    rows = await Village.select(
-        Village.id, Village.town, Village.name, Village.code, Village.allow_negative_balance,
-        Village.notice_days, Village.board_size,
-    ).where(
+    rows = await Village.select(*VILLAGE_FIELDS).where(
         Village.id.is_in(list(village_ids) or [0]) | Village.town.is_in(list(town_ids) or [0])
     ).order_by(Village.id).run()
     return [_village_out(r) for r in rows]

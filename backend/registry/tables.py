@@ -38,6 +38,9 @@ class Village(Table):
     allow_negative_balance = Boolean(default=False)
     notice_days = Integer(default=3)
     board_size = Integer(default=5)
+    pin_threshold = Integer(default=0)
+    daily_cap = Integer(default=0)
+    void_window_hours = Integer(default=24)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

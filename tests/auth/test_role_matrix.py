@@ -40,6 +40,8 @@ def fill(path: str, place: Place) -> str:
         "town_id": place.town_id,
         "household_id": household["id"],
         "member_id": household["members"][0]["id"],
+        "shop_id": place.shop_id,
+        "product_id": place.product_id,
     }
 
     def value(match: re.Match[str]) -> str:

@@ -1,0 +1,86 @@
+"""The supermarket API's shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from backend.http.input import Strict
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Short = Annotated[str, msgspec.Meta(max_length=50)]
+Unit = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+Price = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
+Quantity = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Shop(msgspec.Struct, kw_only=True):
+    id: int
+    village_id: int
+    name: str
+    active: bool
+    villages: list[int]
+
+
+class ShopCreate(Strict):
+    name: Name
+    also_serves: Annotated[list[Annotated[int, msgspec.Meta(ge=1)]],
+                           msgspec.Meta(max_length=50)] = msgspec.field(default_factory=list)
+
+
+class Product(msgspec.Struct, kw_only=True):
+    id: int
+    shop_id: int
+    name: str
+    category: str
+    unit: str
+    price: int
+    stock: int
+    limit_per_period: int | None
+    active: bool
+    has_picture: bool
+
+
+class ProductCreate(Strict):
+    name: Name
+    price: Price
+    category: Short = ""
+    unit: Unit = "件"
+    limit_per_period: Limit | None = None
+
+
+class ProductUpdate(Strict):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    price: Price | msgspec.UnsetType = msgspec.UNSET
+    category: Short | msgspec.UnsetType = msgspec.UNSET
+    unit: Unit | msgspec.UnsetType = msgspec.UNSET
+    limit_per_period: Limit | msgspec.UnsetType | None = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class Restock(Strict):
+    quantity: Quantity
+    donor: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    value_yuan: Annotated[float, msgspec.Meta(ge=0, le=10_000_000)] | None = None
+
+
+class WriteOff(Strict):
+    quantity: Quantity
+    reason: Reason
+
+
+class StockMovement(msgspec.Struct, kw_only=True):
+    id: int
+    kind: str
+    quantity: int
+    stock_after: int
+    donor: str
+    value_fen: int | None
+    reason: str
+    redemption: int | None
+    actor_name: str
+    created_at: datetime

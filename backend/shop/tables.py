@@ -1,0 +1,79 @@
+"""The points supermarket (积分超市): shops, their catalogue and the stock log.
+
+Stock is a cached number on the product, moved only together with a ``StockMovement`` row in the
+same transaction; ``CHECK (stock >= 0)`` in the database makes "never below zero" hold even
+against a bug in Python. Constraints live in the migrations.
+"""
+
+from __future__ import annotations
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import (
+    BigInt,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.registry.tables import Village
+
+
+class Shop(Table):
+    """A points supermarket: one per village, or one shared by several (``ShopVillage``)."""
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    name = Varchar(length=100)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ShopVillage(Table):
+    """A village whose households may redeem at a shop (its own village included)."""
+
+    id: Serial
+    shop = ForeignKey(references=Shop, on_delete=OnDelete.restrict, null=False)
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+
+
+class Product(Table):
+    """A good on the shelf, priced in whole points; ``limit_per_period`` is per household per
+    calendar month (None: no limit)."""
+
+    id: Serial
+    shop = ForeignKey(references=Shop, on_delete=OnDelete.restrict, null=False)
+    name = Varchar(length=100)
+    category = Varchar(length=50, default="")
+    unit = Varchar(length=20, default="件")
+    price = Integer()
+    stock = Integer(default=0)
+    limit_per_period = Integer(null=True, default=None)
+    active = Boolean(default=True)
+    picture = Varchar(length=100, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class StockMovement(Table):
+    """One change of stock: restock (with the donor, e.g. an 爱心企业, and the value in fen),
+    sale, void (goods back on the shelf) or write-off (with a reason)."""
+
+    id: Serial
+    shop = ForeignKey(references=Shop, on_delete=OnDelete.restrict, null=False)
+    product = ForeignKey(references=Product, on_delete=OnDelete.restrict, null=False)
+    kind = Varchar(length=16)
+    quantity = Integer()
+    stock_after = Integer()
+    donor = Varchar(length=100, default="")
+    value_fen = BigInt(null=True, default=None)
+    reason = Varchar(length=200, default="")
+    redemption = Integer(null=True, default=None)
+    actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
+    actor_name = Varchar(length=100, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
