@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("zh-CN", "en")
@@ -32,6 +33,7 @@ class Settings:
     login_failures_per_user: int
     login_failures_per_address: int
     token_days: int
+    timezone: str
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,6 +69,15 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _timezone(name: str) -> str:
+    """Days and months (daily caps, monthly limits, periods) are counted in the village's time."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SystemExit(f"JIFEN_TIMEZONE: unknown time zone {name!r}") from exc
+    return name
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ) if env is None else env
     var_dir = Path(env.get("JIFEN_VAR_DIR") or PROJECT_ROOT / "var")
@@ -88,6 +99,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         login_failures_per_user=_int(env, "JIFEN_LOGIN_FAILURES_PER_USER", 5),
         login_failures_per_address=_int(env, "JIFEN_LOGIN_FAILURES_PER_ADDRESS", 20),
         token_days=_int(env, "JIFEN_TOKEN_DAYS", 30),
+        timezone=_timezone(env.get("JIFEN_TIMEZONE") or "Asia/Shanghai"),
     )
 
 

@@ -6,12 +6,15 @@ import io
 import itertools
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from PIL import Image
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
+from backend.cards import services as cards
+from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.shop import catalogue
 from backend.shop.pictures import store_picture
@@ -43,6 +46,7 @@ class Place:
     product_id: int = 0
     tokens: dict[Role, str] = field(default_factory=dict)
     user_ids: dict[Role, int] = field(default_factory=dict)
+    usernames: dict[Role, str] = field(default_factory=dict)
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -59,15 +63,19 @@ async def make_town() -> dict:
     return await registry.create_town(CLI_ACTOR, "测试镇", unique("T"))
 
 
-async def make_user(role: Role, place: Place, household_id: int | None = None) -> tuple[int, str]:
+async def make_user(
+    role: Role, place: Place, household_id: int | None = None
+) -> tuple[int, str, str]:
+    """A user of the place with one grant; returns (user id, bearer token, username)."""
     if role is Role.town_admin:
         grant = Grant(role, town_id=place.town_id)
     else:
         grant = Grant(role, village_id=place.village_id,
                       household_id=household_id if role is Role.villager else None,
                       shop_id=place.shop_id if role is Role.shopkeeper else None)
-    user_id = await auth.create_user(CLI_ACTOR, unique("u").lower(), PASSWORD, [grant])
-    return user_id, await auth.issue_token(user_id, "127.0.0.1")
+    username = unique("u").lower()
+    user_id = await auth.create_user(CLI_ACTOR, username, PASSWORD, [grant])
+    return user_id, await auth.issue_token(user_id, "127.0.0.1"), username
 
 
 async def make_place(town_id: int, *, with_users: bool = True) -> Place:
@@ -93,7 +101,7 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     place = Place(town_id, vid, grid["id"], group["id"], households, shop["id"], product["id"])
     if with_users:
         for role in Role:
-            place.user_ids[role], place.tokens[role] = await make_user(
+            place.user_ids[role], place.tokens[role], place.usernames[role] = await make_user(
                 role, place, households[0]["id"]
             )
     return place
@@ -107,3 +115,15 @@ async def build_world() -> World:
         b=await make_place(town["id"]),
         elsewhere=await make_place(other_town["id"]),
     )
+
+
+async def stocked_place(points: int = 100, **village: Any) -> Place:
+    """A place whose first household has ``points`` and a card; village settings as given."""
+    place = await make_place((await make_town())["id"])
+    if village:
+        await registry.update_village(CLI_ACTOR, place.village_id, village)
+    household = place.households[0]["id"]
+    await ledger.award(CLI_ACTOR, place.village_id, household, points, key=unique("seed"),
+                       reason="测试积分")
+    await cards.issue_card(CLI_ACTOR, place.village_id, household)
+    return place

@@ -41,6 +41,8 @@ class Village(Table):
     pin_threshold = Integer(default=0)
     daily_cap = Integer(default=0)
     void_window_hours = Integer(default=24)
+    red_bonus = Integer(default=0)
+    board_include_idle = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -31,3 +31,46 @@ class BadPicture(DomainError):
     status = 422
     zh = "图片无法识别，请上传 JPEG、PNG 或 WebP 照片（不超过 {max_mb} MB）。"
     en = "The picture could not be read: upload a JPEG, PNG or WebP photo (at most {max_mb} MB)."
+
+
+class LimitExceeded(DomainError):
+    code = "limit_exceeded"
+    status = 409
+    zh = "超过限额：{product} 每户每月限兑 {limit}{unit}，本月已兑 {already}{unit}。"
+    en = "Over the limit: {product} is limited to {limit} {unit} per household per month " \
+         "({already} already this month)."
+
+
+class DailyCapExceeded(DomainError):
+    code = "daily_cap_exceeded"
+    status = 409
+    zh = "超过限额：每户每天最多兑换 {cap} 积分，今天已兑换 {spent} 积分。"
+    en = "Over the daily limit of {cap} points per household ({spent} spent today)."
+
+
+class PinRequired(DomainError):
+    code = "pin_required"
+    status = 422
+    zh = "本次兑换超过 {threshold} 积分，请输入 PIN。"
+    en = "This sale is over {threshold} points: enter the household's PIN."
+
+
+class ProductUnavailable(DomainError):
+    code = "product_unavailable"
+    status = 409
+    zh = "商品已下架或不存在。"
+    en = "This product is not on sale."
+
+
+class AlreadyVoided(DomainError):
+    code = "already_voided"
+    status = 409
+    zh = "这笔兑换已经撤销过了。"
+    en = "This sale has already been voided."
+
+
+class VoidWindowClosed(DomainError):
+    code = "void_window_closed"
+    status = 409
+    zh = "已超过 {hours} 小时，不能撤销这笔兑换，请联系村委会。"
+    en = "More than {hours} hours have passed: this sale can no longer be voided."

@@ -6,6 +6,10 @@ APP_CONFIG = AppConfig(
     app_name="shop",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
     table_classes=table_finder(modules=["backend.shop.tables"], exclude_imported=True),
-    migration_dependencies=["piccolo.apps.user.piccolo_app", "backend.registry.piccolo_app"],
+    migration_dependencies=[
+        "piccolo.apps.user.piccolo_app",
+        "backend.registry.piccolo_app",
+        "backend.ledger.piccolo_app",
+    ],
     commands=[],
 )

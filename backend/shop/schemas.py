@@ -84,3 +84,73 @@ class StockMovement(msgspec.Struct, kw_only=True):
     redemption: int | None
     actor_name: str
     created_at: datetime
+
+
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Pin = Annotated[str, msgspec.Meta(min_length=4, max_length=6, pattern=r"^[0-9]+$")]
+
+
+class CartLine(Strict):
+    product_id: Annotated[int, msgspec.Meta(ge=1)]
+    quantity: Annotated[int, msgspec.Meta(ge=1, le=100)]
+
+
+class RedemptionCreate(Strict):
+    code: Code
+    lines: Annotated[list[CartLine], msgspec.Meta(min_length=1, max_length=30)]
+    pin: Pin | None = None
+
+
+class ReceiptLine(msgspec.Struct, kw_only=True):
+    product_id: int
+    name: str
+    unit: str
+    quantity: int
+    price: int
+    subtotal: int
+
+
+class Receipt(msgspec.Struct, kw_only=True):
+    id: int
+    receipt_no: str
+    shop_id: int
+    shop_name: str
+    household_id: int
+    household_number: str
+    head_name: str
+    lines: list[ReceiptLine]
+    total: int
+    balance_after: int
+    status: str
+    void_reason: str
+    voided_at: datetime | None
+    created_at: datetime
+    shopkeeper: str
+    code_kind: str
+    replayed: bool = False
+
+
+class Void(Strict):
+    reason: Reason
+
+
+class Scan(Strict):
+    code: Code
+
+
+class ProductAllowance(msgspec.Struct, kw_only=True):
+    product_id: int
+    remaining: int | None
+
+
+class Customer(msgspec.Struct, kw_only=True):
+    """What the kiosk shows after a scan: who, how many points, and what limits apply."""
+
+    household_id: int
+    number: str
+    head_name: str
+    kind: str
+    balance: int
+    pin_needed_above: int | None
+    daily_remaining: int | None
+    allowances: list[ProductAllowance]

@@ -21,7 +21,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from backend.registry.tables import Village
+from backend.registry.tables import Household, Village
 
 
 class Shop(Table):
@@ -77,3 +77,44 @@ class StockMovement(Table):
     actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     actor_name = Varchar(length=100, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Redemption(Table):
+    """A sale at the kiosk (兑换): one household, several lines, one ledger transfer.
+
+    ``idempotency_key`` is the kiosk's, unique per village, with ``request_hash`` to tell a retry
+    from a different sale under a reused key. A void reverses ``transfer`` once
+    (``void_transfer``) and puts the goods back.
+    """
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    shop = ForeignKey(references=Shop, on_delete=OnDelete.restrict, null=False)
+    household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=False)
+    receipt_no = Varchar(length=32, unique=True)
+    total = Integer()
+    balance_after = BigInt(default=0)
+    transfer = BigInt(null=True, default=None)
+    code_kind = Varchar(length=8)
+    idempotency_key = Varchar(length=200)
+    request_hash = Varchar(length=64)
+    status = Varchar(length=10, default="completed")
+    void_reason = Varchar(length=200, default="")
+    voided_at = Timestamptz(null=True, default=None)
+    void_transfer = BigInt(null=True, default=None)
+    actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
+    actor_name = Varchar(length=100, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RedemptionLine(Table):
+    """One product of a sale, with the name and price as they were at the time of sale."""
+
+    id: Serial
+    redemption = ForeignKey(references=Redemption, on_delete=OnDelete.restrict, null=False)
+    product = ForeignKey(references=Product, on_delete=OnDelete.restrict, null=False)
+    name = Varchar(length=100)
+    unit = Varchar(length=20)
+    quantity = Integer()
+    price = Integer()
+    subtotal = Integer()

@@ -1,0 +1,74 @@
+"""``jifen boards rebuild`` and ``jifen boards check``: Redis is a cache of the ledger."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import track
+
+from backend.boards.ranks import expected, rebuild
+from backend.registry.tables import Village
+
+app = typer.Typer(help="Leaderboards in Redis: rebuild them from the ledger, or check them.")
+console = Console()
+
+
+async def _villages(village: int | None) -> list[int]:
+    if village is not None:
+        return [village]
+    return [r["id"] for r in await Village.select(Village.id).order_by(Village.id).run()]
+
+
+async def rebuild_all(village: int | None) -> int:
+    boards = 0
+    for village_id in track(await _villages(village), description="重建排行榜 rebuilding",
+                            console=console):
+        boards += await rebuild(village_id)
+    return boards
+
+
+async def differences(village: int | None) -> list[str]:
+    """Every board entry where Redis and the ledger disagree (missing boards included)."""
+    from backend import cache
+
+    client = cache.redis()
+    found = []
+    for village_id in track(await _villages(village), description="核对排行榜 checking",
+                            console=console):
+        for name, scores in (await expected(village_id)).items():
+            actual = dict(await client.zrange(name, 0, -1, withscores=True))
+            if actual != scores:
+                missing = set(scores) - set(actual)
+                wrong = {m for m in scores if m in actual and actual[m] != scores[m]}
+                extra = set(actual) - set(scores)
+                found.append(f"{name}: {len(missing)} missing, {len(wrong)} wrong, "
+                             f"{len(extra)} extra")
+    return found
+
+
+@app.command("rebuild")
+def rebuild_command(
+    village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
+) -> None:
+    """Rebuild every leaderboard from the ledger and swap it in atomically."""
+    from backend.cli import run
+
+    boards = run(lambda: rebuild_all(village))
+    console.print(f"[green]已重建 {boards} 个排行榜 · rebuilt {boards} boards[/green]")
+
+
+@app.command("check")
+def check_command(
+    village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
+) -> None:
+    """Compare Redis with the ledger; exit 1 on any difference."""
+    from backend.cli import run
+
+    found = run(lambda: differences(village))
+    for line in found:
+        console.print(f"[red]{line}[/red]")
+    if found:
+        raise typer.Exit(1)
+    console.print("[green]排行榜与账本一致 · boards match the ledger[/green]")

@@ -1,0 +1,134 @@
+"""HTTP for leaderboards, red/black boards, posters and the public notice-board screen."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from backend.auth.principal import Principal, Role, actor_of
+from backend.boards import leaderboard, live, services
+from backend.boards import schemas as s
+from backend.boards.poster import poster_pdf, poster_png
+from backend.boards.ranks import Scope
+from backend.errors import InvalidInput, NotFound
+from backend.http.access import ANY_ROLE, PUBLIC, allow, own_household_unless_staff
+from backend.registry.tables import Village
+
+ScopeName = Literal["village", "grid", "group"]
+STAFF = (Role.committee, Role.town_admin)
+
+
+def _scope(scope: ScopeName, scope_id: int | None) -> Scope:
+    if (scope == "village") != (scope_id is None):
+        raise InvalidInput(detail="scope_id")
+    return (scope, scope_id)
+
+
+def verify_url(request: Request, board_id: int) -> str:
+    return f"{str(request.base_url).rstrip('/')}/verify.html?board={board_id}"
+
+
+class BoardsController(Controller):
+    path = "/villages/{village_id:int}"
+    tags = ["boards"]
+
+    @get("/leaderboard", **allow(*ANY_ROLE))
+    async def leaderboard(
+        self, village_id: int, scope: ScopeName = "village",
+        scope_id: Annotated[int | None, Parameter(ge=1)] = None,
+        period_id: Annotated[int | None, Parameter(ge=1)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+    ) -> s.Leaderboard:
+        standings = await leaderboard.top(village_id, period_id, _scope(scope, scope_id), limit)
+        return s.Leaderboard(scope=scope, scope_id=scope_id, period_id=period_id,
+                             items=msgspec.convert(await leaderboard.named(standings),
+                                                   list[s.Ranked]))
+
+    @get("/households/{household_id:int}/rank",
+         **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
+    async def rank(
+        self, village_id: int, household_id: int, principal: Principal,
+        scope: ScopeName = "village", scope_id: Annotated[int | None, Parameter(ge=1)] = None,
+        period_id: Annotated[int | None, Parameter(ge=1)] = None,
+    ) -> s.Rank:
+        await own_household_unless_staff(principal, village_id, household_id)
+        mine, near, ranked = await leaderboard.standing(village_id, household_id, period_id,
+                                                        _scope(scope, scope_id))
+        return s.Rank(household_id=household_id, earned=mine.earned, rank=mine.rank,
+                      ranked=ranked, neighbours=msgspec.convert(await leaderboard.named(near),
+                                                                list[s.Ranked]))
+
+    @get("/periods/{period_id:int}/board/preview", **allow(*STAFF))
+    async def preview(self, village_id: int, period_id: int) -> s.BoardPreview:
+        return msgspec.convert(await services.compute(village_id, period_id), s.BoardPreview)
+
+    @post("/periods/{period_id:int}/board", **allow(Role.committee))
+    async def publish(self, village_id: int, period_id: int, principal: Principal) -> s.Board:
+        row = await services.publish(actor_of(principal), village_id, period_id)
+        return msgspec.convert(row, s.Board)
+
+    @get("/boards", **allow(*ANY_ROLE))
+    async def list_boards(self, village_id: int) -> list[s.Board]:
+        return msgspec.convert(await services.boards(village_id), list[s.Board])
+
+    @get("/boards/{board_id:int}", **allow(*ANY_ROLE))
+    async def get_board(self, village_id: int, board_id: int) -> s.Board:
+        return msgspec.convert(await services.board(village_id, board_id), s.Board)
+
+    @get("/boards/{board_id:int}/poster", **allow(*STAFF))
+    async def poster(self, village_id: int, board_id: int, request: Request,
+                     format: Literal["png", "pdf"] = "pdf") -> Response[bytes]:
+        board = await services.board(village_id, board_id)
+        url = verify_url(request, board_id)
+        body, media = ((poster_pdf(board, url), "application/pdf") if format == "pdf"
+                       else (poster_png(board, url), "image/png"))
+        name = f"board-{board_id}.{format}"
+        return Response(body, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def _village_by_code(code: str) -> dict:
+    row = await Village.select(Village.id, Village.name).where(Village.code == code).first().run()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+class PublicBoardsController(Controller):
+    """No login: what the village hall's screen and a poster's QR code show to anyone."""
+
+    path = "/public"
+    tags = ["public"]
+
+    @get("/villages/{code:str}/screen", **PUBLIC)
+    async def screen(self, code: Annotated[str, Parameter(max_length=32)]) -> s.Screen:
+        village = await _village_by_code(code)
+        top = await leaderboard.top(village["id"], None, ("village", None), 20)
+        return s.Screen(
+            village_id=village["id"], village_name=village["name"],
+            board=msgspec.convert(board, s.Board) if (
+                board := await services.latest(village["id"])) else None,
+            top=msgspec.convert(await leaderboard.named(top), list[s.Ranked]),
+        )
+
+    @get("/villages/{code:str}/events", **PUBLIC)
+    async def events(self, code: Annotated[str, Parameter(max_length=32)]) -> ServerSentEvent:
+        village = await _village_by_code(code)
+
+        async def stream() -> AsyncIterator[ServerSentEventMessage]:
+            async for kind in live.events(village["id"]):
+                if kind == "keepalive":
+                    yield ServerSentEventMessage(comment="keepalive")
+                else:
+                    yield ServerSentEventMessage(event=kind, data=kind)
+
+        return ServerSentEvent(stream())
+
+    @get("/boards/{board_id:int}", **PUBLIC)
+    async def verify(self, board_id: int) -> s.Board:
+        return msgspec.convert(await services.board(None, board_id), s.Board)

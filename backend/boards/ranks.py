@@ -1,0 +1,189 @@
+"""Leaderboards: Redis sorted sets of *earned* points (never balance), rebuilt from the ledger.
+
+Keys carry the village as a Redis Cluster hash tag, ``{v<id>}``, so one village's boards live on
+one shard and can be swapped atomically. Members are zero-padded household ids, so ties order
+stably. Scopes: the village, each grid (``g<id>``) and each moral group (``m<id>``); each for all
+time (``all``) and for every period (``p<id>``).
+
+The ledger is the outbox: every transfer has a per-village ``seq``, and Redis remembers the last
+``seq`` it has applied (``{v<id>}:lb:mark``). :func:`catch_up` applies what came after the mark as
+absolute totals recomputed from SQL — applying twice never double-counts, and a crash between the
+database commit and Redis only delays the update until the next catch-up. A missing mark (Redis
+restarted, FLUSHALL) means a full :func:`rebuild`, written into temporary keys and renamed in one
+MULTI, so readers never see a half-built board.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from backend import cache
+from backend.ledger import services as ledger
+from backend.ledger.tables import Account, LedgerHead, Transfer
+from backend.registry.tables import Household
+
+Scope = tuple[str, int | None]  # ("village", None) | ("grid", id) | ("group", id)
+_locks: dict[int, asyncio.Lock] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    household_id: int
+    earned: int
+    rank: int
+
+
+def member(household_id: int) -> str:
+    return f"{household_id:010d}"
+
+
+def key(village_id: int, period_id: int | None, scope: Scope = ("village", None)) -> str:
+    when = "all" if period_id is None else f"p{period_id}"
+    kind, scope_id = scope
+    suffix = {"village": "", "grid": f":g{scope_id}", "group": f":m{scope_id}"}[kind]
+    return f"{{v{village_id}}}:lb:{when}{suffix}"
+
+
+def mark_key(village_id: int) -> str:
+    return f"{{v{village_id}}}:lb:mark"
+
+
+def index_key(village_id: int) -> str:
+    return f"{{v{village_id}}}:lb:keys"
+
+
+def updates_channel(village_id: int) -> str:
+    return f"{{v{village_id}}}:lb:updates"
+
+
+async def ledger_seq(village_id: int) -> int:
+    row = await LedgerHead.select(LedgerHead.seq).where(
+        LedgerHead.village == village_id).first().run()
+    return int(row["seq"]) if row else 0
+
+
+async def active_households(village_id: int) -> list[dict[str, Any]]:
+    return await Household.select(Household.id, Household.grid, Household.moral_group).where(
+        (Household.village == village_id) & (Household.status == "active")
+    ).run()
+
+
+async def _periods(village_id: int) -> list[int]:
+    rows = await Transfer.select(Transfer.period_id).where(
+        (Transfer.village == village_id) & Transfer.period_id.is_not_null()
+    ).distinct().run()
+    return sorted(r["period_id"] for r in rows)
+
+
+def scopes_of(household: dict[str, Any]) -> list[Scope]:
+    scopes: list[Scope] = [("village", None)]
+    if household["grid"] is not None:
+        scopes.append(("grid", household["grid"]))
+    if household["moral_group"] is not None:
+        scopes.append(("group", household["moral_group"]))
+    return scopes
+
+
+async def expected(village_id: int) -> dict[str, dict[str, float]]:
+    """Every board of the village as SQL says it should be: key → {member: earned}."""
+    households = await active_households(village_id)
+    boards: dict[str, dict[str, float]] = defaultdict(dict)
+    for period_id in [None, *await _periods(village_id)]:
+        totals = await ledger.earned_by_household(village_id, period_id)
+        for household in households:
+            score = float(totals.get(household["id"], 0))
+            for scope in scopes_of(household):
+                boards[key(village_id, period_id, scope)][member(household["id"])] = score
+    return boards
+
+
+async def rebuild(village_id: int) -> int:
+    """Recompute every board of the village from the ledger and swap them in atomically."""
+    async with _lock(village_id):
+        mark = await ledger_seq(village_id)
+        boards = await expected(village_id)
+        client = cache.redis()
+        old = set(await client.smembers(index_key(village_id)))
+        token = uuid.uuid4().hex[:8]
+        staging = client.pipeline(transaction=False)
+        for name, scores in boards.items():
+            staging.delete(f"{name}:tmp{token}")
+            if scores:
+                staging.zadd(f"{name}:tmp{token}", scores)
+        await staging.execute()
+        swap = client.pipeline(transaction=True)
+        for name, scores in boards.items():
+            if scores:
+                swap.rename(f"{name}:tmp{token}", name)
+        for stale in old - set(boards):
+            swap.delete(stale)
+        swap.delete(index_key(village_id))
+        if boards:
+            swap.sadd(index_key(village_id), *boards)
+        swap.set(mark_key(village_id), mark)
+        swap.publish(updates_channel(village_id), mark)
+        await swap.execute()
+        return len(boards)
+
+
+def _lock(village_id: int) -> asyncio.Lock:
+    lock = _locks.get(village_id)
+    if lock is None:
+        lock = _locks[village_id] = asyncio.Lock()
+    return lock
+
+
+async def catch_up(village_id: int) -> None:
+    """Apply the transfers after Redis's mark (or rebuild if Redis lost the boards)."""
+    client = cache.redis()
+    raw_mark = await client.get(mark_key(village_id))
+    if raw_mark is None:
+        await rebuild(village_id)
+        return
+    head = await ledger_seq(village_id)
+    if head <= int(raw_mark):
+        return
+    async with _lock(village_id):
+        mark = int(await client.get(mark_key(village_id)) or 0)
+        changed = await Transfer.select(Transfer.debit, Transfer.credit, Transfer.period_id).where(
+            (Transfer.village == village_id) & (Transfer.seq > mark) & (Transfer.seq <= head)
+        ).run()
+        accounts = {c for row in changed for c in (row["debit"], row["credit"])}
+        owners = await Account.select(Account.id, Account.owner).where(
+            Account.id.is_in(list(accounts) or [0]) & (Account.kind == "household")
+        ).run()
+        by_account = {r["id"]: r["owner"] for r in owners}
+        touched: set[tuple[int, int | None]] = set()
+        for row in changed:
+            for account in (row["debit"], row["credit"]):
+                if account in by_account:
+                    touched |= {(by_account[account], None), (by_account[account],
+                                                              row["period_id"])}
+        households = {h["id"]: h for h in await active_households(village_id)}
+        write = client.pipeline(transaction=True)
+        for household_id, period_id in touched:
+            if household_id not in households:
+                continue
+            score = await ledger.earned(village_id, household_id, period_id)
+            for scope in scopes_of(households[household_id]):
+                name = key(village_id, period_id, scope)
+                write.zadd(name, {member(household_id): score})
+                write.sadd(index_key(village_id), name)
+        write.set(mark_key(village_id), head)
+        write.publish(updates_channel(village_id), head)
+        await write.execute()
+
+
+def competition_ranks(scores: list[tuple[int, int]]) -> list[Standing]:
+    """Standard competition ranking (1, 2, 2, 4) of (household, earned), best first; ties in
+    the order Redis keeps them (higher member first), so both paths list ties alike."""
+    ordered = sorted(scores, key=lambda pair: (-pair[1], -pair[0]))
+    standings: list[Standing] = []
+    for index, (household_id, earned) in enumerate(ordered):
+        rank = standings[-1].rank if standings and standings[-1].earned == earned else index + 1
+        standings.append(Standing(household_id, earned, rank))
+    return standings

@@ -1,0 +1,162 @@
+"""The red and black boards (红黑榜) of a closed period: preview, publish, keep.
+
+Invariants: red = the top N by earned points in the period and black = the bottom N, N the
+village's setting; households tied at a cut-off are all listed (standard competition ranking);
+hardship households (关怀户) are never on the black board; households with no activity in the
+period are left out unless the village says otherwise. Publishing happens once per period; the
+optional red-board bonus goes through the ledger with one key per household and board, so a
+retried publish never pays twice. A published board never changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+import asyncpg
+import sqlite3
+
+from backend.audit.services import Actor, record
+from backend.boards.errors import BoardAlreadyPublished, PeriodNotClosed
+from backend.boards.ranks import Standing, competition_ranks
+from backend.boards.tables import Board
+from backend.db import write_transaction
+from backend.errors import NotFound
+from backend.ledger import services as ledger
+from backend.ledger.tables import LedgerHead
+from backend.registry import services as registry
+from backend.registry.tables import Household
+from backend.scoring.tables import Evaluation, Period
+
+
+def rule_text(size: int) -> str:
+    return (f"按本期累计积分从高到低排名（并列同名次，如 1、2、2、4），前 {size} 名上红榜、"
+            f"后 {size} 名上黑榜，并列者一同上榜；关怀户不上黑榜。")
+
+
+async def _period(village_id: int, period_id: int) -> dict[str, Any]:
+    row = await Period.select(Period.id, Period.name, Period.state).where(
+        (Period.id == period_id) & (Period.village == village_id)).first().run()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def _categories(period_id: int, household_ids: list[int]) -> dict[int, list[dict]]:
+    """Per household, the categories whose posted evaluations earned or cost points."""
+    rows = await Evaluation.select(Evaluation.household, Evaluation.points,
+                                   Evaluation.rule.category).where(
+        (Evaluation.period == period_id) & (Evaluation.state == "posted")
+        & Evaluation.household.is_in(household_ids or [0])
+    ).run()
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        sums[row["household"]][row["rule.category"]] += row["points"]
+    return {h: [{"category": c, "points": p} for c, p in sorted(cats.items(), key=lambda i: -i[1])]
+            for h, cats in sums.items()}
+
+
+def _cut(standings: list[Standing], size: int) -> list[Standing]:
+    return [s for s in standings if s.rank <= size]
+
+
+async def compute(village_id: int, period_id: int) -> dict[str, Any]:
+    """The board as it would be published now (the committee's preview)."""
+    period = await _period(village_id, period_id)
+    village = await registry.village(village_id)
+    size = village["board_size"]
+    totals = await ledger.earned_by_household(village_id, period_id)
+    households = await Household.select(Household.id, Household.number, Household.head_name,
+                                         Household.hardship).where(
+        (Household.village == village_id) & (Household.status == "active")
+    ).run()
+    eligible = [h for h in households if village["board_include_idle"] or h["id"] in totals]
+    info = {h["id"]: h for h in eligible}
+    best = competition_ranks([(h["id"], totals.get(h["id"], 0)) for h in eligible])
+    red = _cut(best, size)
+    on_red = {s.household_id for s in red}
+    candidates = [(h["id"], -totals.get(h["id"], 0)) for h in eligible
+                  if not h["hardship"] and h["id"] not in on_red]
+    black = [Standing(s.household_id, -s.earned, s.rank)
+             for s in _cut(competition_ranks(candidates), size)]
+    categories = await _categories(period_id, [s.household_id for s in red + black])
+
+    def listed(standings: list[Standing]) -> list[dict[str, Any]]:
+        return [{"rank": s.rank, "household_id": s.household_id,
+                 "number": info[s.household_id]["number"],
+                 "head_name": info[s.household_id]["head_name"], "earned": s.earned,
+                 "categories": categories.get(s.household_id, [])} for s in standings]
+
+    return {"village_id": village_id, "village_name": village["name"], "period_id": period_id,
+            "period_name": period["name"], "period_state": period["state"], "size": size,
+            "red": listed(red), "black": listed(black), "rule_text": rule_text(size)}
+
+
+async def publish(actor: Actor, village_id: int, period_id: int) -> dict[str, Any]:
+    """Publish the period's board once, paying the village's red-board bonus if it has one."""
+    draft = await compute(village_id, period_id)
+    if draft["period_state"] != "closed":
+        raise PeriodNotClosed()
+    village = await registry.village(village_id)
+    async with write_transaction():
+        if await Board.exists().where(
+            (Board.village == village_id) & (Board.period == period_id)).run():
+            raise BoardAlreadyPublished()
+        try:
+            board_id = (await Board.insert(Board(
+                village=village_id, period=period_id, size=draft["size"],
+                red=json.dumps(draft["red"], ensure_ascii=False),
+                black=json.dumps(draft["black"], ensure_ascii=False),
+                rule_text=draft["rule_text"], chain_seq=0, chain_head="",
+                published_by=actor.user_id, publisher_name=actor.name,
+            )).returning(Board.id).run())[0]["id"]
+        except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
+            raise BoardAlreadyPublished() from exc
+        if village["red_bonus"]:
+            for entry in draft["red"]:
+                await ledger.award(
+                    actor, village_id, entry["household_id"], village["red_bonus"],
+                    key=f"board:{board_id}:red:{entry['household_id']}", kind="bonus",
+                    reason=f"{draft['period_name']} 红榜奖励", reference={"board": board_id},
+                )
+        head = await LedgerHead.select(LedgerHead.seq, LedgerHead.hash).where(
+            LedgerHead.village == village_id).first().run()
+        await Board.update({Board.chain_seq: head["seq"] if head else 0,
+                            Board.chain_head: head["hash"] if head else ""}).where(
+            Board.id == board_id).run()
+        await record(actor, "board.publish", "board", board_id, village_id=village_id,
+                     after={"period": period_id, "red": len(draft["red"]),
+                            "black": len(draft["black"])})
+    return await board(village_id, board_id)
+
+
+async def board(village_id: int | None, board_id: int) -> dict[str, Any]:
+    """A published board as it was published (village None: the public verification page)."""
+    where = Board.id == board_id
+    if village_id is not None:
+        where &= Board.village == village_id
+    row = await Board.select(
+        Board.id, Board.village, Board.village.name, Board.period, Board.period.name, Board.size,
+        Board.red, Board.black, Board.rule_text, Board.chain_seq, Board.chain_head,
+        Board.publisher_name, Board.published_at,
+    ).where(where).output(load_json=True).first().run()
+    if row is None:
+        raise NotFound()
+    return {"id": row["id"], "village_id": row["village"], "village_name": row["village.name"],
+            "period_id": row["period"], "period_name": row["period.name"], "size": row["size"],
+            "red": row["red"], "black": row["black"], "rule_text": row["rule_text"],
+            "chain_seq": row["chain_seq"], "chain_head": row["chain_head"],
+            "publisher_name": row["publisher_name"], "published_at": row["published_at"]}
+
+
+async def latest(village_id: int) -> dict[str, Any] | None:
+    row = await Board.select(Board.id).where(Board.village == village_id).order_by(
+        Board.published_at, ascending=False).first().run()
+    return await board(village_id, row["id"]) if row else None
+
+
+async def boards(village_id: int) -> list[dict[str, Any]]:
+    rows = await Board.select(Board.id).where(Board.village == village_id).order_by(
+        Board.published_at, ascending=False).run()
+    return [await board(village_id, r["id"]) for r in rows]

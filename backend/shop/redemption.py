@@ -1,0 +1,309 @@
+"""Redemption at the kiosk (兑换): the sale, its receipt and its void.
+
+Invariants, each held inside one database transaction:
+- exactly one sale per kiosk idempotency key: the sale row claims the key first (UNIQUE per
+  village), so a retry — even one racing the original — gets the first receipt back;
+- a phone code pays for one sale at most (spent in this transaction, see ``cards``);
+- stock never below zero, points never below zero (guarded updates; CHECKs in the database);
+- the daily cap and the monthly per-product limits are checked after the ledger has serialised
+  the village's postings, so two kiosks selling to one household at once cannot both slip under;
+- a void reverses the sale's transfer once and puts the goods back.
+Locks are always taken in the same order — sale row, products by id, the village's ledger head —
+so concurrent sales and voids cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from backend.audit.services import Actor, record
+from backend.cards import services as cards
+from backend.db import write_transaction
+from backend.errors import NotFound
+from backend.ledger import services as ledger
+from backend.ledger.errors import IdempotencyKeyReused
+from backend.registry import services as registry
+from backend.settings import get_settings
+from backend.shop import catalogue
+from backend.shop.errors import (
+    AlreadyVoided,
+    DailyCapExceeded,
+    LimitExceeded,
+    PinRequired,
+    ProductUnavailable,
+    VoidWindowClosed,
+)
+from backend.shop.tables import Product, Redemption, RedemptionLine
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """What the shopkeeper put in the cart: a product and how many."""
+
+    product_id: int
+    quantity: int
+
+
+class _KeyTaken(Exception):
+    """Another sale holds this idempotency key (it committed while we waited)."""
+
+
+def request_hash(shop_id: int, code: str, lines: list[Line]) -> str:
+    """The sale's fingerprint: a retry of the same cart matches, a different cart does not."""
+    body = {"shop": shop_id, "code": code, "lines": sorted(_quantities(lines).items())}
+    return hashlib.sha256(json.dumps(body).encode()).hexdigest()
+
+
+def _quantities(lines: list[Line]) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    for line in lines:
+        counts[line.product_id] += line.quantity
+    return counts
+
+
+def local_midnight(now: datetime, *, month: bool = False) -> datetime:
+    """Start of the village's day (or month) in its time zone, as an aware UTC instant."""
+    local = now.astimezone(ZoneInfo(get_settings().timezone))
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if month:
+        start = start.replace(day=1)
+    return start.astimezone(UTC)
+
+
+async def _by_key(village_id: int, key: str) -> dict[str, Any] | None:
+    return await Redemption.select(Redemption.id, Redemption.request_hash, Redemption.shop).where(
+        (Redemption.village == village_id) & (Redemption.idempotency_key == key)
+    ).first().run()
+
+
+async def _replay(village_id: int, existing: dict[str, Any], wanted: str) -> dict[str, Any]:
+    if existing["request_hash"] != wanted:
+        raise IdempotencyKeyReused()
+    return {**await receipt(village_id, existing["shop"], existing["id"]), "replayed": True}
+
+
+async def _priced(shop_id: int, counts: Counter[int]) -> list[dict[str, Any]]:
+    rows = await Product.select(Product.id, Product.name, Product.unit, Product.price,
+                                Product.limit_per_period).where(
+        Product.id.is_in(list(counts)) & (Product.shop == shop_id) & Product.active.eq(True)
+    ).run()
+    if len(rows) != len(counts):
+        raise ProductUnavailable()
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def _completed(household_id: int, since: datetime, sale_id: int) -> Any:
+    return (
+        (Redemption.household == household_id) & (Redemption.status == "completed")
+        & (Redemption.created_at >= since) & (Redemption.id != sale_id)
+    )
+
+
+async def spent_today(household_id: int, *, sale_id: int = 0) -> int:
+    """Points the household spent today (village time), leaving out ``sale_id``."""
+    since = local_midnight(datetime.now(UTC))
+    rows = await Redemption.select(Redemption.total).where(
+        _completed(household_id, since, sale_id)
+    ).run()
+    return sum(r["total"] for r in rows)
+
+
+async def taken_this_month(household_id: int, product_id: int, *, sale_id: int = 0) -> int:
+    """How many of a product the household took this month (village time)."""
+    since = local_midnight(datetime.now(UTC), month=True)
+    rows = await RedemptionLine.select(RedemptionLine.quantity).where(
+        (RedemptionLine.product == product_id)
+        & RedemptionLine.redemption.is_in(
+            Redemption.select(Redemption.id).where(_completed(household_id, since, sale_id))
+        )
+    ).run()
+    return sum(r["quantity"] for r in rows)
+
+
+async def _check_limits(
+    village: dict[str, Any], household_id: int, sale_id: int, priced: list[dict[str, Any]],
+    counts: Counter[int], total: int,
+) -> None:
+    if village["daily_cap"]:
+        spent = await spent_today(household_id, sale_id=sale_id)
+        if spent + total > village["daily_cap"]:
+            raise DailyCapExceeded(cap=village["daily_cap"], spent=spent)
+    for product in priced:
+        if product["limit_per_period"] is None:
+            continue
+        already = await taken_this_month(household_id, product["id"], sale_id=sale_id)
+        if already + counts[product["id"]] > product["limit_per_period"]:
+            raise LimitExceeded(product=product["name"], limit=product["limit_per_period"],
+                                unit=product["unit"], already=already)
+
+
+async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
+    """Who a scanned code names, their balance, and what they may still take (no sale yet)."""
+    await catalogue.shop(village_id, shop_id)
+    scanned = await cards.resolve(code, village_id=village_id)
+    village = await registry.village(village_id)
+    household_id = scanned.household_id
+    limited = await Product.select(Product.id, Product.limit_per_period).where(
+        (Product.shop == shop_id) & Product.active.eq(True) & Product.limit_per_period.is_not_null()
+    ).run()
+    return {
+        "household_id": household_id, "number": scanned.number, "head_name": scanned.head_name,
+        "kind": scanned.kind, "balance": await ledger.balance(village_id, household_id),
+        "pin_needed_above": village["pin_threshold"] or None if scanned.has_pin else None,
+        "daily_remaining": (
+            max(village["daily_cap"] - await spent_today(household_id), 0)
+            if village["daily_cap"] else None
+        ),
+        "allowances": [
+            {"product_id": p["id"], "remaining": max(
+                p["limit_per_period"] - await taken_this_month(household_id, p["id"]), 0)}
+            for p in limited
+        ],
+    }
+
+
+def _reason(priced: list[dict[str, Any]], counts: Counter[int]) -> str:
+    items = "、".join(f"{p['name']}×{counts[p['id']]}" for p in priced)
+    return f"积分超市兑换：{items}"
+
+
+async def redeem(
+    actor: Actor, village_id: int, shop_id: int, code: str, lines: list[Line], *, key: str,
+    pin: str | None = None,
+) -> dict[str, Any]:
+    """Sell the cart to the household the scanned code names; returns the receipt."""
+    wanted = request_hash(shop_id, code, lines)
+    existing = await _by_key(village_id, key)
+    if existing is not None:
+        return await _replay(village_id, existing, wanted)
+    await catalogue.shop(village_id, shop_id)
+    scanned = await cards.resolve(code, village_id=village_id)
+    counts = _quantities(lines)
+    priced = await _priced(shop_id, counts)
+    total = sum(p["price"] * counts[p["id"]] for p in priced)
+    village = await registry.village(village_id)
+    if village["pin_threshold"] and total > village["pin_threshold"] and scanned.has_pin:
+        if not pin:
+            raise PinRequired(threshold=village["pin_threshold"])
+        await cards.check_pin(village_id, scanned.household_id, pin)
+    try:
+        sale_id = await _sell(actor, village, shop_id, scanned, priced, counts, total, key, wanted)
+    except _KeyTaken:
+        existing = await _by_key(village_id, key)
+        if existing is None:
+            raise
+        return await _replay(village_id, existing, wanted)
+    await cards.remember_spent(scanned)
+    return {**await receipt(village_id, shop_id, sale_id), "replayed": False}
+
+
+async def _sell(
+    actor: Actor, village: dict[str, Any], shop_id: int, scanned: cards.Scanned,
+    priced: list[dict[str, Any]], counts: Counter[int], total: int, key: str, wanted: str,
+) -> int:
+    village_id = village["id"]
+    now = datetime.now(ZoneInfo(get_settings().timezone))
+    async with write_transaction():
+        try:
+            sale_id = (await Redemption.insert(Redemption(
+                village=village_id, shop=shop_id, household=scanned.household_id,
+                receipt_no=f"{now:%Y%m%d}-{secrets.token_hex(3).upper()}", total=total,
+                code_kind=scanned.kind, idempotency_key=key, request_hash=wanted,
+                actor=actor.user_id, actor_name=actor.name,
+            )).returning(Redemption.id).run())[0]["id"]
+        except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
+            raise _KeyTaken() from exc
+        await cards.consume_phone_code(scanned)
+        for product in priced:
+            quantity = counts[product["id"]]
+            await RedemptionLine.insert(RedemptionLine(
+                redemption=sale_id, product=product["id"], name=product["name"],
+                unit=product["unit"], quantity=quantity, price=product["price"],
+                subtotal=product["price"] * quantity,
+            )).run()
+            await catalogue.move_stock(actor, shop_id, product["id"], -quantity, "sale",
+                                       redemption_id=sale_id)
+        posted = await ledger.redeem(
+            actor, village_id, scanned.household_id, shop_id, total,
+            key=f"redemption:{sale_id}", reason=_reason(priced, counts),
+            reference={"redemption": sale_id},
+        )
+        await _check_limits(village, scanned.household_id, sale_id, priced, counts, total)
+        await Redemption.update({Redemption.transfer: posted.id,
+                                 Redemption.balance_after: posted.balance}).where(
+            Redemption.id == sale_id
+        ).run()
+    return int(sale_id)
+
+
+async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]:
+    """What the 58 mm receipt prints: shop, household, items, points, balance after, time."""
+    shop = await catalogue.shop(village_id, shop_id)
+    row = await Redemption.select(
+        Redemption.id, Redemption.receipt_no, Redemption.total, Redemption.balance_after,
+        Redemption.status, Redemption.void_reason, Redemption.voided_at, Redemption.created_at,
+        Redemption.actor_name, Redemption.code_kind, Redemption.household.number,
+        Redemption.household.head_name, Redemption.household.id,
+    ).where(
+        (Redemption.id == sale_id) & (Redemption.village == village_id)
+        & (Redemption.shop == shop_id)
+    ).first().run()
+    if row is None:
+        raise NotFound()
+    lines = await RedemptionLine.select(
+        RedemptionLine.product, RedemptionLine.name, RedemptionLine.unit,
+        RedemptionLine.quantity, RedemptionLine.price, RedemptionLine.subtotal,
+    ).where(RedemptionLine.redemption == sale_id).order_by(RedemptionLine.id).run()
+    return {
+        "id": row["id"], "receipt_no": row["receipt_no"], "shop_id": shop_id,
+        "shop_name": shop["name"], "household_id": row["household.id"],
+        "household_number": row["household.number"], "head_name": row["household.head_name"],
+        "lines": [{**ln, "product_id": ln.pop("product")} for ln in lines],
+        "total": row["total"], "balance_after": row["balance_after"], "status": row["status"],
+        "void_reason": row["void_reason"], "voided_at": row["voided_at"],
+        "created_at": row["created_at"], "shopkeeper": row["actor_name"],
+        "code_kind": row["code_kind"],
+    }
+
+
+async def void(
+    actor: Actor, village_id: int, shop_id: int, sale_id: int, reason: str
+) -> dict[str, Any]:
+    """Undo a sale within the village's window: reverse its transfer once, restock its goods."""
+    village = await registry.village(village_id)
+    async with write_transaction():
+        sale = await receipt(village_id, shop_id, sale_id)
+        window = timedelta(hours=village["void_window_hours"])
+        if datetime.now(UTC) - sale["created_at"] > window:
+            raise VoidWindowClosed(hours=village["void_window_hours"])
+        claimed = await Redemption.update({
+            Redemption.status: "voided", Redemption.void_reason: reason,
+            Redemption.voided_at: datetime.now(UTC),
+        }).where((Redemption.id == sale_id) & (Redemption.status == "completed")).returning(
+            Redemption.transfer
+        ).run()
+        if not claimed:
+            raise AlreadyVoided()
+        for line in sorted(sale["lines"], key=lambda ln: ln["product_id"]):
+            await catalogue.move_stock(actor, shop_id, line["product_id"], line["quantity"],
+                                       "void", reason=reason, redemption_id=sale_id)
+        posted = await ledger.reverse(
+            actor, village_id, claimed[0]["transfer"], key=f"void:{sale_id}",
+            reason=f"撤销兑换 {sale['receipt_no']}：{reason}",
+        )
+        await Redemption.update({Redemption.void_transfer: posted.id}).where(
+            Redemption.id == sale_id
+        ).run()
+        await record(actor, "redemption.void", "redemption", sale_id, village_id=village_id,
+                     before={"status": "completed"}, after={"status": "voided", "reason": reason})
+    return await receipt(village_id, shop_id, sale_id)

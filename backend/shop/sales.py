@@ -1,0 +1,69 @@
+"""HTTP for the kiosk: scan a customer, sell, print the receipt, void; and the settlement."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.params import Parameter
+
+from backend.auth.principal import Principal, Role, actor_of
+from backend.http.access import allow, shop_staff
+from backend.http.input import IdempotencyKey, require_idempotency_key
+from backend.shop import redemption
+from backend.shop import schemas as s
+from backend.shop.settlement import settlement, settlement_xlsx
+
+SELLERS = (Role.shopkeeper, Role.committee)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SalesController(Controller):
+    path = "/villages/{village_id:int}/shops/{shop_id:int}"
+    tags = ["shop"]
+
+    @post("/scan", status_code=200, **allow(*SELLERS))
+    async def scan(self, village_id: int, shop_id: int, data: s.Scan,
+                   principal: Principal) -> s.Customer:
+        await shop_staff(principal, village_id, shop_id)
+        return msgspec.convert(await redemption.customer(village_id, shop_id, data.code),
+                               s.Customer)
+
+    @post("/redemptions", **allow(*SELLERS))
+    async def redeem(self, village_id: int, shop_id: int, data: s.RedemptionCreate,
+                     principal: Principal, idempotency_key: IdempotencyKey = None) -> s.Receipt:
+        await shop_staff(principal, village_id, shop_id)
+        lines = [redemption.Line(line.product_id, line.quantity) for line in data.lines]
+        row = await redemption.redeem(
+            actor_of(principal), village_id, shop_id, data.code, lines,
+            key=require_idempotency_key(idempotency_key), pin=data.pin,
+        )
+        return msgspec.convert(row, s.Receipt)
+
+    @get("/redemptions/{redemption_id:int}", **allow(*SELLERS, Role.town_admin))
+    async def get_receipt(self, village_id: int, shop_id: int, redemption_id: int,
+                          principal: Principal) -> s.Receipt:
+        await shop_staff(principal, village_id, shop_id)
+        return msgspec.convert(await redemption.receipt(village_id, shop_id, redemption_id),
+                               s.Receipt)
+
+    @post("/redemptions/{redemption_id:int}/void", status_code=200, **allow(*SELLERS))
+    async def void(self, village_id: int, shop_id: int, redemption_id: int, data: s.Void,
+                   principal: Principal) -> s.Receipt:
+        await shop_staff(principal, village_id, shop_id)
+        row = await redemption.void(actor_of(principal), village_id, shop_id, redemption_id,
+                                    data.reason)
+        return msgspec.convert(row, s.Receipt)
+
+    @get("/settlement", **allow(*SELLERS, Role.town_admin), media_type=XLSX)
+    async def settlement_sheet(
+        self, village_id: int, shop_id: int, principal: Principal,
+        year: Annotated[int, Parameter(ge=2020, le=2100)],
+        month: Annotated[int, Parameter(ge=1, le=12)],
+    ) -> Response[bytes]:
+        await shop_staff(principal, village_id, shop_id)
+        report = await settlement(village_id, shop_id, year, month)
+        name = f"settlement-{shop_id}-{year}-{month:02d}.xlsx"
+        return Response(settlement_xlsx(report), media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})

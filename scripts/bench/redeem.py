@@ -1,0 +1,111 @@
+"""Redemptions per second over real HTTP, against PostgreSQL + Redis and against SQLite.
+
+32 concurrent kiosks sell two products to households spread over 20 villages (code check,
+stock, ledger — the whole sale) on PostgreSQL; then pgbench on the same server as the baseline;
+then 8 kiosks on the embedded SQLite default. Last line:
+``RESULT redeem_rps=… p99_ms=… pgbench_tps=… ratio=… sqlite_rps=… sqlite_locked=… peak_rss_mb=…``
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+
+from scripts.bench.common import (
+    ROOT,
+    bench_env,
+    median,
+    peak_rss_mb,
+    percentile,
+    pgbench_tps,
+    scratch_database,
+    start_server,
+)
+
+SECONDS = 15
+
+
+def setup(env: dict[str, str], villages: int, households: int) -> list[dict]:
+    out = subprocess.run([sys.executable, "-m", "scripts.bench.redeem_setup", str(villages),
+                          str(households)], env=env, cwd=ROOT, check=True, capture_output=True,
+                         text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+async def load(url: str, villages: list[dict], kiosks: int, seconds: int) -> dict[str, float]:
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=kiosks)
+
+    async def kiosk(n: int, client: httpx.AsyncClient) -> None:
+        village = villages[n % len(villages)]
+        headers = {"Authorization": f"Bearer {village['token']}"}
+        target = f"/api/v1/villages/{village['village']}/shops/{village['shop']}/redemptions"
+        rng = random.Random(n)
+        while time.monotonic() < deadline:
+            body = {"code": rng.choice(village["codes"]),
+                    "lines": [{"product_id": p, "quantity": 1} for p in village["products"]]}
+            start = time.perf_counter()
+            response = await client.post(target, json=body,
+                                         headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+            latencies.append(time.perf_counter() - start)
+            if response.status_code != 201:
+                code = response.json().get("code", str(response.status_code))
+                failures[code] = failures.get(code, 0) + 1
+
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+        began = time.monotonic()
+        await asyncio.gather(*(kiosk(n, client) for n in range(kiosks)))
+        elapsed = time.monotonic() - began
+    ok = len(latencies) - sum(failures.values())
+    return {"rps": ok / elapsed, "p50_ms": median(latencies) * 1000,
+            "p99_ms": percentile(latencies, 0.99) * 1000, "failures": failures}  # type: ignore
+
+
+def run(env: dict[str, str], villages: int, households: int, kiosks: int,
+        workers: int) -> tuple[dict, float, str]:
+    data = setup(env, villages, households)
+    server, url = start_server(env, workers=workers)
+    try:
+        result = asyncio.run(load(url, data, kiosks, SECONDS))
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=20)
+    return result, rss, err.decode(errors="replace")
+
+
+def main() -> None:
+    pg_env = bench_env(scratch_database("jifen_bench_redeem"), "redis://127.0.0.1:6379/14",
+                       ROOT / "var" / "bench-redeem-pg")
+    subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
+    pg, rss, _log = run(pg_env, villages=20, households=40, kiosks=32, workers=2)
+    print(f"postgresql: {pg['rps']:.0f} redemptions/s, p50 {pg['p50_ms']:.1f} ms, "
+          f"p99 {pg['p99_ms']:.1f} ms, refusals {pg['failures']}, peak RSS {rss:.0f} MB")
+    tps = pgbench_tps()
+    print(f"pgbench: {tps:.0f} tps")
+
+    sqlite_dir = ROOT / "var" / "bench-redeem-sqlite"
+    shutil.rmtree(sqlite_dir, ignore_errors=True)
+    sqlite_env = bench_env(f"sqlite:///{sqlite_dir / 'bench.sqlite'}", "memory://", sqlite_dir)
+    lite, _rss, log = run(sqlite_env, villages=4, households=40, kiosks=8, workers=1)
+    locked = log.count("database is locked") + sum(
+        n for code, n in lite["failures"].items() if code == "internal_error")
+    print(f"sqlite: {lite['rps']:.0f} redemptions/s, p99 {lite['p99_ms']:.1f} ms, "
+          f"refusals {lite['failures']}, 'database is locked': {locked}")
+    print(f"RESULT redeem_rps={pg['rps']:.0f} p99_ms={pg['p99_ms']:.1f} pgbench_tps={tps:.0f} "
+          f"ratio={pg['rps'] / tps:.2f} sqlite_rps={lite['rps']:.0f} sqlite_locked={locked} "
+          f"peak_rss_mb={rss:.0f}")
+
+
+if __name__ == "__main__":
+    main()
