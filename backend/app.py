@@ -20,6 +20,7 @@ from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_p
 from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
+from backend.ledger.controllers import LedgerController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.settings import PROJECT_ROOT, get_settings
 from backend.shop.controllers import ShopController
@@ -33,6 +34,7 @@ API_CONTROLLERS: list[type] = [
     HouseholdController,
     AuditController,
     ShopController,
+    LedgerController,
 ]
 
 

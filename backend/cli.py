@@ -10,10 +10,12 @@ import typer
 from rich.console import Console
 
 from backend import cache, db
+from backend.ledger import cli as ledger_cli
 
 app = typer.Typer(help="Jifen 积分: village civility points and the points supermarket.",
                   no_args_is_help=True)
 console = Console()
+app.add_typer(ledger_cli.app, name="ledger")
 
 
 def run(work: Callable[[], Awaitable[Any]]) -> Any:

@@ -14,6 +14,7 @@ APP_REGISTRY = AppRegistry(
         "backend.registry.piccolo_app",
         "backend.auth.piccolo_app",
         "backend.audit.piccolo_app",
+        "backend.ledger.piccolo_app",
         "backend.shop.piccolo_app",
     ]
 )

@@ -15,6 +15,7 @@ from rich.progress import track
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
+from backend.demo.ledger import post_demo_history
 from backend.demo.names import family
 from backend.demo.shop import demo_shop
 from backend.errors import NotFound
@@ -97,6 +98,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         shop_id = await demo_shop(vid, spec.name)
         for username, grant in demo_users(spec.code, vid, first, shop_id):
             await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant])
+    await post_demo_history(console, tuple(v.code for v in VILLAGES))
     return True
 
 

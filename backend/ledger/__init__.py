@@ -1,0 +1,1 @@
+"""The points ledger: double entry, exactly once, hash-chained per village."""

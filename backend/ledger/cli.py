@@ -1,0 +1,61 @@
+"""``jifen ledger``: prove the ledger holds (``verify``) and print the chain heads (``head``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Column, Table
+
+from backend.ledger import verify as checks
+
+app = typer.Typer(help="The points ledger: verify the hash chains, print their heads.",
+                  no_args_is_help=True)
+console = Console()
+
+
+def _heads_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("村 village", "笔数 seq", Column("链头 head hash", overflow="fold", min_width=64),
+                  "更新 updated")
+    for row in rows:
+        table.add_row(str(row["village"]), str(row["seq"]), row["hash"],
+                      row["updated_at"].isoformat(timespec="seconds"))
+    return table
+
+
+async def verify_ledgers(village_id: int | None, out: Console) -> list[checks.Failure]:
+    """Run every check over one village or all of them; print failures, then the heads."""
+    villages = [village_id] if village_id is not None else await checks.ledger_villages()
+    failures: list[checks.Failure] = []
+    for vid in track(villages, description="核对账本 verifying", console=out,
+                     transient=True):
+        failures += await checks.verify_village(vid)
+    for failure in failures:
+        out.print(f"[red]✗ 村 {failure.village_id} ({failure.check}) {failure.message}[/red]")
+    if not failures:
+        out.print(_heads_table(await checks.heads(village_id)))
+        out.print(f"[green]✓ {len(villages)} 个村的账本全部核对无误 · all ledgers hold[/green]")
+    return failures
+
+
+@app.command()
+def verify(
+    village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
+) -> None:
+    """Recompute every hash chain and cached balance; exit 1 naming the first broken transfer."""
+    from backend.cli import run
+
+    if run(lambda: verify_ledgers(village, console)):
+        raise typer.Exit(1)
+
+
+@app.command()
+def head(
+    village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
+) -> None:
+    """Print each village's chain head (seq and hash), e.g. for the notice-board poster."""
+    from backend.cli import run
+
+    console.print(_heads_table(run(lambda: checks.heads(village))))

@@ -1,0 +1,103 @@
+"""HTTP for the ledger: statements, the two numbers, manual adjustments, exports, chain heads.
+
+Thin: parse, authorise (declared roles; a villager sees only their own household), call a
+service, shape. Every write needs an ``Idempotency-Key`` header (the client makes it before it
+sends and keeps it for retries).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.params import Parameter
+
+from backend.auth.principal import Principal, Role, actor_of
+from backend.errors import InvalidInput
+from backend.http.access import ANY_ROLE, allow, own_household_unless_staff
+from backend.http.input import Page, PageSize
+from backend.ledger import lines, services
+from backend.ledger import schemas as s
+from backend.ledger.errors import IdempotencyKeyMissing
+from backend.ledger.verify import heads
+from backend.registry import services as registry
+
+READERS = (Role.committee, Role.grid_officer, Role.town_admin)
+IdempotencyKey = Annotated[str | None, Parameter(header="Idempotency-Key", max_length=200)]
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAX_EXPORT_DAYS = 1830
+
+
+class LedgerController(Controller):
+    path = "/villages/{village_id:int}"
+    tags = ["ledger"]
+
+    @get("/households/{household_id:int}/statement", **allow(*READERS, Role.villager))
+    async def statement(
+        self, village_id: int, household_id: int, principal: Principal, page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> s.Statement:
+        await own_household_unless_staff(principal, village_id, household_id)
+        await registry.household(village_id, household_id)
+        rows, total = await services.statement(village_id, household_id, page=page,
+                                               page_size=page_size)
+        return s.Statement(
+            household_id=household_id, balance=await services.balance(village_id, household_id),
+            items=msgspec.convert([lines.statement_line(r) for r in rows], list[s.StatementLine]),
+            total=total, page=page, page_size=page_size,
+        )
+
+    @get("/households/{household_id:int}/points", **allow(*READERS, Role.villager))
+    async def points(
+        self, village_id: int, household_id: int, principal: Principal,
+        period_id: Annotated[int | None, Parameter(ge=1)] = None,
+    ) -> s.Points:
+        await own_household_unless_staff(principal, village_id, household_id)
+        await registry.household(village_id, household_id)
+        return s.Points(
+            household_id=household_id,
+            balance=await services.balance(village_id, household_id),
+            earned=await services.earned(village_id, household_id), period_id=period_id,
+            earned_in_period=None if period_id is None
+            else await services.earned(village_id, household_id, period_id),
+        )
+
+    @post("/households/{household_id:int}/adjustments", **allow(Role.committee))
+    async def adjust(
+        self, village_id: int, household_id: int, data: s.AdjustmentCreate,
+        principal: Principal, idempotency_key: IdempotencyKey = None,
+    ) -> s.Transfer:
+        if not idempotency_key:
+            raise IdempotencyKeyMissing()
+        posted = await services.adjust(actor_of(principal), village_id, household_id,
+                                       data.amount, key=f"http:{idempotency_key}",
+                                       reason=data.reason)
+        return msgspec.convert(posted, s.Transfer, from_attributes=True)
+
+    @get("/ledger/export", **allow(Role.committee, Role.town_admin))
+    async def export(
+        self, village_id: int, start: date | None = None, end: date | None = None,
+        format: Literal["csv", "xlsx"] = "csv",
+    ) -> Response[bytes]:
+        end = end or datetime.now(lines.LOCAL).date()
+        start = start or end - timedelta(days=90)
+        if not timedelta(0) <= end - start <= timedelta(days=MAX_EXPORT_DAYS):
+            raise InvalidInput(detail=f"start must be before end, at most {MAX_EXPORT_DAYS} "
+                                      "days apart")
+        rows = await lines.export_rows(village_id, start, end)
+        content = lines.to_csv(rows) if format == "csv" else lines.to_xlsx(rows)
+        name = f"ledger-village{village_id}-{start}-{end}.{format}"
+        return Response(content, media_type=EXPORT_TYPES[format],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @get("/ledger/head", **allow(*ANY_ROLE))
+    async def head(self, village_id: int) -> s.ChainHead:
+        found = await heads(village_id)
+        if not found:
+            return s.ChainHead(village_id=village_id, seq=0, hash="")
+        return s.ChainHead(village_id=village_id, seq=found[0]["seq"], hash=found[0]["hash"])

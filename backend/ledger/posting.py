@@ -1,0 +1,247 @@
+"""Appending one transfer: the chain lock, the key check, two guarded balance updates, the row.
+
+Invariants kept here, for every writer in :mod:`backend.ledger.services`:
+
+- exactly one transfer per (village, key): the village's chain head is locked before the key is
+  looked up, so a concurrent retry waits and then finds the first transfer; the unique
+  constraint backs this up;
+- the debit never goes below its floor: the floor is in the ``UPDATE … WHERE`` itself (and in a
+  CHECK on the account), never a read-then-write in Python;
+- each village's transfers form a gapless hash chain (``seq`` 1, 2, 3 …), appended under the lock
+  on that village's head only, so villages never wait for one another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from backend.audit.services import Actor
+from backend.db import is_postgres, write_transaction
+from backend.errors import InvalidInput, NotFound
+from backend.ledger.chain import canonical_json, fingerprint, genesis, link
+from backend.ledger.errors import IdempotencyKeyReused, InsufficientPoints
+from backend.ledger.sql import fetch, first
+
+MAX_AMOUNT = 10_000_000
+MAX_KEY = 200
+MAX_REASON = 500
+Floor = Literal["none", "zero", "village"]
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a transfer: an account named by kind and owner (None for issuance)."""
+
+    kind: Literal["issuance", "household", "shop"]
+    owner: int | None = None
+
+    @property
+    def floor(self) -> Floor:
+        """How low a debit may take it: households follow the village, shops stop at zero."""
+        return {"issuance": "none", "household": "village", "shop": "zero"}[self.kind]  # type: ignore[return-value]
+
+
+ISSUANCE = Side("issuance")
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """What to write: built under the chain lock, after the key check."""
+
+    kind: str
+    debit: Side
+    credit: Side
+    amount: int
+    reason: str
+    reference: dict[str, Any]
+    period_id: int | None = None
+    reverses: int | None = None
+    floor: Floor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A transfer as its caller sees it (frozen: ledger records are values).
+
+    - ``id``, ``seq``: the row and its place in the village's chain.
+    - ``kind``, ``amount``: why and how much (always positive; the kind gives the direction).
+    - ``household_id``, ``balance``: the household on one side and its balance right after.
+    - ``hash``: the chain link, for receipts and posters.
+    - ``created_at``: when it was appended.
+    - ``replayed``: True when the key had been used by the same request: this is that first
+      transfer again, and nothing new was written.
+    """
+
+    id: int
+    seq: int
+    kind: str
+    amount: int
+    household_id: int
+    balance: int
+    hash: str
+    created_at: datetime
+    replayed: bool
+
+
+def check_request(amount: int, key: str, reason: str) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        raise InvalidInput(detail=f"amount must be an integer from 1 to {MAX_AMOUNT}")
+    if not key or len(key) > MAX_KEY:
+        raise InvalidInput(detail=f"idempotency key must be 1 to {MAX_KEY} characters")
+    if not reason.strip() or len(reason) > MAX_REASON:
+        raise InvalidInput(detail=f"reason must be 1 to {MAX_REASON} characters")
+
+
+async def post(
+    actor: Actor,
+    village_id: int,
+    key: str,
+    request: dict[str, Any],
+    build: Callable[[], Awaitable[Posting]],
+) -> Posted:
+    """Append the transfer ``build`` describes, or replay the one ``key`` already made."""
+    request_hash = fingerprint(request)
+    async with write_transaction():
+        head = await _lock_head(village_id)
+        earlier = await first(
+            REPLAY_SQL + "WHERE t.village = $1 AND t.idempotency_key = $2", village_id, key
+        )
+        if earlier is not None:
+            if earlier["request_hash"] != request_hash:
+                raise IdempotencyKeyReused(key=key)
+            return _posted(earlier, replayed=True)
+        posting = await build()
+        debit = await _move(village_id, posting.debit, -posting.amount,
+                            posting.floor or posting.debit.floor)
+        credit = await _move(village_id, posting.credit, posting.amount, "none")
+        row: dict[str, Any] = {
+            "village": village_id, "seq": head["seq"] + 1, "debit": debit["id"],
+            "credit": credit["id"], "amount": posting.amount, "debit_balance": debit["balance"],
+            "credit_balance": credit["balance"], "kind": posting.kind, "reason": posting.reason,
+            "reference": canonical_json(posting.reference), "period_id": posting.period_id,
+            "actor": actor.user_id, "actor_name": actor.name[:100], "idempotency_key": key,
+            "request_hash": request_hash, "reverses": posting.reverses,
+            "prev_hash": head["hash"], "created_at": datetime.now(UTC),
+        }
+        row["hash"] = link(head["hash"], row)
+        inserted = await first(INSERT_SQL, *(row[c] for c in INSERT_COLUMNS))
+        assert inserted is not None
+        await fetch("UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 "
+                    "WHERE village = $1", village_id, row["seq"], row["hash"], row["created_at"])
+    household = posting.credit if posting.credit.kind == "household" else posting.debit
+    return Posted(
+        id=inserted["id"], seq=row["seq"], kind=posting.kind, amount=posting.amount,
+        household_id=household.owner or 0,
+        balance=credit["balance"] if household is posting.credit else debit["balance"],
+        hash=row["hash"], created_at=row["created_at"], replayed=False,
+    )
+
+
+INSERT_COLUMNS = (
+    "village", "seq", "debit", "credit", "amount", "debit_balance", "credit_balance", "kind",
+    "reason", "reference", "period_id", "actor", "actor_name", "idempotency_key",
+    "request_hash", "reverses", "prev_hash", "hash", "created_at",
+)
+INSERT_SQL = (
+    f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608 (constants)
+    f"({', '.join(f'${n}' for n in range(1, len(INSERT_COLUMNS) + 1))}) RETURNING id"
+)
+REPLAY_SQL = """SELECT t.id, t.seq, t.kind, t.amount, t.hash, t.created_at, t.request_hash,
+    t.debit_balance, t.credit_balance, t.period_id, t.reverses, d.kind AS debit_kind,
+    d.owner AS debit_owner, c.kind AS credit_kind, c.owner AS credit_owner
+    FROM transfer t JOIN account d ON d.id = t.debit JOIN account c ON c.id = t.credit """
+
+
+def _posted(row: dict[str, Any], *, replayed: bool) -> Posted:
+    on_debit = row["debit_kind"] == "household"
+    return Posted(
+        id=row["id"], seq=row["seq"], kind=row["kind"], amount=row["amount"],
+        household_id=row["debit_owner"] if on_debit else row["credit_owner"],
+        balance=row["debit_balance"] if on_debit else row["credit_balance"],
+        hash=row["hash"], created_at=row["created_at"], replayed=replayed,
+    )
+
+
+async def transfer_row(village_id: int, transfer_id: int) -> dict[str, Any]:
+    """A transfer of this village with its two accounts' kinds and owners (inside the lock)."""
+    row = await first(REPLAY_SQL + "WHERE t.village = $1 AND t.id = $2", village_id, transfer_id)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def is_reversed(transfer_id: int) -> bool:
+    return await first("SELECT id FROM transfer WHERE reverses = $1", transfer_id) is not None
+
+
+async def _lock_head(village_id: int) -> dict[str, Any]:
+    """Lock the village's chain head (created on first use) and return its seq and hash.
+
+    PostgreSQL takes the row lock; SQLite's immediate transaction already holds the only write
+    lock there is."""
+    lock = ("SELECT seq, hash FROM ledger_head WHERE village = $1"  # noqa: S608 (constants)
+            + (" FOR UPDATE" if is_postgres() else ""))
+    head = await first(lock, village_id)
+    if head is None:
+        if await first("SELECT id FROM village WHERE id = $1", village_id) is None:
+            raise NotFound()
+        await fetch("INSERT INTO ledger_head (village, seq, hash) VALUES ($1, 0, $2) "
+                    "ON CONFLICT DO NOTHING", village_id, genesis(village_id))
+        head = await first(lock, village_id)
+        assert head is not None
+    return head
+
+
+ALLOWS_NEGATIVE = "(SELECT allow_negative_balance FROM village WHERE id = $1)"
+GUARDS: dict[Floor, str] = {
+    "none": "",
+    "zero": " AND balance + $2 >= 0",
+    "village": f" AND (balance + $2 >= 0 OR {ALLOWS_NEGATIVE})",
+}
+
+
+async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> dict[str, Any]:
+    """Add ``delta`` to the account's balance in one guarded statement; refuse below the floor.
+
+    The statements are assembled from constant fragments only (S608 below); values are bound.
+
+    A deduction also records the village's current setting on the account, so the CHECK
+    ``allow_negative OR balance >= 0`` holds whatever the village decides later."""
+    def owner(n: int) -> str:
+        return "owner IS NULL" if side.owner is None else f"owner = ${n}"
+
+    flag = f", allow_negative = {ALLOWS_NEGATIVE}" if floor == "village" else ""
+    statement = (f"UPDATE account SET balance = balance + $2{flag} WHERE village = $1 "  # noqa: S608
+                 f"AND kind = $3 AND {owner(4)}{GUARDS[floor]} RETURNING id, balance")
+    args: list[Any] = [village_id, delta, side.kind]
+    if side.owner is not None:
+        args.append(side.owner)
+    for _attempt in range(2):
+        moved = await first(statement, *args)
+        if moved is not None:
+            return moved
+        account = await first(
+            f"SELECT balance FROM account WHERE village = $1 AND kind = $2 AND {owner(3)}",  # noqa: S608
+            village_id, side.kind, *args[3:],
+        )
+        if account is not None:
+            raise InsufficientPoints(balance=account["balance"], amount=-delta)
+        await _open_account(village_id, side)
+    raise AssertionError("an account just opened must accept the statement")
+
+
+async def _open_account(village_id: int, side: Side) -> None:
+    """Open an account on first use; a household must belong to the village."""
+    if side.kind == "household" and await first(
+        "SELECT id FROM household WHERE id = $1 AND village = $2", side.owner, village_id
+    ) is None:
+        raise NotFound()
+    allow = {"issuance": "true", "household": ALLOWS_NEGATIVE, "shop": "false"}[side.kind]
+    await fetch(
+        f"INSERT INTO account (village, kind, owner, balance, allow_negative) "  # noqa: S608
+        f"VALUES ($1, $2, $3, 0, {allow}) ON CONFLICT DO NOTHING",
+        village_id, side.kind, side.owner,
+    )

@@ -1,0 +1,218 @@
+"""The ledger's public service API: the only writers of accounts and transfers, and the readers.
+
+Every writer takes an idempotency key and returns a :class:`Posted`. The same key with the same
+request returns the first transfer again (``replayed=True``) and writes nothing; the same key with
+a different request is refused with ``idempotency_key_reused``. Each runs in
+``write_transaction()`` and joins an outer one if open, so a sale or a period close can post
+inside its own transaction.
+
+Two numbers per household: *balance* (what can be spent) and *earned* — the net of everything
+that moved between the village's issuance account and the household (awards, bonuses,
+adjustments, minus deductions, with their reversals). Redemptions move points to a shop, so
+spending never lowers earned points or a rank.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from piccolo.query.functions.aggregate import Sum
+
+from backend.audit.services import Actor, record
+from backend.db import write_transaction
+from backend.errors import InvalidInput
+from backend.ledger.errors import AlreadyReversed, ReversalNotReversible
+from backend.ledger.posting import (
+    ISSUANCE,
+    Posted,
+    Posting,
+    Side,
+    check_request,
+    is_reversed,
+    post,
+    transfer_row,
+)
+from backend.ledger.tables import Account, Transfer
+
+__all__ = [
+    "Posted", "adjust", "award", "balance", "deduct", "earned", "earned_by_household",
+    "redeem", "reverse", "statement",
+]
+
+
+def _constant(posting: Posting) -> Any:
+    async def build() -> Posting:
+        return posting
+
+    return build
+
+
+async def award(
+    actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str,
+    reference: dict[str, Any] | None = None, period_id: int | None = None,
+    kind: Literal["award", "bonus"] = "award",
+) -> Posted:
+    """Issue points to a household (issuance → household). Exactly one transfer per key."""
+    if kind not in ("award", "bonus"):
+        raise InvalidInput(detail="kind must be award or bonus")
+    check_request(amount, key, reason)
+    reference = reference or {}
+    request = {"op": kind, "household": household_id, "amount": amount, "reason": reason,
+               "reference": reference, "period": period_id}
+    return await post(actor, village_id, key, request, _constant(Posting(
+        kind, ISSUANCE, Side("household", household_id), amount, reason, reference, period_id,
+    )))
+
+
+async def deduct(
+    actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str,
+    reference: dict[str, Any] | None = None, period_id: int | None = None,
+) -> Posted:
+    """Take points back (household → issuance). Below zero only if the village allows it."""
+    check_request(amount, key, reason)
+    reference = reference or {}
+    request = {"op": "deduction", "household": household_id, "amount": amount, "reason": reason,
+               "reference": reference, "period": period_id}
+    return await post(actor, village_id, key, request, _constant(Posting(
+        "deduction", Side("household", household_id), ISSUANCE, amount, reason, reference,
+        period_id,
+    )))
+
+
+async def redeem(
+    actor: Actor, village_id: int, household_id: int, shop_id: int, amount: int, *, key: str,
+    reason: str, reference: dict[str, Any] | None = None,
+) -> Posted:
+    """Spend points at a shop (household → shop). Never below zero, whatever the village says."""
+    check_request(amount, key, reason)
+    reference = reference or {}
+    request = {"op": "redemption", "household": household_id, "shop": shop_id,
+               "amount": amount, "reason": reason, "reference": reference}
+    return await post(actor, village_id, key, request, _constant(Posting(
+        "redemption", Side("household", household_id), Side("shop", shop_id), amount, reason,
+        reference, floor="zero",
+    )))
+
+
+async def reverse(
+    actor: Actor, village_id: int, transfer_id: int, *, key: str, reason: str
+) -> Posted:
+    """Undo a transfer with an opposite one naming it. At most once per transfer; a reversal is
+    never reversed. The debited side keeps its floor (a household follows the village)."""
+    check_request(1, key, reason)
+    request = {"op": "reversal", "transfer": transfer_id, "reason": reason}
+
+    async def build() -> Posting:
+        original = await transfer_row(village_id, transfer_id)
+        if original["kind"] == "reversal":
+            raise ReversalNotReversible(transfer_id=transfer_id)
+        if await is_reversed(transfer_id):
+            raise AlreadyReversed(transfer_id=transfer_id)
+        return Posting(
+            "reversal",
+            Side(original["credit_kind"], original["credit_owner"]),
+            Side(original["debit_kind"], original["debit_owner"]),
+            original["amount"], reason, {"reverses": transfer_id}, original["period_id"],
+            reverses=transfer_id,
+        )
+
+    return await post(actor, village_id, key, request, build)
+
+
+async def adjust(
+    actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str
+) -> Posted:
+    """A committee's manual correction, signed; audited in the same transaction. A negative
+    adjustment obeys the village's floor like a deduction."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
+        raise InvalidInput(detail="an adjustment is a non-zero integer")
+    check_request(abs(amount), key, reason)
+    household = Side("household", household_id)
+    debit, credit = (ISSUANCE, household) if amount > 0 else (household, ISSUANCE)
+    request = {"op": "adjustment", "household": household_id, "amount": amount,
+               "reason": reason}
+    async with write_transaction():
+        posted = await post(actor, village_id, key, request, _constant(Posting(
+            "adjustment", debit, credit, abs(amount), reason, {},
+        )))
+        if not posted.replayed:
+            await record(actor, "ledger.adjust", "transfer", posted.id, village_id=village_id,
+                         after={"household": household_id, "amount": amount, "reason": reason,
+                                "balance": posted.balance})
+    return posted
+
+
+async def _account_ids(village_id: int, household_id: int) -> tuple[int | None, int | None]:
+    rows = await Account.select(Account.id, Account.kind).where(
+        (Account.village == village_id)
+        & (((Account.kind == "household") & (Account.owner == household_id))
+           | (Account.kind == "issuance"))
+    ).run()
+    ids = {r["kind"]: r["id"] for r in rows}
+    return ids.get("issuance"), ids.get("household")
+
+
+async def balance(village_id: int, household_id: int) -> int:
+    """What the household can spend now (0 before its first transfer)."""
+    row = await Account.select(Account.balance).where(
+        (Account.village == village_id) & (Account.kind == "household")
+        & (Account.owner == household_id)
+    ).first().run()
+    return row["balance"] if row else 0
+
+
+async def earned(village_id: int, household_id: int, period_id: int | None = None) -> int:
+    """Points earned (what ranks use), in one period or in total."""
+    issuance, household = await _account_ids(village_id, household_id)
+    if issuance is None or household is None:
+        return 0
+    net = 0
+    for source, target, sign in ((issuance, household, 1), (household, issuance, -1)):
+        where = (Transfer.debit == source) & (Transfer.credit == target)
+        if period_id is not None:
+            where &= Transfer.period_id == period_id
+        row = await Transfer.select(Sum(Transfer.amount).as_alias("total")).where(where).run()
+        net += sign * (row[0]["total"] or 0)
+    return int(net)
+
+
+async def earned_by_household(village_id: int, period_id: int | None = None) -> dict[int, int]:
+    """Earned points of every household of the village with any (for boards and rankings)."""
+    period = "" if period_id is None else " AND t.period_id = {}"
+    args: list[Any] = [village_id, village_id] + ([] if period_id is None else [period_id])
+    rows = await Transfer.raw(
+        "SELECT h.owner AS household, SUM(CASE WHEN t.credit = h.id THEN t.amount "  # noqa: S608
+        "ELSE -t.amount END) AS total FROM transfer t "
+        "JOIN account h ON h.kind = 'household' AND (h.id = t.credit OR h.id = t.debit) "
+        "JOIN account i ON i.kind = 'issuance' AND (i.id = t.credit OR i.id = t.debit) "
+        "WHERE t.village = {} AND h.village = {}" + period + " GROUP BY h.owner",
+        *args,
+    ).run()
+    return {r["household"]: int(r["total"]) for r in rows}
+
+
+async def statement(
+    village_id: int, household_id: int, *, page: int = 1, page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """A household's transfers, newest first, each signed from the household's side with its
+    balance after, reason, reference, period and who entered it."""
+    _issuance, account = await _account_ids(village_id, household_id)
+    if account is None:
+        return [], 0
+    where = (Transfer.debit == account) | (Transfer.credit == account)
+    rows = await Transfer.select(
+        Transfer.id, Transfer.seq, Transfer.kind, Transfer.amount, Transfer.debit,
+        Transfer.debit_balance, Transfer.credit_balance, Transfer.reason, Transfer.reference,
+        Transfer.period_id, Transfer.actor_name, Transfer.reverses, Transfer.hash,
+        Transfer.created_at,
+    ).where(where).order_by(Transfer.id, ascending=False).limit(page_size).offset(
+        (page - 1) * page_size
+    ).output(load_json=True).run()
+    total = await Transfer.count().where(where).run()
+    lines = []
+    for row in rows:
+        out = row.pop("debit") == account
+        debit_balance, credit_balance = row.pop("debit_balance"), row.pop("credit_balance")
+        lines.append({**row, "amount": -row["amount"] if out else row["amount"],
+                      "balance": debit_balance if out else credit_balance})
+    return lines, total

@@ -1,0 +1,90 @@
+"""The ledger's tables. Written only by :mod:`backend.ledger.services`; the constraints that
+guard them (positive amounts, floors, one transfer per key, one reversal per transfer) live in
+the hand-written migration because SQLite cannot add them later.
+"""
+
+from __future__ import annotations
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.registry.tables import Village
+
+
+class Account(Table):
+    """Where points sit.
+
+    - ``kind``: ``issuance`` (one per village, the source of every award; its balance is minus
+      everything issued), ``household`` or ``shop``.
+    - ``owner``: the household or shop id; NULL for the issuance account.
+    - ``balance``: cached sum of credits minus debits, kept in the transfer's own transaction.
+    - ``allow_negative``: whether the balance may be below zero (the village's setting when the
+      account last took a deduction; always true for issuance). A CHECK holds it.
+    """
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    kind = Varchar(length=16)
+    owner = Integer(null=True)
+    balance = BigInt(default=0)
+    allow_negative = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class LedgerHead(Table):
+    """The tip of a village's hash chain. Locking this one row serialises appends per village
+    without serialising the town; ``seq`` and ``hash`` are those of the last transfer."""
+
+    village = Integer(primary_key=True)
+    seq = BigInt(default=0)
+    hash = Varchar(length=64)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Transfer(Table):
+    """One movement of ``amount`` points from ``debit`` to ``credit``; immutable once written.
+
+    - ``seq``: position in the village's chain (1, 2, 3 …); ``prev_hash``/``hash`` link it.
+    - ``debit_balance``/``credit_balance``: the two accounts' balances right after it.
+    - ``kind``: award, bonus, deduction, redemption, reversal or adjustment.
+    - ``reason``: words a villager reads; ``reference``: the source (evaluation, rule and
+      version, redemption, the reversed transfer) as JSON.
+    - ``period_id``: the scoring period the points were earned in, if any.
+    - ``idempotency_key``: unique per village; ``request_hash`` fingerprints the request so a
+      retry is told apart from a different request reusing the key.
+    - ``reverses``: the transfer this one undoes (unique: a transfer is reversed at most once).
+    """
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    seq = BigInt()
+    debit = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=False)
+    credit = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=False)
+    amount = BigInt()
+    debit_balance = BigInt()
+    credit_balance = BigInt()
+    kind = Varchar(length=16)
+    reason = Text()
+    reference = JSON(default={})
+    period_id = Integer(null=True)
+    actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
+    actor_name = Varchar(length=100, default="")
+    idempotency_key = Varchar(length=200)
+    request_hash = Varchar(length=64)
+    reverses = BigInt(null=True)
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)
+    created_at = Timestamptz(default=TimestamptzNow())
