@@ -16,7 +16,7 @@ import asyncio
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import asyncpg
@@ -335,3 +335,17 @@ async def consume_phone_code(scanned: Scanned) -> None:
         )).run()
     except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
         raise CodeUsed() from exc
+
+
+async def prune_used_phone_codes(now: datetime | None = None) -> int:
+    """Forget spent phone codes older than a day; returns how many were forgotten.
+
+    Safe because a code that old is refused as expired before its single-use record is looked
+    up; the day of margin covers servers whose clocks disagree by minutes.
+    """
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=1)
+    async with write_transaction():
+        gone = await UsedPhoneCode.delete().where(UsedPhoneCode.used_at < cutoff).returning(
+            UsedPhoneCode.id
+        ).run()
+    return len(gone)

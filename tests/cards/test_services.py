@@ -237,3 +237,16 @@ async def test_the_deployment_secret_is_what_signs(place: Place) -> None:
     assert await services.card_payload(place.village_id, household["id"]) == codes.card_payload(
         get_settings().secret_key, place.village_id, household["public_id"], 1
     )
+
+
+async def test_pruning_forgets_only_codes_that_could_no_longer_be_accepted(place: Place) -> None:
+    payload, _ = await services.phone_code(place.village_id, place.households[0]["id"])
+    await _spend(payload, place.village_id)
+    await services.prune_used_phone_codes()
+    await cache.redis().flushdb()
+    with pytest.raises(CodeUsed):
+        await services.resolve(payload, village_id=place.village_id)
+    assert await services.prune_used_phone_codes(now=datetime.now(UTC) + timedelta(days=2)) >= 1
+    with pytest.raises(CodeExpired):  # long refused by its age before its record is looked up
+        await services.resolve(payload, village_id=place.village_id,
+                               now=datetime.now(UTC) + timedelta(days=2))
