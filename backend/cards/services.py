@@ -216,16 +216,16 @@ async def check_pin(village_id: int, household_id: int, pin: str) -> None:
     """
     if engine().current_transaction.get() is not None:
         raise RuntimeError("check_pin commits its own transaction: call it before the sale's")
-    row = await _card_row(household_id)
+    mine = (Card.household == household_id) & (Card.village == village_id)
+    row = await Card.select(Card.pin_hash, Card.pin_locked_at).where(mine).first().run()
     if row is None or row["pin_hash"] is None:
-        await registry.household(village_id, household_id)
+        await registry.household(village_id, household_id)  # another village's: not found
         raise PinNotSet()
     if row["pin_locked_at"] is not None:
         raise PinLocked()
     good = PIN_PATTERN.fullmatch(pin) is not None and await asyncio.to_thread(
         _pin_matches, row["pin_hash"], pin
     )
-    mine = (Card.household == household_id) & (Card.village == village_id)
     async with write_transaction():
         if good:
             # A lock that landed while we were hashing still wins over the correct PIN.
@@ -313,7 +313,9 @@ async def consume_phone_code(scanned: Scanned) -> None:
     The used-code row commits or vanishes with the sale. A second use — a replay, or the same
     code at another kiosk at the same moment — raises ``code_used``, which must propagate so
     the sale's transaction rolls back. Redis ``SET NX`` refuses most replays before the
-    database is asked; the UNIQUE digest decides.
+    database is asked; the UNIQUE digest decides. The Redis mark outlives a sale that is
+    refused after this call (for about two minutes), so call it as the sale's last check; the
+    villager's page shows a new code every 30 s anyway.
     """
     if scanned.kind != "phone":
         return

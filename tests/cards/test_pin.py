@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from backend.audit.services import CLI_ACTOR
@@ -9,7 +11,8 @@ from backend.cards import services
 from backend.cards.errors import PinFormat, PinLocked, PinNotSet, PinWrong
 from backend.cards.tables import Card
 from backend.db import write_transaction
-from tests.factories import Place
+from backend.errors import NotFound
+from tests.factories import Place, World
 
 
 async def test_the_pin_is_checked_and_stored_only_as_a_hash(place: Place) -> None:
@@ -68,3 +71,25 @@ async def test_a_household_without_a_pin_and_malformed_pins(place: Place) -> Non
     for bad in ("123", "1234567", "12a4", "", "１２３４"):
         with pytest.raises(PinFormat):
             await services.set_pin(CLI_ACTOR, place.village_id, household_id, bad)
+
+
+async def test_another_villages_household_is_not_found_for_a_pin_check(
+    place: Place, world: World
+) -> None:
+    household_id = place.households[0]["id"]
+    await services.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
+    with pytest.raises(NotFound):
+        await services.check_pin(world.b.village_id, household_id, "4821")
+    await services.check_pin(place.village_id, household_id, "4821")
+
+
+async def test_wrong_pins_tried_at_once_are_all_counted(place: Place) -> None:
+    household_id = place.households[0]["id"]
+    await services.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
+    results = await asyncio.gather(
+        *(services.check_pin(place.village_id, household_id, "9999") for _ in range(7)),
+        return_exceptions=True,
+    )
+    assert sorted(type(r).__name__ for r in results) == ["PinLocked"] * 3 + ["PinWrong"] * 4
+    with pytest.raises(PinLocked):
+        await services.check_pin(place.village_id, household_id, "4821")
