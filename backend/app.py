@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 from backend import cache, db
 from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController, VillageUserController
+from backend.cards.controllers import CardController
 from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_principal
 from backend.http.admin import admin
 from backend.http.health import health
@@ -35,6 +36,7 @@ API_CONTROLLERS: list[type] = [
     AuditController,
     ShopController,
     LedgerController,
+    CardController,
 ]
 
 

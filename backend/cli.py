@@ -11,11 +11,13 @@ from rich.console import Console
 
 from backend import cache, db
 from backend.ledger import cli as ledger_cli
+from backend.cards.cli import app as cards_app
 
 app = typer.Typer(help="Jifen 积分: village civility points and the points supermarket.",
                   no_args_is_help=True)
 console = Console()
 app.add_typer(ledger_cli.app, name="ledger")
+app.add_typer(cards_app, name="cards")
 
 
 def run(work: Callable[[], Awaitable[Any]]) -> Any:

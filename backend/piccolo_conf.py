@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "backend.audit.piccolo_app",
         "backend.ledger.piccolo_app",
         "backend.shop.piccolo_app",
+        "backend.cards.piccolo_app",
     ]
 )

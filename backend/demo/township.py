@@ -16,6 +16,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.demo.ledger import post_demo_history
+from backend.demo.cards import issue_demo_cards
 from backend.demo.names import family
 from backend.demo.shop import demo_shop
 from backend.errors import NotFound
@@ -99,6 +100,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         for username, grant in demo_users(spec.code, vid, first, shop_id):
             await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant])
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
+    await issue_demo_cards(console, town["id"])
     return True
 
 

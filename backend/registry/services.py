@@ -198,6 +198,14 @@ async def household(village_id: int, household_id: int) -> dict[str, Any]:
     return {**_household_out(row), "members": members}
 
 
+async def household_by_public_id(village_id: int, public_id: str) -> dict[str, Any] | None:
+    """The household a scanned QR code names (no members: this is the kiosk's hot path)."""
+    row = await Household.select(*HOUSEHOLD_FIELDS).where(
+        (Household.public_id == public_id) & (Household.village == village_id)
+    ).first().run()
+    return _household_out(row) if row else None
+
+
 def _household_out(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     out["village_id"] = out.pop("village")

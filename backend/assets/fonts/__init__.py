@@ -1,0 +1,1 @@
+"""The CJK font printed cards and posters use; see LICENSE beside it."""

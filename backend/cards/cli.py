@@ -1,0 +1,19 @@
+"""``jifen cards …``: upkeep of the cards domain from the command line."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Household cards and phone codes.", no_args_is_help=True)
+console = Console()
+
+
+@app.command("prune-codes")
+def prune_codes() -> None:
+    """Forget spent phone codes older than a day (run daily from cron; safe at any time)."""
+    from backend.cards import services
+    from backend.cli import run
+
+    count = run(services.prune_used_phone_codes)
+    console.print(f"[green]已清理 {count} 条付款码记录 · pruned {count} spent phone codes[/green]")

@@ -1,0 +1,89 @@
+"""HTTP for cards and codes: thin — parse, authorise (declared roles), call a service, shape."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import UTC, datetime
+
+import msgspec
+from litestar import Controller, Response, get, post, put
+from litestar.params import Parameter
+
+from backend.auth.principal import Principal, Role, actor_of
+from backend.cards import pictures, services
+from backend.cards import schemas as s
+from backend.errors import NotFound
+from backend.http.access import allow, own_household_unless_staff
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _png(content: bytes) -> Response[bytes]:
+    return Response(content=content, media_type="image/png", headers=NO_STORE)
+
+
+class CardController(Controller):
+    path = "/villages/{village_id:int}"
+    tags = ["cards"]
+
+    @get("/households/{household_id:int}/card", **allow(Role.committee, Role.town_admin))
+    async def get_card(self, village_id: int, household_id: int) -> s.Card:
+        return msgspec.convert(await services.card(village_id, household_id), s.Card)
+
+    @get("/households/{household_id:int}/card.png", **allow(Role.committee, Role.town_admin),
+         media_type="image/png")
+    async def get_card_png(self, village_id: int, household_id: int) -> Response[bytes]:
+        return _png(pictures.card_qr_png(await services.card_payload(village_id, household_id)))
+
+    @post("/households/{household_id:int}/card/reissue", **allow(Role.committee))
+    async def reissue_card(
+        self, village_id: int, household_id: int, principal: Principal
+    ) -> s.Card:
+        row = await services.reissue_card(actor_of(principal), village_id, household_id)
+        return msgspec.convert(row, s.Card)
+
+    @put("/households/{household_id:int}/card/pin", **allow(Role.committee, Role.villager))
+    async def set_pin(
+        self, village_id: int, household_id: int, data: s.PinSet, principal: Principal
+    ) -> s.Card:
+        await own_household_unless_staff(principal, village_id, household_id)
+        row = await services.set_pin(actor_of(principal), village_id, household_id, data.pin)
+        return msgspec.convert(row, s.Card)
+
+    @get("/cards.pdf", **allow(Role.committee, Role.town_admin, Role.grid_officer),
+         media_type="application/pdf")
+    async def card_sheet(
+        self,
+        village_id: int,
+        grid_id: int | None = Parameter(query="grid_id", default=None, ge=1),
+    ) -> Response[bytes]:
+        content = await services.card_sheet_pdf(village_id, grid_id)
+        return Response(content=content, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="cards-{village_id}.pdf"',
+        })
+
+    @get("/phone-code", **allow(Role.villager))
+    async def phone_code(self, village_id: int, principal: Principal) -> s.PhoneCode:
+        payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
+        seconds = math.ceil((expires_at - datetime.now(UTC)).total_seconds())
+        return s.PhoneCode(payload=payload, expires_at=expires_at, seconds=max(seconds, 0))
+
+    @get("/phone-code.png", **allow(Role.villager), media_type="image/png")
+    async def phone_code_png(self, village_id: int, principal: Principal) -> Response[bytes]:
+        payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
+        response = _png(pictures.card_qr_png(payload))
+        response.headers["X-Expires-At"] = expires_at.isoformat()
+        return response
+
+    @post("/scan", **allow(Role.shopkeeper, Role.committee), status_code=200)
+    async def scan(self, village_id: int, data: s.ScanRequest) -> s.Scanned:
+        scanned = await services.resolve(data.code, village_id=village_id)
+        return msgspec.convert(dataclasses.asdict(scanned), s.Scanned)
+
+
+def _own(principal: Principal, village_id: int) -> int:
+    household_id = principal.household_in(village_id)
+    if household_id is None:
+        raise NotFound()
+    return household_id

@@ -1,0 +1,52 @@
+"""The cards API's shapes. The PIN hash never leaves the service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.http.input import Strict
+
+Pin = Annotated[str, msgspec.Meta(min_length=4, max_length=6, pattern=r"^[0-9]{4,6}$")]
+Payload = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Card(msgspec.Struct, kw_only=True):
+    household_id: int
+    public_id: str
+    number: str
+    head_name: str
+    version: int
+    issued_at: datetime | None
+    has_pin: bool
+    pin_locked: bool
+    payload: str
+
+
+class PinSet(Strict):
+    pin: Pin
+
+
+class PhoneCode(msgspec.Struct, kw_only=True):
+    payload: str
+    expires_at: datetime
+    seconds: int
+
+
+class ScanRequest(Strict):
+    code: Payload
+
+
+class Scanned(msgspec.Struct, kw_only=True):
+    """Who the scanned code names, for the kiosk screen (the balance comes from the ledger)."""
+
+    household_id: int
+    public_id: str
+    number: str
+    head_name: str
+    kind: Literal["card", "phone"]
+    has_pin: bool
+    version: int | None
+    expires_at: datetime | None

@@ -1,0 +1,1 @@
+"""What printed paper shares: the CJK font, so every sheet and poster renders Chinese alike."""
