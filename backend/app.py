@@ -21,6 +21,12 @@ from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.registry.controllers import HouseholdController, TownController, VillageController
+from backend.scoring.controllers import (
+    EvaluationController,
+    ObjectionController,
+    PeriodController,
+    RuleBookController,
+)
 from backend.settings import PROJECT_ROOT, get_settings
 
 KIOSK_DIR = PROJECT_ROOT / "kiosk"
@@ -31,6 +37,10 @@ API_CONTROLLERS: list[type] = [
     VillageController,
     HouseholdController,
     AuditController,
+    RuleBookController,
+    PeriodController,
+    EvaluationController,
+    ObjectionController,
 ]
 
 

@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "backend.registry.piccolo_app",
         "backend.auth.piccolo_app",
         "backend.audit.piccolo_app",
+        "backend.scoring.piccolo_app",
     ]
 )

@@ -5,11 +5,14 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.registry import services as registry
+from backend.scoring import evaluations, periods, rules
+from backend.scoring.evaluations import Scorer
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -30,6 +33,7 @@ class Place:
     households: list[dict]
     tokens: dict[Role, str] = field(default_factory=dict)
     user_ids: dict[Role, int] = field(default_factory=dict)
+    scoring: dict[str, int] = field(default_factory=dict)
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -87,3 +91,25 @@ async def build_world() -> World:
         b=await make_place(town["id"]),
         elsewhere=await make_place(other_town["id"]),
     )
+
+
+async def add_scoring(place: Place) -> dict[str, int]:
+    """Once per place: a rule book, an open period and an evaluation, for tests that need ids."""
+    if place.scoring:
+        return place.scoring
+    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
+        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
+         "evidence_required": False, "proposers": ["committee", "grid_officer"]},
+    ])
+    period = await periods.open_period(
+        CLI_ACTOR, place.village_id, name=unique("P"), kind="month",
+        starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30),
+    )
+    scorer = Scorer(user_id=place.user_ids[Role.committee], name="factory",
+                    roles=frozenset({"committee"}))
+    [evaluation_id] = await evaluations.propose(
+        scorer, place.village_id, period["id"], place.households[1]["id"], book["rules"][0]["id"]
+    )
+    place.scoring = {"rule_id": book["rules"][0]["id"], "period_id": period["id"],
+                     "evaluation_id": evaluation_id}
+    return place.scoring

@@ -13,7 +13,7 @@ import pytest
 from httpx import AsyncClient
 
 from backend.auth.principal import Role
-from tests.factories import Place, World
+from tests.factories import Place, World, add_scoring
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -40,6 +40,8 @@ def fill(path: str, place: Place) -> str:
         "town_id": place.town_id,
         "household_id": household["id"],
         "member_id": household["members"][0]["id"],
+        "objection_id": 1,
+        **place.scoring,
     }
 
     def value(match: re.Match[str]) -> str:
@@ -72,6 +74,7 @@ async def test_undeclared_roles_get_403_and_anonymous_gets_401(
     client: AsyncClient, world: World
 ) -> None:
     checked = 0
+    await add_scoring(world.a)
     for method, path, roles in await operations(client):
         if roles is None:
             continue
@@ -88,6 +91,7 @@ async def test_declared_roles_of_another_village_get_404(
     client: AsyncClient, world: World
 ) -> None:
     checked = 0
+    await add_scoring(world.a)
     for method, path, roles in await operations(client):
         if roles is None or ("{village_id}" not in path and "{town_id}" not in path):
             continue
@@ -104,6 +108,7 @@ async def test_declared_roles_of_another_village_get_404(
 async def test_declared_roles_pass_the_guard_in_their_own_village(
     client: AsyncClient, world: World, role: Role
 ) -> None:
+    await add_scoring(world.a)
     for method, path, roles in await operations(client):
         if roles is None or role not in roles or method != "get":
             continue
