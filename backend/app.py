@@ -22,6 +22,7 @@ from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.scoring.controllers import (
+    BatchController,
     EvaluationController,
     ObjectionController,
     PeriodController,
@@ -41,6 +42,7 @@ API_CONTROLLERS: list[type] = [
     PeriodController,
     EvaluationController,
     ObjectionController,
+    BatchController,
 ]
 
 

@@ -14,8 +14,9 @@ from litestar.response import Response
 from backend.auth.principal import Principal, Role
 from backend.http.access import ANY_ROLE, allow
 from backend.registry import services as registry
-from backend.scoring import objections, periods, rules, rulesheet
+from backend.scoring import objections, periods, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
+from backend.scoring.batch import Cell, enter_batch
 from backend.scoring.evaluations import Scorer, evaluations, propose, reject, verify
 from backend.scoring.evaluations import evaluation as one_evaluation
 
@@ -187,3 +188,39 @@ class ObjectionController(Controller):
         row = await objections.decide_objection(scorer, village_id, objection_id,
                                                 uphold=data.uphold, reason=data.reason)
         return msgspec.convert(row, s.Objection)
+
+
+class BatchController(Controller):
+    path = "/villages/{village_id:int}/periods/{period_id:int}"
+    tags = ["scoring"]
+
+    @post("/evaluations/batch", status_code=200, **allow(Role.committee, Role.grid_officer))
+    async def batch_entry(
+        self, village_id: int, period_id: int, data: s.BatchIn, principal: Principal,
+        dry_run: bool = False,
+    ) -> s.BatchResult:
+        """A grid of households × rules in one request: all entered, or none."""
+        cells = [Cell(c.household_id, c.rule_id, c.times, {"index": n})
+                 for n, c in enumerate(data.cells)]
+        scorer = await scorer_of(principal, village_id)
+        result = await enter_batch(scorer, village_id, period_id, cells, dry_run=dry_run)
+        return msgspec.convert(result, s.BatchResult)
+
+    @get("/score-sheet", **allow(*STAFF))
+    async def download_score_sheet(
+        self, village_id: int, period_id: int, grid_id: int | None = None
+    ) -> Response[bytes]:
+        body = await scoresheet.score_sheet_xlsx(village_id, period_id, grid_id)
+        return attachment(body, f"score-sheet-{period_id}.xlsx", XLSX)
+
+    @post("/score-sheet", status_code=200, **allow(Role.committee, Role.grid_officer))
+    async def upload_score_sheet(
+        self, village_id: int, period_id: int, data: Upload, principal: Principal,
+        dry_run: bool = False,
+    ) -> s.BatchResult:
+        """An xlsx or CSV (UTF-8 or GBK) score sheet; ``dry_run`` previews what would be entered."""
+        scorer = await scorer_of(principal, village_id)
+        result = await scoresheet.upload_score_sheet(
+            scorer, village_id, period_id, await data.read(), dry_run=dry_run
+        )
+        return msgspec.convert(result, s.BatchResult)

@@ -106,10 +106,12 @@ async def active_household(village_id: int, household_id: int) -> None:
         raise NotFound()
 
 
-async def used(period_id: int, household_id: int, rule_id: int) -> int:
+async def used(period_id: int, household_id: int, code: str) -> int:
+    """Non-rejected applications of a rule code, whichever rule book version they used: a
+    mid-period change of wording does not reset the cap."""
     return await Evaluation.count().where(
         (Evaluation.period == period_id) & (Evaluation.household == household_id)
-        & (Evaluation.rule == rule_id) & (Evaluation.state != "rejected")
+        & (Evaluation.rule._.code == code) & (Evaluation.state != "rejected")
     ).run()
 
 
@@ -130,7 +132,7 @@ async def propose(
         if rule["evidence_required"] and evidence is None and source == "manual":
             raise EvidenceRequired()
         await active_household(village_id, household_id)
-        count = await used(period_id, household_id, rule_id)
+        count = await used(period_id, household_id, rule["code"])
         if count + times > rule["cap"]:
             raise OverCap(rule=rule["title"], cap=rule["cap"], count=count)
         rows = await Evaluation.insert(*[

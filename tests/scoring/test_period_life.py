@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from httpx import AsyncClient
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.scoring import periods
+from backend.scoring import evaluations, periods
+from backend.scoring.errors import OverCap
+from backend.scoring.evaluations import Scorer
 from tests.scoring.conftest import Village, committee_living_in, open_period
 
 
@@ -132,3 +135,23 @@ async def test_one_open_period_per_village(client: AsyncClient, village: Village
                                json={"name": "2026年12月", "kind": "month",
                                      "starts_on": "2026-12-01", "ends_on": "2026-12-31"})
     assert second.status_code == 409 and second.json()["code"] == "period_already_open"
+
+
+async def test_concurrent_proposals_never_pass_the_cap(
+    client: AsyncClient, village: Village
+) -> None:
+    """Ten members propose the same cap-1 rule for one household at once: exactly one wins."""
+    period_id = await open_period(client, village)
+    household = village.place.households[1]["id"]
+    scorer = Scorer(user_id=None, name="并发", roles=frozenset({"committee"}))
+
+    async def attempt() -> str:
+        try:
+            await evaluations.propose(scorer, village.place.village_id, period_id, household,
+                                      village.rules["XL01"])
+        except OverCap:
+            return "over_cap"
+        return "ok"
+
+    outcomes = await asyncio.gather(*(attempt() for _ in range(10)))
+    assert sorted(outcomes) == ["ok"] + ["over_cap"] * 9
