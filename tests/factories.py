@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+
+from PIL import Image
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
@@ -94,7 +97,8 @@ async def build_world() -> World:
 
 
 async def add_scoring(place: Place) -> dict[str, int]:
-    """Once per place: a rule book, an open period and an evaluation, for tests that need ids."""
+    """Once per place: a rule book, an open period and an evaluation with a photo, for tests
+    that need their ids."""
     if place.scoring:
         return place.scoring
     book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
@@ -107,8 +111,11 @@ async def add_scoring(place: Place) -> dict[str, int]:
     )
     scorer = Scorer(user_id=place.user_ids[Role.committee], name="factory",
                     roles=frozenset({"committee"}))
-    [evaluation_id] = await evaluations.propose(
-        scorer, place.village_id, period["id"], place.households[1]["id"], book["rules"][0]["id"]
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(photo, format="PNG")
+    evaluation_id = await evaluations.propose_with_evidence(
+        scorer, place.village_id, period["id"], place.households[1]["id"], book["rules"][0]["id"],
+        photo=photo.getvalue(),
     )
     place.scoring = {"rule_id": book["rules"][0]["id"], "period_id": period["id"],
                      "evaluation_id": evaluation_id}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
@@ -12,17 +13,38 @@ from litestar.params import Body
 from litestar.response import Response
 
 from backend.auth.principal import Principal, Role
+from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, allow
 from backend.registry import services as registry
 from backend.scoring import objections, periods, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
 from backend.scoring.batch import Cell, enter_batch
-from backend.scoring.evaluations import Scorer, evaluations, propose, reject, verify
+from backend.scoring.evaluations import (
+    Scorer,
+    evaluations,
+    evidence_of,
+    propose,
+    propose_with_evidence,
+    reject,
+    verify,
+)
 from backend.scoring.evaluations import evaluation as one_evaluation
+from backend.scoring.evidence import MAX_BYTES
 
 STAFF = (Role.committee, Role.grid_officer, Role.town_admin)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Upload = Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+EVIDENCE_BODY_BYTES = MAX_BYTES + 64 * 1024
+
+
+@dataclass
+class EvidenceForm:
+    """A proposal with its photo, as a phone's multipart form sends it."""
+
+    household_id: int
+    rule_id: int
+    photo: UploadFile
+    note: str = ""
 
 
 async def scorer_of(principal: Principal, village_id: int) -> Scorer:
@@ -137,6 +159,33 @@ class EvaluationController(Controller):
         ids = await propose(scorer, village_id, period_id, data.household_id, data.rule_id,
                             note=data.note)
         return msgspec.convert(await one_evaluation(village_id, ids[0]), s.Evaluation)
+
+    @post("/periods/{period_id:int}/evaluations/with-evidence",
+          request_max_body_size=EVIDENCE_BODY_BYTES, **allow(Role.committee, Role.grid_officer))
+    async def propose_with_evidence(
+        self, village_id: int, period_id: int, principal: Principal,
+        data: Annotated[EvidenceForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> s.Evaluation:
+        """A proposal with a JPEG/PNG/WebP photo (≤ 5 MB); the stored copy has no EXIF/GPS."""
+        if not (0 < data.household_id < 2**31 and 0 < data.rule_id < 2**31 and
+                len(data.note) <= 500):
+            raise InvalidInput(detail="household_id, rule_id, note")
+        scorer = await scorer_of(principal, village_id)
+        new_id = await propose_with_evidence(
+            scorer, village_id, period_id, data.household_id, data.rule_id,
+            photo=await data.photo.read(), note=data.note,
+        )
+        return msgspec.convert(await one_evaluation(village_id, new_id), s.Evaluation)
+
+    @get("/evaluations/{evaluation_id:int}/evidence", media_type="image/jpeg",
+         **allow(Role.committee, Role.town_admin))
+    async def get_evidence(
+        self, village_id: int, evaluation_id: int, thumbnail: bool = False
+    ) -> Response[bytes]:
+        """The stripped photo (or its thumbnail): committee and town admins only."""
+        body = await evidence_of(village_id, evaluation_id, thumbnail=thumbnail)
+        return Response(body, media_type="image/jpeg",
+                        headers={"Cache-Control": "private, max-age=3600"})
 
     @post("/evaluations/{evaluation_id:int}/verify", status_code=200, **allow(Role.committee))
     async def verify_evaluation(

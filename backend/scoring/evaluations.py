@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from piccolo.columns.combination import Where
 
 from backend.audit.services import Actor, record
@@ -28,6 +30,7 @@ from backend.scoring.errors import (
     RoleMayNotPropose,
     SelfVerification,
 )
+from backend.scoring.evidence import discard_evidence, evidence_path, store_evidence
 from backend.scoring.periods import period
 from backend.scoring.rules import current_rule
 from backend.scoring.tables import Evaluation
@@ -151,6 +154,31 @@ async def propose(
                                 else points, "source": source, "note": note,
                                 "evidence": evidence})
     return ids
+
+
+async def propose_with_evidence(
+    scorer: Scorer, village_id: int, period_id: int, household_id: int, rule_id: int, *,
+    photo: bytes, note: str = "",
+) -> int:
+    """Propose one evaluation with a photo; a refused proposal leaves no photo behind."""
+    name = await anyio.to_thread.run_sync(store_evidence, photo)
+    try:
+        [new_id] = await propose(scorer, village_id, period_id, household_id, rule_id,
+                                 note=note, evidence=name)
+    except BaseException:
+        discard_evidence(name)
+        raise
+    return new_id
+
+
+async def evidence_of(village_id: int, evaluation_id: int, *, thumbnail: bool) -> bytes:
+    row = await Evaluation.select(Evaluation.evidence).where(
+        (Evaluation.id == evaluation_id) & (Evaluation.village == village_id)
+    ).first().run()
+    if row is None or row["evidence"] is None:
+        raise NotFound()
+    path = evidence_path(row["evidence"], thumbnail=thumbnail)
+    return await anyio.Path(path).read_bytes()
 
 
 async def _pending(scorer: Scorer, village_id: int, evaluation_id: int) -> dict[str, Any]:
