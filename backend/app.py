@@ -16,6 +16,8 @@ from litestar.static_files import create_static_files_router
 from backend import cache, db
 from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController, VillageUserController
+from backend.boards import live
+from backend.boards.controllers import BoardsController, PublicBoardsController
 from backend.cards.controllers import CardController
 from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_principal
 from backend.http.admin import admin
@@ -23,8 +25,16 @@ from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.ledger.controllers import LedgerController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
+from backend.scoring.controllers import (
+    BatchController,
+    EvaluationController,
+    ObjectionController,
+    PeriodController,
+    RuleBookController,
+)
 from backend.settings import PROJECT_ROOT, get_settings
 from backend.shop.controllers import ShopController
+from backend.shop.sales import SalesController
 
 KIOSK_DIR = PROJECT_ROOT / "kiosk"
 API_CONTROLLERS: list[type] = [
@@ -37,6 +47,14 @@ API_CONTROLLERS: list[type] = [
     ShopController,
     LedgerController,
     CardController,
+    RuleBookController,
+    PeriodController,
+    EvaluationController,
+    ObjectionController,
+    BatchController,
+    SalesController,
+    BoardsController,
+    PublicBoardsController,
 ]
 
 
@@ -45,7 +63,9 @@ async def api_docs() -> Redirect:
     return Redirect("/api/schema/swagger")
 
 
-def create_app(kiosk_dir: Path = KIOSK_DIR) -> Litestar:
+def create_app(kiosk_dir: Path = KIOSK_DIR, *, watch_boards: bool = True) -> Litestar:
+    """The app; ``watch_boards`` runs the background catch-up that keeps the leaderboards and
+    the notice-board screens current (tests drive it themselves)."""
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     api = Router(
@@ -81,5 +101,6 @@ def create_app(kiosk_dir: Path = KIOSK_DIR) -> Litestar:
         ),
         on_startup=[db.start],
         on_shutdown=[db.stop, cache.close],
+        lifespan=[live.background_watch] if watch_boards else [],
         request_max_body_size=settings.max_body_bytes,
     )

@@ -10,13 +10,15 @@ import typer
 from rich.console import Console
 
 from backend import cache, db
-from backend.ledger import cli as ledger_cli
+from backend.boards import cli as boards_cli
 from backend.cards.cli import app as cards_app
+from backend.ledger import cli as ledger_cli
 
 app = typer.Typer(help="Jifen 积分: village civility points and the points supermarket.",
                   no_args_is_help=True)
 console = Console()
 app.add_typer(ledger_cli.app, name="ledger")
+app.add_typer(boards_cli.app, name="boards")
 app.add_typer(cards_app, name="cards")
 
 

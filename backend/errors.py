@@ -93,3 +93,17 @@ class ServiceUnavailable(DomainError):
     status = 503
     zh = "系统暂时不可用，请稍后再试。"
     en = "The service is temporarily unavailable."
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status = 422
+    zh = "该请求编号已用于另一笔不同的操作，请勿重复使用。"
+    en = "This idempotency key was already used for a different request."
+
+
+class IdempotencyKeyMissing(DomainError):
+    code = "idempotency_key_missing"
+    status = 400
+    zh = "缺少 Idempotency-Key 请求头：每笔操作都需要一个唯一编号。"
+    en = "The Idempotency-Key header is required for this operation."

@@ -17,5 +17,7 @@ APP_REGISTRY = AppRegistry(
         "backend.ledger.piccolo_app",
         "backend.shop.piccolo_app",
         "backend.cards.piccolo_app",
+        "backend.scoring.piccolo_app",
+        "backend.boards.piccolo_app",
     ]
 )

@@ -6,6 +6,7 @@ import io
 import itertools
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from PIL import Image
@@ -16,6 +17,8 @@ from backend.auth.principal import Grant, Role
 from backend.cards import services as cards
 from backend.ledger import services as ledger
 from backend.registry import services as registry
+from backend.scoring import evaluations, periods, rules
+from backend.scoring.evaluations import Scorer
 from backend.shop import catalogue
 from backend.shop.pictures import store_picture
 
@@ -47,6 +50,7 @@ class Place:
     tokens: dict[Role, str] = field(default_factory=dict)
     user_ids: dict[Role, int] = field(default_factory=dict)
     usernames: dict[Role, str] = field(default_factory=dict)
+    scoring: dict[str, int] = field(default_factory=dict)
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -127,3 +131,27 @@ async def stocked_place(points: int = 100, **village: Any) -> Place:
                        reason="测试积分")
     await cards.issue_card(CLI_ACTOR, place.village_id, household)
     return place
+async def add_scoring(place: Place) -> dict[str, int]:
+    """Once per place: a rule book, an open period and an evaluation with a photo, for tests
+    that need their ids."""
+    if place.scoring:
+        return place.scoring
+    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
+        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
+         "evidence_required": False, "proposers": ["committee", "grid_officer"]},
+    ])
+    period = await periods.open_period(
+        CLI_ACTOR, place.village_id, name=unique("P"), kind="month",
+        starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30),
+    )
+    scorer = Scorer(user_id=place.user_ids[Role.committee], name="factory",
+                    roles=frozenset({"committee"}))
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(photo, format="PNG")
+    evaluation_id = await evaluations.propose_with_evidence(
+        scorer, place.village_id, period["id"], place.households[1]["id"], book["rules"][0]["id"],
+        photo=photo.getvalue(),
+    )
+    place.scoring = {"rule_id": book["rules"][0]["id"], "period_id": period["id"],
+                     "evaluation_id": evaluation_id}
+    return place.scoring

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -38,7 +38,8 @@ async def differences(village: int | None) -> list[str]:
     for village_id in track(await _villages(village), description="核对排行榜 checking",
                             console=console):
         for name, scores in (await expected(village_id)).items():
-            actual = dict(await client.zrange(name, 0, -1, withscores=True))
+            rows: Any = await client.zrange(name, 0, -1, withscores=True)
+            actual = dict(rows)
             if actual != scores:
                 missing = set(scores) - set(actual)
                 wrong = {m for m in scores if m in actual and actual[m] != scores[m]}

@@ -16,12 +16,12 @@ from backend.boards.ranks import (
     Scope,
     Standing,
     active_households,
-    scopes_of,
     catch_up,
     competition_ranks,
     key,
     member,
     rebuild,
+    scopes_of,
 )
 from backend.errors import NotFound
 from backend.ledger import services as ledger
@@ -56,7 +56,7 @@ async def top(
     name = key(village_id, period_id, scope)
     try:
         await _ready(village_id, name)
-        rows = await cache.redis().zrevrange(name, 0, limit - 1, withscores=True)
+        rows: Any = await cache.redis().zrevrange(name, 0, limit - 1, withscores=True)
     except (RedisError, OSError) as exc:
         _redis_down(exc)
         return (await _sql_standings(village_id, period_id, scope))[:limit]
@@ -80,9 +80,9 @@ async def standing(
         score = await client.zscore(name, member(household_id))
         if score is None:
             raise NotFound()
-        position = int(await client.zrevrank(name, member(household_id)))
-        window = await client.zrevrange(name, max(position - around, 0), position + around,
-                                        withscores=True)
+        position: Any = await client.zrevrank(name, member(household_id))
+        window: Any = await client.zrevrange(name, max(position - around, 0),
+                                             position + around, withscores=True)
         size = int(await client.zcard(name))
         near = [
             Standing(int(who), int(s), int(await client.zcount(name, f"({s}", "+inf")) + 1)

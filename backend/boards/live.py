@@ -8,6 +8,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from litestar import Litestar
 from redis.exceptions import RedisError
 
 from backend import cache
@@ -35,7 +36,8 @@ async def watch_forever() -> None:
 
 
 @contextlib.asynccontextmanager
-async def background_watch() -> AsyncIterator[None]:
+async def background_watch(app: Litestar) -> AsyncIterator[None]:
+    """Litestar lifespan: run :func:`watch_forever` while the app serves."""
     task = asyncio.create_task(watch_forever())
     try:
         yield

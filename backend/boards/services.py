@@ -11,11 +11,11 @@ retried publish never pays twice. A published board never changes.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from typing import Any
 
 import asyncpg
-import sqlite3
 
 from backend.audit.services import Actor, record
 from backend.boards.errors import BoardAlreadyPublished, PeriodNotClosed
@@ -133,7 +133,7 @@ async def publish(actor: Actor, village_id: int, period_id: int) -> dict[str, An
 
 async def board(village_id: int | None, board_id: int) -> dict[str, Any]:
     """A published board as it was published (village None: the public verification page)."""
-    where = Board.id == board_id
+    where: Any = Board.id == board_id
     if village_id is not None:
         where &= Board.village == village_id
     row = await Board.select(

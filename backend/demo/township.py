@@ -15,8 +15,8 @@ from rich.progress import track
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
-from backend.demo.ledger import post_demo_history
 from backend.demo.cards import issue_demo_cards
+from backend.demo.ledger import post_demo_history
 from backend.demo.names import family
 from backend.demo.shop import demo_shop
 from backend.errors import NotFound

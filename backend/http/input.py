@@ -7,8 +7,22 @@ from typing import Annotated
 import msgspec
 from litestar.params import Parameter
 
+from backend.errors import IdempotencyKeyMissing
+
 Page = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Parameter(ge=1, le=100, description="rows per page, at most 100")]
+IdempotencyKey = Annotated[
+    str | None,
+    Parameter(header="Idempotency-Key", min_length=1, max_length=200,
+              description="made by the client before it sends; a retry sends the same key"),
+]
+
+
+def require_idempotency_key(key: str | None) -> str:
+    """Writes that move points or goods refuse to run without a key (no accidental doubles)."""
+    if not key:
+        raise IdempotencyKeyMissing()
+    return key
 
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

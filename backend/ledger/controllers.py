@@ -17,15 +17,13 @@ from litestar.params import Parameter
 from backend.auth.principal import Principal, Role, actor_of
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, allow, own_household_unless_staff
-from backend.http.input import Page, PageSize
+from backend.http.input import IdempotencyKey, Page, PageSize, require_idempotency_key
 from backend.ledger import lines, services
 from backend.ledger import schemas as s
-from backend.ledger.errors import IdempotencyKeyMissing
 from backend.ledger.verify import heads
 from backend.registry import services as registry
 
 READERS = (Role.committee, Role.grid_officer, Role.town_admin)
-IdempotencyKey = Annotated[str | None, Parameter(header="Idempotency-Key", max_length=200)]
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -72,10 +70,9 @@ class LedgerController(Controller):
         self, village_id: int, household_id: int, data: s.AdjustmentCreate,
         principal: Principal, idempotency_key: IdempotencyKey = None,
     ) -> s.Transfer:
-        if not idempotency_key:
-            raise IdempotencyKeyMissing()
+        key = require_idempotency_key(idempotency_key)
         posted = await services.adjust(actor_of(principal), village_id, household_id,
-                                       data.amount, key=f"http:{idempotency_key}",
+                                       data.amount, key=f"http:{key}",
                                        reason=data.reason)
         return msgspec.convert(posted, s.Transfer, from_attributes=True)
 

@@ -15,20 +15,6 @@ class InsufficientPoints(DomainError):
     en = "Not enough points: {balance} available, {amount} needed."
 
 
-class IdempotencyKeyReused(DomainError):
-    code = "idempotency_key_reused"
-    status = 422
-    zh = "该请求编号已用于另一笔不同的操作，请勿重复使用。"
-    en = "This idempotency key was already used for a different request."
-
-
-class IdempotencyKeyMissing(DomainError):
-    code = "idempotency_key_missing"
-    status = 400
-    zh = "缺少 Idempotency-Key 请求头：每笔积分操作都需要一个唯一编号。"
-    en = "The Idempotency-Key header is required for every points operation."
-
-
 class AlreadyReversed(DomainError):
     code = "already_reversed"
     status = 409

@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 from backend.audit.services import Actor
 from backend.db import is_postgres, write_transaction
-from backend.errors import InvalidInput, NotFound
+from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from backend.ledger.chain import canonical_json, fingerprint, genesis, link
-from backend.ledger.errors import IdempotencyKeyReused, InsufficientPoints
+from backend.ledger.errors import InsufficientPoints
 from backend.ledger.sql import fetch, first
 
 MAX_AMOUNT = 10_000_000

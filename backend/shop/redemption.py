@@ -3,7 +3,8 @@
 Invariants, each held inside one database transaction:
 - exactly one sale per kiosk idempotency key: the sale row claims the key first (UNIQUE per
   village), so a retry — even one racing the original — gets the first receipt back;
-- a phone code pays for one sale at most (spent in this transaction, see ``cards``);
+- a phone code pays for one sale at most (spent in this transaction as its last check, see
+  ``cards.consume_phone_code``);
 - stock never below zero, points never below zero (guarded updates; CHECKs in the database);
 - the daily cap and the monthly per-product limits are checked after the ledger has serialised
   the village's postings, so two kiosks selling to one household at once cannot both slip under;
@@ -29,9 +30,8 @@ import asyncpg
 from backend.audit.services import Actor, record
 from backend.cards import services as cards
 from backend.db import write_transaction
-from backend.errors import NotFound
+from backend.errors import IdempotencyKeyReused, NotFound
 from backend.ledger import services as ledger
-from backend.ledger.errors import IdempotencyKeyReused
 from backend.registry import services as registry
 from backend.settings import get_settings
 from backend.shop import catalogue
@@ -203,7 +203,6 @@ async def redeem(
         if existing is None:
             raise
         return await _replay(village_id, existing, wanted)
-    await cards.remember_spent(scanned)
     return {**await receipt(village_id, shop_id, sale_id), "replayed": False}
 
 
@@ -223,7 +222,6 @@ async def _sell(
             )).returning(Redemption.id).run())[0]["id"]
         except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
             raise _KeyTaken() from exc
-        await cards.consume_phone_code(scanned)
         for product in priced:
             quantity = counts[product["id"]]
             await RedemptionLine.insert(RedemptionLine(
@@ -239,6 +237,7 @@ async def _sell(
             reference={"redemption": sale_id},
         )
         await _check_limits(village, scanned.household_id, sale_id, priced, counts, total)
+        await cards.consume_phone_code(scanned)
         await Redemption.update({Redemption.transfer: posted.id,
                                  Redemption.balance_after: posted.balance}).where(
             Redemption.id == sale_id

@@ -6,11 +6,10 @@ import pytest
 
 from backend.audit.services import CLI_ACTOR
 from backend.db import write_transaction
-from backend.errors import InvalidInput, NotFound
+from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from backend.ledger import services as ledger
 from backend.ledger.errors import (
     AlreadyReversed,
-    IdempotencyKeyReused,
     InsufficientPoints,
     ReversalNotReversible,
 )

@@ -26,10 +26,10 @@ from hypothesis.stateful import (
 )
 
 from backend.audit.services import CLI_ACTOR
+from backend.errors import IdempotencyKeyReused
 from backend.ledger import services as ledger
 from backend.ledger.errors import (
     AlreadyReversed,
-    IdempotencyKeyReused,
     InsufficientPoints,
     ReversalNotReversible,
 )

@@ -62,7 +62,7 @@ async def test_the_command_exits_1_on_a_broken_chain_and_0_on_a_sound_one(world:
     await engine().run_ddl(f"UPDATE transfer SET reason = '改过' WHERE id = {posted[0].id}")
 
     def jifen(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "backend", *args], capture_output=True,  # noqa: S603
+        return subprocess.run([sys.executable, "-m", "backend", *args], capture_output=True,
                               text=True, env={**os.environ, "COLUMNS": "200"}, check=False)
 
     good = jifen("ledger", "verify", "--village", str(sound.village_id))

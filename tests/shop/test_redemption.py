@@ -16,7 +16,6 @@ from backend.auth.principal import Role
 from backend.cards import services as cards
 from backend.errors import DomainError
 from backend.ledger import services as ledger
-from backend.registry import services as registry
 from backend.shop import catalogue, redemption
 from backend.shop.tables import Redemption
 from tests.factories import Place, stocked_place, unique

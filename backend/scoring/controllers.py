@@ -1,0 +1,275 @@
+"""HTTP for scoring: thin — parse, authorise (declared roles), call a service, shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Response
+
+from backend.auth.principal import Principal, Role
+from backend.errors import InvalidInput
+from backend.http.access import ANY_ROLE, allow
+from backend.registry import services as registry
+from backend.scoring import objections, periods, rules, rulesheet, scoresheet
+from backend.scoring import schemas as s
+from backend.scoring.batch import Cell, enter_batch
+from backend.scoring.evaluations import (
+    Scorer,
+    evaluations,
+    evidence_of,
+    propose,
+    propose_with_evidence,
+    reject,
+    verify,
+)
+from backend.scoring.evaluations import evaluation as one_evaluation
+from backend.scoring.evidence import MAX_BYTES
+
+STAFF = (Role.committee, Role.grid_officer, Role.town_admin)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Upload = Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+EVIDENCE_BODY_BYTES = MAX_BYTES + 64 * 1024
+
+
+@dataclass
+class EvidenceForm:
+    """A proposal with its photo, as a phone's multipart form sends it."""
+
+    household_id: int
+    rule_id: int
+    photo: UploadFile
+    note: str = ""
+
+
+async def scorer_of(principal: Principal, village_id: int) -> Scorer:
+    """The caller's roles in this village, and the household their villager grant names."""
+    town_id = await registry.town_of_village(village_id) or 0
+    return Scorer(
+        user_id=principal.user_id, name=principal.username,
+        roles=frozenset(r.value for r in principal.roles_in(village_id, town_id)),
+        household_id=principal.household_in(village_id), address=principal.address,
+    )
+
+
+def attachment(body: bytes, filename: str, media_type: str) -> Response[bytes]:
+    return Response(body, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
+    })
+
+
+class RuleBookController(Controller):
+    path = "/villages/{village_id:int}/rule-book"
+    tags = ["scoring"]
+
+    @get("/", **allow(*ANY_ROLE))
+    async def get_rule_book(self, village_id: int) -> s.RuleBook:
+        return msgspec.convert(await rules.current_rule_book(village_id), s.RuleBook)
+
+    @put("/", **allow(Role.committee))
+    async def adopt_rule_book(
+        self, village_id: int, data: s.RuleBookIn, principal: Principal
+    ) -> s.RuleBook:
+        scorer = await scorer_of(principal, village_id)
+        book = await rules.adopt_rule_book(
+            scorer.actor, village_id, [msgspec.structs.asdict(r) for r in data.rules], data.note
+        )
+        return msgspec.convert(book, s.RuleBook)
+
+    @get("/xlsx", **allow(*STAFF))
+    async def export_rule_book(self, village_id: int) -> Response[bytes]:
+        book = await rules.current_rule_book(village_id)
+        return attachment(rulesheet.rule_book_xlsx(book), f"rule-book-v{book['version']}.xlsx",
+                          XLSX)
+
+    @post("/xlsx", **allow(Role.committee))
+    async def import_rule_book(
+        self, village_id: int, data: Upload, principal: Principal
+    ) -> s.RuleBook:
+        parsed = rulesheet.rules_from_xlsx(await data.read())
+        scorer = await scorer_of(principal, village_id)
+        book = await rules.adopt_rule_book(scorer.actor, village_id, parsed, "导入 Excel")
+        return msgspec.convert(book, s.RuleBook)
+
+
+class PeriodController(Controller):
+    path = "/villages/{village_id:int}/periods"
+    tags = ["scoring"]
+
+    @get("/", **allow(*ANY_ROLE))
+    async def list_periods(self, village_id: int) -> list[s.Period]:
+        return msgspec.convert(await periods.periods(village_id), list[s.Period])
+
+    @post("/", **allow(Role.committee))
+    async def open_period(
+        self, village_id: int, data: s.PeriodCreate, principal: Principal
+    ) -> s.Period:
+        scorer = await scorer_of(principal, village_id)
+        row = await periods.open_period(scorer.actor, village_id, **msgspec.structs.asdict(data))
+        return msgspec.convert(row, s.Period)
+
+    @get("/{period_id:int}", **allow(*ANY_ROLE))
+    async def get_period(self, village_id: int, period_id: int) -> s.Period:
+        return msgspec.convert(await periods.period(village_id, period_id), s.Period)
+
+    @post("/{period_id:int}/notice", status_code=200, **allow(Role.committee))
+    async def start_notice(self, village_id: int, period_id: int, principal: Principal) -> s.Period:
+        scorer = await scorer_of(principal, village_id)
+        row = await periods.start_notice(scorer.actor, village_id, period_id)
+        return msgspec.convert(row, s.Period)
+
+    @post("/{period_id:int}/close", status_code=200, **allow(Role.committee))
+    async def close_period(self, village_id: int, period_id: int, principal: Principal) -> s.Period:
+        scorer = await scorer_of(principal, village_id)
+        row = await periods.close_period(scorer.actor, village_id, period_id)
+        return msgspec.convert(row, s.Period)
+
+
+class EvaluationController(Controller):
+    path = "/villages/{village_id:int}"
+    tags = ["scoring"]
+
+    @get("/periods/{period_id:int}/evaluations",
+         **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
+    async def list_evaluations(
+        self, village_id: int, period_id: int, principal: Principal,
+        household_id: int | None = None,
+    ) -> list[s.Evaluation]:
+        """Staff see every evaluation; a villager sees their own household's once on notice
+        (an upheld objection's outcome is in the objections list)."""
+        scorer = await scorer_of(principal, village_id)
+        await periods.period(village_id, period_id)
+        if scorer.roles & {"committee", "grid_officer", "town_admin"}:
+            rows = await evaluations(village_id, period_id, household_id=household_id)
+        else:
+            rows = await evaluations(village_id, period_id, household_id=scorer.household_id or 0,
+                                     states=["notice", "posted"])
+        return msgspec.convert(rows, list[s.Evaluation])
+
+    @post("/periods/{period_id:int}/evaluations", **allow(Role.committee, Role.grid_officer))
+    async def propose_evaluation(
+        self, village_id: int, period_id: int, data: s.EvaluationCreate, principal: Principal
+    ) -> s.Evaluation:
+        scorer = await scorer_of(principal, village_id)
+        ids = await propose(scorer, village_id, period_id, data.household_id, data.rule_id,
+                            note=data.note)
+        return msgspec.convert(await one_evaluation(village_id, ids[0]), s.Evaluation)
+
+    @post("/periods/{period_id:int}/evaluations/with-evidence",
+          request_max_body_size=EVIDENCE_BODY_BYTES, **allow(Role.committee, Role.grid_officer))
+    async def propose_with_evidence(
+        self, village_id: int, period_id: int, principal: Principal,
+        data: Annotated[EvidenceForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> s.Evaluation:
+        """A proposal with a JPEG/PNG/WebP photo (≤ 5 MB); the stored copy has no EXIF/GPS."""
+        if not (0 < data.household_id < 2**31 and 0 < data.rule_id < 2**31 and
+                len(data.note) <= 500):
+            raise InvalidInput(detail="household_id, rule_id, note")
+        scorer = await scorer_of(principal, village_id)
+        new_id = await propose_with_evidence(
+            scorer, village_id, period_id, data.household_id, data.rule_id,
+            photo=await data.photo.read(), note=data.note,
+        )
+        return msgspec.convert(await one_evaluation(village_id, new_id), s.Evaluation)
+
+    @get("/evaluations/{evaluation_id:int}/evidence", media_type="image/jpeg",
+         **allow(Role.committee, Role.town_admin))
+    async def get_evidence(
+        self, village_id: int, evaluation_id: int, thumbnail: bool = False
+    ) -> Response[bytes]:
+        """The stripped photo (or its thumbnail): committee and town admins only."""
+        body = await evidence_of(village_id, evaluation_id, thumbnail=thumbnail)
+        return Response(body, media_type="image/jpeg",
+                        headers={"Cache-Control": "private, max-age=3600"})
+
+    @post("/evaluations/{evaluation_id:int}/verify", status_code=200, **allow(Role.committee))
+    async def verify_evaluation(
+        self, village_id: int, evaluation_id: int, data: s.Verification, principal: Principal
+    ) -> s.Evaluation:
+        scorer = await scorer_of(principal, village_id)
+        row = await verify(scorer, village_id, evaluation_id, data.note)
+        return msgspec.convert(row, s.Evaluation)
+
+    @post("/evaluations/{evaluation_id:int}/reject", status_code=200, **allow(Role.committee))
+    async def reject_evaluation(
+        self, village_id: int, evaluation_id: int, data: s.Rejection, principal: Principal
+    ) -> s.Evaluation:
+        scorer = await scorer_of(principal, village_id)
+        row = await reject(scorer, village_id, evaluation_id, data.reason)
+        return msgspec.convert(row, s.Evaluation)
+
+
+class ObjectionController(Controller):
+    path = "/villages/{village_id:int}"
+    tags = ["scoring"]
+
+    @get("/periods/{period_id:int}/objections",
+         **allow(Role.committee, Role.town_admin, Role.villager))
+    async def list_objections(
+        self, village_id: int, period_id: int, principal: Principal
+    ) -> list[s.Objection]:
+        """Staff see all; a villager sees those about their own household, with the decision."""
+        scorer = await scorer_of(principal, village_id)
+        await periods.period(village_id, period_id)
+        own = None if scorer.roles & {"committee", "town_admin"} else scorer.household_id or 0
+        rows = await objections.objections(village_id, period_id, household_id=own)
+        return msgspec.convert(rows, list[s.Objection])
+
+    @post("/evaluations/{evaluation_id:int}/objections", **allow(Role.committee, Role.villager))
+    async def file_objection(
+        self, village_id: int, evaluation_id: int, data: s.ObjectionCreate, principal: Principal
+    ) -> s.Objection:
+        scorer = await scorer_of(principal, village_id)
+        row = await objections.file_objection(scorer, village_id, evaluation_id, data.reason)
+        return msgspec.convert(row, s.Objection)
+
+    @post("/objections/{objection_id:int}/decision", status_code=200, **allow(Role.committee))
+    async def decide_objection(
+        self, village_id: int, objection_id: int, data: s.ObjectionDecision,
+        principal: Principal,
+    ) -> s.Objection:
+        scorer = await scorer_of(principal, village_id)
+        row = await objections.decide_objection(scorer, village_id, objection_id,
+                                                uphold=data.uphold, reason=data.reason)
+        return msgspec.convert(row, s.Objection)
+
+
+class BatchController(Controller):
+    path = "/villages/{village_id:int}/periods/{period_id:int}"
+    tags = ["scoring"]
+
+    @post("/evaluations/batch", status_code=200, **allow(Role.committee, Role.grid_officer))
+    async def batch_entry(
+        self, village_id: int, period_id: int, data: s.BatchIn, principal: Principal,
+        dry_run: bool = False,
+    ) -> s.BatchResult:
+        """A grid of households × rules in one request: all entered, or none."""
+        cells = [Cell(c.household_id, c.rule_id, c.times, {"index": n})
+                 for n, c in enumerate(data.cells)]
+        scorer = await scorer_of(principal, village_id)
+        result = await enter_batch(scorer, village_id, period_id, cells, dry_run=dry_run)
+        return msgspec.convert(result, s.BatchResult)
+
+    @get("/score-sheet", **allow(*STAFF))
+    async def download_score_sheet(
+        self, village_id: int, period_id: int, grid_id: int | None = None
+    ) -> Response[bytes]:
+        body = await scoresheet.score_sheet_xlsx(village_id, period_id, grid_id)
+        return attachment(body, f"score-sheet-{period_id}.xlsx", XLSX)
+
+    @post("/score-sheet", status_code=200, **allow(Role.committee, Role.grid_officer))
+    async def upload_score_sheet(
+        self, village_id: int, period_id: int, data: Upload, principal: Principal,
+        dry_run: bool = False,
+    ) -> s.BatchResult:
+        """An xlsx or CSV (UTF-8 or GBK) score sheet; ``dry_run`` previews what would be entered."""
+        scorer = await scorer_of(principal, village_id)
+        result = await scoresheet.upload_score_sheet(
+            scorer, village_id, period_id, await data.read(), dry_run=dry_run
+        )
+        return msgspec.convert(result, s.BatchResult)

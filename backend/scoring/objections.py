@@ -1,0 +1,122 @@
+"""Objections (异议) during notice, and the committee's decision on them.
+
+Invariants: only an evaluation on notice can be objected to, by a villager for their own household
+or by a committee member; an evaluation has at most one undecided objection, and while it has one
+it is held out of posting (:func:`backend.scoring.periods.evaluations_to_post`); upholding rejects
+the evaluation, overturning lets it stand, and either way the reason is kept for the villager.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from piccolo.columns.combination import Where
+
+from backend.audit.services import record
+from backend.db import write_transaction
+from backend.errors import NotFound
+from backend.scoring.errors import (
+    EvaluationNotInNotice,
+    ObjectionAlreadyOpen,
+    ObjectionDecided,
+    OwnHousehold,
+    PeriodNotInNotice,
+)
+from backend.scoring.evaluations import Scorer, evaluation
+from backend.scoring.periods import period
+from backend.scoring.tables import Evaluation, Objection
+
+OBJECTION_FIELDS = (
+    Objection.id, Objection.village, Objection.evaluation, Objection.evaluation.household,
+    Objection.evaluation.period, Objection.filer_name, Objection.reason, Objection.state,
+    Objection.decision_reason, Objection.created_at, Objection.decided_at,
+)
+
+
+def _out(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"], "village_id": row["village"], "evaluation_id": row["evaluation"],
+        "household_id": row["evaluation.household"], "period_id": row["evaluation.period"],
+        "filer_name": row["filer_name"], "reason": row["reason"], "state": row["state"],
+        "decision_reason": row["decision_reason"], "created_at": row["created_at"],
+        "decided_at": row["decided_at"],
+    }
+
+
+async def objection(village_id: int, objection_id: int) -> dict[str, Any]:
+    row = await Objection.select(*OBJECTION_FIELDS).where(
+        (Objection.id == objection_id) & (Objection.village == village_id)
+    ).first().run()
+    if row is None:
+        raise NotFound()
+    return _out(row)
+
+
+async def objections(
+    village_id: int, period_id: int, *, household_id: int | None = None
+) -> list[dict[str, Any]]:
+    where: Where | Any = (Objection.village == village_id) & (
+        Objection.evaluation.period == period_id
+    )
+    if household_id is not None:
+        where &= Objection.evaluation.household == household_id
+    rows = await Objection.select(*OBJECTION_FIELDS).where(where).order_by(Objection.id).run()
+    return [_out(r) for r in rows]
+
+
+async def file_objection(
+    scorer: Scorer, village_id: int, evaluation_id: int, reason: str
+) -> dict[str, Any]:
+    """A villager (own household only) or a committee member challenges an evaluation."""
+    async with write_transaction():
+        target = await evaluation(village_id, evaluation_id)
+        if "committee" not in scorer.roles and scorer.household_id != target["household_id"]:
+            raise NotFound()
+        if (await period(village_id, target["period_id"]))["state"] != "notice":
+            raise PeriodNotInNotice()
+        if target["state"] != "notice":
+            raise EvaluationNotInNotice()
+        if await Objection.exists().where(
+            (Objection.evaluation == evaluation_id) & (Objection.state == "open")
+        ).run():
+            raise ObjectionAlreadyOpen()
+        row = (await Objection.insert(Objection(
+            village=village_id, evaluation=evaluation_id, filed_by=scorer.user_id,
+            filer_name=scorer.name, reason=reason, state="open",
+        )).returning(Objection.id).run())[0]
+        await record(scorer.actor, "objection.file", "objection", row["id"],
+                     village_id=village_id,
+                     after={"evaluation": evaluation_id, "reason": reason})
+    return await objection(village_id, row["id"])
+
+
+async def decide_objection(
+    scorer: Scorer, village_id: int, objection_id: int, *, uphold: bool, reason: str
+) -> dict[str, Any]:
+    """Uphold (the evaluation is rejected) or overturn (it stands) an objection, with a reason."""
+    now = datetime.now(UTC)
+    async with write_transaction():
+        current = await objection(village_id, objection_id)
+        if scorer.household_id == current["household_id"]:
+            raise OwnHousehold()
+        state = "upheld" if uphold else "overturned"
+        done = await Objection.update({
+            Objection.state: state, Objection.decided_by: scorer.user_id,
+            Objection.decision_reason: reason, Objection.decided_at: now,
+        }).where((Objection.id == objection_id) & (Objection.state == "open")).returning(
+            Objection.id
+        ).run()
+        if not done:
+            raise ObjectionDecided()
+        if uphold:
+            await Evaluation.update({
+                Evaluation.state: "rejected", Evaluation.reject_reason: reason,
+                Evaluation.decided_at: now,
+            }).where(
+                (Evaluation.id == current["evaluation_id"]) & (Evaluation.state == "notice")
+            ).run()
+        await record(scorer.actor, "objection.uphold" if uphold else "objection.overturn",
+                     "objection", objection_id, village_id=village_id,
+                     before={"state": "open"}, after={"state": state, "reason": reason})
+    return await objection(village_id, objection_id)

@@ -1,0 +1,171 @@
+"""The scoring API shapes. Inputs are strict; outputs are named after the glossary."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.http.input import Strict
+
+Id = Annotated[int, msgspec.Meta(ge=1)]
+RuleCode = Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+Category = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+RuleTitle = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Points = Annotated[int, msgspec.Meta(ge=-10_000, le=10_000)]
+Cap = Annotated[int, msgspec.Meta(ge=1, le=100)]
+Note = Annotated[str, msgspec.Meta(max_length=500)]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+PeriodName = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+ProposerRole = Literal["committee", "grid_officer"]
+
+
+class RuleIn(Strict):
+    code: RuleCode
+    category: Category
+    title: RuleTitle
+    points: Points
+    cap: Cap = 1
+    evidence_required: bool = False
+    proposers: Annotated[list[ProposerRole], msgspec.Meta(min_length=1, max_length=2)] = (
+        msgspec.field(default_factory=lambda: ["committee"])
+    )
+
+    def __post_init__(self) -> None:
+        if self.points == 0:
+            raise ValueError("points must not be zero")
+
+
+class RuleBookIn(Strict):
+    rules: Annotated[list[RuleIn], msgspec.Meta(min_length=1, max_length=500)]
+    note: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+class Rule(msgspec.Struct, kw_only=True):
+    id: int
+    code: str
+    category: str
+    title: str
+    points: int
+    cap: int
+    evidence_required: bool
+    proposers: list[str]
+
+
+class RuleBook(msgspec.Struct, kw_only=True):
+    id: int
+    village_id: int
+    version: int
+    note: str
+    created_at: datetime
+    rules: list[Rule]
+
+
+class PeriodCreate(Strict):
+    name: PeriodName
+    kind: Literal["month", "quarter"]
+    starts_on: date
+    ends_on: date
+
+
+class Period(msgspec.Struct, kw_only=True):
+    id: int
+    village_id: int
+    name: str
+    kind: str
+    starts_on: date
+    ends_on: date
+    state: str
+    notice_ends_at: datetime | None
+    closed_at: datetime | None
+
+
+class EvaluationCreate(Strict):
+    household_id: Id
+    rule_id: Id
+    note: Note = ""
+
+
+class Evaluation(msgspec.Struct, kw_only=True):
+    id: int
+    village_id: int
+    period_id: int
+    household_id: int
+    rule_id: int
+    rule_code: str
+    category: str
+    title: str
+    points: int
+    state: str
+    source: str
+    note: str
+    has_evidence: bool
+    proposer_name: str
+    verifier_name: str
+    verify_note: str
+    reject_reason: str
+    created_at: datetime
+
+
+class Verification(Strict):
+    note: Note = ""
+
+
+class Rejection(Strict):
+    reason: Reason
+
+
+class ObjectionCreate(Strict):
+    reason: Reason
+
+
+class ObjectionDecision(Strict):
+    uphold: bool
+    reason: Reason
+
+
+class Objection(msgspec.Struct, kw_only=True):
+    id: int
+    village_id: int
+    evaluation_id: int
+    household_id: int
+    period_id: int
+    filer_name: str
+    reason: str
+    state: str
+    decision_reason: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class BatchCell(Strict):
+    household_id: Id
+    rule_id: Id
+    times: Annotated[int, msgspec.Meta(ge=1, le=100)] = 1
+
+
+class BatchIn(Strict):
+    cells: Annotated[list[BatchCell], msgspec.Meta(min_length=1, max_length=5000)]
+
+
+class SheetEntry(msgspec.Struct, kw_only=True):
+    household_id: int
+    household_number: str
+    rule_id: int
+    rule_code: str
+    times: int
+    points: int
+
+
+class BatchResult(msgspec.Struct, kw_only=True):
+    dry_run: bool
+    entries: list[SheetEntry]
+    evaluation_ids: list[int]
+
+
+class Stars(msgspec.Struct, kw_only=True):
+    household_id: int
+    stars: int
+    categories: list[str]
+    earned_by_category: dict[str, int]

@@ -1,0 +1,72 @@
+"""The rule book: versioned copy-on-write, and its Excel round trip."""
+
+from __future__ import annotations
+
+import io
+
+from httpx import AsyncClient
+from openpyxl import load_workbook
+
+from backend.auth.principal import Role
+from tests.scoring.conftest import RULES, Village, open_period
+
+
+async def test_excel_round_trip_and_bad_cells(client: AsyncClient, village: Village) -> None:
+    committee = village.headers(Role.committee)
+    exported = await client.get(village.url("/rule-book/xlsx"), headers=committee)
+    assert exported.status_code == 200
+    workbook = load_workbook(io.BytesIO(exported.content))
+    sheet = workbook.active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]] == ["编号", "类别", "内容", "分值", "每期上限", "需要照片",
+                                          "可提议角色"]
+    assert [c.value for c in sheet[4]] == ["HJ02", "环境卫生", "乱堆乱放", -2, 3, "否",
+                                          "村委、网格员"]
+    sheet.append(["YF01", "移风易俗", "高价彩礼", -10, 1, "否", "村委"])
+    sheet.append(["YF02", "移风易俗", "红白事简办", "五", 0, "也许", "村长"])
+    bad = io.BytesIO()
+    workbook.save(bad)
+    refused = await client.post(village.url("/rule-book/xlsx"), headers=committee,
+                                files={"data": ("rules.xlsx", bad.getvalue())})
+    assert refused.status_code == 422 and refused.json()["code"] == "bad_sheet"
+    assert [(p["row"], p["column"]) for p in refused.json()["problems"]] == [
+        (7, "D"), (7, "E"), (7, "F"), (7, "G")]
+    assert (await client.get(village.url("/rule-book"), headers=committee)).json()["version"] == 1
+
+    sheet.delete_rows(7)
+    good = io.BytesIO()
+    workbook.save(good)
+    adopted = await client.post(village.url("/rule-book/xlsx"), headers=committee,
+                                files={"data": ("rules.xlsx", good.getvalue())})
+    assert adopted.status_code == 201, adopted.text
+    book = adopted.json()
+    assert book["version"] == 2 and book["rules"][-1]["points"] == -10
+    assert len(book["rules"]) == len(RULES) + 1
+
+
+async def test_an_evaluation_keeps_the_rule_version_it_used(
+    client: AsyncClient, village: Village
+) -> None:
+    committee = village.headers(Role.committee)
+    period_id = await open_period(client, village)
+    household = village.place.households[1]["id"]
+    old_rule = village.rules["HJ01"]
+    made = await client.post(village.url(f"/periods/{period_id}/evaluations"), headers=committee,
+                             json={"household_id": household, "rule_id": old_rule})
+    assert made.status_code == 201
+    changed = [dict(r, points=8) if r["code"] == "HJ01" else r for r in RULES]
+    book = (await client.put(village.url("/rule-book"), headers=committee,
+                             json={"rules": changed, "note": "提高分值"})).json()
+    assert book["version"] == 2
+    assert {r["code"]: r["points"] for r in book["rules"]}["HJ01"] == 8
+    listed = (await client.get(village.url(f"/periods/{period_id}/evaluations"),
+                               headers=committee)).json()
+    assert [(e["rule_id"], e["points"]) for e in listed] == [(old_rule, 5)]
+    stale = await client.post(village.url(f"/periods/{period_id}/evaluations"),
+                              headers=committee,
+                              json={"household_id": household, "rule_id": old_rule})
+    assert stale.status_code == 422 and stale.json()["code"] == "unknown_rule"
+
+    zero = await client.put(village.url("/rule-book"), headers=committee,
+                            json={"rules": [dict(RULES[0], points=0)]})
+    assert zero.status_code == 400
