@@ -328,8 +328,6 @@ async def consume_phone_code(scanned: Scanned) -> None:
     )
     if not first:
         raise CodeUsed()
-    if await UsedPhoneCode.exists().where(UsedPhoneCode.digest == scanned.digest).run():
-        raise CodeUsed()
     try:
         await UsedPhoneCode.insert(UsedPhoneCode(
             village=scanned.village_id, household=scanned.household_id,
