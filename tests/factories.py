@@ -6,7 +6,7 @@ import io
 import itertools
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from PIL import Image
@@ -14,12 +14,13 @@ from PIL import Image
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
+from backend.boards import services as board_services
 from backend.cards import services as cards
 from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
-from backend.shop import catalogue
+from backend.shop import catalogue, redemption
 from backend.shop.pictures import store_picture
 
 PASSWORD = "correct-horse-battery"
@@ -136,6 +137,8 @@ async def add_scoring(place: Place) -> dict[str, int]:
     that need their ids."""
     if place.scoring:
         return place.scoring
+    board_id = await add_board(place)
+    sale_id = await add_sale(place)
     book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
         {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
          "evidence_required": False, "proposers": ["committee", "grid_officer"]},
@@ -153,5 +156,32 @@ async def add_scoring(place: Place) -> dict[str, int]:
         photo=photo.getvalue(),
     )
     place.scoring = {"rule_id": book["rules"][0]["id"], "period_id": period["id"],
-                     "evaluation_id": evaluation_id}
+                     "evaluation_id": evaluation_id, "board_id": board_id,
+                     "redemption_id": sale_id}
     return place.scoring
+
+
+async def add_board(place: Place) -> int:
+    """A past period, closed, with a published red/black board (no other period may be open)."""
+    period = await periods.open_period(
+        CLI_ACTOR, place.village_id, name=unique("B"), kind="month",
+        starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31),
+    )
+    await ledger.award(CLI_ACTOR, place.village_id, place.households[0]["id"], 5,
+                       key=unique("board"), reason="测试", period_id=period["id"])
+    await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
+    await periods.close_period(CLI_ACTOR, place.village_id, period["id"],
+                               now=datetime.now(UTC) + timedelta(days=60))
+    board = await board_services.publish(CLI_ACTOR, place.village_id, period["id"])
+    return int(board["id"])
+
+
+async def add_sale(place: Place) -> int:
+    """One sale of the place's product to its first household, paid with the card."""
+    household = place.households[0]["id"]
+    await ledger.award(CLI_ACTOR, place.village_id, household, 50, key=unique("sale"),
+                       reason="测试积分")
+    code = await cards.card_payload(place.village_id, household)
+    receipt = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, code,
+                                      [redemption.Line(place.product_id, 1)], key=unique("k"))
+    return int(receipt["id"])

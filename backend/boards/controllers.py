@@ -20,6 +20,8 @@ from backend.http.access import ANY_ROLE, PUBLIC, allow, own_household_unless_st
 from backend.registry.tables import Village
 
 ScopeName = Literal["village", "grid", "group"]
+# ``scope`` is Litestar's name for the ASGI scope, so the query parameter is mapped explicitly.
+ScopeQuery = Annotated[ScopeName, Parameter(query="scope")]
 STAFF = (Role.committee, Role.town_admin)
 
 
@@ -39,13 +41,14 @@ class BoardsController(Controller):
 
     @get("/leaderboard", **allow(*ANY_ROLE))
     async def leaderboard(
-        self, village_id: int, scope: ScopeName = "village",
+        self, village_id: int, scope_kind: ScopeQuery = "village",
         scope_id: Annotated[int | None, Parameter(ge=1)] = None,
         period_id: Annotated[int | None, Parameter(ge=1)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> s.Leaderboard:
-        standings = await leaderboard.top(village_id, period_id, _scope(scope, scope_id), limit)
-        return s.Leaderboard(scope=scope, scope_id=scope_id, period_id=period_id,
+        standings = await leaderboard.top(village_id, period_id, _scope(scope_kind, scope_id),
+                                          limit)
+        return s.Leaderboard(scope=scope_kind, scope_id=scope_id, period_id=period_id,
                              items=msgspec.convert(await leaderboard.named(standings),
                                                    list[s.Ranked]))
 
@@ -53,12 +56,13 @@ class BoardsController(Controller):
          **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
     async def rank(
         self, village_id: int, household_id: int, principal: Principal,
-        scope: ScopeName = "village", scope_id: Annotated[int | None, Parameter(ge=1)] = None,
+        scope_kind: ScopeQuery = "village",
+        scope_id: Annotated[int | None, Parameter(ge=1)] = None,
         period_id: Annotated[int | None, Parameter(ge=1)] = None,
     ) -> s.Rank:
         await own_household_unless_staff(principal, village_id, household_id)
         mine, near, ranked = await leaderboard.standing(village_id, household_id, period_id,
-                                                        _scope(scope, scope_id))
+                                                        _scope(scope_kind, scope_id))
         return s.Rank(household_id=household_id, earned=mine.earned, rank=mine.rank,
                       ranked=ranked, neighbours=msgspec.convert(await leaderboard.named(near),
                                                                 list[s.Ranked]))

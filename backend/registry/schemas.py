@@ -41,6 +41,8 @@ class Village(msgspec.Struct, kw_only=True):
     pin_threshold: int
     daily_cap: int
     void_window_hours: int
+    red_bonus: int
+    board_include_idle: bool
 
 
 class VillageCreate(Strict):
@@ -63,6 +65,8 @@ class VillageUpdate(Strict):
     void_window_hours: Annotated[int, msgspec.Meta(ge=0, le=720)] | msgspec.UnsetType = (
         msgspec.UNSET
     )
+    red_bonus: Annotated[int, msgspec.Meta(ge=0, le=10_000)] | msgspec.UnsetType = msgspec.UNSET
+    board_include_idle: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class Grid(msgspec.Struct, kw_only=True):

@@ -16,7 +16,7 @@ from backend.auth.principal import Principal, Role
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, allow
 from backend.registry import services as registry
-from backend.scoring import objections, periods, rules, rulesheet, scoresheet
+from backend.scoring import objections, periods, posting, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
 from backend.scoring.batch import Cell, enter_batch
 from backend.scoring.evaluations import (
@@ -126,7 +126,7 @@ class PeriodController(Controller):
     @post("/{period_id:int}/close", status_code=200, **allow(Role.committee))
     async def close_period(self, village_id: int, period_id: int, principal: Principal) -> s.Period:
         scorer = await scorer_of(principal, village_id)
-        row = await periods.close_period(scorer.actor, village_id, period_id)
+        row = await posting.close_and_post(scorer.actor, village_id, period_id)
         return msgspec.convert(row, s.Period)
 
 

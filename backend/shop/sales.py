@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Response, get, post
@@ -11,6 +13,7 @@ from litestar.params import Parameter
 from backend.auth.principal import Principal, Role, actor_of
 from backend.http.access import allow, shop_staff
 from backend.http.input import IdempotencyKey, require_idempotency_key
+from backend.settings import get_settings
 from backend.shop import redemption
 from backend.shop import schemas as s
 from backend.shop.settlement import settlement, settlement_xlsx
@@ -59,10 +62,13 @@ class SalesController(Controller):
     @get("/settlement", **allow(*SELLERS, Role.town_admin), media_type=XLSX)
     async def settlement_sheet(
         self, village_id: int, shop_id: int, principal: Principal,
-        year: Annotated[int, Parameter(ge=2020, le=2100)],
-        month: Annotated[int, Parameter(ge=1, le=12)],
+        year: Annotated[int | None, Parameter(ge=2020, le=2100)] = None,
+        month: Annotated[int | None, Parameter(ge=1, le=12)] = None,
     ) -> Response[bytes]:
+        """The month's settlement (this month unless ``year`` and ``month`` are given)."""
         await shop_staff(principal, village_id, shop_id)
+        today = datetime.now(ZoneInfo(get_settings().timezone))
+        year, month = year or today.year, month or today.month
         report = await settlement(village_id, shop_id, year, month)
         name = f"settlement-{shop_id}-{year}-{month:02d}.xlsx"
         return Response(settlement_xlsx(report), media_type=XLSX,

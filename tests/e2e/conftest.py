@@ -34,6 +34,14 @@ def require_browser() -> None:
         pytest.skip(message)
 
 
+def screenshots() -> Path:
+    """Where the e2e tests leave what they saw (``var/`` of the test run; the README's pictures
+    are copied from there)."""
+    folder = get_settings().var_dir / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

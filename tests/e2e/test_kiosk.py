@@ -13,10 +13,9 @@ from backend.cards.pictures import card_qr_png
 from backend.ledger import services as ledger
 from backend.shop import catalogue
 from tests.e2e.camera import qr_video
-from tests.e2e.conftest import Launch
+from tests.e2e.conftest import Launch, screenshots
 from tests.factories import PASSWORD, Place, stocked_place
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 async def open_kiosk(page: Page, server_url: str, place: Place) -> None:
@@ -51,8 +50,7 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     await page.click("#confirm")
     await expect(page.locator("#o-title")).to_have_text("兑换成功")
     await expect(page.locator("#o-detail")).to_contain_text("80")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=SCREENSHOTS / "kiosk-sale.png")
+    await page.screenshot(path=screenshots() / "kiosk-sale.png")
     assert await ledger.balance(place.village_id, household["id"]) == 80
     await page.click("#o-ok")
 
@@ -60,7 +58,7 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     await page.locator("#scan").type(code + "\n", delay=5)
     await expect(page.locator("#overlay")).to_be_visible()
     await expect(page.locator("#o-title")).to_have_text("卡已挂失")
-    await page.screenshot(path=SCREENSHOTS / "kiosk-refusal.png")
+    await page.screenshot(path=screenshots() / "kiosk-refusal.png")
     await browser.close()
 
 
