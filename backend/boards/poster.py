@@ -33,7 +33,7 @@ def _qr(url: str, side: int) -> Image.Image:
 
 
 def _section(draw: ImageDraw.ImageDraw, top: int, title: str, colour: tuple[int, int, int],
-             entries: list[dict[str, Any]], sign: str) -> int:
+             entries: list[dict[str, Any]]) -> int:
     width = A3[0] - 2 * MARGIN
     draw.rectangle((MARGIN, top, MARGIN + width, top + 190), fill=colour)
     draw.text((A3[0] // 2, top + 95), title, font=cjk_font(120), fill="white", anchor="mm")
@@ -45,7 +45,7 @@ def _section(draw: ImageDraw.ImageDraw, top: int, title: str, colour: tuple[int,
         draw.text((MARGIN + 30, y), f"第{entry['rank']}名", font=cjk_font(86), fill=colour)
         draw.text((MARGIN + 460, y), entry["head_name"], font=cjk_font(96), fill=INK)
         draw.text((MARGIN + 1150, y + 10), entry["number"], font=cjk_font(64), fill=(90, 90, 90))
-        draw.text((MARGIN + width - 30, y), f"{entry['earned']:+d} 分".replace("+", sign),
+        draw.text((MARGIN + width - 30, y), f"{entry['earned']:+d} 分",
                   font=cjk_font(90), fill=colour, anchor="ra")
         categories = "、".join(f"{c['category']} {c['points']:+d}" for c in entry["categories"])
         if categories:
@@ -61,8 +61,8 @@ def poster_image(board: dict[str, Any], verify_url: str) -> Image.Image:
               font=cjk_font(190), fill=RED, anchor="mt")
     draw.text((A3[0] // 2, MARGIN + 300), board["period_name"], font=cjk_font(110), fill=INK,
               anchor="mt")
-    y = _section(draw, MARGIN + 520, "红  榜", RED, board["red"], "+")
-    y = _section(draw, y + 40, "黑  榜", BLACK_BOARD, board["black"], "+")
+    y = _section(draw, MARGIN + 520, "红  榜", RED, board["red"])
+    y = _section(draw, y + 40, "黑  榜", BLACK_BOARD, board["black"])
     footer = A3[1] - MARGIN - 700
     draw.line((MARGIN, footer, A3[0] - MARGIN, footer), fill=(180, 180, 180), width=6)
     draw.multiline_text((MARGIN, footer + 60), _wrap(board["rule_text"], 26),

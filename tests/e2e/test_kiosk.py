@@ -17,7 +17,6 @@ from tests.e2e.conftest import Launch, screenshots
 from tests.factories import PASSWORD, Place, stocked_place
 
 
-
 async def open_kiosk(page: Page, server_url: str, place: Place) -> None:
     await page.goto(f"{server_url}/shop.html")
     await page.fill("input[name=username]", place.usernames[Role.shopkeeper])

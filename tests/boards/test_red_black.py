@@ -1,0 +1,130 @@
+"""The red and black boards of a closed period, publishing, and the printed poster."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import zxingcpp
+from httpx import AsyncClient
+from PIL import Image
+
+from backend.audit.services import CLI_ACTOR
+from backend.auth.principal import Role
+from backend.boards import services as boards
+from backend.boards.poster import poster_image
+from backend.errors import DomainError
+from backend.ledger import services as ledger
+from backend.printing.fonts import cjk_font
+from backend.registry import services as registry
+from backend.scoring import periods
+from tests.factories import Place, make_place, make_town, unique
+
+
+async def closed_period(scores: dict[str, int], *, hardship: set[str] = frozenset(),
+                        idle: set[str] = frozenset(), **village: object) -> tuple[Place, dict]:
+    """A village whose households (named by ``scores``) earned these points in one period."""
+    place = await make_place((await make_town())["id"])
+    await registry.update_village(CLI_ACTOR, place.village_id,
+                                  {"board_size": 2, "allow_negative_balance": True, **village})
+    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年10月",
+                                       kind="month", starts_on=date(2026, 10, 1),
+                                       ends_on=date(2026, 10, 31))
+    ids = {}
+    for name, score in {**scores, **dict.fromkeys(idle, 0)}.items():
+        household = await registry.create_household(
+            CLI_ACTOR, place.village_id,
+            {"number": unique("N"), "head_name": name, "hardship": name in hardship}, [])
+        ids[name] = household["id"]
+        if name in idle:
+            continue
+        post = ledger.award if score > 0 else ledger.deduct
+        await post(CLI_ACTOR, place.village_id, household["id"], abs(score) or 1,
+                   key=unique("s"), reason="测试", period_id=period["id"])
+        if score == 0:
+            await ledger.deduct(CLI_ACTOR, place.village_id, household["id"], 1,
+                                key=unique("z"), reason="测试", period_id=period["id"])
+    await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
+    await periods.close_period(CLI_ACTOR, place.village_id, period["id"],
+                               now=datetime.now(UTC) + timedelta(days=30))
+    return place, {"period_id": period["id"], "ids": ids}
+
+
+def names(entries: list[dict]) -> list[tuple[int, str]]:
+    return [(e["rank"], e["head_name"]) for e in entries]
+
+
+async def test_ties_at_both_cut_offs_are_all_listed() -> None:
+    place, made = await closed_period(
+        {"甲": 30, "乙": 20, "丙": 20, "丁": 10, "戊": -5, "己": -5, "庚": 8})
+    board = await boards.compute(place.village_id, made["period_id"])
+    assert sorted(names(board["red"])) == [(1, "甲"), (2, "丙"), (2, "乙")]
+    assert sorted(names(board["black"])) == [(1, "己"), (1, "戊")]
+    assert "并列" in board["rule_text"]
+
+
+async def test_hardship_households_are_never_on_the_black_board_and_idle_ones_are_left_out(
+) -> None:
+    place, made = await closed_period({"甲": 30, "乙": 20, "丙": 10, "丁": -9, "戊": 5},
+                                      hardship={"丁"}, idle={"闲"})
+    board = await boards.compute(place.village_id, made["period_id"])
+    black = [e["head_name"] for e in board["black"]]
+    assert "丁" not in black and "闲" not in black
+    assert black == ["戊", "丙"]
+    await registry.update_village(CLI_ACTOR, place.village_id, {"board_include_idle": True})
+    with_idle = await boards.compute(place.village_id, made["period_id"])
+    assert with_idle["black"][0]["head_name"] == "闲"
+
+
+async def test_publish_once_with_an_idempotent_red_bonus(client: AsyncClient) -> None:
+    place, made = await closed_period({"甲": 30, "乙": 20, "丙": 1}, red_bonus=5)
+    url = f"/api/v1/villages/{place.village_id}/periods/{made['period_id']}/board"
+    preview = await client.get(url + "/preview", headers=place.headers(Role.committee))
+    assert preview.status_code == 200 and names(preview.json()["red"]) == [(1, "甲"), (2, "乙")]
+    published = await client.post(url, headers=place.headers(Role.committee))
+    assert published.status_code == 201, published.text
+    board = published.json()
+    assert board["chain_seq"] > 0 and len(board["chain_head"]) == 64
+    assert await ledger.balance(place.village_id, made["ids"]["甲"]) == 35
+    again = await client.post(url, headers=place.headers(Role.committee))
+    assert again.status_code == 409 and again.json()["code"] == "board_already_published"
+    assert await ledger.balance(place.village_id, made["ids"]["甲"]) == 35
+    public = await client.get(f"/api/v1/public/boards/{board['id']}")
+    assert public.status_code == 200 and public.json()["red"] == board["red"]
+
+
+async def test_a_period_still_open_cannot_be_published() -> None:
+    place = await make_place((await make_town())["id"], with_users=False)
+    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
+                                       kind="month", starts_on=date(2026, 11, 1),
+                                       ends_on=date(2026, 11, 30))
+    try:
+        await boards.publish(CLI_ACTOR, place.village_id, period["id"])
+    except DomainError as error:
+        assert error.code == "period_not_closed"
+    else:
+        raise AssertionError("an open period's board was published")
+
+
+def test_chinese_glyphs_render_unlike_the_missing_glyph_box() -> None:
+    font = cjk_font(64)
+    missing = font.getmask("\ue000").getbbox(), bytes(font.getmask("\ue000"))
+    for character in "红黑榜王李":
+        mask = font.getmask(character)
+        assert (mask.getbbox(), bytes(mask)) != missing, character
+
+
+async def test_the_poster_prints_the_board_and_its_qr_opens_the_verification_page() -> None:
+    place, made = await closed_period({"王建国": 30, "李秀英": 20, "赵福生": 1})
+    board = await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
+    url = f"http://jifen.lan/verify.html?board={board['id']}"
+    image = poster_image(board, url)
+    assert image.size == (3508, 4961)
+    found = zxingcpp.read_barcodes(image)
+    assert [code.text for code in found] == [url]
+    pdf = io.BytesIO()
+    image.save(pdf, "PDF", resolution=300.0)
+    assert pdf.getvalue().startswith(b"%PDF")
+    title_area = image.crop((0, 0, image.width, 600)).convert("L")
+    assert title_area.getextrema()[0] < 128
+    assert Image.Image.getbbox(title_area.point(lambda v: 255 - v)) is not None
