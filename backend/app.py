@@ -28,6 +28,10 @@ from backend.scoring.controllers import (
     PeriodController,
     RuleBookController,
 )
+from backend.scoring.cross_controllers import (
+    CrossEvaluationController,
+    ScoringSettingsController,
+)
 from backend.settings import PROJECT_ROOT, get_settings
 
 KIOSK_DIR = PROJECT_ROOT / "kiosk"
@@ -43,6 +47,8 @@ API_CONTROLLERS: list[type] = [
     EvaluationController,
     ObjectionController,
     BatchController,
+    ScoringSettingsController,
+    CrossEvaluationController,
 ]
 
 

@@ -169,3 +169,64 @@ class Stars(msgspec.Struct, kw_only=True):
     stars: int
     categories: list[str]
     earned_by_category: dict[str, int]
+
+
+Tenths = Annotated[int, msgspec.Meta(ge=0, le=100)]
+
+
+class ScoringSettings(msgspec.Struct, kw_only=True):
+    village_id: int
+    star_threshold: int
+    cross_bands: list[list[int]]
+
+
+class ScoringSettingsUpdate(Strict):
+    star_threshold: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    cross_bands: (
+        Annotated[list[tuple[Tenths, Points]], msgspec.Meta(min_length=1, max_length=20)]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
+
+
+class GroupPair(Strict):
+    marker_group_id: Id
+    target_group_id: Id
+
+
+class Assignments(Strict):
+    pairs: Annotated[list[GroupPair], msgspec.Meta(min_length=1, max_length=100)]
+
+
+class Assignment(msgspec.Struct, kw_only=True):
+    marker_group_id: int
+    target_group_id: int
+
+
+class Mark(Strict):
+    household_id: Id
+    criterion: Category
+    mark: Annotated[int, msgspec.Meta(ge=0, le=10)]
+
+
+class MarkSheet(Strict):
+    marker_household_id: Id
+    marks: Annotated[list[Mark], msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class MarksEntered(msgspec.Struct, kw_only=True):
+    entered: int
+
+
+class Tally(Strict):
+    rule_id: Id
+
+
+class CrossResult(msgspec.Struct, kw_only=True):
+    household_id: int
+    markers: int
+    result_tenths: int
+    criteria_tenths: dict[str, int]
+    points: int
+    evaluation_id: int | None = None
