@@ -16,6 +16,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.demo.names import family
+from backend.demo.scoring import load_scoring_demo
 from backend.errors import NotFound
 from backend.registry import services as registry
 from backend.registry.tables import Town, Village
@@ -93,6 +94,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         assert first is not None
         for username, grant in demo_users(spec.code, vid, first):
             await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant])
+    await load_scoring_demo()
     return True
 
 
