@@ -37,6 +37,22 @@ class RuleIn(Strict):
             raise ValueError("points must not be zero")
 
 
+class RuleUpdate(Strict):
+    category: Category | msgspec.UnsetType = msgspec.UNSET
+    title: RuleTitle | msgspec.UnsetType = msgspec.UNSET
+    points: Points | msgspec.UnsetType = msgspec.UNSET
+    cap: Cap | msgspec.UnsetType = msgspec.UNSET
+    evidence_required: bool | msgspec.UnsetType = msgspec.UNSET
+    proposers: (
+        Annotated[list[ProposerRole], msgspec.Meta(min_length=1, max_length=2)]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        if self.points == 0:
+            raise ValueError("points must not be zero")
+
+
 class RuleBookIn(Strict):
     rules: Annotated[list[RuleIn], msgspec.Meta(min_length=1, max_length=500)]
     note: Annotated[str, msgspec.Meta(max_length=200)] = ""

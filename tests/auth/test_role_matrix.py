@@ -41,6 +41,7 @@ def fill(path: str, place: Place) -> str:
         "household_id": household["id"],
         "member_id": household["members"][0]["id"],
         "objection_id": 1,
+        "rule_code": "HJ01",
         **place.scoring,
     }
 

@@ -128,6 +128,12 @@ async def test_the_life_of_a_period(client: AsyncClient, village: Village) -> No
     assert await periods.mark_posted(tidy) is False
     assert [e["id"] for e in await periods.evaluations_to_post(period_id)] == [filial]
 
+    audit = (await client.get(village.url("/audit?page_size=100"), headers=committee)).json()
+    actions = {entry["action"] for entry in audit["items"]}
+    assert {"rule_book.adopt", "period.open", "evaluation.propose", "evaluation.verify",
+            "evaluation.reject", "period.notice", "objection.file", "objection.uphold",
+            "objection.overturn", "period.close"} <= actions
+
 
 async def test_one_open_period_per_village(client: AsyncClient, village: Village) -> None:
     await open_period(client, village)
