@@ -71,7 +71,7 @@ async def assign_groups(
 ) -> list[dict[str, int]]:
     """Add (marking group, marked group) pairs for an open period; a group never marks itself."""
     async with write_transaction():
-        if (await period(village_id, period_id))["state"] != "open":
+        if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
             raise PeriodNotOpen()
         groups = {r["id"] for r in await MoralGroup.select(MoralGroup.id).where(
             MoralGroup.village == village_id).run()}
@@ -108,7 +108,7 @@ async def enter_marks(
     """Record one marker household's (household, criterion, 0–10) marks; a mark entered again
     replaces the earlier one. Returns how many marks were written."""
     async with write_transaction():
-        if (await period(village_id, period_id))["state"] != "open":
+        if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
             raise PeriodNotOpen()
         ids = sorted({marker_id, *(m[0] for m in marks)})
         group_of = {r["id"]: r["moral_group"] for r in await Household.select(

@@ -74,7 +74,7 @@ async def file_objection(
         target = await evaluation(village_id, evaluation_id)
         if "committee" not in scorer.roles and scorer.household_id != target["household_id"]:
             raise NotFound()
-        notice = await period(village_id, target["period_id"])
+        notice = await period(village_id, target["period_id"], lock="SHARE")
         if notice["state"] != "notice" or datetime.now(UTC) >= notice["notice_ends_at"]:
             raise PeriodNotInNotice()
         if target["state"] != "notice":
