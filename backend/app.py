@@ -32,6 +32,10 @@ from backend.scoring.controllers import (
     PeriodController,
     RuleBookController,
 )
+from backend.scoring.cross_controllers import (
+    CrossEvaluationController,
+    ScoringSettingsController,
+)
 from backend.settings import PROJECT_ROOT, get_settings
 from backend.shop.controllers import ShopController
 from backend.shop.sales import SalesController
@@ -55,6 +59,8 @@ API_CONTROLLERS: list[type] = [
     SalesController,
     BoardsController,
     PublicBoardsController,
+    ScoringSettingsController,
+    CrossEvaluationController,
 ]
 
 

@@ -18,6 +18,7 @@ from backend.auth.principal import Grant, Role
 from backend.demo.cards import issue_demo_cards
 from backend.demo.ledger import post_demo_history
 from backend.demo.names import family
+from backend.demo.scoring import load_scoring_demo
 from backend.demo.shop import demo_shop
 from backend.errors import NotFound
 from backend.registry import services as registry
@@ -101,6 +102,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
             await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant])
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
+    await load_scoring_demo()
     return True
 
 

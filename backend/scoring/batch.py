@@ -61,7 +61,7 @@ async def enter_batch(
 ) -> dict[str, Any]:
     """Check every cell, then enter them all (or, with ``dry_run``, only say what would be)."""
     async with write_transaction():
-        if (await period(village_id, period_id))["state"] != "open":
+        if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
             raise PeriodNotOpen()
         rules = {r["id"]: r for r in (await current_rule_book(village_id))["rules"]}
         household_ids = sorted({c.household_id for c in cells})

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -15,6 +15,7 @@ from litestar.response import Response
 from backend.auth.principal import Principal, Role
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, allow
+from backend.http.input import given
 from backend.registry import services as registry
 from backend.scoring import objections, periods, posting, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
@@ -79,6 +80,15 @@ class RuleBookController(Controller):
         book = await rules.adopt_rule_book(
             scorer.actor, village_id, [msgspec.structs.asdict(r) for r in data.rules], data.note
         )
+        return msgspec.convert(book, s.RuleBook)
+
+    @patch("/rules/{rule_code:str}", **allow(Role.committee))
+    async def edit_rule(
+        self, village_id: int, rule_code: str, data: s.RuleUpdate, principal: Principal
+    ) -> s.RuleBook:
+        """Changing one rule adopts a new version; evaluations keep the version they used."""
+        scorer = await scorer_of(principal, village_id)
+        book = await rules.edit_rule(scorer.actor, village_id, rule_code, given(data))
         return msgspec.convert(book, s.RuleBook)
 
     @get("/xlsx", **allow(*STAFF))

@@ -125,7 +125,7 @@ async def propose(
 ) -> list[int]:
     """Propose ``rule`` for ``household`` ``times`` times (1 for one entry); returns the new ids."""
     async with write_transaction():
-        if (await period(village_id, period_id))["state"] != "open":
+        if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
             raise PeriodNotOpen()
         rule = await current_rule(village_id, rule_id)
         if scorer.household_id == household_id:
@@ -183,7 +183,7 @@ async def evidence_of(village_id: int, evaluation_id: int, *, thumbnail: bool) -
 
 async def _pending(scorer: Scorer, village_id: int, evaluation_id: int) -> dict[str, Any]:
     current = await evaluation(village_id, evaluation_id)
-    if (await period(village_id, current["period_id"]))["state"] != "open":
+    if (await period(village_id, current["period_id"], lock="SHARE"))["state"] != "open":
         raise PeriodNotOpen()
     if scorer.household_id == current["household_id"]:
         raise OwnHousehold()

@@ -68,12 +68,14 @@ async def objections(
 async def file_objection(
     scorer: Scorer, village_id: int, evaluation_id: int, reason: str
 ) -> dict[str, Any]:
-    """A villager (own household only) or a committee member challenges an evaluation."""
+    """A villager (own household only) or a committee member challenges an evaluation, while
+    the notice window lasts."""
     async with write_transaction():
         target = await evaluation(village_id, evaluation_id)
         if "committee" not in scorer.roles and scorer.household_id != target["household_id"]:
             raise NotFound()
-        if (await period(village_id, target["period_id"]))["state"] != "notice":
+        notice = await period(village_id, target["period_id"], lock="SHARE")
+        if notice["state"] != "notice" or datetime.now(UTC) >= notice["notice_ends_at"]:
             raise PeriodNotInNotice()
         if target["state"] != "notice":
             raise EvaluationNotInNotice()

@@ -10,10 +10,10 @@ audited.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from backend.audit.services import Actor, record
-from backend.db import write_transaction
+from backend.db import is_postgres, write_transaction
 from backend.errors import NotFound
 from backend.registry import services as registry
 from backend.scoring.errors import (
@@ -39,10 +39,17 @@ def _out(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def period(village_id: int, period_id: int) -> dict[str, Any]:
-    row = await Period.select(*PERIOD_FIELDS).where(
+async def period(
+    village_id: int, period_id: int, *, lock: Literal["SHARE", "UPDATE"] | None = None
+) -> dict[str, Any]:
+    """One period of the village. Writers that depend on its state lock it on PostgreSQL:
+    entries take SHARE, transitions take UPDATE, so no entry slips in while notice starts."""
+    query = Period.select(*PERIOD_FIELDS).where(
         (Period.id == period_id) & (Period.village == village_id)
-    ).first().run()
+    )
+    if lock is not None and is_postgres():
+        query = query.lock_rows(lock)
+    row = await query.first().run()
     if row is None:
         raise NotFound()
     return _out(row)
@@ -86,7 +93,7 @@ async def start_notice(
     """Publish a period's verified evaluations for notice (公示) for the village's notice days."""
     now = now or datetime.now(UTC)
     async with write_transaction():
-        current = await period(village_id, period_id)
+        current = await period(village_id, period_id, lock="UPDATE")
         if current["state"] != "open":
             raise PeriodNotOpen()
         pending = await Evaluation.count().where(
@@ -118,7 +125,7 @@ async def close_period(
     whose objection was overturned after the close, or a close that stopped half way)."""
     now = now or datetime.now(UTC)
     async with write_transaction():
-        current = await period(village_id, period_id)
+        current = await period(village_id, period_id, lock="UPDATE")
         if current["state"] == "closed":
             return current
         if current["state"] != "notice":

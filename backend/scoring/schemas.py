@@ -37,6 +37,22 @@ class RuleIn(Strict):
             raise ValueError("points must not be zero")
 
 
+class RuleUpdate(Strict):
+    category: Category | msgspec.UnsetType = msgspec.UNSET
+    title: RuleTitle | msgspec.UnsetType = msgspec.UNSET
+    points: Points | msgspec.UnsetType = msgspec.UNSET
+    cap: Cap | msgspec.UnsetType = msgspec.UNSET
+    evidence_required: bool | msgspec.UnsetType = msgspec.UNSET
+    proposers: (
+        Annotated[list[ProposerRole], msgspec.Meta(min_length=1, max_length=2)]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        if self.points == 0:
+            raise ValueError("points must not be zero")
+
+
 class RuleBookIn(Strict):
     rules: Annotated[list[RuleIn], msgspec.Meta(min_length=1, max_length=500)]
     note: Annotated[str, msgspec.Meta(max_length=200)] = ""
@@ -169,3 +185,64 @@ class Stars(msgspec.Struct, kw_only=True):
     stars: int
     categories: list[str]
     earned_by_category: dict[str, int]
+
+
+Tenths = Annotated[int, msgspec.Meta(ge=0, le=100)]
+
+
+class ScoringSettings(msgspec.Struct, kw_only=True):
+    village_id: int
+    star_threshold: int
+    cross_bands: list[list[int]]
+
+
+class ScoringSettingsUpdate(Strict):
+    star_threshold: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+    cross_bands: (
+        Annotated[list[tuple[Tenths, Points]], msgspec.Meta(min_length=1, max_length=20)]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
+
+
+class GroupPair(Strict):
+    marker_group_id: Id
+    target_group_id: Id
+
+
+class Assignments(Strict):
+    pairs: Annotated[list[GroupPair], msgspec.Meta(min_length=1, max_length=100)]
+
+
+class Assignment(msgspec.Struct, kw_only=True):
+    marker_group_id: int
+    target_group_id: int
+
+
+class Mark(Strict):
+    household_id: Id
+    criterion: Category
+    mark: Annotated[int, msgspec.Meta(ge=0, le=10)]
+
+
+class MarkSheet(Strict):
+    marker_household_id: Id
+    marks: Annotated[list[Mark], msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class MarksEntered(msgspec.Struct, kw_only=True):
+    entered: int
+
+
+class Tally(Strict):
+    rule_id: Id
+
+
+class CrossResult(msgspec.Struct, kw_only=True):
+    household_id: int
+    markers: int
+    result_tenths: int
+    criteria_tenths: dict[str, int]
+    points: int
+    evaluation_id: int | None = None

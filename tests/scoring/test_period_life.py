@@ -128,6 +128,12 @@ async def test_the_life_of_a_period(client: AsyncClient, village: Village) -> No
     assert await periods.mark_posted(tidy) is False
     assert [e["id"] for e in await periods.evaluations_to_post(period_id)] == [filial]
 
+    audit = (await client.get(village.url("/audit?page_size=100"), headers=committee)).json()
+    actions = {entry["action"] for entry in audit["items"]}
+    assert {"rule_book.adopt", "period.open", "evaluation.propose", "evaluation.verify",
+            "evaluation.reject", "period.notice", "objection.file", "objection.uphold",
+            "objection.overturn", "period.close"} <= actions
+
 
 async def test_one_open_period_per_village(client: AsyncClient, village: Village) -> None:
     await open_period(client, village)
@@ -155,3 +161,23 @@ async def test_concurrent_proposals_never_pass_the_cap(
 
     outcomes = await asyncio.gather(*(attempt() for _ in range(10)))
     assert sorted(outcomes) == ["ok"] + ["over_cap"] * 9
+
+
+async def test_notice_lasts_the_villages_notice_days(client: AsyncClient, village: Village) -> None:
+    committee = village.headers(Role.committee)
+    changed = await client.patch(f"/api/v1/villages/{village.place.village_id}",
+                                 json={"notice_days": 5}, headers=committee)
+    assert changed.status_code == 200
+    period_id = await open_period(client, village)
+    closing = await client.post(village.url(f"/periods/{period_id}/close"), headers=committee)
+    assert closing.status_code == 409 and closing.json()["code"] == "period_not_in_notice"
+    before = datetime.now(UTC)
+    notice = (await client.post(village.url(f"/periods/{period_id}/notice"),
+                                headers=committee)).json()
+    ends_at = datetime.fromisoformat(notice["notice_ends_at"])
+    assert timedelta(days=5) <= ends_at - before < timedelta(days=5, minutes=1)
+    again = await client.post(village.url(f"/periods/{period_id}/notice"), headers=committee)
+    assert again.json()["code"] == "period_not_open"
+    grid = await client.post(village.url(f"/periods/{period_id}/close"),
+                             headers=village.headers(Role.grid_officer))
+    assert grid.status_code == 403

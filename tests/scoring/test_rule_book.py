@@ -70,3 +70,20 @@ async def test_an_evaluation_keeps_the_rule_version_it_used(
     zero = await client.put(village.url("/rule-book"), headers=committee,
                             json={"rules": [dict(RULES[0], points=0)]})
     assert zero.status_code == 400
+
+
+async def test_editing_one_rule_makes_a_new_version(client: AsyncClient, village: Village) -> None:
+    committee = village.headers(Role.committee)
+    edited = await client.patch(village.url("/rule-book/rules/HJ02"), headers=committee,
+                                json={"points": -3, "title": "柴草杂物乱堆乱放"})
+    assert edited.status_code == 200, edited.text
+    book = edited.json()
+    assert book["version"] == 2
+    rule = next(r for r in book["rules"] if r["code"] == "HJ02")
+    assert (rule["points"], rule["title"], rule["cap"]) == (-3, "柴草杂物乱堆乱放", 3)
+    assert rule["id"] != village.rules["HJ02"]
+    missing = await client.patch(village.url("/rule-book/rules/NOPE"), headers=committee,
+                                 json={"points": 1})
+    assert missing.status_code == 404
+    audit = (await client.get(village.url("/audit"), headers=committee)).json()["items"]
+    assert audit[0]["action"] == "rule_book.adopt" and audit[0]["after"]["version"] == 2

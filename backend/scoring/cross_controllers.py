@@ -1,0 +1,90 @@
+"""HTTP for cross-evaluation, the village's scoring settings and five-star households."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, get, patch, post
+
+from backend.auth.principal import Principal, Role
+from backend.http.access import ANY_ROLE, allow
+from backend.http.input import given
+from backend.scoring import cross
+from backend.scoring import schemas as s
+from backend.scoring.controllers import STAFF, scorer_of
+from backend.scoring.stars import stars
+
+
+class ScoringSettingsController(Controller):
+    path = "/villages/{village_id:int}/scoring-settings"
+    tags = ["scoring"]
+
+    @get("/", **allow(*ANY_ROLE))
+    async def get_settings(self, village_id: int) -> s.ScoringSettings:
+        return msgspec.convert(await cross.scoring_settings(village_id), s.ScoringSettings)
+
+    @patch("/", **allow(Role.committee))
+    async def update_settings(
+        self, village_id: int, data: s.ScoringSettingsUpdate, principal: Principal
+    ) -> s.ScoringSettings:
+        changes = given(data)
+        if "cross_bands" in changes:
+            changes["cross_bands"] = [list(band) for band in data.cross_bands or []]
+        scorer = await scorer_of(principal, village_id)
+        row = await cross.update_scoring_settings(scorer.actor, village_id, changes)
+        return msgspec.convert(row, s.ScoringSettings)
+
+
+class CrossEvaluationController(Controller):
+    path = "/villages/{village_id:int}/periods/{period_id:int}"
+    tags = ["scoring"]
+
+    @get("/cross-assignments", **allow(*STAFF))
+    async def list_assignments(self, village_id: int, period_id: int) -> list[s.Assignment]:
+        rows = await cross.assignments(village_id, period_id)
+        return msgspec.convert(rows, list[s.Assignment])
+
+    @post("/cross-assignments", status_code=200, **allow(Role.committee))
+    async def assign_groups(
+        self, village_id: int, period_id: int, data: s.Assignments, principal: Principal
+    ) -> list[s.Assignment]:
+        scorer = await scorer_of(principal, village_id)
+        pairs = [(p.marker_group_id, p.target_group_id) for p in data.pairs]
+        rows = await cross.assign_groups(scorer.actor, village_id, period_id, pairs)
+        return msgspec.convert(rows, list[s.Assignment])
+
+    @post("/cross-marks", status_code=200, **allow(Role.committee, Role.grid_officer))
+    async def enter_marks(
+        self, village_id: int, period_id: int, data: s.MarkSheet, principal: Principal
+    ) -> s.MarksEntered:
+        """One marker household's sheet of 0–10 marks, typed in by staff."""
+        scorer = await scorer_of(principal, village_id)
+        marks = [(m.household_id, m.criterion, m.mark) for m in data.marks]
+        entered = await cross.enter_marks(scorer, village_id, period_id,
+                                          data.marker_household_id, marks)
+        return s.MarksEntered(entered=entered)
+
+    @get("/cross-results", **allow(*STAFF))
+    async def cross_results(self, village_id: int, period_id: int) -> list[s.CrossResult]:
+        rows = await cross.cross_results(village_id, period_id)
+        return msgspec.convert(rows, list[s.CrossResult])
+
+    @post("/cross-results", status_code=200, **allow(Role.committee))
+    async def propose_cross_results(
+        self, village_id: int, period_id: int, data: s.Tally, principal: Principal
+    ) -> list[s.CrossResult]:
+        """Turn the results into proposed evaluations of the named rule (then 入户核实 as usual)."""
+        scorer = await scorer_of(principal, village_id)
+        rows = await cross.propose_cross_results(scorer, village_id, period_id, data.rule_id)
+        return msgspec.convert(rows, list[s.CrossResult])
+
+    @get("/stars", **allow(*STAFF, Role.villager))
+    async def list_stars(
+        self, village_id: int, period_id: int, principal: Principal,
+        household_id: int | None = None,
+    ) -> list[s.Stars]:
+        """Stars per household; a villager asks for (and gets) their own household only."""
+        scorer = await scorer_of(principal, village_id)
+        if not scorer.roles & {"committee", "grid_officer", "town_admin"}:
+            household_id = scorer.household_id or 0
+        rows = await stars(village_id, period_id, household_id=household_id)
+        return msgspec.convert(rows, list[s.Stars])
