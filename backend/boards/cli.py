@@ -49,6 +49,17 @@ async def differences(village: int | None) -> list[str]:
     return found
 
 
+def _shared_redis_only() -> None:
+    """The in-process Redis lives inside the server; a separate command cannot see it."""
+    from backend.settings import get_settings
+
+    if get_settings().is_memory_redis:
+        console.print("[yellow]JIFEN_REDIS_URL 为内置 Redis：排行榜在服务进程内，重启服务即自动重建。"
+                      " · With the in-process Redis the boards live inside the server and"
+                      " rebuild themselves on start; set JIFEN_REDIS_URL to check them.[/yellow]")
+        raise typer.Exit(0)
+
+
 @app.command("rebuild")
 def rebuild_command(
     village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
@@ -56,6 +67,7 @@ def rebuild_command(
     """Rebuild every leaderboard from the ledger and swap it in atomically."""
     from backend.cli import run
 
+    _shared_redis_only()
     boards = run(lambda: rebuild_all(village))
     console.print(f"[green]已重建 {boards} 个排行榜 · rebuilt {boards} boards[/green]")
 
@@ -67,6 +79,7 @@ def check_command(
     """Compare Redis with the ledger; exit 1 on any difference."""
     from backend.cli import run
 
+    _shared_redis_only()
     found = run(lambda: differences(village))
     for line in found:
         console.print(f"[red]{line}[/red]")

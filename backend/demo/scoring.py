@@ -14,6 +14,7 @@ from datetime import date
 from piccolo.apps.user.tables import BaseUser
 
 from backend.audit.services import CLI_ACTOR
+from backend.demo.boards import past_month_with_board
 from backend.registry.tables import Household, Village
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
@@ -67,8 +68,6 @@ async def load_scoring_demo() -> None:
         for c, cat, t, p, cap, ev, who in RULE_BOOK
     ], note="村民代表大会通过的村规民约积分细则")
     by_code = {r["code"]: r["id"] for r in book["rules"]}
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
     households = [r["id"] for r in await Household.select(Household.id).where(
         Household.village == vid).order_by(Household.id).run()]
     scorers = {
@@ -76,6 +75,11 @@ async def load_scoring_demo() -> None:
         "xhx_committee": await _scorer("xhx_committee", "committee"),
     }
     checker = await _scorer("xhx_committee2", "committee")
+    await past_month_with_board(vid, households,
+                                [r["id"] for r in book["rules"] if not r["evidence_required"]],
+                                [scorers["xhx_committee"]], checker)
+    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
+                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
     rng = random.Random(2026_11)
     for n, (username, code) in enumerate(PROPOSALS):
         household = households[1 + (n * 7 + rng.randint(0, 3)) % (len(households) - 1)]

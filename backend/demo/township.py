@@ -18,6 +18,7 @@ from backend.auth.principal import Grant, Role
 from backend.demo.cards import issue_demo_cards
 from backend.demo.ledger import post_demo_history
 from backend.demo.names import family
+from backend.demo.sales import demo_sales
 from backend.demo.scoring import load_scoring_demo
 from backend.demo.shop import demo_shop
 from backend.errors import NotFound
@@ -103,6 +104,8 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
     await load_scoring_demo()
+    for spec in VILLAGES:
+        await demo_sales(spec.code, f"{spec.code.lower()}_shop")
     return True
 
 

@@ -134,10 +134,12 @@ class PeriodController(Controller):
         return msgspec.convert(row, s.Period)
 
     @post("/{period_id:int}/close", status_code=200, **allow(Role.committee))
-    async def close_period(self, village_id: int, period_id: int, principal: Principal) -> s.Period:
+    async def close_period(
+        self, village_id: int, period_id: int, principal: Principal
+    ) -> s.ClosedPeriod:
         scorer = await scorer_of(principal, village_id)
         row = await posting.close_and_post(scorer.actor, village_id, period_id)
-        return msgspec.convert(row, s.Period)
+        return msgspec.convert(row, s.ClosedPeriod)
 
 
 class EvaluationController(Controller):

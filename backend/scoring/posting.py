@@ -16,6 +16,7 @@ from typing import Any
 from backend.audit.services import Actor
 from backend.db import write_transaction
 from backend.ledger import services as ledger
+from backend.registry import services as registry
 from backend.scoring import evaluations, periods
 from backend.scoring.tables import Rule
 
@@ -32,21 +33,31 @@ def _reason(item: dict[str, Any], period_name: str) -> str:
 async def post_approved(
     actor: Actor, village_id: int, period_id: int,
     progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Post every evaluation of a closed period that may post; returns how many posted now."""
+) -> tuple[int, list[int]]:
+    """Post every evaluation of a closed period that may post.
+
+    Returns how many posted now, and the deductions that could not: in a village that keeps
+    balances at or above zero, a deduction larger than the balance stays on notice (listed, not
+    lost) until the committee decides — allow negative balances, or reject it — and closes again.
+    """
     period = await periods.period(village_id, period_id)
     due = {item["id"] for item in await periods.evaluations_to_post(period_id)}
     if period["state"] != "closed" or not due:
-        return 0
+        return 0, []
+    negative_ok = (await registry.village(village_id))["allow_negative_balance"]
     items = [e for e in await evaluations.evaluations(village_id, period_id, states=["notice"])
              if e["id"] in due]
     versions = {r["id"]: r["rule_book.version"] for r in await Rule.select(
         Rule.id, Rule.rule_book.version).where(
         Rule.id.is_in(list({e["rule_id"] for e in items}) or [0])).run()}
-    posted = 0
+    posted, blocked = 0, []
     for start in range(0, len(items), CHUNK):
         async with write_transaction():
             for item in items[start:start + CHUNK]:
+                if item["points"] < 0 and not negative_ok and await ledger.balance(
+                    village_id, item["household_id"]) < -item["points"]:
+                    blocked.append(item["id"])
+                    continue
                 if not await periods.mark_posted(item["id"]):
                     continue
                 reference = {"evaluation": item["id"], "rule": item["rule_code"],
@@ -58,7 +69,7 @@ async def post_approved(
                 posted += 1
         if progress is not None:
             progress(min(start + CHUNK, len(items)), len(items))
-    return posted
+    return posted, blocked
 
 
 async def close_and_post(
@@ -67,5 +78,5 @@ async def close_and_post(
 ) -> dict[str, Any]:
     """Close the period (once its notice is over) and post what it approved; safe to repeat."""
     await periods.close_period(actor, village_id, period_id, now=now)
-    posted = await post_approved(actor, village_id, period_id, progress)
-    return {**await periods.period(village_id, period_id), "posted": posted}
+    posted, blocked = await post_approved(actor, village_id, period_id, progress)
+    return {**await periods.period(village_id, period_id), "posted": posted, "blocked": blocked}

@@ -97,6 +97,13 @@ class Period(msgspec.Struct, kw_only=True):
     closed_at: datetime | None
 
 
+class ClosedPeriod(Period, kw_only=True):
+    """A close's answer: what posted now, and deductions held back by the balance floor."""
+
+    posted: int
+    blocked: list[int]
+
+
 class EvaluationCreate(Strict):
     household_id: Id
     rule_id: Id

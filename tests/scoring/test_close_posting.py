@@ -8,6 +8,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.ledger import services as ledger
 from backend.ledger.verify import verify_village
+from backend.registry import services as registry
 from backend.scoring import evaluations, objections, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from tests.factories import make_place, make_town
@@ -58,3 +59,29 @@ async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:
     assert resumed["posted"] == 1
     assert await ledger.earned(place.village_id, b, period["id"]) == 10
     assert await verify_village(place.village_id) == []
+
+
+async def test_a_deduction_beyond_the_balance_waits_on_notice_where_balances_stay_positive(
+) -> None:
+    place = await make_place((await make_town())["id"])
+    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
+        {"code": "YF01", "category": "移风易俗", "title": "高价彩礼", "points": -10, "cap": 1,
+         "evidence_required": False, "proposers": ["committee"]},
+    ])
+    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
+                                       kind="month", starts_on=date(2026, 11, 1),
+                                       ends_on=date(2026, 11, 30))
+    first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
+    household = place.households[0]["id"]
+    [held] = await evaluations.propose(first, place.village_id, period["id"], household,
+                                       book["rules"][0]["id"])
+    await evaluations.verify(Scorer(None, "李委员", frozenset({"committee"})), place.village_id,
+                             held)
+    await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
+    closed = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
+    assert (closed["posted"], closed["blocked"]) == (0, [held])
+    assert await ledger.balance(place.village_id, household) == 0
+    await registry.update_village(CLI_ACTOR, place.village_id, {"allow_negative_balance": True})
+    again = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
+    assert (again["posted"], again["blocked"]) == (1, [])
+    assert await ledger.balance(place.village_id, household) == -10

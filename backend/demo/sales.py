@@ -1,0 +1,44 @@
+"""Demo sales: households spending points at their village's supermarket with their cards,
+through the same redemption service the kiosk calls, and one sale voided by mistake."""
+
+from __future__ import annotations
+
+import random
+
+from piccolo.apps.user.tables import BaseUser
+
+from backend.audit.services import Actor
+from backend.cards import services as cards
+from backend.errors import DomainError
+from backend.ledger import services as ledger
+from backend.registry.tables import Household, Village
+from backend.shop import catalogue, redemption
+
+
+async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> None:
+    village = await Village.select(Village.id).where(Village.code == village_code).first().run()
+    user = await BaseUser.select(BaseUser.id).where(BaseUser.username == shopkeeper).first().run()
+    assert village is not None and user is not None
+    vid = village["id"]
+    actor = Actor(user_id=user["id"], name=shopkeeper, address="demo")
+    shop = (await catalogue.shops(vid))[0]
+    products = await catalogue.products(vid, shop["id"])
+    households = [r["id"] for r in await Household.select(Household.id).where(
+        Household.village == vid).order_by(Household.id).run()]
+    rng = random.Random(f"sales-{village_code}")
+    last = None
+    for n in range(sales):
+        household = rng.choice(households)
+        balance = await ledger.balance(vid, household)
+        affordable = [p for p in products if p["price"] <= balance]
+        if not affordable:
+            continue
+        product = rng.choice(affordable)
+        try:
+            last = await redemption.redeem(
+                actor, vid, shop["id"], await cards.card_payload(vid, household),
+                [redemption.Line(product["id"], 1)], key=f"demo-sale-{village_code}-{n}")
+        except DomainError:
+            continue  # over a monthly limit: the kiosk would have said so too
+    if last is not None:
+        await redemption.void(actor, vid, shop["id"], last["id"], "顾客拿错商品，已退回")
