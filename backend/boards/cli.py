@@ -54,7 +54,7 @@ def _shared_redis_only() -> None:
     from backend.settings import get_settings
 
     if get_settings().is_memory_redis:
-        console.print("[yellow]JIFEN_REDIS_URL 为内置 Redis：排行榜在服务进程内，重启服务即自动重建。"
+        console.print("[yellow]内置 Redis：排行榜在服务进程内，重启服务即自动重建。"
                       " · With the in-process Redis the boards live inside the server and"
                       " rebuild themselves on start; set JIFEN_REDIS_URL to check them.[/yellow]")
         raise typer.Exit(0)
