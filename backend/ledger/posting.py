@@ -100,23 +100,30 @@ async def post(
     village_id: int,
     key: str,
     request: dict[str, Any],
-    build: Callable[[], Awaitable[Posting]],
+    build: Posting | Callable[[], Awaitable[Posting]],
 ) -> Posted:
-    """Append the transfer ``build`` describes, or replay the one ``key`` already made."""
+    """Append the transfer ``build`` describes (a posting, or how to make one under the lock),
+    or replay the one ``key`` already made."""
     request_hash = fingerprint(request)
     async with write_transaction():
         head = await _lock_head(village_id)
-        earlier = await first(
-            REPLAY_SQL + "WHERE t.village = $1 AND t.idempotency_key = $2", village_id, key
-        )
-        if earlier is not None:
+        if isinstance(build, Posting) and is_postgres():
+            posting = build
+            prior, debit, credit = await _check_and_move(village_id, key, posting)
+        else:
+            prior = await first("SELECT id FROM transfer WHERE village = $1 "
+                                "AND idempotency_key = $2", village_id, key)
+            debit = credit = None
+        if prior is not None:
+            earlier = await first(REPLAY_SQL + "WHERE t.id = $1", prior["id"])
+            assert earlier is not None
             if earlier["request_hash"] != request_hash:
                 raise IdempotencyKeyReused(key=key)
             return _posted(earlier, replayed=True)
-        posting = await build()
-        debit = await _move(village_id, posting.debit, -posting.amount,
-                            posting.floor or posting.debit.floor)
-        credit = await _move(village_id, posting.credit, posting.amount, "none")
+        posting = build if isinstance(build, Posting) else await build()
+        debit = debit or await _move(village_id, posting.debit, -posting.amount,
+                                     posting.floor or posting.debit.floor)
+        credit = credit or await _move(village_id, posting.credit, posting.amount, "none")
         row: dict[str, Any] = {
             "village": village_id, "seq": head["seq"] + 1, "debit": debit["id"],
             "credit": credit["id"], "amount": posting.amount, "debit_balance": debit["balance"],
@@ -127,17 +134,68 @@ async def post(
             "prev_hash": head["hash"], "created_at": datetime.now(UTC),
         }
         row["hash"] = link(head["hash"], row)
-        inserted = await first(INSERT_SQL, *(row[c] for c in INSERT_COLUMNS))
-        assert inserted is not None
-        await fetch("UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 "
-                    "WHERE village = $1", village_id, row["seq"], row["hash"], row["created_at"])
+        inserted = await _append(row)
     household = posting.credit if posting.credit.kind == "household" else posting.debit
     return Posted(
-        id=inserted["id"], seq=row["seq"], kind=posting.kind, amount=posting.amount,
+        id=inserted, seq=row["seq"], kind=posting.kind, amount=posting.amount,
         household_id=household.owner or 0,
         balance=credit["balance"] if household is posting.credit else debit["balance"],
         hash=row["hash"], created_at=row["created_at"], replayed=False,
     )
+
+
+async def _append(row: dict[str, Any]) -> int:
+    """Insert the transfer and move the chain head to it (one statement on PostgreSQL)."""
+    args = [row[c] for c in INSERT_COLUMNS]
+    if is_postgres():
+        inserted = await first(PG_APPEND_SQL, *args)
+    else:
+        inserted = await first(INSERT_SQL, *args)
+        await fetch("UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 "
+                    "WHERE village = $1", row["village"], row["seq"], row["hash"],
+                    row["created_at"])
+    assert inserted is not None
+    return int(inserted["id"])
+
+
+async def _check_and_move(
+    village_id: int, key: str, posting: Posting
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """PostgreSQL, under the head lock: the key check and both guarded balance updates in one
+    statement (round trips are what the hot path costs). The credit runs only if the debit did,
+    and neither if the key was used. Returns the earlier transfer's id, or the two moved
+    accounts — None for one that still has to go the slow way (not opened yet, or refused)."""
+    args: list[Any] = [village_id, key, posting.amount, posting.debit.kind, posting.credit.kind]
+
+    def owner(side: Side) -> str:
+        if side.owner is None:
+            return "owner IS NULL"
+        args.append(side.owner)
+        return f"owner = ${len(args)}"
+
+    floor = posting.floor or posting.debit.floor
+    flag = f", allow_negative = {ALLOWS_NEGATIVE}" if floor == "village" else ""
+    guard = GUARDS[floor].replace("balance + $2", "balance - $3")
+    statement = f"""WITH prior AS (
+            SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2),
+        d AS (UPDATE account SET balance = balance - $3{flag} WHERE village = $1 AND kind = $4
+            AND {owner(posting.debit)}{guard} AND NOT EXISTS (SELECT 1 FROM prior)
+            RETURNING id, balance),
+        c AS (UPDATE account SET balance = balance + $3 WHERE village = $1 AND kind = $5
+            AND {owner(posting.credit)} AND EXISTS (SELECT 1 FROM d) RETURNING id, balance)
+        SELECT (SELECT id FROM prior) AS prior, d.id AS debit_id, d.balance AS debit_balance,
+            c.id AS credit_id, c.balance AS credit_balance
+        FROM (SELECT 1) AS one LEFT JOIN d ON true LEFT JOIN c ON true"""  # noqa: S608
+    found = await first(statement, *args)
+    assert found is not None
+    if found["prior"] is not None:
+        return {"id": found["prior"]}, None, None
+    debit = credit = None
+    if found["debit_id"] is not None:
+        debit = {"id": found["debit_id"], "balance": found["debit_balance"]}
+    if found["credit_id"] is not None:
+        credit = {"id": found["credit_id"], "balance": found["credit_balance"]}
+    return None, debit, credit
 
 
 INSERT_COLUMNS = (
@@ -148,6 +206,11 @@ INSERT_COLUMNS = (
 INSERT_SQL = (
     f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608 (constants)
     f"({', '.join(f'${n}' for n in range(1, len(INSERT_COLUMNS) + 1))}) RETURNING id"
+)
+PG_APPEND_SQL = (
+    f"WITH t AS ({INSERT_SQL}), h AS (UPDATE ledger_head SET seq = $2, "  # noqa: S608
+    f"hash = ${INSERT_COLUMNS.index('hash') + 1}, "
+    f"updated_at = ${INSERT_COLUMNS.index('created_at') + 1} WHERE village = $1) SELECT id FROM t"
 )
 REPLAY_SQL = """SELECT t.id, t.seq, t.kind, t.amount, t.hash, t.created_at, t.request_hash,
     t.debit_balance, t.credit_balance, t.period_id, t.reverses, d.kind AS debit_kind,
