@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from asyncpg.exceptions import UniqueViolationError
+
 from backend.audit.services import Actor
-from backend.db import is_postgres, write_transaction
+from backend.db import engine, is_postgres, write_transaction
 from backend.errors import InvalidInput, NotFound
 from backend.ledger.chain import canonical_json, fingerprint, genesis, link
 from backend.ledger.errors import IdempotencyKeyReused, InsufficientPoints
@@ -95,6 +97,10 @@ def check_request(amount: int, key: str, reason: str) -> None:
         raise InvalidInput(detail=f"reason must be 1 to {MAX_REASON} characters")
 
 
+class _LostRace(Exception):
+    """The optimistic path met a key committed while it waited for the chain lock."""
+
+
 async def post(
     actor: Actor,
     village_id: int,
@@ -105,15 +111,38 @@ async def post(
     """Append the transfer ``build`` describes (a posting, or how to make one under the lock),
     or replay the one ``key`` already made."""
     request_hash = fingerprint(request)
+    if (isinstance(build, Posting) and is_postgres()
+            and engine().current_transaction.get() is None):
+        try:
+            return await _post(actor, village_id, key, request_hash, build, optimistic=True)
+        except (UniqueViolationError, _LostRace):
+            pass  # the same key committed while we waited for the lock: the locked path replays
+    return await _post(actor, village_id, key, request_hash, build, optimistic=False)
+
+
+async def _post(
+    actor: Actor, village_id: int, key: str, request_hash: str,
+    build: Posting | Callable[[], Awaitable[Posting]], *, optimistic: bool,
+) -> Posted:
     async with write_transaction():
-        head = await _lock_head(village_id)
+        head = None if optimistic else await _lock_head(village_id)
         if isinstance(build, Posting) and is_postgres():
-            posting = build
-            prior, debit, credit = await _check_and_move(village_id, key, posting)
+            locked, prior, debit, credit = await _check_and_move(
+                village_id, key, build, lock=head is None)
+            if head is None and locked is None:  # the village's first transfer: no head yet
+                head = await _lock_head(village_id)
+                _, prior, debit, credit = await _check_and_move(village_id, key, build)
+            head = head or locked
+            if optimistic and prior is None and (debit is None or credit is None) and await first(
+                "SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2",
+                village_id, key,
+            ):
+                raise _LostRace()  # the wait hid the key (see _check_and_move): roll back, retry
         else:
             prior = await first("SELECT id FROM transfer WHERE village = $1 "
                                 "AND idempotency_key = $2", village_id, key)
             debit = credit = None
+        assert head is not None
         if prior is not None:
             earlier = await first(REPLAY_SQL + "WHERE t.id = $1", prior["id"])
             assert earlier is not None
@@ -159,12 +188,18 @@ async def _append(row: dict[str, Any]) -> int:
 
 
 async def _check_and_move(
-    village_id: int, key: str, posting: Posting
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
-    """PostgreSQL, under the head lock: the key check and both guarded balance updates in one
-    statement (round trips are what the hot path costs). The credit runs only if the debit did,
-    and neither if the key was used. Returns the earlier transfer's id, or the two moved
-    accounts — None for one that still has to go the slow way (not opened yet, or refused)."""
+    village_id: int, key: str, posting: Posting, *, lock: bool = False
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None,
+           dict[str, Any] | None]:
+    """PostgreSQL: the key check and both guarded balance updates in one statement (round trips
+    are what the hot path costs); with ``lock``, the chain head is locked in it too, first.
+
+    The credit runs only if the debit did, and neither if the key was used. Returns the head
+    (when locked here), the earlier transfer's id, and the two moved accounts — None for one
+    that must go the slow way: not opened yet, or refused. A refusal is re-checked there in a
+    statement of its own, because a statement that waited for the lock judged the floor on the
+    balance it saw before the wait; likewise a key committed during the wait is missed here and
+    caught by the unique constraint (``post`` then retries on the locked path)."""
     args: list[Any] = [village_id, key, posting.amount, posting.debit.kind, posting.credit.kind]
 
     def owner(side: Side) -> str:
@@ -176,26 +211,32 @@ async def _check_and_move(
     floor = posting.floor or posting.debit.floor
     flag = f", allow_negative = {ALLOWS_NEGATIVE}" if floor == "village" else ""
     guard = GUARDS[floor].replace("balance + $2", "balance - $3")
-    statement = f"""WITH prior AS (
+    head = ("h AS (SELECT seq, hash FROM ledger_head WHERE village = $1 FOR UPDATE), "
+            if lock else "h AS (SELECT NULL::bigint AS seq, NULL AS hash), ")
+    statement = f"""WITH {head}prior AS (
             SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2),
         d AS (UPDATE account SET balance = balance - $3{flag} WHERE village = $1 AND kind = $4
-            AND {owner(posting.debit)}{guard} AND NOT EXISTS (SELECT 1 FROM prior)
-            RETURNING id, balance),
+            AND {owner(posting.debit)}{guard} AND EXISTS (SELECT 1 FROM h)
+            AND NOT EXISTS (SELECT 1 FROM prior) RETURNING id, balance),
         c AS (UPDATE account SET balance = balance + $3 WHERE village = $1 AND kind = $5
             AND {owner(posting.credit)} AND EXISTS (SELECT 1 FROM d) RETURNING id, balance)
-        SELECT (SELECT id FROM prior) AS prior, d.id AS debit_id, d.balance AS debit_balance,
-            c.id AS credit_id, c.balance AS credit_balance
-        FROM (SELECT 1) AS one LEFT JOIN d ON true LEFT JOIN c ON true"""  # noqa: S608
+        SELECT h.seq, h.hash, (SELECT id FROM prior) AS prior, d.id AS debit_id,
+            d.balance AS debit_balance, c.id AS credit_id, c.balance AS credit_balance
+        FROM (SELECT 1) AS one LEFT JOIN h ON true LEFT JOIN d ON true
+            LEFT JOIN c ON true"""  # noqa: S608
     found = await first(statement, *args)
     assert found is not None
+    locked = {"seq": found["seq"], "hash": found["hash"]} if found["hash"] is not None else None
+    if lock and locked is None:
+        return None, None, None, None
     if found["prior"] is not None:
-        return {"id": found["prior"]}, None, None
+        return locked, {"id": found["prior"]}, None, None
     debit = credit = None
     if found["debit_id"] is not None:
         debit = {"id": found["debit_id"], "balance": found["debit_balance"]}
     if found["credit_id"] is not None:
         credit = {"id": found["credit_id"], "balance": found["credit_balance"]}
-    return None, debit, credit
+    return locked, None, debit, credit
 
 
 INSERT_COLUMNS = (

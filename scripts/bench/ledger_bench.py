@@ -2,8 +2,8 @@
 
 Scratch databases on 127.0.0.1:5432 (trust auth, user postgres): ``jifen_bench_ledger`` for the
 ledger, ``jifen_bench_pgbench`` for pgbench. 20 villages with households; 8 concurrent writers
-(split over ``PROCESSES`` app processes, as a deployment runs several workers; pgbench likewise
-runs ``-j 2`` threads) post awards through :func:`backend.ledger.services.award` for
+(coroutines in ``PROCESSES`` app processes on uvloop, as ``jifen serve`` runs; on 2 cores one
+process measured best) post awards through :func:`backend.ledger.services.award` for
 ``SECONDS``; then ``pgbench -i -s 10`` and ``pgbench -c 8 -j 2 -T 15`` on the same server. The
 last line is ``RESULT ledger_tps=… pgbench_tps=… ratio=…``. Not a test: no pass/fail.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 HOST, USER = "127.0.0.1", "postgres"
 LEDGER_DB, PGBENCH_DB = "jifen_bench_ledger", "jifen_bench_pgbench"
-VILLAGES, HOUSEHOLDS, WRITERS, PROCESSES, SECONDS = 20, 25, 8, 2, 15.0
+VILLAGES, HOUSEHOLDS, WRITERS, PROCESSES, SECONDS = 20, 25, 8, 1, 15.0
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -102,8 +102,10 @@ async def write_for(villages: list[tuple[int, list[int]]], writers: int,
 
 def process_main(villages: list[tuple[int, list[int]]], writers: int, start_at: float,
                  results: multiprocessing.Queue) -> None:
+    import uvloop  # the loop uvicorn runs the app on (`jifen serve`), so the one to measure
+
     configure()
-    results.put(asyncio.run(write_for(villages, writers, start_at)))
+    results.put(uvloop.run(write_for(villages, writers, start_at)))
 
 
 def ledger_tps() -> float:
