@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from asyncpg.exceptions import UniqueViolationError
+
 from backend.audit.services import Actor
-from backend.db import is_postgres, write_transaction
+from backend.db import engine, is_postgres, write_transaction
 from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from backend.ledger.chain import canonical_json, fingerprint, genesis, link
 from backend.ledger.errors import InsufficientPoints
@@ -95,28 +97,62 @@ def check_request(amount: int, key: str, reason: str) -> None:
         raise InvalidInput(detail=f"reason must be 1 to {MAX_REASON} characters")
 
 
+class _LostRace(Exception):
+    """The optimistic path met a key committed while it waited for the chain lock."""
+
+
 async def post(
     actor: Actor,
     village_id: int,
     key: str,
     request: dict[str, Any],
-    build: Callable[[], Awaitable[Posting]],
+    build: Posting | Callable[[], Awaitable[Posting]],
 ) -> Posted:
-    """Append the transfer ``build`` describes, or replay the one ``key`` already made."""
+    """Append the transfer ``build`` describes (a posting, or how to make one under the lock),
+    or replay the one ``key`` already made."""
     request_hash = fingerprint(request)
+    if (isinstance(build, Posting) and is_postgres()
+            and engine().current_transaction.get() is None):
+        try:
+            return await _post(actor, village_id, key, request_hash, build, optimistic=True)
+        except (UniqueViolationError, _LostRace):
+            pass  # the same key committed while we waited for the lock: the locked path replays
+    return await _post(actor, village_id, key, request_hash, build, optimistic=False)
+
+
+async def _post(
+    actor: Actor, village_id: int, key: str, request_hash: str,
+    build: Posting | Callable[[], Awaitable[Posting]], *, optimistic: bool,
+) -> Posted:
     async with write_transaction():
-        head = await _lock_head(village_id)
-        earlier = await first(
-            REPLAY_SQL + "WHERE t.village = $1 AND t.idempotency_key = $2", village_id, key
-        )
-        if earlier is not None:
+        head = None if optimistic else await _lock_head(village_id)
+        if isinstance(build, Posting) and is_postgres():
+            locked, prior, debit, credit = await _check_and_move(
+                village_id, key, build, lock=head is None)
+            if head is None and locked is None:  # the village's first transfer: no head yet
+                head = await _lock_head(village_id)
+                _, prior, debit, credit = await _check_and_move(village_id, key, build)
+            head = head or locked
+            if optimistic and prior is None and (debit is None or credit is None) and await first(
+                "SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2",
+                village_id, key,
+            ):
+                raise _LostRace()  # the wait hid the key (see _check_and_move): roll back, retry
+        else:
+            prior = await first("SELECT id FROM transfer WHERE village = $1 "
+                                "AND idempotency_key = $2", village_id, key)
+            debit = credit = None
+        assert head is not None
+        if prior is not None:
+            earlier = await first(REPLAY_SQL + "WHERE t.id = $1", prior["id"])
+            assert earlier is not None
             if earlier["request_hash"] != request_hash:
                 raise IdempotencyKeyReused(key=key)
             return _posted(earlier, replayed=True)
-        posting = await build()
-        debit = await _move(village_id, posting.debit, -posting.amount,
-                            posting.floor or posting.debit.floor)
-        credit = await _move(village_id, posting.credit, posting.amount, "none")
+        posting = build if isinstance(build, Posting) else await build()
+        debit = debit or await _move(village_id, posting.debit, -posting.amount,
+                                     posting.floor or posting.debit.floor)
+        credit = credit or await _move(village_id, posting.credit, posting.amount, "none")
         row: dict[str, Any] = {
             "village": village_id, "seq": head["seq"] + 1, "debit": debit["id"],
             "credit": credit["id"], "amount": posting.amount, "debit_balance": debit["balance"],
@@ -127,17 +163,80 @@ async def post(
             "prev_hash": head["hash"], "created_at": datetime.now(UTC),
         }
         row["hash"] = link(head["hash"], row)
-        inserted = await first(INSERT_SQL, *(row[c] for c in INSERT_COLUMNS))
-        assert inserted is not None
-        await fetch("UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 "
-                    "WHERE village = $1", village_id, row["seq"], row["hash"], row["created_at"])
+        inserted = await _append(row)
     household = posting.credit if posting.credit.kind == "household" else posting.debit
     return Posted(
-        id=inserted["id"], seq=row["seq"], kind=posting.kind, amount=posting.amount,
+        id=inserted, seq=row["seq"], kind=posting.kind, amount=posting.amount,
         household_id=household.owner or 0,
         balance=credit["balance"] if household is posting.credit else debit["balance"],
         hash=row["hash"], created_at=row["created_at"], replayed=False,
     )
+
+
+async def _append(row: dict[str, Any]) -> int:
+    """Insert the transfer and move the chain head to it (one statement on PostgreSQL)."""
+    args = [row[c] for c in INSERT_COLUMNS]
+    if is_postgres():
+        inserted = await first(PG_APPEND_SQL, *args)
+    else:
+        inserted = await first(INSERT_SQL, *args)
+        await fetch("UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 "
+                    "WHERE village = $1", row["village"], row["seq"], row["hash"],
+                    row["created_at"])
+    assert inserted is not None
+    return int(inserted["id"])
+
+
+async def _check_and_move(
+    village_id: int, key: str, posting: Posting, *, lock: bool = False
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None,
+           dict[str, Any] | None]:
+    """PostgreSQL: the key check and both guarded balance updates in one statement (round trips
+    are what the hot path costs); with ``lock``, the chain head is locked in it too, first.
+
+    The credit runs only if the debit did, and neither if the key was used. Returns the head
+    (when locked here), the earlier transfer's id, and the two moved accounts — None for one
+    that must go the slow way: not opened yet, or refused. A refusal is re-checked there in a
+    statement of its own, because a statement that waited for the lock judged the floor on the
+    balance it saw before the wait; likewise a key committed during the wait is missed here and
+    caught by the unique constraint (``post`` then retries on the locked path)."""
+    args: list[Any] = [village_id, key, posting.amount, posting.debit.kind, posting.credit.kind]
+
+    def owner(side: Side) -> str:
+        if side.owner is None:
+            return "owner IS NULL"
+        args.append(side.owner)
+        return f"owner = ${len(args)}"
+
+    floor = posting.floor or posting.debit.floor
+    flag = f", allow_negative = {ALLOWS_NEGATIVE}" if floor == "village" else ""
+    guard = GUARDS[floor].replace("balance + $2", "balance - $3")
+    head = ("h AS (SELECT seq, hash FROM ledger_head WHERE village = $1 FOR UPDATE), "
+            if lock else "h AS (SELECT NULL::bigint AS seq, NULL AS hash), ")
+    statement = f"""WITH {head}prior AS (
+            SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2),
+        d AS (UPDATE account SET balance = balance - $3{flag} WHERE village = $1 AND kind = $4
+            AND {owner(posting.debit)}{guard} AND EXISTS (SELECT 1 FROM h)
+            AND NOT EXISTS (SELECT 1 FROM prior) RETURNING id, balance),
+        c AS (UPDATE account SET balance = balance + $3 WHERE village = $1 AND kind = $5
+            AND {owner(posting.credit)} AND EXISTS (SELECT 1 FROM d) RETURNING id, balance)
+        SELECT h.seq, h.hash, (SELECT id FROM prior) AS prior, d.id AS debit_id,
+            d.balance AS debit_balance, c.id AS credit_id, c.balance AS credit_balance
+        FROM (SELECT 1) AS one LEFT JOIN h ON true LEFT JOIN d ON true
+            LEFT JOIN c ON true"""  # noqa: S608
+    found = await first(statement, *args)
+    assert found is not None
+    locked = {"seq": found["seq"], "hash": found["hash"]} if found["hash"] is not None else None
+    if lock and locked is None:
+        return None, None, None, None
+    if found["prior"] is not None:
+        return locked, {"id": found["prior"]}, None, None
+    debit = credit = None
+    if found["debit_id"] is not None:
+        debit = {"id": found["debit_id"], "balance": found["debit_balance"]}
+    if found["credit_id"] is not None:
+        credit = {"id": found["credit_id"], "balance": found["credit_balance"]}
+    return locked, None, debit, credit
 
 
 INSERT_COLUMNS = (
@@ -148,6 +247,11 @@ INSERT_COLUMNS = (
 INSERT_SQL = (
     f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608 (constants)
     f"({', '.join(f'${n}' for n in range(1, len(INSERT_COLUMNS) + 1))}) RETURNING id"
+)
+PG_APPEND_SQL = (
+    f"WITH t AS ({INSERT_SQL}), h AS (UPDATE ledger_head SET seq = $2, "  # noqa: S608
+    f"hash = ${INSERT_COLUMNS.index('hash') + 1}, "
+    f"updated_at = ${INSERT_COLUMNS.index('created_at') + 1} WHERE village = $1) SELECT id FROM t"
 )
 REPLAY_SQL = """SELECT t.id, t.seq, t.kind, t.amount, t.hash, t.created_at, t.request_hash,
     t.debit_balance, t.credit_balance, t.period_id, t.reverses, d.kind AS debit_kind,

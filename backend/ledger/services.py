@@ -40,13 +40,6 @@ __all__ = [
 ]
 
 
-def _constant(posting: Posting) -> Any:
-    async def build() -> Posting:
-        return posting
-
-    return build
-
-
 async def award(
     actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str,
     reference: dict[str, Any] | None = None, period_id: int | None = None,
@@ -59,9 +52,9 @@ async def award(
     reference = reference or {}
     request = {"op": kind, "household": household_id, "amount": amount, "reason": reason,
                "reference": reference, "period": period_id}
-    return await post(actor, village_id, key, request, _constant(Posting(
+    return await post(actor, village_id, key, request, Posting(
         kind, ISSUANCE, Side("household", household_id), amount, reason, reference, period_id,
-    )))
+    ))
 
 
 async def deduct(
@@ -73,10 +66,10 @@ async def deduct(
     reference = reference or {}
     request = {"op": "deduction", "household": household_id, "amount": amount, "reason": reason,
                "reference": reference, "period": period_id}
-    return await post(actor, village_id, key, request, _constant(Posting(
+    return await post(actor, village_id, key, request, Posting(
         "deduction", Side("household", household_id), ISSUANCE, amount, reason, reference,
         period_id,
-    )))
+    ))
 
 
 async def redeem(
@@ -88,10 +81,10 @@ async def redeem(
     reference = reference or {}
     request = {"op": "redemption", "household": household_id, "shop": shop_id,
                "amount": amount, "reason": reason, "reference": reference}
-    return await post(actor, village_id, key, request, _constant(Posting(
+    return await post(actor, village_id, key, request, Posting(
         "redemption", Side("household", household_id), Side("shop", shop_id), amount, reason,
         reference, floor="zero",
-    )))
+    ))
 
 
 async def reverse(
@@ -132,9 +125,9 @@ async def adjust(
     request = {"op": "adjustment", "household": household_id, "amount": amount,
                "reason": reason}
     async with write_transaction():
-        posted = await post(actor, village_id, key, request, _constant(Posting(
+        posted = await post(actor, village_id, key, request, Posting(
             "adjustment", debit, credit, abs(amount), reason, {},
-        )))
+        ))
         if not posted.replayed:
             await record(actor, "ledger.adjust", "transfer", posted.id, village_id=village_id,
                          after={"household": household_id, "amount": amount, "reason": reason,

@@ -52,3 +52,21 @@ async def test_100_concurrent_calls_with_one_key_make_one_transfer(world: World)
     assert await Transfer.count().where(Transfer.village == v).run() == 1
     assert await ledger.balance(v, h) == 8
     assert await verify_village(v) == []
+
+
+async def test_a_retried_sale_that_empties_the_account_is_replayed_not_refused(
+    world: World,
+) -> None:
+    place = await make_place(world.a.town_id, with_users=False)
+    v, h = place.village_id, place.households[0]["id"]
+    await ledger.award(CLI_ACTOR, v, h, 50, key="seed", reason="年度表彰")
+
+    results = await asyncio.gather(
+        *(ledger.redeem(CLI_ACTOR, v, h, SHOP, 40, key="redemption:9", reason="兑换：电饭煲")
+          for _ in range(30))
+    )
+
+    assert sum(not r.replayed for r in results) == 1
+    assert {r.balance for r in results} == {10}
+    assert await ledger.balance(v, h) == 10
+    assert await verify_village(v) == []

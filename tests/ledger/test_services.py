@@ -44,6 +44,7 @@ async def test_award_deduct_redeem_reverse_keep_balance_and_earned_apart(world: 
     assert await ledger.earned(v, h, period_id=1) == 7
     assert await ledger.earned(v, h, period_id=2) == 4
     assert await ledger.earned_by_household(v) == {h: 11}
+    assert await ledger.earned_by_household(v, period_id=2) == {h: 4}
 
     undone = await ledger.reverse(CLI_ACTOR, v, sale.id, key="x1", reason="退货")
     assert undone.kind == "reversal" and undone.balance == 11

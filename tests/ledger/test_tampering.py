@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from backend.audit.services import CLI_ACTOR
 from backend.db import engine
 from backend.ledger import services as ledger
@@ -72,3 +74,14 @@ async def test_the_command_exits_1_on_a_broken_chain_and_0_on_a_sound_one(world:
     assert f"first broken transfer #{posted[0].id}" in bad.stdout
     head = jifen("ledger", "head", "--village", str(sound.village_id))
     assert head.returncode == 0 and str(sound.village_id) in head.stdout
+
+
+async def test_the_database_itself_refuses_a_household_below_zero(world: World) -> None:
+    place, _ = await village_with_history(world)
+    household = place.households[1]["id"]
+    with pytest.raises(Exception, match=r"(?i)check|constraint"):
+        await engine().run_ddl(
+            "UPDATE account SET balance = -1 WHERE kind = 'household' "
+            f"AND owner = {household} AND village = {place.village_id}"
+        )
+    assert await verify_village(place.village_id) == []
