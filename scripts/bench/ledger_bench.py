@@ -14,37 +14,21 @@ import asyncio
 import multiprocessing
 import os
 import random
-import re
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
-HOST, USER = "127.0.0.1", "postgres"
-LEDGER_DB, PGBENCH_DB = "jifen_bench_ledger", "jifen_bench_pgbench"
+from scripts.bench.common import pgbench_tps, scratch_database
+
+LEDGER_DB = "jifen_bench_ledger"
 VILLAGES, HOUSEHOLDS, WRITERS, PROCESSES, SECONDS = 20, 25, 8, 1, 15.0
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def configure() -> None:
     """Point the app at the scratch database before ``backend`` is imported."""
-    os.environ["JIFEN_DATABASE_URL"] = f"postgresql://{USER}@{HOST}:5432/{LEDGER_DB}"
+    os.environ["JIFEN_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{LEDGER_DB}"
     os.environ["JIFEN_REDIS_URL"] = "memory://"
     os.environ.setdefault("JIFEN_VAR_DIR", tempfile.mkdtemp(prefix="jifen-bench-"))
-    sys.path.insert(0, str(ROOT))
-
-
-def psql(*statements: str) -> None:
-    args = ["psql", "-q", "-h", HOST, "-U", USER, "-d", "postgres"]
-    for statement in statements:
-        args += ["-c", statement]
-    subprocess.run(args, check=True)  # noqa: S603
-
-
-def fresh_database(name: str) -> None:
-    psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
 
 
 async def build_township() -> list[tuple[int, list[int]]]:
@@ -81,7 +65,7 @@ async def write_for(villages: list[tuple[int, list[int]]], writers: int,
     from backend.ledger import services as ledger
 
     await db.start()
-    rng = random.Random()  # noqa: S311 (load, not secrets)
+    rng = random.Random()
     await asyncio.sleep(max(0.0, start_at - time.time()))
     deadline = time.time() + SECONDS
 
@@ -109,7 +93,7 @@ def process_main(villages: list[tuple[int, list[int]]], writers: int, start_at: 
 
 
 def ledger_tps() -> float:
-    fresh_database(LEDGER_DB)
+    scratch_database(LEDGER_DB)
     villages = asyncio.run(build_township())
     context = multiprocessing.get_context("spawn")
     results: multiprocessing.Queue = context.Queue()
@@ -129,23 +113,11 @@ def ledger_tps() -> float:
     return total / SECONDS
 
 
-def pgbench_tps() -> float:
-    fresh_database(PGBENCH_DB)
-    subprocess.run(["pgbench", "-i", "-q", "-s", "10", "-h", HOST, "-U", USER,  # noqa: S603,S607
-                    PGBENCH_DB], check=True, capture_output=True)
-    run = subprocess.run(["pgbench", "-c", "8", "-j", "2", "-T", "15", "-h", HOST,  # noqa: S603,S607
-                          "-U", USER, PGBENCH_DB], check=True, capture_output=True, text=True)
-    found = re.search(r"tps = ([0-9.]+)", run.stdout)
-    if found is None:
-        raise RuntimeError(f"no tps in pgbench output:\n{run.stdout}")
-    print(f"pgbench: {found.group(1)} tps")
-    return float(found.group(1))
-
-
 def main() -> None:
     configure()
     ledger = ledger_tps()
     pgbench = pgbench_tps()
+    print(f"pgbench: {pgbench:.0f} tps")
     print(f"RESULT ledger_tps={ledger:.0f} pgbench_tps={pgbench:.0f} ratio={ledger / pgbench:.2f}")
 
 
