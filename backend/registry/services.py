@@ -48,9 +48,18 @@ def _village_out(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "town_id": row.pop("town")}
 
 
+_town_of: dict[int, int] = {}
+
+
 async def town_of_village(village_id: int) -> int | None:
-    row = await Village.select(Village.town).where(Village.id == village_id).first().run()
-    return row["town"] if row else None
+    """The town a village belongs to. Asked on every request by the access guard; remembered,
+    since nothing moves a village to another town."""
+    if village_id not in _town_of:
+        row = await Village.select(Village.town).where(Village.id == village_id).first().run()
+        if row is None:
+            return None
+        _town_of[village_id] = row["town"]
+    return _town_of[village_id]
 
 
 async def create_town(actor: Actor, name: str, code: str) -> dict[str, Any]:

@@ -181,29 +181,59 @@ async def redeem(
     actor: Actor, village_id: int, shop_id: int, code: str, lines: list[Line], *, key: str,
     pin: str | None = None,
 ) -> dict[str, Any]:
-    """Sell the cart to the household the scanned code names; returns the receipt."""
+    """Sell the cart to the household the scanned code names; returns the receipt.
+
+    The whole sale is one transaction (on SQLite one connection, which is most of its speed).
+    Only a PIN check happens outside it: a wrong PIN must be counted even though the sale is
+    refused, so it commits on its own, and then the sale is tried again.
+    """
     wanted = request_hash(shop_id, code, lines)
-    existing = await _by_key(village_id, key)
-    if existing is not None:
-        return await _replay(village_id, existing, wanted)
-    await catalogue.shop(village_id, shop_id)
-    scanned = await cards.resolve(code, village_id=village_id)
-    counts = _quantities(lines)
-    priced = await _priced(shop_id, counts)
-    total = sum(p["price"] * counts[p["id"]] for p in priced)
-    village = await registry.village(village_id)
-    if village["pin_threshold"] and total > village["pin_threshold"] and scanned.has_pin:
-        if not pin:
-            raise PinRequired(threshold=village["pin_threshold"])
-        await cards.check_pin(village_id, scanned.household_id, pin)
-    try:
-        sale_id = await _sell(actor, village, shop_id, scanned, priced, counts, total, key, wanted)
-    except _KeyTaken:
+    pin_checked = False
+    while True:
+        try:
+            return await _attempt(actor, village_id, shop_id, code, lines, key, wanted,
+                                  pin_checked=pin_checked)
+        except _PinNeeded as need:
+            if pin_checked or not pin:
+                raise PinRequired(threshold=need.threshold) from None
+            await cards.check_pin(village_id, need.household_id, pin)
+            pin_checked = True
+        except _KeyTaken:
+            existing = await _by_key(village_id, key)
+            if existing is None:
+                raise
+            return await _replay(village_id, existing, wanted)
+
+
+class _PinNeeded(Exception):
+    """The sale is over the village's PIN threshold and the PIN has not been checked yet."""
+
+    def __init__(self, household_id: int, threshold: int) -> None:
+        super().__init__(household_id, threshold)
+        self.household_id = household_id
+        self.threshold = threshold
+
+
+async def _attempt(
+    actor: Actor, village_id: int, shop_id: int, code: str, lines: list[Line], key: str,
+    wanted: str, *, pin_checked: bool,
+) -> dict[str, Any]:
+    async with write_transaction():
         existing = await _by_key(village_id, key)
-        if existing is None:
-            raise
-        return await _replay(village_id, existing, wanted)
-    return {**await receipt(village_id, shop_id, sale_id), "replayed": False}
+        if existing is not None:
+            return await _replay(village_id, existing, wanted)
+        await catalogue.shop(village_id, shop_id)
+        scanned = await cards.resolve(code, village_id=village_id)
+        counts = _quantities(lines)
+        priced = await _priced(shop_id, counts)
+        total = sum(p["price"] * counts[p["id"]] for p in priced)
+        village = await registry.village(village_id)
+        threshold = village["pin_threshold"]
+        if threshold and total > threshold and scanned.has_pin and not pin_checked:
+            raise _PinNeeded(scanned.household_id, threshold)
+        sale_id = await _sell(actor, village, shop_id, scanned, priced, counts, total, key,
+                              wanted)
+        return {**await receipt(village_id, shop_id, sale_id), "replayed": False}
 
 
 async def _sell(
