@@ -46,7 +46,7 @@ async def shoot(url: str, card: str) -> None:
         await page.wait_for_selector("#till:not([hidden])")
         await page.locator("#scan").type(card + "\n")
         await page.wait_for_selector("#customer:not([hidden])")
-        for product in (await page.query_selector_all(".product"))[:2]:
+        for product in (await page.query_selector_all(".product"))[2:4]:
             await product.click()
         await page.screenshot(path=OUT / "kiosk.png")
         board = await page.evaluate(

@@ -83,7 +83,11 @@ function renderCart() {
   $("total").textContent = money(total());
   const threshold = state.customer && state.customer.pin_needed_above;
   $("pin-row").hidden = !(threshold && total() > threshold);
-  $("confirm").disabled = !state.customer || state.cart.size === 0;
+  const short = state.customer && total() > state.customer.balance;
+  $("total").classList.toggle("short", Boolean(short));
+  $("status").textContent = short ? `${t("refusal.insufficient_points")}（${t("balance")} ${
+    state.customer.balance}）` : "";
+  $("confirm").disabled = !state.customer || state.cart.size === 0 || short;
 }
 
 function addToCart(id) {
