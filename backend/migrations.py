@@ -10,8 +10,10 @@ its SQLite converters (BOOLEAN, TIMESTAMPTZ) apply on read.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.conf.apps import AppConfig, table_finder
 from piccolo.engine.sqlite import SQLiteEngine
 
 from backend.db import engine
@@ -53,3 +55,16 @@ async def migrate() -> None:
     result = await run_forwards(app_name="all")
     if not result.success:
         raise RuntimeError(f"migration failed: {result.message}")
+
+
+def domain_app(name: str, *after: str) -> AppConfig:
+    """The Piccolo app of one domain (``backend/<name>/``): its tables, its migrations, and the
+    domains whose tables its migrations reference (the users table always comes first)."""
+    dependencies = ["piccolo.apps.user.piccolo_app"] if name != "registry" else []
+    return AppConfig(
+        app_name=name,
+        migrations_folder_path=str(Path(__file__).parent / name / "piccolo_migrations"),
+        table_classes=table_finder(modules=[f"backend.{name}.tables"], exclude_imported=True),
+        migration_dependencies=dependencies + [f"backend.{d}.piccolo_app" for d in after],
+        commands=[],
+    )
