@@ -7,9 +7,16 @@ import dataclasses
 import msgspec
 from litestar import Controller, Request, Response, get, post
 
-from backend.auth import services
+from backend.auth import household, services
 from backend.auth.principal import Grant, Principal, Role, actor_of
-from backend.auth.schemas import LoginRequest, LoginResponse, Me, UserCreate, UserCreated
+from backend.auth.schemas import (
+    HouseholdLoginRequest,
+    LoginRequest,
+    LoginResponse,
+    Me,
+    UserCreate,
+    UserCreated,
+)
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, allow
 from backend.registry import services as registry
@@ -27,6 +34,16 @@ def me(principal: Principal) -> Me:
     )
 
 
+def _logged_in(token: str, principal: Principal) -> Response[LoginResponse]:
+    """The token in the body (for API clients) and as an HttpOnly cookie (for the pages)."""
+    response = Response(LoginResponse(token=token, user=me(principal)))
+    response.set_cookie(
+        TOKEN_COOKIE, token, httponly=True, samesite="strict",
+        max_age=get_settings().token_days * 86400, path="/",
+    )
+    return response
+
+
 class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
@@ -35,12 +52,15 @@ class AuthController(Controller):
     async def login(self, data: LoginRequest, request: Request) -> Response[LoginResponse]:
         address = request.client.host if request.client else ""
         token, principal = await services.login(data.username, data.password, address)
-        response = Response(LoginResponse(token=token, user=me(principal)))
-        response.set_cookie(
-            TOKEN_COOKIE, token, httponly=True, samesite="strict",
-            max_age=get_settings().token_days * 86400, path="/",
-        )
-        return response
+        return _logged_in(token, principal)
+
+    @post("/household-login", **PUBLIC)
+    async def household_login(
+        self, data: HouseholdLoginRequest, request: Request
+    ) -> Response[LoginResponse]:
+        address = request.client.host if request.client else ""
+        token, principal = await household.login(data.village, data.number, data.pin, address)
+        return _logged_in(token, principal)
 
     @post("/logout", status_code=204, **allow(*ANY_ROLE))
     async def logout(self, principal: Principal) -> Response[None]:

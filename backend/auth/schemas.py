@@ -17,6 +17,14 @@ class LoginRequest(Strict):
     password: Password
 
 
+class HouseholdLoginRequest(Strict):
+    """户号 + PIN, e.g. village ``XHX``, number ``XHX-001``."""
+
+    village: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    number: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    pin: Annotated[str, msgspec.Meta(min_length=4, max_length=6, pattern=r"^[0-9]+$")]
+
+
 class GrantOut(msgspec.Struct, kw_only=True):
     role: str
     town_id: int | None

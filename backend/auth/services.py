@@ -52,7 +52,7 @@ def _failure_keys(username: str, address: str) -> list[tuple[str, int]]:
     ]
 
 
-async def _refuse_if_locked(username: str, address: str) -> None:
+async def refuse_if_locked(username: str, address: str) -> None:
     client = cache.redis()
     for key, limit in _failure_keys(username, address):
         count = int(await cache.guarded(client.get(key), None) or 0)
@@ -61,7 +61,7 @@ async def _refuse_if_locked(username: str, address: str) -> None:
             raise TooManyLoginFailures(retry_after=max(int(ttl), 1))
 
 
-async def _count_failure(username: str, address: str) -> None:
+async def count_failure(username: str, address: str) -> None:
     client = cache.redis()
     for key, _limit in _failure_keys(username, address):
         pipe = client.pipeline()
@@ -72,7 +72,7 @@ async def _count_failure(username: str, address: str) -> None:
 
 async def login(username: str, password: str, address: str) -> tuple[str, Principal]:
     """Exchange a username and password for a new bearer token."""
-    await _refuse_if_locked(username, address)
+    await refuse_if_locked(username, address)
     row = (
         await BaseUser.select(BaseUser.id, BaseUser.password, BaseUser.active)
         .where(BaseUser.username == username)
@@ -82,7 +82,7 @@ async def login(username: str, password: str, address: str) -> tuple[str, Princi
     stored = row["password"] if row and row["active"] else UNKNOWN_USER_HASH
     valid = await asyncio.to_thread(_verify_password, password, stored)
     if not (row and row["active"] and valid):
-        await _count_failure(username, address)
+        await count_failure(username, address)
         raise LoginFailed()
     token = await issue_token(row["id"], address)
     return token, await principal_for_user(row["id"], address, token_hash(token))

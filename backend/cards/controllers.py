@@ -74,6 +74,7 @@ class CardController(Controller):
         payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
         response = _png(pictures.card_qr_png(payload))
         response.headers["X-Expires-At"] = expires_at.isoformat()
+        response.headers["X-Payload"] = payload
         return response
 
     @post("/scan", **allow(Role.shopkeeper, Role.committee), status_code=200)

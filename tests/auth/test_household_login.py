@@ -1,0 +1,54 @@
+"""Villagers log in with household number and PIN; wrong PINs count toward the card's lockout."""
+
+from __future__ import annotations
+
+from httpx import AsyncClient
+
+from backend.audit.services import CLI_ACTOR
+from backend.cards import services as cards
+from backend.registry.tables import Village
+from tests.factories import make_place, make_town
+
+URL = "/api/v1/auth/household-login"
+
+
+async def village_code(village_id: int) -> str:
+    row = await Village.select(Village.code).where(Village.id == village_id).first().run()
+    return str(row["code"])
+
+
+async def test_number_and_pin_log_a_household_in_to_one_account(client: AsyncClient) -> None:
+    place = await make_place((await make_town())["id"], with_users=False)
+    household = place.households[1]
+    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    body = {"village": await village_code(place.village_id), "number": household["number"],
+            "pin": "4321"}
+    first = await client.post(URL, json=body)
+    assert first.status_code == 201, first.text
+    grant = first.json()["user"]["grants"][0]
+    assert (grant["role"], grant["household_id"]) == ("villager", household["id"])
+    second = await client.post(URL, json=body)
+    assert second.json()["user"]["user_id"] == first.json()["user"]["user_id"]
+    own = await client.get(
+        f"/api/v1/villages/{place.village_id}/households/{household['id']}/points",
+        headers={"Authorization": f"Bearer {second.json()['token']}"})
+    assert own.status_code == 200
+
+
+async def test_wrong_pins_lock_and_unknown_numbers_look_the_same(client: AsyncClient) -> None:
+    place = await make_place((await make_town())["id"], with_users=False)
+    household = place.households[0]
+    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    code = await village_code(place.village_id)
+    unknown = await client.post(URL, json={"village": code, "number": "NOPE", "pin": "1234"})
+    assert unknown.status_code == 401 and unknown.json()["code"] == "login_failed"
+    for _ in range(4):
+        wrong = await client.post(URL, json={"village": code, "number": household["number"],
+                                             "pin": "0000"})
+        assert wrong.json()["code"] == "pin_wrong"
+    locked = await client.post(URL, json={"village": code, "number": household["number"],
+                                          "pin": "0000"})
+    assert locked.json()["code"] == "pin_locked"
+    still = await client.post(URL, json={"village": code, "number": household["number"],
+                                         "pin": "4321"})
+    assert still.json()["code"] == "pin_locked"
