@@ -51,7 +51,13 @@ async def current_principal(connection: ASGIConnection) -> Principal | None:
     return principal
 
 
+MAX_ID = 2**31 - 1
+
+
 async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    for name, value in connection.path_params.items():
+        if name.endswith("_id") and isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFound()  # no row has such an id; the database need not be asked
     if handler.opt.get("public"):
         return
     roles: frozenset[Role] | None = handler.opt.get("roles")

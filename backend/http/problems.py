@@ -11,6 +11,7 @@ import logging
 import re
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -98,6 +99,11 @@ def on_http_error(request: Request, exc: HTTPException) -> Response[dict[str, An
     return problem(error, request)
 
 
+def on_number_out_of_range(request: Request, exc: Exception) -> Response[dict[str, Any]]:
+    """A number too large for the database's integer columns is the caller's mistake."""
+    return problem(InvalidInput(detail="number out of range"), request)
+
+
 def on_unexpected_error(request: Request, exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(InternalError(), request)
@@ -107,6 +113,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: on_domain_error,
     ValidationException: on_validation_error,
     HTTPException: on_http_error,
+    OverflowError: on_number_out_of_range,
+    asyncpg.exceptions.DataError: on_number_out_of_range,
     HTTP_500_INTERNAL_SERVER_ERROR: on_unexpected_error,
     Exception: on_unexpected_error,
 }
