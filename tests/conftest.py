@@ -15,7 +15,7 @@ os.environ["JIFEN_VAR_DIR"] = tempfile.mkdtemp(prefix="jifen-test-")
 os.environ.setdefault("JIFEN_REDIS_URL", "memory://")
 os.environ.setdefault("JIFEN_SECRET_KEY", "test-only-secret-0123456789abcdef")
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -25,6 +25,7 @@ from backend.app import create_app
 from backend.migrations import migrate
 from backend.settings import get_settings
 from tests.factories import World, build_world
+from tests.server import ServerProcess
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -55,6 +56,15 @@ async def database() -> AsyncIterator[None]:
     yield
     await db.stop()
     await cache.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(database: None) -> Iterator[str]:
+    """The real server process on the tests' database and Redis, for the whole session."""
+    server = ServerProcess("e2e-server")
+    server.start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture

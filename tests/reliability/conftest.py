@@ -1,4 +1,4 @@
-"""Fixtures for the reliability suite: the real server and its OpenAPI document."""
+"""Fixtures for the reliability suite: the real server's OpenAPI document."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import os
 import pytest
 import schemathesis
 
-from tests.e2e.conftest import server_url  # noqa: F401 (the real server, shared with e2e)
-
 
 def long_tests() -> bool:
     """The long variants run when asked (``JIFEN_LONG_TESTS=1``), not in every CI run."""
@@ -16,5 +14,5 @@ def long_tests() -> bool:
 
 
 @pytest.fixture(scope="session")
-def api_schema(server_url: str) -> schemathesis.BaseSchema:  # noqa: F811
+def api_schema(server_url: str) -> schemathesis.BaseSchema:
     return schemathesis.openapi.from_url(f"{server_url}/api/schema/openapi.json")

@@ -1,0 +1,62 @@
+"""The real server process — ``python -m backend serve``, the entry point ``scripts/serve``
+uses — on the tests' database and Redis, which a test may kill with SIGKILL and start again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+from backend.settings import get_settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ServerProcess:
+    def __init__(self, name: str = "server") -> None:
+        settings = get_settings()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = settings.var_dir / f"{name}.log"
+        self.env = {**os.environ, "JIFEN_PORT": str(self.port), "JIFEN_HOST": "127.0.0.1",
+                    "JIFEN_DATABASE_URL": settings.database_url,
+                    "JIFEN_REDIS_URL": settings.redis_url,
+                    "JIFEN_SECRET_KEY": settings.secret_key,
+                    "JIFEN_VAR_DIR": str(settings.var_dir)}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start and wait until ``/health`` answers 200."""
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "backend", "serve"],
+                                            env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(self.log_path.read_text())
+            time.sleep(0.1)
+        raise RuntimeError("the server did not become healthy")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no cleanup, like a power cut."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
