@@ -14,6 +14,7 @@ spending never lowers earned points or a rank.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from piccolo.query.functions.aggregate import Sum
@@ -30,13 +31,14 @@ from backend.ledger.posting import (
     check_request,
     is_reversed,
     post,
+    post_many,
     transfer_row,
 )
 from backend.ledger.tables import Account, Transfer
 
 __all__ = [
-    "Posted", "adjust", "award", "balance", "deduct", "earned", "earned_by_household",
-    "redeem", "reverse", "statement",
+    "Points", "Posted", "adjust", "award", "balance", "balances", "deduct", "earned",
+    "earned_by_household", "post_points", "redeem", "reverse", "statement",
 ]
 
 
@@ -47,21 +49,40 @@ def _constant(posting: Posting) -> Any:
     return build
 
 
+def _award(
+    household_id: int, amount: int, reason: str, reference: dict[str, Any] | None,
+    period_id: int | None, kind: str = "award",
+) -> tuple[dict[str, Any], Posting]:
+    """The request (fingerprinted for the key) and the posting of an award or a bonus."""
+    if kind not in ("award", "bonus"):
+        raise InvalidInput(detail="kind must be award or bonus")
+    reference = reference or {}
+    request = {"op": kind, "household": household_id, "amount": amount, "reason": reason,
+               "reference": reference, "period": period_id}
+    return request, Posting(kind, ISSUANCE, Side("household", household_id), amount, reason,
+                            reference, period_id)
+
+
+def _deduction(
+    household_id: int, amount: int, reason: str, reference: dict[str, Any] | None,
+    period_id: int | None,
+) -> tuple[dict[str, Any], Posting]:
+    reference = reference or {}
+    request = {"op": "deduction", "household": household_id, "amount": amount, "reason": reason,
+               "reference": reference, "period": period_id}
+    return request, Posting("deduction", Side("household", household_id), ISSUANCE, amount,
+                            reason, reference, period_id)
+
+
 async def award(
     actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str,
     reference: dict[str, Any] | None = None, period_id: int | None = None,
     kind: Literal["award", "bonus"] = "award",
 ) -> Posted:
     """Issue points to a household (issuance → household). Exactly one transfer per key."""
-    if kind not in ("award", "bonus"):
-        raise InvalidInput(detail="kind must be award or bonus")
+    request, posting = _award(household_id, amount, reason, reference, period_id, kind)
     check_request(amount, key, reason)
-    reference = reference or {}
-    request = {"op": kind, "household": household_id, "amount": amount, "reason": reason,
-               "reference": reference, "period": period_id}
-    return await post(actor, village_id, key, request, _constant(Posting(
-        kind, ISSUANCE, Side("household", household_id), amount, reason, reference, period_id,
-    )))
+    return await post(actor, village_id, key, request, _constant(posting))
 
 
 async def deduct(
@@ -70,15 +91,35 @@ async def deduct(
 ) -> Posted:
     """Take points back (household → issuance). Below zero only if the village allows it."""
     check_request(amount, key, reason)
-    reference = reference or {}
-    request = {"op": "deduction", "household": household_id, "amount": amount, "reason": reason,
-               "reference": reference, "period": period_id}
-    return await post(actor, village_id, key, request, _constant(Posting(
-        "deduction", Side("household", household_id), ISSUANCE, amount, reason, reference,
-        period_id,
-    )))
+    request, posting = _deduction(household_id, amount, reason, reference, period_id)
+    return await post(actor, village_id, key, request, _constant(posting))
 
 
+@dataclass(frozen=True, slots=True)
+class Points:
+    """One award (``points`` > 0) or deduction (``points`` < 0) for :func:`post_points`."""
+
+    household_id: int
+    points: int
+    key: str
+    reason: str
+    reference: dict[str, Any] = field(default_factory=dict)
+    period_id: int | None = None
+
+
+async def post_points(actor: Actor, village_id: int, entries: list[Points]) -> list[Posted]:
+    """Many awards and deductions in one append, in order: each is exactly what :func:`award`
+    or :func:`deduct` would write (same request fingerprint, so a key first used one by one
+    replays here), for a fraction of the round trips. All or nothing; distinct keys."""
+    items = []
+    for entry in entries:
+        amount = abs(entry.points)
+        check_request(amount, entry.key, entry.reason)
+        build = _award if entry.points > 0 else _deduction
+        request, posting = build(entry.household_id, amount, entry.reason, entry.reference,
+                                 entry.period_id)
+        items.append((entry.key, request, posting))
+    return await post_many(actor, village_id, items)
 async def redeem(
     actor: Actor, village_id: int, household_id: int, shop_id: int, amount: int, *, key: str,
     reason: str, reference: dict[str, Any] | None = None,
@@ -159,6 +200,16 @@ async def balance(village_id: int, household_id: int) -> int:
         & (Account.owner == household_id)
     ).first().run()
     return row["balance"] if row else 0
+
+
+async def balances(village_id: int, household_ids: list[int]) -> dict[int, int]:
+    """:func:`balance` of many households in one query."""
+    rows = await Account.select(Account.owner, Account.balance).where(
+        (Account.village == village_id) & (Account.kind == "household")
+        & Account.owner.is_in(household_ids or [0])
+    ).run()
+    found = {r["owner"]: r["balance"] for r in rows}
+    return {household_id: found.get(household_id, 0) for household_id in household_ids}
 
 
 async def earned(village_id: int, household_id: int, period_id: int | None = None) -> int:
