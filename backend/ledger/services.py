@@ -38,7 +38,7 @@ from backend.ledger.tables import Account, Transfer
 
 __all__ = [
     "Points", "Posted", "adjust", "award", "balance", "balances", "deduct", "earned",
-    "earned_by_household", "post_points", "redeem", "reverse", "statement",
+    "earned_by_household", "earned_by_period", "post_points", "redeem", "reverse", "statement",
 ]
 
 
@@ -227,19 +227,41 @@ async def earned(village_id: int, household_id: int, period_id: int | None = Non
     return int(net)
 
 
+# Transfers between the village's issuance account and its households, signed from the
+# household's side: issuance → household adds, household → issuance takes away. Each branch walks
+# one index (transfer_debit, transfer_credit) from the village's one issuance account.
+EARNED_SQL = """SELECT h.owner AS household, x.period_id, SUM(x.amount) AS total FROM (
+    SELECT t.credit AS account, t.period_id, t.amount FROM transfer t
+    WHERE t.village = {} AND t.debit = (
+        SELECT id FROM account WHERE village = {} AND kind = 'issuance')%(period)s
+    UNION ALL
+    SELECT t.debit AS account, t.period_id, -t.amount FROM transfer t
+    WHERE t.village = {} AND t.credit = (
+        SELECT id FROM account WHERE village = {} AND kind = 'issuance')%(period)s
+) x JOIN account h ON h.id = x.account AND h.kind = 'household'
+GROUP BY h.owner, x.period_id"""
+
+
 async def earned_by_household(village_id: int, period_id: int | None = None) -> dict[int, int]:
     """Earned points of every household of the village with any (for boards and rankings)."""
-    period = "" if period_id is None else " AND t.period_id = {}"
-    args: list[Any] = [village_id, village_id] + ([] if period_id is None else [period_id])
-    rows = await Transfer.raw(
-        "SELECT h.owner AS household, SUM(CASE WHEN t.credit = h.id THEN t.amount "  # noqa: S608
-        "ELSE -t.amount END) AS total FROM transfer t "
-        "JOIN account h ON h.kind = 'household' AND (h.id = t.credit OR h.id = t.debit) "
-        "JOIN account i ON i.kind = 'issuance' AND (i.id = t.credit OR i.id = t.debit) "
-        "WHERE t.village = {} AND h.village = {}" + period + " GROUP BY h.owner",
-        *args,
-    ).run()
+    if period_id is None:
+        return (await earned_by_period(village_id))[None]
+    rows = await Transfer.raw(EARNED_SQL % {"period": " AND t.period_id = {}"},
+                              *[village_id, village_id, period_id] * 2).run()
     return {r["household"]: int(r["total"]) for r in rows}
+
+
+async def earned_by_period(village_id: int) -> dict[int | None, dict[int, int]]:
+    """Earned points of every household with any, in total (key ``None``) and in each period
+    with transfers, from one query: what a full rebuild of the village's boards needs."""
+    rows = await Transfer.raw(EARNED_SQL % {"period": ""}, *[village_id, village_id] * 2).run()
+    earned: dict[int | None, dict[int, int]] = {None: {}}
+    for row in rows:
+        household, total = row["household"], int(row["total"])
+        earned[None][household] = earned[None].get(household, 0) + total
+        if row["period_id"] is not None:
+            earned.setdefault(row["period_id"], {})[household] = total
+    return earned
 
 
 async def statement(
