@@ -6,9 +6,12 @@ same answer from the ledger — slower, never wrong, never an error for the vill
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError
 
 from backend import cache
@@ -19,6 +22,8 @@ from backend.boards.ranks import (
     catch_up,
     competition_ranks,
     key,
+    ledger_seq,
+    mark_key,
     member,
     rebuild,
     scopes_of,
@@ -49,21 +54,53 @@ async def _ready(village_id: int, name: str) -> None:
         await rebuild(village_id)
 
 
+async def _read(village_id: int, name: str, reads: Callable[[Pipeline], Any]) -> list[Any]:
+    """The replies of ``reads`` on an up-to-date board, in one Redis round trip when it is.
+
+    The reads go in one pipeline with the board's mark and whether it exists, while the ledger
+    head is read from SQL at the same time; only a board that is missing or behind the ledger
+    (a read after a posting, a Redis restart) takes the slow path: catch up, then read again.
+    """
+    client = cache.redis()
+    pipe = client.pipeline(transaction=False)
+    pipe.get(mark_key(village_id))
+    pipe.exists(name)
+    reads(pipe)
+    head = asyncio.ensure_future(ledger_seq(village_id))
+    try:
+        mark, exists, *replies = await pipe.execute()
+    finally:
+        ledger_head = await head
+    if mark is None or not exists or ledger_head > int(mark):
+        await _ready(village_id, name)
+        pipe = client.pipeline(transaction=False)
+        reads(pipe)
+        replies = await pipe.execute()
+    return replies
+
+
 async def top(
     village_id: int, period_id: int | None, scope: Scope, limit: int
 ) -> list[Standing]:
     """The best ``limit`` households of a scope, ranked 1, 2, 2, 4."""
     name = key(village_id, period_id, scope)
     try:
-        await _ready(village_id, name)
-        rows: Any = await cache.redis().zrevrange(name, 0, limit - 1, withscores=True)
+        [rows] = await _read(village_id, name,
+                             lambda pipe: pipe.zrevrange(name, 0, limit - 1, withscores=True))
     except (RedisError, OSError) as exc:
         _redis_down(exc)
         return (await _sql_standings(village_id, period_id, scope))[:limit]
+    return _ranked(rows, start=0, first_rank=1)
+
+
+def _ranked(rows: list[tuple[Any, float]], *, start: int, first_rank: int) -> list[Standing]:
+    """Competition ranks of the board rows from position ``start`` on, best first, given the
+    first row's rank: a row below a different score is preceded by exactly its position."""
     standings: list[Standing] = []
     for index, (who, score) in enumerate(rows):
         earned = int(score)
-        rank = standings[-1].rank if standings and standings[-1].earned == earned else index + 1
+        rank = (standings[-1].rank if standings and standings[-1].earned == earned
+                else first_rank if not standings else start + index + 1)
         standings.append(Standing(int(who), earned, rank))
     return standings
 
@@ -75,19 +112,16 @@ async def standing(
     many households the scope ranks."""
     name = key(village_id, period_id, scope)
     try:
-        await _ready(village_id, name)
-        client = cache.redis()
-        score = await client.zscore(name, member(household_id))
-        if score is None:
+        position, size = await _read(village_id, name, lambda pipe: (
+            pipe.zrevrank(name, member(household_id)), pipe.zcard(name)))
+        if position is None:
             raise NotFound()
-        position: Any = await client.zrevrank(name, member(household_id))
-        window: Any = await client.zrevrange(name, max(position - around, 0),
-                                             position + around, withscores=True)
-        size = int(await client.zcard(name))
-        near = [
-            Standing(int(who), int(s), int(await client.zcount(name, f"({s}", "+inf")) + 1)
-            for who, s in window
-        ]
+        client = cache.redis()
+        start = max(position - around, 0)
+        window: Any = await client.zrevrange(name, start, position + around, withscores=True)
+        # The first neighbour may tie with households above the window: count those above it.
+        above = int(await client.zcount(name, f"({window[0][1]}", "+inf"))
+        near = _ranked(window, start=start, first_rank=above + 1)
     except (RedisError, OSError) as exc:
         _redis_down(exc)
         everyone = await _sql_standings(village_id, period_id, scope)
@@ -97,7 +131,7 @@ async def standing(
         near = everyone[max(index - around, 0): index + around + 1]
         return everyone[index], near, len(everyone)
     mine = next(s for s in near if s.household_id == household_id)
-    return mine, near, size
+    return mine, near, int(size)
 
 
 async def named(standings: list[Standing]) -> list[dict[str, Any]]:

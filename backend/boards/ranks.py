@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,13 +71,6 @@ async def active_households(village_id: int) -> list[dict[str, Any]]:
     ).run()
 
 
-async def _periods(village_id: int) -> list[int]:
-    rows = await Transfer.select(Transfer.period_id).where(
-        (Transfer.village == village_id) & Transfer.period_id.is_not_null()
-    ).distinct().run()
-    return sorted(r["period_id"] for r in rows)
-
-
 def scopes_of(household: dict[str, Any]) -> list[Scope]:
     scopes: list[Scope] = [("village", None)]
     if household["grid"] is not None:
@@ -89,15 +81,23 @@ def scopes_of(household: dict[str, Any]) -> list[Scope]:
 
 
 async def expected(village_id: int) -> dict[str, dict[str, float]]:
-    """Every board of the village as SQL says it should be: key → {member: earned}."""
-    households = await active_households(village_id)
-    boards: dict[str, dict[str, float]] = defaultdict(dict)
-    for period_id in [None, *await _periods(village_id)]:
-        totals = await ledger.earned_by_household(village_id, period_id)
-        for household in households:
-            score = float(totals.get(household["id"], 0))
-            for scope in scopes_of(household):
-                boards[key(village_id, period_id, scope)][member(household["id"])] = score
+    """Every board of the village as SQL says it should be: key → {member: earned}.
+
+    One query for the earned points of every period; each household's member and scopes are
+    worked out once, and scores stay integers (what Redis is sent, and compares equal)."""
+    placed = [(h["id"], member(h["id"]), scopes_of(h))
+              for h in await active_households(village_id)]
+    boards: dict[str, dict[str, float]] = {}
+    for period_id, totals in (await ledger.earned_by_period(village_id)).items():
+        of_scope: dict[Scope, dict[str, float]] = {}
+        for household_id, name, scopes in placed:
+            score = totals.get(household_id, 0)
+            for scope in scopes:
+                board = of_scope.get(scope)
+                if board is None:
+                    board = of_scope[scope] = boards.setdefault(
+                        key(village_id, period_id, scope), {})
+                board[name] = score
     return boards
 
 

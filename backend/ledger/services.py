@@ -14,6 +14,7 @@ spending never lowers earned points or a rank.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from piccolo.query.functions.aggregate import Sum
@@ -30,14 +31,40 @@ from backend.ledger.posting import (
     check_request,
     is_reversed,
     post,
+    post_many,
     transfer_row,
 )
 from backend.ledger.tables import Account, Transfer
 
 __all__ = [
-    "Posted", "adjust", "award", "balance", "deduct", "earned", "earned_by_household",
-    "redeem", "reverse", "statement",
+    "Points", "Posted", "adjust", "award", "balance", "balances", "deduct", "earned",
+    "earned_by_household", "earned_by_period", "post_points", "redeem", "reverse", "statement",
 ]
+
+
+def _award(
+    household_id: int, amount: int, reason: str, reference: dict[str, Any] | None,
+    period_id: int | None, kind: str = "award",
+) -> tuple[dict[str, Any], Posting]:
+    """The request (fingerprinted for the key) and the posting of an award or a bonus."""
+    if kind not in ("award", "bonus"):
+        raise InvalidInput(detail="kind must be award or bonus")
+    reference = reference or {}
+    request = {"op": kind, "household": household_id, "amount": amount, "reason": reason,
+               "reference": reference, "period": period_id}
+    return request, Posting(kind, ISSUANCE, Side("household", household_id), amount, reason,
+                            reference, period_id)
+
+
+def _deduction(
+    household_id: int, amount: int, reason: str, reference: dict[str, Any] | None,
+    period_id: int | None,
+) -> tuple[dict[str, Any], Posting]:
+    reference = reference or {}
+    request = {"op": "deduction", "household": household_id, "amount": amount, "reason": reason,
+               "reference": reference, "period": period_id}
+    return request, Posting("deduction", Side("household", household_id), ISSUANCE, amount,
+                            reason, reference, period_id)
 
 
 async def award(
@@ -46,15 +73,9 @@ async def award(
     kind: Literal["award", "bonus"] = "award",
 ) -> Posted:
     """Issue points to a household (issuance → household). Exactly one transfer per key."""
-    if kind not in ("award", "bonus"):
-        raise InvalidInput(detail="kind must be award or bonus")
+    request, posting = _award(household_id, amount, reason, reference, period_id, kind)
     check_request(amount, key, reason)
-    reference = reference or {}
-    request = {"op": kind, "household": household_id, "amount": amount, "reason": reason,
-               "reference": reference, "period": period_id}
-    return await post(actor, village_id, key, request, Posting(
-        kind, ISSUANCE, Side("household", household_id), amount, reason, reference, period_id,
-    ))
+    return await post(actor, village_id, key, request, posting)
 
 
 async def deduct(
@@ -63,15 +84,35 @@ async def deduct(
 ) -> Posted:
     """Take points back (household → issuance). Below zero only if the village allows it."""
     check_request(amount, key, reason)
-    reference = reference or {}
-    request = {"op": "deduction", "household": household_id, "amount": amount, "reason": reason,
-               "reference": reference, "period": period_id}
-    return await post(actor, village_id, key, request, Posting(
-        "deduction", Side("household", household_id), ISSUANCE, amount, reason, reference,
-        period_id,
-    ))
+    request, posting = _deduction(household_id, amount, reason, reference, period_id)
+    return await post(actor, village_id, key, request, posting)
 
 
+@dataclass(frozen=True, slots=True)
+class Points:
+    """One award (``points`` > 0) or deduction (``points`` < 0) for :func:`post_points`."""
+
+    household_id: int
+    points: int
+    key: str
+    reason: str
+    reference: dict[str, Any] = field(default_factory=dict)
+    period_id: int | None = None
+
+
+async def post_points(actor: Actor, village_id: int, entries: list[Points]) -> list[Posted]:
+    """Many awards and deductions in one append, in order: each is exactly what :func:`award`
+    or :func:`deduct` would write (same request fingerprint, so a key first used one by one
+    replays here), for a fraction of the round trips. All or nothing; distinct keys."""
+    items = []
+    for entry in entries:
+        amount = abs(entry.points)
+        check_request(amount, entry.key, entry.reason)
+        build = _award if entry.points > 0 else _deduction
+        request, posting = build(entry.household_id, amount, entry.reason, entry.reference,
+                                 entry.period_id)
+        items.append((entry.key, request, posting))
+    return await post_many(actor, village_id, items)
 async def redeem(
     actor: Actor, village_id: int, household_id: int, shop_id: int, amount: int, *, key: str,
     reason: str, reference: dict[str, Any] | None = None,
@@ -154,6 +195,16 @@ async def balance(village_id: int, household_id: int) -> int:
     return row["balance"] if row else 0
 
 
+async def balances(village_id: int, household_ids: list[int]) -> dict[int, int]:
+    """:func:`balance` of many households in one query."""
+    rows = await Account.select(Account.owner, Account.balance).where(
+        (Account.village == village_id) & (Account.kind == "household")
+        & Account.owner.is_in(household_ids or [0])
+    ).run()
+    found = {r["owner"]: r["balance"] for r in rows}
+    return {household_id: found.get(household_id, 0) for household_id in household_ids}
+
+
 async def earned(village_id: int, household_id: int, period_id: int | None = None) -> int:
     """Points earned (what ranks use), in one period or in total."""
     issuance, household = await _account_ids(village_id, household_id)
@@ -169,19 +220,41 @@ async def earned(village_id: int, household_id: int, period_id: int | None = Non
     return int(net)
 
 
+# Transfers between the village's issuance account and its households, signed from the
+# household's side: issuance → household adds, household → issuance takes away. Each branch walks
+# one index (transfer_debit, transfer_credit) from the village's one issuance account.
+EARNED_SQL = """SELECT h.owner AS household, x.period_id, SUM(x.amount) AS total FROM (
+    SELECT t.credit AS account, t.period_id, t.amount FROM transfer t
+    WHERE t.village = {} AND t.debit = (
+        SELECT id FROM account WHERE village = {} AND kind = 'issuance')%(period)s
+    UNION ALL
+    SELECT t.debit AS account, t.period_id, -t.amount FROM transfer t
+    WHERE t.village = {} AND t.credit = (
+        SELECT id FROM account WHERE village = {} AND kind = 'issuance')%(period)s
+) x JOIN account h ON h.id = x.account AND h.kind = 'household'
+GROUP BY h.owner, x.period_id"""
+
+
 async def earned_by_household(village_id: int, period_id: int | None = None) -> dict[int, int]:
     """Earned points of every household of the village with any (for boards and rankings)."""
-    period = "" if period_id is None else " AND t.period_id = {}"
-    args: list[Any] = [village_id, village_id] + ([] if period_id is None else [period_id])
-    rows = await Transfer.raw(
-        "SELECT h.owner AS household, SUM(CASE WHEN t.credit = h.id THEN t.amount "  # noqa: S608
-        "ELSE -t.amount END) AS total FROM transfer t "
-        "JOIN account h ON h.kind = 'household' AND (h.id = t.credit OR h.id = t.debit) "
-        "JOIN account i ON i.kind = 'issuance' AND (i.id = t.credit OR i.id = t.debit) "
-        "WHERE t.village = {} AND h.village = {}" + period + " GROUP BY h.owner",
-        *args,
-    ).run()
+    if period_id is None:
+        return (await earned_by_period(village_id))[None]
+    rows = await Transfer.raw(EARNED_SQL % {"period": " AND t.period_id = {}"},
+                              *[village_id, village_id, period_id] * 2).run()
     return {r["household"]: int(r["total"]) for r in rows}
+
+
+async def earned_by_period(village_id: int) -> dict[int | None, dict[int, int]]:
+    """Earned points of every household with any, in total (key ``None``) and in each period
+    with transfers, from one query: what a full rebuild of the village's boards needs."""
+    rows = await Transfer.raw(EARNED_SQL % {"period": ""}, *[village_id, village_id] * 2).run()
+    earned: dict[int | None, dict[int, int]] = {None: {}}
+    for row in rows:
+        household, total = row["household"], int(row["total"])
+        earned[None][household] = earned[None].get(household, 0) + total
+        if row["period_id"] is not None:
+            earned.setdefault(row["period_id"], {})[household] = total
+    return earned
 
 
 async def statement(

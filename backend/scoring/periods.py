@@ -169,10 +169,14 @@ async def mark_posted(evaluation_id: int, *, now: datetime | None = None) -> boo
 
     Guarded on state, so it is true exactly once per evaluation.
     """
+    return evaluation_id in await mark_all_posted([evaluation_id], now=now)
+
+
+async def mark_all_posted(evaluation_ids: list[int], *, now: datetime | None = None) -> set[int]:
+    """:func:`mark_posted` for many in one statement: the ids that were on notice until now."""
     async with write_transaction():
         done = await Evaluation.update(
             {Evaluation.state: "posted", Evaluation.posted_at: now or datetime.now(UTC)}
-        ).where((Evaluation.id == evaluation_id) & (Evaluation.state == "notice")).returning(
-            Evaluation.id
-        ).run()
-    return bool(done)
+        ).where(Evaluation.id.is_in(evaluation_ids or [0]) & (Evaluation.state == "notice")
+                ).returning(Evaluation.id).run()
+    return {row["id"] for row in done}

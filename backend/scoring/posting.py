@@ -4,7 +4,8 @@ Each evaluation posts with the ledger key ``evaluation:<id>`` and is marked post
 transaction, so a close that crashed half way is resumed by closing again: what was posted is
 not in :func:`periods.evaluations_to_post` any more, and if it were, the ledger would answer with
 the first transfer. Evaluations post in chunks, one transaction each, so 10 000 of them close in
-seconds without one giant transaction holding the village's ledger.
+seconds without one giant transaction holding the village's ledger; a chunk is marked posted in
+one statement and appended to the ledger in one batch (:func:`ledger.post_points`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from backend.registry import services as registry
 from backend.scoring import evaluations, periods
 from backend.scoring.tables import Rule
 
-CHUNK = 200
+CHUNK = 1000
 
 
 def _reason(item: dict[str, Any], period_name: str) -> str:
@@ -52,24 +53,41 @@ async def post_approved(
         Rule.id.is_in(list({e["rule_id"] for e in items}) or [0])).run()}
     posted, blocked = 0, []
     for start in range(0, len(items), CHUNK):
+        chunk = items[start:start + CHUNK]
         async with write_transaction():
-            for item in items[start:start + CHUNK]:
-                if item["points"] < 0 and not negative_ok and await ledger.balance(
-                    village_id, item["household_id"]) < -item["points"]:
-                    blocked.append(item["id"])
-                    continue
-                if not await periods.mark_posted(item["id"]):
-                    continue
-                reference = {"evaluation": item["id"], "rule": item["rule_code"],
-                             "rule_version": versions.get(item["rule_id"])}
-                post = ledger.award if item["points"] > 0 else ledger.deduct
-                await post(actor, village_id, item["household_id"], abs(item["points"]),
-                           key=f"evaluation:{item['id']}", reason=_reason(item, period["name"]),
-                           reference=reference, period_id=period_id)
-                posted += 1
+            cleared = chunk if negative_ok else _within_balances(
+                chunk, await ledger.balances(village_id, [e["household_id"] for e in chunk]))
+            blocked += [item["id"] for item in chunk if item not in cleared]
+            marked = await periods.mark_all_posted([item["id"] for item in cleared])
+            await ledger.post_points(actor, village_id, [
+                ledger.Points(
+                    item["household_id"], item["points"], f"evaluation:{item['id']}",
+                    _reason(item, period["name"]), period_id=period_id,
+                    reference={"evaluation": item["id"], "rule": item["rule_code"],
+                               "rule_version": versions.get(item["rule_id"])},
+                )
+                for item in cleared if item["id"] in marked
+            ])
+            posted += len(marked)
         if progress is not None:
             progress(min(start + CHUNK, len(items)), len(items))
     return posted, blocked
+
+
+def _within_balances(
+    chunk: list[dict[str, Any]], balances: dict[int, int]
+) -> list[dict[str, Any]]:
+    """The evaluations that keep every balance at or above zero, posted in order: a deduction
+    beyond what the household holds (counting the chunk's earlier awards) waits."""
+    running = dict(balances)
+    cleared = []
+    for item in chunk:
+        after = running[item["household_id"]] + item["points"]
+        if item["points"] < 0 and after < 0:
+            continue
+        running[item["household_id"]] = after
+        cleared.append(item)
+    return cleared
 
 
 async def close_and_post(

@@ -114,3 +114,13 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def run_module(module: str, env: dict[str, str], *args: str) -> None:
+    """Run ``python -m module`` with the benchmark's environment, its output passed through:
+    settings are read once per process, so the measured part runs in a child."""
+    subprocess.run([sys.executable, "-m", module, *args], env=env, cwd=ROOT, check=True)
+
+
+def flush_redis(db: int) -> None:
+    subprocess.run(["redis-cli", "-n", str(db), "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)

@@ -10,10 +10,11 @@ from backend import cache
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import leaderboard
-from backend.boards.cli import differences
-from backend.boards.ranks import competition_ranks, key, mark_key
+from backend.boards.cli import differences, rebuild_all
+from backend.boards.ranks import competition_ranks, expected, key, mark_key
 from backend.ledger import services as ledger
 from backend.registry import services as registry
+from backend.registry.tables import Village
 from tests.factories import Place, make_place, make_town, unique
 
 
@@ -49,6 +50,25 @@ async def test_top_and_rank_with_ties(client: AsyncClient) -> None:
                                                     ("village", None))
     assert (mine.rank, mine.earned, ranked) == (4, 10, 5)
     assert [s.rank for s in near] == [2, 2, 4, 5]
+
+
+async def test_neighbours_tied_with_households_above_them_share_their_rank(
+    client: AsyncClient,
+) -> None:
+    place, ids = await village_with_scores([30, 20, 20, 20, 10])
+    mine, near, ranked = await leaderboard.standing(place.village_id, ids[4], None,
+                                                    ("village", None))
+    assert (mine.rank, ranked) == (5, 5)
+    assert [(s.earned, s.rank) for s in near] == [(20, 2), (20, 2), (10, 5)]
+
+
+async def test_rebuild_all_counts_every_board_of_every_village(client: AsyncClient) -> None:
+    one, _ids = await village_with_scores([3, 1])
+    two, _ids = await village_with_scores([2, 5, 4])
+    await cache.redis().flushdb()
+    villages = [r["id"] for r in await Village.select(Village.id).run()]
+    assert await rebuild_all(None) == sum([len(await expected(v)) for v in villages])
+    assert await differences(one.village_id) == [] and await differences(two.village_id) == []
 
 
 async def test_balance_does_not_rank_spending_does_not_lower_a_rank(client: AsyncClient) -> None:

@@ -141,3 +141,30 @@ async def test_statement_is_newest_first_and_signed_from_the_household(world: Wo
         ("adjustment", -1, 2), ("redemption", -2, 3)]
     older, _ = await ledger.statement(v, h, page=2, page_size=2)
     assert [(line["reason"], line["period_id"]) for line in older] == [("环境卫生达标 +5", 4)]
+
+
+async def test_a_batch_posts_in_order_replays_keys_and_refuses_as_a_whole(world: World) -> None:
+    place = await fresh(world)
+    v = place.village_id
+    h, g = (household["id"] for household in place.households)
+    first = await ledger.award(CLI_ACTOR, v, h, 5, key="e1", reason="孝老爱亲", period_id=1)
+    posted = await ledger.post_points(CLI_ACTOR, v, [
+        ledger.Points(h, 5, "e1", "孝老爱亲", period_id=1),
+        ledger.Points(g, 10, "e2", "志愿服务", period_id=1),
+        ledger.Points(g, -4, "e3", "乱堆乱放", period_id=1),
+    ])
+    assert [p.replayed for p in posted] == [True, False, False]
+    assert posted[0].id == first.id and [p.balance for p in posted] == [5, 10, 6]
+    assert await ledger.balances(v, [h, g]) == {h: 5, g: 6}
+
+    with pytest.raises(IdempotencyKeyReused):
+        await ledger.post_points(CLI_ACTOR, v, [ledger.Points(h, 7, "e1", "孝老爱亲")])
+    with pytest.raises(InvalidInput):
+        await ledger.post_points(CLI_ACTOR, v, [ledger.Points(h, 1, "e4", "甲"),
+                                                ledger.Points(h, 1, "e4", "甲")])
+    with pytest.raises(InsufficientPoints):
+        await ledger.post_points(CLI_ACTOR, v, [ledger.Points(h, 1, "e5", "甲"),
+                                                ledger.Points(h, -7, "e6", "乙")])
+    assert await ledger.balances(v, [h, g]) == {h: 5, g: 6}   # the refused batch wrote nothing
+    assert await ledger.earned(v, g, period_id=1) == 6
+    assert await verify_village(v) == []

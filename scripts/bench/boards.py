@@ -1,0 +1,127 @@
+"""Leaderboards over 1 000 000 households on PostgreSQL + Redis (issue 5).
+
+Setup bulk-inserts 1 000 villages × 1 000 households, their accounts and 1.45 M ledger transfers
+with SQL (``boards_setup.sql``): through the services it would take days. The transfers are
+consistent for what the boards read — :func:`backend.ledger.services.earned_by_household`
+gives the intended totals, which the script checks — but the hash chain is not computed: the
+boards never read it. Then, in process (no HTTP):
+
+- the full rebuild from the ledger into Redis, :func:`backend.boards.cli.rebuild_all`, what
+  ``jifen boards rebuild`` runs (:func:`backend.boards.ranks.rebuild` for every village);
+- 10 000 requests of top 20 (:func:`leaderboard.top`) + my rank
+  (:func:`leaderboard.standing`) for random households of random villages, village scope, all
+  time or period 1, timed server side.
+
+Last line: ``RESULT top_p99_ms=… rebuild_seconds=… households=1000000`` (top_p99_ms is the p99
+of one request: top 20 and my rank together).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import subprocess
+import sys
+import time
+
+from scripts.bench.common import (
+    PG,
+    ROOT,
+    bench_env,
+    flush_redis,
+    median,
+    percentile,
+    run_module,
+    scratch_database,
+)
+
+VILLAGES = 1000
+HOUSEHOLDS = 1000
+REQUESTS = 10_000
+REDIS_DB = 8
+DATABASE = "jifen_bench_boards"
+
+
+async def migrate() -> None:
+    from backend.migrations import migrate
+
+    await migrate()
+
+
+async def measure() -> None:
+    from backend import cache, db
+    from backend.boards import leaderboard, ranks
+    from backend.boards.cli import rebuild_all
+    from backend.ledger import services as ledger
+    from backend.registry.tables import Household, Village
+
+    await db.start()
+    villages = [r["id"] for r in await Village.select(Village.id).order_by(Village.id).run()]
+    households = await Household.count().run()
+    sample = villages[len(villages) // 2]
+    intended = {r["household"]: int(r["total"]) for r in await Household.raw(
+        "SELECT household, SUM(CASE WHEN kind = 'deduction' THEN -amount ELSE amount END) "
+        "AS total FROM bench_moves WHERE village = {} GROUP BY household", sample).run()}
+    assert await ledger.earned_by_household(sample) == intended, "setup is not what boards read"
+
+    began = time.perf_counter()
+    boards = await rebuild_all(None)
+    rebuild_seconds = time.perf_counter() - began
+    print(f"rebuild: {boards} boards of {len(villages)} villages in {rebuild_seconds:.1f} s")
+    scores: dict[bytes, float] = dict(await cache.redis().zrange(  # type: ignore[arg-type]
+        ranks.key(sample, None), 0, -1, withscores=True))
+    assert {int(m): int(s) for m, s in scores.items() if int(s)} == {
+        h: t for h, t in intended.items() if t}, "Redis does not match the ledger"
+
+    picks = await Household.raw(
+        "SELECT id, village FROM household ORDER BY random() LIMIT {}", REQUESTS).run()
+    rng = random.Random(5)
+    both, tops, mine = [], [], []
+    for pick in picks:
+        period_id = rng.choice([None, 1])
+        start = time.perf_counter()
+        best = await leaderboard.top(pick["village"], period_id, ("village", None), 20)
+        middle = time.perf_counter()
+        standing, _near, _size = await leaderboard.standing(
+            pick["village"], pick["id"], period_id, ("village", None))
+        end = time.perf_counter()
+        assert len(best) == 20 and standing.household_id == pick["id"]
+        both.append(end - start)
+        tops.append(middle - start)
+        mine.append(end - middle)
+    for name, values in (("top 20", tops), ("my rank", mine), ("top 20 + my rank", both)):
+        print(f"{name}: p50 {median(values) * 1000:.2f} ms, p99 "
+              f"{percentile(values, 0.99) * 1000:.2f} ms over {len(values)} requests")
+    memory = (await cache.redis().info("memory"))["used_memory_human"]
+    print(f"redis: {memory} used; redis fallback reads: {cache.failures['count']}")
+    await db.stop()
+    await cache.close()
+    print(f"RESULT top_p99_ms={percentile(both, 0.99) * 1000:.2f} "
+          f"rebuild_seconds={rebuild_seconds:.1f} households={households}")
+
+
+def main() -> None:
+    env = bench_env(scratch_database(DATABASE), f"redis://127.0.0.1:6379/{REDIS_DB}",
+                    ROOT / "var" / "bench-boards")
+    flush_redis(REDIS_DB)
+    run_module("scripts.bench.boards", env, "migrate")
+    began = time.perf_counter()
+    subprocess.run(["psql", *PG, "-q", "-d", DATABASE, "-v", f"villages={VILLAGES}",
+                    "-v", f"households={HOUSEHOLDS}", "-f",
+                    str(ROOT / "scripts" / "bench" / "boards_setup.sql")],
+                   check=True, stdout=subprocess.DEVNULL)
+    print(f"setup: {VILLAGES * HOUSEHOLDS} households bulk-inserted in "
+          f"{time.perf_counter() - began:.0f} s")
+    try:
+        run_module("scripts.bench.boards", env, "measure")
+    finally:
+        flush_redis(REDIS_DB)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["migrate"]:
+        asyncio.run(migrate())
+    elif sys.argv[1:] == ["measure"]:
+        asyncio.run(measure())
+    else:
+        main()
