@@ -49,7 +49,8 @@ async def shoot(url: str, card: str) -> None:
         for product in (await page.query_selector_all(".product"))[:2]:
             await product.click()
         await page.screenshot(path=OUT / "kiosk.png")
-        board = await page.evaluate("fetch('/api/v1/public/villages/XHX/screen').then(r => r.json())")
+        board = await page.evaluate(
+            "fetch('/api/v1/public/villages/XHX/screen').then(r => r.json())")
         await page.goto(f"{url}/verify.html?board={board['board']['id']}")
         await page.wait_for_selector("#red li")
         await page.screenshot(path=OUT / "verify.png", full_page=True)
