@@ -10,10 +10,10 @@ import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
 
-from backend.activities import confirmation, services, sheets
+from backend.activities import confirmation, services, sheets, signups
 from backend.activities import schemas as s
-from backend.auth.principal import Principal, Role
-from backend.errors import DomainError
+from backend.auth.principal import Principal, Role, actor_of
+from backend.errors import DomainError, NotFound
 from backend.http.access import ANY_ROLE, allow
 from backend.http.input import IdempotencyKey, require_idempotency_key
 from backend.http.language import language_of
@@ -56,6 +56,22 @@ class ActivityController(Controller):
         scorer = await scorer_of(principal, village_id)
         return msgspec.convert(await services.start_activity(scorer, village_id, activity_id),
                                s.Activity)
+
+    @get("/{activity_id:int}/signups", **allow(*ORGANISERS, Role.town_admin))
+    async def list_signups(self, village_id: int, activity_id: int) -> list[s.Signup]:
+        return msgspec.convert(await signups.signups(village_id, activity_id), list[s.Signup])
+
+    @post("/{activity_id:int}/signups", **allow(Role.villager))
+    async def sign_up(
+        self, village_id: int, activity_id: int, principal: Principal
+    ) -> list[s.Signup]:
+        """A villager signs their own household up (报名)."""
+        household_id = principal.household_in(village_id)
+        if household_id is None:
+            raise NotFound()
+        listed = await signups.sign_up(actor_of(principal), village_id, activity_id,
+                                       household_id)
+        return msgspec.convert(listed, list[s.Signup])
 
     @get("/{activity_id:int}/attendances", **allow(*ORGANISERS, Role.town_admin))
     async def list_attendances(self, village_id: int, activity_id: int) -> list[s.Attendance]:

@@ -80,3 +80,17 @@ class UnknownAttendance(DomainError):
     status = 422
     zh = "要划去的签到记录不属于本活动：{ids}。"
     en = "Attendances to strike do not belong to this activity: {ids}."
+
+
+class SignupClosed(DomainError):
+    code = "signup_closed"
+    status = 409
+    zh = "本活动不接受报名，或报名已截止。"
+    en = "This activity does not take sign-ups, or sign-up has closed."
+
+
+class AlreadySignedUp(DomainError):
+    code = "already_signed_up"
+    status = 409
+    zh = "您家已经报名了这个活动。"
+    en = "Your household has already signed up for this activity."

@@ -13,16 +13,17 @@ Id = Annotated[int, msgspec.Meta(ge=1)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Key = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class ActivityCreate(Strict):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     rule_id: Id
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     place: Annotated[str, msgspec.Meta(max_length=100)] = ""
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
+    opens_at: Moment | None = None
+    closes_at: Moment | None = None
     capacity: Annotated[int, msgspec.Meta(ge=0, le=100_000)] = 0
     signup: bool = False
 
@@ -58,7 +59,7 @@ class CheckIn(Strict):
 
     code: Code
     member_id: Id | None = None
-    scanned_at: datetime | None = None
+    scanned_at: Moment | None = None
 
 
 class QueuedCheckIn(Strict):
@@ -66,7 +67,7 @@ class QueuedCheckIn(Strict):
 
     code: Code
     idempotency_key: Key
-    scanned_at: datetime
+    scanned_at: Moment
     member_id: Id | None = None
 
 
@@ -132,3 +133,10 @@ class VolunteerHours(msgspec.Struct):
     activities: int
     member_id: int | None = None
     member_name: str = ""
+
+
+class Signup(msgspec.Struct):
+    household_id: int
+    number: str
+    head_name: str
+    created_at: datetime

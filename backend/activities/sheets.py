@@ -94,7 +94,10 @@ async def attendance_xlsx(village_id: int, activity_id: int) -> tuple[str, bytes
     return f"attendance-{activity_id}.xlsx", out.getvalue()
 
 
-def _pages(title: str, subtitle: str, rows: list[tuple[str, str, str]]) -> list[Image.Image]:
+def sign_in_pages(
+    title: str, subtitle: str, rows: list[tuple[str, str, str]]
+) -> list[Image.Image]:
+    """A4 pages of (QR payload, household number, head) rows, each with a signature line."""
     pages = []
     for first in range(0, max(len(rows), 1), PER_PAGE):
         page = Image.new("L", A4, 255)
@@ -130,7 +133,7 @@ async def sign_in_sheet_pdf(village_id: int, activity_id: int) -> bytes:
             for h in households]
     when = current["starts_at"].astimezone(_zone())
     subtitle = f"{current['place']}  {when:%Y年%m月%d日 %H:%M}  签到表"
-    images = await asyncio.to_thread(_pages, current["title"], subtitle, rows)
+    images = await asyncio.to_thread(sign_in_pages, current["title"], subtitle, rows)
     out = io.BytesIO()
     images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=200)
     return out.getvalue()

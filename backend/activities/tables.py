@@ -53,6 +53,16 @@ class Activity(Table):
     confirmed_at = Timestamptz(null=True, default=None)
 
 
+class ActivitySignup(Table):
+    """A household that said beforehand it will come (报名), where the activity allows it."""
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    activity = ForeignKey(references=Activity, on_delete=OnDelete.restrict, null=False)
+    household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class Attendance(Table):
     """One household at one activity; ``checked_in_at`` is when the code was scanned (the
     phone's time, even when the scan reached the server later). ``evaluation`` is the points

@@ -11,6 +11,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
 from tests.activities.conftest import NOW, Event
+from tests.factories import make_user
 
 
 def key() -> dict[str, str]:
@@ -106,3 +107,45 @@ async def test_the_organiser_picks_which_member_came(client: AsyncClient, event:
     wrong = await client.put(url, json={"member_id": other},
                              headers=event.headers(Role.grid_officer))
     assert wrong.status_code == 422 and wrong.json()["code"] == "unknown_member"
+
+
+async def test_another_grid_officer_cannot_run_the_activity(
+    client: AsyncClient, event: Event
+) -> None:
+    _, token, _name = await make_user(Role.grid_officer, event.place)
+    response = await client.post(event.url("/attendances"), json={"code": await event.card(0)},
+                                 headers={"Authorization": f"Bearer {token}", **key()})
+    assert response.status_code == 403 and response.json()["code"] == "not_organiser"
+    committee = await client.post(event.url("/attendances"), json={"code": await event.card(0)},
+                                  headers={**event.headers(Role.committee), **key()})
+    assert committee.status_code == 201
+
+
+async def test_villagers_sign_up_once_where_the_activity_takes_it(
+    client: AsyncClient, event: Event
+) -> None:
+    villager = event.headers(Role.villager)
+    closed = await client.post(event.url("/signups"), headers=villager)
+    assert closed.status_code == 409 and closed.json()["code"] == "signup_closed"
+
+    created = await client.post(f"/api/v1/villages/{event.place.village_id}/activities", json={
+        "title": "植树", "rule_id": event.rule_id, "signup": True, "capacity": 1,
+        "starts_at": (NOW + timedelta(days=2)).isoformat(),
+        "ends_at": (NOW + timedelta(days=2, hours=2)).isoformat(),
+    }, headers=event.headers(Role.committee))
+    url = f"/api/v1/villages/{event.place.village_id}/activities/{created.json()['id']}/signups"
+    signed = await client.post(url, headers=villager)
+    assert signed.status_code == 201
+    assert [s["head_name"] for s in signed.json()] == ["王建国"]
+    again = await client.post(url, headers=villager)
+    assert again.status_code == 409 and again.json()["code"] == "already_signed_up"
+    listed = await client.get(url, headers=event.headers(Role.grid_officer))
+    assert len(listed.json()) == 1
+
+
+async def test_a_scan_time_without_a_time_zone_is_invalid_input(
+    client: AsyncClient, event: Event
+) -> None:
+    status, body = await scan(client, event, await event.card(0),
+                              scanned_at="2026-11-23T10:00:00")
+    assert status == 400 and body["code"] == "invalid_input"

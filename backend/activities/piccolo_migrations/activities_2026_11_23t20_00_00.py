@@ -2,7 +2,7 @@ from backend.migrations import sql_migration
 
 ID = "2026-11-23T20:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "volunteer activities and attendance"
+DESCRIPTION = "volunteer activities, sign-ups and attendance"
 
 forwards = sql_migration(
     ID,
@@ -53,5 +53,13 @@ forwards = sql_migration(
             CONSTRAINT attendance_unique_household UNIQUE (activity, household)
         )""",
         "CREATE INDEX attendance_household ON attendance (household, activity)",
+        """CREATE TABLE activity_signup (
+            id {id},
+            village INTEGER NOT NULL REFERENCES village (id) ON DELETE RESTRICT,
+            activity INTEGER NOT NULL REFERENCES activity (id) ON DELETE RESTRICT,
+            household INTEGER NOT NULL REFERENCES household (id) ON DELETE RESTRICT,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+            CONSTRAINT activity_signup_unique UNIQUE (activity, household)
+        )""",
     ],
 )
