@@ -14,6 +14,7 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
 from backend import cache, db
+from backend.activities.controllers import ActivityController, VolunteerHoursController
 from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController, VillageUserController
 from backend.boards import live
@@ -61,6 +62,8 @@ API_CONTROLLERS: list[type] = [
     PublicBoardsController,
     ScoringSettingsController,
     CrossEvaluationController,
+    ActivityController,
+    VolunteerHoursController,
 ]
 
 

@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "backend.cards.piccolo_app",
         "backend.scoring.piccolo_app",
         "backend.boards.piccolo_app",
+        "backend.activities.piccolo_app",
     ]
 )

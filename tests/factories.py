@@ -11,6 +11,7 @@ from typing import Any
 
 from PIL import Image
 
+from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
@@ -155,9 +156,18 @@ async def add_scoring(place: Place) -> dict[str, int]:
         scorer, place.village_id, period["id"], place.households[1]["id"], book["rules"][0]["id"],
         photo=photo.getvalue(),
     )
+    code = await cards.card_payload(place.village_id, place.households[0]["id"])
+    activity = await activities.create_activity(scorer, place.village_id, {
+        "title": "村道清扫", "rule_id": book["rules"][0]["id"],
+        "starts_at": datetime.now(UTC), "ends_at": datetime.now(UTC) + timedelta(hours=2),
+    })
+    await activities.start_activity(scorer, place.village_id, activity["id"])
+    attendance = await activities.check_in(scorer, place.village_id, activity["id"],
+                                           activities.Scan(code, unique("checkin")))
     place.scoring = {"rule_id": book["rules"][0]["id"], "period_id": period["id"],
                      "evaluation_id": evaluation_id, "board_id": board_id,
-                     "redemption_id": sale_id}
+                     "redemption_id": sale_id, "activity_id": activity["id"],
+                     "attendance_id": attendance["id"]}
     return place.scoring
 
 

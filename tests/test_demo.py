@@ -5,6 +5,7 @@ from __future__ import annotations
 from httpx import AsyncClient
 from rich.console import Console
 
+from backend.activities import services as activities
 from backend.auth import services as auth
 from backend.demo import load_demo
 from backend.demo.township import DEMO_PASSWORD, TOWN, VILLAGES
@@ -30,3 +31,9 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
         assert token and principal.grants, username
         me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200
+
+    xhx = await Village.select(Village.id).where(Village.code == "XHX").first().run()
+    shown = {a["title"]: a for a in await activities.activities(xhx["id"])}
+    assert {a["status"] for a in shown.values()} == {"confirmed", "running"}
+    assert shown["冬季防火巡查"]["status"] == "running" and shown["冬季防火巡查"]["checked_in"] == 4
+    assert shown["村道环境大扫除"]["checked_in"] == 11  # twelve came, one name struck

@@ -15,6 +15,7 @@ from rich.progress import track
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
+from backend.demo.activities import load_activities_demo
 from backend.demo.cards import issue_demo_cards
 from backend.demo.ledger import post_demo_history
 from backend.demo.names import family
@@ -104,6 +105,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
     await load_scoring_demo()
+    await load_activities_demo()
     for spec in VILLAGES:
         await demo_sales(spec.code, f"{spec.code.lower()}_shop")
     return True

@@ -25,9 +25,11 @@ CHUNK = 1000
 
 
 def _reason(item: dict[str, Any], period_name: str) -> str:
-    """The statement line a villager reads: rule, period, who entered it and who checked it."""
+    """The statement line a villager reads: rule, the entry's note (e.g. the volunteer activity),
+    period, who entered it and who checked it."""
     checked = f"，{item['verifier_name']}入户核实" if item["verifier_name"] else ""
-    return (f"{item['category']}·{item['title']}（{period_name}，{item['proposer_name']}录入"
+    what = f"：{item['note']}" if item["note"] else ""
+    return (f"{item['category']}·{item['title']}{what}（{period_name}，{item['proposer_name']}录入"
             f"{checked}）")
 
 

@@ -1,0 +1,75 @@
+"""The check-in page in a real Chromium: a USB scanner checks a household in, twice is refused,
+and a scan made while the server cannot be reached is kept and sent later, once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from playwright.async_api import expect
+
+from backend.activities import services as activities
+from backend.audit.services import CLI_ACTOR
+from backend.auth.principal import Role
+from backend.cards import services as cards
+from backend.registry import services as registry
+from backend.scoring import periods, rules
+from backend.scoring.evaluations import Scorer
+from tests.e2e.conftest import Launch, screenshots
+from tests.factories import PASSWORD, make_place, make_town
+
+
+async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await make_place((await make_town())["id"])
+    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
+        {"code": "ZY01", "category": "志愿服务", "title": "参加环境整治", "points": 3, "cap": 4,
+         "evidence_required": False, "proposers": ["committee", "grid_officer"]},
+    ])
+    await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月", kind="month",
+                              starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
+    now = datetime.now(UTC)
+    activity = await activities.create_activity(organiser, place.village_id, {
+        "title": "村道清扫", "rule_id": book["rules"][0]["id"], "place": "村委会门口",
+        "starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(hours=2),
+    })
+    await activities.start_activity(organiser, place.village_id, activity["id"])
+    first, second = place.households
+    first = await registry.add_member(CLI_ACTOR, place.village_id, first["id"], "刘桂兰", "配偶")
+    spouse = first["members"][-1]
+    codes = [await cards.card_payload(place.village_id, h["id"]) for h in (first, second)]
+
+    browser = await launch_browser()
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = await context.new_page()
+    await page.goto(f"{server_url}/checkin.html")
+    await page.fill("input[name=username]", place.usernames[Role.grid_officer])
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("#login button[type=submit]")
+    await expect(page.locator("#desk")).to_be_visible()
+    await expect(page.locator("#activity")).to_contain_text("村道清扫")
+
+    await page.locator("#scan").type(codes[0] + "\n", delay=5)
+    row = page.locator(f"#attendances li[data-household-id='{first['id']}']")
+    await expect(row).to_contain_text(first["head_name"])
+    await expect(page.locator("#count")).to_have_text("1")
+    await row.locator(f"button[data-member-id='{spouse['id']}']").click()
+    await expect(row.locator(".who")).to_contain_text(spouse["name"])
+
+    await page.locator("#scan").type(codes[0] + "\n", delay=5)
+    await expect(page.locator("#o-title")).to_have_text("已签到过")
+    await expect(page.locator("#o-detail")).to_contain_text("已经签到过了")
+    await page.click("#o-ok")
+
+    await context.set_offline(True)
+    await page.locator("#scan").type(codes[1] + "\n", delay=5)
+    await expect(page.locator("#status")).to_contain_text("已在手机上保存 1 条")
+    await context.set_offline(False)
+    await page.evaluate("window.dispatchEvent(new Event('online'))")
+    await expect(page.locator("#count")).to_have_text("2")
+    await page.evaluate("window.dispatchEvent(new Event('online'))")
+    await page.screenshot(path=screenshots() / "checkin.png")
+    listed = await activities.attendances(place.village_id, activity["id"])
+    assert sorted(a["household_id"] for a in listed) == sorted([first["id"], second["id"]])
+    await browser.close()
