@@ -109,7 +109,35 @@ async function loadNotice() {
   $("notice-empty").hidden = items.length > 0;
 }
 
-const TABS = { history: loadHistory, pay: showCode, shop: loadShop, notice: loadNotice };
+async function loadActivities() {
+  const open = (await api("GET", `${base()}/activities`))
+    .filter((a) => a.signup && (a.status === "planned" || a.status === "running"));
+  const items = open.map((a) => {
+    const when = new Date(a.starts_at).toLocaleString("zh-CN", { hour12: false });
+    const li = line(a.title, `${when} · ${a.place} · ${a.rule_title} +${a.points}`);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "报名";
+    button.addEventListener("click", async () => {
+      try {
+        await api("POST", `${base()}/activities/${a.id}/signups`);
+        button.textContent = "已报名";
+        button.disabled = true;
+      } catch (error) {
+        alert(error.message);
+      }
+    });
+    li.append(button);
+    return li;
+  });
+  $("activity-list").replaceChildren(...items);
+  $("activities-empty").hidden = items.length > 0;
+}
+
+const TABS = {
+  history: loadHistory, pay: showCode, shop: loadShop, notice: loadNotice,
+  activities: loadActivities,
+};
 
 async function openTab(name) {
   clearInterval(state.refresh);

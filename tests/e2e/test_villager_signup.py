@@ -1,0 +1,56 @@
+"""A villager signs the household up for a volunteer activity from the phone page (报名)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from playwright.async_api import expect
+
+from backend.activities import services as activities
+from backend.activities import signups
+from backend.audit.services import CLI_ACTOR
+from backend.auth.principal import Role
+from backend.cards import services as cards
+from backend.registry.tables import Village
+from backend.scoring import periods, rules
+from backend.scoring.evaluations import Scorer
+from tests.e2e.conftest import Launch
+from tests.factories import make_place, make_town
+
+
+async def test_a_villager_signs_up_from_the_phone(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await make_place((await make_town())["id"])
+    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
+        {"code": "ZY02", "category": "志愿服务", "title": "看望孤寡老人", "points": 3, "cap": 4,
+         "evidence_required": False, "proposers": ["committee", "grid_officer"]},
+    ])
+    await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月", kind="month",
+                              starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
+    soon = datetime.now(UTC) + timedelta(days=2)
+    activity = await activities.create_activity(organiser, place.village_id, {
+        "title": "重阳节看望老人", "rule_id": book["rules"][0]["id"], "place": "敬老院",
+        "starts_at": soon, "ends_at": soon + timedelta(hours=3), "signup": True,
+    })
+    household = place.households[1]
+    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
+    village = await Village.select(Village.code).where(Village.id == place.village_id).first(
+    ).run()
+
+    browser = await launch_browser()
+    page = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    await page.goto(f"{server_url}/me.html")
+    await page.fill("input[name=village]", village["code"])
+    await page.fill("input[name=number]", household["number"])
+    await page.fill("input[name=pin]", "1357")
+    await page.click("#login button[type=submit]")
+    await page.click("nav button[data-tab=activities]")
+    entry = page.locator("#activity-list li", has_text="重阳节看望老人")
+    await expect(entry).to_be_visible()
+    await entry.get_by_role("button", name="报名").click()
+    await expect(entry.get_by_role("button")).to_have_text("已报名")
+    listed = await signups.signups(place.village_id, activity["id"])
+    assert [s["household_id"] for s in listed] == [household["id"]]
+    await browser.close()
