@@ -25,6 +25,7 @@ from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.ledger.controllers import LedgerController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
+from backend.reports.controllers import TownDashboardController
 from backend.scoring.controllers import (
     BatchController,
     EvaluationController,
@@ -61,6 +62,7 @@ API_CONTROLLERS: list[type] = [
     PublicBoardsController,
     ScoringSettingsController,
     CrossEvaluationController,
+    TownDashboardController,
 ]
 
 

@@ -20,7 +20,7 @@ from backend.registry.tables import Village
 from backend.scoring import evaluations, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, screenshots
-from tests.factories import PASSWORD, make_place, make_town, make_user
+from tests.factories import PASSWORD, add_scoring, make_place, make_town, make_user
 
 
 async def committee_page(browser: Browser, server_url: str, username: str) -> Page:
@@ -196,4 +196,24 @@ async def test_console_shows_api_errors_in_english_after_the_switch(
     await form.locator("button[type=submit]").click()
     await expect(page.locator("#error")).to_be_visible()
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in await page.locator("#error").inner_text())
+    await browser.close()
+
+
+async def test_town_admin_sees_the_villages_side_by_side(
+    server_url: str, launch_browser: Launch
+) -> None:
+    town = await make_town()
+    busy = await make_place(town["id"])
+    await add_scoring(busy)
+    quiet = await make_place(town["id"], with_users=False)
+    browser = await launch_browser()
+    page = await committee_page(browser, server_url, busy.usernames[Role.town_admin])
+    await page.click("#tabs button[data-tab=town]")
+    await expect(page.locator("#town-villages .village")).to_have_count(2)
+    busy_card = page.locator(f"#town-village-{busy.village_id}")
+    await expect(busy_card.locator("dd.participating")).to_have_text("2/2")
+    await expect(busy_card.locator("dd.issued")).to_have_text("55")
+    await expect(busy_card.locator("svg rect")).to_have_count(3)
+    await expect(page.locator(f"#town-village-{quiet.village_id} dd.issued")).to_have_text("0")
+    await page.screenshot(path=screenshots() / "console-town.png")
     await browser.close()

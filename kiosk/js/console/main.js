@@ -9,10 +9,11 @@ import * as householdsScreen from "./households.js";
 import * as objections from "./objections.js";
 import { $, el, guard, households, loadPeriods, state } from "./shared.js";
 import { TEXT } from "./text.js";
+import * as town from "./town.js";
 import * as verify from "./verify.js";
 
 extend(TEXT);
-const SCREENS = { dashboard, grid, verify, objections, board, households: householdsScreen };
+const SCREENS = { dashboard, grid, verify, objections, board, households: householdsScreen, town };
 const VILLAGE = "jifen.console.village";
 
 async function open(name) {
@@ -41,6 +42,7 @@ async function start(user) {
   $("login").hidden = true;
   $("logout").hidden = false;
   $("who").textContent = user.username;
+  $("tabs").querySelector("[data-tab=town]").hidden = !town.townOf(user);
   const pick = $("village");
   pick.replaceChildren(...villages.map((v) => el("option", { value: v.id, textContent: v.name })));
   pick.hidden = villages.length < 2;

@@ -29,7 +29,9 @@ export const TEXT = {
     "c.search": "户号或户主姓名", "c.find": "查找", "c.cardsPdf": "打印积分卡（PDF）",
     "c.address": "住址", "c.card": "积分卡", "c.reissue": "补办新卡",
     "c.reissueConfirm": "补办后旧卡立即失效，确定吗？", "c.reissued": "已补办",
-    "c.noVillage": "该账号没有村级权限。",
+    "c.noVillage": "该账号没有村级权限。", "c.tab.town": "全镇概览",
+    "c.town.participating": "参与户数", "c.town.issued": "发放积分", "c.town.redeemed": "兑换积分",
+    "c.town.open_objections": "待处理异议", "c.town.stock_value": "库存价值（积分）",
   },
   en: {
     "c.title": "Committee console", "c.tab.dashboard": "Period", "c.tab.grid": "Grid entry",
@@ -61,6 +63,9 @@ export const TEXT = {
     "c.search": "Household no. or name", "c.find": "Find", "c.cardsPdf": "Print cards (PDF)",
     "c.address": "Address", "c.card": "Card", "c.reissue": "Reissue card",
     "c.reissueConfirm": "The old card stops working at once. Go ahead?", "c.reissued": "Reissued",
-    "c.noVillage": "This account has no village role.",
+    "c.noVillage": "This account has no village role.", "c.tab.town": "Township",
+    "c.town.participating": "Households taking part", "c.town.issued": "Points issued",
+    "c.town.redeemed": "Points redeemed", "c.town.open_objections": "Open objections",
+    "c.town.stock_value": "Stock value (points)",
   },
 };
