@@ -217,3 +217,54 @@ async def test_town_admin_sees_the_villages_side_by_side(
     await expect(page.locator(f"#town-village-{quiet.village_id} dd.issued")).to_have_text("0")
     await page.screenshot(path=screenshots() / "console-town.png")
     await browser.close()
+
+
+async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await make_place((await make_town())["id"])
+    await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
+        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
+         "evidence_required": False, "proposers": ["committee"]},
+    ])
+    await cards.issue_card(CLI_ACTOR, place.village_id, place.households[0]["id"])
+    browser = await launch_browser()
+    page = await committee_page(browser, server_url, place.usernames[Role.committee])
+
+    await page.click("#tabs button[data-tab=shop]")
+    product = page.locator(f"#product-{place.product_id}")
+    await expect(product.locator("td.stock")).to_have_text("20袋")
+    await product.locator("input[name=quantity]").fill("5")
+    await product.locator("input[name=donor]").fill("爱心超市")
+    await product.get_by_role("button", name="入库").click()
+    await expect(product.locator("td.stock")).to_have_text("25袋")
+
+    await page.click("#tabs button[data-tab=rules]")
+    await expect(page.locator("#rule-version")).to_contain_text("v1")
+    await page.click("#rule-add")
+    last = page.locator("#rule-table tr").last
+    await last.locator("input[name=code]").fill("XF01")
+    await last.locator("input[name=category]").fill("孝老爱亲")
+    await last.locator("input[name=title]").fill("赡养老人")
+    await last.locator("input[name=points]").fill("0")
+    await page.click("#rule-save")
+    await expect(page.locator("#error")).to_be_visible()
+    await last.locator("input[name=points]").fill("10")
+    await page.fill("#rule-note", "加孝老条目")
+    await page.click("#rule-save")
+    await expect(page.locator("#rule-version")).to_have_text("v2 加孝老条目")
+    assert [r["code"] for r in (await rules.current_rule_book(place.village_id))["rules"]] == [
+        "HJ01", "XF01"]
+
+    await page.click("#tabs button[data-tab=households]")
+
+    async def yes(dialog: Dialog) -> None:
+        await dialog.accept()
+
+    page.once("dialog", yes)
+    household = place.households[0]["id"]
+    await page.locator("#household-list tr", has_text="王建国").get_by_role(
+        "button", name="补办新卡").click()
+    await expect(page.locator(f"#card-{household}")).to_have_text("已补办")
+    assert (await cards.card(place.village_id, household))["version"] == 2
+    await browser.close()

@@ -7,13 +7,16 @@ import * as dashboard from "./dashboard.js";
 import * as grid from "./grid.js";
 import * as householdsScreen from "./households.js";
 import * as objections from "./objections.js";
+import * as rules from "./rules.js";
 import { $, el, guard, households, loadPeriods, state } from "./shared.js";
+import * as shop from "./shop.js";
 import { TEXT } from "./text.js";
 import * as town from "./town.js";
 import * as verify from "./verify.js";
 
 extend(TEXT);
-const SCREENS = { dashboard, grid, verify, objections, board, households: householdsScreen, town };
+const SCREENS = { dashboard, grid, verify, objections, board, households: householdsScreen, shop,
+                  rules, town };
 const VILLAGE = "jifen.console.village";
 
 async function open(name) {
@@ -64,6 +67,7 @@ dashboard.wire(() => open("dashboard"));
 grid.wire();
 board.wire();
 householdsScreen.wire();
+rules.wire();
 $("login").addEventListener("submit", (event) => guard(async () => {
   event.preventDefault();
   const form = new FormData(event.target);
