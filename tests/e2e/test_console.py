@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import openpyxl
 from PIL import Image
 from playwright.async_api import Browser, Dialog, Page, expect
 
@@ -17,7 +18,7 @@ from backend.auth.principal import Role
 from backend.cards import services as cards
 from backend.registry import services as registry
 from backend.registry.tables import Village
-from backend.scoring import evaluations, periods, posting, rules
+from backend.scoring import evaluations, periods, posting, rules, scoresheet
 from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, screenshots
 from tests.factories import PASSWORD, add_scoring, make_place, make_town, make_user
@@ -267,4 +268,36 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
         "button", name="补办新卡").click()
     await expect(page.locator(f"#card-{household}")).to_have_text("已补办")
     assert (await cards.card(place.village_id, household))["version"] == 2
+    await browser.close()
+
+
+async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await make_place((await make_town())["id"])
+    await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
+        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
+         "evidence_required": False, "proposers": ["committee"]},
+    ])
+    period = await periods.open_period(CLI_ACTOR, place.village_id, name="11月", kind="month",
+                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    sheet = openpyxl.load_workbook(io.BytesIO(await scoresheet.score_sheet_xlsx(
+        place.village_id, period["id"], place.grid_id)))
+    cells = sheet.active
+    cells.cell(row=3, column=3, value="两次")
+    cells.cell(row=4, column=3, value=1)
+    filled = io.BytesIO()
+    sheet.save(filled)
+    browser = await launch_browser()
+    page = await committee_page(browser, server_url, place.usernames[Role.committee])
+    await page.click("#tabs button[data-tab=grid]")
+    await page.set_input_files("#sheet-upload", files=[{
+        "name": "sheet.xlsx", "buffer": filled.getvalue(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    await expect(page.locator("#error")).to_contain_text("未做任何修改")
+    problems = page.locator("#sheet-problems tr")
+    await expect(problems).to_have_count(2)
+    await expect(problems.nth(1)).to_contain_text("两次")
+    await expect(problems.nth(1).locator("td").first).to_have_text("3")
+    assert await evaluations.evaluations(place.village_id, period["id"]) == []
     await browser.close()
