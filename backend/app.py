@@ -26,6 +26,7 @@ from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.ledger.controllers import LedgerController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
+from backend.reports.controllers import TownDashboardController
 from backend.scoring.controllers import (
     BatchController,
     EvaluationController,
@@ -64,6 +65,7 @@ API_CONTROLLERS: list[type] = [
     CrossEvaluationController,
     ActivityController,
     VolunteerHoursController,
+    TownDashboardController,
 ]
 
 

@@ -51,6 +51,11 @@ export function toggleLanguage() {
   location.reload();
 }
 
+// Pages with many words of their own (the committee console) add them here at load time.
+export function extend(table) {
+  for (const [lang, words] of Object.entries(table)) Object.assign(TEXT[lang], words);
+}
+
 export function t(key) {
   return TEXT[language()][key] ?? TEXT["zh-CN"][key] ?? key;
 }
@@ -58,6 +63,7 @@ export function t(key) {
 export function translatePage(root = document) {
   document.documentElement.lang = language();
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
   for (const el of root.querySelectorAll("[data-i18n-placeholder]")) {
     el.placeholder = t(el.dataset.i18nPlaceholder);
   }

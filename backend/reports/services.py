@@ -1,0 +1,89 @@
+"""The township dashboard: each village of a town side by side, read from the other domains'
+tables (registry, ledger, scoring, shop) without writing anything.
+
+Why its own domain: the figures cut across four domains and belong to none of them; keeping the
+cross-domain reads here leaves each domain's services about its own rules.
+
+Figures, per village:
+- ``households``: active households; ``participating``: those with any activity — a ledger
+  transfer on their account or a (not rejected) evaluation;
+- ``issued``: points awarded (awards and bonuses); ``redeemed``: points spent at the
+  supermarket in sales that were not voided;
+- ``open_objections``: objections waiting for the committee;
+- ``stock_value``: shelf value in points (price × stock of active products of its shops).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count, Sum
+
+from backend.ledger.tables import Account, Transfer
+from backend.registry.tables import Household, Village
+from backend.reports.chart import bar_chart
+from backend.scoring.tables import Evaluation, Objection
+from backend.shop.tables import Product, Redemption
+
+AWARD_KINDS = ["award", "bonus"]
+
+
+async def _sums(table: Any, value: Any, where: Any) -> dict[int, int]:
+    """``value`` aggregated per village (Sum or Count aliased ``n``)."""
+    rows = await table.select(table.village, value.as_alias("n")).where(where).group_by(
+        table.village).run()
+    return {r["village"]: int(r["n"] or 0) for r in rows}
+
+
+async def _participating(village_ids: list[int]) -> dict[int, int]:
+    accounts = {r["id"]: (r["village"], r["owner"]) for r in await Account.select(
+        Account.id, Account.village, Account.owner).where(
+        Account.village.is_in(village_ids) & (Account.kind == "household")).run()}
+    active: dict[int, set[int]] = defaultdict(set)
+    moved = await Transfer.select(Transfer.debit, Transfer.credit).where(
+        Transfer.village.is_in(village_ids)).distinct().run()
+    for row in moved:
+        for account in (row["debit"], row["credit"]):
+            if account in accounts:
+                village, household = accounts[account]
+                active[village].add(household)
+    scored = await Evaluation.select(Evaluation.village, Evaluation.household).where(
+        Evaluation.village.is_in(village_ids) & (Evaluation.state != "rejected")).distinct().run()
+    for row in scored:
+        active[row["village"]].add(row["household"])
+    return {village: len(households) for village, households in active.items()}
+
+
+async def town_dashboard(town_id: int) -> list[dict[str, Any]]:
+    """One row per village of the town, by village id, each with its bar chart (SVG)."""
+    villages = await Village.select(Village.id, Village.name, Village.code).where(
+        Village.town == town_id).order_by(Village.id).run()
+    ids = [v["id"] for v in villages] or [0]
+    households = await _sums(Household, Count(Household.id),
+                             Household.village.is_in(ids) & (Household.status == "active"))
+    participating = await _participating(ids)
+    issued = await _sums(Transfer, Sum(Transfer.amount),
+                         Transfer.village.is_in(ids) & Transfer.kind.is_in(AWARD_KINDS))
+    redeemed = await _sums(Redemption, Sum(Redemption.total),
+                           Redemption.village.is_in(ids) & (Redemption.status == "completed"))
+    objections = await _sums(Objection, Count(Objection.id),
+                             Objection.village.is_in(ids) & (Objection.state == "open"))
+    stock: dict[int, int] = defaultdict(int)
+    for p in await Product.select(Product.shop.village, Product.price, Product.stock).where(
+        Product.shop.village.is_in(ids) & Product.active.eq(True)
+    ).run():
+        stock[p["shop.village"]] += p["price"] * max(p["stock"], 0)
+    rows = []
+    for v in villages:
+        row = {
+            "village_id": v["id"], "name": v["name"], "code": v["code"],
+            "households": households.get(v["id"], 0),
+            "participating": participating.get(v["id"], 0),
+            "issued": issued.get(v["id"], 0), "redeemed": redeemed.get(v["id"], 0),
+            "open_objections": objections.get(v["id"], 0), "stock_value": stock[v["id"]],
+        }
+        row["chart_svg"] = bar_chart([("发放", row["issued"]), ("兑换", row["redeemed"]),
+                                      ("库存", row["stock_value"])])
+        rows.append(row)
+    return rows

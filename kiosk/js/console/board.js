@@ -1,0 +1,43 @@
+// The red/black board of the period: preview what it would say, publish it (once), and download
+// the printable poster of a published board.
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import { $, base, el, guard, state } from "./shared.js";
+
+function list(rows) {
+  return rows.map((r) => el("li", { textContent: `${r.number} ${r.head_name}（${r.earned}）` }));
+}
+
+function posters(board) {
+  const link = (format) => el("a", { href: `${base()}/boards/${board.id}/poster?format=${format}`,
+                                     textContent: t(`c.poster.${format}`), download: "" });
+  return [el("span", { textContent: `${t("c.published")} ${board.period_name} ` }),
+    link("png"), " ", link("pdf")];
+}
+
+export async function show() {
+  const boards = await api("GET", `${base()}/boards`);
+  const period = state.periods.find((p) => p.state === "closed") || null;
+  const published = boards.find((b) => period && b.period_id === period.id);
+  $("publish").hidden = !period || Boolean(published);
+  $("posters").replaceChildren(...(boards[0] ? posters(published || boards[0]) : []));
+  if (!period) {
+    $("board-rule").textContent = t("c.noClosed");
+    $("red-list").replaceChildren();
+    $("black-list").replaceChildren();
+    return;
+  }
+  const preview = published
+    || await api("GET", `${base()}/periods/${period.id}/board/preview`);
+  $("red-list").replaceChildren(...list(preview.red));
+  $("black-list").replaceChildren(...list(preview.black));
+  $("board-rule").textContent = `${preview.period_name}：${preview.rule_text}`;
+}
+
+export function wire() {
+  $("publish").addEventListener("click", () => guard(async () => {
+    const period = state.periods.find((p) => p.state === "closed");
+    await api("POST", `${base()}/periods/${period.id}/board`);
+    await show();
+  }));
+}

@@ -1,0 +1,72 @@
+// The period dashboard: state, the counts that say where the period stands, what to do next,
+// and the buttons that move it on (open → notice → closed and posted).
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import { $, el, guard, loadPeriods, periodPath, state, base } from "./shared.js";
+
+export async function counts() {
+  const evaluations = await api("GET", `${periodPath()}/evaluations`);
+  const objections = await api("GET", `${periodPath()}/objections`);
+  const by = (s) => evaluations.filter((e) => e.state === s).length;
+  return {
+    proposed: by("proposed"), verified: by("verified"), notice: by("notice"),
+    objected: objections.filter((o) => o.state === "open").length, posted: by("posted"),
+    rejected: by("rejected"),
+  };
+}
+
+function nextStep(period, n) {
+  if (period.state === "open") {
+    if (n.proposed) return t("c.next.verify").replace("{n}", n.proposed);
+    return t("c.next.notice");
+  }
+  if (period.state === "notice") {
+    if (n.objected) return t("c.next.objections").replace("{n}", n.objected);
+    const ends = new Date(period.notice_ends_at).toLocaleString(undefined, { hour12: false });
+    return t("c.next.close").replace("{at}", ends);
+  }
+  return t("c.next.board");
+}
+
+export async function show() {
+  const period = await loadPeriods();
+  $("open-period").hidden = Boolean(period && period.state === "open");
+  $("start-notice").hidden = !(period && period.state === "open");
+  $("close-period").hidden = !(period && period.state === "notice");
+  if (!period) {
+    $("period-name").textContent = t("c.noPeriod");
+    $("period-state").textContent = "";
+    $("counts").replaceChildren();
+    $("next-step").textContent = t("c.next.open");
+    return;
+  }
+  $("period-name").textContent = period.name;
+  $("period-state").textContent = t(`c.state.${period.state}`);
+  $("period-state").dataset.state = period.state;
+  const n = await counts();
+  $("counts").replaceChildren(...["proposed", "verified", "notice", "objected", "posted"].map(
+    (key) => el("div", { id: `count-${key}` }, el("dt", { textContent: t(`c.count.${key}`) }),
+                el("dd", { textContent: String(n[key]) }))));
+  $("next-step").textContent = nextStep(period, n);
+}
+
+export function wire(refresh) {
+  $("start-notice").addEventListener("click", () => guard(async () => {
+    await api("POST", `${periodPath()}/notice`);
+    $("close-result").textContent = "";
+    await refresh();
+  }));
+  $("close-period").addEventListener("click", () => guard(async () => {
+    const answer = await api("POST", `${periodPath()}/close`);
+    $("close-result").textContent = t("c.closed").replace("{posted}", answer.posted)
+      .replace("{blocked}", answer.blocked.length ? answer.blocked.join(", ") : "0");
+    await refresh();
+  }));
+  $("open-period").addEventListener("submit", (event) => guard(async () => {
+    event.preventDefault();
+    const form = Object.fromEntries(new FormData(event.target));
+    await api("POST", `${base()}/periods`, form);
+    event.target.reset();
+    await refresh();
+  }));
+}

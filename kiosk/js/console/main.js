@@ -1,0 +1,77 @@
+// The committee console: log in, pick a village from the user's grants, and move between the
+// screens (one module each). Every screen reloads from the API when opened.
+import { ApiError, api, login, logout, me } from "../api.js";
+import { extend, t, toggleLanguage, translatePage } from "../i18n.js";
+import * as board from "./board.js";
+import * as dashboard from "./dashboard.js";
+import * as grid from "./grid.js";
+import * as householdsScreen from "./households.js";
+import * as objections from "./objections.js";
+import * as rules from "./rules.js";
+import { $, el, guard, households, loadPeriods, state } from "./shared.js";
+import * as shop from "./shop.js";
+import { TEXT } from "./text.js";
+import * as town from "./town.js";
+import * as verify from "./verify.js";
+
+extend(TEXT);
+const SCREENS = { dashboard, grid, verify, objections, board, households: householdsScreen, shop,
+                  rules, town };
+const VILLAGE = "jifen.console.village";
+
+async function open(name) {
+  localStorage.setItem("jifen.console.tab", name);
+  for (const b of $("tabs").querySelectorAll("button")) {
+    b.classList.toggle("active", b.dataset.tab === name);
+  }
+  for (const section of document.querySelectorAll(".screen")) section.hidden = section.id !== name;
+  await guard(async () => {
+    await loadPeriods();
+    await SCREENS[name].show();
+  });
+}
+
+async function chooseVillage(id) {
+  state.village = Number(id);
+  localStorage.setItem(VILLAGE, id);
+  state.numbers = new Map((await households()).map((h) => [h.id, h.number]));
+  await open(localStorage.getItem("jifen.console.tab") || "dashboard");
+}
+
+async function start(user) {
+  state.user = user;
+  const villages = await api("GET", "/api/v1/villages");
+  if (!villages.length) throw new ApiError(403, { detail: t("c.noVillage") });
+  $("login").hidden = true;
+  $("logout").hidden = false;
+  $("who").textContent = user.username;
+  $("tabs").querySelector("[data-tab=town]").hidden = !town.townOf(user);
+  const pick = $("village");
+  pick.replaceChildren(...villages.map((v) => el("option", { value: v.id, textContent: v.name })));
+  pick.hidden = villages.length < 2;
+  const saved = localStorage.getItem(VILLAGE);
+  pick.value = villages.some((v) => String(v.id) === saved) ? saved : String(villages[0].id);
+  await chooseVillage(pick.value);
+  // Shown only once the first screen is drawn, so nothing typed or clicked is overtaken by it.
+  $("app").hidden = false;
+}
+
+translatePage();
+$("lang").addEventListener("click", toggleLanguage);
+$("logout").addEventListener("click", async () => { await logout(); location.reload(); });
+$("village").addEventListener("change", (event) => guard(() => chooseVillage(event.target.value)));
+for (const b of $("tabs").querySelectorAll("button")) {
+  b.addEventListener("click", () => open(b.dataset.tab));
+}
+dashboard.wire(() => open("dashboard"));
+grid.wire();
+board.wire();
+householdsScreen.wire();
+rules.wire();
+$("login").addEventListener("submit", (event) => guard(async () => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const answer = await login(form.get("username"), form.get("password"));
+  await start(answer.user);
+}));
+me().then(start).catch(() => { $("login").hidden = false; });

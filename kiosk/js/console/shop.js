@@ -1,0 +1,43 @@
+// The supermarket from the committee's side: the catalogue with stock, restocking (with the
+// donor, if any), adding a product, and the month's settlement sheet.
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import { $, base, button, el } from "./shared.js";
+
+function restockForm(shop, product) {
+  const quantity = el("input", { type: "number", min: "1", name: "quantity" });
+  const donor = el("input", { name: "donor" });
+  quantity.placeholder = t("c.quantity");
+  donor.placeholder = t("c.donor");
+  return [quantity, donor, button("c.restock", async () => {
+    await api("POST", `${base()}/shops/${shop.id}/products/${product.id}/restock`,
+      { quantity: Number(quantity.value), donor: donor.value });
+    await show();
+  })];
+}
+
+export async function show() {
+  const shops = await api("GET", `${base()}/shops`);
+  const blocks = [];
+  for (const shop of shops) {
+    const products = await api("GET", `${base()}/shops/${shop.id}/products`);
+    blocks.push(el("h3", {}, shop.name, " ",
+      el("a", { href: `${base()}/shops/${shop.id}/settlement`, textContent: t("c.settlement") })));
+    blocks.push(el("table", { className: "sheet" },
+      el("tr", {}, ...["c.product", "c.price", "stock", ""].map((k) => el("th", { textContent: k && t(k) }))),
+      ...products.map((p) => el("tr", { id: `product-${p.id}` },
+        el("td", { textContent: p.name }), el("td", { textContent: String(p.price) }),
+        el("td", { className: "stock", textContent: `${p.stock}${p.unit}` }),
+        el("td", {}, ...restockForm(shop, p))))));
+    const name = el("input", { name: "name" });
+    const price = el("input", { type: "number", min: "1", name: "price" });
+    name.placeholder = t("c.product");
+    price.placeholder = t("c.price");
+    blocks.push(el("p", { className: "inline" }, name, price, button("c.addProduct", async () => {
+      await api("POST", `${base()}/shops/${shop.id}/products`,
+        { name: name.value, price: Number(price.value) });
+      await show();
+    })));
+  }
+  $("shop-list").replaceChildren(...blocks);
+}
