@@ -57,6 +57,10 @@ class ServerProcess:
         self.process.wait()
 
     def stop(self) -> None:
+        """Ask politely (SIGTERM); a server still draining after 15 s is killed."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
