@@ -22,7 +22,6 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from backend.settings import Settings
-from backend.sqlite_engine import InlineSQLiteEngine
 
 # Piccolo finds its configuration by module name; ours lives in the package.
 os.environ["PICCOLO_CONF"] = "backend.piccolo_conf"
@@ -35,7 +34,7 @@ def engine_from_settings(settings: Settings) -> Engine:
     if settings.is_sqlite:
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return InlineSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
     parsed = urlparse(url)
     config: dict[str, Any] = {
         "host": parsed.hostname or "127.0.0.1",
