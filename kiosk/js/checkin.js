@@ -4,7 +4,7 @@
 // queued and is sent again later — the server records each key once, so nothing counts twice.
 import { ApiError, NetworkError, api, login, logout, me } from "./api.js";
 import { language } from "./i18n.js";
-import { attachWedge, startCamera } from "./scan.js";
+import { attachCameraButton, attachWedge } from "./scan.js";
 
 const TEXT = {
   "zh-CN": {
@@ -29,7 +29,7 @@ const TEXT = {
 };
 const t = (key) => TEXT[language()][key] ?? TEXT["zh-CN"][key] ?? key;
 const $ = (id) => document.getElementById(id);
-const state = { village: null, activity: null, activities: [], list: [], stopCamera: null,
+const state = { village: null, activity: null, activities: [], list: [],
                 flushing: false };
 
 function queueKey() {
@@ -203,23 +203,9 @@ function wire() {
   $("logout").addEventListener("click", async () => { await logout(); location.reload(); });
   $("activity").addEventListener("change", (event) => choose(Number(event.target.value)));
   attachWedge($("scan"), onCode);
-  $("camera").addEventListener("click", async () => {
-    if (state.stopCamera) {
-      state.stopCamera();
-      state.stopCamera = null;
-      $("video").hidden = true;
-      $("camera").textContent = t("camera");
-      return;
-    }
-    try {
-      $("video").hidden = false;
-      state.stopCamera = await startCamera($("video"), onCode);
-      $("camera").textContent = t("stopCamera");
-    } catch (error) {
-      $("video").hidden = true;
-      showRefusal("camera", String(error));
-    }
-  });
+  attachCameraButton($("camera"), $("video"), onCode,
+    (error) => showRefusal("camera", String(error)),
+    { start: t("camera"), stop: t("stopCamera") });
   $("login").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);

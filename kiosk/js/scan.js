@@ -55,3 +55,25 @@ export async function startCamera(video, onCode) {
     video.srcObject = null;
   };
 }
+
+// The camera button every scanning page has: starts the camera, stops it on a second press.
+export function attachCameraButton(button, video, onCode, onError, labels) {
+  let stop = null;
+  button.addEventListener("click", async () => {
+    if (stop) {
+      stop();
+      stop = null;
+      video.hidden = true;
+      button.textContent = labels.start;
+      return;
+    }
+    try {
+      video.hidden = false;
+      stop = await startCamera(video, onCode);
+      button.textContent = labels.stop;
+    } catch (error) {
+      video.hidden = true;
+      onError(error);
+    }
+  });
+}

@@ -2,11 +2,11 @@
 // show the receipt, void the last sale. Every refusal fills the screen with its Chinese reason.
 import { ApiError, api, login, logout, me, pending, sendOnce } from "./api.js";
 import { t, toggleLanguage, translatePage } from "./i18n.js";
-import { attachWedge, startCamera } from "./scan.js";
+import { attachCameraButton, attachWedge } from "./scan.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { village: null, shop: null, products: [], cart: new Map(), code: null,
-                customer: null, last: null, stopCamera: null };
+                customer: null, last: null };
 
 function showRefusal(error) {
   const code = error instanceof ApiError ? error.code : "network";
@@ -205,23 +205,8 @@ function wire() {
   $("void").addEventListener("click", voidLast);
   $("logout").addEventListener("click", async () => { await logout(); location.reload(); });
   attachWedge($("scan"), onCode);
-  $("camera").addEventListener("click", async () => {
-    if (state.stopCamera) {
-      state.stopCamera();
-      state.stopCamera = null;
-      $("video").hidden = true;
-      $("camera").textContent = t("camera");
-      return;
-    }
-    try {
-      $("video").hidden = false;
-      state.stopCamera = await startCamera($("video"), onCode);
-      $("camera").textContent = t("stopCamera");
-    } catch (error) {
-      $("video").hidden = true;
-      showRefusal(error);
-    }
-  });
+  attachCameraButton($("camera"), $("video"), onCode, showRefusal,
+    { start: t("camera"), stop: t("stopCamera") });
   $("login").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
