@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 from backend.settings import get_settings, is_ci
 
@@ -55,3 +55,18 @@ async def launch_browser() -> AsyncIterator[Launch]:
         yield launch
         for browser in launched:
             await browser.close()
+
+
+async def villager_page(browser: Browser, server_url: str, village_id: int, number: str,
+                        pin: str) -> Page:
+    """A phone-sized me.html logged in with 户号 + PIN."""
+    from backend.registry.tables import Village
+
+    village = await Village.select(Village.code).where(Village.id == village_id).first().run()
+    page = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    await page.goto(f"{server_url}/me.html")
+    await page.fill("input[name=village]", village["code"])
+    await page.fill("input[name=number]", number)
+    await page.fill("input[name=pin]", pin)
+    await page.click("#login button[type=submit]")
+    return page

@@ -13,9 +13,8 @@ from playwright.async_api import expect
 from backend.audit.services import CLI_ACTOR
 from backend.cards import services as cards
 from backend.ledger import services as ledger
-from backend.registry.tables import Village
 from backend.shop import redemption
-from tests.e2e.conftest import Launch, screenshots
+from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.factories import stocked_place, unique
 
 
@@ -25,15 +24,8 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
     place = await stocked_place(60)
     household = place.households[0]
     await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
-    village = await Village.select(Village.code).where(Village.id == place.village_id).first(
-    ).run()
     browser = await launch_browser()
-    page = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
-    await page.goto(f"{server_url}/me.html")
-    await page.fill("input[name=village]", village["code"])
-    await page.fill("input[name=number]", household["number"])
-    await page.fill("input[name=pin]", "2580")
-    await page.click("#login button[type=submit]")
+    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
     await expect(page.locator("#balance")).to_have_text("60")
     await expect(page.locator("#head")).to_have_text(household["head_name"])
     await expect(page.locator("#lines li")).to_have_count(1)

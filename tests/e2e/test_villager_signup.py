@@ -11,10 +11,9 @@ from backend.activities import signups
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
-from backend.registry.tables import Village
 from backend.scoring import periods, rules
 from backend.scoring.evaluations import Scorer
-from tests.e2e.conftest import Launch
+from tests.e2e.conftest import Launch, villager_page
 from tests.factories import make_place, make_town
 
 
@@ -36,16 +35,9 @@ async def test_a_villager_signs_up_from_the_phone(
     })
     household = place.households[1]
     await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
-    village = await Village.select(Village.code).where(Village.id == place.village_id).first(
-    ).run()
 
     browser = await launch_browser()
-    page = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
-    await page.goto(f"{server_url}/me.html")
-    await page.fill("input[name=village]", village["code"])
-    await page.fill("input[name=number]", household["number"])
-    await page.fill("input[name=pin]", "1357")
-    await page.click("#login button[type=submit]")
+    page = await villager_page(browser, server_url, place.village_id, household["number"], "1357")
     await page.click("nav button[data-tab=activities]")
     entry = page.locator("#activity-list li", has_text="重阳节看望老人")
     await expect(entry).to_be_visible()
