@@ -25,13 +25,23 @@ DIALECT = {
 
 
 def sql_migration(
-    migration_id: str, app_name: str, description: str, statements: list[str]
+    migration_id: str, app_name: str, description: str, statements: list[str],
+    *, postgres_only: bool = False,
 ) -> Callable[[], Awaitable[MigrationManager]]:
-    """Build a migration's ``forwards`` from SQL statements written once for both engines."""
+    """Build a migration's ``forwards`` from SQL statements written once for both engines.
+
+    ``postgres_only`` statements (functions in PL/pgSQL) run as written on PostgreSQL and not at
+    all on SQLite, where the migration is recorded all the same."""
 
     async def run() -> None:
         db = engine()
-        words = DIALECT["sqlite" if isinstance(db, SQLiteEngine) else "postgres"]
+        sqlite = isinstance(db, SQLiteEngine)
+        if postgres_only:
+            if not sqlite:
+                for statement in statements:
+                    await db.run_ddl(statement)
+            return
+        words = DIALECT["sqlite" if sqlite else "postgres"]
         for statement in statements:
             await db.run_ddl(statement.format(**words))
 

@@ -9,6 +9,11 @@ Invariants kept here, for every writer in :mod:`backend.ledger.services`:
   CHECK on the account), never a read-then-write in Python;
 - each village's transfers form a gapless hash chain (``seq`` 1, 2, 3 …), appended under the lock
   on that village's head only, so villages never wait for one another.
+
+On PostgreSQL a transfer whose accounts are open is appended by one call of the database
+function ``ledger_append`` (one round trip; see its migration), which keeps the same invariants
+with the same statements; everything else — SQLite, a first transfer, a refusal to explain, a
+reversal, a batch — takes the Python path below.
 """
 
 from __future__ import annotations
@@ -18,14 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from asyncpg.exceptions import UniqueViolationError
-
 from backend.audit.services import Actor
-from backend.db import engine, is_postgres, write_transaction
+from backend.db import is_postgres, write_transaction
 from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from backend.ledger.chain import canonical_json, fingerprint, genesis, link
 from backend.ledger.errors import InsufficientPoints
-from backend.ledger.sql import fetch, first
+from backend.ledger.sql import call, fetch, first
 
 MAX_AMOUNT = 10_000_000
 MAX_KEY = 200
@@ -97,10 +100,6 @@ def check_request(amount: int, key: str, reason: str) -> None:
         raise InvalidInput(detail=f"reason must be 1 to {MAX_REASON} characters")
 
 
-class _LostRace(Exception):
-    """The optimistic path met a key committed while it waited for the chain lock."""
-
-
 async def post(
     actor: Actor,
     village_id: int,
@@ -111,46 +110,67 @@ async def post(
     """Append the transfer ``build`` describes (a posting, or how to make one under the lock),
     or replay the one ``key`` already made."""
     request_hash = fingerprint(request)
-    if (isinstance(build, Posting) and is_postgres()
-            and engine().current_transaction.get() is None):
-        try:
-            return await _post(actor, village_id, key, request_hash, build, optimistic=True)
-        except (UniqueViolationError, _LostRace):
-            pass  # the same key committed while we waited for the lock: the locked path replays
-    return await _post(actor, village_id, key, request_hash, build, optimistic=False)
+    if isinstance(build, Posting) and is_postgres():
+        posted = await _append_in_postgres(actor, village_id, key, request_hash, build)
+        if posted is not None:
+            return posted
+    return await _post(actor, village_id, key, request_hash, build)
+
+
+async def _append_in_postgres(
+    actor: Actor, village_id: int, key: str, request_hash: str, posting: Posting
+) -> Posted | None:
+    """The whole append as one call of ``ledger_append`` (its migration says what it does), in
+    the open transaction or as a transaction of its own; None when it changed nothing and the
+    Python path must finish: a head or account to open, or a floor that refuses."""
+    created_at = datetime.now(UTC)
+    done = await call(
+        APPEND_CALL, village_id, key, request_hash, posting.kind,
+        posting.debit.kind, posting.debit.owner, posting.floor or posting.debit.floor,
+        posting.credit.kind, posting.credit.owner, posting.amount, posting.reason,
+        canonical_json(posting.reference), posting.period_id, actor.user_id, actor.name[:100],
+        posting.reverses, created_at,
+    )
+    assert done is not None
+    if done["outcome"] == "replay":
+        earlier = await call(REPLAY_SQL + "WHERE t.id = $1", done["transfer_id"])
+        assert earlier is not None
+        return _replay(earlier, request_hash, key)
+    if done["outcome"] != "posted":
+        return None
+    return _appended(posting, done["transfer_id"], done["seq"], done["hash"], created_at,
+                     done["debit_balance"], done["credit_balance"])
+
+
+def _appended(posting: Posting, transfer_id: int, seq: int, link_hash: str,
+              created_at: datetime, debit_balance: int, credit_balance: int) -> Posted:
+    """A transfer just written, as its caller sees it: the household's side and balance."""
+    on_credit = posting.credit.kind == "household"
+    household = posting.credit if on_credit else posting.debit
+    return Posted(
+        id=transfer_id, seq=seq, kind=posting.kind, amount=posting.amount,
+        household_id=household.owner or 0,
+        balance=credit_balance if on_credit else debit_balance,
+        hash=link_hash, created_at=created_at, replayed=False,
+    )
 
 
 async def _post(
     actor: Actor, village_id: int, key: str, request_hash: str,
-    build: Posting | Callable[[], Awaitable[Posting]], *, optimistic: bool,
+    build: Posting | Callable[[], Awaitable[Posting]],
 ) -> Posted:
     async with write_transaction():
-        head = None if optimistic else await _lock_head(village_id)
-        if isinstance(build, Posting) and is_postgres():
-            locked, prior, debit, credit = await _check_and_move(
-                village_id, key, build, lock=head is None)
-            if head is None and locked is None:  # the village's first transfer: no head yet
-                head = await _lock_head(village_id)
-                _, prior, debit, credit = await _check_and_move(village_id, key, build)
-            head = head or locked
-            if optimistic and prior is None and (debit is None or credit is None) and await first(
-                "SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2",
-                village_id, key,
-            ):
-                raise _LostRace()  # the wait hid the key (see _check_and_move): roll back, retry
-        else:
-            prior = await first("SELECT id FROM transfer WHERE village = $1 "
-                                "AND idempotency_key = $2", village_id, key)
-            debit = credit = None
-        assert head is not None
+        head = await _lock_head(village_id)
+        prior = await first("SELECT id FROM transfer WHERE village = $1 "
+                            "AND idempotency_key = $2", village_id, key)
         if prior is not None:
             earlier = await first(REPLAY_SQL + "WHERE t.id = $1", prior["id"])
             assert earlier is not None
             return _replay(earlier, request_hash, key)
         posting = build if isinstance(build, Posting) else await build()
-        debit = debit or await _move(village_id, posting.debit, -posting.amount,
-                                     posting.floor or posting.debit.floor)
-        credit = credit or await _move(village_id, posting.credit, posting.amount, "none")
+        debit = await _move(village_id, posting.debit, -posting.amount,
+                            posting.floor or posting.debit.floor)
+        credit = await _move(village_id, posting.credit, posting.amount, "none")
         row: dict[str, Any] = {
             "village": village_id, "seq": head["seq"] + 1, "debit": debit["id"],
             "credit": credit["id"], "amount": posting.amount, "debit_balance": debit["balance"],
@@ -162,13 +182,8 @@ async def _post(
         }
         row["hash"] = link(head["hash"], row)
         inserted = await _append(row)
-    household = posting.credit if posting.credit.kind == "household" else posting.debit
-    return Posted(
-        id=inserted, seq=row["seq"], kind=posting.kind, amount=posting.amount,
-        household_id=household.owner or 0,
-        balance=credit["balance"] if household is posting.credit else debit["balance"],
-        hash=row["hash"], created_at=row["created_at"], replayed=False,
-    )
+    return _appended(posting, inserted, row["seq"], row["hash"], row["created_at"],
+                     debit["balance"], credit["balance"])
 
 
 async def _append(row: dict[str, Any]) -> int:
@@ -183,58 +198,6 @@ async def _append(row: dict[str, Any]) -> int:
                     row["created_at"])
     assert inserted is not None
     return int(inserted["id"])
-
-
-async def _check_and_move(
-    village_id: int, key: str, posting: Posting, *, lock: bool = False
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None,
-           dict[str, Any] | None]:
-    """PostgreSQL: the key check and both guarded balance updates in one statement (round trips
-    are what the hot path costs); with ``lock``, the chain head is locked in it too, first.
-
-    The credit runs only if the debit did, and neither if the key was used. Returns the head
-    (when locked here), the earlier transfer's id, and the two moved accounts — None for one
-    that must go the slow way: not opened yet, or refused. A refusal is re-checked there in a
-    statement of its own, because a statement that waited for the lock judged the floor on the
-    balance it saw before the wait; likewise a key committed during the wait is missed here and
-    caught by the unique constraint (``post`` then retries on the locked path)."""
-    args: list[Any] = [village_id, key, posting.amount, posting.debit.kind, posting.credit.kind]
-
-    def owner(side: Side) -> str:
-        if side.owner is None:
-            return "owner IS NULL"
-        args.append(side.owner)
-        return f"owner = ${len(args)}"
-
-    floor = posting.floor or posting.debit.floor
-    flag = f", allow_negative = {ALLOWS_NEGATIVE}" if floor == "village" else ""
-    guard = GUARDS[floor].replace("balance + $2", "balance - $3")
-    head = ("h AS (SELECT seq, hash FROM ledger_head WHERE village = $1 FOR UPDATE), "
-            if lock else "h AS (SELECT NULL::bigint AS seq, NULL AS hash), ")
-    statement = f"""WITH {head}prior AS (
-            SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2),
-        d AS (UPDATE account SET balance = balance - $3{flag} WHERE village = $1 AND kind = $4
-            AND {owner(posting.debit)}{guard} AND EXISTS (SELECT 1 FROM h)
-            AND NOT EXISTS (SELECT 1 FROM prior) RETURNING id, balance),
-        c AS (UPDATE account SET balance = balance + $3 WHERE village = $1 AND kind = $5
-            AND {owner(posting.credit)} AND EXISTS (SELECT 1 FROM d) RETURNING id, balance)
-        SELECT h.seq, h.hash, (SELECT id FROM prior) AS prior, d.id AS debit_id,
-            d.balance AS debit_balance, c.id AS credit_id, c.balance AS credit_balance
-        FROM (SELECT 1) AS one LEFT JOIN h ON true LEFT JOIN d ON true
-            LEFT JOIN c ON true"""  # noqa: S608
-    found = await first(statement, *args)
-    assert found is not None
-    locked = {"seq": found["seq"], "hash": found["hash"]} if found["hash"] is not None else None
-    if lock and locked is None:
-        return None, None, None, None
-    if found["prior"] is not None:
-        return locked, {"id": found["prior"]}, None, None
-    debit = credit = None
-    if found["debit_id"] is not None:
-        debit = {"id": found["debit_id"], "balance": found["debit_balance"]}
-    if found["credit_id"] is not None:
-        credit = {"id": found["credit_id"], "balance": found["credit_balance"]}
-    return locked, None, debit, credit
 
 
 async def post_many(
@@ -343,6 +306,8 @@ PG_APPEND_SQL = (
 )
 INSERT_MANY_SQL = f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608
 INSERT_ROWS = 500  # 19 values a row: well under either engine's limit of bound values
+APPEND_CALL = ("SELECT * FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+               "$13, $14, $15, $16, $17)")
 REPLAY_SQL = """SELECT t.id, t.idempotency_key, t.seq, t.kind, t.amount, t.hash, t.created_at,
     t.request_hash,
     t.debit_balance, t.credit_balance, t.period_id, t.reverses, d.kind AS debit_kind,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backend.audit.services import CLI_ACTOR
+from backend.audit.services import CLI_ACTOR, Actor
+from backend.auth.principal import Role
 from backend.db import write_transaction
 from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from backend.ledger import services as ledger
@@ -51,6 +52,24 @@ async def test_award_deduct_redeem_reverse_keep_balance_and_earned_apart(world: 
     await ledger.reverse(CLI_ACTOR, v, award.id, key="x2", reason="评分有误")
     assert await ledger.balance(v, h) == 1
     assert await ledger.earned(v, h) == 1 and await ledger.earned(v, h, period_id=1) == -3
+    assert await verify_village(v) == []
+
+
+AWKWARD_TEXT = ['引号"与反斜杠\\', "换行\n制表\t回车\r", "控制\x01\x1f字符\b\f", "表情🌾/斜杠",
+                "'单引号' 与 \u2028 行分隔"]
+
+
+async def test_links_of_any_text_verify_whichever_engine_computed_them(world: World) -> None:
+    """On PostgreSQL the database computes the link (``ledger_append``); verify recomputes it in
+    Python: escapes, control characters, emoji and nested references must give the same bytes."""
+    place = await fresh(world, allow_negative=True)
+    v, h = place.village_id, place.households[0]["id"]
+    for n, text in enumerate(AWKWARD_TEXT):
+        actor = Actor(user_id=world.a.user_ids[Role.committee], name=text)
+        reference = {"note": text, "nested": {"list": [1, None, True, text]}, "ratio": 0.5}
+        await ledger.award(actor, v, h, n + 1, key=f"{text}:{n}", reason=text,
+                           reference=reference, period_id=n)
+        await ledger.deduct(actor, v, h, 100, key=f"d{n}", reason=text)
     assert await verify_village(v) == []
 
 
