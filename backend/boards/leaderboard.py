@@ -105,6 +105,23 @@ def _ranked(rows: list[tuple[Any, float]], *, start: int, first_rank: int) -> li
     return standings
 
 
+# A household's place and its neighbours in one round trip: its position, the board's size,
+# the window around it, and how many households score above the window's first (who may tie
+# with households above the window). EVAL, not EVALSHA: Redis compiles it once and keeps it, and
+# no reply ever says NOSCRIPT after a restart.
+STANDING_SCRIPT = """
+local position = redis.call('ZREVRANK', KEYS[1], ARGV[1])
+local size = redis.call('ZCARD', KEYS[1])
+if not position then
+    return {-1, size, 0, 0, {}}
+end
+local start = math.max(position - tonumber(ARGV[2]), 0)
+local window = redis.call('ZREVRANGE', KEYS[1], start, position + tonumber(ARGV[2]), 'WITHSCORES')
+local above = redis.call('ZCOUNT', KEYS[1], '(' .. window[2], '+inf')
+return {position, size, start, above, window}
+"""
+
+
 async def standing(
     village_id: int, household_id: int, period_id: int | None, scope: Scope, around: int = 2
 ) -> tuple[Standing, list[Standing], int]:
@@ -112,16 +129,9 @@ async def standing(
     many households the scope ranks."""
     name = key(village_id, period_id, scope)
     try:
-        position, size = await _read(village_id, name, lambda pipe: (
-            pipe.zrevrank(name, member(household_id)), pipe.zcard(name)))
-        if position is None:
-            raise NotFound()
-        client = cache.redis()
-        start = max(position - around, 0)
-        window: Any = await client.zrevrange(name, start, position + around, withscores=True)
-        # The first neighbour may tie with households above the window: count those above it.
-        above = int(await client.zcount(name, f"({window[0][1]}", "+inf"))
-        near = _ranked(window, start=start, first_rank=above + 1)
+        [(position, size, start, above, flat)] = await _read(
+            village_id, name,
+            lambda pipe: pipe.eval(STANDING_SCRIPT, 1, name, member(household_id), around))
     except (RedisError, OSError) as exc:
         _redis_down(exc)
         everyone = await _sql_standings(village_id, period_id, scope)
@@ -130,6 +140,10 @@ async def standing(
             raise NotFound() from exc
         near = everyone[max(index - around, 0): index + around + 1]
         return everyone[index], near, len(everyone)
+    if position < 0:
+        raise NotFound()
+    window = [(flat[i], float(flat[i + 1])) for i in range(0, len(flat), 2)]
+    near = _ranked(window, start=start, first_rank=above + 1)
     mine = next(s for s in near if s.household_id == household_id)
     return mine, near, int(size)
 
