@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 from PIL import Image
-from playwright.async_api import Browser, Dialog, Page, expect
+from playwright.async_api import Dialog, Page, expect
 
 from backend.audit import services as audit
 from backend.audit.services import CLI_ACTOR
@@ -24,18 +24,8 @@ from backend.registry.tables import Village
 from backend.scoring import evaluations, periods, posting, rules, scoresheet
 from backend.scoring.evaluations import Scorer
 from backend.settings import get_settings
-from tests.e2e.conftest import Launch, screenshots
-from tests.factories import PASSWORD, add_sale, add_scoring, make_place, make_town, make_user
-
-
-async def committee_page(browser: Browser, server_url: str, username: str) -> Page:
-    page = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    await page.goto(f"{server_url}/console.html")
-    await page.fill("#login input[name=username]", username)
-    await page.fill("#login input[name=password]", PASSWORD)
-    await page.click("#login button[type=submit]")
-    await expect(page.locator("#app")).to_be_visible()
-    return page
+from tests.e2e.conftest import Launch, committee_page, screenshots
+from tests.factories import add_sale, add_scoring, make_place, make_town, make_user
 
 
 def cell(row: int, column: int) -> str:
