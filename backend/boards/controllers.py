@@ -77,8 +77,10 @@ class BoardsController(Controller):
         return msgspec.convert(row, s.Board)
 
     @get("/boards", **allow(*ANY_ROLE))
-    async def list_boards(self, village_id: int) -> list[s.Board]:
-        return msgspec.convert(await services.boards(village_id), list[s.Board])
+    async def list_boards(
+        self, village_id: int, limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
+    ) -> list[s.Board]:
+        return msgspec.convert(await services.boards(village_id, limit), list[s.Board])
 
     @get("/boards/{board_id:int}", **allow(*ANY_ROLE))
     async def get_board(self, village_id: int, board_id: int) -> s.Board:

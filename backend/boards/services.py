@@ -156,7 +156,10 @@ async def latest(village_id: int) -> dict[str, Any] | None:
     return await board(village_id, row["id"]) if row else None
 
 
-async def boards(village_id: int) -> list[dict[str, Any]]:
-    rows = await Board.select(Board.id).where(Board.village == village_id).order_by(
-        Board.published_at, ascending=False).run()
+async def boards(village_id: int, limit: int | None = None) -> list[dict[str, Any]]:
+    """Published boards, newest first (the first ``limit`` of them: a villager's home shows
+    only the latest)."""
+    query = Board.select(Board.id).where(Board.village == village_id).order_by(
+        Board.published_at, ascending=False)
+    rows = await (query.limit(limit) if limit else query).run()
     return [await board(village_id, r["id"]) for r in rows]

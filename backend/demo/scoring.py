@@ -1,5 +1,6 @@
 """Scoring demo for 西黄须村: its 村规民约 as a rule book, and November's open period with
-proposals from the grid officer and the committee, some already verified by a second member.
+proposals from the grid officer and the committee, some already verified by a second member,
+and the moral groups' cross-evaluation under way.
 
 The rules follow report 004 (新时代文明实践积分管理制度 based on the village rules: hygiene,
 respect for elders, neighbourliness, simpler weddings and funerals, volunteering, obeying the law)
@@ -15,6 +16,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from backend.audit.services import CLI_ACTOR
 from backend.demo.boards import past_month_with_board
+from backend.demo.cross import cross_evaluation_demo
 from backend.registry.tables import Household, Village
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
@@ -42,7 +44,9 @@ RULE_BOOK = [
     ("ZF02", "遵纪守法", "私搭乱建", -5, 1, False, BOTH),
     ("ZF03", "遵纪守法", "违法违规受到处理", -20, 1, False, COMMITTEE),
     ("XF01", "乡风文明", "参军入伍、见义勇为", 10, 1, False, COMMITTEE),
+    ("JC01", "乡风文明", "道德小组交叉评议良好", 5, 1, False, COMMITTEE),
 ]
+CROSS_RULE = "JC01"  # scored only by tallying the cross-evaluation, never drawn at random
 PROPOSALS = [
     ("xhx_grid", "HJ01"), ("xhx_grid", "HJ03"), ("xhx_grid", "LL01"), ("xhx_grid", "ZF01"),
     ("xhx_grid", "HJ04"), ("xhx_grid", "HJ01"), ("xhx_committee", "XL01"),
@@ -76,7 +80,8 @@ async def load_scoring_demo() -> None:
     }
     checker = await _scorer("xhx_committee2", "committee")
     await past_month_with_board(vid, households,
-                                [r["id"] for r in book["rules"] if not r["evidence_required"]],
+                                [r["id"] for r in book["rules"]
+                                 if not r["evidence_required"] and r["code"] != CROSS_RULE],
                                 [scorers["xhx_committee"]], checker)
     period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
                                        starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
@@ -89,3 +94,4 @@ async def load_scoring_demo() -> None:
         )
         if n % 3 != 2:
             await evaluations.verify(checker, vid, evaluation_id, note="入户核实属实")
+    await cross_evaluation_demo(vid, period["id"], scorers["xhx_committee"])

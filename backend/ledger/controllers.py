@@ -38,16 +38,16 @@ class LedgerController(Controller):
     @get("/households/{household_id:int}/statement", **allow(*READERS, Role.villager))
     async def statement(
         self, village_id: int, household_id: int, principal: Principal, page: Page = 1,
-        page_size: PageSize = 50,
+        page_size: PageSize = 50, period_id: Annotated[int | None, Parameter(ge=1)] = None,
     ) -> s.Statement:
         await own_household_unless_staff(principal, village_id, household_id)
         await registry.household(village_id, household_id)
         rows, total = await services.statement(village_id, household_id, page=page,
-                                               page_size=page_size)
+                                               page_size=page_size, period_id=period_id)
         return s.Statement(
             household_id=household_id, balance=await services.balance(village_id, household_id),
             items=msgspec.convert([lines.statement_line(r) for r in rows], list[s.StatementLine]),
-            total=total, page=page, page_size=page_size,
+            total=total, page=page, page_size=page_size, period_id=period_id,
         )
 
     @get("/households/{household_id:int}/points", **allow(*READERS, Role.villager))

@@ -38,6 +38,7 @@ class Statement(msgspec.Struct, kw_only=True):
     total: int
     page: int
     page_size: int
+    period_id: int | None = None
 
 
 class Points(msgspec.Struct, kw_only=True):

@@ -259,13 +259,17 @@ async def earned_by_period(village_id: int) -> dict[int | None, dict[int, int]]:
 
 async def statement(
     village_id: int, household_id: int, *, page: int = 1, page_size: int = 50,
+    period_id: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """A household's transfers, newest first, each signed from the household's side with its
-    balance after, reason, reference, period and who entered it."""
+    balance after, reason, reference, period and who entered it. With ``period_id``, only the
+    transfers booked to that period (its scores and their reversals; a sale belongs to none)."""
     _issuance, account = await _account_ids(village_id, household_id)
     if account is None:
         return [], 0
-    where = (Transfer.debit == account) | (Transfer.credit == account)
+    where: Any = (Transfer.debit == account) | (Transfer.credit == account)
+    if period_id is not None:
+        where &= Transfer.period_id == period_id
     rows = await Transfer.select(
         Transfer.id, Transfer.seq, Transfer.kind, Transfer.amount, Transfer.debit,
         Transfer.debit_balance, Transfer.credit_balance, Transfer.reason, Transfer.reference,

@@ -1,17 +1,24 @@
-"""HTTP for cross-evaluation, the village's scoring settings and five-star households."""
+"""HTTP for cross-evaluation, its marking sheets, the village's scoring settings and five-star
+households."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
+from litestar.params import Parameter
 
 from backend.auth.principal import Principal, Role
+from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, allow
 from backend.http.input import given
-from backend.scoring import cross
+from backend.scoring import cross, marksheet
 from backend.scoring import schemas as s
 from backend.scoring.controllers import STAFF, scorer_of
 from backend.scoring.stars import stars
+
+OptionalId = Annotated[int | None, Parameter(ge=1)]
 
 
 class ScoringSettingsController(Controller):
@@ -62,6 +69,30 @@ class CrossEvaluationController(Controller):
         entered = await cross.enter_marks(scorer, village_id, period_id,
                                           data.marker_household_id, marks)
         return s.MarksEntered(entered=entered)
+
+    @get("/cross-sheets/{household_id:int}", **allow(*STAFF))
+    async def marking_sheet(
+        self, village_id: int, period_id: int, household_id: int
+    ) -> s.MarkingSheet:
+        """The marker household's sheet: whom its group marks, the criteria, marks so far."""
+        sheet = await marksheet.marking_sheet(village_id, period_id, household_id)
+        return msgspec.convert(sheet, s.MarkingSheet)
+
+    @get("/cross-sheets.pdf", **allow(*STAFF), media_type="application/pdf")
+    async def marking_sheets_pdf(
+        self, village_id: int, period_id: int, household_id: OptionalId = None,
+        group_id: OptionalId = None,
+    ) -> Response[bytes]:
+        """Paper sheets for members without phones: one household's, one group's, or (with
+        neither) every member's of every group assigned to mark this period."""
+        if household_id is not None and group_id is not None:
+            raise InvalidInput(detail="household_id or group_id, not both")
+        sheets = ([await marksheet.marking_sheet(village_id, period_id, household_id)]
+                  if household_id is not None
+                  else await marksheet.marking_sheets(village_id, period_id, group_id=group_id))
+        content = await marksheet.marking_sheets_pdf(village_id, sheets)
+        return Response(content, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="cross-sheets-{period_id}.pdf"'})
 
     @get("/cross-results", **allow(*STAFF))
     async def cross_results(self, village_id: int, period_id: int) -> list[s.CrossResult]:

@@ -253,3 +253,27 @@ class CrossResult(msgspec.Struct, kw_only=True):
     criteria_tenths: dict[str, int]
     points: int
     evaluation_id: int | None = None
+
+
+class SheetHousehold(msgspec.Struct, kw_only=True):
+    household_id: int
+    number: str
+    head_name: str
+    group_name: str
+
+
+class SheetRow(SheetHousehold, kw_only=True):
+    """A household to mark, with the marks this marker already gave it (criterion → 0–10)."""
+
+    marks: dict[str, int]
+
+
+class MarkingSheet(msgspec.Struct, kw_only=True):
+    """What one marker household marks in a period: ``criteria`` across, ``households`` down."""
+
+    period_id: int
+    period_name: str
+    period_state: str
+    marker: SheetHousehold
+    criteria: list[str]
+    households: list[SheetRow]

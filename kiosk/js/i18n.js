@@ -60,6 +60,12 @@ export function t(key) {
   return TEXT[language()][key] ?? TEXT["zh-CN"][key] ?? key;
 }
 
+// A word with its {placeholders} filled: tf("m.shelf", { price: 5, stock: 3, unit: "袋" }).
+export function tf(key, values) {
+  return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{${name}}`, value),
+    t(key));
+}
+
 export function translatePage(root = document) {
   document.documentElement.lang = language();
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);

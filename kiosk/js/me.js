@@ -1,10 +1,14 @@
-// The villager's page: balance and earned points, rank, history, the 60-second phone code,
-// the supermarket's shelf, and objections while scores are on notice. Phone-sized.
+// The villager's page: balance and earned points, rank, the household's stars and the latest
+// red/black board, history by period, the 60-second phone code, the supermarket's shelf, and
+// objections while scores are on notice. Phone-sized; Chinese first, with an English switch.
 import { ApiError, api, logout, me } from "./api.js";
+import { extend, language, t, tf, toggleLanguage, translatePage } from "./i18n.js";
+import { TEXT } from "./me-text.js";
 
+extend(TEXT);
 const $ = (id) => document.getElementById(id);
 const ELDER = "jifen.elder";
-const state = { village: null, household: null, refresh: null };
+const state = { village: null, household: null, refresh: null, periods: [] };
 
 function base() {
   return `/api/v1/villages/${state.village}`;
@@ -29,7 +33,11 @@ function line(main, sub, amount) {
   return li;
 }
 
-async function loadHome() {
+function when(iso) {
+  return new Date(iso).toLocaleString(language(), { hour12: false });
+}
+
+async function loadSummary() {
   const household = await api("GET", `${base()}/households/${state.household}`);
   const points = await api("GET", `${base()}/households/${state.household}/points`);
   const rank = await api("GET", `${base()}/households/${state.household}/rank`);
@@ -38,13 +46,63 @@ async function loadHome() {
   $("balance").textContent = points.balance;
   $("earned").textContent = points.earned;
   $("rank").textContent = `${rank.rank}/${rank.ranked}`;
+  state.periods = await api("GET", `${base()}/periods`);
+  $("period-filter").replaceChildren($("period-filter").options[0],
+    ...state.periods.map((p) => Object.assign(document.createElement("option"),
+      { value: p.id, textContent: p.name })));
+}
+
+// Stars count scores on notice or posted, so they are shown for the newest such period.
+async function loadStars() {
+  const period = state.periods.find((p) => p.state !== "open");
+  $("star-row").textContent = "";
+  $("star-categories").textContent = "";
+  if (!period) {
+    $("star-period").textContent = t("m.noStarPeriod");
+    return;
+  }
+  const [mine] = await api("GET", `${base()}/periods/${period.id}/stars`);
+  const settings = await api("GET", `${base()}/scoring-settings`);
+  const count = mine ? mine.stars : 0;
+  $("star-row").textContent = "★".repeat(count) + "☆".repeat(Math.max(5 - count, 0));
+  $("star-row").dataset.stars = count;
+  $("star-period").textContent = tf("m.starsOf", { period: period.name });
+  $("star-categories").textContent = count
+    ? tf("m.starCategories", { list: mine.categories.join("、") })
+    : tf("m.noStars", { n: settings.star_threshold });
+}
+
+function listed(entries) {
+  return entries.map((e) => {
+    const li = document.createElement("li");
+    li.textContent = `${e.number} ${e.head_name}（${e.earned}）`;
+    li.classList.toggle("mine", e.household_id === state.household);
+    return li;
+  });
+}
+
+async function loadBoard() {
+  const [board] = await api("GET", `${base()}/boards?limit=1`);
+  $("board-empty").hidden = Boolean(board);
+  $("board-lists").hidden = !board;
+  $("board-period").textContent = board ? board.period_name : "";
+  $("board-red").replaceChildren(...(board ? listed(board.red) : []));
+  $("board-black").replaceChildren(...(board ? listed(board.black) : []));
+}
+
+async function loadHome() {
+  await loadStars();
+  await loadBoard();
 }
 
 async function loadHistory() {
-  const statement = await api("GET", `${base()}/households/${state.household}/statement`);
+  const period = $("period-filter").value;
+  const query = period ? `?period_id=${period}` : "";
+  const statement = await api("GET",
+    `${base()}/households/${state.household}/statement${query}`);
   $("lines").replaceChildren(...statement.items.map((item) => line(
-    item.reason, new Date(item.created_at).toLocaleString("zh-CN", { hour12: false }),
-    item.amount)));
+    item.reason, when(item.created_at), item.amount)));
+  $("history-empty").hidden = statement.items.length > 0;
 }
 
 async function showCode() {
@@ -71,8 +129,10 @@ async function loadShop() {
   const items = [];
   for (const shop of shops) {
     for (const p of await api("GET", `${base()}/shops/${shop.id}/products`)) {
-      const limit = p.limit_per_period ? `，每月限 ${p.limit_per_period}${p.unit}` : "";
-      items.push(line(p.name, `${p.price} 积分 · 库存 ${p.stock}${p.unit}${limit}`));
+      const limit = p.limit_per_period
+        ? tf("m.perMonth", { n: p.limit_per_period, unit: p.unit }) : "";
+      items.push(line(p.name, tf("m.shelf", { price: p.price, stock: p.stock, unit: p.unit })
+        + limit));
     }
   }
   $("products").replaceChildren(...items);
@@ -85,14 +145,16 @@ async function loadNotice() {
     const pending = await api("GET", `${base()}/periods/${period.id}/evaluations`);
     const decided = await api("GET", `${base()}/periods/${period.id}/objections`);
     for (const e of pending.filter((x) => x.state === "notice")) {
-      const li = line(`${e.category}·${e.title}`, `${period.name}，${e.proposer_name}录入`, e.points);
+      const li = line(`${e.category}·${e.title}`,
+        tf("m.enteredBy", { period: period.name, name: e.proposer_name }), e.points);
       const answer = decided.find((o) => o.evaluation_id === e.id);
       const button = document.createElement("button");
       button.type = "button";
-      button.textContent = answer ? `已提异议：${answer.decision_reason || "待村委答复"}` : "提出异议";
+      button.textContent = answer
+        ? tf("m.objected", { answer: answer.decision_reason || t("m.waiting") }) : t("m.object");
       button.disabled = Boolean(answer);
       button.addEventListener("click", async () => {
-        const reason = prompt("请写明异议理由");
+        const reason = prompt(t("m.objectReason"));
         if (!reason) return;
         try {
           await api("POST", `${base()}/evaluations/${e.id}/objections`, { reason });
@@ -113,15 +175,14 @@ async function loadActivities() {
   const open = (await api("GET", `${base()}/activities`))
     .filter((a) => a.signup && (a.status === "planned" || a.status === "running"));
   const items = open.map((a) => {
-    const when = new Date(a.starts_at).toLocaleString("zh-CN", { hour12: false });
-    const li = line(a.title, `${when} · ${a.place} · ${a.rule_title} +${a.points}`);
+    const li = line(a.title, `${when(a.starts_at)} · ${a.place} · ${a.rule_title} +${a.points}`);
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = "报名";
+    button.textContent = t("m.signUp");
     button.addEventListener("click", async () => {
       try {
         await api("POST", `${base()}/activities/${a.id}/signups`);
-        button.textContent = "已报名";
+        button.textContent = t("m.signedUp");
         button.disabled = true;
       } catch (error) {
         alert(error.message);
@@ -135,7 +196,7 @@ async function loadActivities() {
 }
 
 const TABS = {
-  history: loadHistory, pay: showCode, shop: loadShop, notice: loadNotice,
+  home: loadHome, history: loadHistory, pay: showCode, shop: loadShop, notice: loadNotice,
   activities: loadActivities,
 };
 
@@ -150,14 +211,14 @@ async function openTab(name) {
 
 async function start(user) {
   const grant = user.grants.find((g) => g.role === "villager");
-  if (!grant) throw new ApiError(403, { detail: "请用户号和 PIN 登录。" });
+  if (!grant) throw new ApiError(403, { detail: t("m.pinOnly") });
   state.village = grant.village_id;
   state.household = grant.household_id;
   $("login").hidden = true;
   $("app").hidden = false;
   $("logout").hidden = false;
-  await loadHome();
-  await openTab("history");
+  await loadSummary();
+  await openTab("home");
 }
 
 function setElder(on) {
@@ -166,7 +227,10 @@ function setElder(on) {
   localStorage.setItem(ELDER, on ? "1" : "");
 }
 
+translatePage();
 setElder(Boolean(localStorage.getItem(ELDER)));
+$("lang").addEventListener("click", toggleLanguage);
+$("period-filter").addEventListener("change", loadHistory);
 $("elder").addEventListener("click", () => setElder(!document.body.classList.contains("elder")));
 $("logout").addEventListener("click", async () => { await logout(); location.reload(); });
 for (const button of document.querySelectorAll("nav button")) {

@@ -93,6 +93,20 @@ async def test_publish_once_with_an_idempotent_red_bonus(client: AsyncClient) ->
     assert public.status_code == 200 and public.json()["red"] == board["red"]
 
 
+async def test_a_villager_reads_the_latest_board_or_an_empty_list(client: AsyncClient) -> None:
+    place, made = await closed_period({"甲": 30, "乙": 20, "丙": 1})
+    url = f"/api/v1/villages/{place.village_id}/boards"
+    villager = place.headers(Role.villager)
+    assert (await client.get(url, params={"limit": 1}, headers=villager)).json() == []
+    await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
+    latest = await client.get(url, params={"limit": 1}, headers=villager)
+    assert latest.status_code == 200
+    assert [(b["period_name"], names(b["red"])) for b in latest.json()] == [
+        ("2026年10月", [(1, "甲"), (2, "乙")])]
+    refused = await client.get(url, params={"limit": 0}, headers=villager)
+    assert refused.status_code == 400
+
+
 async def test_a_period_still_open_cannot_be_published() -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from backend.settings import get_settings, is_ci
 
@@ -69,4 +69,17 @@ async def villager_page(browser: Browser, server_url: str, village_id: int, numb
     await page.fill("input[name=number]", number)
     await page.fill("input[name=pin]", pin)
     await page.click("#login button[type=submit]")
+    return page
+
+
+async def committee_page(browser: Browser, server_url: str, username: str) -> Page:
+    """A PC-sized console.html logged in as ``username`` (every test user's password)."""
+    from tests.factories import PASSWORD
+
+    page = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    await page.goto(f"{server_url}/console.html")
+    await page.fill("#login input[name=username]", username)
+    await page.fill("#login input[name=password]", PASSWORD)
+    await page.click("#login button[type=submit]")
+    await expect(page.locator("#app")).to_be_visible()
     return page

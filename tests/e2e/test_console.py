@@ -8,11 +8,14 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 from PIL import Image
-from playwright.async_api import Browser, Dialog, Page, expect
+from playwright.async_api import Dialog, Page, expect
 
+from backend.audit import services as audit
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
@@ -20,18 +23,9 @@ from backend.registry import services as registry
 from backend.registry.tables import Village
 from backend.scoring import evaluations, periods, posting, rules, scoresheet
 from backend.scoring.evaluations import Scorer
-from tests.e2e.conftest import Launch, screenshots
-from tests.factories import PASSWORD, add_scoring, make_place, make_town, make_user
-
-
-async def committee_page(browser: Browser, server_url: str, username: str) -> Page:
-    page = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    await page.goto(f"{server_url}/console.html")
-    await page.fill("#login input[name=username]", username)
-    await page.fill("#login input[name=password]", PASSWORD)
-    await page.click("#login button[type=submit]")
-    await expect(page.locator("#app")).to_be_visible()
-    return page
+from backend.settings import get_settings
+from tests.e2e.conftest import Launch, committee_page, screenshots
+from tests.factories import add_sale, add_scoring, make_place, make_town, make_user
 
 
 def cell(row: int, column: int) -> str:
@@ -157,14 +151,17 @@ async def test_grid_entry_verification_notice_objection_close(
     await other.click("#objection-list li >> text=异议成立（撤销评分）")
     await expect(other.locator("#objections-empty")).to_be_visible()
 
-    # Closing before the notice ends is refused readably; after it, the period posts.
+    # Closing cannot start before the notice ends: the dashboard says until when.
     await other.click("#tabs button[data-tab=dashboard]")
-    await other.click("#close-period")
-    await expect(other.locator("#error")).to_contain_text("公示")
+    await expect(other.locator("#close-period")).to_be_disabled()
+    await expect(other.locator("#close-wait")).to_contain_text("之后才能结束公示并入账")
+    ends = (await periods.period(vid, period_id))["notice_ends_at"]
+    assert f"{ends.astimezone():%H:%M}" in await other.locator("#close-wait").inner_text()
     closed = await posting.close_and_post(CLI_ACTOR, vid, period_id,
                                           now=datetime.now(UTC) + timedelta(days=2))
     assert closed["posted"] == 5 and closed["blocked"] == []
     await other.reload()
+    await expect(other.locator("#close-wait")).to_be_hidden()
     await expect(other.locator("#period-state")).to_have_text("已结束")
     await expect(other.locator("#count-posted dd")).to_have_text("5")
     await other.click("#tabs button[data-tab=board]")
@@ -300,4 +297,55 @@ async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
     await expect(problems.nth(1)).to_contain_text("两次")
     await expect(problems.nth(1).locator("td").first).to_have_text("3")
     assert await evaluations.evaluations(place.village_id, period["id"]) == []
+    await browser.close()
+
+
+async def settlement_summary(page: Page) -> Any:
+    """The summary sheet of the settlement the shop screen's link downloads."""
+    async with page.expect_download() as download:
+        await page.click("#shop-list a.settlement")
+    path = await (await download.value).path()
+    return openpyxl.load_workbook(io.BytesIO(path.read_bytes()))["汇总"]
+
+
+async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await make_place((await make_town())["id"])
+    await add_sale(place)
+    household = place.households[1]
+    browser = await launch_browser()
+    page = await committee_page(browser, server_url, place.usernames[Role.committee])
+
+    await page.click("#tabs button[data-tab=households]")
+    row = page.locator("#household-list tr", has_text=household["head_name"])
+    answers = iter(["12", "864209"])
+
+    async def type_pin(dialog: Dialog) -> None:
+        await dialog.accept(next(answers))
+
+    page.on("dialog", type_pin)
+    await row.get_by_role("button", name="重设 PIN").click()
+    await expect(page.locator("#error")).to_contain_text(re.compile("pin", re.IGNORECASE))
+    await row.get_by_role("button", name="重设 PIN").click()
+    await expect(page.locator(f"#card-{household['id']}")).to_have_text("PIN 已重设")
+    await cards.check_pin(place.village_id, household["id"], "864209")
+    logged, _ = await audit.entries(village_id=place.village_id, page=1, page_size=5)
+    assert (logged[0]["action"], logged[0]["actor_name"]) == (
+        "card.set_pin", place.usernames[Role.committee])
+
+    await page.click("#tabs button[data-tab=shop]")
+    now = datetime.now(ZoneInfo(get_settings().timezone))
+    earlier = date(now.year - (now.month == 1), (now.month - 2) % 12 + 1, 1)
+    await page.fill("#settlement-month", f"{earlier:%Y-%m}")
+    summary = await settlement_summary(page)
+    assert summary["A1"].value.endswith(f"{earlier:%Y-%m} 积分兑换对账单")
+    assert summary["B2"].value == 0
+    await page.fill("#settlement-month", f"{now:%Y-%m}")
+    assert (await settlement_summary(page))["B2"].value == 1
+
+    await page.click("#lang")
+    await page.click("#tabs button[data-tab=households]")
+    await expect(page.locator("#household-list tr").nth(1).get_by_role("button").nth(1)
+                 ).to_have_text("Reset PIN")
     await browser.close()

@@ -1,21 +1,27 @@
-"""The villager's page on a phone-sized screen: log in with 户号 + PIN, see the points, show the
-60-second code — and a kiosk sale paid with that code goes through."""
+"""The villager's page on a phone-sized screen: log in with 户号 + PIN, see the points, the stars
+and the latest red/black board, read the history of one period, show the 60-second code — and a
+kiosk sale paid with that code goes through."""
 
 from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import zxingcpp
 from PIL import Image
 from playwright.async_api import expect
 
 from backend.audit.services import CLI_ACTOR
+from backend.auth.principal import Role
+from backend.boards import services as boards
 from backend.cards import services as cards
 from backend.ledger import services as ledger
+from backend.scoring import evaluations, periods, posting, rules
+from backend.scoring.evaluations import Scorer
 from backend.shop import redemption
 from tests.e2e.conftest import Launch, screenshots, villager_page
-from tests.factories import stocked_place, unique
+from tests.factories import Place, make_place, make_town, make_user, stocked_place, unique
 
 
 async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
@@ -28,8 +34,8 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
     page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
     await expect(page.locator("#balance")).to_have_text("60")
     await expect(page.locator("#head")).to_have_text(household["head_name"])
+    await page.click("nav button[data-tab=history]")
     await expect(page.locator("#lines li")).to_have_count(1)
-    await page.screenshot(path=screenshots() / "villager-home.png")
 
     await page.click("nav button[data-tab=pay]")
     code = page.locator("#code")
@@ -52,4 +58,89 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
     await expect(page.locator("body")).to_have_class("elder")
     await page.reload()
     await expect(page.locator("body")).to_have_class("elder")
+    await browser.close()
+
+
+async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
+    """October scored by rule code per household (by index), verified by a second member,
+    noticed, closed and posted, its board published; then November opened."""
+    vid = place.village_id
+    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
+        {"code": "XL01", "category": "孝老爱亲", "title": "赡养老人", "points": 10, "cap": 1,
+         "evidence_required": False, "proposers": ["committee"]},
+        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
+         "evidence_required": False, "proposers": ["committee"]},
+    ])
+    rule = {r["code"]: r["id"] for r in book["rules"]}
+    october = await periods.open_period(CLI_ACTOR, vid, name="2026年10月", kind="month",
+                                        starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31))
+    proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
+    checker_id, _, _ = await make_user(Role.committee, place)
+    checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
+    for index, codes in marks.items():
+        for code in codes:
+            [evaluation_id] = await evaluations.propose(
+                proposer, vid, october["id"], place.households[index]["id"], rule[code])
+            await evaluations.verify(checker, vid, evaluation_id)
+    await periods.start_notice(CLI_ACTOR, vid, october["id"])
+    await posting.close_and_post(CLI_ACTOR, vid, october["id"],
+                                 now=datetime.now(UTC) + timedelta(days=30))
+    await boards.publish(CLI_ACTOR, vid, october["id"])
+    await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
+                              starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+
+
+async def test_home_shows_the_stars_and_the_board_and_history_filters_by_period(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await make_place((await make_town())["id"])
+    household = place.households[0]
+    await scored_month(place, {0: ["XL01", "HJ01"], 1: ["HJ01"]})
+    await ledger.award(CLI_ACTOR, place.village_id, household["id"], 7, key=unique("g"),
+                       reason="春节慰问")
+    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    browser = await launch_browser()
+    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+
+    await expect(page.locator("#star-row")).to_have_text("★☆☆☆☆")
+    await expect(page.locator("#star-period")).to_have_text("（2026年10月）")
+    await expect(page.locator("#star-categories")).to_have_text("得星类别：孝老爱亲")
+    await expect(page.locator("#board-period")).to_have_text("2026年10月")
+    await expect(page.locator("#board-red li")).to_have_count(2)
+    await expect(page.locator("#board-red li.mine")).to_have_text("H1 王建国（15）")
+    await expect(page.locator("#board-empty")).to_be_hidden()
+
+    await page.click("nav button[data-tab=history]")
+    await expect(page.locator("#lines li")).to_have_count(3)
+    await page.select_option("#period-filter", label="2026年10月")
+    await expect(page.locator("#lines li")).to_have_count(2)
+    await expect(page.locator("#lines li", has_text="春节慰问")).to_have_count(0)
+    await page.select_option("#period-filter", label="2026年11月")
+    await expect(page.locator("#history-empty")).to_be_visible()
+    await page.select_option("#period-filter", value="")
+    await expect(page.locator("#lines li")).to_have_count(3)
+
+    await page.click("#lang")
+    await expect(page.locator("nav button[data-tab=home]")).to_have_text("Home")
+    await expect(page.locator("#star-categories")).to_have_text("Stars for: 孝老爱亲")
+    await expect(page.locator("#home h2").first).to_have_text("Five-star household")
+    await page.click("nav button[data-tab=history]")
+    await expect(page.locator("#period-filter option").first).to_have_text("All")
+    await browser.close()
+
+
+async def test_home_says_so_when_there_is_no_board_and_no_stars_yet(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await stocked_place(10)
+    household = place.households[0]
+    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    browser = await launch_browser()
+    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    await expect(page.locator("#board-empty")).to_have_text("还没有发布的红黑榜。")
+    await expect(page.locator("#board-lists")).to_be_hidden()
+    await expect(page.locator("#star-period")).to_have_text("还没有公示或结束的评议周期。")
+    await page.click("#lang")
+    await expect(page.locator("#board-empty")).to_have_text("No board has been published yet.")
+    await expect(page.locator("#star-period")).to_have_text("No period on notice or closed yet.")
     await browser.close()

@@ -40,6 +40,27 @@ async def test_villager_reads_own_statement_in_words_but_not_the_neighbours(
     assert staff.status_code == 200 and set(staff.json()) >= {"balance", "earned"}
 
 
+async def test_a_statement_filtered_by_period_shows_only_that_periods_lines(
+    client: AsyncClient, world: World
+) -> None:
+    own = world.a.households[0]["id"]
+    v = world.a.village_id
+    for points, reason, period in ((5, "庭院整洁", 31), (3, "邻里互助", 32)):
+        await ledger.award(CLI_ACTOR, v, own, points, key=f"t{uuid.uuid4()}", reason=reason,
+                           period_id=period)
+    await ledger.redeem(CLI_ACTOR, v, own, 1, 2, key=f"t{uuid.uuid4()}", reason="兑换：盐")
+    headers = world.a.headers(Role.villager)
+    response = await client.get(url(world, own, "statement?period_id=31"), headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["period_id"] == 31 and body["total"] == 1
+    assert [(line["reason"], line["amount"]) for line in body["items"]] == [("庭院整洁", 5)]
+    everything = (await client.get(url(world, own, "statement"), headers=headers)).json()
+    assert everything["period_id"] is None and everything["total"] >= 3
+    refused = await client.get(url(world, own, "statement?period_id=0"), headers=headers)
+    assert refused.status_code == 400
+
+
 async def test_points_show_balance_and_earned_apart(client: AsyncClient, world: World) -> None:
     household = world.a.households[1]["id"]
     v = world.a.village_id

@@ -4,6 +4,9 @@ import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { $, el, guard, loadPeriods, periodPath, state, base } from "./shared.js";
 
+const DAY = 86_400_000;
+let reopen = null;
+
 export async function counts() {
   const evaluations = await api("GET", `${periodPath()}/evaluations`);
   const objections = await api("GET", `${periodPath()}/objections`);
@@ -28,8 +31,23 @@ function nextStep(period, n) {
   return t("c.next.board");
 }
 
+// Closing is refused until the notice window ends: the button says until when, and comes alive
+// by itself at that moment if the page is still open.
+function closeWhenNoticeEnds(period) {
+  clearTimeout(reopen);
+  const left = period && period.state === "notice"
+    ? new Date(period.notice_ends_at) - Date.now() : 0;
+  $("close-period").disabled = left > 0;
+  $("close-wait").hidden = left <= 0;
+  if (left <= 0) return;
+  const ends = new Date(period.notice_ends_at).toLocaleString(undefined, { hour12: false });
+  $("close-wait").textContent = t("c.closeFrom").replace("{at}", ends);
+  if (left < DAY) reopen = setTimeout(() => guard(show), left + 1000);
+}
+
 export async function show() {
   const period = await loadPeriods();
+  closeWhenNoticeEnds(period);
   $("open-period").hidden = Boolean(period && period.state === "open");
   $("start-notice").hidden = !(period && period.state === "open");
   $("close-period").hidden = !(period && period.state === "notice");

@@ -4,32 +4,12 @@
 // its problems land on the cells they name. The same grid goes out and comes back as Excel.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
-import { $, base, el, guard, households, periodPath, state } from "./shared.js";
+import { $, base, el, guard, households, periodPath, spreadsheetKeys, state } from "./shared.js";
 
 const grid = { rules: [], rows: [], used: new Map() };
 
 function input(row, column) {
   return $("score-grid").querySelector(`input[data-row="${row}"][data-col="${column}"]`);
-}
-
-function move(from, rowStep, colStep) {
-  const row = Number(from.dataset.row) + rowStep;
-  const column = Number(from.dataset.col) + colStep;
-  const target = input(row, column);
-  if (target) {
-    target.focus();
-    target.select();
-  }
-}
-
-const KEYS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
-               Enter: [1, 0] };
-
-function onKey(event) {
-  const step = KEYS[event.key];
-  if (!step) return;
-  event.preventDefault();
-  move(event.target, event.shiftKey && event.key === "Enter" ? -1 : step[0], step[1]);
 }
 
 // Recomputes one row's total and every cell's cap warning (entered before + typed > cap).
@@ -65,7 +45,7 @@ function body() {
                                  disabled: rule.evidence_required });
       Object.assign(cell.dataset, { row, col: column });
       cell.setAttribute("aria-label", `${household.number} ${rule.code}`);
-      cell.addEventListener("keydown", onKey);
+      cell.addEventListener("keydown", spreadsheetKeys);
       cell.addEventListener("input", () => recount(row));
       return el("td", {}, cell);
     }),

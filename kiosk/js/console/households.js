@@ -1,5 +1,6 @@
-// Households and their cards: search, reissue a lost card (the old one stops working), and the
-// printable sheet of every card.
+// Households and their cards: search, reissue a lost card (the old one stops working), set a
+// new PIN for a household that forgot theirs (no old PIN needed: the committee's right, audited),
+// and the printable sheet of every card.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { $, base, button, el, guard } from "./shared.js";
@@ -16,6 +17,11 @@ async function search(q) {
         if (!confirm(t("c.reissueConfirm"))) return;
         await api("POST", `${base()}/households/${h.id}/card/reissue`);
         $("household-list").querySelector(`#card-${h.id}`).textContent = t("c.reissued");
+      }), button("c.resetPin", async () => {
+        const pin = prompt(t("c.newPin"));
+        if (!pin) return;
+        await api("PUT", `${base()}/households/${h.id}/card/pin`, { pin });
+        $("household-list").querySelector(`#card-${h.id}`).textContent = t("c.pinReset");
       }), el("span", { id: `card-${h.id}` })))));
 }
 

@@ -3,6 +3,7 @@
 import { ApiError, api, login, logout, me } from "../api.js";
 import { extend, t, toggleLanguage, translatePage } from "../i18n.js";
 import * as board from "./board.js";
+import * as cross from "./cross.js";
 import * as dashboard from "./dashboard.js";
 import * as grid from "./grid.js";
 import * as householdsScreen from "./households.js";
@@ -15,8 +16,8 @@ import * as town from "./town.js";
 import * as verify from "./verify.js";
 
 extend(TEXT);
-const SCREENS = { dashboard, grid, verify, objections, board, households: householdsScreen, shop,
-                  rules, town };
+const SCREENS = { dashboard, grid, verify, objections, cross, board,
+                  households: householdsScreen, shop, rules, town };
 const VILLAGE = "jifen.console.village";
 
 async function open(name) {
@@ -66,6 +67,7 @@ for (const b of $("tabs").querySelectorAll("button")) {
 dashboard.wire(() => open("dashboard"));
 grid.wire();
 board.wire();
+cross.wire();
 householdsScreen.wire();
 rules.wire();
 $("login").addEventListener("submit", (event) => guard(async () => {

@@ -43,6 +43,26 @@ export function button(key, onClick, className = "") {
   return node;
 }
 
+const KEYS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+               Enter: [1, 0] };
+
+// A keydown handler for a table of inputs marked data-row / data-col: arrow keys and Enter
+// (Shift+Enter up) move between them like a spreadsheet.
+export function spreadsheetKeys(event) {
+  const step = KEYS[event.key];
+  if (!step) return;
+  event.preventDefault();
+  const from = event.target;
+  const row = Number(from.dataset.row) + (event.shiftKey && event.key === "Enter" ? -1 : step[0]);
+  const column = Number(from.dataset.col) + step[1];
+  const target = from.closest("table")
+    .querySelector(`input[data-row="${row}"][data-col="${column}"]`);
+  if (target) {
+    target.focus();
+    target.select();
+  }
+}
+
 // The period the committee works on: the open one, else the one on notice, else the latest.
 export async function loadPeriods() {
   state.periods = await api("GET", `${base()}/periods`);

@@ -1,5 +1,5 @@
 // The supermarket from the committee's side: the catalogue with stock, restocking (with the
-// donor, if any), adding a product, and the month's settlement sheet.
+// donor, if any), adding a product, and the settlement sheet of a chosen month.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { $, base, button, el } from "./shared.js";
@@ -16,13 +16,30 @@ function restockForm(shop, product) {
   })];
 }
 
+function thisMonth() {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+}
+
+// Every shop's settlement link follows the month picker.
+function settlementLinks() {
+  const [year, month] = ($("settlement-month").value || thisMonth()).split("-").map(Number);
+  for (const link of document.querySelectorAll("#shop-list a.settlement")) {
+    link.href = `${base()}/shops/${link.dataset.shop}/settlement?year=${year}&month=${month}`;
+  }
+}
+
 export async function show() {
   const shops = await api("GET", `${base()}/shops`);
-  const blocks = [];
+  const picker = el("input", { type: "month", id: "settlement-month", value: thisMonth(),
+                               max: thisMonth() });
+  picker.addEventListener("change", settlementLinks);
+  const blocks = [el("label", { className: "inline" }, t("c.settlementMonth"), " ", picker)];
   for (const shop of shops) {
     const products = await api("GET", `${base()}/shops/${shop.id}/products`);
-    blocks.push(el("h3", {}, shop.name, " ",
-      el("a", { href: `${base()}/shops/${shop.id}/settlement`, textContent: t("c.settlement") })));
+    const link = el("a", { className: "settlement", textContent: t("c.settlement") });
+    link.dataset.shop = shop.id;
+    blocks.push(el("h3", {}, shop.name, " ", link));
     blocks.push(el("table", { className: "sheet" },
       el("tr", {}, ...["c.product", "c.price", "stock", ""].map((k) => el("th", { textContent: k && t(k) }))),
       ...products.map((p) => el("tr", { id: `product-${p.id}` },
@@ -40,4 +57,5 @@ export async function show() {
     })));
   }
   $("shop-list").replaceChildren(...blocks);
+  settlementLinks();
 }
