@@ -47,8 +47,11 @@ class CardController(Controller):
     async def set_pin(
         self, village_id: int, household_id: int, data: s.PinSet, principal: Principal
     ) -> s.Card:
-        await own_household_unless_staff(principal, village_id, household_id)
-        row = await services.set_pin(actor_of(principal), village_id, household_id, data.pin)
+        if await own_household_unless_staff(principal, village_id, household_id):
+            row = await services.set_pin(actor_of(principal), village_id, household_id, data.pin)
+        else:
+            row = await services.change_own_pin(actor_of(principal), village_id, household_id,
+                                                data.pin, data.current_pin)
         return msgspec.convert(row, s.Card)
 
     @get("/cards.pdf", **allow(Role.committee, Role.town_admin, Role.grid_officer),

@@ -74,6 +74,13 @@ class PinNotSet(DomainError):
     en = "This household has no PIN yet; the village committee can set one."
 
 
+class PinCurrentRequired(DomainError):
+    code = "pin_current_required"
+    status = 422
+    zh = "请先输入现在的 PIN，再设置新的 PIN。"
+    en = "Enter the current PIN before setting a new one."
+
+
 class PinWrong(DomainError):
     code = "pin_wrong"
     status = 422

@@ -26,7 +26,10 @@ class Card(msgspec.Struct, kw_only=True):
 
 
 class PinSet(Strict):
+    """A new PIN; a villager changing their own also gives the current one (staff need not)."""
+
     pin: Pin
+    current_pin: Pin | None = None
 
 
 class PhoneCode(msgspec.Struct, kw_only=True):

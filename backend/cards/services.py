@@ -33,6 +33,7 @@ from backend.cards.errors import (
     CodeNotYetValid,
     CodeUsed,
     HouseholdInactive,
+    PinCurrentRequired,
     PinFormat,
     PinLocked,
     PinNotSet,
@@ -198,6 +199,21 @@ async def set_pin(actor: Actor, village_id: int, household_id: int, pin: str) ->
                              "locked": bool(before and before["pin_locked_at"])},
                      after={"had_pin": True, "locked": False})
     return await card(village_id, household_id)
+
+
+async def change_own_pin(
+    actor: Actor, village_id: int, household_id: int, pin: str, current_pin: str | None
+) -> dict[str, Any]:
+    """A villager's change of their own PIN: the current one first, when there is one, so a
+    session left open on a phone is not enough to take the card over. A wrong current PIN counts
+    toward the lockout exactly as at the kiosk."""
+    row = await Card.select(Card.pin_hash).where(
+        (Card.household == household_id) & (Card.village == village_id)).first().run()
+    if row is not None and row["pin_hash"] is not None:
+        if current_pin is None:
+            raise PinCurrentRequired()
+        await check_pin(village_id, household_id, current_pin)
+    return await set_pin(actor, village_id, household_id, pin)
 
 
 def _pin_matches(pin_hash: str, pin: str) -> bool:

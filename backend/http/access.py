@@ -87,13 +87,15 @@ def provide_principal(request: Request) -> Principal:
 
 async def own_household_unless_staff(
     principal: Principal, village_id: int, household_id: int
-) -> None:
-    """A villager sees only their own household; staff of the village see all of them."""
+) -> bool:
+    """A villager sees only their own household; staff of the village see all of them.
+    Returns whether the principal acts as staff here (False: a villager on their own)."""
     town_id = await registry.town_of_village(village_id) or 0
     if principal.roles_in(village_id, town_id) - {Role.villager}:
-        return
+        return True
     if principal.household_in(village_id) != household_id:
         raise NotFound()
+    return False
 
 
 async def shop_staff(principal: Principal, village_id: int, shop_id: int) -> None:

@@ -14,6 +14,9 @@ export const TEXT = {
     "m.enteredBy": "{period}，{name}录入", "m.object": "提出异议", "m.objected": "已提异议：{answer}",
     "m.waiting": "待村委答复", "m.objectReason": "请写明异议理由", "m.signUp": "报名",
     "m.signedUp": "已报名", "m.pinOnly": "请用户号和 PIN 登录。",
+    "m.pinChange": "修改 PIN", "m.pinCurrent": "现在的 PIN", "m.pinNew": "新 PIN（4–6 位数字）",
+    "m.pinRepeat": "再输一次新 PIN", "m.pinSave": "保存新 PIN", "m.pinSaved": "新 PIN 已保存，下次请用新 PIN 登录。",
+    "m.pinMismatch": "两次输入的新 PIN 不一样。",
   },
   en: {
     "m.title": "My points", "m.elder": "Large", "m.village": "Village code",
@@ -34,5 +37,9 @@ export const TEXT = {
     "m.objected": "Objected: {answer}", "m.waiting": "waiting for the committee",
     "m.objectReason": "Why do you object?", "m.signUp": "Sign up", "m.signedUp": "Signed up",
     "m.pinOnly": "Log in with the household number and PIN.",
+    "m.pinChange": "Change PIN", "m.pinCurrent": "Current PIN", "m.pinNew": "New PIN (4–6 digits)",
+    "m.pinRepeat": "New PIN again", "m.pinSave": "Save the new PIN",
+    "m.pinSaved": "New PIN saved: log in with it next time.",
+    "m.pinMismatch": "The two new PINs differ.",
   },
 };

@@ -248,4 +248,21 @@ $("login").addEventListener("submit", async (event) => {
     $("login-error").textContent = error.message;
   }
 });
+$("pin-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const message = $("pin-message");
+  if (form.get("new_pin") !== form.get("repeat")) {
+    message.textContent = t("m.pinMismatch");
+    return;
+  }
+  try {
+    await api("PUT", `${base()}/households/${state.household}/card/pin`,
+      { pin: form.get("new_pin"), current_pin: form.get("current") });
+    event.target.reset();
+    message.textContent = t("m.pinSaved");
+  } catch (error) {
+    message.textContent = error.message;
+  }
+});
 me().then(start).catch(() => { $("login").hidden = false; });

@@ -111,7 +111,7 @@ async def test_the_villager_shows_a_phone_code_that_scanning_does_not_spend(
     assert decoded[0].text.startswith("JF2:")
 
 
-async def test_pins_committee_for_anyone_villager_only_for_their_own(
+async def test_pins_committee_for_anyone_villager_only_their_own_with_the_current_one(
     client: AsyncClient, village: Place
 ) -> None:
     own, other = village.households[0]["id"], village.households[1]["id"]
@@ -119,6 +119,18 @@ async def test_pins_committee_for_anyone_villager_only_for_their_own(
                                 headers=village.headers(Role.villager))
     assert response.status_code == 200, response.text
     assert response.json()["has_pin"] is True and "pin_hash" not in response.json()
+    pin_url = _url(village, f"households/{own}/card/pin")
+    headers = village.headers(Role.villager)
+    bare = await client.put(pin_url, json={"pin": "1357"}, headers=headers)
+    assert (bare.status_code, bare.json()["code"]) == (422, "pin_current_required")
+    wrong = await client.put(pin_url, json={"pin": "1357", "current_pin": "9999"}, headers=headers)
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "pin_wrong")
+    assert "4" in wrong.json()["detail"]  # the wrong try counts toward the lockout
+    changed = await client.put(pin_url, json={"pin": "1357", "current_pin": "2468"},
+                               headers=headers)
+    assert changed.status_code == 200, changed.text
+    again = await client.put(pin_url, json={"pin": "8642", "current_pin": "2468"}, headers=headers)
+    assert again.json()["code"] == "pin_wrong"  # 2468 is no longer the PIN
     refused = await client.put(_url(village, f"households/{other}/card/pin"),
                                json={"pin": "2468"}, headers=village.headers(Role.villager))
     assert refused.status_code == 404

@@ -144,3 +144,28 @@ async def test_home_says_so_when_there_is_no_board_and_no_stars_yet(
     await expect(page.locator("#board-empty")).to_have_text("No board has been published yet.")
     await expect(page.locator("#star-period")).to_have_text("No period on notice or closed yet.")
     await browser.close()
+
+
+async def test_a_villager_changes_the_pin_with_the_current_one(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await stocked_place(10)
+    household = place.households[0]
+    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    browser = await launch_browser()
+    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    await page.click("#pin-change summary")
+    form = page.locator("#pin-form")
+    await form.locator("input[name=current]").fill("1111")
+    await form.locator("input[name=new_pin]").fill("7531")
+    await form.locator("input[name=repeat]").fill("7530")
+    await form.locator("button").click()
+    await expect(page.locator("#pin-message")).to_have_text("两次输入的新 PIN 不一样。")
+    await form.locator("input[name=repeat]").fill("7531")
+    await form.locator("button").click()
+    await expect(page.locator("#pin-message")).to_have_text("PIN 错误，还可以再试 4 次。")
+    await form.locator("input[name=current]").fill("2580")
+    await form.locator("button").click()
+    await expect(page.locator("#pin-message")).to_have_text("新 PIN 已保存，下次请用新 PIN 登录。")
+    await cards.check_pin(place.village_id, household["id"], "7531")  # the new one holds
+    await browser.close()
