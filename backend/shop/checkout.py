@@ -11,13 +11,16 @@ round trip, so there they run one after the other. All of it runs on the sale's 
 from __future__ import annotations
 
 import re
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from backend.audit.services import Actor
 from backend.db import fetch, first, is_postgres
+from backend.settings import get_settings
 from backend.shop.errors import OutOfStock
 
 
@@ -92,16 +95,33 @@ async def context(
     )
 
 
+RECEIPT_TRIES = 5
+
+
 async def claim_key(row: dict[str, Any]) -> int | None:
-    """Insert the sale row; None if a sale committed meanwhile holds its idempotency key (on
-    PostgreSQL the insert waits for a twin still in flight, then yields to it)."""
-    columns = list(row)
-    inserted = await first(
+    """Insert the sale row with a fresh receipt number (set in ``row``); None if a sale that
+    committed meanwhile holds its idempotency key (on PostgreSQL the insert waits for a twin
+    still in flight, then yields to it).
+
+    Receipt numbers are the day and 24 random bits: short enough to read out at the counter,
+    so two sales of a busy day can draw the same one (a thousand sales a day make that likely
+    within weeks). The insert yields on any conflict, and only a conflict on the key is the
+    key's; on the number it draws again."""
+    columns = [*row, "receipt_no"]
+    statement = (
         f"INSERT INTO redemption ({', '.join(columns)}) VALUES ({_marks(1, len(columns))}) "  # noqa: S608 (column names are ours)
-        "ON CONFLICT (village, idempotency_key) DO NOTHING RETURNING id",
-        *row.values(),
+        "ON CONFLICT DO NOTHING RETURNING id"
     )
-    return None if inserted is None else int(inserted["id"])
+    day = f"{row['created_at'].astimezone(ZoneInfo(get_settings().timezone)):%Y%m%d}"
+    for _try in range(RECEIPT_TRIES):
+        row["receipt_no"] = f"{day}-{secrets.token_hex(3).upper()}"
+        inserted = await first(statement, *row.values())
+        if inserted is not None:
+            return int(inserted["id"])
+        if await first("SELECT id FROM redemption WHERE village = $1 AND idempotency_key = $2",
+                       row["village"], row["idempotency_key"]):
+            return None
+    raise RuntimeError(f"no free receipt number after {RECEIPT_TRIES} draws")
 
 
 async def lock_stock(products: list[dict[str, Any]], counts: Counter[int]) -> None:

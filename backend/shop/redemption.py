@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -228,8 +227,6 @@ async def _sell(
     now = datetime.now(UTC)
     sale = {
         "village": village_id, "shop": shop_id, "household": scanned.household_id,
-        "receipt_no": f"{now.astimezone(ZoneInfo(get_settings().timezone)):%Y%m%d}-"
-                      f"{secrets.token_hex(3).upper()}",
         "total": total, "code_kind": scanned.kind, "idempotency_key": key,
         "request_hash": wanted, "actor": actor.user_id, "actor_name": actor.name,
         "created_at": now,
@@ -282,7 +279,7 @@ async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]
         "id": row["id"], "receipt_no": row["receipt_no"], "shop_id": shop_id,
         "shop_name": shop["name"], "household_id": row["household.id"],
         "household_number": row["household.number"], "head_name": row["household.head_name"],
-        "lines": [{**ln, "product_id": ln.pop("product")} for ln in lines],
+        "lines": [{"product_id": ln.pop("product"), **ln} for ln in lines],
         "total": row["total"], "balance_after": row["balance_after"], "status": row["status"],
         "void_reason": row["void_reason"], "voided_at": row["voided_at"],
         "created_at": row["created_at"], "shopkeeper": row["actor_name"],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 
 from httpx import AsyncClient
+from pytest import MonkeyPatch
 
 from backend.audit.services import CLI_ACTOR
 from backend.cards import services as cards
@@ -71,3 +73,19 @@ async def test_a_voided_sale_frees_the_daily_cap_and_the_monthly_limit(
     ]
     assert (await sell(client, place, code, [(place.product_id, 1)])).json()["code"] == (
         "daily_cap_exceeded")
+
+
+async def test_a_receipt_number_drawn_twice_is_drawn_again(monkeypatch: MonkeyPatch) -> None:
+    place = await stocked_place(1000)
+    code = await cards.card_payload(place.village_id, place.households[0]["id"])
+    draws = iter(["c0ffee", "c0ffee", "beef00"])
+    real = secrets.token_hex
+    monkeypatch.setattr(secrets, "token_hex", lambda n=None: next(draws, None) or real(n))
+    first = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, code,
+                                    [redemption.Line(place.product_id, 1)], key="draw-1")
+    second = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, code,
+                                     [redemption.Line(place.product_id, 1)], key="draw-2")
+    assert first["receipt_no"].endswith("-C0FFEE")
+    assert second["receipt_no"].endswith("-BEEF00")
+    assert second == await redemption.receipt(place.village_id, place.shop_id, second["id"]) | {
+        "replayed": False}
