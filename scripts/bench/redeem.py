@@ -17,8 +17,6 @@ import sys
 import time
 import uuid
 
-import httpx
-
 from scripts.bench.common import (
     ROOT,
     bench_env,
@@ -29,6 +27,7 @@ from scripts.bench.common import (
     scratch_database,
     start_server,
 )
+from scripts.bench.kiosk_client import KioskConnection
 
 SECONDS = 15
 
@@ -44,28 +43,29 @@ async def load(url: str, villages: list[dict], kiosks: int, seconds: int) -> dic
     latencies: list[float] = []
     failures: dict[str, int] = {}
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=kiosks)
 
-    async def kiosk(n: int, client: httpx.AsyncClient) -> None:
+    async def kiosk(n: int) -> None:
         village = villages[n % len(villages)]
-        headers = {"Authorization": f"Bearer {village['token']}"}
+        connection = KioskConnection(url, {"Authorization": f"Bearer {village['token']}"})
         target = f"/api/v1/villages/{village['village']}/shops/{village['shop']}/redemptions"
         rng = random.Random(n)
-        while time.monotonic() < deadline:
-            body = {"code": rng.choice(village["codes"]),
-                    "lines": [{"product_id": p, "quantity": 1} for p in village["products"]]}
-            start = time.perf_counter()
-            response = await client.post(target, json=body,
-                                         headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
-            latencies.append(time.perf_counter() - start)
-            if response.status_code != 201:
-                code = response.json().get("code", str(response.status_code))
-                failures[code] = failures.get(code, 0) + 1
+        try:
+            while time.monotonic() < deadline:
+                body = {"code": rng.choice(village["codes"]),
+                        "lines": [{"product_id": p, "quantity": 1} for p in village["products"]]}
+                start = time.perf_counter()
+                status, answer = await connection.post(
+                    target, body, {"Idempotency-Key": str(uuid.uuid4())})
+                latencies.append(time.perf_counter() - start)
+                if status != 201:
+                    code = (answer or {}).get("code", str(status))
+                    failures[code] = failures.get(code, 0) + 1
+        finally:
+            await connection.close()
 
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        began = time.monotonic()
-        await asyncio.gather(*(kiosk(n, client) for n in range(kiosks)))
-        elapsed = time.monotonic() - began
+    began = time.monotonic()
+    await asyncio.gather(*(kiosk(n) for n in range(kiosks)))
+    elapsed = time.monotonic() - began
     ok = len(latencies) - sum(failures.values())
     return {"rps": ok / elapsed, "p50_ms": median(latencies) * 1000,
             "p99_ms": percentile(latencies, 0.99) * 1000, "failures": failures}  # type: ignore
