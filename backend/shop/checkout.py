@@ -1,16 +1,15 @@
 """The sale's statements, hand-written: what a kiosk sale reads and writes besides the ledger.
 
 A sale is the hottest write there is, and through the query builder it was sixteen statements
-and more Python than SQL. Here it is one read for everything the checks need, the sale row, the
-lock on the products, and one write for stock, stock log and lines — on PostgreSQL the three
-writes are one statement (data-modifying CTEs); SQLite has none, and its statements cost no
-round trip, so there they run one after the other. All of it runs on the sale's transaction
+and more Python than SQL. Here it is one read for everything the checks need and one write for
+the sale row, the lock on the products, stock, stock log and lines — on PostgreSQL one statement
+(data-modifying CTEs); SQLite has none, and its statements cost no round trip, so there they
+run one after the other. All of it runs on the sale's transaction
 (:func:`backend.db.fetch`); the invariants are those of :mod:`backend.shop.redemption`.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -98,110 +97,137 @@ async def context(
 RECEIPT_TRIES = 5
 
 
-async def claim_key(row: dict[str, Any]) -> int | None:
-    """Insert the sale row with a fresh receipt number (set in ``row``); None if a sale that
-    committed meanwhile holds its idempotency key (on PostgreSQL the insert waits for a twin
-    still in flight, then yields to it).
+async def sell(
+    actor: Actor, sale: dict[str, Any], products: list[dict[str, Any]], counts: Counter[int],
+) -> int | None:
+    """Insert the sale row (claiming its idempotency key), take the cart off the shelf (never
+    below zero), log each stock movement and write the lines; returns the sale's id, or None
+    if a sale that committed meanwhile holds the key (on PostgreSQL the insert waits for a twin
+    still in flight, then yields to it). Refuses with ``out_of_stock``.
 
     Receipt numbers are the day and 24 random bits: short enough to read out at the counter,
     so two sales of a busy day can draw the same one (a thousand sales a day make that likely
-    within weeks). The insert yields on any conflict, and only a conflict on the key is the
-    key's; on the number it draws again."""
-    columns = [*row, "receipt_no"]
-    statement = (
-        f"INSERT INTO redemption ({', '.join(columns)}) VALUES ({_marks(1, len(columns))}) "  # noqa: S608 (column names are ours)
-        "ON CONFLICT DO NOTHING RETURNING id"
-    )
-    day = f"{row['created_at'].astimezone(ZoneInfo(get_settings().timezone)):%Y%m%d}"
+    within weeks). The insert yields on any conflict; only a conflict on the key is the key's,
+    on the number it draws again."""
+    day = f"{sale['created_at'].astimezone(ZoneInfo(get_settings().timezone)):%Y%m%d}"
     for _try in range(RECEIPT_TRIES):
-        row["receipt_no"] = f"{day}-{secrets.token_hex(3).upper()}"
-        inserted = await first(statement, *row.values())
-        if inserted is not None:
-            return int(inserted["id"])
+        sale["receipt_no"] = f"{day}-{secrets.token_hex(3).upper()}"
+        writer = _sell_postgres if is_postgres() else _sell_sqlite
+        sale_id = await writer(actor, sale, products, counts)
+        if sale_id is not None:
+            return sale_id
         if await first("SELECT id FROM redemption WHERE village = $1 AND idempotency_key = $2",
-                       row["village"], row["idempotency_key"]):
+                       sale["village"], sale["idempotency_key"]):
             return None
     raise RuntimeError(f"no free receipt number after {RECEIPT_TRIES} draws")
 
 
-async def lock_stock(products: list[dict[str, Any]], counts: Counter[int]) -> None:
-    """Lock the cart's products (by id, the order every writer of stock uses) and refuse if one
-    is short. On PostgreSQL this takes the row locks and reads the stock as it is now; on SQLite
-    the sale's immediate transaction already excludes every other writer, so the stock read with
-    the context is current."""
-    stock = {p["id"]: p["stock"] for p in products}
-    if is_postgres():
-        locked = await fetch(
-            f"SELECT id, stock FROM product WHERE id IN ({_marks(1, len(products))}) "  # noqa: S608
-            "ORDER BY id FOR UPDATE", *stock)
-        stock = {r["id"]: r["stock"] for r in locked}
+def _insert_sale(sale: dict[str, Any]) -> str:
+    return (f"INSERT INTO redemption ({', '.join(sale)}) VALUES ({_marks(1, len(sale))}) "  # noqa: S608 (column names are ours)
+            "ON CONFLICT DO NOTHING RETURNING id")
+
+
+async def _sell_postgres(
+    actor: Actor, sale: dict[str, Any], products: list[dict[str, Any]], counts: Counter[int],
+) -> int | None:
+    """One statement. The sale row is inserted first (the products' lock waits on it through
+    the one-time EXISTS filter), then the products are locked in id order, then moved: every
+    writer of stock takes its locks in that order, so sales and voids cannot deadlock. The
+    UPDATE re-checks ``stock >= quantity`` on the row as it is once locked, and CHECK
+    (stock >= 0) stands behind it."""
+    args: list[Any] = [*sale.values()]
+    wanted = []
+    for product in products:
+        args += [product["id"], counts[product["id"]], product["name"], product["unit"],
+                 product["price"]]
+        n = len(args)
+        wanted.append(f"(CAST(${n - 4} AS INTEGER), CAST(${n - 3} AS INTEGER), "
+                      f"CAST(${n - 2} AS TEXT), CAST(${n - 1} AS TEXT), CAST(${n} AS INTEGER))")
+    args += [actor.user_id, actor.name]
+    shop, at, who, name = (f"${list(sale).index('shop') + 1}",
+                           f"${list(sale).index('created_at') + 1}",
+                           f"${len(args) - 1}", f"${len(args)}")
+    row = await first(f"""WITH sale AS ({_insert_sale(sale)}),
+        want (product, quantity, name, unit, price) AS (VALUES {', '.join(wanted)}),
+        locked AS (SELECT id FROM product WHERE shop = {shop}
+            AND id IN (SELECT product FROM want) AND EXISTS (SELECT 1 FROM sale)
+            ORDER BY id FOR UPDATE),
+        moved AS (UPDATE product p SET stock = p.stock - w.quantity, updated_at = {at}
+            FROM want w WHERE p.id = w.product AND p.id IN (SELECT id FROM locked)
+            AND p.stock >= w.quantity RETURNING p.id, p.stock, w.quantity),
+        logged AS (INSERT INTO stock_movement (shop, product, kind, quantity, stock_after,
+                redemption, actor, actor_name, created_at)
+            SELECT CAST({shop} AS INTEGER), m.id, 'sale', -m.quantity, m.stock, s.id,
+                CAST({who} AS INTEGER), CAST({name} AS TEXT), CAST({at} AS TIMESTAMPTZ)
+            FROM moved m, sale s),
+        lined AS (INSERT INTO redemption_line (redemption, product, name, unit, quantity,
+                price, subtotal)
+            SELECT s.id, w.product, w.name, w.unit, w.quantity, w.price, w.price * w.quantity
+            FROM want w, sale s)
+        SELECT (SELECT id FROM sale) AS sale_id, (SELECT count(*) FROM moved) AS moved""",  # noqa: S608
+                      *args)
+    assert row is not None
+    if row["sale_id"] is None:
+        return None
+    if row["moved"] != len(products):  # the transaction rolls back: nothing was sold
+        stock = {r["id"]: r["stock"] for r in await fetch(
+            f"SELECT id, stock FROM product WHERE id IN ({_marks(1, len(products))})",  # noqa: S608
+            *(p["id"] for p in products))}
+        _refuse_short(products, counts, stock)
+        raise AssertionError("a guarded stock update refused a cart the shelf holds")
+    return int(row["sale_id"])
+
+
+def _refuse_short(
+    products: list[dict[str, Any]], counts: Counter[int], stock: dict[int, int]
+) -> None:
     for product in products:
         if stock[product["id"]] < counts[product["id"]]:
             raise OutOfStock(product=product["name"], stock=stock[product["id"]],
                              unit=product["unit"])
-    for product in products:
-        product["stock"] = stock[product["id"]]
 
 
-async def write_lines(
-    actor: Actor, shop_id: int, sale_id: int, products: list[dict[str, Any]],
-    counts: Counter[int], now: datetime,
-) -> None:
-    """Take the goods off the shelf (guarded: never below zero), log each movement and write
-    the sale's lines; the products must be locked (:func:`lock_stock`)."""
-    update: list[Any] = [shop_id, now]
+async def _sell_sqlite(
+    actor: Actor, sale: dict[str, Any], products: list[dict[str, Any]], counts: Counter[int],
+) -> int | None:
+    """Four statements, each without a round trip. The immediate transaction excludes every
+    other writer, so the stock read with the context is the stock now; the UPDATE is guarded
+    all the same, and CHECK (stock >= 0) stands behind it."""
+    _refuse_short(products, counts, {p["id"]: p["stock"] for p in products})
+    inserted = await first(_insert_sale(sale), *sale.values())
+    if inserted is None:
+        return None
+    sale_id, at = int(inserted["id"]), sale["created_at"]
+    update: list[Any] = [sale["shop"], at]
     cases = []
     for product in products:
         update += [product["id"], counts[product["id"]]]
-        cases.append(f"WHEN ${len(update) - 1} THEN CAST(${len(update)} AS INTEGER)")
+        cases.append(f"WHEN ${len(update) - 1} THEN ${len(update)}")
     taken = f"CASE id {' '.join(cases)} END"
     ids = ", ".join(f"${n}" for n in range(3, len(update) + 1, 2))
-    statements = [(
+    moved = await fetch(
         f"UPDATE product SET stock = stock - {taken}, updated_at = $2 "  # noqa: S608
-        f"WHERE shop = $1 AND id IN ({ids}) AND stock >= {taken} RETURNING id", update,
-    ), _values(
+        f"WHERE shop = $1 AND id IN ({ids}) AND stock >= {taken} RETURNING id", *update)
+    if len(moved) != len(products):
+        raise AssertionError("stock moved under the sale's write lock")
+    for statement, args in (_values(
         "stock_movement (shop, product, kind, quantity, stock_after, redemption, actor, "
         "actor_name, created_at)",
-        [(shop_id, p["id"], "sale", -counts[p["id"]], p["stock"] - counts[p["id"]], sale_id,
-          actor.user_id, actor.name, now) for p in products],
+        [(sale["shop"], p["id"], "sale", -counts[p["id"]], p["stock"] - counts[p["id"]],
+          sale_id, actor.user_id, actor.name, at) for p in products],
     ), _values(
         "redemption_line (redemption, product, name, unit, quantity, price, subtotal)",
         [(sale_id, p["id"], p["name"], p["unit"], counts[p["id"]], p["price"],
           p["price"] * counts[p["id"]]) for p in products],
-    )]
-    if is_postgres():
-        moved = await first(*_chained(statements))
-        taken_off = moved["moved"] if moved else 0
-    else:
-        taken_off = len(await fetch(statements[0][0], *statements[0][1]))
-        for statement, args in statements[1:]:
-            await fetch(statement, *args)
-    if taken_off != len(products):  # the CHECK would refuse it too; the locks make it impossible
-        raise AssertionError("stock moved under the sale's lock")
+    )):
+        await fetch(statement, *args)
+    return sale_id
 
 
 def _values(table: str, rows: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
     width = len(rows[0])
     marks = ", ".join(f"({_marks(n * width + 1, width)})" for n in range(len(rows)))
     return f"INSERT INTO {table} VALUES {marks}", [v for row in rows for v in row]  # noqa: S608
-
-
-def _chained(statements: list[tuple[str, list[Any]]]) -> tuple[Any, ...]:
-    """PostgreSQL: the statements as one, each a CTE, their placeholders numbered on; the
-    statement counts the first one's rows."""
-    parts: list[str] = []
-    args: list[Any] = []
-    for n, (statement, values) in enumerate(statements):
-        parts.append(f"w{n} AS ({_renumbered(statement, len(args))})")
-        args += values
-    return (f"WITH {', '.join(parts)} SELECT count(*) AS moved FROM w0", *args)  # noqa: S608
-
-
-_PLACEHOLDER = re.compile(r"[$]([0-9]+)")
-
-
-def _renumbered(statement: str, offset: int) -> str:
-    return _PLACEHOLDER.sub(lambda m: f"${int(m[1]) + offset}", statement)
 
 
 async def taken(

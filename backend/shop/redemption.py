@@ -231,11 +231,9 @@ async def _sell(
         "request_hash": wanted, "actor": actor.user_id, "actor_name": actor.name,
         "created_at": now,
     }
-    sale_id = await checkout.claim_key(sale)
+    sale_id = await checkout.sell(actor, sale, priced, counts)
     if sale_id is None:
         raise _KeyTaken()
-    await checkout.lock_stock(priced, counts)
-    await checkout.write_lines(actor, shop_id, sale_id, priced, counts, now)
     posted = await ledger.redeem(
         actor, village_id, scanned.household_id, shop_id, total,
         key=f"redemption:{sale_id}", reason=_reason(priced, counts),
