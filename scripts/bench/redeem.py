@@ -6,11 +6,13 @@ then 8 kiosks on the embedded SQLite default. Last line:
 ``RESULT redeem_rps=… p99_ms=… pgbench_tps=… ratio=… sqlite_rps=… sqlite_locked=… peak_rss_mb=…``
 
 Each kiosk holds one keep-alive connection (:mod:`scripts.bench.kiosk_client`; httpx used more
-CPU than the server it measured). The server runs one worker: on this machine's two cores,
-shared with PostgreSQL and the kiosks, a second worker (or a second server behind a balancer)
-added 10-20% to the sales per second for 93 MB more memory, past the 200 MB goal — and with
-uvicorn's shared listening socket all 32 long-lived kiosk connections landed on one worker
-anyway. Besides throughput and latency it prints the server's CPU per sale and its peak RSS.
+CPU than the server it measured). The server runs one worker. uvicorn's ``--workers 2``
+shares one listening socket, and all 32 long-lived kiosk connections landed on one worker
+(counted with ``ss``): the second one only added 93 MB, past the 200 MB goal. Two servers with
+the kiosks split evenly did help — 596 against 363 sales/s, p99 89 against 215 ms, in the same
+minute — so spreading connections (a socket per worker with SO_REUSEPORT, or a balancer) and a
+leaner worker are the next steps, not more workers behind one socket. Besides throughput
+and latency it prints the server's CPU per sale and its peak RSS.
 """
 
 from __future__ import annotations
