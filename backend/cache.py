@@ -7,11 +7,11 @@ them and lets the request go on.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-import fakeredis
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -21,13 +21,23 @@ log = logging.getLogger("jifen.cache")
 T = TypeVar("T")
 
 _clients: dict[str, Redis] = {}
-_fake_server = fakeredis.FakeServer()
 failures = {"count": 0}
+
+
+@functools.cache
+def _fake_server() -> Any:
+    """The in-process Redis, shared by every client of the process. Imported only when it is
+    configured: fakeredis brings a Lua runtime, a few MB in every server worker otherwise."""
+    import fakeredis
+
+    return fakeredis.FakeServer()
 
 
 def redis_from_settings(settings: Settings) -> Redis:
     if settings.is_memory_redis:
-        return fakeredis.FakeAsyncRedis(server=_fake_server, decode_responses=True)
+        import fakeredis
+
+        return fakeredis.FakeAsyncRedis(server=_fake_server(), decode_responses=True)
     return Redis.from_url(
         settings.redis_url,
         decode_responses=True,

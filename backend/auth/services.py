@@ -13,10 +13,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from backend import cache
+from backend import cache, db
 from backend.audit.services import Actor, record
 from backend.auth.errors import LoginFailed, TooManyLoginFailures, UsernameTaken, WeakPassword
 from backend.auth.principal import Grant, Principal, Role
@@ -105,10 +106,16 @@ async def issue_token(user_id: int, address: str) -> str:
 
 async def principal_for_user(user_id: int, address: str, hashed: str = "") -> Principal:
     user = await BaseUser.select(BaseUser.username).where(BaseUser.id == user_id).first().run()
-    grants = await RoleGrant.select().where(RoleGrant.user == user_id).run()
+    grants = await RoleGrant.select().where(RoleGrant.user == user_id).order_by(RoleGrant.id).run()
+    return _principal(user_id, user["username"] if user else "", grants, address, hashed)
+
+
+def _principal(
+    user_id: int, username: str, grants: list[dict[str, Any]], address: str, hashed: str
+) -> Principal:
     return Principal(
         user_id=user_id,
-        username=user["username"] if user else "",
+        username=username,
         grants=tuple(
             Grant(
                 role=Role(g["role"]),
@@ -124,22 +131,23 @@ async def principal_for_user(user_id: int, address: str, hashed: str = "") -> Pr
     )
 
 
+# Every API request asks this: the token, its user and their grants in one round trip.
+AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, g.role, g.town, g.village,
+    g.household, g.shop_id
+    FROM auth_token t JOIN piccolo_user u ON u.id = t."user"
+    LEFT JOIN role_grant g ON g."user" = t."user"
+    WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active
+    ORDER BY g.id"""
+
+
 async def authenticate(token: str, address: str) -> Principal | None:
     """The principal behind a bearer token, or None if it is unknown, revoked or expired."""
     hashed = token_hash(token)
-    row = (
-        await AuthToken.select(AuthToken.user, AuthToken.user.active)
-        .where(
-            (AuthToken.token_hash == hashed)
-            & AuthToken.revoked_at.is_null()
-            & (AuthToken.expires_at > datetime.now(UTC))
-        )
-        .first()
-        .run()
-    )
-    if row is None or not row["user.active"]:
+    rows = await db.fetch(AUTHENTICATE_SQL, hashed, datetime.now(UTC))
+    if not rows:
         return None
-    return await principal_for_user(row["user"], address, hashed)
+    grants = [row for row in rows if row["role"] is not None]
+    return _principal(rows[0]["user_id"], rows[0]["username"], grants, address, hashed)
 
 
 async def logout(principal: Principal) -> None:

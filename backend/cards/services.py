@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-import asyncpg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from backend import cache
+from backend import cache, db
 from backend.audit.services import Actor, record
 from backend.cards import codes, pictures
 from backend.cards.errors import (
@@ -284,6 +282,15 @@ async def _is_used(village_id: int, digest: str) -> bool:
     return bool(await UsedPhoneCode.exists().where(UsedPhoneCode.digest == digest).run())
 
 
+def read_code(payload: str, village_id: int) -> codes.CardCode | codes.PhoneCode:
+    """A scanned code this village signed, not yet judged against the household and the clock;
+    refuses with ``code_unreadable`` or ``code_forged``."""
+    code = codes.parse(payload)
+    if not codes.mac_is_valid(_secret(), village_id, code):
+        raise CodeForged()
+    return code
+
+
 async def resolve(payload: str, *, village_id: int, now: datetime | None = None) -> Scanned:
     """The household a scanned code names, if this village accepts the code now.
 
@@ -291,22 +298,35 @@ async def resolve(payload: str, *, village_id: int, now: datetime | None = None)
     ``card_revoked``, ``code_expired``, ``code_not_yet_valid`` or ``code_used``. Scanning does
     not spend a phone code: the sale does, with :func:`consume_phone_code`.
     """
-    code = codes.parse(payload)
-    if not codes.mac_is_valid(_secret(), village_id, code):
-        raise CodeForged()
+    code = read_code(payload, village_id)
     household = await registry.household_by_public_id(village_id, code.public_id)
+    if household is None:
+        raise CodeForged()
+    row = await _card_row(household["id"])
+    used = isinstance(code, codes.PhoneCode) and await _is_used(village_id, code.digest)
+    return accept(code, village_id, household, row, used=used, now=now)
+
+
+def accept(
+    code: codes.CardCode | codes.PhoneCode, village_id: int, household: dict[str, Any] | None,
+    card_row: dict[str, Any] | None, *, used: bool, now: datetime | None = None,
+) -> Scanned:
+    """Judge a signed code against what the database holds: the household it names (``id``,
+    ``public_id``, ``head_name``, ``number``, ``status``; None if there is none), its card row
+    (``version``, ``pin_hash``; None before the first issue) and whether the phone code was
+    spent. The rules of :func:`resolve`, for a caller that read those rows itself (the sale
+    reads them in one statement with the rest of its context)."""
     if household is None:
         raise CodeForged()
     if household["status"] != "active":
         raise HouseholdInactive()
-    row = await _card_row(household["id"])
     named: dict[str, Any] = {
         "household_id": household["id"], "village_id": village_id,
         "public_id": household["public_id"], "head_name": household["head_name"],
-        "number": household["number"], "has_pin": bool(row and row["pin_hash"]),
+        "number": household["number"], "has_pin": bool(card_row and card_row["pin_hash"]),
     }
     if isinstance(code, codes.CardCode):
-        current = row["version"] if row else 1
+        current = card_row["version"] if card_row else 1
         if code.version < current:
             raise CardRevoked(version=code.version)
         if code.version > current:
@@ -317,7 +337,7 @@ async def resolve(payload: str, *, village_id: int, now: datetime | None = None)
         raise CodeNotYetValid()
     if code.time_step <= step - codes.STEPS_ACCEPTED:
         raise CodeExpired()
-    if await _is_used(village_id, code.digest):
+    if used:
         raise CodeUsed()
     return Scanned(kind="phone", time_step=code.time_step, digest=code.digest,
                    expires_at=codes.phone_code_expires_at(code.time_step), **named)
@@ -342,15 +362,13 @@ async def consume_phone_code(scanned: Scanned) -> None:
     first = await cache.guarded(
         cache.redis().set(key, "1", nx=True, ex=USED_CODE_TTL_SECONDS), True
     )
-    if not first:
+    if not first or not await db.fetch(
+        "INSERT INTO used_phone_code (village, household, digest, time_step, used_at) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (digest) DO NOTHING RETURNING id",
+        scanned.village_id, scanned.household_id, scanned.digest, scanned.time_step,
+        datetime.now(UTC),
+    ):
         raise CodeUsed()
-    try:
-        await UsedPhoneCode.insert(UsedPhoneCode(
-            village=scanned.village_id, household=scanned.household_id,
-            digest=scanned.digest, time_step=scanned.time_step,
-        )).run()
-    except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
-        raise CodeUsed() from exc
 
 
 async def prune_used_phone_codes(now: datetime | None = None) -> int:

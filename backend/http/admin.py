@@ -14,8 +14,6 @@ from litestar import Response, asgi
 from litestar.connection import ASGIConnection
 from litestar.types import Receive, Scope, Send
 from piccolo.apps.user.tables import BaseUser
-from piccolo_admin.endpoints import create_admin
-from piccolo_api.session_auth.tables import SessionsBase
 
 from backend.auth.principal import Role
 from backend.errors import Forbidden
@@ -27,8 +25,13 @@ _admin_app: Any = None
 
 
 def _admin() -> Any:
+    """Built, and imported, on the first town admin's visit: piccolo-admin brings FastAPI and
+    pydantic along, about 18 MB and 0.7 s per server worker that most deployments never use."""
     global _admin_app
     if _admin_app is None:
+        from piccolo_admin.endpoints import create_admin
+        from piccolo_api.session_auth.tables import SessionsBase
+
         _admin_app = create_admin(
             tables=[Town, Village, Grid, MoralGroup, Household, Member],
             auth_table=BaseUser,

@@ -3,30 +3,22 @@
 The write path is a handful of guarded statements (``UPDATE … WHERE … RETURNING``) that the query
 builder cannot all express on both engines; running them straight on the transaction's
 connection also saves a layer per round trip on the hot path. Statements are written once with
-PostgreSQL's ``$n`` placeholders; SQLite reads the same numbers as ``?n``.
+PostgreSQL's ``$n`` placeholders; SQLite reads the same numbers as ``?n`` (see
+:func:`backend.db.fetch`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
-from backend.db import engine
+from backend import db
 
 
 async def fetch(statement: str, *args: Any) -> list[dict[str, Any]]:
     """Rows of one statement, inside the open write transaction (there must be one)."""
-    db = engine()
-    transaction = db.current_transaction.get()
-    if transaction is None:
+    if db.engine().current_transaction.get() is None:
         raise RuntimeError("ledger statements run inside write_transaction()")
-    connection = transaction.connection
-    if isinstance(db, PostgresEngine):
-        return [dict(row) for row in await connection.fetch(statement, *args)]
-    async with connection.execute(statement.replace("$", "?"), args) as cursor:
-        rows: list[dict[str, Any]] = await cursor.fetchall()
-    return rows
+    return await db.fetch(statement, *args)
 
 
 async def first(statement: str, *args: Any) -> dict[str, Any] | None:

@@ -10,31 +10,29 @@ Invariants, each held inside one database transaction:
   the village's postings, so two kiosks selling to one household at once cannot both slip under;
 - a void reverses the sale's transfer once and puts the goods back.
 Locks are always taken in the same order — sale row, products by id, the village's ledger head —
-so concurrent sales and voids cannot deadlock.
+so concurrent sales and voids cannot deadlock. The sale's own statements are in
+:mod:`backend.shop.checkout`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import secrets
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
-
 from backend.audit.services import Actor, record
 from backend.cards import services as cards
+from backend.cards.codes import CardCode, PhoneCode
 from backend.db import write_transaction
-from backend.errors import IdempotencyKeyReused, NotFound
+from backend.errors import DomainError, IdempotencyKeyReused, NotFound
 from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.settings import get_settings
-from backend.shop import catalogue
+from backend.shop import catalogue, checkout
 from backend.shop.errors import (
     AlreadyVoided,
     DailyCapExceeded,
@@ -92,59 +90,25 @@ async def _replay(village_id: int, existing: dict[str, Any], wanted: str) -> dic
     return {**await receipt(village_id, existing["shop"], existing["id"]), "replayed": True}
 
 
-async def _priced(shop_id: int, counts: Counter[int]) -> list[dict[str, Any]]:
-    rows = await Product.select(Product.id, Product.name, Product.unit, Product.price,
-                                Product.limit_per_period).where(
-        Product.id.is_in(list(counts)) & (Product.shop == shop_id) & Product.active.eq(True)
-    ).run()
-    if len(rows) != len(counts):
-        raise ProductUnavailable()
-    return sorted(rows, key=lambda r: r["id"])
-
-
-def _completed(household_id: int, since: datetime, sale_id: int) -> Any:
-    return (
-        (Redemption.household == household_id) & (Redemption.status == "completed")
-        & (Redemption.created_at >= since) & (Redemption.id != sale_id)
-    )
-
-
-async def spent_today(household_id: int, *, sale_id: int = 0) -> int:
-    """Points the household spent today (village time), leaving out ``sale_id``."""
-    since = local_midnight(datetime.now(UTC))
-    rows = await Redemption.select(Redemption.total).where(
-        _completed(household_id, since, sale_id)
-    ).run()
-    return sum(r["total"] for r in rows)
-
-
-async def taken_this_month(household_id: int, product_id: int, *, sale_id: int = 0) -> int:
-    """How many of a product the household took this month (village time)."""
-    since = local_midnight(datetime.now(UTC), month=True)
-    rows = await RedemptionLine.select(RedemptionLine.quantity).where(
-        (RedemptionLine.product == product_id)
-        & RedemptionLine.redemption.is_in(
-            Redemption.select(Redemption.id).where(_completed(household_id, since, sale_id))
-        )
-    ).run()
-    return sum(r["quantity"] for r in rows)
-
-
 async def _check_limits(
     village: dict[str, Any], household_id: int, sale_id: int, priced: list[dict[str, Any]],
     counts: Counter[int], total: int,
 ) -> None:
-    if village["daily_cap"]:
-        spent = await spent_today(household_id, sale_id=sale_id)
-        if spent + total > village["daily_cap"]:
-            raise DailyCapExceeded(cap=village["daily_cap"], spent=spent)
-    for product in priced:
-        if product["limit_per_period"] is None:
-            continue
-        already = await taken_this_month(household_id, product["id"], sale_id=sale_id)
-        if already + counts[product["id"]] > product["limit_per_period"]:
+    limited = [p for p in priced if p["limit_per_period"] is not None]
+    if not village["daily_cap"] and not limited:
+        return
+    now = datetime.now(UTC)
+    spent, already = await checkout.taken(
+        household_id, sale_id, local_midnight(now) if village["daily_cap"] else None,
+        local_midnight(now, month=True), [p["id"] for p in limited],
+    )
+    if village["daily_cap"] and spent + total > village["daily_cap"]:
+        raise DailyCapExceeded(cap=village["daily_cap"], spent=spent)
+    for product in limited:
+        took = already.get(product["id"], 0)
+        if took + counts[product["id"]] > product["limit_per_period"]:
             raise LimitExceeded(product=product["name"], limit=product["limit_per_period"],
-                                unit=product["unit"], already=already)
+                                unit=product["unit"], already=took)
 
 
 async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
@@ -156,17 +120,21 @@ async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
     limited = await Product.select(Product.id, Product.limit_per_period).where(
         (Product.shop == shop_id) & Product.active.eq(True) & Product.limit_per_period.is_not_null()
     ).run()
+    now = datetime.now(UTC)
+    spent, taken = await checkout.taken(
+        household_id, 0, local_midnight(now) if village["daily_cap"] else None,
+        local_midnight(now, month=True), [p["id"] for p in limited],
+    )
     return {
         "household_id": household_id, "number": scanned.number, "head_name": scanned.head_name,
         "kind": scanned.kind, "balance": await ledger.balance(village_id, household_id),
         "pin_needed_above": village["pin_threshold"] or None if scanned.has_pin else None,
         "daily_remaining": (
-            max(village["daily_cap"] - await spent_today(household_id), 0)
-            if village["daily_cap"] else None
+            max(village["daily_cap"] - spent, 0) if village["daily_cap"] else None
         ),
         "allowances": [
-            {"product_id": p["id"], "remaining": max(
-                p["limit_per_period"] - await taken_this_month(household_id, p["id"]), 0)}
+            {"product_id": p["id"],
+             "remaining": max(p["limit_per_period"] - taken.get(p["id"], 0), 0)}
             for p in limited
         ],
     }
@@ -218,61 +186,73 @@ async def _attempt(
     actor: Actor, village_id: int, shop_id: int, code: str, lines: list[Line], key: str,
     wanted: str, *, pin_checked: bool,
 ) -> dict[str, Any]:
+    unreadable: DomainError | None = None
+    try:
+        signed: CardCode | PhoneCode | None = cards.read_code(code, village_id)
+    except DomainError as refusal:  # told after the shop is checked, as before
+        signed, unreadable = None, refusal
+    counts = _quantities(lines)
     async with write_transaction():
-        existing = await _by_key(village_id, key)
-        if existing is not None:
-            return await _replay(village_id, existing, wanted)
-        await catalogue.shop(village_id, shop_id)
-        scanned = await cards.resolve(code, village_id=village_id)
-        counts = _quantities(lines)
-        priced = await _priced(shop_id, counts)
+        found = await checkout.context(
+            village_id, shop_id, key, signed.public_id if signed else None,
+            signed.digest if isinstance(signed, PhoneCode) else None, sorted(counts),
+        )
+        if found is None:
+            raise NotFound()
+        if found.earlier is not None:
+            return await _replay(village_id, found.earlier, wanted)
+        if found.shop is None:
+            raise NotFound()
+        if signed is None:
+            assert unreadable is not None
+            raise unreadable
+        scanned = cards.accept(signed, village_id, found.household, found.card, used=found.used)
+        priced = found.products
+        if len(priced) != len(counts):
+            raise ProductUnavailable()
         total = sum(p["price"] * counts[p["id"]] for p in priced)
-        village = await registry.village(village_id)
-        threshold = village["pin_threshold"]
+        threshold = found.village["pin_threshold"]
         if threshold and total > threshold and scanned.has_pin and not pin_checked:
             raise _PinNeeded(scanned.household_id, threshold)
-        sale_id = await _sell(actor, village, shop_id, scanned, priced, counts, total, key,
-                              wanted)
-        return {**await receipt(village_id, shop_id, sale_id), "replayed": False}
+        return await _sell(actor, village_id, found, scanned, counts, total, key, wanted)
 
 
 async def _sell(
-    actor: Actor, village: dict[str, Any], shop_id: int, scanned: cards.Scanned,
-    priced: list[dict[str, Any]], counts: Counter[int], total: int, key: str, wanted: str,
-) -> int:
-    village_id = village["id"]
-    now = datetime.now(ZoneInfo(get_settings().timezone))
-    async with write_transaction():
-        try:
-            sale_id = (await Redemption.insert(Redemption(
-                village=village_id, shop=shop_id, household=scanned.household_id,
-                receipt_no=f"{now:%Y%m%d}-{secrets.token_hex(3).upper()}", total=total,
-                code_kind=scanned.kind, idempotency_key=key, request_hash=wanted,
-                actor=actor.user_id, actor_name=actor.name,
-            )).returning(Redemption.id).run())[0]["id"]
-        except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
-            raise _KeyTaken() from exc
-        for product in priced:
-            quantity = counts[product["id"]]
-            await RedemptionLine.insert(RedemptionLine(
-                redemption=sale_id, product=product["id"], name=product["name"],
-                unit=product["unit"], quantity=quantity, price=product["price"],
-                subtotal=product["price"] * quantity,
-            )).run()
-            await catalogue.move_stock(actor, shop_id, product["id"], -quantity, "sale",
-                                       redemption_id=sale_id)
-        posted = await ledger.redeem(
-            actor, village_id, scanned.household_id, shop_id, total,
-            key=f"redemption:{sale_id}", reason=_reason(priced, counts),
-            reference={"redemption": sale_id},
-        )
-        await _check_limits(village, scanned.household_id, sale_id, priced, counts, total)
-        await cards.consume_phone_code(scanned)
-        await Redemption.update({Redemption.transfer: posted.id,
-                                 Redemption.balance_after: posted.balance}).where(
-            Redemption.id == sale_id
-        ).run()
-    return int(sale_id)
+    actor: Actor, village_id: int, found: checkout.Context, scanned: cards.Scanned,
+    counts: Counter[int], total: int, key: str, wanted: str,
+) -> dict[str, Any]:
+    """Write the sale inside the transaction :func:`_attempt` opened; returns the receipt."""
+    assert found.shop is not None
+    shop_id, priced = found.shop["id"], found.products
+    now = datetime.now(UTC)
+    sale = {
+        "village": village_id, "shop": shop_id, "household": scanned.household_id,
+        "total": total, "code_kind": scanned.kind, "idempotency_key": key,
+        "request_hash": wanted, "actor": actor.user_id, "actor_name": actor.name,
+        "created_at": now,
+    }
+    sale_id = await checkout.sell(actor, sale, priced, counts)
+    if sale_id is None:
+        raise _KeyTaken()
+    posted = await ledger.redeem(
+        actor, village_id, scanned.household_id, shop_id, total,
+        key=f"redemption:{sale_id}", reason=_reason(priced, counts),
+        reference={"redemption": sale_id},
+    )
+    await _check_limits(found.village, scanned.household_id, sale_id, priced, counts, total)
+    await cards.consume_phone_code(scanned)
+    await checkout.settle(sale_id, posted.id, posted.balance)
+    return {
+        "id": sale_id, "receipt_no": sale["receipt_no"], "shop_id": shop_id,
+        "shop_name": found.shop["name"], "household_id": scanned.household_id,
+        "household_number": scanned.number, "head_name": scanned.head_name,
+        "lines": [{"product_id": p["id"], "name": p["name"], "unit": p["unit"],
+                   "quantity": counts[p["id"]], "price": p["price"],
+                   "subtotal": p["price"] * counts[p["id"]]} for p in priced],
+        "total": total, "balance_after": posted.balance, "status": "completed",
+        "void_reason": "", "voided_at": None, "created_at": now, "shopkeeper": actor.name,
+        "code_kind": scanned.kind, "replayed": False,
+    }
 
 
 async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]:
@@ -297,7 +277,7 @@ async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]
         "id": row["id"], "receipt_no": row["receipt_no"], "shop_id": shop_id,
         "shop_name": shop["name"], "household_id": row["household.id"],
         "household_number": row["household.number"], "head_name": row["household.head_name"],
-        "lines": [{**ln, "product_id": ln.pop("product")} for ln in lines],
+        "lines": [{"product_id": ln.pop("product"), **ln} for ln in lines],
         "total": row["total"], "balance_after": row["balance_after"], "status": row["status"],
         "void_reason": row["void_reason"], "voided_at": row["voided_at"],
         "created_at": row["created_at"], "shopkeeper": row["actor_name"],

@@ -4,6 +4,15 @@
 stock, ledger — the whole sale) on PostgreSQL; then pgbench on the same server as the baseline;
 then 8 kiosks on the embedded SQLite default. Last line:
 ``RESULT redeem_rps=… p99_ms=… pgbench_tps=… ratio=… sqlite_rps=… sqlite_locked=… peak_rss_mb=…``
+
+Each kiosk holds one keep-alive connection (:mod:`scripts.bench.kiosk_client`; httpx used more
+CPU than the server it measured). The server runs one worker. uvicorn's ``--workers 2``
+shares one listening socket, and all 32 long-lived kiosk connections landed on one worker
+(counted with ``ss``): the second one only added 93 MB, past the 200 MB goal. Two servers with
+the kiosks split evenly did help — 596 against 363 sales/s, p99 89 against 215 ms, in the same
+minute — so spreading connections (a socket per worker with SO_REUSEPORT, or a balancer) and a
+leaner worker are the next steps, not more workers behind one socket. Besides throughput
+and latency it prints the server's CPU per sale and its peak RSS.
 """
 
 from __future__ import annotations
@@ -17,11 +26,10 @@ import sys
 import time
 import uuid
 
-import httpx
-
 from scripts.bench.common import (
     ROOT,
     bench_env,
+    cpu_seconds,
     median,
     peak_rss_mb,
     percentile,
@@ -29,6 +37,7 @@ from scripts.bench.common import (
     scratch_database,
     start_server,
 )
+from scripts.bench.kiosk_client import KioskConnection
 
 SECONDS = 15
 
@@ -44,30 +53,31 @@ async def load(url: str, villages: list[dict], kiosks: int, seconds: int) -> dic
     latencies: list[float] = []
     failures: dict[str, int] = {}
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=kiosks)
 
-    async def kiosk(n: int, client: httpx.AsyncClient) -> None:
+    async def kiosk(n: int) -> None:
         village = villages[n % len(villages)]
-        headers = {"Authorization": f"Bearer {village['token']}"}
+        connection = KioskConnection(url, {"Authorization": f"Bearer {village['token']}"})
         target = f"/api/v1/villages/{village['village']}/shops/{village['shop']}/redemptions"
         rng = random.Random(n)
-        while time.monotonic() < deadline:
-            body = {"code": rng.choice(village["codes"]),
-                    "lines": [{"product_id": p, "quantity": 1} for p in village["products"]]}
-            start = time.perf_counter()
-            response = await client.post(target, json=body,
-                                         headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
-            latencies.append(time.perf_counter() - start)
-            if response.status_code != 201:
-                code = response.json().get("code", str(response.status_code))
-                failures[code] = failures.get(code, 0) + 1
+        try:
+            while time.monotonic() < deadline:
+                body = {"code": rng.choice(village["codes"]),
+                        "lines": [{"product_id": p, "quantity": 1} for p in village["products"]]}
+                start = time.perf_counter()
+                status, answer = await connection.post(
+                    target, body, {"Idempotency-Key": str(uuid.uuid4())})
+                latencies.append(time.perf_counter() - start)
+                if status != 201:
+                    code = (answer or {}).get("code", str(status))
+                    failures[code] = failures.get(code, 0) + 1
+        finally:
+            await connection.close()
 
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        began = time.monotonic()
-        await asyncio.gather(*(kiosk(n, client) for n in range(kiosks)))
-        elapsed = time.monotonic() - began
+    began = time.monotonic()
+    await asyncio.gather(*(kiosk(n) for n in range(kiosks)))
+    elapsed = time.monotonic() - began
     ok = len(latencies) - sum(failures.values())
-    return {"rps": ok / elapsed, "p50_ms": median(latencies) * 1000,
+    return {"rps": ok / elapsed, "sales": ok, "p50_ms": median(latencies) * 1000,
             "p99_ms": percentile(latencies, 0.99) * 1000, "failures": failures}  # type: ignore
 
 
@@ -76,7 +86,9 @@ def run(env: dict[str, str], villages: int, households: int, kiosks: int,
     data = setup(env, villages, households)
     server, url = start_server(env, workers=workers)
     try:
+        cpu = cpu_seconds(server.pid)
         result = asyncio.run(load(url, data, kiosks, SECONDS))
+        result["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / max(result["sales"], 1)
         rss = peak_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -88,9 +100,10 @@ def main() -> None:
     pg_env = bench_env(scratch_database("jifen_bench_redeem"), "redis://127.0.0.1:6379/14",
                        ROOT / "var" / "bench-redeem-pg")
     subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
-    pg, rss, _log = run(pg_env, villages=20, households=40, kiosks=32, workers=2)
+    pg, rss, _log = run(pg_env, villages=20, households=40, kiosks=32, workers=1)
     print(f"postgresql: {pg['rps']:.0f} redemptions/s, p50 {pg['p50_ms']:.1f} ms, "
-          f"p99 {pg['p99_ms']:.1f} ms, refusals {pg['failures']}, peak RSS {rss:.0f} MB")
+          f"p99 {pg['p99_ms']:.1f} ms, refusals {pg['failures']}, peak RSS {rss:.0f} MB, "
+          f"server CPU {pg['cpu_ms']:.2f} ms/sale")
     tps = pgbench_tps()
     print(f"pgbench: {tps:.0f} tps")
 
@@ -101,7 +114,8 @@ def main() -> None:
     locked = log.count("database is locked") + sum(
         n for code, n in lite["failures"].items() if code == "internal_error")
     print(f"sqlite: {lite['rps']:.0f} redemptions/s, p99 {lite['p99_ms']:.1f} ms, "
-          f"refusals {lite['failures']}, 'database is locked': {locked}")
+          f"refusals {lite['failures']}, 'database is locked': {locked}, "
+          f"server CPU {lite['cpu_ms']:.2f} ms/sale")
     print(f"RESULT redeem_rps={pg['rps']:.0f} p99_ms={pg['p99_ms']:.1f} pgbench_tps={tps:.0f} "
           f"ratio={pg['rps'] / tps:.2f} sqlite_rps={lite['rps']:.0f} sqlite_locked={locked} "
           f"peak_rss_mb={rss:.0f}")
