@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from backend import db
 from backend.audit.services import Actor
 from backend.db import is_postgres, write_transaction
 from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from backend.ledger.chain import canonical_json, fingerprint, genesis, link
 from backend.ledger.errors import InsufficientPoints
-from backend.ledger.sql import call, fetch, first
+from backend.ledger.sql import fetch, first
 
 MAX_AMOUNT = 10_000_000
 MAX_KEY = 200
@@ -124,7 +125,7 @@ async def _append_in_postgres(
     the open transaction or as a transaction of its own; None when it changed nothing and the
     Python path must finish: a head or account to open, or a floor that refuses."""
     created_at = datetime.now(UTC)
-    done = await call(
+    done = await db.first(
         APPEND_CALL, village_id, key, request_hash, posting.kind,
         posting.debit.kind, posting.debit.owner, posting.floor or posting.debit.floor,
         posting.credit.kind, posting.credit.owner, posting.amount, posting.reason,
@@ -133,7 +134,7 @@ async def _append_in_postgres(
     )
     assert done is not None
     if done["outcome"] == "replay":
-        earlier = await call(REPLAY_SQL + "WHERE t.id = $1", done["transfer_id"])
+        earlier = await db.first(REPLAY_SQL + "WHERE t.id = $1", done["transfer_id"])
         assert earlier is not None
         return _replay(earlier, request_hash, key)
     if done["outcome"] != "posted":

@@ -25,21 +25,3 @@ async def first(statement: str, *args: Any) -> dict[str, Any] | None:
     rows = await fetch(statement, *args)
     return rows[0] if rows else None
 
-
-async def call(statement: str, *args: Any) -> dict[str, Any] | None:
-    """PostgreSQL: the first row of one statement, in the open transaction if there is one, else
-    as a transaction of its own on a pooled connection — one round trip, no BEGIN or COMMIT."""
-    db = engine()
-    assert isinstance(db, PostgresEngine)
-    transaction = db.current_transaction.get()
-    if transaction is not None:
-        row = await transaction.connection.fetchrow(statement, *args)
-    elif db.pool is not None:
-        row = await db.pool.fetchrow(statement, *args)
-    else:
-        connection = await db.get_new_connection()
-        try:
-            row = await connection.fetchrow(statement, *args)
-        finally:
-            await connection.close()
-    return dict(row) if row is not None else None
