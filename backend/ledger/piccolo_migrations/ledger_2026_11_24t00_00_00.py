@@ -9,13 +9,23 @@ and computes the link with the canonical bytes of :mod:`backend.ledger.chain`, s
 (no head or account yet, or a floor refuses) it returns ``slow`` having changed nothing, and the
 caller takes the Python path, which opens what is missing or says why it refuses. SQLite has no
 functions of this kind and needs none: its statements do not cross a network.
+
+It also ties each transfer to its accounts *within its village* — ``(village, debit)`` and
+``(village, credit)`` referencing ``account (village, id)`` — instead of referencing the village
+row itself. A foreign key takes a KEY SHARE lock on the row it references; every concurrent
+append in a village locking the same village row made PostgreSQL build a new multixact each time,
+and appends slowed down as they went (measured with pgbench calling ``ledger_append``, 8 clients:
+2,945 tps falling to 1,100 within 30 s; with these keys 3,900 falling to 3,000 in 20 s). The account rows are already locked
+by the append's own updates, so these checks cost nothing, and they are stronger: a transfer can
+no longer name another village's account. (SQLite keeps the first migration's keys: it cannot
+alter constraints, and has no multixacts.)
 """
 
 from backend.migrations import sql_migration
 
 ID = "2026-11-24T00:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "ledger: ledger_append, one round trip per transfer on PostgreSQL"
+DESCRIPTION = "ledger: ledger_append, one round trip per transfer on PostgreSQL; keys by village"
 
 # PL/pgSQL, not SQL: a SQL function called from PL/pgSQL is planned again on every call.
 ACCOUNT_FUNCTION = """
@@ -106,5 +116,15 @@ BEGIN
 END
 $$"""
 
-forwards = sql_migration(ID, "ledger", DESCRIPTION, [ACCOUNT_FUNCTION, APPEND_FUNCTION],
-                         postgres_only=True)
+ACCOUNT_KEYS = [
+    "ALTER TABLE account ADD CONSTRAINT account_unique_village_id UNIQUE (village, id)",
+    """ALTER TABLE transfer DROP CONSTRAINT transfer_village_fkey,
+        DROP CONSTRAINT transfer_debit_fkey, DROP CONSTRAINT transfer_credit_fkey,
+        ADD CONSTRAINT transfer_debit_fkey FOREIGN KEY (village, debit)
+            REFERENCES account (village, id) ON DELETE RESTRICT,
+        ADD CONSTRAINT transfer_credit_fkey FOREIGN KEY (village, credit)
+            REFERENCES account (village, id) ON DELETE RESTRICT""",
+]
+
+forwards = sql_migration(ID, "ledger", DESCRIPTION,
+                         [*ACCOUNT_KEYS, ACCOUNT_FUNCTION, APPEND_FUNCTION], postgres_only=True)
