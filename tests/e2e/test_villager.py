@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import zxingcpp
 from PIL import Image
-from playwright.async_api import expect
+from playwright.async_api import Browser, Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -129,14 +129,22 @@ async def test_home_shows_the_stars_and_the_board_and_history_filters_by_period(
     await browser.close()
 
 
-async def test_home_says_so_when_there_is_no_board_and_no_stars_yet(
+async def new_villager(
     server_url: str, launch_browser: Launch
-) -> None:
+) -> tuple[Place, dict, Browser, Page]:
+    """A fresh village with a shop, and its first household logged in on a phone (PIN 2580)."""
     place = await stocked_place(10)
     household = place.households[0]
     await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch_browser()
     page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    return place, household, browser, page
+
+
+async def test_home_says_so_when_there_is_no_board_and_no_stars_yet(
+    server_url: str, launch_browser: Launch
+) -> None:
+    _place, _household, browser, page = await new_villager(server_url, launch_browser)
     await expect(page.locator("#board-empty")).to_have_text("还没有发布的红黑榜。")
     await expect(page.locator("#board-lists")).to_be_hidden()
     await expect(page.locator("#star-period")).to_have_text("还没有公示或结束的评议周期。")
@@ -149,11 +157,7 @@ async def test_home_says_so_when_there_is_no_board_and_no_stars_yet(
 async def test_a_villager_changes_the_pin_with_the_current_one(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await stocked_place(10)
-    household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
-    browser = await launch_browser()
-    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    place, household, browser, page = await new_villager(server_url, launch_browser)
     await page.click("#pin-change summary")
     form = page.locator("#pin-form")
     await form.locator("input[name=current]").fill("1111")
