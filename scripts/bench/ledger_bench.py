@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 
-from scripts.bench.common import pgbench_tps, scratch_database
+from scripts.bench.common import analyze, pgbench_tps, scratch_database
 
 LEDGER_DB = "jifen_bench_ledger"
 VILLAGES, HOUSEHOLDS, WRITERS, PROCESSES, SECONDS = 20, 25, 8, 1, 15.0
@@ -95,6 +95,7 @@ def process_main(villages: list[tuple[int, list[int]]], writers: int, start_at: 
 def ledger_tps() -> float:
     scratch_database(LEDGER_DB)
     villages = asyncio.run(build_township())
+    analyze(LEDGER_DB)
     context = multiprocessing.get_context("spawn")
     results: multiprocessing.Queue = context.Queue()
     start_at = time.time() + 3.0

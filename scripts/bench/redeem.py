@@ -28,6 +28,7 @@ import uuid
 
 from scripts.bench.common import (
     ROOT,
+    analyze,
     bench_env,
     cpu_seconds,
     median,
@@ -84,6 +85,8 @@ async def load(url: str, villages: list[dict], kiosks: int, seconds: int) -> dic
 def run(env: dict[str, str], villages: int, households: int, kiosks: int,
         workers: int) -> tuple[dict, float, str]:
     data = setup(env, villages, households)
+    if env["JIFEN_DATABASE_URL"].startswith("postgresql:"):
+        analyze(env["JIFEN_DATABASE_URL"].rsplit("/", 1)[1])
     server, url = start_server(env, workers=workers)
     try:
         cpu = cpu_seconds(server.pid)

@@ -12,13 +12,10 @@ functions of this kind and needs none: its statements do not cross a network.
 
 It also ties each transfer to its accounts *within its village* — ``(village, debit)`` and
 ``(village, credit)`` referencing ``account (village, id)`` — instead of referencing the village
-row itself. A foreign key takes a KEY SHARE lock on the row it references; every concurrent
-append in a village locking the same village row made PostgreSQL build a new multixact each time,
-and appends slowed down as they went (measured with pgbench calling ``ledger_append``, 8 clients:
-2,945 tps falling to 1,100 within 30 s; with these keys 3,900 falling to 3,000 in 20 s). The account rows are already locked
-by the append's own updates, so these checks cost nothing, and they are stronger: a transfer can
-no longer name another village's account. (SQLite keeps the first migration's keys: it cannot
-alter constraints, and has no multixacts.)
+row itself: stronger (a transfer can no longer name another village's account), and an append no
+longer takes a KEY SHARE lock on the one village row that every concurrent append in the village
+shares; the account rows it checks are already locked by the append's own updates. (SQLite keeps
+the first migration's keys: it cannot alter constraints.)
 """
 
 from backend.migrations import sql_migration
