@@ -38,6 +38,10 @@ def unique(prefix: str) -> str:
     return f"{prefix}{next(_counter)}{uuid.uuid4().hex[:6]}".upper()
 
 
+# The rule most tests score with: committee-proposed, 5 points, at most 3 times a period.
+TIDY_YARD = {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
+             "evidence_required": False, "proposers": ["committee"]}
+
 @dataclass
 class Place:
     """A village with its grid, moral group, two households and a token per role."""

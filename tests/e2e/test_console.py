@@ -25,7 +25,7 @@ from backend.scoring import evaluations, periods, posting, rules, scoresheet
 from backend.scoring.evaluations import Scorer
 from backend.settings import get_settings
 from tests.e2e.conftest import Launch, committee_page, screenshots
-from tests.factories import add_sale, add_scoring, make_place, make_town, make_user
+from tests.factories import TIDY_YARD, add_sale, add_scoring, make_place, make_town, make_user
 
 
 def cell(row: int, column: int) -> str:
@@ -44,8 +44,7 @@ async def test_grid_entry_verification_notice_objection_close(
     vid = place.village_id
     await registry.update_village(CLI_ACTOR, vid, {"notice_days": 1})
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
-         "evidence_required": False, "proposers": ["committee"]},
+        TIDY_YARD,
         {"code": "XF01", "category": "孝老爱亲", "title": "赡养老人", "points": 10, "cap": 1,
          "evidence_required": False, "proposers": ["committee"]},
     ])
@@ -222,8 +221,7 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
 ) -> None:
     place = await make_place((await make_town())["id"])
     await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
-         "evidence_required": False, "proposers": ["committee"]},
+        TIDY_YARD,
     ])
     await cards.issue_card(CLI_ACTOR, place.village_id, place.households[0]["id"])
     browser = await launch_browser()
@@ -273,8 +271,7 @@ async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
 ) -> None:
     place = await make_place((await make_town())["id"])
     await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
-         "evidence_required": False, "proposers": ["committee"]},
+        TIDY_YARD,
     ])
     period = await periods.open_period(CLI_ACTOR, place.village_id, name="11月", kind="month",
                                        starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))

@@ -14,7 +14,7 @@ from backend.auth.principal import Role
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
 from tests.e2e.conftest import Launch, committee_page, screenshots
-from tests.factories import make_place, make_town
+from tests.factories import TIDY_YARD, make_place, make_town
 
 
 async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_the_results(
@@ -23,8 +23,7 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
-         "evidence_required": False, "proposers": ["committee"]},
+        TIDY_YARD,
         {"code": "JC01", "category": "乡风文明", "title": "道德小组交叉评议", "points": 5,
          "cap": 1, "evidence_required": False, "proposers": ["committee"]},
     ])

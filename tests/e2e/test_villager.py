@@ -21,7 +21,15 @@ from backend.scoring import evaluations, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from backend.shop import redemption
 from tests.e2e.conftest import Launch, screenshots, villager_page
-from tests.factories import Place, make_place, make_town, make_user, stocked_place, unique
+from tests.factories import (
+    TIDY_YARD,
+    Place,
+    make_place,
+    make_town,
+    make_user,
+    stocked_place,
+    unique,
+)
 
 
 async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
@@ -68,8 +76,7 @@ async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
         {"code": "XL01", "category": "孝老爱亲", "title": "赡养老人", "points": 10, "cap": 1,
          "evidence_required": False, "proposers": ["committee"]},
-        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
-         "evidence_required": False, "proposers": ["committee"]},
+        TIDY_YARD,
     ])
     rule = {r["code"]: r["id"] for r in book["rules"]}
     october = await periods.open_period(CLI_ACTOR, vid, name="2026年10月", kind="month",

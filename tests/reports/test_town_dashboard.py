@@ -10,7 +10,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.scoring import evaluations, objections, periods, rules
 from backend.scoring.evaluations import Scorer
-from tests.factories import Place, World, add_scoring, make_place, make_town
+from tests.factories import TIDY_YARD, Place, World, add_scoring, make_place, make_town
 
 
 async def objected_place(town_id: int) -> Place:
@@ -18,8 +18,7 @@ async def objected_place(town_id: int) -> Place:
     place = await make_place(town_id)
     vid, household = place.village_id, place.households[0]["id"]
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
-         "evidence_required": False, "proposers": ["committee"]},
+        TIDY_YARD,
     ])
     period = await periods.open_period(CLI_ACTOR, vid, name="11月", kind="month",
                                        starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
