@@ -20,28 +20,38 @@ WATCH_SECONDS = 2.0
 KEEPALIVE_SECONDS = 15.0
 
 
-async def watch_forever() -> None:
-    """Apply new postings to the boards every few seconds (the app runs this in the
-    background; a crash anywhere is repaired by the next round, since the ledger is the log)."""
-    while True:
+async def watch_forever(stop: asyncio.Event) -> None:
+    """Apply new postings to the boards every few seconds until ``stop`` is set (the app runs
+    this in the background; a crash anywhere is repaired by the next round, since the ledger is
+    the log).
+
+    Stopping is an event, not only a cancellation: a cancel that lands while asyncpg hands a
+    connection back to its pool (a shielded release) can be lost, and this loop then ran on
+    forever while the server waited for it to end: ``jifen serve`` ignored SIGTERM."""
+    while not stop.is_set():
         try:
             for head in await LedgerHead.select(LedgerHead.village).run():
+                if stop.is_set():
+                    break
                 await catch_up(head["village"])
         except (RedisError, OSError) as exc:
             cache.failures["count"] += 1
             log.warning("board catch-up skipped, Redis unavailable: %s", exc)
         except Exception:
             log.exception("board catch-up failed; retrying")
-        await asyncio.sleep(WATCH_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), WATCH_SECONDS)
 
 
 @contextlib.asynccontextmanager
 async def background_watch(app: Litestar) -> AsyncIterator[None]:
     """Litestar lifespan: run :func:`watch_forever` while the app serves."""
-    task = asyncio.create_task(watch_forever())
+    stop = asyncio.Event()
+    task = asyncio.create_task(watch_forever(stop))
     try:
         yield
     finally:
+        stop.set()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
