@@ -12,6 +12,8 @@ const TEXT = {
     stock: "库存", points: "积分", ok: "知道了", retrying: "网络异常，正在重试…",
     limitLeft: "本月还可兑", noCustomer: "请先扫码", language: "English",
     refused: "无法兑换", unlimited: "不限",
+    // The villager page's and the console's common words.
+    red: "红榜", black: "黑榜", period: "评议周期",
     "refusal.insufficient_points": "积分不足", "refusal.card_revoked": "卡已挂失",
     "refusal.code_used": "二维码已使用", "refusal.code_expired": "二维码已过期",
     "refusal.out_of_stock": "库存不足", "refusal.limit_exceeded": "超过限额",
@@ -32,6 +34,7 @@ const TEXT = {
     voidReason: "Reason for the void", voided: "Voided", next: "Next customer", stock: "Stock",
     points: "points", ok: "OK", retrying: "Network trouble, retrying…", limitLeft: "Left this month",
     noCustomer: "Scan a code first", language: "中文", refused: "Refused", unlimited: "no limit",
+    red: "Red board", black: "Black board", period: "Period",
     "refusal.insufficient_points": "Not enough points", "refusal.card_revoked": "Card revoked",
     "refusal.code_used": "Code already used", "refusal.code_expired": "Code expired",
     "refusal.out_of_stock": "Out of stock", "refusal.limit_exceeded": "Over the limit",
