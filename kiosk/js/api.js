@@ -38,7 +38,7 @@ export async function api(method, path, body, headers = {}) {
   return data;
 }
 
-function newKey() {
+export function newKey() {
   return crypto.randomUUID ? crypto.randomUUID()
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16)).join("");
 }

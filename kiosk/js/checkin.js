@@ -2,7 +2,7 @@
 // codes with the shared scanner code, see who came. Every scan is first written to a queue in
 // localStorage with its own time and idempotency key, then sent; a scan the network lost stays
 // queued and is sent again later — the server records each key once, so nothing counts twice.
-import { ApiError, NetworkError, api, openSession } from "./api.js";
+import { ApiError, NetworkError, api, newKey, openSession } from "./api.js";
 import { language } from "./i18n.js";
 import { attachCameraButton, attachWedge } from "./scan.js";
 
@@ -42,11 +42,6 @@ function queued() {
 
 function saveQueue(items) {
   localStorage.setItem(queueKey(), JSON.stringify(items));
-}
-
-function newKey() {
-  return crypto.randomUUID ? crypto.randomUUID()
-    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16)).join("");
 }
 
 function base() {
