@@ -41,7 +41,11 @@ async def _account(household: dict) -> int:
 
 
 async def login(village_code: str, number: str, pin: str, address: str) -> tuple[str, Principal]:
-    """A token for the household's villager account, if the number and PIN are right."""
+    """A token for the household's villager account, if the number and PIN are right.
+
+    A malformed PIN is refused first, for any number, so the refusal says nothing about which
+    numbers exist and counts toward no lockout."""
+    cards.require_pin_format(pin)
     key = f"household:{village_code}:{number}"
     await auth.refuse_if_locked(key, address)
     household = await _household(village_code, number)

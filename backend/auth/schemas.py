@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.cards.schemas import Pin
 from backend.http.input import Strict
 
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -22,7 +23,7 @@ class HouseholdLoginRequest(Strict):
 
     village: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
     number: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-    pin: Annotated[str, msgspec.Meta(min_length=4, max_length=6, pattern=r"^[0-9]+$")]
+    pin: Pin
 
 
 class GrantOut(msgspec.Struct, kw_only=True):

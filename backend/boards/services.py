@@ -131,18 +131,16 @@ async def publish(actor: Actor, village_id: int, period_id: int) -> dict[str, An
     return await board(village_id, board_id)
 
 
-async def board(village_id: int | None, board_id: int) -> dict[str, Any]:
-    """A published board as it was published (village None: the public verification page)."""
-    where: Any = Board.id == board_id
-    if village_id is not None:
-        where &= Board.village == village_id
-    row = await Board.select(
+def _published() -> Any:
+    """The select every reading of a published board goes through: one query, however many."""
+    return Board.select(
         Board.id, Board.village, Board.village.name, Board.period, Board.period.name, Board.size,
         Board.red, Board.black, Board.rule_text, Board.chain_seq, Board.chain_head,
         Board.publisher_name, Board.published_at,
-    ).where(where).output(load_json=True).first().run()
-    if row is None:
-        raise NotFound()
+    ).output(load_json=True)
+
+
+def _as_published(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "village_id": row["village"], "village_name": row["village.name"],
             "period_id": row["period"], "period_name": row["period.name"], "size": row["size"],
             "red": row["red"], "black": row["black"], "rule_text": row["rule_text"],
@@ -150,16 +148,25 @@ async def board(village_id: int | None, board_id: int) -> dict[str, Any]:
             "publisher_name": row["publisher_name"], "published_at": row["published_at"]}
 
 
+async def board(village_id: int | None, board_id: int) -> dict[str, Any]:
+    """A published board as it was published (village None: the public verification page)."""
+    where: Any = Board.id == board_id
+    if village_id is not None:
+        where &= Board.village == village_id
+    row = await _published().where(where).first().run()
+    if row is None:
+        raise NotFound()
+    return _as_published(row)
+
+
 async def latest(village_id: int) -> dict[str, Any] | None:
-    row = await Board.select(Board.id).where(Board.village == village_id).order_by(
-        Board.published_at, ascending=False).first().run()
-    return await board(village_id, row["id"]) if row else None
+    newest = await boards(village_id, 1)
+    return newest[0] if newest else None
 
 
 async def boards(village_id: int, limit: int | None = None) -> list[dict[str, Any]]:
     """Published boards, newest first (the first ``limit`` of them: a villager's home shows
-    only the latest)."""
-    query = Board.select(Board.id).where(Board.village == village_id).order_by(
-        Board.published_at, ascending=False)
-    rows = await (query.limit(limit) if limit else query).run()
-    return [await board(village_id, r["id"]) for r in rows]
+    only the latest), read in one query whatever their number."""
+    query = _published().where(Board.village == village_id).order_by(
+        Board.published_at, Board.id, ascending=False)
+    return [_as_published(row) for row in await (query.limit(limit) if limit else query).run()]

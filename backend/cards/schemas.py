@@ -9,7 +9,14 @@ import msgspec
 
 from backend.http.input import Strict
 
-Pin = Annotated[str, msgspec.Meta(min_length=4, max_length=6, pattern=r"^[0-9]{4,6}$")]
+# The PIN's format (4–6 digits) is the cards service's rule, refused there as ``pin_format`` with
+# a message a villager can read. The schema only documents it (Litestar copies the ``extra`` of
+# ``extra_json_schema`` into the OpenAPI document): a msgspec constraint here would answer the
+# generic ``invalid_input`` before the service is asked. Every request that carries a PIN uses it.
+Pin = Annotated[str, msgspec.Meta(
+    description="4–6 digits; any other PIN is refused with pin_format",
+    extra_json_schema={"extra": {"pattern": r"^[0-9]{4,6}$"}},
+)]
 Payload = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 

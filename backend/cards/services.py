@@ -180,10 +180,17 @@ async def reissue_card(actor: Actor, village_id: int, household_id: int) -> dict
     return await card(village_id, household_id)
 
 
-async def set_pin(actor: Actor, village_id: int, household_id: int, pin: str) -> dict[str, Any]:
-    """Set or replace the household's PIN (4–6 digits); this also lifts a lockout."""
+def require_pin_format(pin: str) -> None:
+    """A PIN is 4–6 ASCII digits. Anything else is refused before any card is read, so a mistyped
+    PIN is neither counted toward the lockout nor tells whether a household number exists, and the
+    villager is told what a PIN looks like."""
     if not PIN_PATTERN.fullmatch(pin):
         raise PinFormat()
+
+
+async def set_pin(actor: Actor, village_id: int, household_id: int, pin: str) -> dict[str, Any]:
+    """Set or replace the household's PIN (4–6 digits); this also lifts a lockout."""
+    require_pin_format(pin)
     pin_hash = await asyncio.to_thread(_hasher.hash, pin)
     async with write_transaction():
         await _active_household(village_id, household_id)
@@ -204,7 +211,11 @@ async def change_own_pin(
 ) -> dict[str, Any]:
     """A villager's change of their own PIN: the current one first, when there is one, so a
     session left open on a phone is not enough to take the card over. A wrong current PIN counts
-    toward the lockout exactly as at the kiosk."""
+    toward the lockout exactly as at the kiosk; a malformed PIN, new or current, is refused
+    before anything is read or counted."""
+    for given in (pin, current_pin):
+        if given is not None:
+            require_pin_format(given)
     row = await Card.select(Card.pin_hash).where(
         (Card.household == household_id) & (Card.village == village_id)).first().run()
     if row is not None and row["pin_hash"] is not None:
@@ -230,6 +241,7 @@ async def check_pin(village_id: int, household_id: int, pin: str) -> None:
     """
     if engine().current_transaction.get() is not None:
         raise RuntimeError("check_pin commits its own transaction: call it before the sale's")
+    require_pin_format(pin)
     mine = (Card.household == household_id) & (Card.village == village_id)
     row = await Card.select(Card.pin_hash, Card.pin_locked_at).where(mine).first().run()
     if row is None or row["pin_hash"] is None:
@@ -237,9 +249,7 @@ async def check_pin(village_id: int, household_id: int, pin: str) -> None:
         raise PinNotSet()
     if row["pin_locked_at"] is not None:
         raise PinLocked()
-    good = PIN_PATTERN.fullmatch(pin) is not None and await asyncio.to_thread(
-        _pin_matches, row["pin_hash"], pin
-    )
+    good = await asyncio.to_thread(_pin_matches, row["pin_hash"], pin)
     async with write_transaction():
         if good:
             # A lock that landed while we were hashing still wins over the correct PIN.

@@ -151,11 +151,14 @@ async def move_stock(
     redemption_id: int | None = None,
 ) -> int:
     """Change stock by ``quantity`` (negative takes away) and log it; must run inside a write
-    transaction. Taking more than is on the shelf raises ``OutOfStock`` and changes nothing."""
+    transaction. Taking more than is on the shelf raises ``OutOfStock`` and changes nothing.
+    The product's ``updated_at`` is the movement's ``created_at``, one time passed in as the sale
+    does: SQLite's ``current_timestamp`` is whole seconds without a zone, unlike every other row."""
+    now = datetime.now(UTC)
     rows = await Product.raw(
-        "UPDATE product SET stock = stock + {}, updated_at = current_timestamp"
+        "UPDATE product SET stock = stock + {}, updated_at = {}"
         " WHERE id = {} AND shop = {} AND stock + {} >= 0 RETURNING stock, name, unit",
-        quantity, product_id, shop_id, quantity,
+        quantity, now, product_id, shop_id, quantity,
     ).run()
     if not rows:
         current = await Product.select(Product.stock, Product.name, Product.unit).where(
@@ -167,7 +170,7 @@ async def move_stock(
     await StockMovement.insert(StockMovement(
         shop=shop_id, product=product_id, kind=kind, quantity=quantity,
         stock_after=rows[0]["stock"], donor=donor, value_fen=value_fen, reason=reason,
-        redemption=redemption_id, actor=actor.user_id, actor_name=actor.name,
+        redemption=redemption_id, actor=actor.user_id, actor_name=actor.name, created_at=now,
     )).run()
     return int(rows[0]["stock"])
 

@@ -153,8 +153,11 @@ async def redeem(
 
     The whole sale is one transaction (on SQLite one connection, which is most of its speed).
     Only a PIN check happens outside it: a wrong PIN must be counted even though the sale is
-    refused, so it commits on its own, and then the sale is tried again.
+    refused, so it commits on its own, and then the sale is tried again. A malformed PIN is
+    refused before anything, whether or not this sale needs one.
     """
+    if pin is not None:
+        cards.require_pin_format(pin)
     wanted = request_hash(shop_id, code, lines)
     pin_checked = False
     while True:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from backend.cards.schemas import Pin
 from backend.http.input import Strict
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -87,7 +88,6 @@ class StockMovement(msgspec.Struct, kw_only=True):
 
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Pin = Annotated[str, msgspec.Meta(min_length=4, max_length=6, pattern=r"^[0-9]+$")]
 
 
 class CartLine(Strict):

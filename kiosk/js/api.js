@@ -1,7 +1,7 @@
 // The one way pages talk to the JSON API: same-origin fetch (the login cookie rides along),
 // problem-details errors turned into ApiError with the server's readable message, and writes
 // that carry an idempotency key made and saved BEFORE sending, so a retry after a network
-// failure can never do the thing twice.
+// failure can never do the thing twice. And the session every page opens the same way.
 import { language } from "./i18n.js";
 
 export class ApiError extends Error {
@@ -38,7 +38,7 @@ export async function api(method, path, body, headers = {}) {
   return data;
 }
 
-function newKey() {
+export function newKey() {
   return crypto.randomUUID ? crypto.randomUUID()
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16)).join("");
 }
@@ -69,14 +69,42 @@ export async function sendOnce(slot, method, path, body, { onRetry, attempts = 6
   }
 }
 
-export async function login(username, password) {
+async function login(username, password) {
   return api("POST", "/api/v1/auth/login", { username, password });
 }
 
-export async function me() {
+async function me() {
   return api("GET", "/api/v1/auth/me");
 }
 
-export async function logout() {
+async function logout() {
   return api("POST", "/api/v1/auth/logout");
+}
+
+function showLoginError(error) {
+  document.getElementById("login-error").textContent = error ? error.message : "";
+}
+
+// The session every page opens the same way: `start(user)` when the login cookie is still good,
+// else the #login form, whose answer goes to `start` too; #logout ends it. `send(form)` makes the
+// login request (default: username and password); `show(error)` shows a refusal, or clears it
+// when given null (default: in #login-error).
+export function openSession(start, {
+  send = (form) => login(form.get("username"), form.get("password")), show = showLoginError,
+} = {}) {
+  const form = document.getElementById("login");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    show(null);
+    try {
+      await start((await send(new FormData(form))).user);
+    } catch (error) {
+      show(error);
+    }
+  });
+  document.getElementById("logout").addEventListener("click", async () => {
+    await logout();
+    location.reload();
+  });
+  me().then(start).catch(() => { form.hidden = false; });
 }

@@ -2,7 +2,7 @@
 // codes with the shared scanner code, see who came. Every scan is first written to a queue in
 // localStorage with its own time and idempotency key, then sent; a scan the network lost stays
 // queued and is sent again later — the server records each key once, so nothing counts twice.
-import { ApiError, NetworkError, api, login, logout, me } from "./api.js";
+import { ApiError, NetworkError, api, newKey, openSession } from "./api.js";
 import { language } from "./i18n.js";
 import { attachCameraButton, attachWedge } from "./scan.js";
 
@@ -42,11 +42,6 @@ function queued() {
 
 function saveQueue(items) {
   localStorage.setItem(queueKey(), JSON.stringify(items));
-}
-
-function newKey() {
-  return crypto.randomUUID ? crypto.randomUUID()
-    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16)).join("");
 }
 
 function base() {
@@ -200,24 +195,14 @@ function wire() {
   for (const el of document.querySelectorAll("[data-c]")) el.textContent = t(el.dataset.c);
   $("scan").placeholder = t("scanHint");
   $("o-ok").addEventListener("click", () => { $("overlay").hidden = true; $("scan").focus(); });
-  $("logout").addEventListener("click", async () => { await logout(); location.reload(); });
   $("activity").addEventListener("change", (event) => choose(Number(event.target.value)));
   attachWedge($("scan"), onCode);
   attachCameraButton($("camera"), $("video"), onCode,
     (error) => showRefusal("camera", String(error)),
     { start: t("camera"), stop: t("stopCamera") });
-  $("login").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = new FormData(event.target);
-    try {
-      await start((await login(form.get("username"), form.get("password"))).user);
-    } catch (error) {
-      $("login-error").textContent = error.message;
-    }
-  });
   window.addEventListener("online", flush);
   setInterval(flush, 15000);
 }
 
 wire();
-me().then(start).catch(() => { $("login").hidden = false; });
+openSession(start);

@@ -1,7 +1,7 @@
 // The villager's page: balance and earned points, rank, the household's stars and the latest
 // red/black board, history by period, the 60-second phone code, the supermarket's shelf, and
 // objections while scores are on notice. Phone-sized; Chinese first, with an English switch.
-import { ApiError, api, logout, me } from "./api.js";
+import { ApiError, api, openSession } from "./api.js";
 import { extend, language, t, tf, toggleLanguage, translatePage } from "./i18n.js";
 import { TEXT } from "./me-text.js";
 
@@ -232,22 +232,9 @@ setElder(Boolean(localStorage.getItem(ELDER)));
 $("lang").addEventListener("click", toggleLanguage);
 $("period-filter").addEventListener("change", loadHistory);
 $("elder").addEventListener("click", () => setElder(!document.body.classList.contains("elder")));
-$("logout").addEventListener("click", async () => { await logout(); location.reload(); });
 for (const button of document.querySelectorAll("nav button")) {
   button.addEventListener("click", () => openTab(button.dataset.tab));
 }
-$("login").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    const answer = await api("POST", "/api/v1/auth/household-login", {
-      village: form.get("village"), number: form.get("number"), pin: form.get("pin"),
-    });
-    await start(answer.user);
-  } catch (error) {
-    $("login-error").textContent = error.message;
-  }
-});
 $("pin-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
@@ -265,4 +252,8 @@ $("pin-form").addEventListener("submit", async (event) => {
     message.textContent = error.message;
   }
 });
-me().then(start).catch(() => { $("login").hidden = false; });
+openSession(start, {
+  send: (form) => api("POST", "/api/v1/auth/household-login", {
+    village: form.get("village"), number: form.get("number"), pin: form.get("pin"),
+  }),
+});

@@ -1,6 +1,6 @@
 // The shop kiosk: log in, scan a household (scanner or camera), fill the cart, confirm once,
 // show the receipt, void the last sale. Every refusal fills the screen with its Chinese reason.
-import { ApiError, api, login, logout, me, pending, sendOnce } from "./api.js";
+import { ApiError, api, openSession, pending, sendOnce } from "./api.js";
 import { t, toggleLanguage, translatePage } from "./i18n.js";
 import { attachCameraButton, attachWedge } from "./scan.js";
 
@@ -203,21 +203,10 @@ function wire() {
   $("confirm").addEventListener("click", confirmSale);
   $("clear").addEventListener("click", () => { state.cart.clear(); renderCart(); });
   $("void").addEventListener("click", voidLast);
-  $("logout").addEventListener("click", async () => { await logout(); location.reload(); });
   attachWedge($("scan"), onCode);
   attachCameraButton($("camera"), $("video"), onCode, showRefusal,
     { start: t("camera"), stop: t("stopCamera") });
-  $("login").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = new FormData(event.target);
-    try {
-      const answer = await login(form.get("username"), form.get("password"));
-      await start(answer.user);
-    } catch (error) {
-      $("login-error").textContent = error.message;
-    }
-  });
 }
 
 wire();
-me().then(start).catch(() => { $("login").hidden = false; });
+openSession(start);

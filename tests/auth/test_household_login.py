@@ -52,3 +52,24 @@ async def test_wrong_pins_lock_and_unknown_numbers_look_the_same(client: AsyncCl
     still = await client.post(URL, json={"village": code, "number": household["number"],
                                          "pin": "4321"})
     assert still.json()["code"] == "pin_locked"
+
+
+async def test_a_malformed_pin_is_refused_as_such_for_any_number_and_not_counted(
+    client: AsyncClient,
+) -> None:
+    place = await make_place((await make_town())["id"], with_users=False)
+    household = place.households[0]
+    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    code = await village_code(place.village_id)
+    for number in (household["number"], "NOPE"):
+        for bad in ("12a", "1", "1234567", ""):
+            refused = await client.post(URL, json={"village": code, "number": number,
+                                                   "pin": bad})
+            assert (refused.status_code, refused.json()["code"]) == (422, "pin_format")
+            assert refused.json()["detail"] == "PIN 必须是 4 到 6 位数字。"
+    wrong = await client.post(URL, json={"village": code, "number": household["number"],
+                                         "pin": "0000"})
+    assert wrong.json()["tries_left"] == 4
+    right = await client.post(URL, json={"village": code, "number": household["number"],
+                                         "pin": "4321"})
+    assert right.status_code == 201, right.text

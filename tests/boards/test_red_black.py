@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import zxingcpp
 from httpx import AsyncClient
 from PIL import Image
 
+from backend import db
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import services as boards
@@ -18,7 +20,7 @@ from backend.ledger import services as ledger
 from backend.printing.fonts import cjk_font
 from backend.registry import services as registry
 from backend.scoring import periods
-from tests.factories import Place, make_place, make_town, unique
+from tests.factories import Place, add_board, make_place, make_town, unique
 
 
 async def closed_period(scores: dict[str, int], *, hardship: set[str] = frozenset(),
@@ -105,6 +107,39 @@ async def test_a_villager_reads_the_latest_board_or_an_empty_list(client: AsyncC
         ("2026年10月", [(1, "甲"), (2, "乙")])]
     refused = await client.get(url, params={"limit": 0}, headers=villager)
     assert refused.status_code == 400
+
+
+async def test_every_board_is_listed_newest_first_in_one_query_however_many(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    place = await make_place((await make_town())["id"])
+    statements: list[object] = []
+    engine = type(db.engine())  # PostgresEngine has slots: count on the class
+    run = engine.run_querystring
+
+    async def counted(self: object, querystring: object, *args: object, **kw: object) -> object:
+        statements.append(querystring)
+        return await run(self, querystring, *args, **kw)
+
+    async def queries_to_list() -> int:
+        statements.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(engine, "run_querystring", counted)
+            await boards.boards(place.village_id)
+        return len(statements)
+
+    published = [await add_board(place)]
+    assert await queries_to_list() == 1
+    published += [await add_board(place) for _ in range(5)]
+    assert await queries_to_list() == 1
+    url = f"/api/v1/villages/{place.village_id}/boards"
+    listed = await client.get(url, headers=place.headers(Role.villager))
+    assert listed.status_code == 200
+    one_by_one = [(await client.get(f"{url}/{board_id}", headers=place.headers(Role.villager))
+                   ).json() for board_id in reversed(published)]
+    assert listed.json() == one_by_one
+    first_two = await client.get(url, params={"limit": 2}, headers=place.headers(Role.villager))
+    assert first_two.json() == one_by_one[:2]
 
 
 async def test_a_period_still_open_cannot_be_published() -> None:

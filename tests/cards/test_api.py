@@ -9,8 +9,10 @@ import zxingcpp
 from httpx import AsyncClient
 from PIL import Image
 
+from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from tests.factories import Place, World, make_place
+from backend.cards import services as cards
+from tests.factories import Place, World, make_place, make_town
 
 
 @pytest.fixture(scope="module")
@@ -136,10 +138,39 @@ async def test_pins_committee_for_anyone_villager_only_their_own_with_the_curren
     assert refused.status_code == 404
     bad = await client.put(_url(village, f"households/{other}/card/pin"), json={"pin": "12"},
                            headers=village.headers(Role.committee))
-    assert bad.status_code == 400
+    assert (bad.status_code, bad.json()["code"]) == (422, "pin_format")
     done = await client.put(_url(village, f"households/{other}/card/pin"), json={"pin": "135790"},
                             headers=village.headers(Role.committee))
     assert done.status_code == 200
+
+
+MALFORMED_PINS = ("12a", "1", "1234567", "", "１２３４", " 1234")
+
+
+async def test_a_malformed_pin_is_refused_as_such_and_changes_nothing(client: AsyncClient) -> None:
+    place = await make_place((await make_town())["id"])
+    own, other = place.households[0]["id"], place.households[1]["id"]
+    await cards.set_pin(CLI_ACTOR, place.village_id, own, "2468")
+    own_url = _url(place, f"households/{own}/card/pin")
+    other_url = _url(place, f"households/{other}/card/pin")
+    villager, committee = place.headers(Role.villager), place.headers(Role.committee)
+    for bad in MALFORMED_PINS:
+        for url, body, headers in (
+            (own_url, {"pin": bad, "current_pin": "2468"}, villager),
+            (own_url, {"pin": "1357", "current_pin": bad}, villager),
+            (other_url, {"pin": bad}, committee),
+        ):
+            refused = await client.put(url, json=body, headers=headers)
+            assert (refused.status_code, refused.json()["code"]) == (422, "pin_format"), bad
+            assert refused.json()["detail"] == "PIN 必须是 4 到 6 位数字。"
+    english = await client.put(other_url, json={"pin": "12a"},
+                               headers={**committee, "Accept-Language": "en"})
+    assert english.json()["detail"] == "The PIN must be 4 to 6 digits."
+    assert not (await cards.card(place.village_id, other))["has_pin"]
+    wrong = await client.put(own_url, json={"pin": "1357", "current_pin": "9999"},
+                             headers=villager)
+    assert wrong.json()["tries_left"] == 4  # none of the malformed ones was counted
+    await cards.check_pin(place.village_id, own, "2468")  # nor replaced the PIN
 
 
 async def test_card_sheets_for_a_village_and_a_grid(client: AsyncClient, village: Place) -> None:

@@ -71,6 +71,8 @@ async def test_a_household_without_a_pin_and_malformed_pins(place: Place) -> Non
     for bad in ("123", "1234567", "12a4", "", "１２３４"):
         with pytest.raises(PinFormat):
             await services.set_pin(CLI_ACTOR, place.village_id, household_id, bad)
+        with pytest.raises(PinFormat):  # before the card is read: not a wrong try
+            await services.check_pin(place.village_id, household_id, bad)
 
 
 async def test_another_villages_household_is_not_found_for_a_pin_check(

@@ -158,6 +158,8 @@ async def test_home_says_so_when_there_is_no_board_and_no_stars_yet(
     await page.click("#lang")
     await expect(page.locator("#board-empty")).to_have_text("No board has been published yet.")
     await expect(page.locator("#star-period")).to_have_text("No period on notice or closed yet.")
+    for selector, words in (("#board-lists h3.red", "Red board"), ("label.filter span", "Period")):
+        await expect(page.locator(selector)).to_have_text(words)  # shared with the console
     await browser.close()
 
 

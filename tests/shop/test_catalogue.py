@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from httpx import AsyncClient
 from PIL import Image
 
+from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.shop import catalogue
-from tests.factories import Place, World, make_place, make_town
+from backend.shop import catalogue, redemption
+from backend.shop.tables import Product, StockMovement
+from tests.factories import Place, World, add_sale, make_place, make_town
 
 
 def products_url(place: Place, rest: str = "") -> str:
     return f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/products{rest}"
+
+
+async def _stamped_after(place: Place, earlier: datetime) -> datetime:
+    """The product's updated_at, checked against its last stock movement and the time before."""
+    product = await Product.select(Product.updated_at).where(
+        Product.id == place.product_id).first().run()
+    movement = await StockMovement.select(StockMovement.created_at).where(
+        StockMovement.product == place.product_id).order_by(
+        StockMovement.id, ascending=False).first().run()
+    updated: datetime = product["updated_at"]
+    assert updated.utcoffset() is not None
+    assert updated == movement["created_at"] and updated > earlier
+    return updated
+
+
+async def test_every_stock_movement_stamps_the_product_with_its_own_time() -> None:
+    """Restock, void and write-off stamp the product as a sale does: an aware time to the
+    microsecond, the movement's own (SQLite's current_timestamp was whole seconds, no zone)."""
+    place = await make_place((await make_town())["id"], with_users=False)
+    sale_id = await add_sale(place)
+    sold = await _stamped_after(place, datetime.min.replace(tzinfo=UTC))
+    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 3,
+                            "村集体", None)
+    restocked = await _stamped_after(place, sold)
+    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, sale_id, "顾客拿错了")
+    voided = await _stamped_after(place, restocked)
+    await catalogue.write_off(CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 1,
+                              "包装破损")
+    await _stamped_after(place, voided)
 
 
 async def test_shopkeeper_adds_restocks_and_writes_off(client: AsyncClient) -> None:

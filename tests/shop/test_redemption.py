@@ -211,6 +211,22 @@ async def test_pin_above_the_threshold_and_lockout(client: AsyncClient) -> None:
     assert still.json()["code"] == "pin_locked"
 
 
+async def test_a_malformed_pin_is_refused_as_such_and_sells_nothing(client: AsyncClient) -> None:
+    place = await stocked_place(200, pin_threshold=15)
+    household = place.households[0]["id"]
+    await cards.set_pin(CLI_ACTOR, place.village_id, household, "2468")
+    code = await card(place)
+    before = await snapshot(place)
+    for quantity in (1, 2):  # under the threshold, and over it
+        for bad in ("12a", "1", "1234567", ""):
+            refused = await sell(client, place, code, [(place.product_id, quantity)], pin=bad)
+            assert (refused.status_code, refused.json()["code"]) == (422, "pin_format")
+            assert refused.json()["detail"] == "PIN 必须是 4 到 6 位数字。"
+    assert await snapshot(place) == before
+    wrong = await sell(client, place, code, [(place.product_id, 2)], pin="1111")
+    assert wrong.json()["tries_left"] == 4  # the malformed ones were not counted
+
+
 async def test_scan_shows_balance_and_limits(client: AsyncClient) -> None:
     place = await stocked_place(80, daily_cap=50)
     limited = await second_product(place, limit=3)

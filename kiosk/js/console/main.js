@@ -1,6 +1,6 @@
 // The committee console: log in, pick a village from the user's grants, and move between the
 // screens (one module each). Every screen reloads from the API when opened.
-import { ApiError, api, login, logout, me } from "../api.js";
+import { ApiError, api, openSession } from "../api.js";
 import { extend, t, toggleLanguage, translatePage } from "../i18n.js";
 import * as board from "./board.js";
 import * as cross from "./cross.js";
@@ -9,7 +9,7 @@ import * as grid from "./grid.js";
 import * as householdsScreen from "./households.js";
 import * as objections from "./objections.js";
 import * as rules from "./rules.js";
-import { $, el, guard, households, loadPeriods, state } from "./shared.js";
+import { $, el, guard, households, loadPeriods, showError, state } from "./shared.js";
 import * as shop from "./shop.js";
 import { TEXT } from "./text.js";
 import * as town from "./town.js";
@@ -59,7 +59,6 @@ async function start(user) {
 
 translatePage();
 $("lang").addEventListener("click", toggleLanguage);
-$("logout").addEventListener("click", async () => { await logout(); location.reload(); });
 $("village").addEventListener("change", (event) => guard(() => chooseVillage(event.target.value)));
 for (const b of $("tabs").querySelectorAll("button")) {
   b.addEventListener("click", () => open(b.dataset.tab));
@@ -70,10 +69,4 @@ board.wire();
 cross.wire();
 householdsScreen.wire();
 rules.wire();
-$("login").addEventListener("submit", (event) => guard(async () => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const answer = await login(form.get("username"), form.get("password"));
-  await start(answer.user);
-}));
-me().then(start).catch(() => { $("login").hidden = false; });
+openSession(start, { show: showError });
