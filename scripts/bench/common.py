@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -39,21 +40,57 @@ def scratch_database(name: str) -> str:
     return f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
-def pgbench_tps(clients: int = 8, threads: int = 2, seconds: int = 15) -> float:
-    """TPC-B-like tps of this PostgreSQL, in a scratch database, as the baseline."""
+@dataclass(frozen=True)
+class Baseline:
+    """pgbench's TPC-B-like run: transactions per second, and the CPU its PostgreSQL backends
+    spent per transaction (what the server itself does for one, client and wire aside)."""
+
+    tps: float
+    pg_cpu_ms: float
+
+
+def pgbench_tps(clients: int = 8, threads: int = 2, seconds: int = 15) -> Baseline:
+    """TPC-B-like tps of this PostgreSQL, in a scratch database, as the baseline. The backends'
+    CPU is read from the third second to two before the end, while every client is connected."""
     scratch_database("jifen_bench_pgbench")
     subprocess.run(["pgbench", *PG, "-i", "-s", "10", "-q", "jifen_bench_pgbench"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    out = subprocess.run(
+    run = subprocess.Popen(
         ["pgbench", *PG, "-c", str(clients), "-j", str(threads), "-T", str(seconds),
-         "jifen_bench_pgbench"],
-        check=True, capture_output=True, text=True,
-    ).stdout
+         "jifen_bench_pgbench"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    time.sleep(3)
+    backends, began = BackendCpu("jifen_bench_pgbench"), time.monotonic()
+    time.sleep(seconds - 5)
+    spent, window = backends.spent(), time.monotonic() - began
+    out = run.communicate()[0]
     match = re.search(r"tps = ([0-9.]+)", out)
-    if match is None:
+    if run.returncode or match is None:
         raise RuntimeError(f"pgbench printed no tps:\n{out}")
     psql('DROP DATABASE IF EXISTS "jifen_bench_pgbench" WITH (FORCE)')
-    return float(match.group(1))
+    tps = float(match.group(1))
+    return Baseline(tps, spent * 1000 / (tps * window))
+
+
+class BackendCpu:
+    """CPU time spent by the PostgreSQL backends connected to one database since this was made
+    (a backend that connects later counts from zero): how much of a figure is PostgreSQL's own
+    work, the part no client code can take away."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.start = self._read()
+
+    def _read(self) -> dict[int, float]:
+        pids = subprocess.run(
+            ["psql", *PG, "-Atq", "-d", "postgres", "-c",
+             f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database}'"],  # noqa: S608 (our scratch database)
+            check=True, capture_output=True, text=True).stdout.split()
+        return {int(pid): _own_cpu_seconds(int(pid)) for pid in pids}
+
+    def spent(self) -> float:
+        """Seconds of CPU since this was made, over the backends connected now."""
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self._read().items())
 
 
 def bench_env(database_url: str, redis_url: str, var_dir: Path) -> dict[str, str]:
@@ -101,14 +138,15 @@ def peak_rss_mb(pid: int) -> float:
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) spent so far by a process and its children."""
-    total = 0
-    for one in [pid, *_children(pid)]:
-        try:
-            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(_own_cpu_seconds(one) for one in [pid, *_children(pid)])
+
+
+def _own_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _children(pid: int) -> list[int]:

@@ -117,7 +117,7 @@ def ledger_tps() -> float:
 def main() -> None:
     configure()
     ledger = ledger_tps()
-    pgbench = pgbench_tps()
+    pgbench = pgbench_tps().tps
     print(f"pgbench: {pgbench:.0f} tps")
     print(f"RESULT ledger_tps={ledger:.0f} pgbench_tps={pgbench:.0f} ratio={ledger / pgbench:.2f}")
 

@@ -12,7 +12,11 @@ shares one listening socket, and all 32 long-lived kiosk connections landed on o
 the kiosks split evenly did help — 596 against 363 sales/s, p99 89 against 215 ms, in the same
 minute — so spreading connections (a socket per worker with SO_REUSEPORT, or a balancer) and a
 leaner worker are the next steps, not more workers behind one socket. Besides throughput
-and latency it prints the server's CPU per sale and its peak RSS.
+and latency it prints the server's CPU per sale and its peak RSS, and the CPU PostgreSQL's
+own backends spend per sale beside what they spend per pgbench transaction: that quotient
+bounds the ratio whatever the Python side does (a sale is several TPC-B transactions' worth
+of work inside PostgreSQL: sale row, two lines, two stock moves and their log, the
+hash-chained transfer, about fifteen foreign-key checks).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import uuid
 
 from scripts.bench.common import (
     ROOT,
+    BackendCpu,
     analyze,
     bench_env,
     cpu_seconds,
@@ -85,13 +90,17 @@ async def load(url: str, villages: list[dict], kiosks: int, seconds: int) -> dic
 def run(env: dict[str, str], villages: int, households: int, kiosks: int,
         workers: int) -> tuple[dict, float, str]:
     data = setup(env, villages, households)
-    if env["JIFEN_DATABASE_URL"].startswith("postgresql:"):
-        analyze(env["JIFEN_DATABASE_URL"].rsplit("/", 1)[1])
+    database = env["JIFEN_DATABASE_URL"].rsplit("/", 1)[1]
+    postgres = env["JIFEN_DATABASE_URL"].startswith("postgresql:")
+    if postgres:
+        analyze(database)
     server, url = start_server(env, workers=workers)
     try:
-        cpu = cpu_seconds(server.pid)
+        cpu, backends = cpu_seconds(server.pid), BackendCpu(database) if postgres else None
         result = asyncio.run(load(url, data, kiosks, SECONDS))
-        result["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / max(result["sales"], 1)
+        sales = max(result["sales"], 1)
+        result["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / sales
+        result["pg_cpu_ms"] = backends.spent() * 1000 / sales if backends else float("nan")
         rss = peak_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -106,9 +115,10 @@ def main() -> None:
     pg, rss, _log = run(pg_env, villages=20, households=40, kiosks=32, workers=1)
     print(f"postgresql: {pg['rps']:.0f} redemptions/s, p50 {pg['p50_ms']:.1f} ms, "
           f"p99 {pg['p99_ms']:.1f} ms, refusals {pg['failures']}, peak RSS {rss:.0f} MB, "
-          f"server CPU {pg['cpu_ms']:.2f} ms/sale")
-    tps = pgbench_tps()
-    print(f"pgbench: {tps:.0f} tps")
+          f"server CPU {pg['cpu_ms']:.2f} ms/sale, PostgreSQL CPU {pg['pg_cpu_ms']:.2f} ms/sale")
+    baseline = pgbench_tps()
+    tps = baseline.tps
+    print(f"pgbench: {tps:.0f} tps, PostgreSQL CPU {baseline.pg_cpu_ms:.2f} ms/transaction")
 
     sqlite_dir = ROOT / "var" / "bench-redeem-sqlite"
     shutil.rmtree(sqlite_dir, ignore_errors=True)
@@ -121,7 +131,8 @@ def main() -> None:
           f"server CPU {lite['cpu_ms']:.2f} ms/sale")
     print(f"RESULT redeem_rps={pg['rps']:.0f} p99_ms={pg['p99_ms']:.1f} pgbench_tps={tps:.0f} "
           f"ratio={pg['rps'] / tps:.2f} sqlite_rps={lite['rps']:.0f} sqlite_locked={locked} "
-          f"peak_rss_mb={rss:.0f}")
+          f"peak_rss_mb={rss:.0f} pg_cpu_ms={pg['pg_cpu_ms']:.2f} "
+          f"pgbench_pg_cpu_ms={baseline.pg_cpu_ms:.2f}")
 
 
 if __name__ == "__main__":
