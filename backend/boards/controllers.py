@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from backend.auth.principal import Principal, Role, actor_of
@@ -21,7 +21,7 @@ from backend.registry.tables import Village
 
 ScopeName = Literal["village", "grid", "group"]
 # ``scope`` is Litestar's name for the ASGI scope, so the query parameter is mapped explicitly.
-ScopeQuery = Annotated[ScopeName, Parameter(query="scope")]
+ScopeQuery = Annotated[ScopeName, QueryParameter(name="scope")]
 STAFF = (Role.committee, Role.town_admin)
 
 

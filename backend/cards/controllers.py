@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from datetime import UTC, datetime
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, get, post, put
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from backend.auth.principal import Principal, Role, actor_of
 from backend.cards import pictures, services
@@ -59,7 +60,7 @@ class CardController(Controller):
     async def card_sheet(
         self,
         village_id: int,
-        grid_id: int | None = Parameter(query="grid_id", default=None, ge=1),
+        grid_id: Annotated[int | None, QueryParameter(ge=1)] = None,
     ) -> Response[bytes]:
         content = await services.card_sheet_pdf(village_id, grid_id)
         return Response(content=content, media_type="application/pdf", headers={

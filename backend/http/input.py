@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter
 
 from backend.errors import IdempotencyKeyMissing
 
@@ -13,8 +13,8 @@ Page = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page numb
 PageSize = Annotated[int, Parameter(ge=1, le=100, description="rows per page, at most 100")]
 IdempotencyKey = Annotated[
     str | None,
-    Parameter(header="Idempotency-Key", min_length=1, max_length=200,
-              description="made by the client before it sends; a retry sends the same key"),
+    HeaderParameter(name="Idempotency-Key", min_length=1, max_length=200,
+                    description="made by the client before it sends; a retry sends the same key"),
 ]
 
 
