@@ -19,6 +19,7 @@ from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController, VillageUserController
 from backend.boards import live
 from backend.boards.controllers import BoardsController, PublicBoardsController
+from backend.cards import services as cards
 from backend.cards.controllers import CardController
 from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_principal
 from backend.http.admin import admin
@@ -74,9 +75,10 @@ async def api_docs() -> Redirect:
     return Redirect("/api/schema/swagger")
 
 
-def create_app(kiosk_dir: Path = KIOSK_DIR, *, watch_boards: bool = True) -> Litestar:
-    """The app; ``watch_boards`` runs the background catch-up that keeps the leaderboards and
-    the notice-board screens current (tests drive it themselves)."""
+def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> Litestar:
+    """The app; ``background_jobs`` runs the catch-up that keeps the leaderboards and the
+    notice-board screens current and the hourly pruning of spent phone codes (tests drive
+    both themselves)."""
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     api = Router(
@@ -112,6 +114,6 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, watch_boards: bool = True) -> Lit
         ),
         on_startup=[db.start],
         on_shutdown=[db.stop, cache.close],
-        lifespan=[live.background_watch] if watch_boards else [],
+        lifespan=[live.background_watch, cards.background_prune] if background_jobs else [],
         request_max_body_size=settings.max_body_bytes,
     )

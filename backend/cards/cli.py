@@ -11,7 +11,7 @@ console = Console()
 
 @app.command("prune-codes")
 def prune_codes() -> None:
-    """Forget spent phone codes older than a day (run daily from cron; safe at any time)."""
+    """Forget spent phone codes older than a day (the server does it hourly; safe any time)."""
     from backend.cards import services
     from backend.cli import run
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from backend import cache, db
+from backend import background, cache, db
 from backend.audit.services import Actor, record
 from backend.cards import codes, pictures
 from backend.cards.errors import (
@@ -46,6 +46,7 @@ from backend.settings import get_settings
 PIN_TRIES = 5
 PIN_PATTERN = re.compile(r"[0-9]{4,6}")
 USED_CODE_TTL_SECONDS = codes.STEP_SECONDS * (codes.STEPS_ACCEPTED + 2)
+PRUNE_SECONDS = 3600.0
 _hasher = PasswordHasher()
 
 
@@ -393,3 +394,12 @@ async def prune_used_phone_codes(now: datetime | None = None) -> int:
             UsedPhoneCode.id
         ).run()
     return len(gone)
+
+
+async def _prune_now(stop: asyncio.Event) -> None:
+    await prune_used_phone_codes()
+
+
+# The server prunes on its own, so a village needs no cron job for it (``jifen cards
+# prune-codes`` does the same by hand).
+background_prune = background.every(PRUNE_SECONDS, _prune_now, "phone-code pruning")

@@ -21,6 +21,7 @@ from backend.cards.errors import (
     CodeUsed,
     HouseholdInactive,
 )
+from backend.cards.tables import UsedPhoneCode
 from backend.db import write_transaction
 from backend.registry import services as registry
 from backend.settings import get_settings
@@ -250,3 +251,26 @@ async def test_pruning_forgets_only_codes_that_could_no_longer_be_accepted(place
     with pytest.raises(CodeExpired):  # long refused by its age before its record is looked up
         await services.resolve(payload, village_id=place.village_id,
                                now=datetime.now(UTC) + timedelta(days=2))
+
+
+async def test_the_server_prunes_spent_codes_itself(
+    place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No cron job needed: the server's hourly job prunes as ``jifen cards prune-codes`` does
+    (here two days on, when the spent code is old enough to forget)."""
+    payload, _ = await services.phone_code(place.village_id, place.households[0]["id"])
+    await _spend(payload, place.village_id)
+    prune = services.prune_used_phone_codes
+    pruned = asyncio.Event()
+
+    async def two_days_on(now: datetime | None = None) -> int:
+        count = await prune(now=datetime.now(UTC) + timedelta(days=2))
+        pruned.set()
+        return count
+
+    monkeypatch.setattr(services, "prune_used_phone_codes", two_days_on)
+    async with services.background_prune(None):  # type: ignore[arg-type]
+        await asyncio.wait_for(pruned.wait(), 30)
+    assert not await UsedPhoneCode.exists().where(
+        UsedPhoneCode.household == place.households[0]["id"]).run()
+
