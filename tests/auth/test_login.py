@@ -35,7 +35,9 @@ async def test_login_gives_a_token_and_a_cookie_and_logout_revokes_it(
     me = await client.get("/api/v1/auth/me", headers=headers)
     assert me.status_code == 200 and me.json()["username"] == username
 
-    cookie_me = await client.get("/api/v1/auth/me", cookies={"jifen_token": token})
+    client.cookies.clear()
+    client.cookies.set("jifen_token", token)
+    cookie_me = await client.get("/api/v1/auth/me")
     assert cookie_me.status_code == 200
 
     assert (await client.post("/api/v1/auth/logout", headers=headers)).status_code == 204
