@@ -19,10 +19,10 @@ from litestar import Litestar
 log = logging.getLogger("jifen.background")
 
 Job = Callable[[asyncio.Event], Awaitable[None]]
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
 
 
-def every(seconds: float, job: Job, name: str) -> Callable[[Litestar],
-                                                            AbstractAsyncContextManager[None]]:
+def every(seconds: float, job: Job, name: str) -> Lifespan:
     """A Litestar lifespan running ``job(stop)`` now and then every ``seconds`` until the server
     stops; a long job looks at ``stop`` between its steps. A failing round is logged and the
     next one tries again."""
