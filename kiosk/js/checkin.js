@@ -3,31 +3,14 @@
 // localStorage with its own time and idempotency key, then sent; a scan the network lost stays
 // queued and is sent again later — the server records each key once, so nothing counts twice.
 import { ApiError, NetworkError, api, newKey, openSession } from "./api.js";
-import { language } from "./i18n.js";
+import { TEXT } from "./checkin-text.js";
+import { extend, language, t, tf, translatePage } from "./i18n.js";
+import { refuse, showRefusal } from "./refusal.js";
 import { attachCameraButton, attachWedge } from "./scan.js";
 
-const TEXT = {
-  "zh-CN": {
-    title: "志愿活动签到", login: "登录", username: "用户名", password: "密码", logout: "退出",
-    activity: "活动", camera: "摄像头扫码", stopCamera: "关闭摄像头", checkedIn: "已签到",
-    ok: "知道了", scanHint: "请扫描积分卡或付款码", none: "暂无进行中的活动",
-    queued: "网络不通，已在手机上保存 {n} 条签到，恢复后自动补传", sent: "签到成功：{name}",
-    capacity: "（限 {n} 户）", refused: "无法签到", member: "谁来了：",
-    "refusal.already_checked_in": "已签到过", "refusal.outside_window": "不在签到时间",
-    "refusal.card_revoked": "卡已挂失", "refusal.activity_full": "名额已满",
-    "refusal.code_used": "二维码已使用", "refusal.code_expired": "二维码已过期",
-    "refusal.code_forged": "二维码无效", "refusal.code_unreadable": "二维码无效",
-    "refusal.activity_not_running": "活动未在进行",
-  },
-  en: {
-    title: "Volunteer check-in", login: "Log in", username: "Username", password: "Password",
-    logout: "Log out", activity: "Activity", camera: "Camera", stopCamera: "Stop camera",
-    checkedIn: "Checked in", ok: "OK", scanHint: "Scan a points card or phone code",
-    none: "No running activity", queued: "Offline: {n} check-ins kept on this phone, sent later",
-    sent: "Checked in: {name}", capacity: "(limit {n})", refused: "Refused", member: "Who came:",
-  },
-};
-const t = (key) => TEXT[language()][key] ?? TEXT["zh-CN"][key] ?? key;
+extend(TEXT);
+// A refusal without a word of its own is titled "无法签到" (the shop says "无法兑换").
+const REFUSED = "ci.refused";
 const $ = (id) => document.getElementById(id);
 const state = { village: null, activity: null, activities: [], list: [],
                 flushing: false };
@@ -46,15 +29,6 @@ function saveQueue(items) {
 
 function base() {
   return `/api/v1/villages/${state.village}/activities/${state.activity}`;
-}
-
-function showRefusal(code, detail) {
-  const title = t(`refusal.${code}`);
-  $("overlay").className = "overlay refusal";
-  $("o-title").textContent = title.startsWith("refusal.") ? t("refused") : title;
-  $("o-detail").textContent = detail;
-  $("overlay").hidden = false;
-  $("o-ok").focus();
 }
 
 function render() {
@@ -76,14 +50,14 @@ function render() {
   }
   $("count").textContent = String(state.list.filter((a) => !a.struck).length);
   const pending = queued().length;
-  if (pending) $("status").textContent = t("queued").replace("{n}", pending);
+  if (pending) $("status").textContent = tf("ci.queued", { n: pending });
 }
 
 // Who of the household came: one tap on a name (only their volunteer hours depend on it).
 function memberButtons(item) {
   const box = document.createElement("span");
   box.className = "members";
-  box.textContent = t("member");
+  box.textContent = t("ci.member");
   for (const member of item.members) {
     const button = document.createElement("button");
     button.type = "button";
@@ -95,7 +69,7 @@ function memberButtons(item) {
         await api("PUT", `${base()}/attendances/${item.id}/member`, { member_id: member.id });
         await refresh();
       } catch (error) {
-        showRefusal(error.code || "network", error.message);
+        refuse(error, REFUSED);
       }
       $("scan").focus();
     });
@@ -123,16 +97,18 @@ async function flush() {
     const recorded = results.filter((r) => r.ok);
     if (recorded.length) {
       const last = recorded[recorded.length - 1].attendance;
-      $("status").textContent = t("sent").replace("{name}", last.head_name);
+      $("status").textContent = tf("ci.sent", { name: last.head_name });
     }
-    if (refused.length) showRefusal(refused[0].code, refused.map((r) => r.detail).join("\n"));
+    if (refused.length) {
+      showRefusal(refused[0].code, refused.map((r) => r.detail).join("\n"), REFUSED);
+    }
     await refresh();
   } catch (error) {
     if (error instanceof NetworkError) {
       render();
     } else if (error instanceof ApiError) {
       if (error.status !== 401) saveQueue([]);
-      showRefusal(error.code, error.message);
+      refuse(error, REFUSED);
     }
   } finally {
     state.flushing = false;
@@ -153,7 +129,7 @@ function describe(activity) {
   $("activity-info").textContent = `${activity.place} ${range} · ${activity.rule_category}`
     + `·${activity.rule_title} +${activity.points}`;
   $("capacity").textContent = activity.capacity
-    ? t("capacity").replace("{n}", activity.capacity) : "";
+    ? tf("ci.capacity", { n: activity.capacity }) : "";
 }
 
 async function choose(id) {
@@ -184,21 +160,19 @@ async function start(user) {
     select.append(option);
   }
   if (!state.activities.length) {
-    $("activity-info").textContent = t("none");
+    $("activity-info").textContent = t("ci.none");
     return;
   }
   await choose(state.activities[0].id);
 }
 
 function wire() {
-  document.documentElement.lang = language();
-  for (const el of document.querySelectorAll("[data-c]")) el.textContent = t(el.dataset.c);
-  $("scan").placeholder = t("scanHint");
+  translatePage();
   $("o-ok").addEventListener("click", () => { $("overlay").hidden = true; $("scan").focus(); });
   $("activity").addEventListener("change", (event) => choose(Number(event.target.value)));
   attachWedge($("scan"), onCode);
   attachCameraButton($("camera"), $("video"), onCode,
-    (error) => showRefusal("camera", String(error)),
+    (error) => showRefusal("camera", String(error), REFUSED),
     { start: t("camera"), stop: t("stopCamera") });
   window.addEventListener("online", flush);
   setInterval(flush, 15000);

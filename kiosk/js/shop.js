@@ -2,21 +2,12 @@
 // show the receipt, void the last sale. Every refusal fills the screen with its Chinese reason.
 import { ApiError, api, openSession, pending, sendOnce } from "./api.js";
 import { t, toggleLanguage, translatePage } from "./i18n.js";
+import { refuse } from "./refusal.js";
 import { attachCameraButton, attachWedge } from "./scan.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { village: null, shop: null, products: [], cart: new Map(), code: null,
                 customer: null, last: null };
-
-function showRefusal(error) {
-  const code = error instanceof ApiError ? error.code : "network";
-  const title = t(`refusal.${code}`);
-  $("overlay").className = "overlay refusal";
-  $("o-title").textContent = title.startsWith("refusal.") ? t("refused") : title;
-  $("o-detail").textContent = error.message;
-  $("overlay").hidden = false;
-  $("o-ok").focus();
-}
 
 function base() {
   return `/api/v1/villages/${state.village}/shops/${state.shop}`;
@@ -112,7 +103,7 @@ async function onCode(code) {
     state.code = code;
     showCustomer(customer);
   } catch (error) {
-    showRefusal(error);
+    refuse(error);
   }
 }
 
@@ -144,7 +135,7 @@ async function finishSale(promise) {
     await loadProducts();
   } catch (error) {
     $("status").textContent = "";
-    showRefusal(error);
+    refuse(error);
   }
   renderCart();
 }
@@ -167,7 +158,7 @@ async function voidLast() {
     showReceipt(await api("POST", `${base()}/redemptions/${state.last.id}/void`, { reason }));
     await loadProducts();
   } catch (error) {
-    showRefusal(error);
+    refuse(error);
   }
 }
 
@@ -204,7 +195,7 @@ function wire() {
   $("clear").addEventListener("click", () => { state.cart.clear(); renderCart(); });
   $("void").addEventListener("click", voidLast);
   attachWedge($("scan"), onCode);
-  attachCameraButton($("camera"), $("video"), onCode, showRefusal,
+  attachCameraButton($("camera"), $("video"), onCode, refuse,
     { start: t("camera"), stop: t("stopCamera") });
 }
 

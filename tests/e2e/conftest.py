@@ -72,14 +72,21 @@ async def villager_page(browser: Browser, server_url: str, village_id: int, numb
     return page
 
 
-async def committee_page(browser: Browser, server_url: str, username: str) -> Page:
-    """A PC-sized console.html logged in as ``username`` (every test user's password)."""
+async def log_in_at(page: Page, server_url: str, address: str, username: str,
+                    opened: str) -> None:
+    """The staff page ``address`` logged in as ``username`` (every test user's password), once
+    its ``opened`` part shows."""
     from tests.factories import PASSWORD
 
-    page = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    await page.goto(f"{server_url}/console.html")
+    await page.goto(f"{server_url}/{address}")
     await page.fill("#login input[name=username]", username)
     await page.fill("#login input[name=password]", PASSWORD)
     await page.click("#login button[type=submit]")
-    await expect(page.locator("#app")).to_be_visible()
+    await expect(page.locator(opened)).to_be_visible()
+
+
+async def committee_page(browser: Browser, server_url: str, username: str) -> Page:
+    """A PC-sized console.html logged in as ``username``."""
+    page = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    await log_in_at(page, server_url, "console.html", username, "#app")
     return page

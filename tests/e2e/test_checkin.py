@@ -1,11 +1,13 @@
 """The check-in page in a real Chromium: a USB scanner checks a household in, twice is refused,
-and a scan made while the server cannot be reached is kept and sent later, once."""
+and a scan made while the server cannot be reached is kept and sent later, once; a refusal is
+shown in Chinese, and the page speaks English once the language is switched."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
@@ -14,14 +16,12 @@ from backend.cards import services as cards
 from backend.registry import services as registry
 from backend.scoring import periods, rules
 from backend.scoring.evaluations import Scorer
-from tests.e2e.conftest import Launch, screenshots
-from tests.factories import PASSWORD, make_place, make_town
+from tests.e2e.conftest import Launch, log_in_at, screenshots
+from tests.factories import Place, make_place, make_town
 
 
-async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once(
-    server_url: str, launch_browser: Launch
-) -> None:
-    place = await make_place((await make_town())["id"])
+async def running_activity(place: Place) -> dict[str, Any]:
+    """A volunteer activity of ``place`` that started an hour ago, organised by its grid officer."""
     book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
         {"code": "ZY01", "category": "志愿服务", "title": "参加环境整治", "points": 3, "cap": 4,
          "evidence_required": False, "proposers": ["committee", "grid_officer"]},
@@ -35,6 +35,20 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
         "starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(hours=2),
     })
     await activities.start_activity(organiser, place.village_id, activity["id"])
+    return activity
+
+
+async def open_checkin(page: Page, server_url: str, place: Place) -> None:
+    """checkin.html logged in as the grid officer, the running activity chosen."""
+    await log_in_at(page, server_url, "checkin.html", place.usernames[Role.grid_officer], "#desk")
+    await expect(page.locator("#activity")).to_contain_text("村道清扫")
+
+
+async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await make_place((await make_town())["id"])
+    activity = await running_activity(place)
     first, second = place.households
     first = await registry.add_member(CLI_ACTOR, place.village_id, first["id"], "刘桂兰", "配偶")
     spouse = first["members"][-1]
@@ -43,12 +57,7 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     browser = await launch_browser()
     context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page = await context.new_page()
-    await page.goto(f"{server_url}/checkin.html")
-    await page.fill("input[name=username]", place.usernames[Role.grid_officer])
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("#login button[type=submit]")
-    await expect(page.locator("#desk")).to_be_visible()
-    await expect(page.locator("#activity")).to_contain_text("村道清扫")
+    await open_checkin(page, server_url, place)
 
     await page.locator("#scan").type(codes[0] + "\n", delay=5)
     row = page.locator(f"#attendances li[data-household-id='{first['id']}']")
@@ -72,4 +81,43 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     await page.screenshot(path=screenshots() / "checkin.png")
     listed = await activities.attendances(place.village_id, activity["id"])
     assert sorted(a["household_id"] for a in listed) == sorted([first["id"], second["id"]])
+    await browser.close()
+
+
+async def test_a_refusal_in_chinese_then_the_page_in_english_after_switching(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place = await make_place((await make_town())["id"])
+    await running_activity(place)
+    household = place.households[0]
+    code = await cards.card_payload(place.village_id, household["id"])
+    await cards.reissue_card(CLI_ACTOR, place.village_id, household["id"])
+
+    browser = await launch_browser()
+    page = await browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    await open_checkin(page, server_url, place)
+    await expect(page.locator("#scan")).to_have_attribute("placeholder", "请扫描积分卡或付款码")
+    await page.locator("#scan").type(code + "\n", delay=5)
+    await expect(page.locator("#o-title")).to_have_text("卡已挂失")
+    await expect(page.locator("#o-detail")).to_have_text("卡已挂失：此卡已作废，请使用新卡。")
+    await expect(page.locator("#o-ok")).to_have_text("知道了")
+    await page.click("#o-ok")
+
+    # The language is switched where there is a switch (the shop's header) and holds here too.
+    await page.goto(f"{server_url}/shop.html")
+    await page.click("#lang")
+    await expect(page.locator("#lang")).to_have_text("中文")
+    await page.goto(f"{server_url}/checkin.html")
+    await expect(page.locator("#desk")).to_be_visible()
+    await expect(page.locator("h1")).to_have_text("Volunteer check-in")
+    await expect(page.locator("#desk label span")).to_have_text("Activity")
+    await expect(page.locator("#camera")).to_have_text("Camera")
+    await expect(page.locator("#logout")).to_have_text("Log out")
+    await expect(page.locator("#desk .card p").last).to_contain_text("Checked in")
+    await expect(page.locator("#scan")).to_have_attribute(
+        "placeholder", "Scan a points card or phone code")
+    await page.locator("#scan").type(code + "\n", delay=5)
+    await expect(page.locator("#o-title")).to_have_text("Card revoked")
+    await expect(page.locator("#o-detail")).to_contain_text("reported lost")
+    await expect(page.locator("#o-ok")).to_have_text("OK")
     await browser.close()

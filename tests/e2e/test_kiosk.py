@@ -13,16 +13,12 @@ from backend.cards.pictures import card_qr_png
 from backend.ledger import services as ledger
 from backend.shop import catalogue
 from tests.e2e.camera import qr_video
-from tests.e2e.conftest import Launch, screenshots
-from tests.factories import PASSWORD, Place, stocked_place
+from tests.e2e.conftest import Launch, log_in_at, screenshots
+from tests.factories import Place, stocked_place
 
 
 async def open_kiosk(page: Page, server_url: str, place: Place) -> None:
-    await page.goto(f"{server_url}/shop.html")
-    await page.fill("input[name=username]", place.usernames[Role.shopkeeper])
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("#login button[type=submit]")
-    await expect(page.locator("#till")).to_be_visible()
+    await log_in_at(page, server_url, "shop.html", place.usernames[Role.shopkeeper], "#till")
 
 
 async def test_scanner_sale_of_two_products_and_a_refusal(
