@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from backend import cache, db
+from backend.backup import cli as backup_cli
 from backend.boards import cli as boards_cli
 from backend.cards.cli import app as cards_app
 from backend.ledger import cli as ledger_cli
@@ -22,6 +23,8 @@ console = Console()
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(boards_cli.app, name="boards")
 app.add_typer(cards_app, name="cards")
+app.command()(backup_cli.backup)
+app.command()(backup_cli.restore)
 
 
 def run(work: Callable[[], Awaitable[Any]]) -> Any:

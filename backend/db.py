@@ -115,12 +115,14 @@ class _PooledTransaction(SQLiteTransaction):
         return exception is None
 
 
-def engine_from_settings(settings: Settings) -> Engine:
-    url = settings.database_url
-    if settings.is_sqlite:
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+def sqlite_path(url: str) -> Path:
+    """The file of a ``sqlite:///path`` URL."""
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def postgres_config(url: str) -> dict[str, Any]:
+    """asyncpg's connection arguments (host, port, database, user, password) from a
+    ``postgresql://`` URL; the backup hands the same ones to pg_dump as ``PG*`` variables."""
     parsed = urlparse(url)
     config: dict[str, Any] = {
         "host": parsed.hostname or "127.0.0.1",
@@ -130,7 +132,15 @@ def engine_from_settings(settings: Settings) -> Engine:
     }
     if parsed.password:
         config["password"] = unquote(parsed.password)
-    return PostgresEngine(config=config, extensions=())
+    return config
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    if settings.is_sqlite:
+        path = sqlite_path(settings.database_url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+    return PostgresEngine(config=postgres_config(settings.database_url), extensions=())
 
 
 def engine() -> Engine:

@@ -29,13 +29,14 @@ from tests.server import ServerProcess
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """PostgreSQL-only tests (real row-lock concurrency) are not collected on the SQLite run."""
-    if get_settings().is_sqlite:
-        kept = [i for i in items if i.get_closest_marker("postgres_only") is None]
-        deselected = [i for i in items if i.get_closest_marker("postgres_only") is not None]
-        if deselected:
-            config.hook.pytest_deselected(items=deselected)
-            items[:] = kept
+    """PostgreSQL-only tests (real row-lock concurrency, pg_dump) are not collected on the
+    SQLite run, nor SQLite-only ones (restoring the embedded file) on the PostgreSQL run."""
+    other = "postgres_only" if get_settings().is_sqlite else "sqlite_only"
+    kept = [i for i in items if i.get_closest_marker(other) is None]
+    deselected = [i for i in items if i.get_closest_marker(other) is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 async def _reset_postgres() -> None:
