@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
 from backend.activities import confirmation, services, sheets, signups
 from backend.activities import schemas as s
-from backend.auth.principal import Principal, Role, actor_of
+from backend.auth.principal import Role, actor_of
 from backend.errors import DomainError, NotFound
-from backend.http.access import ANY_ROLE, allow
-from backend.http.input import IdempotencyKey, require_idempotency_key
+from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
+from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
 from backend.http.language import language_of
 from backend.scoring.controllers import scorer_of
 from backend.settings import get_settings
@@ -31,13 +31,13 @@ class ActivityController(Controller):
 
     @get("/", **allow(*ANY_ROLE))
     async def list_activities(
-        self, village_id: int, status: Annotated[Status | None, Parameter()] = None
+        self, village_id: PathId, status: Annotated[Status | None, Parameter()] = None
     ) -> list[s.Activity]:
         return msgspec.convert(await services.activities(village_id, status), list[s.Activity])
 
     @post("/", **allow(*ORGANISERS))
     async def create_activity(
-        self, village_id: int, data: s.ActivityCreate, principal: Principal
+        self, village_id: PathId, data: JSONBody[s.ActivityCreate], principal: CurrentPrincipal
     ) -> s.Activity:
         """The caller organises the activity."""
         scorer = await scorer_of(principal, village_id)
@@ -46,24 +46,24 @@ class ActivityController(Controller):
                                s.Activity)
 
     @get("/{activity_id:int}", **allow(*ANY_ROLE))
-    async def get_activity(self, village_id: int, activity_id: int) -> s.Activity:
+    async def get_activity(self, village_id: PathId, activity_id: PathId) -> s.Activity:
         return msgspec.convert(await services.activity(village_id, activity_id), s.Activity)
 
     @post("/{activity_id:int}/start", status_code=200, **allow(*ORGANISERS))
     async def start_activity(
-        self, village_id: int, activity_id: int, principal: Principal
+        self, village_id: PathId, activity_id: PathId, principal: CurrentPrincipal
     ) -> s.Activity:
         scorer = await scorer_of(principal, village_id)
         return msgspec.convert(await services.start_activity(scorer, village_id, activity_id),
                                s.Activity)
 
     @get("/{activity_id:int}/signups", **allow(*ORGANISERS, Role.town_admin))
-    async def list_signups(self, village_id: int, activity_id: int) -> list[s.Signup]:
+    async def list_signups(self, village_id: PathId, activity_id: PathId) -> list[s.Signup]:
         return msgspec.convert(await signups.signups(village_id, activity_id), list[s.Signup])
 
     @post("/{activity_id:int}/signups", **allow(Role.villager))
     async def sign_up(
-        self, village_id: int, activity_id: int, principal: Principal
+        self, village_id: PathId, activity_id: PathId, principal: CurrentPrincipal
     ) -> list[s.Signup]:
         """A villager signs their own household up (报名)."""
         household_id = principal.household_in(village_id)
@@ -74,13 +74,14 @@ class ActivityController(Controller):
         return msgspec.convert(listed, list[s.Signup])
 
     @get("/{activity_id:int}/attendances", **allow(*ORGANISERS, Role.town_admin))
-    async def list_attendances(self, village_id: int, activity_id: int) -> list[s.Attendance]:
+    async def list_attendances(self, village_id: PathId, activity_id: PathId) -> list[s.Attendance]:
         return msgspec.convert(await services.attendances(village_id, activity_id),
                                list[s.Attendance])
 
     @post("/{activity_id:int}/attendances", **allow(*ORGANISERS))
     async def check_in(
-        self, village_id: int, activity_id: int, data: s.CheckIn, principal: Principal,
+        self, village_id: PathId, activity_id: PathId, data: JSONBody[s.CheckIn],
+        principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Attendance:
         """Scan a household's card or phone code; a retry with the same key answers the same."""
@@ -92,8 +93,8 @@ class ActivityController(Controller):
 
     @post("/{activity_id:int}/attendances/batch", status_code=200, **allow(*ORGANISERS))
     async def check_in_batch(
-        self, request: Request, village_id: int, activity_id: int, data: s.CheckInBatch,
-        principal: Principal,
+        self, request: Request, village_id: PathId, activity_id: PathId,
+        data: JSONBody[s.CheckInBatch], principal: CurrentPrincipal,
     ) -> list[s.BatchResult]:
         """An offline phone's queue, safe to send again: each scan is recorded once."""
         scorer = await scorer_of(principal, village_id)
@@ -112,8 +113,8 @@ class ActivityController(Controller):
 
     @put("/{activity_id:int}/attendances/{attendance_id:int}/member", **allow(*ORGANISERS))
     async def set_member(
-        self, village_id: int, activity_id: int, attendance_id: int, data: s.MemberChoice,
-        principal: Principal,
+        self, village_id: PathId, activity_id: PathId, attendance_id: PathId,
+        data: JSONBody[s.MemberChoice], principal: CurrentPrincipal,
     ) -> s.Attendance:
         """Which member of the household came (their volunteer hours)."""
         scorer = await scorer_of(principal, village_id)
@@ -122,14 +123,14 @@ class ActivityController(Controller):
 
     @get("/{activity_id:int}/attendances/xlsx", **allow(*ORGANISERS, Role.town_admin),
          media_type=XLSX)
-    async def attendance_sheet(self, village_id: int, activity_id: int) -> Response[bytes]:
+    async def attendance_sheet(self, village_id: PathId, activity_id: PathId) -> Response[bytes]:
         name, body = await sheets.attendance_xlsx(village_id, activity_id)
         return Response(body, media_type=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @get("/{activity_id:int}/sign-in-sheet", **allow(*ORGANISERS, Role.town_admin),
          media_type="application/pdf")
-    async def sign_in_sheet(self, village_id: int, activity_id: int) -> Response[bytes]:
+    async def sign_in_sheet(self, village_id: PathId, activity_id: PathId) -> Response[bytes]:
         """A4 paper sign-in sheet with every household's card QR, for villages without phones."""
         body = await sheets.sign_in_sheet_pdf(village_id, activity_id)
         return Response(body, media_type="application/pdf", headers={
@@ -137,7 +138,7 @@ class ActivityController(Controller):
 
     @post("/{activity_id:int}/finish", status_code=200, **allow(*ORGANISERS))
     async def finish_activity(
-        self, village_id: int, activity_id: int, principal: Principal
+        self, village_id: PathId, activity_id: PathId, principal: CurrentPrincipal
     ) -> s.Activity:
         """Each attendance becomes a proposed evaluation of the activity's rule."""
         scorer = await scorer_of(principal, village_id)
@@ -146,7 +147,8 @@ class ActivityController(Controller):
 
     @post("/{activity_id:int}/confirm", status_code=200, **allow(Role.committee))
     async def confirm_activity(
-        self, village_id: int, activity_id: int, data: s.Confirmation, principal: Principal
+        self, village_id: PathId, activity_id: PathId, data: JSONBody[s.Confirmation],
+        principal: CurrentPrincipal
     ) -> s.Activity:
         """Another committee member confirms the list, striking names that should not count."""
         scorer = await scorer_of(principal, village_id)
@@ -162,7 +164,7 @@ class VolunteerHoursController(Controller):
 
     @get("/", **allow(*ORGANISERS, Role.town_admin))
     async def volunteer_hours(
-        self, village_id: int, year: Annotated[int | None, Parameter(ge=2020, le=2100)] = None
+        self, village_id: PathId, year: Annotated[int | None, Parameter(ge=2020, le=2100)] = None
     ) -> list[s.VolunteerHours]:
         """Per household (no member) and per member, over one calendar year (this one unless
         ``year`` is given)."""

@@ -11,7 +11,7 @@ from litestar import Controller, get
 from backend.audit import services
 from backend.auth.principal import Role
 from backend.http.access import allow
-from backend.http.input import Page, PageSize
+from backend.http.input import Page, PageSize, PathId
 
 
 class AuditEntry(msgspec.Struct, kw_only=True):
@@ -48,10 +48,11 @@ class AuditController(Controller):
 
     @get("/villages/{village_id:int}/audit", **allow(Role.committee, Role.town_admin))
     async def village_audit(
-        self, village_id: int, page: Page = 1, page_size: PageSize = 50
+        self, village_id: PathId, page: Page = 1, page_size: PageSize = 50
     ) -> AuditPage:
         return await _page(page, page_size, village_id=village_id)
 
     @get("/towns/{town_id:int}/audit", **allow(Role.town_admin))
-    async def town_audit(self, town_id: int, page: Page = 1, page_size: PageSize = 50) -> AuditPage:
+    async def town_audit(self, town_id: PathId, page: Page = 1,
+                         page_size: PageSize = 50) -> AuditPage:
         return await _page(page, page_size, town_id=town_id)

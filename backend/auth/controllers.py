@@ -6,6 +6,7 @@ import dataclasses
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody
 
 from backend.auth import household, services
 from backend.auth.principal import Grant, Principal, Role, actor_of
@@ -18,7 +19,8 @@ from backend.auth.schemas import (
     UserCreated,
 )
 from backend.errors import InvalidInput
-from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, allow
+from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, CurrentPrincipal, allow
+from backend.http.input import PathId
 from backend.registry import services as registry
 from backend.settings import get_settings
 
@@ -49,28 +51,29 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", **PUBLIC)
-    async def login(self, data: LoginRequest, request: Request) -> Response[LoginResponse]:
+    async def login(self, data: JSONBody[LoginRequest],
+                    request: Request) -> Response[LoginResponse]:
         address = request.client.host if request.client else ""
         token, principal = await services.login(data.username, data.password, address)
         return _logged_in(token, principal)
 
     @post("/household-login", **PUBLIC)
     async def household_login(
-        self, data: HouseholdLoginRequest, request: Request
+        self, data: JSONBody[HouseholdLoginRequest], request: Request
     ) -> Response[LoginResponse]:
         address = request.client.host if request.client else ""
         token, principal = await household.login(data.village, data.number, data.pin, address)
         return _logged_in(token, principal)
 
     @post("/logout", status_code=204, **allow(*ANY_ROLE))
-    async def logout(self, principal: Principal) -> Response[None]:
+    async def logout(self, principal: CurrentPrincipal) -> Response[None]:
         await services.logout(principal)
         response: Response[None] = Response(None, status_code=204)
         response.delete_cookie(TOKEN_COOKIE, path="/")
         return response
 
     @get("/me", **allow(*ANY_ROLE))
-    async def whoami(self, principal: Principal) -> Me:
+    async def whoami(self, principal: CurrentPrincipal) -> Me:
         return me(principal)
 
 
@@ -80,7 +83,7 @@ class VillageUserController(Controller):
 
     @post("/", **allow(Role.committee, Role.town_admin))
     async def create_user(
-        self, village_id: int, data: UserCreate, principal: Principal
+        self, village_id: PathId, data: JSONBody[UserCreate], principal: CurrentPrincipal
     ) -> UserCreated:
         role = Role(data.role)
         if (role is Role.villager) != (data.household_id is not None):

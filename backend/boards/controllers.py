@@ -7,16 +7,23 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter, QueryParameter
+from litestar.params import FromQuery, Parameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from backend.auth.principal import Principal, Role, actor_of
+from backend.auth.principal import Role, actor_of
 from backend.boards import leaderboard, live, services
 from backend.boards import schemas as s
 from backend.boards.poster import poster_pdf, poster_png
 from backend.boards.ranks import Scope
 from backend.errors import InvalidInput, NotFound
-from backend.http.access import ANY_ROLE, PUBLIC, allow, own_household_unless_staff
+from backend.http.access import (
+    ANY_ROLE,
+    PUBLIC,
+    CurrentPrincipal,
+    allow,
+    own_household_unless_staff,
+)
+from backend.http.input import PathId
 from backend.registry.tables import Village
 
 ScopeName = Literal["village", "grid", "group"]
@@ -41,7 +48,7 @@ class BoardsController(Controller):
 
     @get("/leaderboard", **allow(*ANY_ROLE))
     async def leaderboard(
-        self, village_id: int, scope_kind: ScopeQuery = "village",
+        self, village_id: PathId, scope_kind: ScopeQuery = "village",
         scope_id: Annotated[int | None, Parameter(ge=1)] = None,
         period_id: Annotated[int | None, Parameter(ge=1)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
@@ -55,7 +62,7 @@ class BoardsController(Controller):
     @get("/households/{household_id:int}/rank",
          **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
     async def rank(
-        self, village_id: int, household_id: int, principal: Principal,
+        self, village_id: PathId, household_id: PathId, principal: CurrentPrincipal,
         scope_kind: ScopeQuery = "village",
         scope_id: Annotated[int | None, Parameter(ge=1)] = None,
         period_id: Annotated[int | None, Parameter(ge=1)] = None,
@@ -68,27 +75,28 @@ class BoardsController(Controller):
                                                                 list[s.Ranked]))
 
     @get("/periods/{period_id:int}/board/preview", **allow(*STAFF))
-    async def preview(self, village_id: int, period_id: int) -> s.BoardPreview:
+    async def preview(self, village_id: PathId, period_id: PathId) -> s.BoardPreview:
         return msgspec.convert(await services.compute(village_id, period_id), s.BoardPreview)
 
     @post("/periods/{period_id:int}/board", **allow(Role.committee))
-    async def publish(self, village_id: int, period_id: int, principal: Principal) -> s.Board:
+    async def publish(self, village_id: PathId, period_id: PathId,
+                      principal: CurrentPrincipal) -> s.Board:
         row = await services.publish(actor_of(principal), village_id, period_id)
         return msgspec.convert(row, s.Board)
 
     @get("/boards", **allow(*ANY_ROLE))
     async def list_boards(
-        self, village_id: int, limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
+        self, village_id: PathId, limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
     ) -> list[s.Board]:
         return msgspec.convert(await services.boards(village_id, limit), list[s.Board])
 
     @get("/boards/{board_id:int}", **allow(*ANY_ROLE))
-    async def get_board(self, village_id: int, board_id: int) -> s.Board:
+    async def get_board(self, village_id: PathId, board_id: PathId) -> s.Board:
         return msgspec.convert(await services.board(village_id, board_id), s.Board)
 
     @get("/boards/{board_id:int}/poster", **allow(*STAFF))
-    async def poster(self, village_id: int, board_id: int, request: Request,
-                     format: Literal["png", "pdf"] = "pdf") -> Response[bytes]:
+    async def poster(self, village_id: PathId, board_id: PathId, request: Request,
+                     format: FromQuery[Literal["png", "pdf"]] = "pdf") -> Response[bytes]:
         board = await services.board(village_id, board_id)
         url = verify_url(request, board_id)
         body, media = ((poster_pdf(board, url), "application/pdf") if format == "pdf"
@@ -136,5 +144,5 @@ class PublicBoardsController(Controller):
         return ServerSentEvent(stream())
 
     @get("/boards/{board_id:int}", **PUBLIC)
-    async def verify(self, board_id: int) -> s.Board:
+    async def verify(self, board_id: PathId) -> s.Board:
         return msgspec.convert(await services.board(None, board_id), s.Board)

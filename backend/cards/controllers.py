@@ -9,13 +9,14 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, get, post, put
-from litestar.params import QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from backend.auth.principal import Principal, Role, actor_of
 from backend.cards import pictures, services
 from backend.cards import schemas as s
 from backend.errors import NotFound
-from backend.http.access import allow, own_household_unless_staff
+from backend.http.access import CurrentPrincipal, allow, own_household_unless_staff
+from backend.http.input import PathId
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -29,24 +30,25 @@ class CardController(Controller):
     tags = ["cards"]
 
     @get("/households/{household_id:int}/card", **allow(Role.committee, Role.town_admin))
-    async def get_card(self, village_id: int, household_id: int) -> s.Card:
+    async def get_card(self, village_id: PathId, household_id: PathId) -> s.Card:
         return msgspec.convert(await services.card(village_id, household_id), s.Card)
 
     @get("/households/{household_id:int}/card.png", **allow(Role.committee, Role.town_admin),
          media_type="image/png")
-    async def get_card_png(self, village_id: int, household_id: int) -> Response[bytes]:
+    async def get_card_png(self, village_id: PathId, household_id: PathId) -> Response[bytes]:
         return _png(pictures.card_qr_png(await services.card_payload(village_id, household_id)))
 
     @post("/households/{household_id:int}/card/reissue", **allow(Role.committee))
     async def reissue_card(
-        self, village_id: int, household_id: int, principal: Principal
+        self, village_id: PathId, household_id: PathId, principal: CurrentPrincipal
     ) -> s.Card:
         row = await services.reissue_card(actor_of(principal), village_id, household_id)
         return msgspec.convert(row, s.Card)
 
     @put("/households/{household_id:int}/card/pin", **allow(Role.committee, Role.villager))
     async def set_pin(
-        self, village_id: int, household_id: int, data: s.PinSet, principal: Principal
+        self, village_id: PathId, household_id: PathId, data: JSONBody[s.PinSet],
+        principal: CurrentPrincipal
     ) -> s.Card:
         if await own_household_unless_staff(principal, village_id, household_id):
             row = await services.set_pin(actor_of(principal), village_id, household_id, data.pin)
@@ -59,7 +61,7 @@ class CardController(Controller):
          media_type="application/pdf")
     async def card_sheet(
         self,
-        village_id: int,
+        village_id: PathId,
         grid_id: Annotated[int | None, QueryParameter(ge=1)] = None,
     ) -> Response[bytes]:
         content = await services.card_sheet_pdf(village_id, grid_id)
@@ -68,13 +70,14 @@ class CardController(Controller):
         })
 
     @get("/phone-code", **allow(Role.villager))
-    async def phone_code(self, village_id: int, principal: Principal) -> s.PhoneCode:
+    async def phone_code(self, village_id: PathId, principal: CurrentPrincipal) -> s.PhoneCode:
         payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
         seconds = math.ceil((expires_at - datetime.now(UTC)).total_seconds())
         return s.PhoneCode(payload=payload, expires_at=expires_at, seconds=max(seconds, 0))
 
     @get("/phone-code.png", **allow(Role.villager), media_type="image/png")
-    async def phone_code_png(self, village_id: int, principal: Principal) -> Response[bytes]:
+    async def phone_code_png(self, village_id: PathId,
+                             principal: CurrentPrincipal) -> Response[bytes]:
         payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
         response = _png(pictures.card_qr_png(payload))
         response.headers["X-Expires-At"] = expires_at.isoformat()
@@ -82,7 +85,7 @@ class CardController(Controller):
         return response
 
     @post("/scan", **allow(Role.shopkeeper, Role.committee), status_code=200)
-    async def scan(self, village_id: int, data: s.ScanRequest) -> s.Scanned:
+    async def scan(self, village_id: PathId, data: JSONBody[s.ScanRequest]) -> s.Scanned:
         scanned = await services.resolve(data.code, village_id=village_id)
         return msgspec.convert(dataclasses.asdict(scanned), s.Scanned)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 
 from backend.auth import services as auth
@@ -83,6 +84,11 @@ def provide_principal(request: Request) -> Principal:
     if principal is None:
         raise NotAuthenticated()
     return principal
+
+
+CurrentPrincipal = NamedDependency[Principal]
+"""A handler's ``principal: CurrentPrincipal`` is the caller, from ``provide_principal`` (the app's
+``principal`` dependency); the explicit marker is what Litestar 3 resolves dependencies by."""
 
 
 async def own_household_unless_staff(

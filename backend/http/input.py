@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar.params import HeaderParameter, Parameter
+from litestar.params import FromPath, HeaderParameter, Parameter
 
 from backend.errors import IdempotencyKeyMissing
 
+PathId = FromPath[int]
+"""An ``{…_id:int}`` segment of the route's path,
+declared as such (Litestar 3 no longer infers it)."""
 Page = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Parameter(ge=1, le=100, description="rows per page, at most 100")]
 IdempotencyKey = Annotated[

@@ -12,12 +12,12 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromQuery, JSONBody, Parameter
 
-from backend.auth.principal import Principal, Role, actor_of
+from backend.auth.principal import Role, actor_of
 from backend.errors import InvalidInput
-from backend.http.access import ANY_ROLE, allow, own_household_unless_staff
-from backend.http.input import IdempotencyKey, Page, PageSize, require_idempotency_key
+from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
+from backend.http.input import IdempotencyKey, Page, PageSize, PathId, require_idempotency_key
 from backend.ledger import lines, services
 from backend.ledger import schemas as s
 from backend.ledger.verify import heads
@@ -37,7 +37,7 @@ class LedgerController(Controller):
 
     @get("/households/{household_id:int}/statement", **allow(*READERS, Role.villager))
     async def statement(
-        self, village_id: int, household_id: int, principal: Principal, page: Page = 1,
+        self, village_id: PathId, household_id: PathId, principal: CurrentPrincipal, page: Page = 1,
         page_size: PageSize = 50, period_id: Annotated[int | None, Parameter(ge=1)] = None,
     ) -> s.Statement:
         await own_household_unless_staff(principal, village_id, household_id)
@@ -52,7 +52,7 @@ class LedgerController(Controller):
 
     @get("/households/{household_id:int}/points", **allow(*READERS, Role.villager))
     async def points(
-        self, village_id: int, household_id: int, principal: Principal,
+        self, village_id: PathId, household_id: PathId, principal: CurrentPrincipal,
         period_id: Annotated[int | None, Parameter(ge=1)] = None,
     ) -> s.Points:
         await own_household_unless_staff(principal, village_id, household_id)
@@ -67,8 +67,8 @@ class LedgerController(Controller):
 
     @post("/households/{household_id:int}/adjustments", **allow(Role.committee))
     async def adjust(
-        self, village_id: int, household_id: int, data: s.AdjustmentCreate,
-        principal: Principal, idempotency_key: IdempotencyKey = None,
+        self, village_id: PathId, household_id: PathId, data: JSONBody[s.AdjustmentCreate],
+        principal: CurrentPrincipal, idempotency_key: IdempotencyKey = None,
     ) -> s.Transfer:
         key = require_idempotency_key(idempotency_key)
         posted = await services.adjust(actor_of(principal), village_id, household_id,
@@ -78,8 +78,9 @@ class LedgerController(Controller):
 
     @get("/ledger/export", **allow(Role.committee, Role.town_admin))
     async def export(
-        self, village_id: int, start: date | None = None, end: date | None = None,
-        format: Literal["csv", "xlsx"] = "csv",
+        self, village_id: PathId, start: FromQuery[date | None] = None,
+        end: FromQuery[date | None] = None,
+        format: FromQuery[Literal["csv", "xlsx"]] = "csv",
     ) -> Response[bytes]:
         end = end or datetime.now(lines.LOCAL).date()
         start = start or end - timedelta(days=90)
@@ -93,7 +94,7 @@ class LedgerController(Controller):
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @get("/ledger/head", **allow(*ANY_ROLE))
-    async def head(self, village_id: int) -> s.ChainHead:
+    async def head(self, village_id: PathId) -> s.ChainHead:
         found = await heads(village_id)
         if not found:
             return s.ChainHead(village_id=village_id, seq=0, hash="")

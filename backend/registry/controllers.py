@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get, patch, post
+from litestar.params import FromQuery, JSONBody
 
-from backend.auth.principal import Principal, Role, actor_of
-from backend.http.access import ANY_ROLE, allow, own_household_unless_staff
-from backend.http.input import Page, PageSize, given
+from backend.auth.principal import Role, actor_of
+from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
+from backend.http.input import Page, PageSize, PathId, given
 from backend.registry import schemas as s
 from backend.registry import services
 
@@ -20,12 +21,12 @@ class TownController(Controller):
     tags = ["registry"]
 
     @get("/", **allow(Role.town_admin))
-    async def list_towns(self, principal: Principal) -> list[s.Town]:
+    async def list_towns(self, principal: CurrentPrincipal) -> list[s.Town]:
         return msgspec.convert(await services.towns(principal.town_ids()), list[s.Town])
 
     @post("/{town_id:int}/villages", **allow(Role.town_admin))
     async def create_village(
-        self, town_id: int, data: s.VillageCreate, principal: Principal
+        self, town_id: PathId, data: JSONBody[s.VillageCreate], principal: CurrentPrincipal
     ) -> s.Village:
         row = await services.create_village(
             actor_of(principal), town_id, **msgspec.structs.asdict(data)
@@ -38,39 +39,39 @@ class VillageController(Controller):
     tags = ["registry"]
 
     @get("/", **allow(*ANY_ROLE))
-    async def list_villages(self, principal: Principal) -> list[s.Village]:
+    async def list_villages(self, principal: CurrentPrincipal) -> list[s.Village]:
         rows = await services.villages(principal.village_ids(), principal.town_ids())
         return msgspec.convert(rows, list[s.Village])
 
     @get("/{village_id:int}", **allow(*ANY_ROLE))
-    async def get_village(self, village_id: int) -> s.Village:
+    async def get_village(self, village_id: PathId) -> s.Village:
         return msgspec.convert(await services.village(village_id), s.Village)
 
     @patch("/{village_id:int}", **allow(*STAFF))
     async def update_village(
-        self, village_id: int, data: s.VillageUpdate, principal: Principal
+        self, village_id: PathId, data: JSONBody[s.VillageUpdate], principal: CurrentPrincipal
     ) -> s.Village:
         row = await services.update_village(actor_of(principal), village_id, given(data))
         return msgspec.convert(row, s.Village)
 
     @get("/{village_id:int}/grids", **allow(*READERS))
-    async def list_grids(self, village_id: int) -> list[s.Grid]:
+    async def list_grids(self, village_id: PathId) -> list[s.Grid]:
         return msgspec.convert(await services.grids(village_id), list[s.Grid])
 
     @post("/{village_id:int}/grids", **allow(*STAFF))
     async def create_grid(
-        self, village_id: int, data: s.GroupCreate, principal: Principal
+        self, village_id: PathId, data: JSONBody[s.GroupCreate], principal: CurrentPrincipal
     ) -> s.Grid:
         row = await services.create_grid(actor_of(principal), village_id, data.name)
         return msgspec.convert(row, s.Grid)
 
     @get("/{village_id:int}/moral-groups", **allow(*READERS))
-    async def list_moral_groups(self, village_id: int) -> list[s.MoralGroup]:
+    async def list_moral_groups(self, village_id: PathId) -> list[s.MoralGroup]:
         return msgspec.convert(await services.moral_groups(village_id), list[s.MoralGroup])
 
     @post("/{village_id:int}/moral-groups", **allow(*STAFF))
     async def create_moral_group(
-        self, village_id: int, data: s.GroupCreate, principal: Principal
+        self, village_id: PathId, data: JSONBody[s.GroupCreate], principal: CurrentPrincipal
     ) -> s.MoralGroup:
         row = await services.create_moral_group(actor_of(principal), village_id, data.name)
         return msgspec.convert(row, s.MoralGroup)
@@ -83,11 +84,11 @@ class HouseholdController(Controller):
     @get("/", **allow(*READERS))
     async def list_households(
         self,
-        village_id: int,
-        q: str = "",
-        grid_id: int | None = None,
-        moral_group_id: int | None = None,
-        status: s.HouseholdStatus | None = None,
+        village_id: PathId,
+        q: FromQuery[str] = "",
+        grid_id: FromQuery[int | None] = None,
+        moral_group_id: FromQuery[int | None] = None,
+        status: FromQuery[s.HouseholdStatus | None] = None,
         page: Page = 1,
         page_size: PageSize = 50,
     ) -> s.HouseholdPage:
@@ -102,7 +103,7 @@ class HouseholdController(Controller):
 
     @post("/", **allow(*STAFF))
     async def create_household(
-        self, village_id: int, data: s.HouseholdCreate, principal: Principal
+        self, village_id: PathId, data: JSONBody[s.HouseholdCreate], principal: CurrentPrincipal
     ) -> s.Household:
         fields = msgspec.structs.asdict(data)
         members = [msgspec.structs.asdict(m) for m in fields.pop("members")]
@@ -111,14 +112,15 @@ class HouseholdController(Controller):
 
     @get("/{household_id:int}", **allow(*READERS, Role.villager))
     async def get_household(
-        self, village_id: int, household_id: int, principal: Principal
+        self, village_id: PathId, household_id: PathId, principal: CurrentPrincipal
     ) -> s.Household:
         await own_household_unless_staff(principal, village_id, household_id)
         return msgspec.convert(await services.household(village_id, household_id), s.Household)
 
     @patch("/{household_id:int}", **allow(*STAFF))
     async def update_household(
-        self, village_id: int, household_id: int, data: s.HouseholdUpdate, principal: Principal
+        self, village_id: PathId, household_id: PathId, data: JSONBody[s.HouseholdUpdate],
+        principal: CurrentPrincipal
     ) -> s.Household:
         row = await services.update_household(
             actor_of(principal), village_id, household_id, given(data)
@@ -127,7 +129,8 @@ class HouseholdController(Controller):
 
     @post("/{household_id:int}/members", **allow(*STAFF))
     async def add_member(
-        self, village_id: int, household_id: int, data: s.MemberCreate, principal: Principal
+        self, village_id: PathId, household_id: PathId, data: JSONBody[s.MemberCreate],
+        principal: CurrentPrincipal
     ) -> s.Household:
         row = await services.add_member(
             actor_of(principal), village_id, household_id, data.name, data.relation
@@ -137,11 +140,9 @@ class HouseholdController(Controller):
     @patch("/{household_id:int}/members/{member_id:int}", **allow(*STAFF))
     async def update_member(
         self,
-        village_id: int,
-        household_id: int,
-        member_id: int,
-        data: s.MemberUpdate,
-        principal: Principal,
+        village_id: PathId,
+        household_id: PathId,
+        member_id: PathId, data: JSONBody[s.MemberUpdate], principal: CurrentPrincipal,
     ) -> s.Household:
         row = await services.update_member(
             actor_of(principal), village_id, household_id, member_id, given(data)

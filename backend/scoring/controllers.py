@@ -9,13 +9,13 @@ import msgspec
 from litestar import Controller, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
 from backend.auth.principal import Principal, Role
 from backend.errors import InvalidInput
-from backend.http.access import ANY_ROLE, allow
-from backend.http.input import given
+from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
+from backend.http.input import PathId, given
 from backend.registry import services as registry
 from backend.scoring import objections, periods, posting, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
@@ -69,12 +69,12 @@ class RuleBookController(Controller):
     tags = ["scoring"]
 
     @get("/", **allow(*ANY_ROLE))
-    async def get_rule_book(self, village_id: int) -> s.RuleBook:
+    async def get_rule_book(self, village_id: PathId) -> s.RuleBook:
         return msgspec.convert(await rules.current_rule_book(village_id), s.RuleBook)
 
     @put("/", **allow(Role.committee))
     async def adopt_rule_book(
-        self, village_id: int, data: s.RuleBookIn, principal: Principal
+        self, village_id: PathId, data: JSONBody[s.RuleBookIn], principal: CurrentPrincipal
     ) -> s.RuleBook:
         scorer = await scorer_of(principal, village_id)
         book = await rules.adopt_rule_book(
@@ -84,7 +84,8 @@ class RuleBookController(Controller):
 
     @patch("/rules/{rule_code:str}", **allow(Role.committee))
     async def edit_rule(
-        self, village_id: int, rule_code: str, data: s.RuleUpdate, principal: Principal
+        self, village_id: PathId, rule_code: FromPath[str], data: JSONBody[s.RuleUpdate],
+        principal: CurrentPrincipal
     ) -> s.RuleBook:
         """Changing one rule adopts a new version; evaluations keep the version they used."""
         scorer = await scorer_of(principal, village_id)
@@ -92,14 +93,14 @@ class RuleBookController(Controller):
         return msgspec.convert(book, s.RuleBook)
 
     @get("/xlsx", **allow(*STAFF))
-    async def export_rule_book(self, village_id: int) -> Response[bytes]:
+    async def export_rule_book(self, village_id: PathId) -> Response[bytes]:
         book = await rules.current_rule_book(village_id)
         return attachment(rulesheet.rule_book_xlsx(book), f"rule-book-v{book['version']}.xlsx",
                           XLSX)
 
     @post("/xlsx", **allow(Role.committee))
     async def import_rule_book(
-        self, village_id: int, data: Upload, principal: Principal
+        self, village_id: PathId, data: Upload, principal: CurrentPrincipal
     ) -> s.RuleBook:
         parsed = rulesheet.rules_from_xlsx(await data.read())
         scorer = await scorer_of(principal, village_id)
@@ -112,30 +113,31 @@ class PeriodController(Controller):
     tags = ["scoring"]
 
     @get("/", **allow(*ANY_ROLE))
-    async def list_periods(self, village_id: int) -> list[s.Period]:
+    async def list_periods(self, village_id: PathId) -> list[s.Period]:
         return msgspec.convert(await periods.periods(village_id), list[s.Period])
 
     @post("/", **allow(Role.committee))
     async def open_period(
-        self, village_id: int, data: s.PeriodCreate, principal: Principal
+        self, village_id: PathId, data: JSONBody[s.PeriodCreate], principal: CurrentPrincipal
     ) -> s.Period:
         scorer = await scorer_of(principal, village_id)
         row = await periods.open_period(scorer.actor, village_id, **msgspec.structs.asdict(data))
         return msgspec.convert(row, s.Period)
 
     @get("/{period_id:int}", **allow(*ANY_ROLE))
-    async def get_period(self, village_id: int, period_id: int) -> s.Period:
+    async def get_period(self, village_id: PathId, period_id: PathId) -> s.Period:
         return msgspec.convert(await periods.period(village_id, period_id), s.Period)
 
     @post("/{period_id:int}/notice", status_code=200, **allow(Role.committee))
-    async def start_notice(self, village_id: int, period_id: int, principal: Principal) -> s.Period:
+    async def start_notice(self, village_id: PathId, period_id: PathId,
+                           principal: CurrentPrincipal) -> s.Period:
         scorer = await scorer_of(principal, village_id)
         row = await periods.start_notice(scorer.actor, village_id, period_id)
         return msgspec.convert(row, s.Period)
 
     @post("/{period_id:int}/close", status_code=200, **allow(Role.committee))
     async def close_period(
-        self, village_id: int, period_id: int, principal: Principal
+        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
     ) -> s.ClosedPeriod:
         scorer = await scorer_of(principal, village_id)
         row = await posting.close_and_post(scorer.actor, village_id, period_id)
@@ -149,8 +151,8 @@ class EvaluationController(Controller):
     @get("/periods/{period_id:int}/evaluations",
          **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
     async def list_evaluations(
-        self, village_id: int, period_id: int, principal: Principal,
-        household_id: int | None = None,
+        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal,
+        household_id: FromQuery[int | None] = None,
     ) -> list[s.Evaluation]:
         """Staff see every evaluation; a villager sees their own household's once on notice
         (an upheld objection's outcome is in the objections list)."""
@@ -165,7 +167,8 @@ class EvaluationController(Controller):
 
     @post("/periods/{period_id:int}/evaluations", **allow(Role.committee, Role.grid_officer))
     async def propose_evaluation(
-        self, village_id: int, period_id: int, data: s.EvaluationCreate, principal: Principal
+        self, village_id: PathId, period_id: PathId, data: JSONBody[s.EvaluationCreate],
+        principal: CurrentPrincipal
     ) -> s.Evaluation:
         scorer = await scorer_of(principal, village_id)
         ids = await propose(scorer, village_id, period_id, data.household_id, data.rule_id,
@@ -175,7 +178,7 @@ class EvaluationController(Controller):
     @post("/periods/{period_id:int}/evaluations/with-evidence",
           request_max_body_size=EVIDENCE_BODY_BYTES, **allow(Role.committee, Role.grid_officer))
     async def propose_with_evidence(
-        self, village_id: int, period_id: int, principal: Principal,
+        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal,
         data: Annotated[EvidenceForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Evaluation:
         """A proposal with a JPEG/PNG/WebP photo (≤ 5 MB); the stored copy has no EXIF/GPS."""
@@ -192,7 +195,7 @@ class EvaluationController(Controller):
     @get("/evaluations/{evaluation_id:int}/evidence", media_type="image/jpeg",
          **allow(Role.committee, Role.town_admin))
     async def get_evidence(
-        self, village_id: int, evaluation_id: int, thumbnail: bool = False
+        self, village_id: PathId, evaluation_id: PathId, thumbnail: FromQuery[bool] = False
     ) -> Response[bytes]:
         """The stripped photo (or its thumbnail): committee and town admins only."""
         body = await evidence_of(village_id, evaluation_id, thumbnail=thumbnail)
@@ -201,7 +204,8 @@ class EvaluationController(Controller):
 
     @post("/evaluations/{evaluation_id:int}/verify", status_code=200, **allow(Role.committee))
     async def verify_evaluation(
-        self, village_id: int, evaluation_id: int, data: s.Verification, principal: Principal
+        self, village_id: PathId, evaluation_id: PathId, data: JSONBody[s.Verification],
+        principal: CurrentPrincipal
     ) -> s.Evaluation:
         scorer = await scorer_of(principal, village_id)
         row = await verify(scorer, village_id, evaluation_id, data.note)
@@ -209,7 +213,8 @@ class EvaluationController(Controller):
 
     @post("/evaluations/{evaluation_id:int}/reject", status_code=200, **allow(Role.committee))
     async def reject_evaluation(
-        self, village_id: int, evaluation_id: int, data: s.Rejection, principal: Principal
+        self, village_id: PathId, evaluation_id: PathId, data: JSONBody[s.Rejection],
+        principal: CurrentPrincipal
     ) -> s.Evaluation:
         scorer = await scorer_of(principal, village_id)
         row = await reject(scorer, village_id, evaluation_id, data.reason)
@@ -223,7 +228,7 @@ class ObjectionController(Controller):
     @get("/periods/{period_id:int}/objections",
          **allow(Role.committee, Role.town_admin, Role.villager))
     async def list_objections(
-        self, village_id: int, period_id: int, principal: Principal
+        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
     ) -> list[s.Objection]:
         """Staff see all; a villager sees those about their own household, with the decision."""
         scorer = await scorer_of(principal, village_id)
@@ -234,7 +239,8 @@ class ObjectionController(Controller):
 
     @post("/evaluations/{evaluation_id:int}/objections", **allow(Role.committee, Role.villager))
     async def file_objection(
-        self, village_id: int, evaluation_id: int, data: s.ObjectionCreate, principal: Principal
+        self, village_id: PathId, evaluation_id: PathId, data: JSONBody[s.ObjectionCreate],
+        principal: CurrentPrincipal
     ) -> s.Objection:
         scorer = await scorer_of(principal, village_id)
         row = await objections.file_objection(scorer, village_id, evaluation_id, data.reason)
@@ -242,8 +248,8 @@ class ObjectionController(Controller):
 
     @post("/objections/{objection_id:int}/decision", status_code=200, **allow(Role.committee))
     async def decide_objection(
-        self, village_id: int, objection_id: int, data: s.ObjectionDecision,
-        principal: Principal,
+        self, village_id: PathId, objection_id: PathId, data: JSONBody[s.ObjectionDecision],
+        principal: CurrentPrincipal,
     ) -> s.Objection:
         scorer = await scorer_of(principal, village_id)
         row = await objections.decide_objection(scorer, village_id, objection_id,
@@ -257,8 +263,9 @@ class BatchController(Controller):
 
     @post("/evaluations/batch", status_code=200, **allow(Role.committee, Role.grid_officer))
     async def batch_entry(
-        self, village_id: int, period_id: int, data: s.BatchIn, principal: Principal,
-        dry_run: bool = False,
+        self, village_id: PathId, period_id: PathId, data: JSONBody[s.BatchIn],
+        principal: CurrentPrincipal,
+        dry_run: FromQuery[bool] = False,
     ) -> s.BatchResult:
         """A grid of households × rules in one request: all entered, or none."""
         cells = [Cell(c.household_id, c.rule_id, c.times, {"index": n})
@@ -269,15 +276,15 @@ class BatchController(Controller):
 
     @get("/score-sheet", **allow(*STAFF))
     async def download_score_sheet(
-        self, village_id: int, period_id: int, grid_id: int | None = None
+        self, village_id: PathId, period_id: PathId, grid_id: FromQuery[int | None] = None
     ) -> Response[bytes]:
         body = await scoresheet.score_sheet_xlsx(village_id, period_id, grid_id)
         return attachment(body, f"score-sheet-{period_id}.xlsx", XLSX)
 
     @post("/score-sheet", status_code=200, **allow(Role.committee, Role.grid_officer))
     async def upload_score_sheet(
-        self, village_id: int, period_id: int, data: Upload, principal: Principal,
-        dry_run: bool = False,
+        self, village_id: PathId, period_id: PathId, data: Upload, principal: CurrentPrincipal,
+        dry_run: FromQuery[bool] = False,
     ) -> s.BatchResult:
         """An xlsx or CSV (UTF-8 or GBK) score sheet; ``dry_run`` previews what would be entered."""
         scorer = await scorer_of(principal, village_id)

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromQuery, JSONBody, Parameter
 
-from backend.auth.principal import Principal, Role
+from backend.auth.principal import Role
 from backend.errors import InvalidInput
-from backend.http.access import ANY_ROLE, allow
-from backend.http.input import given
+from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
+from backend.http.input import PathId, given
 from backend.scoring import cross, marksheet
 from backend.scoring import schemas as s
 from backend.scoring.controllers import STAFF, scorer_of
@@ -26,12 +26,13 @@ class ScoringSettingsController(Controller):
     tags = ["scoring"]
 
     @get("/", **allow(*ANY_ROLE))
-    async def get_settings(self, village_id: int) -> s.ScoringSettings:
+    async def get_settings(self, village_id: PathId) -> s.ScoringSettings:
         return msgspec.convert(await cross.scoring_settings(village_id), s.ScoringSettings)
 
     @patch("/", **allow(Role.committee))
     async def update_settings(
-        self, village_id: int, data: s.ScoringSettingsUpdate, principal: Principal
+        self, village_id: PathId, data: JSONBody[s.ScoringSettingsUpdate],
+        principal: CurrentPrincipal
     ) -> s.ScoringSettings:
         changes = given(data)
         if "cross_bands" in changes:
@@ -46,13 +47,14 @@ class CrossEvaluationController(Controller):
     tags = ["scoring"]
 
     @get("/cross-assignments", **allow(*STAFF))
-    async def list_assignments(self, village_id: int, period_id: int) -> list[s.Assignment]:
+    async def list_assignments(self, village_id: PathId, period_id: PathId) -> list[s.Assignment]:
         rows = await cross.assignments(village_id, period_id)
         return msgspec.convert(rows, list[s.Assignment])
 
     @post("/cross-assignments", status_code=200, **allow(Role.committee))
     async def assign_groups(
-        self, village_id: int, period_id: int, data: s.Assignments, principal: Principal
+        self, village_id: PathId, period_id: PathId, data: JSONBody[s.Assignments],
+        principal: CurrentPrincipal
     ) -> list[s.Assignment]:
         scorer = await scorer_of(principal, village_id)
         pairs = [(p.marker_group_id, p.target_group_id) for p in data.pairs]
@@ -61,7 +63,8 @@ class CrossEvaluationController(Controller):
 
     @post("/cross-marks", status_code=200, **allow(Role.committee, Role.grid_officer))
     async def enter_marks(
-        self, village_id: int, period_id: int, data: s.MarkSheet, principal: Principal
+        self, village_id: PathId, period_id: PathId, data: JSONBody[s.MarkSheet],
+        principal: CurrentPrincipal
     ) -> s.MarksEntered:
         """One marker household's sheet of 0–10 marks, typed in by staff."""
         scorer = await scorer_of(principal, village_id)
@@ -72,7 +75,7 @@ class CrossEvaluationController(Controller):
 
     @get("/cross-sheets/{household_id:int}", **allow(*STAFF))
     async def marking_sheet(
-        self, village_id: int, period_id: int, household_id: int
+        self, village_id: PathId, period_id: PathId, household_id: PathId
     ) -> s.MarkingSheet:
         """The marker household's sheet: whom its group marks, the criteria, marks so far."""
         sheet = await marksheet.marking_sheet(village_id, period_id, household_id)
@@ -80,7 +83,7 @@ class CrossEvaluationController(Controller):
 
     @get("/cross-sheets.pdf", **allow(*STAFF), media_type="application/pdf")
     async def marking_sheets_pdf(
-        self, village_id: int, period_id: int, household_id: OptionalId = None,
+        self, village_id: PathId, period_id: PathId, household_id: OptionalId = None,
         group_id: OptionalId = None,
     ) -> Response[bytes]:
         """Paper sheets for members without phones: one household's, one group's, or (with
@@ -95,13 +98,14 @@ class CrossEvaluationController(Controller):
             "Content-Disposition": f'inline; filename="cross-sheets-{period_id}.pdf"'})
 
     @get("/cross-results", **allow(*STAFF))
-    async def cross_results(self, village_id: int, period_id: int) -> list[s.CrossResult]:
+    async def cross_results(self, village_id: PathId, period_id: PathId) -> list[s.CrossResult]:
         rows = await cross.cross_results(village_id, period_id)
         return msgspec.convert(rows, list[s.CrossResult])
 
     @post("/cross-results", status_code=200, **allow(Role.committee))
     async def propose_cross_results(
-        self, village_id: int, period_id: int, data: s.Tally, principal: Principal
+        self, village_id: PathId, period_id: PathId, data: JSONBody[s.Tally],
+        principal: CurrentPrincipal
     ) -> list[s.CrossResult]:
         """Turn the results into proposed evaluations of the named rule (then 入户核实 as usual)."""
         scorer = await scorer_of(principal, village_id)
@@ -110,8 +114,8 @@ class CrossEvaluationController(Controller):
 
     @get("/stars", **allow(*STAFF, Role.villager))
     async def list_stars(
-        self, village_id: int, period_id: int, principal: Principal,
-        household_id: int | None = None,
+        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal,
+        household_id: FromQuery[int | None] = None,
     ) -> list[s.Stars]:
         """Stars per household; a villager asks for (and gets) their own household only."""
         scorer = await scorer_of(principal, village_id)

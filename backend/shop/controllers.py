@@ -8,12 +8,12 @@ import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery, JSONBody
 
-from backend.auth.principal import Principal, Role, actor_of
+from backend.auth.principal import Role, actor_of
 from backend.errors import NotFound
-from backend.http.access import ANY_ROLE, allow, shop_staff
-from backend.http.input import given
+from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, shop_staff
+from backend.http.input import PathId, given
 from backend.shop import catalogue
 from backend.shop import schemas as s
 from backend.shop.pictures import picture_path, store_picture
@@ -27,33 +27,35 @@ class ShopController(Controller):
     tags = ["shop"]
 
     @get("/", **allow(*ANY_ROLE))
-    async def list_shops(self, village_id: int) -> list[s.Shop]:
+    async def list_shops(self, village_id: PathId) -> list[s.Shop]:
         return msgspec.convert(await catalogue.shops(village_id), list[s.Shop])
 
     @post("/", **allow(Role.committee, Role.town_admin))
-    async def create_shop(self, village_id: int, data: s.ShopCreate,
-                          principal: Principal) -> s.Shop:
+    async def create_shop(self, village_id: PathId, data: JSONBody[s.ShopCreate],
+                          principal: CurrentPrincipal) -> s.Shop:
         row = await catalogue.create_shop(actor_of(principal), village_id, data.name,
                                           data.also_serves)
         return msgspec.convert(row, s.Shop)
 
     @get("/{shop_id:int}/products", **allow(*ANY_ROLE))
-    async def list_products(self, village_id: int, shop_id: int,
-                            include_inactive: bool = False) -> list[s.Product]:
+    async def list_products(self, village_id: PathId, shop_id: PathId,
+                            include_inactive: FromQuery[bool] = False) -> list[s.Product]:
         rows = await catalogue.products(village_id, shop_id, include_inactive=include_inactive)
         return msgspec.convert(rows, list[s.Product])
 
     @post("/{shop_id:int}/products", **allow(*SHOP_STAFF))
-    async def add_product(self, village_id: int, shop_id: int, data: s.ProductCreate,
-                          principal: Principal) -> s.Product:
+    async def add_product(self, village_id: PathId, shop_id: PathId,
+                          data: JSONBody[s.ProductCreate],
+                          principal: CurrentPrincipal) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         row = await catalogue.add_product(actor_of(principal), village_id, shop_id,
                                           msgspec.structs.asdict(data))
         return msgspec.convert(row, s.Product)
 
     @patch(PRODUCT, **allow(*SHOP_STAFF))
-    async def update_product(self, village_id: int, shop_id: int, product_id: int,
-                             data: s.ProductUpdate, principal: Principal) -> s.Product:
+    async def update_product(self, village_id: PathId, shop_id: PathId, product_id: PathId,
+                             data: JSONBody[s.ProductUpdate],
+                             principal: CurrentPrincipal) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         row = await catalogue.update_product(actor_of(principal), village_id, shop_id,
                                              product_id, given(data))
@@ -61,7 +63,7 @@ class ShopController(Controller):
 
     @post(PRODUCT + "/picture", **allow(*SHOP_STAFF), request_max_body_size=6_000_000)
     async def upload_picture(
-        self, village_id: int, shop_id: int, product_id: int, principal: Principal,
+        self, village_id: PathId, shop_id: PathId, product_id: PathId, principal: CurrentPrincipal,
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
@@ -71,8 +73,8 @@ class ShopController(Controller):
         return msgspec.convert(row, s.Product)
 
     @get(PRODUCT + "/picture", **allow(*ANY_ROLE), media_type="image/jpeg")
-    async def picture(self, village_id: int, shop_id: int, product_id: int,
-                      thumbnail: bool = True) -> Response[bytes]:
+    async def picture(self, village_id: PathId, shop_id: PathId, product_id: PathId,
+                      thumbnail: FromQuery[bool] = True) -> Response[bytes]:
         name = await catalogue.picture_name(village_id, shop_id, product_id)
         path = picture_path(name, thumbnail=thumbnail)
         if path is None:
@@ -81,8 +83,8 @@ class ShopController(Controller):
                         headers={"Cache-Control": "private, max-age=3600"})
 
     @post(PRODUCT + "/restock", **allow(*SHOP_STAFF))
-    async def restock(self, village_id: int, shop_id: int, product_id: int, data: s.Restock,
-                      principal: Principal) -> s.Product:
+    async def restock(self, village_id: PathId, shop_id: PathId, product_id: PathId,
+                      data: JSONBody[s.Restock], principal: CurrentPrincipal) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         value_fen = None if data.value_yuan is None else round(data.value_yuan * 100)
         row = await catalogue.restock(actor_of(principal), village_id, shop_id, product_id,
@@ -90,16 +92,16 @@ class ShopController(Controller):
         return msgspec.convert(row, s.Product)
 
     @post(PRODUCT + "/write-off", **allow(*SHOP_STAFF))
-    async def write_off(self, village_id: int, shop_id: int, product_id: int,
-                        data: s.WriteOff, principal: Principal) -> s.Product:
+    async def write_off(self, village_id: PathId, shop_id: PathId, product_id: PathId,
+                        data: JSONBody[s.WriteOff], principal: CurrentPrincipal) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         row = await catalogue.write_off(actor_of(principal), village_id, shop_id, product_id,
                                         data.quantity, data.reason)
         return msgspec.convert(row, s.Product)
 
     @get(PRODUCT + "/movements", **allow(*SHOP_STAFF))
-    async def movements(self, village_id: int, shop_id: int, product_id: int,
-                        principal: Principal) -> list[s.StockMovement]:
+    async def movements(self, village_id: PathId, shop_id: PathId, product_id: PathId,
+                        principal: CurrentPrincipal) -> list[s.StockMovement]:
         await shop_staff(principal, village_id, shop_id)
         rows = await catalogue.movements(village_id, shop_id, product_id)
         return msgspec.convert(rows, list[s.StockMovement])

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
-from backend.auth.principal import Principal, Role, actor_of
-from backend.http.access import allow, shop_staff
-from backend.http.input import IdempotencyKey, require_idempotency_key
+from backend.auth.principal import Role, actor_of
+from backend.http.access import CurrentPrincipal, allow, shop_staff
+from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
 from backend.settings import get_settings
 from backend.shop import redemption
 from backend.shop import schemas as s
@@ -27,15 +27,16 @@ class SalesController(Controller):
     tags = ["shop"]
 
     @post("/scan", status_code=200, **allow(*SELLERS))
-    async def scan(self, village_id: int, shop_id: int, data: s.Scan,
-                   principal: Principal) -> s.Customer:
+    async def scan(self, village_id: PathId, shop_id: PathId, data: JSONBody[s.Scan],
+                   principal: CurrentPrincipal) -> s.Customer:
         await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(await redemption.customer(village_id, shop_id, data.code),
                                s.Customer)
 
     @post("/redemptions", **allow(*SELLERS))
-    async def redeem(self, village_id: int, shop_id: int, data: s.RedemptionCreate,
-                     principal: Principal, idempotency_key: IdempotencyKey = None) -> s.Receipt:
+    async def redeem(self, village_id: PathId, shop_id: PathId, data: JSONBody[s.RedemptionCreate],
+                     principal: CurrentPrincipal,
+                     idempotency_key: IdempotencyKey = None) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
         lines = [redemption.Line(line.product_id, line.quantity) for line in data.lines]
         row = await redemption.redeem(
@@ -45,15 +46,15 @@ class SalesController(Controller):
         return msgspec.convert(row, s.Receipt)
 
     @get("/redemptions/{redemption_id:int}", **allow(*SELLERS, Role.town_admin))
-    async def get_receipt(self, village_id: int, shop_id: int, redemption_id: int,
-                          principal: Principal) -> s.Receipt:
+    async def get_receipt(self, village_id: PathId, shop_id: PathId, redemption_id: PathId,
+                          principal: CurrentPrincipal) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(await redemption.receipt(village_id, shop_id, redemption_id),
                                s.Receipt)
 
     @post("/redemptions/{redemption_id:int}/void", status_code=200, **allow(*SELLERS))
-    async def void(self, village_id: int, shop_id: int, redemption_id: int, data: s.Void,
-                   principal: Principal) -> s.Receipt:
+    async def void(self, village_id: PathId, shop_id: PathId, redemption_id: PathId,
+                   data: JSONBody[s.Void], principal: CurrentPrincipal) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
         row = await redemption.void(actor_of(principal), village_id, shop_id, redemption_id,
                                     data.reason)
@@ -61,7 +62,7 @@ class SalesController(Controller):
 
     @get("/settlement", **allow(*SELLERS, Role.town_admin), media_type=XLSX)
     async def settlement_sheet(
-        self, village_id: int, shop_id: int, principal: Principal,
+        self, village_id: PathId, shop_id: PathId, principal: CurrentPrincipal,
         year: Annotated[int | None, Parameter(ge=2020, le=2100)] = None,
         month: Annotated[int | None, Parameter(ge=1, le=12)] = None,
     ) -> Response[bytes]:
