@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from litestar import Litestar, Router, get
@@ -75,6 +77,20 @@ async def api_docs() -> Redirect:
     return Redirect("/api/schema/swagger")
 
 
+@contextlib.asynccontextmanager
+async def connections(app: Litestar) -> AsyncIterator[None]:
+    """The database pool and Redis, open for as long as the app serves. A lifespan, entered
+    before the background jobs and left after them: Litestar enters every lifespan before it
+    calls any startup hook, so a job that started before a startup hook opened the pool took a
+    connection of its own and then handed it to the new pool, which refused it."""
+    await db.start()
+    try:
+        yield
+    finally:
+        await db.stop()
+        await cache.close()
+
+
 def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> Litestar:
     """The app; ``background_jobs`` runs the catch-up that keeps the leaderboards and the
     notice-board screens current and the hourly pruning of spent phone codes (tests drive
@@ -112,8 +128,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
                 }
             ),
         ),
-        on_startup=[db.start],
-        on_shutdown=[db.stop, cache.close],
-        lifespan=[live.background_watch, cards.background_prune] if background_jobs else [],
+        lifespan=[connections, *([live.background_watch, cards.background_prune]
+                                 if background_jobs else [])],
         request_max_body_size=settings.max_body_bytes,
     )
