@@ -49,7 +49,7 @@ class Baseline:
     pg_cpu_ms: float
 
 
-def pgbench_tps(clients: int = 8, threads: int = 2, seconds: int = 15) -> Baseline:
+def pgbench_baseline(clients: int = 8, threads: int = 2, seconds: int = 15) -> Baseline:
     """TPC-B-like tps of this PostgreSQL, in a scratch database, as the baseline. The backends'
     CPU is read from the third second to two before the end, while every client is connected."""
     scratch_database("jifen_bench_pgbench")

@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 
-from scripts.bench.common import analyze, pgbench_tps, scratch_database
+from scripts.bench.common import analyze, pgbench_baseline, scratch_database
 
 LEDGER_DB = "jifen_bench_ledger"
 VILLAGES, HOUSEHOLDS, WRITERS, PROCESSES, SECONDS = 20, 25, 8, 1, 15.0
@@ -117,7 +117,7 @@ def ledger_tps() -> float:
 def main() -> None:
     configure()
     ledger = ledger_tps()
-    pgbench = pgbench_tps().tps
+    pgbench = pgbench_baseline().tps
     print(f"pgbench: {pgbench:.0f} tps")
     print(f"RESULT ledger_tps={ledger:.0f} pgbench_tps={pgbench:.0f} ratio={ledger / pgbench:.2f}")
 

@@ -39,7 +39,7 @@ from scripts.bench.common import (
     median,
     peak_rss_mb,
     percentile,
-    pgbench_tps,
+    pgbench_baseline,
     scratch_database,
     start_server,
 )
@@ -132,7 +132,7 @@ def main() -> None:
     print(f"postgresql, each kiosk one sale every {PACED_EVERY * 1000:.0f} ms: "
           f"{paced['rps']:.0f} redemptions/s, p50 {paced['p50_ms']:.1f} ms, "
           f"p99 {paced['p99_ms']:.1f} ms, refusals {paced['failures']}")
-    baseline = pgbench_tps()
+    baseline = pgbench_baseline()
     tps = baseline.tps
     print(f"pgbench: {tps:.0f} tps, PostgreSQL CPU {baseline.pg_cpu_ms:.2f} ms/transaction")
 
