@@ -12,12 +12,12 @@ import asyncio
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from backend import cache, db
+from backend import cache, clock, db
 from backend.audit.services import Actor, record
 from backend.auth.errors import LoginFailed, TooManyLoginFailures, UsernameTaken, WeakPassword
 from backend.auth.principal import Grant, Principal, Role
@@ -92,13 +92,13 @@ async def login(username: str, password: str, address: str) -> tuple[str, Princi
 async def issue_token(user_id: int, address: str) -> str:
     """A new bearer token for a user who has proved who they are."""
     token = secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(days=get_settings().token_days)
+    expires = clock.now() + timedelta(days=get_settings().token_days)
     async with write_transaction():
         await AuthToken.insert(
             AuthToken(user=user_id, token_hash=token_hash(token), address=address[:64],
                       expires_at=expires)
         ).run()
-        await BaseUser.update({BaseUser.last_login: datetime.now(UTC).replace(tzinfo=None)}).where(
+        await BaseUser.update({BaseUser.last_login: clock.now().replace(tzinfo=None)}).where(
             BaseUser.id == user_id
         ).run()
     return token
@@ -151,7 +151,7 @@ AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, u.display_name, g.
 async def authenticate(token: str, address: str) -> Principal | None:
     """The principal behind a bearer token, or None if it is unknown, revoked or expired."""
     hashed = token_hash(token)
-    rows = await db.fetch(AUTHENTICATE_SQL, hashed, datetime.now(UTC))
+    rows = await db.fetch(AUTHENTICATE_SQL, hashed, clock.now())
     if not rows:
         return None
     grants = [row for row in rows if row["role"] is not None]
@@ -160,7 +160,7 @@ async def authenticate(token: str, address: str) -> Principal | None:
 
 async def logout(principal: Principal) -> None:
     async with write_transaction():
-        await AuthToken.update({AuthToken.revoked_at: datetime.now(UTC)}).where(
+        await AuthToken.update({AuthToken.revoked_at: clock.now()}).where(
             AuthToken.token_hash == principal.token_hash
         ).run()
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Household, Town, Village
 
 
@@ -25,7 +25,7 @@ class RoleGrant(Table):
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=True)
     household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=True)
     shop_id = Integer(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class AuthToken(Table):
@@ -35,6 +35,6 @@ class AuthToken(Table):
     user = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=False)
     token_hash = Varchar(length=64, unique=True)
     address = Varchar(length=64, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from backend import clock
 from backend.activities import confirmation, services
 from backend.cards import services as cards
 from backend.demo.staff import staff_scorer
@@ -33,7 +34,7 @@ async def load_activities_demo() -> None:
         Household.village == vid).order_by(Household.id).run()]
     organiser = await staff_scorer("xhx_grid", "grid_officer")
     checker = await staff_scorer("xhx_committee2", "committee")
-    now = datetime.now(UTC)
+    now = clock.now()
     for n, (title, place, count, days_ago) in enumerate(PAST):
         starts = now - timedelta(days=days_ago, hours=2)
         activity = await services.create_activity(organiser, vid, {

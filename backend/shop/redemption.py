@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from backend import clock
 from backend.audit.services import Actor, record
 from backend.cards import services as cards
 from backend.cards.codes import CardCode, PhoneCode
@@ -97,7 +98,7 @@ async def _check_limits(
     limited = [p for p in priced if p["limit_per_period"] is not None]
     if not village["daily_cap"] and not limited:
         return
-    now = datetime.now(UTC)
+    now = clock.now()
     spent, already = await checkout.taken(
         household_id, sale_id, local_midnight(now) if village["daily_cap"] else None,
         local_midnight(now, month=True), [p["id"] for p in limited],
@@ -120,7 +121,7 @@ async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
     limited = await Product.select(Product.id, Product.limit_per_period).where(
         (Product.shop == shop_id) & Product.active.eq(True) & Product.limit_per_period.is_not_null()
     ).run()
-    now = datetime.now(UTC)
+    now = clock.now()
     spent, taken = await checkout.taken(
         household_id, 0, local_midnight(now) if village["daily_cap"] else None,
         local_midnight(now, month=True), [p["id"] for p in limited],
@@ -227,7 +228,7 @@ async def _sell(
     """Write the sale inside the transaction :func:`_attempt` opened; returns the receipt."""
     assert found.shop is not None
     shop_id, priced = found.shop["id"], found.products
-    now = datetime.now(UTC)
+    now = clock.now()
     sale = {
         "village": village_id, "shop": shop_id, "household": scanned.household_id,
         "total": total, "code_kind": scanned.kind, "idempotency_key": key,
@@ -296,11 +297,11 @@ async def void(
     async with write_transaction():
         sale = await receipt(village_id, shop_id, sale_id)
         window = timedelta(hours=village["void_window_hours"])
-        if datetime.now(UTC) - sale["created_at"] > window:
+        if clock.now() - sale["created_at"] > window:
             raise VoidWindowClosed(hours=village["void_window_hours"])
         claimed = await Redemption.update({
             Redemption.status: "voided", Redemption.void_reason: reason,
-            Redemption.voided_at: datetime.now(UTC),
+            Redemption.voided_at: clock.now(),
         }).where((Redemption.id == sale_id) & (Redemption.status == "completed")).returning(
             Redemption.transfer
         ).run()

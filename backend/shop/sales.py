@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, Parameter
 
+from backend import clock
 from backend.auth.principal import Role, actor_of
 from backend.http.access import CurrentPrincipal, allow, shop_staff
 from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
-from backend.settings import get_settings
 from backend.shop import redemption
 from backend.shop import schemas as s
 from backend.shop.settlement import settlement, settlement_xlsx
@@ -68,7 +66,7 @@ class SalesController(Controller):
     ) -> Response[bytes]:
         """The month's settlement (this month unless ``year`` and ``month`` are given)."""
         await shop_staff(principal, village_id, shop_id)
-        today = datetime.now(ZoneInfo(get_settings().timezone))
+        today = clock.local_now()
         year, month = year or today.year, month or today.month
         report = await settlement(village_id, shop_id, year, month)
         name = f"settlement-{shop_id}-{year}-{month:02d}.xlsx"

@@ -18,9 +18,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Household, Village
 
 
@@ -31,7 +31,7 @@ class Shop(Table):
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     name = Varchar(length=100)
     active = Boolean(default=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class ShopVillage(Table):
@@ -56,8 +56,8 @@ class Product(Table):
     limit_per_period = Integer(null=True, default=None)
     active = Boolean(default=True)
     picture = Varchar(length=100, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
+    updated_at = Timestamptz(default=ClockNow())
 
 
 class StockMovement(Table):
@@ -76,7 +76,7 @@ class StockMovement(Table):
     redemption = Integer(null=True, default=None)
     actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     actor_name = Varchar(length=100, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Redemption(Table):
@@ -104,7 +104,7 @@ class Redemption(Table):
     void_transfer = BigInt(null=True, default=None)
     actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     actor_name = Varchar(length=100, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class RedemptionLine(Table):
