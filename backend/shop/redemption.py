@@ -52,6 +52,9 @@ class Line:
     quantity: int
 
 
+RACE_TRIES = 5  # a sale whose stock statement landed in neither branch is tried this often
+
+
 class _KeyTaken(Exception):
     """Another sale holds this idempotency key (it committed while we waited)."""
 
@@ -160,6 +163,7 @@ async def redeem(
         cards.require_pin_format(pin)
     wanted = request_hash(shop_id, code, lines)
     pin_checked = False
+    raced = 0
     while True:
         try:
             return await _attempt(actor, village_id, shop_id, code, lines, key, wanted,
@@ -169,6 +173,10 @@ async def redeem(
                 raise PinRequired(threshold=need.threshold) from None
             await cards.check_pin(village_id, need.household_id, pin)
             pin_checked = True
+        except checkout.StockRaced:
+            raced += 1
+            if raced >= RACE_TRIES:
+                raise
         except _KeyTaken:
             existing = await _by_key(village_id, key)
             if existing is None:
