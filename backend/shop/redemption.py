@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import asyncpg
 
 from backend.audit.services import Actor, record
 from backend.cards import services as cards
@@ -349,13 +352,17 @@ async def void(
         window = timedelta(hours=village["void_window_hours"])
         if datetime.now(UTC) - sale["created_at"] > window:
             raise VoidWindowClosed(hours=village["void_window_hours"])
-        claimed = await Redemption.update({
-            Redemption.status: "voided", Redemption.void_reason: reason,
-            Redemption.voided_at: datetime.now(UTC), Redemption.void_key: key,
-            Redemption.void_request_hash: wanted if key is not None else "",
-        }).where((Redemption.id == sale_id) & (Redemption.status == "completed")).returning(
-            Redemption.transfer
-        ).run()
+        try:
+            claimed = await Redemption.update({
+                Redemption.status: "voided", Redemption.void_reason: reason,
+                Redemption.voided_at: datetime.now(UTC), Redemption.void_key: key,
+                Redemption.void_request_hash: wanted if key is not None else "",
+            }).where((Redemption.id == sale_id) & (Redemption.status == "completed")).returning(
+                Redemption.transfer
+            ).run()
+        except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
+            # the key was claimed meanwhile by a void of another sale
+            raise IdempotencyKeyReused() from None
         if not claimed:  # a twin that committed while this waited on the row holds the key
             if key is not None and (replay := await _void_by_key(village_id, key, wanted)):
                 return replay

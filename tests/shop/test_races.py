@@ -62,7 +62,7 @@ async def test_sellers_and_voiders_on_a_three_unit_shelf_never_get_a_500(
     assert any(status == 201 for _, status, _ in sales)
     assert any(code == "out_of_stock" for _, _, code in sales)
     shelf = await catalogue.product(place.village_id, place.shop_id, product)
-    log = await catalogue.movements(place.village_id, place.shop_id, product)
+    log = await catalogue.movements(place.village_id, place.shop_id, product, limit=100_000)
     assert shelf["stock"] == sum(m["quantity"] for m in log) >= 0
     assert log[0]["stock_after"] == shelf["stock"]
 
@@ -105,3 +105,24 @@ async def test_mixed_carts_over_shared_products_never_deadlock() -> None:
     assert len(outcomes) == 2400
     assert set(outcomes) <= {"sold", "out_of_stock"}, set(outcomes)
     assert outcomes.count("sold") > 100
+
+
+async def test_one_void_key_raced_on_two_sales_voids_one_and_refuses_the_other(
+    client: AsyncClient,
+) -> None:
+    place = await stocked_place(1000)
+    code = await cards.card_payload(place.village_id, place.households[0]["id"])
+    base = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions"
+    headers = place.headers(Role.shopkeeper)
+    sold = [(await client.post(base, json={
+        "code": code, "lines": [{"product_id": place.product_id, "quantity": 1}]},
+        headers={**headers, "Idempotency-Key": unique("two")})).json()["id"] for _ in range(8)]
+    for pair in range(4):
+        first, second = sold[2 * pair], sold[2 * pair + 1]
+        answers = await asyncio.gather(*(client.post(
+            f"{base}/{sale}/void", json={"reason": "扫错了"},
+            headers={**headers, "Idempotency-Key": f"one-key-{pair}-{place.village_id}"})
+            for sale in (first, second)))
+        assert sorted(a.status_code for a in answers) == [200, 422]
+        assert [a.json()["code"] for a in answers if a.status_code == 422] == [
+            "idempotency_key_reused"]
