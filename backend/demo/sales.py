@@ -1,5 +1,6 @@
 """Demo sales: households spending points at their village's supermarket with their cards,
-through the same redemption service the kiosk calls, and one sale voided by mistake."""
+through the same redemption service the kiosk calls, and one sale voided by mistake (with the
+kiosk's idempotency key, as the till sends it); all of them in the till's list of today's sales."""
 
 from __future__ import annotations
 
@@ -38,4 +39,5 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
         except DomainError:
             continue  # over a monthly limit: the kiosk would have said so too
     if last is not None:
-        await redemption.void(actor, vid, shop["id"], last["id"], "顾客拿错商品，已退回")
+        await redemption.void(actor, vid, shop["id"], last["id"], "顾客拿错商品，已退回",
+                              key=f"demo-void-{village_code}")

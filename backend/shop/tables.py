@@ -84,7 +84,9 @@ class Redemption(Table):
 
     ``idempotency_key`` is the kiosk's, unique per village, with ``request_hash`` to tell a retry
     from a different sale under a reused key. A void reverses ``transfer`` once
-    (``void_transfer``) and puts the goods back.
+    (``void_transfer``) and puts the goods back; ``void_key`` is the kiosk's key for the void
+    (unique per village, with ``void_request_hash``), ``void_balance_after`` the household's
+    balance once the points were back.
     """
 
     id: Serial
@@ -102,6 +104,9 @@ class Redemption(Table):
     void_reason = Varchar(length=200, default="")
     voided_at = Timestamptz(null=True, default=None)
     void_transfer = BigInt(null=True, default=None)
+    void_key = Varchar(length=200, null=True, default=None)
+    void_request_hash = Varchar(length=64, default="")
+    void_balance_after = BigInt(null=True, default=None)
     actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     actor_name = Varchar(length=100, default="")
     created_at = Timestamptz(default=ClockNow())
