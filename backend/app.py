@@ -72,6 +72,19 @@ API_CONTROLLERS: list[type] = [
 ]
 
 
+SWAGGER_VENDOR = "/vendor/swagger-ui"
+# Swagger UI from the app itself (kiosk/vendor/swagger-ui, swagger-ui-dist from npm, its licence
+# beside it), not from Litestar's default CDN: a village PC is often offline, and the page was
+# then blank.
+SWAGGER_UI = SwaggerRenderPlugin(
+    path="/swagger",
+    js_url=f"{SWAGGER_VENDOR}/swagger-ui-bundle.js",
+    css_url=f"{SWAGGER_VENDOR}/swagger-ui.css",
+    standalone_preset_js_url=f"{SWAGGER_VENDOR}/swagger-ui-standalone-preset.js",
+    favicon=f"<link rel='icon' type='image/png' href='{SWAGGER_VENDOR}/favicon-32x32.png'>",
+)
+
+
 @get("/api/docs", include_in_schema=False, **PUBLIC)
 async def api_docs() -> Redirect:
     return Redirect("/api/schema/swagger")
@@ -119,7 +132,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
             title="Jifen 积分 API",
             version="1",
             path="/api/schema",
-            render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[JsonRenderPlugin(), SWAGGER_UI],
             components=Components(
                 security_schemes={
                     SECURITY_SCHEME: SecurityScheme(
