@@ -9,17 +9,17 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from backend import cache, db
 from backend.backup import cli as backup_cli
 from backend.boards import cli as boards_cli
 from backend.cards.cli import app as cards_app
 from backend.ledger import cli as ledger_cli
+from backend.terminal import make_console
 
 app = typer.Typer(help="Jifen 积分: village civility points and the points supermarket.",
                   no_args_is_help=True)
-console = Console()
+console = make_console()
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(boards_cli.app, name="boards")
 app.add_typer(cards_app, name="cards")
@@ -46,8 +46,13 @@ def migrate() -> None:
     """Bring the database schema up to date (safe to run again)."""
     from backend.migrations import migrate as run_migrations
 
-    run(run_migrations)
-    console.print("[green]数据库已是最新 · schema up to date[/green]")
+    done = run(run_migrations)
+    if done.applied:
+        console.print(f"[green]数据库已更新：执行了 {done.applied} 个迁移 · schema up to date: "
+                      f"{done.applied} migrations run[/green]")
+    else:
+        console.print(f"[green]数据库已是最新（{done.total} 个迁移）· schema already up to date "
+                      f"({done.total} migrations)[/green]")
 
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
