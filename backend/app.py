@@ -27,6 +27,7 @@ from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_p
 from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
+from backend.lan.controllers import lan_router
 from backend.ledger.controllers import LedgerController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.reports.controllers import TownDashboardController
@@ -121,6 +122,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
             api,
             health,
             api_docs,
+            lan_router(),
             admin,
             create_static_files_router(
                 path="/", directories=[kiosk_dir], html_mode=True, include_in_schema=False,

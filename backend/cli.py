@@ -62,6 +62,11 @@ GRACEFUL_SHUTDOWN_SECONDS = 5
 def serve(
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
     workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+    lan: Annotated[bool, typer.Option(
+        "--lan", help="Serve the village LAN: HTTPS on JIFEN_HTTPS_PORT with a local "
+                      "certificate authority, JIFEN_PORT redirects to it.")] = False,
+    host: Annotated[str | None, typer.Option(
+        help="Listen on this address (default JIFEN_HOST; with --lan every interface).")] = None,
 ) -> None:
     """Serve the API and the pages on JIFEN_HOST:JIFEN_PORT.
 
@@ -77,11 +82,22 @@ def serve(
     settings = get_settings()
     if settings.is_memory_redis and workers > 1:
         raise typer.BadParameter("in-process Redis needs a single worker; set JIFEN_REDIS_URL")
-    console.print(f"积分 Jifen → http://{settings.host}:{settings.port}")
+    if lan:
+        if workers > 1 or reload:
+            raise typer.BadParameter("--lan serves one worker without --reload")
+        from backend.lan.server import serve_lan
+
+        serve_lan(host or "0.0.0.0", console)  # noqa: S104 (the LAN is the point)
+        return
+    host = host or settings.host
+    console.print(f"积分 Jifen → http://{host}:{settings.port}"
+                  + ("" if host != "127.0.0.1" else
+                     "（只有本机能打开；平板和手机请用 jifen serve --lan · this PC only: "
+                     "for tablets and phones use jifen serve --lan）"))
     sys.stdout.flush()
     os.execv(sys.executable, [  # noqa: S606 (our own interpreter, fixed arguments)
         sys.executable, "-m", "uvicorn", "backend.app:create_app", "--factory",
-        "--host", settings.host, "--port", str(settings.port), "--workers", str(workers),
+        "--host", host, "--port", str(settings.port), "--workers", str(workers),
         "--proxy-headers", "--log-level", "info",
         "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS),
         *(["--reload"] if reload else []),
