@@ -15,6 +15,7 @@ from backend.backup import cli as backup_cli
 from backend.boards import cli as boards_cli
 from backend.cards.cli import app as cards_app
 from backend.ledger import cli as ledger_cli
+from backend.setup import cli as setup_cli
 from backend.terminal import make_console
 
 app = typer.Typer(help="Jifen 积分: village civility points and the points supermarket.",
@@ -25,6 +26,7 @@ app.add_typer(boards_cli.app, name="boards")
 app.add_typer(cards_app, name="cards")
 app.command()(backup_cli.backup)
 app.command()(backup_cli.restore)
+app.command()(setup_cli.setup)
 
 
 def run(work: Callable[[], Awaitable[Any]]) -> Any:
@@ -110,8 +112,15 @@ def demo(
 ) -> None:
     """Load the demo township (two villages, ~150 households, one user per role). Idempotent."""
     from backend.demo import load_demo
+    from backend.settings import get_settings
+    from backend.setup.errors import DatabaseIsSetUp
 
-    created = run(lambda: load_demo(console, if_empty=if_empty))
+    try:
+        created = run(lambda: load_demo(console, if_empty=if_empty))
+    except DatabaseIsSetUp as refused:
+        console.print(refused.message(get_settings().language), markup=False)
+        # scripts/serve asks with --if-empty on every start: a set-up township just serves.
+        raise typer.Exit(0 if if_empty else 1) from refused
     console.print("[green]演示数据已就绪 · demo ready[/green]" if created
                   else "演示数据已存在 · demo already loaded")
 

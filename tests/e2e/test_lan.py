@@ -85,7 +85,7 @@ async def test_the_certificate_page_on_a_phone_over_plain_http(lan_server: LanSe
             await page.screenshot(path=screenshots() / "lan-certificate-page.png",
                                   full_page=True)
             async with page.expect_download() as download:
-                await page.get_by_role("button", name="下载证书").click()
+                await page.get_by_role("link", name="下载证书").click()
             saved = await (await download.value).path()
             assert same_bytes(Path(saved), lan_server.ca_file)
             assert (await download.value).suggested_filename == "jifen-ca.crt"
