@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -140,7 +141,11 @@ def _still_good(path: Path, addresses: tuple[str, ...], hostnames: tuple[str, ..
     if not path.exists():
         return None
     certificate = x509.load_pem_x509_certificate(path.read_bytes())
-    if certificate.issuer != ca.subject:
+    try:
+        # The signature, not the issuer's name: a second authority made on the same PC (var/
+        # copied from elsewhere, or made anew) has the same name.
+        certificate.verify_directly_issued_by(ca)
+    except (InvalidSignature, ValueError, TypeError):
         return None
     names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     have_ips = {str(ip) for ip in names.get_values_for_type(x509.IPAddress)}
