@@ -15,7 +15,7 @@ from typing import TextIO
 from rich.console import Console
 
 from backend.auth.principal import Role
-from backend.auth.services import MIN_PASSWORD_LENGTH
+from backend.errors import DomainError
 from backend.setup.errors import BadAnswer
 from backend.setup.plan import (
     CODE,
@@ -23,6 +23,7 @@ from backend.setup.plan import (
     AccountPlan,
     SetupPlan,
     VillagePlan,
+    check_staff_password,
     names_list,
 )
 from backend.setup.words import WORDS
@@ -123,23 +124,26 @@ def _ask_accounts(answers: Answers, heading: str, role: Role, village: str | Non
             return found
         display = answers.ask(answers.word("display_name"),
                               _text(answers, answers.word("display_name")))
-        password = _ask_password(answers)
+        password = _ask_password(answers, username)
         taken.add(username)
         found.append(AccountPlan(username, display, password, role, village))
         if role is Role.town_admin:
             return found
 
 
-def _ask_password(answers: Answers) -> str:
-    first_question = answers.word("password")
+def _ask_password(answers: Answers, username: str) -> str:
+    question = answers.word("password")
 
-    def long_enough(raw: str) -> str:
-        if len(raw) < MIN_PASSWORD_LENGTH:
-            raise answers.refusal(first_question, "need_password")
+    def allowed(raw: str) -> str:
+        try:
+            check_staff_password(raw, username)
+        except DomainError as refused:
+            raise BadAnswer(question=question.strip(),
+                            reason=refused.message(answers.language)) from refused
         return raw
 
     while True:
-        password = answers.ask(first_question, long_enough, secret=True)
+        password = answers.ask(question, allowed, secret=True)
         if not answers.interactive:
             return password
         again = answers.ask(answers.word("password_again"), lambda raw: raw, secret=True)
