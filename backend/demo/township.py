@@ -25,6 +25,7 @@ from backend.demo.shop import demo_shop
 from backend.errors import NotFound
 from backend.registry import services as registry
 from backend.registry.tables import Town, Village
+from backend.setup.services import refuse_if_set_up
 
 DEMO_PASSWORD = "jifen-demo"
 TOWN = {"name": "洪井镇", "code": "HJZ"}
@@ -75,7 +76,9 @@ def demo_users(
 
 async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     """Create the demo township unless it exists (or, with ``if_empty``, unless any town
-    exists, so a real deployment's database is never sprinkled with demo data)."""
+    exists, so a real deployment's database is never sprinkled with demo data). A database
+    built by ``jifen setup`` is refused outright (:class:`DatabaseIsSetUp`)."""
+    await refuse_if_set_up()
     if await Town.exists().where(Town.code == TOWN["code"]).run():
         return False
     if if_empty and await Town.count().run() > 0:
