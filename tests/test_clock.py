@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import re
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 
@@ -80,3 +82,21 @@ def test_no_setting_puts_a_production_process_on_the_tests_clock() -> None:
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.split()[-1]) != 2030
+
+
+# The only readers of the wall clock: the clock itself, and the LAN certificates, whose validity
+# the tablets judge by their own clocks.
+WALL_CLOCK_READERS = {"backend/clock.py", "backend/lan/certificates.py"}
+
+
+def test_services_read_time_only_through_the_clock() -> None:
+    """A ``datetime.now()`` in a service would escape the tests' clock (and its moved notice
+    windows) without anything failing until a test happens to run near midnight."""
+    root = Path(__file__).resolve().parent.parent
+    readers = {
+        str(path.relative_to(root))
+        for path in (root / "backend").rglob("*.py")
+        if re.search(r"datetime\.(now|utcnow|today)\(|date\.today\(|time\.time\(",
+                     path.read_text(encoding="utf-8"))
+    }
+    assert readers <= WALL_CLOCK_READERS, sorted(readers - WALL_CLOCK_READERS)

@@ -70,6 +70,7 @@ class ServerCertificate:
 
 
 def _now() -> datetime.datetime:
+    """The wall clock, not backend.clock: the tablets that check these certificates do."""
     return datetime.datetime.now(datetime.UTC)
 
 
