@@ -4,8 +4,8 @@ follows it, and nothing outside tests/ can put a server on it."""
 from __future__ import annotations
 
 import os
-import subprocess
 import re
+import subprocess
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
