@@ -6,8 +6,10 @@ Invariants:
 - a phone code is accepted for 30–60 s and pays for at most one sale: its digest is inserted
   in the sale's own transaction under a UNIQUE constraint (Redis only pre-checks, so flushing
   Redis never reopens a spent code);
-- a PIN is stored as an argon2id hash; the fifth wrong PIN in a row locks it until the
-  committee sets a new one, and a correct PIN does not unlock it.
+- a PIN is stored as an argon2id hash; the fifth wrong PIN at the kiosk within 30 days locks
+  it until it is set again (or the household's own phone lifts it, :mod:`backend.cards.pins`);
+  a correct PIN neither unlocks it nor forgives earlier wrong ones (no fresh guesses after each
+  use by the owner).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from backend.registry.errors import UnknownGrid
 from backend.settings import get_settings
 
 PIN_TRIES = 5
+PIN_FAILURES_FORGOTTEN_DAYS = 30
 PIN_PATTERN = re.compile(r"[0-9]{4,6}")
 USED_CODE_TTL_SECONDS = codes.STEP_SECONDS * (codes.STEPS_ACCEPTED + 2)
 PRUNE_SECONDS = 3600.0
@@ -199,6 +202,7 @@ async def set_pin(actor: Actor, village_id: int, household_id: int, pin: str) ->
         before = await _card_row(household_id)
         await Card.update({
             Card.pin_hash: pin_hash, Card.pin_failures: 0, Card.pin_locked_at: None,
+            Card.pin_failed_at: None,
         }).where(Card.household == household_id).run()
         await record(actor, "card.set_pin", "card", household_id, village_id=village_id,
                      before={"had_pin": bool(before and before["pin_hash"]),
@@ -254,15 +258,20 @@ async def check_pin(village_id: int, household_id: int, pin: str) -> None:
     async with write_transaction():
         if good:
             # A lock that landed while we were hashing still wins over the correct PIN.
-            still_open = await Card.update({Card.pin_failures: 0}).where(
+            still_open = await Card.select(Card.id).where(
                 mine & Card.pin_locked_at.is_null()
-            ).returning(Card.id).run()
+            ).run()
             if not still_open:
                 raise PinLocked()
             return
-        counted = await Card.update({Card.pin_failures: Card.pin_failures + 1}).where(
+        now = datetime.now(UTC)
+        await Card.update({Card.pin_failures: 0}).where(
             mine & Card.pin_locked_at.is_null()
-        ).returning(Card.pin_failures).run()
+            & (Card.pin_failed_at < now - timedelta(days=PIN_FAILURES_FORGOTTEN_DAYS))
+        ).run()
+        counted = await Card.update({
+            Card.pin_failures: Card.pin_failures + 1, Card.pin_failed_at: now,
+        }).where(mine & Card.pin_locked_at.is_null()).returning(Card.pin_failures).run()
         failures = counted[0]["pin_failures"] if counted else PIN_TRIES
         if failures >= PIN_TRIES:
             await Card.update({Card.pin_locked_at: datetime.now(UTC)}).where(
