@@ -171,3 +171,17 @@ async def create_user(
             after={"username": username, "roles": [g.role.value for g in grants]},
         )
     return int(user.id)
+
+
+async def end_household_sessions(household_id: int, *, keep_token_hash: str = "") -> int:
+    """Revoke every open session of the household's villager accounts (its phones), except
+    ``keep_token_hash`` (the villager's own, when they change their PIN themselves). Runs in the
+    caller's transaction, so the sessions end with the PIN reset or card reissue that ends
+    them; returns how many ended."""
+    users = RoleGrant.select(RoleGrant.user).where(
+        (RoleGrant.role == Role.villager.value) & (RoleGrant.household == household_id))
+    ended = await AuthToken.update({AuthToken.revoked_at: datetime.now(UTC)}).where(
+        AuthToken.user.is_in(users) & AuthToken.revoked_at.is_null()
+        & (AuthToken.token_hash != keep_token_hash)
+    ).returning(AuthToken.id).run()
+    return len(ended)

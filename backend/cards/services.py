@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from backend import background, cache, db
 from backend.audit.services import Actor, record
+from backend.auth import services as auth
 from backend.cards import codes, pictures
 from backend.cards.errors import (
     CardRevoked,
@@ -179,8 +180,10 @@ async def reissue_card(actor: Actor, village_id: int, household_id: int) -> dict
             Card.reissued_by: actor.user_id,
         }).where(Card.household == household_id).returning(Card.version).run()
         version = rows[0]["version"]
+        ended = await auth.end_household_sessions(household_id)
         await record(actor, "card.reissue", "card", household_id, village_id=village_id,
-                     before={"version": version - 1}, after={"version": version})
+                     before={"version": version - 1},
+                     after={"version": version, "sessions_ended": ended})
     return await card(village_id, household_id)
 
 
@@ -192,8 +195,11 @@ def require_pin_format(pin: str) -> None:
         raise PinFormat()
 
 
-async def set_pin(actor: Actor, village_id: int, household_id: int, pin: str) -> dict[str, Any]:
-    """Set or replace the household's PIN (4–6 digits); this also lifts a lockout."""
+async def set_pin(
+    actor: Actor, village_id: int, household_id: int, pin: str, *, keep_token_hash: str = ""
+) -> dict[str, Any]:
+    """Set or replace the household's PIN (4–6 digits); this also lifts a lockout and ends
+    every session of the household's phones (but ``keep_token_hash``, the villager's own)."""
     require_pin_format(pin)
     pin_hash = await asyncio.to_thread(_hasher.hash, pin)
     async with write_transaction():
@@ -204,15 +210,17 @@ async def set_pin(actor: Actor, village_id: int, household_id: int, pin: str) ->
             Card.pin_hash: pin_hash, Card.pin_failures: 0, Card.pin_locked_at: None,
             Card.pin_failed_at: None,
         }).where(Card.household == household_id).run()
+        ended = await auth.end_household_sessions(household_id, keep_token_hash=keep_token_hash)
         await record(actor, "card.set_pin", "card", household_id, village_id=village_id,
                      before={"had_pin": bool(before and before["pin_hash"]),
                              "locked": bool(before and before["pin_locked_at"])},
-                     after={"had_pin": True, "locked": False})
+                     after={"had_pin": True, "locked": False, "sessions_ended": ended})
     return await card(village_id, household_id)
 
 
 async def change_own_pin(
-    actor: Actor, village_id: int, household_id: int, pin: str, current_pin: str | None
+    actor: Actor, village_id: int, household_id: int, pin: str, current_pin: str | None,
+    *, keep_token_hash: str = "",
 ) -> dict[str, Any]:
     """A villager's change of their own PIN: the current one first, when there is one, so a
     session left open on a phone is not enough to take the card over. A wrong current PIN counts
@@ -227,7 +235,7 @@ async def change_own_pin(
         if current_pin is None:
             raise PinCurrentRequired()
         await check_pin(village_id, household_id, current_pin)
-    return await set_pin(actor, village_id, household_id, pin)
+    return await set_pin(actor, village_id, household_id, pin, keep_token_hash=keep_token_hash)
 
 
 def _pin_matches(pin_hash: str, pin: str) -> bool:

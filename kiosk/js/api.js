@@ -44,18 +44,21 @@ export function newKey() {
 }
 
 // A write that must happen once: kept in localStorage under `slot` until the server answered.
+// `secret` fields (a PIN) go with each attempt but are never stored: a retry after a reload
+// sends without them, and the server asks again.
 export function pending(slot) {
   const raw = localStorage.getItem(`jifen.pending.${slot}`);
   return raw ? JSON.parse(raw) : null;
 }
 
-export async function sendOnce(slot, method, path, body, { onRetry, attempts = 6 } = {}) {
+export async function sendOnce(slot, method, path, body, { onRetry, attempts = 6, secret = {} } = {}) {
   const saved = pending(slot);
   const job = saved && saved.path === path ? saved : { key: newKey(), method, path, body };
   localStorage.setItem(`jifen.pending.${slot}`, JSON.stringify(job));
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const result = await api(job.method, job.path, job.body, { "Idempotency-Key": job.key });
+      const result = await api(job.method, job.path, { ...job.body, ...secret },
+        { "Idempotency-Key": job.key });
       localStorage.removeItem(`jifen.pending.${slot}`);
       return result;
     } catch (error) {
