@@ -140,3 +140,13 @@ async def test_open_streams_leave_redis_to_health_and_the_login_limits(
                    for _ in range(7)]
     assert health.status_code == 200 and health.json()["redis"] == "ok"
     assert [a.status_code for a in answers] == [401] * 5 + [429, 429]
+
+
+def test_compose_trusts_exactly_its_own_proxy() -> None:
+    import yaml
+
+    from backend.settings import PROJECT_ROOT
+
+    compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
+    proxy = compose["services"]["proxy"]["networks"]["default"]["ipv4_address"]
+    assert compose["services"]["app"]["environment"]["JIFEN_TRUSTED_PROXIES"] == proxy
