@@ -27,6 +27,7 @@ from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_p
 from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
+from backend.http.security import edge_middleware, escape_logged_paths, security_headers
 from backend.lan.controllers import lan_router
 from backend.ledger.controllers import LedgerController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
@@ -111,6 +112,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
     both themselves)."""
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    escape_logged_paths()
     api = Router(
         path="/api/v1",
         route_handlers=API_CONTROLLERS,
@@ -130,6 +132,8 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
             ),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[edge_middleware],
+        before_send=[security_headers],
         openapi_config=OpenAPIConfig(
             title="Jifen 积分 API",
             version="1",

@@ -33,7 +33,11 @@ def _fake_server() -> Any:
     return fakeredis.FakeServer()
 
 
-def redis_from_settings(settings: Settings) -> Redis:
+# The requests' own pool: a request holds a connection for one command or pipeline at a time.
+REQUEST_POOL_SIZE = 100
+
+
+def redis_from_settings(settings: Settings, max_connections: int = REQUEST_POOL_SIZE) -> Redis:
     if settings.is_memory_redis:
         import fakeredis
 
@@ -43,6 +47,7 @@ def redis_from_settings(settings: Settings) -> Redis:
         decode_responses=True,
         socket_connect_timeout=0.5,
         socket_timeout=1.0,
+        max_connections=max_connections,
     )
 
 
@@ -52,6 +57,19 @@ def redis() -> Redis:
     client = _clients.get(url)
     if client is None:
         client = _clients[url] = redis_from_settings(get_settings())
+    return client
+
+
+def subscriber() -> Redis:
+    """A client with a pool of its own for pub/sub, which holds a connection for as long as a
+    notice-board screen is open. Apart from :func:`redis`, so open screens can never take the
+    connections that logins' limits, phone codes and boards need; sized to the cap on streams
+    (``JIFEN_EVENT_STREAMS``), which is counted before a stream subscribes."""
+    settings = get_settings()
+    key = "subscriber:" + settings.redis_url
+    client = _clients.get(key)
+    if client is None:
+        client = _clients[key] = redis_from_settings(settings, settings.event_streams_total + 1)
     return client
 
 

@@ -78,7 +78,11 @@ def serve(
 
     On SIGTERM requests in flight get a few seconds to finish, then what is still open is
     cancelled: a notice-board screen's event stream never ends by itself, and one screen left
-    on kept the server from stopping at all (the screen reconnects to the next server)."""
+    on kept the server from stopping at all (the screen reconnects to the next server).
+
+    ``X-Forwarded-For``/``-Proto`` are believed only from ``JIFEN_TRUSTED_PROXIES`` (none by
+    default): behind a proxy every client would otherwise have the proxy's address, and without
+    one any client could name the address its failures are counted on."""
     from backend.settings import get_settings
 
     settings = get_settings()
@@ -100,7 +104,9 @@ def serve(
     os.execv(sys.executable, [  # noqa: S606 (our own interpreter, fixed arguments)
         sys.executable, "-m", "uvicorn", "backend.app:create_app", "--factory",
         "--host", host, "--port", str(settings.port), "--workers", str(workers),
-        "--proxy-headers", "--log-level", "info",
+        *(["--proxy-headers", "--forwarded-allow-ips", settings.trusted_proxies]
+          if settings.trusted_proxies else ["--no-proxy-headers"]),
+        "--log-level", "info",
         "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS),
         *(["--reload"] if reload else []),
     ])

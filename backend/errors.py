@@ -107,3 +107,20 @@ class IdempotencyKeyMissing(DomainError):
     status = 400
     zh = "缺少 Idempotency-Key 请求头：每笔操作都需要一个唯一编号。"
     en = "The Idempotency-Key header is required for this operation."
+
+
+class CrossOriginRefused(DomainError):
+    """A write that a page of another origin (another site, or another port of this server)
+    made the browser send: refused before it is read (CSRF)."""
+
+    code = "cross_origin_refused"
+    status = 403
+    zh = "请求来自其他网页，已拒绝。请直接在本系统的页面上操作。"
+    en = "The request came from another web page and was refused. Use this system's own pages."
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    status = 415
+    zh = "请求格式不对：请以 JSON 发送。"
+    en = "Unsupported request format: send JSON."

@@ -33,6 +33,11 @@ class Settings:
     max_body_bytes: int
     login_failures_per_user: int
     login_failures_per_address: int
+    household_failures_per_village: int
+    household_failures_overall: int
+    event_streams_per_address: int
+    event_streams_total: int
+    trusted_proxies: str
     token_days: int
     timezone: str
 
@@ -100,6 +105,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_body_bytes=_int(env, "JIFEN_MAX_BODY_BYTES", 1_000_000),
         login_failures_per_user=_int(env, "JIFEN_LOGIN_FAILURES_PER_USER", 5),
         login_failures_per_address=_int(env, "JIFEN_LOGIN_FAILURES_PER_ADDRESS", 20),
+        household_failures_per_village=_int(env, "JIFEN_HOUSEHOLD_FAILURES_PER_VILLAGE", 30),
+        household_failures_overall=_int(env, "JIFEN_HOUSEHOLD_FAILURES_OVERALL", 200),
+        event_streams_per_address=_int(env, "JIFEN_EVENT_STREAMS_PER_ADDRESS", 8),
+        event_streams_total=_int(env, "JIFEN_EVENT_STREAMS", 200),
+        trusted_proxies=env.get("JIFEN_TRUSTED_PROXIES", "").strip(),
         token_days=_int(env, "JIFEN_TOKEN_DAYS", 30),
         timezone=_timezone(env.get("JIFEN_TIMEZONE") or "Asia/Shanghai"),
     )

@@ -2,8 +2,9 @@
 
 Hours count what was confirmed or at least finished, never a struck name: an activity's length
 (start to end) for each household that attended, and for the member who came where the organiser
-picked one. The paper sheet carries each household's current card QR, so a village without
-phones can sign on paper and have the sheet scanned into the check-in page later.
+picked one. The paper sheet lists each household's number and head with a signature line and
+no QR code: a card's code is spendable at the shop, and a sheet goes from hand to hand (the
+organiser enters who signed by hand in the check-in page).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from PIL import Image, ImageDraw
 
 from backend.activities.services import activity, attendances
 from backend.activities.tables import Attendance
-from backend.cards import services as cards
-from backend.cards.pictures import qr_image
 from backend.printing.fonts import cjk_font
 from backend.registry import services as registry
 from backend.settings import get_settings
@@ -29,7 +28,7 @@ from backend.settings import get_settings
 BOLD = Font(bold=True)
 SOURCE_ZH = {"card": "积分卡", "phone": "付款码", "manual": "手工"}
 A4 = (1654, 2339)
-MARGIN, ROW, QR_SIDE, PER_PAGE = 90, 170, 150, 12
+MARGIN, ROW, PER_PAGE = 90, 170, 12
 
 
 def _zone() -> ZoneInfo:
@@ -95,9 +94,9 @@ async def attendance_xlsx(village_id: int, activity_id: int) -> tuple[str, bytes
 
 
 def sign_in_pages(
-    title: str, subtitle: str, rows: list[tuple[str, str, str]]
+    title: str, subtitle: str, rows: list[tuple[str, str]]
 ) -> list[Image.Image]:
-    """A4 pages of (QR payload, household number, head) rows, each with a signature line."""
+    """A4 pages of (household number, head) rows, each with a signature line."""
     pages = []
     for first in range(0, max(len(rows), 1), PER_PAGE):
         page = Image.new("L", A4, 255)
@@ -105,9 +104,8 @@ def sign_in_pages(
         draw.text((MARGIN, 60), title, font=cjk_font(56), fill=0)
         draw.text((MARGIN, 135), subtitle, font=cjk_font(30), fill=0)
         top = 200
-        for payload, number, head in rows[first:first + PER_PAGE]:
-            page.paste(qr_image(payload, QR_SIDE), (MARGIN, top + 10))
-            draw.text((MARGIN + QR_SIDE + 30, top + 50), f"{number}  {head}户",
+        for number, head in rows[first:first + PER_PAGE]:
+            draw.text((MARGIN, top + 50), f"{number}  {head}户",
                       font=cjk_font(36), fill=0)
             draw.text((A4[0] - 620, top + 50), "签名：", font=cjk_font(32), fill=0)
             draw.line((A4[0] - 520, top + 95, A4[0] - MARGIN, top + 95), fill=0, width=2)
@@ -118,7 +116,7 @@ def sign_in_pages(
 
 
 async def sign_in_sheet_pdf(village_id: int, activity_id: int) -> bytes:
-    """A4 sign-in sheets: every active household with its current card QR and a signature line."""
+    """A4 sign-in sheets: every active household with a signature line (no spendable code)."""
     current = await activity(village_id, activity_id)
     households: list[dict[str, Any]] = []
     page = 1
@@ -129,8 +127,7 @@ async def sign_in_sheet_pdf(village_id: int, activity_id: int) -> bytes:
         if not found or len(households) >= total:
             break
         page += 1
-    rows = [(await cards.card_payload(village_id, h["id"]), h["number"], h["head_name"])
-            for h in households]
+    rows = [(h["number"], h["head_name"]) for h in households]
     when = current["starts_at"].astimezone(_zone())
     subtitle = f"{current['place']}  {when:%Y年%m月%d日 %H:%M}  签到表"
     images = await asyncio.to_thread(sign_in_pages, current["title"], subtitle, rows)

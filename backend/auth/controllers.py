@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
-from backend.auth import household, services
+from backend.auth import household, limits, services
 from backend.auth.principal import Grant, Principal, Role, actor_of
 from backend.auth.schemas import (
     HouseholdLoginRequest,
@@ -37,13 +37,24 @@ def me(principal: Principal) -> Me:
     )
 
 
-def _logged_in(token: str, principal: Principal) -> Response[LoginResponse]:
-    """The token in the body (for API clients) and as an HttpOnly cookie (for the pages)."""
+def _logged_in(
+    request: Request, token: str, principal: Principal, subject: str
+) -> Response[LoginResponse]:
+    """The token in the body (for API clients) and as an HttpOnly cookie (for the pages), with
+    a device cookie that keeps this browser's attempts apart from strangers' (see
+    :mod:`backend.auth.limits`). Both are ``Secure`` when the request came over HTTPS."""
+    secure = request.url.scheme == "https"
     response = Response(LoginResponse(token=token, user=me(principal)))
     response.set_cookie(
-        TOKEN_COOKIE, token, httponly=True, samesite="strict",
+        TOKEN_COOKIE, token, httponly=True, samesite="strict", secure=secure,
         max_age=get_settings().token_days * 86400, path="/",
     )
+    if not limits.known_device(request.cookies.get(limits.DEVICE_COOKIE), subject):
+        response.set_cookie(
+            limits.DEVICE_COOKIE, limits.device_cookie(subject), httponly=True,
+            samesite="strict", secure=secure, max_age=limits.DEVICE_COOKIE_DAYS * 86400,
+            path="/api/v1/auth/",
+        )
     return response
 
 
@@ -55,16 +66,19 @@ class AuthController(Controller):
     async def login(self, data: JSONBody[LoginRequest],
                     request: Request) -> Response[LoginResponse]:
         address = request.client.host if request.client else ""
-        token, principal = await services.login(data.username, data.password, address)
-        return _logged_in(token, principal)
+        token, principal = await services.login(data.username, data.password, address,
+                                                request.cookies.get(limits.DEVICE_COOKIE))
+        return _logged_in(request, token, principal, limits.user_subject(data.username))
 
     @post("/household-login", **PUBLIC)
     async def household_login(
         self, data: JSONBody[HouseholdLoginRequest], request: Request
     ) -> Response[LoginResponse]:
         address = request.client.host if request.client else ""
-        token, principal = await household.login(data.village, data.number, data.pin, address)
-        return _logged_in(token, principal)
+        token, principal = await household.login(data.village, data.number, data.pin, address,
+                                                 request.cookies.get(limits.DEVICE_COOKIE))
+        return _logged_in(request, token, principal,
+                          limits.household_subject(data.village, data.number))
 
     @post("/logout", status_code=204, **allow(*ANY_ROLE))
     async def logout(self, principal: CurrentPrincipal) -> Response[None]:

@@ -31,3 +31,20 @@ class UsernameTaken(DomainError):
     status = 409
     zh = "用户名已被使用。"
     en = "That username is taken."
+
+
+class HouseholdLoginFailed(LoginFailed):
+    """One answer for every failed household login: an unknown village or number, a household
+    without a PIN, a wrong PIN and a locked card all look alike, so numbers cannot be probed."""
+
+    zh = "户号或 PIN 不正确。"
+    en = "Wrong household number or PIN."
+
+
+class LoginLimitsUnavailable(DomainError):
+    """The login limits live in Redis; when it does not answer, logins wait (fail closed)."""
+
+    code = "login_limits_unavailable"
+    status = 503
+    zh = "暂时无法登录，请 {retry_after} 秒后再试。"
+    en = "Logging in is not possible right now. Try again in {retry_after} seconds."

@@ -17,15 +17,15 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from backend import cache, clock, db
+from backend import clock, db
 from backend.audit.services import Actor, record
-from backend.auth.errors import LoginFailed, TooManyLoginFailures, UsernameTaken, WeakPassword
+from backend.auth import limits
+from backend.auth.errors import LoginFailed, UsernameTaken, WeakPassword
 from backend.auth.principal import Grant, Principal, Role
 from backend.auth.tables import AuthToken, RoleGrant
 from backend.db import write_transaction
 from backend.settings import get_settings
 
-FAILURE_WINDOW_SECONDS = 15 * 60
 MIN_PASSWORD_LENGTH = 8
 # Checked against when the username is unknown, so both answers take the same time.
 UNKNOWN_USER_HASH = f"pbkdf2_sha256${BaseUser._pbkdf2_iteration_count}${'0' * 32}${'0' * 64}"
@@ -45,35 +45,14 @@ def _verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate, stored)
 
 
-def _failure_keys(username: str, address: str) -> list[tuple[str, int]]:
-    settings = get_settings()
-    return [
-        (f"login:fail:user:{username.lower()}", settings.login_failures_per_user),
-        (f"login:fail:addr:{address}", settings.login_failures_per_address),
-    ]
-
-
-async def refuse_if_locked(username: str, address: str) -> None:
-    client = cache.redis()
-    for key, limit in _failure_keys(username, address):
-        count = int(await cache.guarded(client.get(key), None) or 0)
-        if count >= limit:
-            ttl = await cache.guarded(client.ttl(key), FAILURE_WINDOW_SECONDS)
-            raise TooManyLoginFailures(retry_after=max(int(ttl), 1))
-
-
-async def count_failure(username: str, address: str) -> None:
-    client = cache.redis()
-    for key, _limit in _failure_keys(username, address):
-        pipe = client.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, FAILURE_WINDOW_SECONDS, nx=True)
-        await cache.guarded(pipe.execute(), [])
-
-
-async def login(username: str, password: str, address: str) -> tuple[str, Principal]:
-    """Exchange a username and password for a new bearer token."""
-    await refuse_if_locked(username, address)
+async def login(
+    username: str, password: str, address: str, device_cookie: str | None = None
+) -> tuple[str, Principal]:
+    """Exchange a username and password for a new bearer token, within the login limits
+    (:mod:`backend.auth.limits`: closed without Redis; the owner's device is counted apart)."""
+    device = limits.known_device(device_cookie, limits.user_subject(username))
+    judged_by = limits.counters(limits.user_subject(username), address, device)
+    await limits.refuse_if_over(judged_by)
     row = (
         await BaseUser.select(BaseUser.id, BaseUser.password, BaseUser.active)
         .where(BaseUser.username == username)
@@ -83,8 +62,10 @@ async def login(username: str, password: str, address: str) -> tuple[str, Princi
     stored = row["password"] if row and row["active"] else UNKNOWN_USER_HASH
     valid = await asyncio.to_thread(_verify_password, password, stored)
     if not (row and row["active"] and valid):
-        await count_failure(username, address)
+        await limits.count_failure(judged_by)
         raise LoginFailed()
+    if device is not None:
+        await limits.clear(judged_by)
     token = await issue_token(row["id"], address)
     return token, await principal_for_user(row["id"], address, token_hash(token))
 
@@ -203,3 +184,17 @@ async def create_user(
                    "roles": [g.role.value for g in grants]},
         )
     return int(user.id)
+
+
+async def end_household_sessions(household_id: int, *, keep_token_hash: str = "") -> int:
+    """Revoke every open session of the household's villager accounts (its phones), except
+    ``keep_token_hash`` (the villager's own, when they change their PIN themselves). Runs in the
+    caller's transaction, so the sessions end with the PIN reset or card reissue that ends
+    them; returns how many ended."""
+    users = RoleGrant.select(RoleGrant.user).where(
+        (RoleGrant.role == Role.villager.value) & (RoleGrant.household == household_id))
+    ended = await AuthToken.update({AuthToken.revoked_at: clock.now()}).where(
+        AuthToken.user.is_in(users) & AuthToken.revoked_at.is_null()
+        & (AuthToken.token_hash != keep_token_hash)
+    ).returning(AuthToken.id).run()
+    return len(ended)

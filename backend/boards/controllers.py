@@ -131,11 +131,14 @@ class PublicBoardsController(Controller):
         )
 
     @get("/villages/{code:str}/events", **PUBLIC)
-    async def events(self, code: Annotated[str, Parameter(max_length=32)]) -> ServerSentEvent:
+    async def events(self, code: Annotated[str, Parameter(max_length=32)],
+                     request: Request) -> ServerSentEvent:
         village = await _village_by_code(code)
+        address = request.client.host if request.client else ""
+        live.slots.take(address)
 
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
-            async for kind in live.events(village["id"]):
+            async for kind in live.events(village["id"], address):
                 if kind == "keepalive":
                     yield ServerSentEventMessage(comment="keepalive")
                 else:

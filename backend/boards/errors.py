@@ -17,3 +17,12 @@ class BoardAlreadyPublished(DomainError):
     status = 409
     zh = "本期红黑榜已经发布，不能再改。"
     en = "This period's board has already been published and cannot change."
+
+
+class TooManyStreams(DomainError):
+    """Live streams are capped per address and in all (each holds a connection)."""
+
+    code = "too_many_streams"
+    status = 429
+    zh = "打开的公示屏太多，请 {retry_after} 秒后再试。"
+    en = "Too many notice-board screens are open. Try again in {retry_after} seconds."

@@ -54,10 +54,12 @@ class CardController(Controller):
             row = await services.set_pin(actor_of(principal), village_id, household_id, data.pin)
         else:
             row = await services.change_own_pin(actor_of(principal), village_id, household_id,
-                                                data.pin, data.current_pin)
+                                                data.pin, data.current_pin,
+                                                keep_token_hash=principal.token_hash)
         return msgspec.convert(row, s.Card)
 
-    @get("/cards.pdf", **allow(Role.committee, Role.town_admin, Role.grid_officer),
+    # Every code on the sheet is a live card: the committee's to print, not the grid officers'.
+    @get("/cards.pdf", **allow(Role.committee, Role.town_admin),
          media_type="application/pdf")
     async def card_sheet(
         self,

@@ -6,8 +6,10 @@ Invariants:
 - a phone code is accepted for 30–60 s and pays for at most one sale: its digest is inserted
   in the sale's own transaction under a UNIQUE constraint (Redis only pre-checks, so flushing
   Redis never reopens a spent code);
-- a PIN is stored as an argon2id hash; the fifth wrong PIN in a row locks it until the
-  committee sets a new one, and a correct PIN does not unlock it.
+- a PIN is stored as an argon2id hash; the fifth wrong PIN at the kiosk within 30 days locks
+  it until it is set again (or the household's own phone lifts it, :mod:`backend.cards.pins`);
+  a correct PIN neither unlocks it nor forgives earlier wrong ones (no fresh guesses after each
+  use by the owner).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from backend import background, cache, clock, db
 from backend.audit.services import Actor, record
+from backend.auth import services as auth
 from backend.cards import codes, pictures
 from backend.cards.errors import (
     CardRevoked,
@@ -44,6 +47,7 @@ from backend.registry.errors import UnknownGrid
 from backend.settings import get_settings
 
 PIN_TRIES = 5
+PIN_FAILURES_FORGOTTEN_DAYS = 30
 PIN_PATTERN = re.compile(r"[0-9]{4,6}")
 USED_CODE_TTL_SECONDS = codes.STEP_SECONDS * (codes.STEPS_ACCEPTED + 2)
 PRUNE_SECONDS = 3600.0
@@ -176,8 +180,10 @@ async def reissue_card(actor: Actor, village_id: int, household_id: int) -> dict
             Card.reissued_by: actor.user_id,
         }).where(Card.household == household_id).returning(Card.version).run()
         version = rows[0]["version"]
+        ended = await auth.end_household_sessions(household_id)
         await record(actor, "card.reissue", "card", household_id, village_id=village_id,
-                     before={"version": version - 1}, after={"version": version})
+                     before={"version": version - 1},
+                     after={"version": version, "sessions_ended": ended})
     return await card(village_id, household_id)
 
 
@@ -189,8 +195,11 @@ def require_pin_format(pin: str) -> None:
         raise PinFormat()
 
 
-async def set_pin(actor: Actor, village_id: int, household_id: int, pin: str) -> dict[str, Any]:
-    """Set or replace the household's PIN (4–6 digits); this also lifts a lockout."""
+async def set_pin(
+    actor: Actor, village_id: int, household_id: int, pin: str, *, keep_token_hash: str = ""
+) -> dict[str, Any]:
+    """Set or replace the household's PIN (4–6 digits); this also lifts a lockout and ends
+    every session of the household's phones (but ``keep_token_hash``, the villager's own)."""
     require_pin_format(pin)
     pin_hash = await asyncio.to_thread(_hasher.hash, pin)
     async with write_transaction():
@@ -199,16 +208,19 @@ async def set_pin(actor: Actor, village_id: int, household_id: int, pin: str) ->
         before = await _card_row(household_id)
         await Card.update({
             Card.pin_hash: pin_hash, Card.pin_failures: 0, Card.pin_locked_at: None,
+            Card.pin_failed_at: None,
         }).where(Card.household == household_id).run()
+        ended = await auth.end_household_sessions(household_id, keep_token_hash=keep_token_hash)
         await record(actor, "card.set_pin", "card", household_id, village_id=village_id,
                      before={"had_pin": bool(before and before["pin_hash"]),
                              "locked": bool(before and before["pin_locked_at"])},
-                     after={"had_pin": True, "locked": False})
+                     after={"had_pin": True, "locked": False, "sessions_ended": ended})
     return await card(village_id, household_id)
 
 
 async def change_own_pin(
-    actor: Actor, village_id: int, household_id: int, pin: str, current_pin: str | None
+    actor: Actor, village_id: int, household_id: int, pin: str, current_pin: str | None,
+    *, keep_token_hash: str = "",
 ) -> dict[str, Any]:
     """A villager's change of their own PIN: the current one first, when there is one, so a
     session left open on a phone is not enough to take the card over. A wrong current PIN counts
@@ -223,7 +235,7 @@ async def change_own_pin(
         if current_pin is None:
             raise PinCurrentRequired()
         await check_pin(village_id, household_id, current_pin)
-    return await set_pin(actor, village_id, household_id, pin)
+    return await set_pin(actor, village_id, household_id, pin, keep_token_hash=keep_token_hash)
 
 
 def _pin_matches(pin_hash: str, pin: str) -> bool:
@@ -254,15 +266,20 @@ async def check_pin(village_id: int, household_id: int, pin: str) -> None:
     async with write_transaction():
         if good:
             # A lock that landed while we were hashing still wins over the correct PIN.
-            still_open = await Card.update({Card.pin_failures: 0}).where(
+            still_open = await Card.select(Card.id).where(
                 mine & Card.pin_locked_at.is_null()
-            ).returning(Card.id).run()
+            ).run()
             if not still_open:
                 raise PinLocked()
             return
-        counted = await Card.update({Card.pin_failures: Card.pin_failures + 1}).where(
+        now = clock.now()
+        await Card.update({Card.pin_failures: 0}).where(
             mine & Card.pin_locked_at.is_null()
-        ).returning(Card.pin_failures).run()
+            & (Card.pin_failed_at < now - timedelta(days=PIN_FAILURES_FORGOTTEN_DAYS))
+        ).run()
+        counted = await Card.update({
+            Card.pin_failures: Card.pin_failures + 1, Card.pin_failed_at: now,
+        }).where(mine & Card.pin_locked_at.is_null()).returning(Card.pin_failures).run()
         failures = counted[0]["pin_failures"] if counted else PIN_TRIES
         if failures >= PIN_TRIES:
             await Card.update({Card.pin_locked_at: clock.now()}).where(

@@ -15,9 +15,11 @@ class Card(Table):
 
     ``version`` is the issue printed in the QR; only the current one is accepted, so reissuing
     (a lost card) kills every older print at once. A household with no row yet has version 1.
-    ``pin_hash`` is an argon2id hash (None: no PIN); ``pin_failures`` counts wrong PINs since
-    the last good one, and ``pin_locked_at`` is set at the fifth, until the committee sets a
-    new PIN.
+    ``pin_hash`` is an argon2id hash (None: no PIN); ``pin_failures`` counts wrong PINs at the
+    kiosk since the PIN was set (a good PIN does not reset it: no fresh guesses after each use
+    by the owner), forgotten 30 days after ``pin_failed_at``, the last wrong one;
+    ``pin_locked_at`` is set at the fifth, until the PIN is set again or the household logs in
+    from its own phone.
     """
 
     id: Serial
@@ -28,6 +30,7 @@ class Card(Table):
     pin_hash = Text(null=True, default=None)
     pin_failures = Integer(default=0)
     pin_locked_at = Timestamptz(null=True, default=None)
+    pin_failed_at = Timestamptz(null=True, default=None)
     issued_at = Timestamptz(default=ClockNow())
     issued_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     reissued_at = Timestamptz(null=True, default=None)

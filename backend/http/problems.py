@@ -104,6 +104,11 @@ def on_number_out_of_range(request: Request, exc: Exception) -> Response[dict[st
     return problem(InvalidInput(detail="number out of range"), request)
 
 
+def on_too_deep(request: Request, exc: RecursionError) -> Response[dict[str, Any]]:
+    """JSON nested deeper than the decoder goes is the caller's mistake, not the server's."""
+    return problem(InvalidInput(detail="nested too deeply"), request)
+
+
 def on_unexpected_error(request: Request, exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(InternalError(), request)
@@ -114,6 +119,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: on_validation_error,
     HTTPException: on_http_error,
     OverflowError: on_number_out_of_range,
+    RecursionError: on_too_deep,
     asyncpg.exceptions.DataError: on_number_out_of_range,
     HTTP_500_INTERNAL_SERVER_ERROR: on_unexpected_error,
     Exception: on_unexpected_error,

@@ -29,6 +29,9 @@ class Town(Table):
     created_at = Timestamptz(default=ClockNow())
 
 
+DEFAULT_PIN_THRESHOLD = 20
+
+
 class Village(Table):
     """A village (村): the unit of rules, boards and ledger; every hot table carries its id."""
 
@@ -39,7 +42,9 @@ class Village(Table):
     allow_negative_balance = Boolean(default=False)
     notice_days = Integer(default=3)
     board_size = Integer(default=5)
-    pin_threshold = Integer(default=0)
+    # Sales above this many points ask for the household's PIN (0: never). Not 0 by default:
+    # a printed card without a PIN check is cash to whoever finds it.
+    pin_threshold = Integer(default=DEFAULT_PIN_THRESHOLD)
     daily_cap = Integer(default=0)
     void_window_hours = Integer(default=24)
     red_bonus = Integer(default=0)

@@ -6,9 +6,9 @@ township's registry and ledger could never be taken out again (the ledger is app
 from __future__ import annotations
 
 from piccolo.columns import ForeignKey, OnDelete, Serial, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Town
 
 
@@ -18,4 +18,4 @@ class SetupRecord(Table):
     id: Serial
     town = ForeignKey(Town, on_delete=OnDelete.restrict)
     public_url = Varchar(length=200, default="")
-    set_up_at = Timestamptz(default=TimestamptzNow())
+    set_up_at = Timestamptz(default=ClockNow())

@@ -63,19 +63,22 @@ export function newKey() {
 // gave a definitive answer (2xx, or a 4xx refusal). On a 5xx, a proxy's 502/503/504, a timeout or
 // a network error it is retried with the same key, and still kept if the retries run out, so the
 // page can finish it after a reload. A new write to the slot (another body) starts a new key.
+// `secret` fields (a PIN) go with each attempt but are never stored: a retry after a reload
+// sends without them, and the server asks again.
 export function pending(slot) {
   const raw = localStorage.getItem(`jifen.pending.${slot}`);
   return raw ? JSON.parse(raw) : null;
 }
 
-export async function sendOnce(slot, method, path, body, { onRetry, attempts = 6 } = {}) {
+export async function sendOnce(slot, method, path, body, { onRetry, attempts = 6, secret = {} } = {}) {
   const saved = pending(slot);
   const same = saved && saved.path === path && JSON.stringify(saved.body) === JSON.stringify(body);
   const job = same ? saved : { key: newKey(), method, path, body };
   localStorage.setItem(`jifen.pending.${slot}`, JSON.stringify(job));
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const result = await api(job.method, job.path, job.body, { "Idempotency-Key": job.key });
+      const result = await api(job.method, job.path, { ...job.body, ...secret },
+        { "Idempotency-Key": job.key });
       localStorage.removeItem(`jifen.pending.${slot}`);
       return result;
     } catch (error) {

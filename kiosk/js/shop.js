@@ -268,9 +268,9 @@ function confirmSale() {
     lines: [...state.cart].map(([product_id, quantity]) => ({
       product_id, quantity, price: productOf(product_id).price })),
   };
-  if (!$("pin-row").hidden && $("pin").value) body.pin = $("pin").value;
+  const secret = !$("pin-row").hidden && $("pin").value ? { pin: $("pin").value } : {};
   return finishSale(sendOnce("sale", "POST", `${base()}/redemptions`, body, {
-    onRetry: () => { $("status").textContent = t("retrying"); },
+    secret, onRetry: () => { $("status").textContent = t("retrying"); },
   }));
 }
 

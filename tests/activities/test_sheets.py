@@ -6,11 +6,9 @@ import io
 import uuid
 from datetime import timedelta
 
-import zxingcpp
 from httpx import AsyncClient
 from openpyxl import load_workbook
 
-from backend.activities.sheets import sign_in_pages
 from backend.auth.principal import Role
 from tests.activities.conftest import NOW, Event
 
@@ -55,10 +53,3 @@ async def test_the_paper_sign_in_sheet_is_a_pdf(client: AsyncClient, event: Even
     assert response.content.startswith(b"%PDF")
 
 
-async def test_the_printed_sheet_carries_scannable_household_codes(event: Event) -> None:
-    codes = [await event.card(0), await event.card(1)]
-    rows = [(codes[0], "H1", "王建国"), (codes[1], "H2", "李秀英")] * 7
-    pages = sign_in_pages("村道清扫", "村委会门口", rows)
-    assert len(pages) == 2
-    decoded = {r.text for r in zxingcpp.read_barcodes(pages[1])}
-    assert decoded == set(codes)

@@ -44,18 +44,6 @@ async def test_five_wrong_tries_lock_the_pin_and_the_right_one_does_not_unlock_i
     await services.check_pin(place.village_id, household_id, "7310")
 
 
-async def test_a_good_pin_resets_the_count_of_wrong_ones(place: Place) -> None:
-    household_id = place.households[0]["id"]
-    await services.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
-    for _ in range(4):
-        with pytest.raises(PinWrong):
-            await services.check_pin(place.village_id, household_id, "1111")
-    await services.check_pin(place.village_id, household_id, "4821")
-    with pytest.raises(PinWrong) as wrong:
-        await services.check_pin(place.village_id, household_id, "1111")
-    assert wrong.value.params["tries_left"] == 4
-
-
 async def test_the_pin_check_runs_before_the_sale_not_inside_it(place: Place) -> None:
     household_id = place.households[0]["id"]
     await services.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")

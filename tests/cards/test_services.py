@@ -94,7 +94,8 @@ async def test_reissuing_kills_the_old_card_and_is_audited(place: Place) -> None
     assert scanned.version == 2
     entries, _ = await audit.entries(village_id=place.village_id, page=1, page_size=5)
     assert entries[0]["action"] == "card.reissue"
-    assert (entries[0]["before"], entries[0]["after"]) == ({"version": 1}, {"version": 2})
+    assert (entries[0]["before"], entries[0]["after"]) == (
+        {"version": 1}, {"version": 2, "sessions_ended": 0})
 
 
 async def test_issuing_twice_keeps_one_card(place: Place) -> None:

@@ -60,7 +60,7 @@ async def test_the_villager_page_says_what_a_pin_looks_like_then_logs_in_and_out
     await page.fill("input[name=village]", village["code"])
     await page.fill("input[name=number]", household["number"])
     for pin, refusal in (("12a", "PIN 必须是 4 到 6 位数字。"),
-                         ("0000", "PIN 错误，还可以再试 4 次。")):
+                         ("0000", "户号或 PIN 不正确。")):
         await page.fill("input[name=pin]", pin)
         await page.click("#login button[type=submit]")
         await expect(page.locator("#login-error")).to_have_text(refusal)
