@@ -2,6 +2,7 @@
 // red/black board, history by period, the 60-second phone code, the supermarket's shelf, and
 // objections while scores are on notice. Phone-sized; Chinese first, with an English switch.
 import { ApiError, api, openSession } from "./api.js";
+import { blackNotes, rankLines } from "./boardlist.js";
 import { extend, language, t, tf, toggleLanguage, translatePage } from "./i18n.js";
 import { TEXT } from "./me-text.js";
 
@@ -72,22 +73,17 @@ async function loadStars() {
     : tf("m.noStars", { n: settings.star_threshold });
 }
 
-function listed(entries) {
-  return entries.map((e) => {
-    const li = document.createElement("li");
-    li.textContent = `${e.number} ${e.head_name}（${e.earned}）`;
-    li.classList.toggle("mine", e.household_id === state.household);
-    return li;
-  });
-}
 
 async function loadBoard() {
   const [board] = await api("GET", `${base()}/boards?limit=1`);
   $("board-empty").hidden = Boolean(board);
   $("board-lists").hidden = !board;
   $("board-period").textContent = board ? board.period_name : "";
-  $("board-red").replaceChildren(...(board ? listed(board.red) : []));
-  $("board-black").replaceChildren(...(board ? listed(board.black) : []));
+  const mine = { mine: state.household };
+  $("board-red").replaceChildren(...(board ? rankLines(board.red, mine) : []));
+  $("board-black").replaceChildren(...(board ? rankLines(board.black, mine) : []));
+  $("board-notes").replaceChildren(...(board ? blackNotes(board) : []).map((text) =>
+    Object.assign(document.createElement("p"), { textContent: text })));
 }
 
 async function loadHome() {
