@@ -82,12 +82,16 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     await expect(hall.locator("#black-notes")).to_contain_text("1 户关怀户")
     await expect(hall.locator("#rule")).to_be_in_viewport()
     await hall.screenshot(path=screenshots() / "board-hall-screen.png")
+    hall_text = await hall.locator("body").inner_text()
+    assert not any(name in hall_text for _, name in BLACK), "a full name on the open screen"
 
     verify = await browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
     await verify.goto(f"{server_url}/verify.html?board={board['public_id']}")
     assert await lines(verify, "#red") == masked(poster_red)
     assert await lines(verify, "#black") == masked(poster_black)
     await verify.screenshot(path=screenshots() / "board-verify.png", full_page=True)
+    verify_text = await verify.locator("body").inner_text()
+    assert not any(name in verify_text for _, name in BLACK), "a full name on the open page"
     await browser.close()
 
 
