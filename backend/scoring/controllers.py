@@ -13,10 +13,11 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
 from backend.auth.principal import Principal, Role
-from backend.errors import InvalidInput
+from backend.errors import InvalidInput, NotFound
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
 from backend.http.input import PathId, given
 from backend.registry import services as registry
+from backend.scoring import notice as village_notice
 from backend.scoring import objections, periods, posting, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
 from backend.scoring.batch import Cell, enter_batch
@@ -235,7 +236,24 @@ class ObjectionController(Controller):
         await periods.period(village_id, period_id)
         own = None if scorer.roles & {"committee", "town_admin"} else scorer.household_id or 0
         rows = await objections.objections(village_id, period_id, household_id=own)
+        if own is not None:  # the household objected to does not learn who objected
+            rows = [{**row, "filer_name": ""} for row in rows]
         return msgspec.convert(rows, list[s.Objection])
+
+    @get("/periods/{period_id:int}/notice",
+         **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
+    async def notice(self, village_id: PathId, period_id: PathId) -> village_notice.Notice:
+        """公示: every line of the period on notice, for everyone of the village."""
+        return await village_notice.notice(village_id, period_id)
+
+    @get("/objections/mine", **allow(Role.villager))
+    async def my_objections(self, village_id: PathId,
+                            principal: CurrentPrincipal) -> list[village_notice.ObjectionOutcome]:
+        """Objections about the villager's household or filed by them, with the decisions."""
+        household_id = principal.household_in(village_id)
+        if household_id is None:
+            raise NotFound()
+        return await village_notice.outcomes(village_id, household_id, principal.user_id)
 
     @post("/evaluations/{evaluation_id:int}/objections", **allow(Role.committee, Role.villager))
     async def file_objection(
