@@ -11,7 +11,7 @@ from litestar.params import FromQuery, Parameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from backend.auth.principal import Role, actor_of
-from backend.boards import leaderboard, live, public, services
+from backend.boards import leaderboard, live, public, ranks, services
 from backend.boards import schemas as s
 from backend.boards.poster import poster_pdf, poster_png
 from backend.boards.ranks import Scope
@@ -112,6 +112,12 @@ class BoardsController(Controller):
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
+
+    @get("/boards-check", **allow(*STAFF))
+    async def check(self, village_id: PathId) -> s.BoardsCheck:
+        await ranks.catch_up(village_id)  # what any read does first
+        return s.BoardsCheck(village_id=village_id,
+                             differences=await ranks.village_differences(village_id))
 
     @post("/screen-link", **allow(Role.committee), status_code=201)
     async def make_screen_link(self, village_id: PathId,

@@ -120,3 +120,11 @@ class ScreenLink(msgspec.Struct, kw_only=True):
 
     token: str
     path: str
+
+
+class BoardsCheck(msgspec.Struct, kw_only=True):
+    """The village's boards in the running server's Redis against the ledger (what
+    ``jifen boards check`` asks on the embedded default, where Redis lives in the server)."""
+
+    village_id: int
+    differences: list[str]
