@@ -13,15 +13,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from backend.audit.services import Actor, record
 from backend.boards import leaderboard, services
-from backend.boards.schemas import PublicBoard, PublicListed, PublicScreen, ScreenLink
+from backend.boards.schemas import (
+    PublicBoard,
+    PublicListed,
+    PublicNotice,
+    PublicNoticeLine,
+    PublicScreen,
+    ScreenLink,
+)
 from backend.boards.tables import Board
 from backend.db import write_transaction
 from backend.errors import NotFound
 from backend.registry.tables import Village
+from backend.scoring import notice
+from backend.scoring.tables import Period
 
 TOP = 20
 
@@ -84,7 +94,22 @@ async def screen(code: str, token: str | None) -> PublicScreen:
     return PublicScreen(
         village_name=village["name"], full_names=full,
         board=_public(newest, withdrawn=False, full_names=full) if newest else None,
-        top=_listed(top, full))
+        top=_listed(top, full), notice=await _notice(village["id"], full))
+
+
+async def _notice(village_id: int, full_names: bool) -> PublicNotice | None:
+    """The period on notice, if one is, as the hall screen shows it."""
+    current = await Period.select(Period.id).where(
+        (Period.village == village_id) & (Period.state == "notice")).first().run()
+    if current is None:
+        return None
+    listed = await notice.notice(village_id, current["id"])
+    return PublicNotice(
+        period_name=listed.period_name, notice_ends_at=listed.notice_ends_at or datetime.now(UTC),
+        lines=[PublicNoticeLine(
+            name=line.head_name if full_names else mask(line.head_name),
+            title=line.title if full_names or line.points > 0 else "",
+            points=line.points) for line in listed.lines])
 
 
 async def make_screen_link(actor: Actor, village_id: int) -> ScreenLink:

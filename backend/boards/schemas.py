@@ -108,11 +108,28 @@ class PublicBoard(msgspec.Struct, kw_only=True):
     published_at: datetime
 
 
+class PublicNoticeLine(msgspec.Struct, kw_only=True):
+    """A line of the period on notice as the hall screen shows it: with the screen link, the
+    head's full name and the rule; without, a masked name and the rule of awards only (never
+    what a deduction was for)."""
+
+    name: str
+    title: str
+    points: int
+
+
+class PublicNotice(msgspec.Struct, kw_only=True):
+    period_name: str
+    notice_ends_at: datetime
+    lines: list[PublicNoticeLine]
+
+
 class PublicScreen(msgspec.Struct, kw_only=True):
     village_name: str
     full_names: bool
     board: PublicBoard | None
     top: list[PublicListed]
+    notice: PublicNotice | None = None
 
 
 class ScreenLink(msgspec.Struct, kw_only=True):

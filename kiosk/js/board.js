@@ -17,6 +17,24 @@ function notes(board) {
     { textContent: text }));
 }
 
+// During a notice window the third column shows the period's list instead of the top 20.
+function showNotice(notice) {
+  $("notice-box").hidden = !notice;
+  $("top-box").hidden = Boolean(notice);
+  if (!notice) return;
+  $("notice-title").textContent = tf("b.noticeTitle", { period: notice.period_name,
+    until: new Date(notice.notice_ends_at).toLocaleString("zh-CN", { hour12: false }) });
+  $("notice-count").textContent = tf("b.noticeCount", { n: notice.lines.length });
+  $("notice").replaceChildren(...notice.lines.map((entry) => {
+    const li = document.createElement("li");
+    for (const [className, text] of [["name", entry.name], ["title", entry.title],
+      ["pts", tf("b.points", { n: entry.points > 0 ? `+${entry.points}` : entry.points })]]) {
+      li.append(Object.assign(document.createElement("span"), { className, textContent: text }));
+    }
+    return li;
+  }));
+}
+
 function unknownVillage() {
   for (const id of ["title", "period", "boards", "rule", "status"]) $(id).hidden = true;
   $("missing").textContent = tf("b.unknownVillage", { code });
@@ -43,6 +61,7 @@ async function refresh() {
   $("black").replaceChildren(...rankLines(board ? board.black : []));
   $("black-notes").replaceChildren(...(board ? notes(board) : []));
   $("top").replaceChildren(...rankLines(screen.top));
+  showNotice(screen.notice);
   $("rule").textContent = board ? board.rule_text : "";
   $("status").textContent = tf("b.updated",
     { time: new Date().toLocaleTimeString("zh-CN", { hour12: false }) });

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 import httpx
@@ -17,8 +18,11 @@ from backend.auth.principal import Role
 from backend.boards import public
 from backend.boards import services as boards
 from backend.registry.tables import Household, Village
+from backend.scoring import evaluations, periods, rules
+from backend.scoring.evaluations import Scorer
 from tests.boards.test_red_black import closed_period
-from tests.factories import add_board
+from tests.factories import add_board, make_place, make_town, make_user
+from tests.scoring.conftest import RULES
 
 PRIVATE_KEYS = {"household_id", "number", "head_name", "categories", "category"}
 SKIP = {("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/household-login")}
@@ -114,3 +118,36 @@ async def test_a_black_board_leaves_public_view_when_the_next_board_is_published
     inside = await client.get(f"/api/v1/villages/{place.village_id}/boards/{first['id']}",
                               headers=place.headers(Role.villager))
     assert inside.json()["black"][0]["head_name"] == "吴六顺"
+
+
+async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for(
+    client: AsyncClient,
+) -> None:
+    place = await make_place((await make_town())["id"])
+    vid = place.village_id
+    book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULES)
+    rule = {r["code"]: r["id"] for r in book["rules"]}
+    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
+                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
+    checker_id, _, _ = await make_user(Role.committee, place)
+    checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
+    first, second = place.households
+    for household, code in ((first, "XL01"), (second, "HJ02")):
+        [made] = await evaluations.propose(proposer, vid, period["id"], household["id"],
+                                           rule[code])
+        await evaluations.verify(checker, vid, made)
+    code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
+    screen = f"/api/v1/public/villages/{code}/screen"
+    assert (await client.get(screen)).json()["notice"] is None
+    await periods.start_notice(CLI_ACTOR, vid, period["id"])
+    shown = (await client.get(screen)).json()["notice"]
+    found = sorted((line["name"], line["title"], line["points"]) for line in shown["lines"])
+    assert found == sorted([
+        (public.mask(first["head_name"]), "赡养老人，孝敬父母", 10),
+        (public.mask(second["head_name"]), "", -2)])
+    token = (await client.post(f"/api/v1/villages/{vid}/screen-link",
+                               headers=place.headers(Role.committee))).json()["token"]
+    full = (await client.get(screen, params={"token": token})).json()["notice"]
+    assert (second["head_name"], "乱堆乱放", -2) in [
+        (line["name"], line["title"], line["points"]) for line in full["lines"]]

@@ -10,7 +10,9 @@ from playwright.async_api import Dialog, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
+from backend.boards.public import mask
 from backend.cards import services as cards
+from backend.registry.tables import Village
 from backend.scoring import evaluations, objections, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, screenshots, villager_page
@@ -55,6 +57,17 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     await theirs.locator("button").click()
     await expect(theirs.locator("button")).to_have_text("已提异议：待村委答复")
     await phone.screenshot(path=screenshots() / "villager-notice.png", full_page=True)
+
+    hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
+    await hall.goto(f"{server_url}/board.html?village={code}")
+    await expect(hall.locator("#notice-box")).to_be_visible()
+    await expect(hall.locator("#notice-title")).to_contain_text("2026年11月 公示（至")
+    await expect(hall.locator("#notice li")).to_have_count(1)
+    await expect(hall.locator("#notice li")).to_contain_text(mask(neighbour["head_name"]))
+    await expect(hall.locator("#notice li")).to_contain_text("赡养老人")
+    await expect(hall.locator("#top-box")).to_be_hidden()
+    await hall.screenshot(path=screenshots() / "board-hall-notice.png")
 
     [filed] = await objections.objections(vid, period["id"])
     assert filed["filer_name"]  # the committee sees who objected
