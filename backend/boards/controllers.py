@@ -24,6 +24,7 @@ from backend.http.access import (
     own_household_unless_staff,
 )
 from backend.http.input import PathId
+from backend.http.public_url import is_loopback, public_base
 from backend.registry.tables import Village
 from backend.settings import get_settings
 
@@ -37,12 +38,6 @@ def _scope(scope: ScopeName, scope_id: int | None) -> Scope:
     if (scope == "village") != (scope_id is None):
         raise InvalidInput(detail="scope_id")
     return (scope, scope_id)
-
-
-def public_base(request: Request) -> str:
-    """Where villagers' phones reach this deployment: the configured public URL, else the
-    address the request came to (a loopback one opens nothing on a phone: the console warns)."""
-    return (get_settings().public_url or str(request.base_url)).rstrip("/")
 
 
 def verify_url(request: Request, public_id: str) -> str:
@@ -112,6 +107,13 @@ class BoardsController(Controller):
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
+
+    @get("/public-url", **allow(*STAFF))
+    async def public_url(self, request: Request) -> s.PublicUrl:
+        """What printed QR codes will open; ``warn`` when that is a loopback address."""
+        base = public_base(request)
+        return s.PublicUrl(url=base, configured=bool(get_settings().public_url),
+                           warn=is_loopback(base))
 
     @get("/boards-check", **allow(*STAFF))
     async def check(self, village_id: PathId) -> s.BoardsCheck:

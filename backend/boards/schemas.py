@@ -145,3 +145,12 @@ class BoardsCheck(msgspec.Struct, kw_only=True):
 
     village_id: int
     differences: list[str]
+
+
+class PublicUrl(msgspec.Struct, kw_only=True):
+    """The address printed QR codes open (``JIFEN_PUBLIC_URL`` or the request's);
+    ``warn``: a loopback address, which opens nothing on a villager's phone."""
+
+    url: str
+    configured: bool
+    warn: bool

@@ -172,6 +172,9 @@ function setElder(on) {
 }
 
 translatePage();
+// The notice sheet's QR code opens me.html?village=XHX: the village is filled in.
+const village = new URLSearchParams(location.search).get("village");
+if (village) document.querySelector("#login input[name=village]").value = village;
 setElder(Boolean(localStorage.getItem(ELDER)));
 $("lang").addEventListener("click", toggleLanguage);
 $("period-filter").addEventListener("change", loadHistory);
