@@ -5,6 +5,8 @@ no household that gained points on any black board."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from playwright.async_api import Page, expect
 
 from backend.audit.services import CLI_ACTOR
@@ -14,6 +16,7 @@ from backend.boards.poster import line_texts
 from backend.boards.public import mask
 from backend.cards import services as cards
 from backend.registry.tables import Household, Village
+from backend.scoring import periods
 from tests.boards.test_red_black import closed_period
 from tests.e2e.conftest import Launch, committee_page, screenshots, villager_page
 
@@ -128,4 +131,36 @@ async def test_the_hall_screen_fits_twenty_rows_and_the_rule_on_1920_by_1080(
     await expect(hall.locator("#top li").last).to_be_in_viewport(ratio=1)
     await expect(hall.locator("#rule")).to_be_in_viewport(ratio=1)
     await hall.screenshot(path=screenshots() / "board-hall-20-rows.png")
+    await browser.close()
+
+
+async def test_the_console_warns_of_a_loopback_qr_address_prints_the_notice_and_makes_the_link(
+    server_url: str, launch_browser: Launch
+) -> None:
+    place, made = await closed_period({"赵大山": 30, "钱二妹": 20, "吴六顺": -9})
+    await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
+    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
+                                       kind="month", starts_on=date(2026, 11, 1),
+                                       ends_on=date(2026, 11, 30))
+    await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
+    browser = await launch_browser()
+    console = await committee_page(browser, server_url, place.usernames[Role.committee])
+    await console.click("#tabs button[data-tab=board]")
+    await expect(console.locator("#public-url-warning")).to_contain_text("JIFEN_PUBLIC_URL")
+    await expect(console.locator("#notice-sheets a")).to_have_count(2)
+    sheet = await console.locator("#notice-sheets a").first.get_attribute("href")
+    pdf = await console.request.get(f"{server_url}{sheet}")
+    assert pdf.ok and (await pdf.body()).startswith(b"%PDF")
+    await console.get_by_role("button", name="生成大屏全名链接").click()
+    await expect(console.locator("#screen-link-made")).to_contain_text("token=")
+    await console.screenshot(path=screenshots() / "console-board-publicity.png", full_page=True)
+    shown = await console.locator("#screen-link-made").inner_text()
+    link = shown[shown.index("http"):shown.index("（")]
+    hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    await hall.goto(link)
+    await expect(hall.locator("#black li .name")).to_have_text(["吴六顺"])
+    await console.get_by_role("button", name="收回大屏全名链接").click()
+    await expect(console.locator("#screen-link-made")).to_contain_text("已收回")
+    await hall.reload()
+    await expect(hall.locator("#black li .name")).to_have_text(["吴*顺"])
     await browser.close()

@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { blackNotes, rankLines } from "../boardlist.js";
 import { t } from "../i18n.js";
+import * as publicity from "./publicity.js";
 import { $, base, el, guard, state } from "./shared.js";
 
 function posters(board) {
@@ -13,6 +14,7 @@ function posters(board) {
 }
 
 export async function show() {
+  await publicity.show();
   const boards = await api("GET", `${base()}/boards`);
   const period = state.periods.find((p) => p.state === "closed") || null;
   const published = boards.find((b) => period && b.period_id === period.id);
