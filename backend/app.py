@@ -43,6 +43,7 @@ from backend.scoring.cross_controllers import (
     CrossEvaluationController,
     ScoringSettingsController,
 )
+from backend.scoring.held_controllers import HeldController
 from backend.settings import PROJECT_ROOT, get_settings
 from backend.shop.controllers import ShopController
 from backend.shop.sales import SalesController
@@ -62,6 +63,7 @@ API_CONTROLLERS: list[type] = [
     PeriodController,
     EvaluationController,
     ObjectionController,
+    HeldController,
     BatchController,
     SalesController,
     BoardsController,

@@ -40,6 +40,9 @@ class Settings:
     trusted_proxies: str
     token_days: int
     timezone: str
+    # Where villagers' phones reach the deployment (posters' and notice sheets' QR codes);
+    # empty: the address each request came to.
+    public_url: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -84,6 +87,13 @@ def _timezone(name: str) -> str:
     return name
 
 
+def _public_url(url: str) -> str:
+    """A printed QR code must open on a villager's phone: an absolute http(s) address."""
+    if url and not url.startswith(("http://", "https://")):
+        raise SystemExit(f"JIFEN_PUBLIC_URL must start with http:// or https://, got {url!r}")
+    return url.rstrip("/")
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ) if env is None else env
     var_dir = Path(env.get("JIFEN_VAR_DIR") or PROJECT_ROOT / "var")
@@ -112,6 +122,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trusted_proxies=env.get("JIFEN_TRUSTED_PROXIES", "").strip(),
         token_days=_int(env, "JIFEN_TOKEN_DAYS", 30),
         timezone=_timezone(env.get("JIFEN_TIMEZONE") or "Asia/Shanghai"),
+        public_url=_public_url(env.get("JIFEN_PUBLIC_URL") or ""),
     )
 
 

@@ -74,7 +74,7 @@ async def verify(browser: Browser, url: str, card: str) -> None:
     await page.goto(f"{url}/board.html?village=XHX")
     board = await page.evaluate(
         "fetch('/api/v1/public/villages/XHX/screen').then(r => r.json())")
-    await page.goto(f"{url}/verify.html?board={board['board']['id']}")
+    await page.goto(f"{url}/verify.html?board={board['board']['public_id']}")
     await page.wait_for_selector("#red li")
     await page.screenshot(path=OUT / "verify.png", full_page=True)
 

@@ -43,3 +43,12 @@ def test_bad_values_stop_with_a_message(tmp_path: Path, name: str, value: str) -
     with pytest.raises(SystemExit) as stopped:
         load_settings({"JIFEN_VAR_DIR": str(tmp_path), name: value})
     assert name in str(stopped.value)
+
+
+def test_the_public_url_is_an_absolute_address_without_a_trailing_slash(tmp_path: Path) -> None:
+    env = {"JIFEN_VAR_DIR": str(tmp_path)}
+    assert load_settings(env).public_url == ""
+    chosen = load_settings({**env, "JIFEN_PUBLIC_URL": "https://jifen.example.cn/"})
+    assert chosen.public_url == "https://jifen.example.cn"
+    with pytest.raises(SystemExit, match="JIFEN_PUBLIC_URL"):
+        load_settings({**env, "JIFEN_PUBLIC_URL": "jifen.example.cn"})

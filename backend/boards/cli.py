@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import urllib.error
+import urllib.request
 from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, track
 
-from backend.boards.ranks import expected, rebuild
+from backend.boards.ranks import rebuild, village_differences
 from backend.registry.tables import Village
 from backend.terminal import make_console
 
@@ -45,21 +49,10 @@ async def rebuild_all(village: int | None) -> int:
 
 async def differences(village: int | None) -> list[str]:
     """Every board entry where Redis and the ledger disagree (missing boards included)."""
-    from backend import cache
-
-    client = cache.redis()
     found = []
     for village_id in track(await _villages(village), description="核对排行榜 checking",
                             console=console):
-        for name, scores in (await expected(village_id)).items():
-            rows: Any = await client.zrange(name, 0, -1, withscores=True)
-            actual = dict(rows)
-            if actual != scores:
-                missing = set(scores) - set(actual)
-                wrong = {m for m in scores if m in actual and actual[m] != scores[m]}
-                extra = set(actual) - set(scores)
-                found.append(f"{name}: {len(missing)} missing, {len(wrong)} wrong, "
-                             f"{len(extra)} extra")
+        found += await village_differences(village_id)
     return found
 
 
@@ -86,15 +79,62 @@ def rebuild_command(
     console.print(f"[green]已重建 {boards} 个排行榜 · rebuilt {boards} boards[/green]")
 
 
+def _ask_server(base: str, username: str, password: str, village: int | None) -> list[str]:
+    """The running server's own check of its in-process boards, through the committee-only
+    ``GET /api/v1/villages/{id}/boards-check``, for every village the user may see."""
+
+    def call(method: str, path: str, token: str = "", body: object = None) -> Any:
+        request = urllib.request.Request(  # noqa: S310 (http(s) of our own server)
+            f"{base}{path}", method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json",
+                     **({"Authorization": f"Bearer {token}"} if token else {})})
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.load(response)
+
+    token = call("POST", "/api/v1/auth/login", body={"username": username,
+                                                     "password": password})["token"]
+    villages = [village] if village else [v["id"] for v in call("GET", "/api/v1/villages",
+                                                                 token)]
+    return [line for village_id in villages
+            for line in call("GET", f"/api/v1/villages/{village_id}/boards-check",
+                             token)["differences"]]
+
+
 @app.command("check")
 def check_command(
     village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
+    username: Annotated[str | None, typer.Option(
+        help="With the in-process Redis: a committee member or town admin of the running "
+             "server, whose boards are checked there.")] = None,
+    server: Annotated[str | None, typer.Option(
+        help="The running server (default http://JIFEN_HOST:JIFEN_PORT).")] = None,
 ) -> None:
-    """Compare Redis with the ledger; exit 1 on any difference."""
+    """Compare Redis with the ledger; exit 1 on any difference. On the embedded default the
+    boards live inside the running server, so the server is asked (log in with --username; the
+    password is asked, or read from JIFEN_PASSWORD for scripts)."""
     from backend.cli import run
+    from backend.settings import get_settings
 
-    _shared_redis_only()
-    found = run(lambda: differences(village))
+    settings = get_settings()
+    if settings.is_memory_redis:
+        if not username:
+            console.print("[yellow]内置 Redis：排行榜在服务进程内，请用 --username"
+                          "（村委或镇管理员）让运行中的服务自己核对。 · With the in-process"
+                          " Redis the boards live in the running server: pass --username to"
+                          " have it check them.[/yellow]")
+            raise typer.Exit(2)
+        password = os.environ.get("JIFEN_PASSWORD") or typer.prompt("密码 password",
+                                                                    hide_input=True)
+        base = (server or f"http://{settings.host}:{settings.port}").rstrip("/")
+        try:
+            found = _ask_server(base, username, password, village)
+        except (urllib.error.URLError, OSError) as exc:
+            console.print(f"[red]无法连接运行中的服务 {base} · cannot reach the server:"
+                          f" {exc}[/red]")
+            raise typer.Exit(2) from exc
+    else:
+        found = run(lambda: differences(village))
     for line in found:
         console.print(f"[red]{line}[/red]")
     if found:

@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromQuery, Parameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from backend.auth.principal import Role, actor_of
-from backend.boards import leaderboard, live, services
+from backend.boards import leaderboard, live, public, ranks, services
 from backend.boards import schemas as s
 from backend.boards.poster import poster_pdf, poster_png
 from backend.boards.ranks import Scope
@@ -24,7 +24,9 @@ from backend.http.access import (
     own_household_unless_staff,
 )
 from backend.http.input import PathId
+from backend.http.public_url import is_loopback, public_base
 from backend.registry.tables import Village
+from backend.settings import get_settings
 
 ScopeName = Literal["village", "grid", "group"]
 # ``scope`` is Litestar's name for the ASGI scope, so the query parameter is mapped explicitly.
@@ -38,8 +40,8 @@ def _scope(scope: ScopeName, scope_id: int | None) -> Scope:
     return (scope, scope_id)
 
 
-def verify_url(request: Request, board_id: int) -> str:
-    return f"{str(request.base_url).rstrip('/')}/verify.html?board={board_id}"
+def verify_url(request: Request, public_id: str) -> str:
+    return f"{public_base(request)}/verify.html?board={public_id}"
 
 
 class BoardsController(Controller):
@@ -98,12 +100,35 @@ class BoardsController(Controller):
     async def poster(self, village_id: PathId, board_id: PathId, request: Request,
                      format: FromQuery[Literal["png", "pdf"]] = "pdf") -> Response[bytes]:
         board = await services.board(village_id, board_id)
-        url = verify_url(request, board_id)
+        url = verify_url(request, board["public_id"])
         body, media = ((poster_pdf(board, url), "application/pdf") if format == "pdf"
                        else (poster_png(board, url), "image/png"))
         name = f"board-{board_id}.{format}"
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+    @get("/public-url", **allow(*STAFF))
+    async def public_url(self, request: Request) -> s.PublicUrl:
+        """What printed QR codes will open; ``warn`` when that is a loopback address."""
+        base = public_base(request)
+        return s.PublicUrl(url=base, configured=bool(get_settings().public_url),
+                           warn=is_loopback(base))
+
+    @get("/boards-check", **allow(*STAFF))
+    async def check(self, village_id: PathId) -> s.BoardsCheck:
+        await ranks.catch_up(village_id)  # what any read does first
+        return s.BoardsCheck(village_id=village_id,
+                             differences=await ranks.village_differences(village_id))
+
+    @post("/screen-link", **allow(Role.committee), status_code=201)
+    async def make_screen_link(self, village_id: PathId,
+                               principal: CurrentPrincipal) -> s.ScreenLink:
+        return await public.make_screen_link(actor_of(principal), village_id)
+
+    @delete("/screen-link", **allow(Role.committee))
+    async def revoke_screen_link(self, village_id: PathId, principal: CurrentPrincipal) -> None:
+        await public.revoke_screen_link(actor_of(principal), village_id)
 
 
 async def _village_by_code(code: str) -> dict:
@@ -120,15 +145,11 @@ class PublicBoardsController(Controller):
     tags = ["public"]
 
     @get("/villages/{code:str}/screen", **PUBLIC)
-    async def screen(self, code: Annotated[str, Parameter(max_length=32)]) -> s.Screen:
-        village = await _village_by_code(code)
-        top = await leaderboard.top(village["id"], None, ("village", None), 20)
-        return s.Screen(
-            village_id=village["id"], village_name=village["name"],
-            board=msgspec.convert(board, s.Board) if (
-                board := await services.latest(village["id"])) else None,
-            top=msgspec.convert(await leaderboard.named(top), list[s.Ranked]),
-        )
+    async def screen(
+        self, code: Annotated[str, Parameter(max_length=32)],
+        token: Annotated[str | None, Parameter(max_length=64)] = None,
+    ) -> s.PublicScreen:
+        return await public.screen(code, token)
 
     @get("/villages/{code:str}/events", **PUBLIC)
     async def events(self, code: Annotated[str, Parameter(max_length=32)],
@@ -146,6 +167,6 @@ class PublicBoardsController(Controller):
 
         return ServerSentEvent(stream())
 
-    @get("/boards/{board_id:int}", **PUBLIC)
-    async def verify(self, board_id: PathId) -> s.Board:
-        return msgspec.convert(await services.board(None, board_id), s.Board)
+    @get("/boards/{public_id:str}", **PUBLIC)
+    async def verify(self, public_id: Annotated[str, Parameter(max_length=32)]) -> s.PublicBoard:
+        return await public.board(public_id)

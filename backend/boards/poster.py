@@ -32,6 +32,12 @@ def _qr(url: str, side: int) -> Image.Image:
     return image.resize((side, side), Image.Resampling.NEAREST)
 
 
+def line_texts(entry: dict[str, Any]) -> tuple[str, str, str]:
+    """A board line as the poster prints it: the server's rank (tied lines the same), the head
+    of household's full name (the poster hangs in the village), the points."""
+    return f"第{entry['rank']}名", entry["head_name"], f"{entry['earned']:+d} 分"
+
+
 def _section(draw: ImageDraw.ImageDraw, top: int, title: str, colour: tuple[int, int, int],
              entries: list[dict[str, Any]]) -> int:
     width = A3[0] - 2 * MARGIN
@@ -42,16 +48,30 @@ def _section(draw: ImageDraw.ImageDraw, top: int, title: str, colour: tuple[int,
         draw.text((MARGIN + 40, y), "本期无", font=cjk_font(80), fill=INK)
         return y + 140
     for entry in entries:
-        draw.text((MARGIN + 30, y), f"第{entry['rank']}名", font=cjk_font(86), fill=colour)
-        draw.text((MARGIN + 460, y), entry["head_name"], font=cjk_font(96), fill=INK)
+        rank, name, points = line_texts(entry)
+        draw.text((MARGIN + 30, y), rank, font=cjk_font(86), fill=colour)
+        draw.text((MARGIN + 460, y), name, font=cjk_font(96), fill=INK)
         draw.text((MARGIN + 1150, y + 10), entry["number"], font=cjk_font(64), fill=(90, 90, 90))
-        draw.text((MARGIN + width - 30, y), f"{entry['earned']:+d} 分",
-                  font=cjk_font(90), fill=colour, anchor="ra")
+        draw.text((MARGIN + width - 30, y), points, font=cjk_font(90), fill=colour, anchor="ra")
         categories = "、".join(f"{c['category']} {c['points']:+d}" for c in entry["categories"])
         if categories:
             draw.text((MARGIN + 460, y + 118), categories, font=cjk_font(56), fill=(80, 80, 80))
         y += 230
     return y + 40
+
+
+def black_notes(board: dict[str, Any]) -> list[str]:
+    """What the black board's length means: fewer below the line than N, hardship households
+    left off (their number, never who)."""
+    notes = []
+    listed = len(board["black"])
+    if listed == 0:
+        notes.append("本期没有户低于黑榜线，黑榜空缺。")
+    elif listed < board["size"]:
+        notes.append(f"本期低于黑榜线的户不足 {board['size']} 户，黑榜只列 {listed} 户。")
+    if board["hardship_left_off"]:
+        notes.append(f"另有 {board['hardship_left_off']} 户关怀户低于黑榜线，按村规不上黑榜。")
+    return notes
 
 
 def poster_image(board: dict[str, Any], verify_url: str) -> Image.Image:
@@ -63,6 +83,9 @@ def poster_image(board: dict[str, Any], verify_url: str) -> Image.Image:
               anchor="mt")
     y = _section(draw, MARGIN + 520, "红  榜", RED, board["red"])
     y = _section(draw, y + 40, "黑  榜", BLACK_BOARD, board["black"])
+    for note in black_notes(board):
+        draw.text((MARGIN + 30, y), note, font=cjk_font(60), fill=(80, 80, 80))
+        y += 100
     footer = A3[1] - MARGIN - 700
     draw.line((MARGIN, footer, A3[0] - MARGIN, footer), fill=(180, 180, 180), width=6)
     draw.multiline_text((MARGIN, footer + 60), _wrap(board["rule_text"], 26),

@@ -105,30 +105,35 @@ async def expected(village_id: int) -> dict[str, dict[str, float]]:
 async def rebuild(village_id: int) -> int:
     """Recompute every board of the village from the ledger and swap them in atomically."""
     async with _lock(village_id):
-        mark = await ledger_seq(village_id)
-        boards = await expected(village_id)
-        client = cache.redis()
-        old = set(await client.smembers(index_key(village_id)))
-        token = uuid.uuid4().hex[:8]
-        staging = client.pipeline(transaction=False)
-        for name, scores in boards.items():
-            staging.delete(f"{name}:tmp{token}")
-            if scores:
-                staging.zadd(f"{name}:tmp{token}", scores)
-        await staging.execute()
-        swap = client.pipeline(transaction=True)
-        for name, scores in boards.items():
-            if scores:
-                swap.rename(f"{name}:tmp{token}", name)
-        for stale in old - set(boards):
-            swap.delete(stale)
-        swap.delete(index_key(village_id))
-        if boards:
-            swap.sadd(index_key(village_id), *boards)
-        swap.set(mark_key(village_id), mark)
-        swap.publish(updates_channel(village_id), mark)
-        await swap.execute()
-        return len(boards)
+        return await _rebuild_locked(village_id)
+
+
+async def _rebuild_locked(village_id: int) -> int:
+    """The rebuild, for a caller that holds the village's lock."""
+    mark = await ledger_seq(village_id)
+    boards = await expected(village_id)
+    client = cache.redis()
+    old = set(await client.smembers(index_key(village_id)))
+    token = uuid.uuid4().hex[:8]
+    staging = client.pipeline(transaction=False)
+    for name, scores in boards.items():
+        staging.delete(f"{name}:tmp{token}")
+        if scores:
+            staging.zadd(f"{name}:tmp{token}", scores)
+    await staging.execute()
+    swap = client.pipeline(transaction=True)
+    for name, scores in boards.items():
+        if scores:
+            swap.rename(f"{name}:tmp{token}", name)
+    for stale in old - set(boards):
+        swap.delete(stale)
+    swap.delete(index_key(village_id))
+    if boards:
+        swap.sadd(index_key(village_id), *boards)
+    swap.set(mark_key(village_id), mark)
+    swap.publish(updates_channel(village_id), mark)
+    await swap.execute()
+    return len(boards)
 
 
 def _lock(village_id: int) -> asyncio.Lock:
@@ -165,6 +170,12 @@ async def catch_up(village_id: int) -> None:
                     touched |= {(by_account[account], None), (by_account[account],
                                                               row["period_id"])}
         households = {h["id"]: h for h in await active_households(village_id)}
+        known = set(await client.smembers(index_key(village_id)))
+        if any(key(village_id, period_id) not in known for _, period_id in touched):
+            # A period's first posting: its boards must hold every active household (idle ones
+            # at 0), which only a rebuild writes.
+            await _rebuild_locked(village_id)
+            return
         write = client.pipeline(transaction=True)
         for household_id, period_id in touched:
             if household_id not in households:
@@ -176,6 +187,49 @@ async def catch_up(village_id: int) -> None:
                 write.sadd(index_key(village_id), name)
         write.set(mark_key(village_id), head)
         write.publish(updates_channel(village_id), head)
+        await write.execute()
+
+
+async def village_differences(village_id: int) -> list[str]:
+    """Every board of the village where Redis and the ledger disagree, one line per board
+    (``{v1}:lb:p3: 1 missing, 0 wrong, 0 extra``); empty when they match."""
+    client = cache.redis()
+    found = []
+    for name, scores in (await expected(village_id)).items():
+        rows: Any = await client.zrange(name, 0, -1, withscores=True)
+        actual = {who.decode() if isinstance(who, bytes) else who: score for who, score in rows}
+        if actual != scores:
+            missing = set(scores) - set(actual)
+            wrong = {m for m in scores if m in actual and actual[m] != scores[m]}
+            extra = set(actual) - set(scores)
+            found.append(f"{name}: {len(missing)} missing, {len(wrong)} wrong, "
+                         f"{len(extra)} extra")
+    return found
+
+
+async def follow_household(village_id: int, household_id: int) -> None:
+    """Put one household where the registry now says it belongs, on every board of the village:
+    off every board, then — if active — on its village, grid and group boards, all time and
+    every period, at its earned points (0 where it earned nothing). Exact whatever the change
+    (registered, moved, deactivated, reinstated); without a mark the next read rebuilds anyway."""
+    client = cache.redis()
+    async with _lock(village_id):
+        if await client.get(mark_key(village_id)) is None:
+            return
+        row = await Household.select(Household.id, Household.grid, Household.moral_group,
+                                     Household.status).where(
+            (Household.id == household_id) & (Household.village == village_id)).first().run()
+        names = set(await client.smembers(index_key(village_id)))
+        write = client.pipeline(transaction=True)
+        for name in names:
+            write.zrem(name, member(household_id))
+        if row is not None and row["status"] == "active":
+            for period_id, totals in (await ledger.earned_by_period(village_id)).items():
+                for scope in scopes_of(row):
+                    name = key(village_id, period_id, scope)
+                    write.zadd(name, {member(household_id): totals.get(household_id, 0)})
+                    write.sadd(index_key(village_id), name)
+        write.publish(updates_channel(village_id), "registry")
         await write.execute()
 
 

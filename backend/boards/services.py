@@ -1,8 +1,11 @@
 """The red and black boards (红黑榜) of a closed period: preview, publish, keep.
 
-Invariants: red = the top N by earned points in the period and black = the bottom N, N the
-village's setting; households tied at a cut-off are all listed (standard competition ranking);
-hardship households (关怀户) are never on the black board; households with no activity in the
+Invariants: red = the top N by earned points in the period and black = the bottom N of the
+households whose period result is below the village's line (default 0: a net deduction), N the
+village's setting — a household that gained points is never on the black board, and when fewer
+than N are below the line the board is shorter; households tied at a cut-off are all listed
+(standard competition ranking); hardship households (关怀户) are never on the black board, and how
+many were left off is kept (the number, never who); households with no activity in the
 period are left out unless the village says otherwise. Publishing happens once per period; the
 optional red-board bonus goes through the ledger with one key per household and board, so a
 retried publish never pays twice. A published board never changes.
@@ -11,6 +14,7 @@ retried publish never pays twice. A published board never changes.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections import defaultdict
 from typing import Any
@@ -30,9 +34,11 @@ from backend.registry.tables import Household
 from backend.scoring.tables import Evaluation, Period
 
 
-def rule_text(size: int) -> str:
-    return (f"按本期累计积分从高到低排名（并列同名次，如 1、2、2、4），前 {size} 名上红榜、"
-            f"后 {size} 名上黑榜，并列者一同上榜；关怀户不上黑榜。")
+def rule_text(size: int, line: int = 0) -> str:
+    below = "有净扣分（本期积分低于 0 分）" if line == 0 else f"本期积分低于 {line} 分"
+    return (f"按本期累计积分从高到低排名（并列同名次，如 1、2、2、4），前 {size} 名上红榜；"
+            f"{below}的户中，最后 {size} 名上黑榜，不足 {size} 户时黑榜从少；"
+            f"并列者一同上榜；关怀户不上黑榜。")
 
 
 async def _period(village_id: int, period_id: int) -> dict[str, Any]:
@@ -76,8 +82,9 @@ async def compute(village_id: int, period_id: int) -> dict[str, Any]:
     best = competition_ranks([(h["id"], totals.get(h["id"], 0)) for h in eligible])
     red = _cut(best, size)
     on_red = {s.household_id for s in red}
-    candidates = [(h["id"], -totals.get(h["id"], 0)) for h in eligible
-                  if not h["hardship"] and h["id"] not in on_red]
+    line = village["black_line"]
+    below = [h for h in eligible if totals.get(h["id"], 0) < line and h["id"] not in on_red]
+    candidates = [(h["id"], -totals.get(h["id"], 0)) for h in below if not h["hardship"]]
     black = [Standing(s.household_id, -s.earned, s.rank)
              for s in _cut(competition_ranks(candidates), size)]
     categories = await _categories(period_id, [s.household_id for s in red + black])
@@ -90,7 +97,8 @@ async def compute(village_id: int, period_id: int) -> dict[str, Any]:
 
     return {"village_id": village_id, "village_name": village["name"], "period_id": period_id,
             "period_name": period["name"], "period_state": period["state"], "size": size,
-            "red": listed(red), "black": listed(black), "rule_text": rule_text(size)}
+            "red": listed(red), "black": listed(black), "rule_text": rule_text(size, line),
+            "black_line": line, "hardship_left_off": sum(1 for h in below if h["hardship"])}
 
 
 async def publish(actor: Actor, village_id: int, period_id: int) -> dict[str, Any]:
@@ -110,6 +118,8 @@ async def publish(actor: Actor, village_id: int, period_id: int) -> dict[str, An
                 black=json.dumps(draft["black"], ensure_ascii=False),
                 rule_text=draft["rule_text"], chain_seq=0, chain_head="",
                 published_by=actor.user_id, publisher_name=actor.name,
+                black_line=draft["black_line"], hardship_left_off=draft["hardship_left_off"],
+                public_id=secrets.token_urlsafe(12),
             )).returning(Board.id).run())[0]["id"]
         except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
             raise BoardAlreadyPublished() from exc
@@ -136,7 +146,8 @@ def _published() -> Any:
     return Board.select(
         Board.id, Board.village, Board.village.name, Board.period, Board.period.name, Board.size,
         Board.red, Board.black, Board.rule_text, Board.chain_seq, Board.chain_head,
-        Board.publisher_name, Board.published_at,
+        Board.publisher_name, Board.published_at, Board.black_line, Board.hardship_left_off,
+        Board.public_id,
     ).output(load_json=True)
 
 
@@ -145,7 +156,9 @@ def _as_published(row: dict[str, Any]) -> dict[str, Any]:
             "period_id": row["period"], "period_name": row["period.name"], "size": row["size"],
             "red": row["red"], "black": row["black"], "rule_text": row["rule_text"],
             "chain_seq": row["chain_seq"], "chain_head": row["chain_head"],
-            "publisher_name": row["publisher_name"], "published_at": row["published_at"]}
+            "publisher_name": row["publisher_name"], "published_at": row["published_at"],
+            "black_line": row["black_line"], "hardship_left_off": row["hardship_left_off"],
+            "public_id": row["public_id"]}
 
 
 async def board(village_id: int | None, board_id: int) -> dict[str, Any]:

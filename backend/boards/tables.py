@@ -27,6 +27,11 @@ class Board(Table):
       that earned (or cost) them, as published.
     - ``rule_text``: the ranking rule in one sentence, printed on the poster.
     - ``chain_seq``/``chain_head``: the village ledger's head at publication, for verification.
+    - ``black_line``: the village's line when published (the black board lists only results
+      below it); ``hardship_left_off``: how many hardship households below it were left off
+      (the number is printed, never who).
+    - ``public_id``: the random id of the public verification page (the serial id is
+      guessable; the public path never takes it).
     """
 
     id: Serial
@@ -41,3 +46,6 @@ class Board(Table):
     published_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     publisher_name = Varchar(length=100, default="")
     published_at = Timestamptz(default=ClockNow())
+    black_line = Integer(default=0)
+    hardship_left_off = Integer(default=0)
+    public_id = Varchar(length=32, default="")

@@ -43,6 +43,7 @@ class Village(msgspec.Struct, kw_only=True):
     void_window_hours: int
     red_bonus: int
     board_include_idle: bool
+    black_line: int = 0
 
 
 class VillageCreate(Strict):
@@ -67,6 +68,10 @@ class VillageUpdate(Strict):
     )
     red_bonus: Annotated[int, msgspec.Meta(ge=0, le=10_000)] | msgspec.UnsetType = msgspec.UNSET
     board_include_idle: bool | msgspec.UnsetType = msgspec.UNSET
+    # The black board lists only households whose period result is below this line.
+    black_line: Annotated[int, msgspec.Meta(ge=-10_000, le=10_000)] | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
 
 
 class Grid(msgspec.Struct, kw_only=True):

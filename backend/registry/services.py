@@ -8,6 +8,7 @@ nothing is deleted — a household leaves by becoming ``moved``.
 from __future__ import annotations
 
 import base64
+import logging
 import secrets
 from typing import Any, TypeVar
 
@@ -30,6 +31,7 @@ VILLAGE_FIELDS = (
     Village.id, Village.town, Village.name, Village.code, Village.allow_negative_balance,
     Village.notice_days, Village.board_size, Village.pin_threshold, Village.daily_cap,
     Village.void_window_hours, Village.red_bonus, Village.board_include_idle,
+    Village.black_line,
 )
 NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
 HOUSEHOLD_FIELDS = (
@@ -171,6 +173,22 @@ def _household_columns(fields: dict[str, Any]) -> dict[str, Any]:
     return {renamed.get(k, k): v for k, v in fields.items()}
 
 
+async def _boards_follow(village_id: int, household_id: int) -> None:
+    """After the commit, the leaderboards follow the registry (a Redis failure is logged and
+    counted, as every cache failure is; ``jifen boards rebuild`` repairs what it missed). The
+    import is late: the boards domain reads the registry, not the other way round."""
+    from redis.exceptions import RedisError
+
+    from backend import cache
+    from backend.boards.ranks import follow_household
+
+    try:
+        await follow_household(village_id, household_id)
+    except (RedisError, OSError) as exc:
+        cache.failures["count"] += 1
+        logging.getLogger("jifen.boards").warning("boards did not follow the registry: %s", exc)
+
+
 async def create_household(
     actor: Actor, village_id: int, fields: dict[str, Any], members: list[dict[str, str]]
 ) -> dict[str, Any]:
@@ -191,6 +209,7 @@ async def create_household(
                                        name=member["name"], relation=member["relation"])).run()
         await record(actor, "household.create", "household", row["id"], village_id=village_id,
                      after={**fields, "members": members})
+    await _boards_follow(village_id, row["id"])
     return await household(village_id, row["id"])
 
 
@@ -277,6 +296,8 @@ async def update_household(
             )
             await record(actor, action, "household", household_id, village_id=village_id,
                          before=before, after=after)
+    if {"grid", "moral_group", "status"} & after.keys():
+        await _boards_follow(village_id, household_id)
     return await household(village_id, household_id)
 
 

@@ -49,6 +49,8 @@ class Village(Table):
     void_window_hours = Integer(default=24)
     red_bonus = Integer(default=0)
     board_include_idle = Boolean(default=False)
+    black_line = Integer(default=0)
+    screen_token = Varchar(length=64, default="")
     created_at = Timestamptz(default=ClockNow())
 
 

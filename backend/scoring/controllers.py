@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, Request, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
 from backend.auth.principal import Principal, Role
-from backend.errors import InvalidInput
+from backend.errors import InvalidInput, NotFound
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
 from backend.http.input import PathId, given
+from backend.http.public_url import public_base
 from backend.registry import services as registry
+from backend.scoring import notice as village_notice
 from backend.scoring import objections, periods, posting, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
 from backend.scoring.batch import Cell, enter_batch
@@ -31,6 +33,7 @@ from backend.scoring.evaluations import (
 )
 from backend.scoring.evaluations import evaluation as one_evaluation
 from backend.scoring.evidence import MAX_BYTES
+from backend.scoring.notice_sheet import sheet_pdf
 
 STAFF = (Role.committee, Role.grid_officer, Role.town_admin)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -235,7 +238,38 @@ class ObjectionController(Controller):
         await periods.period(village_id, period_id)
         own = None if scorer.roles & {"committee", "town_admin"} else scorer.household_id or 0
         rows = await objections.objections(village_id, period_id, household_id=own)
+        if own is not None:  # the household objected to does not learn who objected
+            rows = [{**row, "filer_name": ""} for row in rows]
         return msgspec.convert(rows, list[s.Objection])
+
+    @get("/periods/{period_id:int}/notice",
+         **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
+    async def notice(self, village_id: PathId, period_id: PathId) -> village_notice.Notice:
+        """公示: every line of the period on notice, for everyone of the village."""
+        return await village_notice.notice(village_id, period_id)
+
+    @get("/periods/{period_id:int}/notice-sheet.pdf", media_type="application/pdf",
+         **allow(Role.committee, Role.town_admin))
+    async def notice_sheet(
+        self, village_id: PathId, period_id: PathId, request: Request,
+        size: FromQuery[Literal["a4", "a3"]] = "a4",
+    ) -> Response[bytes]:
+        """The printable notice sheet (公示表) for the notice board, full names, with a QR code
+        to the villagers' page (at ``JIFEN_PUBLIC_URL`` when set)."""
+        village = await registry.village(village_id)
+        listed = await village_notice.notice(village_id, period_id)
+        url = f"{public_base(request)}/me.html?village={village['code']}"
+        return attachment(sheet_pdf(village["name"], listed, url, size),
+                          f"notice-{period_id}.pdf", "application/pdf")
+
+    @get("/objections/mine", **allow(Role.villager))
+    async def my_objections(self, village_id: PathId,
+                            principal: CurrentPrincipal) -> list[village_notice.ObjectionOutcome]:
+        """Objections about the villager's household or filed by them, with the decisions."""
+        household_id = principal.household_in(village_id)
+        if household_id is None:
+            raise NotFound()
+        return await village_notice.outcomes(village_id, household_id, principal.user_id)
 
     @post("/evaluations/{evaluation_id:int}/objections", **allow(Role.committee, Role.villager))
     async def file_objection(

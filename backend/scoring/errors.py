@@ -173,3 +173,11 @@ class NotAssigned(DomainError):
     status = 409
     zh = "本期没有安排该小组评议那个小组。"
     en = "This group is not assigned to mark that group in this period."
+
+
+class HeldStillTooLarge(DomainError):
+    code = "held_still_too_large"
+    status = 409
+    zh = "这户现在只有 {balance} 分，扣 {points} 分会低于零：请继续暂缓，或说明理由后免予扣分。"
+    en = ("The household holds {balance} points only: deducting {points} would go below zero."
+          " Keep it waiting, or waive it with a reason.")

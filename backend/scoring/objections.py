@@ -1,9 +1,10 @@
 """Objections (异议) during notice, and the committee's decision on them.
 
-Invariants: only an evaluation on notice can be objected to, by a villager for their own household
-or by a committee member; an evaluation has at most one undecided objection, and while it has one
-it is held out of posting (:func:`backend.scoring.periods.evaluations_to_post`); upholding rejects
-the evaluation, overturning lets it stand, and either way the reason is kept for the villager.
+Invariants: only an evaluation on notice can be objected to, by any villager of the village
+(公示 is public to the village: anyone may object to any line) or by a committee member; an
+evaluation has at most one undecided objection, and while it has one it is held out of posting
+(:func:`backend.scoring.periods.evaluations_to_post`); upholding rejects the evaluation,
+overturning lets it stand, and either way the reason is kept for the villager.
 """
 
 from __future__ import annotations
@@ -68,11 +69,11 @@ async def objections(
 async def file_objection(
     scorer: Scorer, village_id: int, evaluation_id: int, reason: str
 ) -> dict[str, Any]:
-    """A villager (own household only) or a committee member challenges an evaluation, while
-    the notice window lasts."""
+    """A villager of the village (about any household's line) or a committee member
+    challenges an evaluation, while the notice window lasts."""
     async with write_transaction():
         target = await evaluation(village_id, evaluation_id)
-        if "committee" not in scorer.roles and scorer.household_id != target["household_id"]:
+        if "committee" not in scorer.roles and scorer.household_id is None:
             raise NotFound()
         notice = await period(village_id, target["period_id"], lock="SHARE")
         if notice["state"] != "notice" or clock.now() >= notice["notice_ends_at"]:

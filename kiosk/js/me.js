@@ -2,7 +2,10 @@
 // red/black board, history by period, the 60-second phone code, the supermarket's shelf, and
 // objections while scores are on notice. Phone-sized; Chinese first, with an English switch.
 import { ApiError, api, openSession } from "./api.js";
-import { extend, language, t, tf, toggleLanguage, translatePage } from "./i18n.js";
+import { blackNotes, rankLines } from "./boardlist.js";
+import { extend, t, tf, toggleLanguage, translatePage } from "./i18n.js";
+import { line, when } from "./me-lines.js";
+import { loadDecisions, loadNotice } from "./me-notice.js";
 import { TEXT } from "./me-text.js";
 
 extend(TEXT);
@@ -12,29 +15,6 @@ const state = { village: null, household: null, refresh: null, periods: [] };
 
 function base() {
   return `/api/v1/villages/${state.village}`;
-}
-
-function line(main, sub, amount) {
-  const li = document.createElement("li");
-  const text = document.createElement("span");
-  text.textContent = main;
-  if (sub) {
-    const small = document.createElement("small");
-    small.textContent = sub;
-    text.append(small);
-  }
-  li.append(text);
-  if (amount !== undefined) {
-    const value = document.createElement("span");
-    value.className = amount >= 0 ? "plus" : "minus";
-    value.textContent = amount >= 0 ? `+${amount}` : `${amount}`;
-    li.append(value);
-  }
-  return li;
-}
-
-function when(iso) {
-  return new Date(iso).toLocaleString(language(), { hour12: false });
 }
 
 async function loadSummary() {
@@ -72,22 +52,17 @@ async function loadStars() {
     : tf("m.noStars", { n: settings.star_threshold });
 }
 
-function listed(entries) {
-  return entries.map((e) => {
-    const li = document.createElement("li");
-    li.textContent = `${e.number} ${e.head_name}（${e.earned}）`;
-    li.classList.toggle("mine", e.household_id === state.household);
-    return li;
-  });
-}
 
 async function loadBoard() {
   const [board] = await api("GET", `${base()}/boards?limit=1`);
   $("board-empty").hidden = Boolean(board);
   $("board-lists").hidden = !board;
   $("board-period").textContent = board ? board.period_name : "";
-  $("board-red").replaceChildren(...(board ? listed(board.red) : []));
-  $("board-black").replaceChildren(...(board ? listed(board.black) : []));
+  const mine = { mine: state.household };
+  $("board-red").replaceChildren(...(board ? rankLines(board.red, mine) : []));
+  $("board-black").replaceChildren(...(board ? rankLines(board.black, mine) : []));
+  $("board-notes").replaceChildren(...(board ? blackNotes(board) : []).map((text) =>
+    Object.assign(document.createElement("p"), { textContent: text })));
 }
 
 async function loadHome() {
@@ -103,6 +78,7 @@ async function loadHistory() {
   $("lines").replaceChildren(...statement.items.map((item) => line(
     item.reason, when(item.created_at), item.amount)));
   $("history-empty").hidden = statement.items.length > 0;
+  await loadDecisions(base());
 }
 
 async function showCode() {
@@ -138,39 +114,6 @@ async function loadShop() {
   $("products").replaceChildren(...items);
 }
 
-async function loadNotice() {
-  const periods = (await api("GET", `${base()}/periods`)).filter((p) => p.state === "notice");
-  const items = [];
-  for (const period of periods) {
-    const pending = await api("GET", `${base()}/periods/${period.id}/evaluations`);
-    const decided = await api("GET", `${base()}/periods/${period.id}/objections`);
-    for (const e of pending.filter((x) => x.state === "notice")) {
-      const li = line(`${e.category}·${e.title}`,
-        tf("m.enteredBy", { period: period.name, name: e.proposer_name }), e.points);
-      const answer = decided.find((o) => o.evaluation_id === e.id);
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = answer
-        ? tf("m.objected", { answer: answer.decision_reason || t("m.waiting") }) : t("m.object");
-      button.disabled = Boolean(answer);
-      button.addEventListener("click", async () => {
-        const reason = prompt(t("m.objectReason"));
-        if (!reason) return;
-        try {
-          await api("POST", `${base()}/evaluations/${e.id}/objections`, { reason });
-          await loadNotice();
-        } catch (error) {
-          alert(error.message);
-        }
-      });
-      li.append(button);
-      items.push(li);
-    }
-  }
-  $("pending").replaceChildren(...items);
-  $("notice-empty").hidden = items.length > 0;
-}
-
 async function loadActivities() {
   const open = (await api("GET", `${base()}/activities`))
     .filter((a) => a.signup && (a.status === "planned" || a.status === "running"));
@@ -196,7 +139,8 @@ async function loadActivities() {
 }
 
 const TABS = {
-  home: loadHome, history: loadHistory, pay: showCode, shop: loadShop, notice: loadNotice,
+  home: loadHome, history: loadHistory, pay: showCode, shop: loadShop,
+  notice: () => loadNotice(base(), state.household),
   activities: loadActivities,
 };
 
@@ -228,6 +172,9 @@ function setElder(on) {
 }
 
 translatePage();
+// The notice sheet's QR code opens me.html?village=XHX: the village is filled in.
+const village = new URLSearchParams(location.search).get("village");
+if (village) document.querySelector("#login input[name=village]").value = village;
 setElder(Boolean(localStorage.getItem(ELDER)));
 $("lang").addEventListener("click", toggleLanguage);
 $("period-filter").addEventListener("change", loadHistory);

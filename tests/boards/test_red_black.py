@@ -70,12 +70,28 @@ async def test_hardship_households_are_never_on_the_black_board_and_idle_ones_ar
     place, made = await closed_period({"甲": 30, "乙": 20, "丙": 10, "丁": -9, "戊": 5},
                                       hardship={"丁"}, idle={"闲"})
     board = await boards.compute(place.village_id, made["period_id"])
-    black = [e["head_name"] for e in board["black"]]
-    assert "丁" not in black and "闲" not in black
-    assert black == ["戊", "丙"]
-    await registry.update_village(CLI_ACTOR, place.village_id, {"board_include_idle": True})
+    assert board["black"] == [] and board["hardship_left_off"] == 1
+    await registry.update_village(CLI_ACTOR, place.village_id,
+                                  {"board_include_idle": True, "black_line": 1})
     with_idle = await boards.compute(place.village_id, made["period_id"])
-    assert with_idle["black"][0]["head_name"] == "闲"
+    # 闲 and the place's own idle households, all at 0: tied, all first.
+    assert (1, "闲") in names(with_idle["black"]) and with_idle["hardship_left_off"] == 1
+    assert {rank for rank, _ in names(with_idle["black"])} == {1}
+    assert "低于 1 分" in with_idle["rule_text"]
+
+
+async def test_a_household_that_gained_points_is_never_on_the_black_board() -> None:
+    place, made = await closed_period({"甲": 30, "乙": 20, "丙": 1, "丁": -3, "戊": 2})
+    board = await boards.compute(place.village_id, made["period_id"])
+    assert names(board["black"]) == [(1, "丁")] and board["size"] == 2
+    assert board["hardship_left_off"] == 0 and "净扣分" in board["rule_text"]
+
+
+async def test_hardship_households_skipped_do_not_pull_up_a_household_with_awards() -> None:
+    place, made = await closed_period({"甲": 30, "乙": 20, "丙": 1, "丁": -9, "戊": -9, "己": -2},
+                                      hardship={"丁", "戊"})
+    board = await boards.compute(place.village_id, made["period_id"])
+    assert names(board["black"]) == [(1, "己")] and board["hardship_left_off"] == 2
 
 
 async def test_publish_once_with_an_idempotent_red_bonus(client: AsyncClient) -> None:
@@ -91,8 +107,11 @@ async def test_publish_once_with_an_idempotent_red_bonus(client: AsyncClient) ->
     again = await client.post(url, headers=place.headers(Role.committee))
     assert again.status_code == 409 and again.json()["code"] == "board_already_published"
     assert await ledger.balance(place.village_id, made["ids"]["甲"]) == 35
-    public = await client.get(f"/api/v1/public/boards/{board['id']}")
-    assert public.status_code == 200 and public.json()["red"] == board["red"]
+    public = await client.get(f"/api/v1/public/boards/{board['public_id']}")
+    assert public.status_code == 200
+    assert public.json()["red"] == [{"rank": 1, "name": "甲", "earned": 30},
+                                    {"rank": 2, "name": "乙", "earned": 20}]
+    assert (await client.get(f"/api/v1/public/boards/{board['id']}")).status_code == 404
 
 
 async def test_a_villager_reads_the_latest_board_or_an_empty_list(client: AsyncClient) -> None:
@@ -166,7 +185,7 @@ def test_chinese_glyphs_render_unlike_the_missing_glyph_box() -> None:
 async def test_the_poster_prints_the_board_and_its_qr_opens_the_verification_page() -> None:
     place, made = await closed_period({"王建国": 30, "李秀英": 20, "赵福生": 1})
     board = await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
-    url = f"http://jifen.lan/verify.html?board={board['id']}"
+    url = f"http://jifen.lan/verify.html?board={board['public_id']}"
     image = poster_image(board, url)
     assert image.size == (3508, 4961)
     found = zxingcpp.read_barcodes(image)

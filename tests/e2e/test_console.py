@@ -129,14 +129,14 @@ async def test_grid_entry_verification_notice_objection_close(
     await phone.click("#login button[type=submit]")
     await expect(phone.locator("#balance")).to_have_text("0")
     await phone.click("nav button[data-tab=notice]")
-    await expect(phone.locator("#pending li")).to_have_count(2)
+    await expect(phone.locator("#pending li.mine")).to_have_count(2)
 
     async def answer(dialog: Dialog) -> None:
         await dialog.accept("第二次打扫是同一天，不该算两次")
 
     phone.once("dialog", answer)
-    await phone.locator("#pending li button").first.click()
-    await expect(phone.locator("#pending li button").first).to_have_text(
+    await phone.locator("#pending li.mine button").first.click()
+    await expect(phone.locator("#pending li.mine button").first).to_have_text(
         "已提异议：待村委答复")
 
     # The committee upholds it: that score is withdrawn.

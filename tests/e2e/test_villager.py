@@ -115,7 +115,8 @@ async def test_home_shows_the_stars_and_the_board_and_history_filters_by_period(
     await expect(page.locator("#star-categories")).to_have_text("得星类别：孝老爱亲")
     await expect(page.locator("#board-period")).to_have_text("2026年10月")
     await expect(page.locator("#board-red li")).to_have_count(2)
-    await expect(page.locator("#board-red li.mine")).to_have_text("H1 王建国（15）")
+    await expect(page.locator("#board-red li.mine .name")).to_have_text("王建国")
+    await expect(page.locator("#board-red li.mine .rank")).to_have_text("第1名")
     await expect(page.locator("#board-empty")).to_be_hidden()
 
     await page.click("nav button[data-tab=history]")

@@ -84,12 +84,12 @@ async def test_the_life_of_a_period(client: AsyncClient, village: Village) -> No
     def object_url(evaluation_id: int) -> str:
         return village.url(f"/evaluations/{evaluation_id}/objections")
 
-    not_mine = await client.post(object_url(filial), headers=villager, json={"reason": "不服"})
-    assert not_mine.status_code == 404
+    # 公示 is public to the village: a villager may object to another household's line.
+    overturned = (await client.post(object_url(filial), headers=villager,
+                                    json={"reason": "他家老人不是他们照顾的"})).json()
+    assert overturned["state"] == "open"
     upheld = (await client.post(object_url(clutter), headers=villager,
                                 json={"reason": "杂物当天已清理"})).json()
-    overturned = (await client.post(object_url(filial), headers=committee,
-                                    json={"reason": "请再核实"})).json()
     held = (await client.post(object_url(tidy_first), headers=villager,
                               json={"reason": "分数少了"})).json()
     twice = await client.post(object_url(tidy_first), headers=villager, json={"reason": "再提"})
@@ -112,6 +112,9 @@ async def test_the_life_of_a_period(client: AsyncClient, village: Village) -> No
                                         headers=villager)).json()
     assert {o["id"]: o["decision_reason"] for o in mine_objections} == {
         upheld["id"]: "复查属实，已清理，撤销扣分", held["id"]: ""}
+    everyone = (await client.get(village.url(f"/periods/{period_id}/objections"),
+                                 headers=committee)).json()
+    assert {o["filer_name"] for o in everyone if o["id"] == overturned["id"]} != {""}
 
     to_post = await periods.evaluations_to_post(period_id)
     assert sorted(e["id"] for e in to_post) == sorted([tidy, filial])

@@ -1,12 +1,10 @@
 // The red/black board of the period: preview what it would say, publish it (once), and download
 // the printable poster of a published board.
 import { api } from "../api.js";
+import { blackNotes, rankLines } from "../boardlist.js";
 import { t } from "../i18n.js";
+import * as publicity from "./publicity.js";
 import { $, base, el, guard, state } from "./shared.js";
-
-function list(rows) {
-  return rows.map((r) => el("li", { textContent: `${r.number} ${r.head_name}（${r.earned}）` }));
-}
 
 function posters(board) {
   const link = (format) => el("a", { href: `${base()}/boards/${board.id}/poster?format=${format}`,
@@ -16,6 +14,7 @@ function posters(board) {
 }
 
 export async function show() {
+  await publicity.show();
   const boards = await api("GET", `${base()}/boards`);
   const period = state.periods.find((p) => p.state === "closed") || null;
   const published = boards.find((b) => period && b.period_id === period.id);
@@ -25,12 +24,15 @@ export async function show() {
     $("board-rule").textContent = t("c.noClosed");
     $("red-list").replaceChildren();
     $("black-list").replaceChildren();
+    $("black-notes").replaceChildren();
     return;
   }
   const preview = published
     || await api("GET", `${base()}/periods/${period.id}/board/preview`);
-  $("red-list").replaceChildren(...list(preview.red));
-  $("black-list").replaceChildren(...list(preview.black));
+  $("red-list").replaceChildren(...rankLines(preview.red, { number: true }));
+  $("black-list").replaceChildren(...rankLines(preview.black, { number: true }));
+  $("black-notes").replaceChildren(...blackNotes(preview).map((text) =>
+    el("p", { textContent: text })));
   $("board-rule").textContent = `${preview.period_name}：${preview.rule_text}`;
 }
 

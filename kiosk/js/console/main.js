@@ -6,6 +6,7 @@ import * as board from "./board.js";
 import * as cross from "./cross.js";
 import * as dashboard from "./dashboard.js";
 import * as grid from "./grid.js";
+import * as held from "./held.js";
 import * as householdsScreen from "./households.js";
 import * as objections from "./objections.js";
 import * as rules from "./rules.js";
@@ -16,7 +17,7 @@ import * as town from "./town.js";
 import * as verify from "./verify.js";
 
 extend(TEXT);
-const SCREENS = { dashboard, grid, verify, objections, cross, board,
+const SCREENS = { dashboard, grid, verify, objections, held, cross, board,
                   households: householdsScreen, shop, rules, town };
 const VILLAGE = "jifen.console.village";
 

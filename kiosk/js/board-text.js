@@ -1,0 +1,38 @@
+// The words of the boards wherever they are shown (hall screen, verification page, villager's
+// home, console preview), Chinese first.
+export const TEXT = {
+  "zh-CN": {
+    "b.rank": "第{n}名", "b.points": "{n} 分", "b.none": "本期无",
+    "b.short": "本期低于黑榜线的户不足 {size} 户，黑榜只列 {n} 户。",
+    "b.empty": "本期没有户低于黑榜线，黑榜空缺。",
+    "b.hardship": "另有 {n} 户关怀户低于黑榜线，按村规不上黑榜。",
+    "b.withdrawn": "下一期红黑榜已经发布，本期黑榜不再公开展示。",
+    "b.masked": "未登录时姓名只显示部分字，全名见村里张贴的红黑榜。",
+    "b.screenTitle": "{village} 乡风文明红黑榜", "b.title": "乡风文明红黑榜",
+    "b.top": "累计积分前二十", "b.noticeTitle": "{period} 公示（至 {until}）",
+    "b.noticeCount": "共 {n} 条。有异议请在公示期内向村委会提出，或在手机“我的积分”公示页提出。", "b.notPublished": "本期红黑榜尚未发布",
+    "b.updated": "更新于 {time}", "b.offline": "暂时无法更新，稍后自动重试。",
+    "b.unknownVillage": "没有找到村代码为“{code}”的村。请检查网址中的 village=… 是否写对。",
+    "v.title": "红黑榜核验", "v.published": "发布时间：{when}",
+    "v.chain": "发布时账本链头：第 {seq} 笔，哈希 {head}",
+    "v.hint": "链头是发布那一刻全村积分账本的“指纹”。村委会可以随时重新核算整本账：链头一致，说明发布之后账本没有被改动。",
+    "v.unknown": "没有找到这张红黑榜。请重新扫描海报上的二维码，或向村委会询问。",
+  },
+  en: {
+    "b.rank": "No. {n}", "b.points": "{n} pts", "b.none": "None this period",
+    "b.short": "Fewer than {size} households are below the black-board line: the black board lists {n}.",
+    "b.empty": "No household is below the black-board line this period: the black board is empty.",
+    "b.hardship": "{n} more hardship households are below the line and left off, as the rules say.",
+    "b.withdrawn": "The next period's board is published: this black board is no longer shown in public.",
+    "b.masked": "Without a login names are partly hidden; the full names are on the poster in the village.",
+    "b.screenTitle": "{village} red and black board", "b.title": "Red and black board",
+    "b.top": "Top twenty, all time", "b.noticeTitle": "{period} on notice (until {until})",
+    "b.noticeCount": "{n} lines. Objections to the committee during the notice window, or on the phone page's Notice tab.", "b.notPublished": "This period's board is not published yet",
+    "b.updated": "Updated {time}", "b.offline": "Cannot update right now; retrying soon.",
+    "b.unknownVillage": "No village has the code “{code}”. Check village=… in the address.",
+    "v.title": "Verify a board", "v.published": "Published {when}",
+    "v.chain": "Ledger chain head at publication: transfer {seq}, hash {head}",
+    "v.hint": "The chain head is the fingerprint of the village's whole ledger when the board was published. The committee can recompute the ledger at any time: the same head means nothing was changed since.",
+    "v.unknown": "This board was not found. Scan the poster's QR code again, or ask the committee.",
+  },
+};
