@@ -42,6 +42,7 @@ from backend.scoring.cross_controllers import (
     ScoringSettingsController,
 )
 from backend.settings import PROJECT_ROOT, get_settings
+from backend.shop.code_status_http import PhoneCodeStatusController
 from backend.shop.controllers import ShopController
 from backend.shop.sales import SalesController
 
@@ -62,6 +63,7 @@ API_CONTROLLERS: list[type] = [
     ObjectionController,
     BatchController,
     SalesController,
+    PhoneCodeStatusController,
     BoardsController,
     PublicBoardsController,
     ScoringSettingsController,

@@ -17,6 +17,8 @@ export const TEXT = {
     "m.pinChange": "修改 PIN", "m.pinCurrent": "现在的 PIN", "m.pinNew": "新 PIN（4–6 位数字）",
     "m.pinRepeat": "再输一次新 PIN", "m.pinSave": "保存新 PIN", "m.pinSaved": "新 PIN 已保存，下次请用新 PIN 登录。",
     "m.pinMismatch": "两次输入的新 PIN 不一样。",
+    "m.paid": "已付款", "m.paidAmount": "本次用了", "m.freshCode": "再出示一个付款码",
+    "m.passbook": "下载积分存折（PDF）",
   },
   en: {
     "m.title": "My points", "m.elder": "Large", "m.village": "Village code",
@@ -40,5 +42,7 @@ export const TEXT = {
     "m.pinRepeat": "New PIN again", "m.pinSave": "Save the new PIN",
     "m.pinSaved": "New PIN saved: log in with it next time.",
     "m.pinMismatch": "The two new PINs differ.",
+    "m.paid": "Paid", "m.paidAmount": "This sale took", "m.freshCode": "Show a new pay code",
+    "m.passbook": "Download the passbook (PDF)",
   },
 };

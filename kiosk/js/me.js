@@ -8,7 +8,9 @@ import { TEXT } from "./me-text.js";
 extend(TEXT);
 const $ = (id) => document.getElementById(id);
 const ELDER = "jifen.elder";
-const state = { village: null, household: null, refresh: null, periods: [] };
+const state = { village: null, household: null, refresh: null, poll: null, periods: [],
+  tab: null };
+const POLL_MS = 2000;
 
 function base() {
   return `/api/v1/villages/${state.village}`;
@@ -37,13 +39,18 @@ function when(iso) {
   return new Date(iso).toLocaleString(language(), { hour12: false });
 }
 
+function showBalance(balance) {
+  $("balance").textContent = balance;
+  $("pay-balance").textContent = balance;
+}
+
 async function loadSummary() {
   const household = await api("GET", `${base()}/households/${state.household}`);
   const points = await api("GET", `${base()}/households/${state.household}/points`);
   const rank = await api("GET", `${base()}/households/${state.household}/rank`);
   $("head").textContent = household.head_name;
   $("number").textContent = household.number;
-  $("balance").textContent = points.balance;
+  showBalance(points.balance);
   $("earned").textContent = points.earned;
   $("rank").textContent = `${rank.rank}/${rank.ranked}`;
   state.periods = await api("GET", `${base()}/periods`);
@@ -103,10 +110,38 @@ async function loadHistory() {
   $("lines").replaceChildren(...statement.items.map((item) => line(
     item.reason, when(item.created_at), item.amount)));
   $("history-empty").hidden = statement.items.length > 0;
+  showBalance(statement.balance);  // the history and the figure never disagree
+}
+
+function stopCode() {
+  clearInterval(state.refresh);
+  clearInterval(state.poll);
+}
+
+// The code on screen is asked about every two seconds: once a till has spent it, it leaves the
+// screen for 已付款, the amount and the balance it left, and the figures follow.
+async function checkCode() {
+  const payload = $("code").dataset.payload;
+  if (!payload || $("pay").hidden) return;
+  const status = await api("GET",
+    `${base()}/phone-code/status?code=${encodeURIComponent(payload)}`);
+  if (payload !== $("code").dataset.payload) return;  // a new code came meanwhile
+  showBalance(status.balance);
+  if (status.state !== "paid" && status.state !== "used") return;
+  stopCode();
+  $("code-box").hidden = true;
+  $("code").removeAttribute("src");
+  delete $("code").dataset.payload;
+  $("paid-total").textContent = status.total ?? "";
+  $("paid-balance").textContent = status.balance_after ?? status.balance;
+  $("paid").hidden = false;
+  loadSummary();
 }
 
 async function showCode() {
-  clearInterval(state.refresh);
+  stopCode();
+  $("paid").hidden = true;
+  $("code-box").hidden = false;
   // One request gives the picture and, in its headers, the code it shows and when it expires.
   const response = await fetch(`${base()}/phone-code.png`, { credentials: "same-origin" });
   if (!response.ok) throw new ApiError(response.status, await response.json());
@@ -122,6 +157,7 @@ async function showCode() {
     $("countdown").textContent = Math.max(left, 0);
     if (left <= 0) showCode();
   }, 1000);
+  state.poll = setInterval(() => checkCode().catch(() => {}), POLL_MS);
 }
 
 async function loadShop() {
@@ -201,7 +237,9 @@ const TABS = {
 };
 
 async function openTab(name) {
-  clearInterval(state.refresh);
+  stopCode();
+  state.tab = name;
+  document.body.dataset.tab = name;
   for (const button of document.querySelectorAll("nav button")) {
     button.classList.toggle("active", button.dataset.tab === name);
   }
@@ -230,6 +268,13 @@ function setElder(on) {
 translatePage();
 setElder(Boolean(localStorage.getItem(ELDER)));
 $("lang").addEventListener("click", toggleLanguage);
+$("fresh-code").addEventListener("click", () => showCode());
+// Back from another app (the phone was in a pocket): the figures, and the code's fate, anew.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible" || !state.household) return;
+  loadSummary();
+  if (state.tab === "pay") checkCode().catch(() => {});
+});
 $("period-filter").addEventListener("change", loadHistory);
 $("elder").addEventListener("click", () => setElder(!document.body.classList.contains("elder")));
 for (const button of document.querySelectorAll("nav button")) {
