@@ -28,6 +28,8 @@ from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.ledger.controllers import LedgerController
+from backend.ledger.public import PublicChainController
+from backend.passbook.controllers import PassbookController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.reports.controllers import TownDashboardController
 from backend.scoring.controllers import (
@@ -64,6 +66,8 @@ API_CONTROLLERS: list[type] = [
     BatchController,
     SalesController,
     PhoneCodeStatusController,
+    PassbookController,
+    PublicChainController,
     BoardsController,
     PublicBoardsController,
     ScoringSettingsController,

@@ -111,6 +111,7 @@ async function loadHistory() {
     item.reason, when(item.created_at), item.amount)));
   $("history-empty").hidden = statement.items.length > 0;
   showBalance(statement.balance);  // the history and the figure never disagree
+  $("passbook").href = `${base()}/households/${state.household}/passbook.pdf${query}`;
 }
 
 function stopCode() {
