@@ -3,6 +3,7 @@ through the same redemption service the kiosk calls, and one sale voided by mist
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 from backend.cards import services as cards
@@ -39,3 +40,10 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
             continue  # over a monthly limit: the kiosk would have said so too
     if last is not None:
         await redemption.void(actor, vid, shop["id"], last["id"], "顾客拿错商品，已退回")
+    # The first household pays once with the phone code, as the villager's page shows it
+    # (its page then says what its newest code paid for).
+    code, _expires = await cards.phone_code(vid, households[0])
+    cheapest = min(products, key=lambda p: p["price"])
+    with contextlib.suppress(DomainError):  # too few points: nothing to show
+        await redemption.redeem(actor, vid, shop["id"], code, [redemption.Line(cheapest["id"], 1)],
+                                key=f"demo-phone-sale-{village_code}")

@@ -26,6 +26,7 @@ from backend.scoring.stars import stars
 from backend.settings import get_settings
 
 MAX_HOUSEHOLDS = 2000
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 30)  # no ledger holds anything outside
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,8 @@ async def span_of(
             f"{closed.astimezone(zone):%Y-%m-%d} 结算）" if closed else "今天，尚未结算）")
         return Span(label, datetime.combine(found["starts_on"], time(), zone), closed,
                     period_id)
+    if any(d is not None and not FIRST_DAY <= d <= LAST_DAY for d in (start, end)):
+        raise InvalidInput(detail=f"dates must lie between {FIRST_DAY} and {LAST_DAY}")
     if start is not None and end is not None and start > end:
         raise InvalidInput(detail="start must not be after end")
     if start is None and end is None:

@@ -18,6 +18,7 @@ export const TEXT = {
     "m.pinRepeat": "再输一次新 PIN", "m.pinSave": "保存新 PIN", "m.pinSaved": "新 PIN 已保存，下次请用新 PIN 登录。",
     "m.pinMismatch": "两次输入的新 PIN 不一样。",
     "m.paid": "已付款", "m.paidAmount": "本次用了", "m.freshCode": "再出示一个付款码",
+    "m.used": "已使用（活动签到）",
     "m.passbook": "下载积分存折（PDF）",
   },
   en: {
@@ -43,6 +44,7 @@ export const TEXT = {
     "m.pinSaved": "New PIN saved: log in with it next time.",
     "m.pinMismatch": "The two new PINs differ.",
     "m.paid": "Paid", "m.paidAmount": "This sale took", "m.freshCode": "Show a new pay code",
+    "m.used": "Used (activity check-in)",
     "m.passbook": "Download the passbook (PDF)",
   },
 };

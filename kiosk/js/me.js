@@ -133,6 +133,9 @@ async function checkCode() {
   $("code-box").hidden = true;
   $("code").removeAttribute("src");
   delete $("code").dataset.payload;
+  $("paid").querySelector(".paid-title").textContent = t(status.state === "paid"
+    ? "m.paid" : "m.used");
+  $("paid-amount-line").hidden = status.state !== "paid";
   $("paid-total").textContent = status.total ?? "";
   $("paid-balance").textContent = status.balance_after ?? status.balance;
   $("paid").hidden = false;

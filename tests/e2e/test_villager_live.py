@@ -129,11 +129,21 @@ async def test_elder_mode_makes_every_text_large_and_keeps_the_code_on_the_scree
     tops = [b["y"] for b in boxes if b]
     assert tops[0] < tops[1] < tops[2]
     assert await page.evaluate(SMALL_TEXTS) == []
+    colours = await page.locator(".label, small, #balance").evaluate_all(
+        "(all) => [...new Set(all.map((e) => getComputedStyle(e).color))]")
+    assert colours == ["rgb(0, 0, 0)"]  # black on white, not grey
     await page.screenshot(path=screenshots() / "villager-elder-home.png", full_page=True)
 
     await page.click("nav button[data-tab=history]")
     await expect(page.locator("#lines li")).to_have_count(1)
     assert await page.evaluate(SMALL_TEXTS) == []
+    await page.click("nav button[data-tab=shop]")
+    await expect(page.locator("#products li")).to_have_count(1)
+    assert await page.evaluate(SMALL_TEXTS) == []
+    for tab, shown in (("notice", "#notice-empty"), ("activities", "#activities-empty")):
+        await page.click(f"nav button[data-tab={tab}]")
+        await expect(page.locator(shown)).to_be_visible()
+        assert await page.evaluate(SMALL_TEXTS) == [], tab
 
     await page.click("nav button[data-tab=pay]")
     await page.wait_for_function("document.getElementById('code').naturalWidth > 0")

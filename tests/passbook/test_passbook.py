@@ -124,3 +124,8 @@ async def test_the_committee_prints_a_grid_or_one_household_and_a_villager_only_
     both = await client.get(f"{base}/passbooks.pdf", params={
         "period_id": october, "start": "2026-10-01"}, headers=place.headers(Role.committee))
     assert (both.status_code, both.json()["code"]) == (400, "invalid_input")
+    for dates in ({"start": "0001-01-01"}, {"end": "9999-12-31"},
+                  {"start": "2026-11-02", "end": "2026-11-01"}):
+        refused = await client.get(f"{base}/passbooks.pdf", params=dates,
+                                   headers=place.headers(Role.committee))
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_input"), dates
