@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 import qrcode
@@ -29,7 +30,10 @@ KIND_SIZE = {"A5": 9.5, "A4": 11.0}
 SHEETS = {"A5": (148.0, 210.0), "A4": (210.0, 297.0)}  # mm, portrait
 
 
+@lru_cache(maxsize=8)
 def _qr_png(url: str) -> bytes:
+    """The chain-check QR (one per printing: every household's page shares the head, so a
+    village's worth draws it once and the PDF embeds it once)."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
                          box_size=8)
     code.add_data(url)
@@ -96,7 +100,7 @@ def _household(pdf: _Sheet, book: Passbook, size: float) -> None:
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, size=size + 0.5)
     summary = (f"期初余额 {book.opening}　期末余额 {book.closing}　"
-               f"本期得分 {_signed(book.earned)}　兑换用去 {book.spent}")
+               f"期内得分 {_signed(book.earned)}　兑换用去 {book.spent}")
     pdf.cell(width, 7, summary, border=1, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(FONT, size=size)

@@ -124,7 +124,9 @@ async def span_of(
 
 def _words(kind: str, reason: str, period_id: int | None, names: dict[int, str],
            span: Span) -> str:
-    words = f"{KIND_LABELS.get(kind, kind)}：{reason}"
+    label = KIND_LABELS.get(kind, kind)
+    # "积分超市兑换：洗衣粉×1" says what it is already; "乱倒垃圾" needs its 扣分 in front.
+    words = reason if label[-2:] in reason else f"{label}：{reason}"
     if (period_id is not None and period_id != span.period_id and period_id in names
             and names[period_id] not in reason):
         words += f"（{names[period_id]}）"

@@ -72,9 +72,9 @@ async def test_a_villager_downloads_a_passbook_that_reads_back_in_chinese_and_ve
     text = pdf_text(response.content, tmp_path)
     for words in ("测试村", "积分存折", "户号 H1", "户主 王建国", "家庭成员：王建国（户主）",
                   "五星文明户（2026年10月）",
-                  "★☆☆☆☆", "孝老爱亲", "赡养老人", "庭院整洁", "扣分：乱倒垃圾", "积分兑换：",
-                  "洗衣粉×1", "冲正：撤销兑换", "拿错了", "期初余额 0", "期末余额 2",
-                  "本期得分 +12", "兑换用去 10"):
+                  "★☆☆☆☆", "孝老爱亲", "赡养老人", "庭院整洁", "扣分：乱倒垃圾",
+                  "积分超市兑换：洗衣粉×1", "冲正：撤销兑换", "拿错了", "期初余额 0", "期末余额 2",
+                  "期内得分 +12", "兑换用去 10"):
         assert words in text, f"{words!r} not in the passbook:\n{text}"
     # Every line with the balance after it, oldest first: +10 +5 −3 −10 +10 −10.
     balances = [line.split()[-2:] for line in text.splitlines() if line.startswith("2026-")]
@@ -107,7 +107,7 @@ async def test_the_committee_prints_a_grid_or_one_household_and_a_villager_only_
     text = pdf_text(grid.content, tmp_path)
     assert "户主 王建国" in text and "户主 李秀英" in text
     assert "期间：2026年10月（2026-10-01 至" in text and "结算）" in text
-    assert "赡养老人" in text and "积分兑换" in text  # from its first day until its close
+    assert "赡养老人" in text and "积分超市兑换" in text  # from its first day until its close
     assert "这段时间没有积分流水。" in text  # 李秀英 has none
     assert re.search(r"测试村 H1 王建国 积分存折\s+第\s*1\s*页", text)  # whose each page is
     assert re.search(r"测试村 H2 李秀英 积分存折\s+第\s*1\s*页", text)

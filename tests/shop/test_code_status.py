@@ -8,13 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 from httpx import AsyncClient
 
+from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import codes
 from backend.cards import services as cards
+from backend.scoring import rules
+from backend.scoring.evaluations import Scorer
 from backend.shop import redemption
 from backend.shop.code_status import code_status
-from tests.factories import Place, stocked_place, unique
+from tests.factories import TIDY_YARD, Place, stocked_place, unique
 
 
 async def status(client: AsyncClient, place: Place, code: str, role: Role = Role.villager
@@ -74,3 +77,19 @@ async def test_nobody_learns_about_another_households_codes_or_cards(
     found, body = await status(client, place, "JF2:NOT-A-CODE")
     assert (found, body["code"]) == (422, "code_unreadable")
     assert (await status(client, place, await phone_code(place), Role.committee))[0] == 403
+
+
+async def test_a_code_spent_at_a_check_in_is_used_not_paid(client: AsyncClient) -> None:
+    place = await stocked_place(10)
+    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [TIDY_YARD])
+    organiser = Scorer(place.user_ids[Role.committee], "组织者", frozenset({"committee"}))
+    activity = await activities.create_activity(organiser, place.village_id, {
+        "title": "村道清扫", "rule_id": book["rules"][0]["id"],
+        "starts_at": datetime.now(UTC), "ends_at": datetime.now(UTC) + timedelta(hours=2),
+    })
+    await activities.start_activity(organiser, place.village_id, activity["id"])
+    code = await phone_code(place)
+    await activities.check_in(organiser, place.village_id, activity["id"],
+                              activities.Scan(code, unique("scan")))
+    found, body = await status(client, place, code)
+    assert (found, body["state"], body["total"], body["balance"]) == (200, "used", None, 10)
