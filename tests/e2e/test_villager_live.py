@@ -76,6 +76,7 @@ async def test_a_sale_with_the_phone_code_shows_paid_and_the_new_balance_without
     payload = await code.get_attribute("data-payload")
     assert payload is not None
     await expect(page.locator("#pay-balance")).to_have_text("60")
+    await page.evaluate("window.sameDocument = true")  # gone if anything reloads the page
 
     receipt = await sell_with_phone_code(server_url, place, payload, 2)
     assert receipt["total"] == 20 and receipt["balance_after"] == 40
@@ -85,6 +86,7 @@ async def test_a_sale_with_the_phone_code_shows_paid_and_the_new_balance_without
     await expect(page.locator("#paid-total")).to_have_text("20")
     await expect(page.locator("#paid-balance")).to_have_text("40")
     await expect(page.locator("#code-box")).to_be_hidden()  # the spent code left the screen
+    assert await page.evaluate("window.sameDocument === true")
     await page.screenshot(path=screenshots() / "villager-paid.png")
 
     await page.click("#fresh-code")
