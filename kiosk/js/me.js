@@ -54,9 +54,11 @@ async function loadSummary() {
   $("earned").textContent = points.earned;
   $("rank").textContent = `${rank.rank}/${rank.ranked}`;
   state.periods = await api("GET", `${base()}/periods`);
+  const chosen = $("period-filter").value;  // refreshing the figures keeps the filter
   $("period-filter").replaceChildren($("period-filter").options[0],
     ...state.periods.map((p) => Object.assign(document.createElement("option"),
       { value: p.id, textContent: p.name })));
+  $("period-filter").value = chosen;
 }
 
 // Stars count scores on notice or posted, so they are shown for the newest such period.
@@ -159,7 +161,10 @@ async function showCode() {
   state.refresh = setInterval(() => {
     left -= 1;
     $("countdown").textContent = Math.max(left, 0);
-    if (left <= 0) showCode();
+    if (left > 0) return;
+    clearInterval(state.refresh);
+    // One last look before the code is replaced: a sale in its last seconds still shows.
+    checkCode().catch(() => {}).finally(() => { if ($("paid").hidden) showCode(); });
   }, 1000);
   state.poll = setInterval(() => checkCode().catch(() => {}), POLL_MS);
 }
