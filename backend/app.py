@@ -30,6 +30,8 @@ from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.security import edge_middleware, escape_logged_paths, security_headers
 from backend.lan.controllers import lan_router
 from backend.ledger.controllers import LedgerController
+from backend.ledger.public import PublicChainController
+from backend.passbook.controllers import PassbookController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.reports.controllers import TownDashboardController
 from backend.scoring.controllers import (
@@ -45,6 +47,7 @@ from backend.scoring.cross_controllers import (
 )
 from backend.scoring.held_controllers import HeldController
 from backend.settings import PROJECT_ROOT, get_settings
+from backend.shop.code_status_http import PhoneCodeStatusController
 from backend.shop.controllers import ShopController
 from backend.shop.sales import SalesController
 
@@ -66,6 +69,9 @@ API_CONTROLLERS: list[type] = [
     HeldController,
     BatchController,
     SalesController,
+    PhoneCodeStatusController,
+    PassbookController,
+    PublicChainController,
     BoardsController,
     PublicBoardsController,
     ScoringSettingsController,

@@ -10,6 +10,7 @@ from backend.auth import services as auth
 from backend.demo import load_demo
 from backend.demo.township import DEMO_PASSWORD, TOWN, VILLAGES
 from backend.registry.tables import Household, Town, Village
+from backend.shop.code_status import code_status
 
 
 async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None:
@@ -37,3 +38,12 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     assert {a["status"] for a in shown.values()} == {"confirmed", "running"}
     assert shown["冬季防火巡查"]["status"] == "running" and shown["冬季防火巡查"]["checked_in"] == 4
     assert shown["村道环境大扫除"]["checked_in"] == 11  # twelve came, one name struck
+
+    # The first household paid once with its phone code, and its passbook prints.
+    first = await Household.select(Household.id).where(Household.village == xhx["id"]).order_by(
+        Household.id).first().run()
+    assert (await code_status(xhx["id"], first["id"], None)).state == "paid"
+    token, _principal = await auth.login("xhx_committee", DEMO_PASSWORD, "127.0.0.1")
+    passbook = await client.get(f"/api/v1/villages/{xhx['id']}/households/{first['id']}"
+                                "/passbook.pdf", headers={"Authorization": f"Bearer {token}"})
+    assert passbook.status_code == 200 and passbook.content.startswith(b"%PDF")

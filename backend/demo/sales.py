@@ -4,6 +4,7 @@ kiosk's idempotency key, as the till sends it); all of them in the till's list o
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 from backend.cards import services as cards
@@ -41,3 +42,10 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
     if last is not None:
         await redemption.void(actor, vid, shop["id"], last["id"], "顾客拿错商品，已退回",
                               key=f"demo-void-{village_code}")
+    # The first household pays once with the phone code, as the villager's page shows it
+    # (its page then says what its newest code paid for).
+    code, _expires = await cards.phone_code(vid, households[0])
+    cheapest = min(products, key=lambda p: p["price"])
+    with contextlib.suppress(DomainError):  # too few points: nothing to show
+        await redemption.redeem(actor, vid, shop["id"], code, [redemption.Line(cheapest["id"], 1)],
+                                key=f"demo-phone-sale-{village_code}")

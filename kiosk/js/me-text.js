@@ -23,6 +23,9 @@ export const TEXT = {
     "m.decisionLine": "{who}：{reason} · 村委答复：{answer}",
     "m.decision.open": "待答复", "m.decision.upheld": "异议成立，评分撤销",
     "m.decision.overturned": "异议不成立，评分保留",
+    "m.paid": "已付款", "m.paidAmount": "本次用了", "m.freshCode": "再出示一个付款码",
+    "m.used": "已使用（活动签到）",
+    "m.passbook": "下载积分存折（PDF）",
   },
   en: {
     "m.title": "My points", "m.elder": "Large", "m.village": "Village code",
@@ -53,5 +56,8 @@ export const TEXT = {
     "m.decisionLine": "{who}: {reason} · committee: {answer}",
     "m.decision.open": "waiting", "m.decision.upheld": "upheld, score withdrawn",
     "m.decision.overturned": "not upheld, score stands",
+    "m.paid": "Paid", "m.paidAmount": "This sale took", "m.freshCode": "Show a new pay code",
+    "m.used": "Used (activity check-in)",
+    "m.passbook": "Download the passbook (PDF)",
   },
 };

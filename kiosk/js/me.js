@@ -11,10 +11,17 @@ import { TEXT } from "./me-text.js";
 extend(TEXT);
 const $ = (id) => document.getElementById(id);
 const ELDER = "jifen.elder";
-const state = { village: null, household: null, refresh: null, periods: [] };
+const state = { village: null, household: null, refresh: null, poll: null, periods: [],
+  tab: null };
+const POLL_MS = 2000;
 
 function base() {
   return `/api/v1/villages/${state.village}`;
+}
+
+function showBalance(balance) {
+  $("balance").textContent = balance;
+  $("pay-balance").textContent = balance;
 }
 
 async function loadSummary() {
@@ -23,13 +30,15 @@ async function loadSummary() {
   const rank = await api("GET", `${base()}/households/${state.household}/rank`);
   $("head").textContent = household.head_name;
   $("number").textContent = household.number;
-  $("balance").textContent = points.balance;
+  showBalance(points.balance);
   $("earned").textContent = points.earned;
   $("rank").textContent = `${rank.rank}/${rank.ranked}`;
   state.periods = await api("GET", `${base()}/periods`);
+  const chosen = $("period-filter").value;  // refreshing the figures keeps the filter
   $("period-filter").replaceChildren($("period-filter").options[0],
     ...state.periods.map((p) => Object.assign(document.createElement("option"),
       { value: p.id, textContent: p.name })));
+  $("period-filter").value = chosen;
 }
 
 // Stars count scores on notice or posted, so they are shown for the newest such period.
@@ -79,10 +88,42 @@ async function loadHistory() {
     item.reason, when(item.created_at), item.amount)));
   $("history-empty").hidden = statement.items.length > 0;
   await loadDecisions(base());
+  showBalance(statement.balance);  // the history and the figure never disagree
+  $("passbook").href = `${base()}/households/${state.household}/passbook.pdf${query}`;
+}
+
+function stopCode() {
+  clearInterval(state.refresh);
+  clearInterval(state.poll);
+}
+
+// The code on screen is asked about every two seconds: once a till has spent it, it leaves the
+// screen for 已付款, the amount and the balance it left, and the figures follow.
+async function checkCode() {
+  const payload = $("code").dataset.payload;
+  if (!payload || $("pay").hidden) return;
+  const status = await api("GET",
+    `${base()}/phone-code/status?code=${encodeURIComponent(payload)}`);
+  if (payload !== $("code").dataset.payload) return;  // a new code came meanwhile
+  showBalance(status.balance);
+  if (status.state !== "paid" && status.state !== "used") return;
+  stopCode();
+  $("code-box").hidden = true;
+  $("code").removeAttribute("src");
+  delete $("code").dataset.payload;
+  $("paid").querySelector(".paid-title").textContent = t(status.state === "paid"
+    ? "m.paid" : "m.used");
+  $("paid-amount-line").hidden = status.state !== "paid";
+  $("paid-total").textContent = status.total ?? "";
+  $("paid-balance").textContent = status.balance_after ?? status.balance;
+  $("paid").hidden = false;
+  loadSummary();
 }
 
 async function showCode() {
-  clearInterval(state.refresh);
+  stopCode();
+  $("paid").hidden = true;
+  $("code-box").hidden = false;
   // One request gives the picture and, in its headers, the code it shows and when it expires.
   const response = await fetch(`${base()}/phone-code.png`, { credentials: "same-origin" });
   if (!response.ok) throw new ApiError(response.status, await response.json());
@@ -96,8 +137,12 @@ async function showCode() {
   state.refresh = setInterval(() => {
     left -= 1;
     $("countdown").textContent = Math.max(left, 0);
-    if (left <= 0) showCode();
+    if (left > 0) return;
+    clearInterval(state.refresh);
+    // One last look before the code is replaced: a sale in its last seconds still shows.
+    checkCode().catch(() => {}).finally(() => { if ($("paid").hidden) showCode(); });
   }, 1000);
+  state.poll = setInterval(() => checkCode().catch(() => {}), POLL_MS);
 }
 
 async function loadShop() {
@@ -145,7 +190,9 @@ const TABS = {
 };
 
 async function openTab(name) {
-  clearInterval(state.refresh);
+  stopCode();
+  state.tab = name;
+  document.body.dataset.tab = name;
   for (const button of document.querySelectorAll("nav button")) {
     button.classList.toggle("active", button.dataset.tab === name);
   }
@@ -177,6 +224,13 @@ const village = new URLSearchParams(location.search).get("village");
 if (village) document.querySelector("#login input[name=village]").value = village;
 setElder(Boolean(localStorage.getItem(ELDER)));
 $("lang").addEventListener("click", toggleLanguage);
+$("fresh-code").addEventListener("click", () => showCode());
+// Back from another app (the phone was in a pocket): the figures, and the code's fate, anew.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible" || !state.household) return;
+  loadSummary();
+  if (state.tab === "pay") checkCode().catch(() => {});
+});
 $("period-filter").addEventListener("change", loadHistory);
 $("elder").addEventListener("click", () => setElder(!document.body.classList.contains("elder")));
 for (const button of document.querySelectorAll("nav button")) {

@@ -3,6 +3,7 @@
 // and the printable sheet of every card.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
+import * as passbooks from "./passbooks.js";
 import { $, base, button, el, guard } from "./shared.js";
 
 async function search(q) {
@@ -28,9 +29,11 @@ async function search(q) {
 export async function show() {
   $("cards-pdf").href = `${base()}/cards.pdf`;
   await search($("household-search").q.value);
+  await passbooks.show();
 }
 
 export function wire() {
+  passbooks.wire();
   $("household-search").addEventListener("submit", (event) => guard(async () => {
     event.preventDefault();
     await search(event.target.q.value);
