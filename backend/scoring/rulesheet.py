@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from backend.scoring.errors import BadSheet
+from backend.spreadsheets import defuse
 
 HEADERS = ("编号", "类别", "内容", "分值", "每期上限", "需要照片", "可提议角色")
 ROLE_NAMES = {"村委": "committee", "网格员": "grid_officer"}
@@ -42,7 +43,7 @@ def rule_book_xlsx(book: dict[str, Any]) -> bytes:
     for column, width in zip("ABCDEFG", (10, 12, 40, 8, 10, 10, 16), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
-    workbook.save(out)
+    defuse(workbook).save(out)
     return out.getvalue()
 
 

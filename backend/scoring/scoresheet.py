@@ -26,6 +26,7 @@ from backend.scoring.evaluations import Scorer
 from backend.scoring.periods import period
 from backend.scoring.rules import current_rule_book
 from backend.scoring.rulesheet import problem
+from backend.spreadsheets import defuse
 
 FIRST_RULE_COLUMN = 3
 MAX_ROWS = 5000
@@ -60,7 +61,7 @@ async def score_sheet_xlsx(village_id: int, period_id: int, grid_id: int | None)
         sheet.column_dimensions[get_column_letter(column)].width = 16
     sheet.freeze_panes = "C3"
     out = io.BytesIO()
-    workbook.save(out)
+    defuse(workbook).save(out)
     return out.getvalue()
 
 
