@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from backend import cache, db
+from backend.auth import cli as auth_cli
 from backend.backup import cli as backup_cli
 from backend.boards import cli as boards_cli
 from backend.cards.cli import app as cards_app
@@ -25,6 +26,7 @@ app.add_typer(boards_cli.app, name="boards")
 app.add_typer(cards_app, name="cards")
 app.command()(backup_cli.backup)
 app.command()(backup_cli.restore)
+auth_cli.register(app)
 
 
 def run(work: Callable[[], Awaitable[Any]]) -> Any:

@@ -58,3 +58,18 @@ class UserCreated(msgspec.Struct, kw_only=True):
     user_id: int
     username: str
     role: str
+
+
+class PasswordSet(Strict):
+    """A new password for another account (the committee's or town admin's users screen)."""
+
+    password: Password
+
+
+class OwnPasswordChange(Strict):
+    current_password: Password
+    new_password: Password
+
+
+class SessionsEnded(msgspec.Struct, kw_only=True):
+    ended: int
