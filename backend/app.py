@@ -27,7 +27,7 @@ from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_p
 from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
-from backend.ledger.controllers import LedgerController
+from backend.ledger.controllers import AdjustmentRequestController, LedgerController
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.reports.controllers import TownDashboardController
 from backend.scoring.controllers import (
@@ -55,6 +55,7 @@ API_CONTROLLERS: list[type] = [
     AuditController,
     ShopController,
     LedgerController,
+    AdjustmentRequestController,
     CardController,
     RuleBookController,
     PeriodController,

@@ -9,6 +9,7 @@ from litestar.params import FromQuery, JSONBody
 from backend.auth.principal import Role, actor_of
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
 from backend.http.input import Page, PageSize, PathId, given
+from backend.ledger import approvals
 from backend.registry import schemas as s
 from backend.registry import services
 
@@ -51,7 +52,11 @@ class VillageController(Controller):
     async def update_village(
         self, village_id: PathId, data: JSONBody[s.VillageUpdate], principal: CurrentPrincipal
     ) -> s.Village:
-        row = await services.update_village(actor_of(principal), village_id, given(data))
+        changes = given(data)
+        town_id = await services.town_of_village(village_id) or 0
+        await approvals.check_limit_change(
+            village_id, changes, Role.town_admin in principal.roles_in(village_id, town_id))
+        row = await services.update_village(actor_of(principal), village_id, changes)
         return msgspec.convert(row, s.Village)
 
     @get("/{village_id:int}/grids", **allow(*READERS))

@@ -43,6 +43,7 @@ class Village(msgspec.Struct, kw_only=True):
     void_window_hours: int
     red_bonus: int
     board_include_idle: bool
+    adjustment_approval_above: int
 
 
 class VillageCreate(Strict):
@@ -67,6 +68,8 @@ class VillageUpdate(Strict):
     )
     red_bonus: Annotated[int, msgspec.Meta(ge=0, le=10_000)] | msgspec.UnsetType = msgspec.UNSET
     board_include_idle: bool | msgspec.UnsetType = msgspec.UNSET
+    adjustment_approval_above: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | (
+        msgspec.UnsetType) = msgspec.UNSET
 
 
 class Grid(msgspec.Struct, kw_only=True):

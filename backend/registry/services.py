@@ -30,6 +30,7 @@ VILLAGE_FIELDS = (
     Village.id, Village.town, Village.name, Village.code, Village.allow_negative_balance,
     Village.notice_days, Village.board_size, Village.pin_threshold, Village.daily_cap,
     Village.void_window_hours, Village.red_bonus, Village.board_include_idle,
+    Village.adjustment_approval_above,
 )
 NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
 HOUSEHOLD_FIELDS = (

@@ -43,6 +43,8 @@ class Village(Table):
     void_window_hours = Integer(default=24)
     red_bonus = Integer(default=0)
     board_include_idle = Boolean(default=False)
+    # An adjustment of more points than this needs a second committee member's approval.
+    adjustment_approval_above = Integer(default=100)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
