@@ -28,6 +28,7 @@ from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.ledger.controllers import AdjustmentRequestController, LedgerController
+from backend.private import keep_private
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.reports.controllers import TownDashboardController
 from backend.scoring.controllers import (
@@ -97,6 +98,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
     notice-board screens current and the hourly pruning of spent phone codes (tests drive
     both themselves)."""
     settings = get_settings()
+    keep_private()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     api = Router(
         path="/api/v1",

@@ -119,4 +119,7 @@ def createuser(
 
 
 def main() -> None:
+    from backend.private import keep_private
+
+    keep_private()
     app()

@@ -107,3 +107,14 @@ class IdempotencyKeyMissing(DomainError):
     status = 400
     zh = "缺少 Idempotency-Key 请求头：每笔操作都需要一个唯一编号。"
     en = "The Idempotency-Key header is required for this operation."
+
+
+class HiddenCharacters(DomainError):
+    """A name with control, zero-width or text-direction characters: it would show as something
+    other than what it is (on the board, the receipt, the poster)."""
+
+    code = "hidden_characters"
+    status = 400
+    zh = "“{detail}”里有看不见的特殊字符（如零宽字符或文字方向控制符），请重新输入。"
+    en = ("“{detail}” contains invisible characters (zero-width or text-direction marks): "
+          "type it again.")

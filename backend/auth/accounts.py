@@ -80,6 +80,11 @@ async def _target(principal: Principal, village_id: int, user_id: int) -> dict:
     return user
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """piccolo's user table keeps ``last_login`` as a naive UTC timestamp."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
 async def village_accounts(principal: Principal, village_id: int) -> list[Account]:
     """Everyone with a role in the village, committee first, then by username."""
     grants = await RoleGrant.select(RoleGrant.user, RoleGrant.role).where(
@@ -104,7 +109,7 @@ async def village_accounts(principal: Principal, village_id: int) -> list[Accoun
         Account(
             user_id=u["id"], username=u["username"],
             roles=tuple(r.value for r in sorted(roles[u["id"]], key=order.__getitem__)),
-            active=bool(u["active"]), last_login=u["last_login"],
+            active=bool(u["active"]), last_login=_utc(u["last_login"]),
             sessions=sessions.get(u["id"], 0),
             manageable=u["id"] != principal.user_id
             and (town_admin or not roles[u["id"]] - COMMITTEE_MANAGES),

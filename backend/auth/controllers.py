@@ -102,10 +102,14 @@ class VillageUserController(Controller):
             raise InvalidInput(detail="household_id")
         if data.household_id is not None:
             await registry.household(village_id, data.household_id)
+        if data.grid_id is not None and (role is not Role.grid_officer
+                                         or not await registry.grid_in(village_id, data.grid_id)):
+            raise InvalidInput(detail="grid_id")
         await accounts.check_may_create(principal, village_id, role)
         user_id = await services.create_user(
             actor_of(principal), data.username, data.password,
-            [Grant(role=role, village_id=village_id, household_id=data.household_id)],
+            [Grant(role=role, village_id=village_id, household_id=data.household_id,
+                   grid_id=data.grid_id)],
         )
         return UserCreated(user_id=user_id, username=data.username, role=role.value)
 

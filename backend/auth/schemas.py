@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.cards.schemas import Pin
-from backend.http.input import Strict
+from backend.http.input import Strict, plain
 
-Username = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Username = Annotated[str, plain(1, 100)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 
@@ -32,6 +32,7 @@ class GrantOut(msgspec.Struct, kw_only=True):
     village_id: int | None
     household_id: int | None
     shop_id: int | None
+    grid_id: int | None = None
 
 
 class Me(msgspec.Struct, kw_only=True):
@@ -52,6 +53,8 @@ class UserCreate(Strict):
     password: Password
     role: Literal["committee", "grid_officer", "shopkeeper", "villager"]
     household_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    grid_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    """A grid officer's grid: they then read only its households."""
 
 
 class UserCreated(msgspec.Struct, kw_only=True):

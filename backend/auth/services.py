@@ -123,6 +123,7 @@ def _principal(
                 village_id=g["village"],
                 household_id=g["household"],
                 shop_id=g["shop_id"],
+                grid_id=g.get("grid"),
             )
             for g in grants
         ),
@@ -133,7 +134,7 @@ def _principal(
 
 # Every API request asks this: the token, its user and their grants in one round trip.
 AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, g.role, g.town, g.village,
-    g.household, g.shop_id
+    g.household, g.shop_id, g.grid
     FROM auth_token t JOIN piccolo_user u ON u.id = t."user"
     LEFT JOIN role_grant g ON g."user" = t."user"
     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active
@@ -185,7 +186,7 @@ async def create_user(
             await RoleGrant.insert(
                 RoleGrant(user=user.id, role=grant.role.value, town=grant.town_id,
                           village=grant.village_id, household=grant.household_id,
-                          shop_id=grant.shop_id)
+                          shop_id=grant.shop_id, grid=grant.grid_id)
             ).run()
         await record(
             actor, "user.create", "user", user.id,

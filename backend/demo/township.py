@@ -49,13 +49,13 @@ STREETS = ["幸福街", "和谐路", "文明巷", "振兴路", "槐树巷", "向
 
 
 def demo_users(
-    code: str, village_id: int, first_household: int, shop_id: int
+    code: str, village_id: int, first_household: int, shop_id: int, grid_id: int
 ) -> list[tuple[str, Grant]]:
     prefix = code.lower()
     return [
         (f"{prefix}_committee", Grant(Role.committee, village_id=village_id)),
         (f"{prefix}_committee2", Grant(Role.committee, village_id=village_id)),
-        (f"{prefix}_grid", Grant(Role.grid_officer, village_id=village_id)),
+        (f"{prefix}_grid", Grant(Role.grid_officer, village_id=village_id, grid_id=grid_id)),
         (f"{prefix}_shop", Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id)),
         (f"{prefix}_villager",
          Grant(Role.villager, village_id=village_id, household_id=first_household)),
@@ -101,7 +101,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
             first = first or household["id"]
         assert first is not None
         shop_id = await demo_shop(vid, spec.name)
-        for username, grant in demo_users(spec.code, vid, first, shop_id):
+        for username, grant in demo_users(spec.code, vid, first, shop_id, grids[0]["id"]):
             await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant], checked=False)
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
