@@ -17,7 +17,7 @@ from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.demo.activities import load_activities_demo
 from backend.demo.cards import issue_demo_cards
-from backend.demo.ledger import post_demo_history
+from backend.demo.ledger import demo_adjustment_request, post_demo_history
 from backend.demo.names import family
 from backend.demo.sales import demo_sales
 from backend.demo.scoring import load_scoring_demo
@@ -109,6 +109,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     await load_activities_demo()
     for spec in VILLAGES:
         await demo_sales(spec.code, f"{spec.code.lower()}_shop")
+        await demo_adjustment_request(spec.code)
     return True
 
 
