@@ -27,6 +27,7 @@ from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_p
 from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
+from backend.lan.controllers import lan_router
 from backend.ledger.controllers import AdjustmentRequestController, LedgerController
 from backend.private import keep_private
 from backend.registry.controllers import HouseholdController, TownController, VillageController
@@ -74,6 +75,19 @@ API_CONTROLLERS: list[type] = [
 ]
 
 
+SWAGGER_VENDOR = "/vendor/swagger-ui"
+# Swagger UI from the app itself (kiosk/vendor/swagger-ui, swagger-ui-dist from npm, its licence
+# beside it), not from Litestar's default CDN: a village PC is often offline, and the page was
+# then blank.
+SWAGGER_UI = SwaggerRenderPlugin(
+    path="/swagger",
+    js_url=f"{SWAGGER_VENDOR}/swagger-ui-bundle.js",
+    css_url=f"{SWAGGER_VENDOR}/swagger-ui.css",
+    standalone_preset_js_url=f"{SWAGGER_VENDOR}/swagger-ui-standalone-preset.js",
+    favicon=f"<link rel='icon' type='image/png' href='{SWAGGER_VENDOR}/favicon-32x32.png'>",
+)
+
+
 @get("/api/docs", include_in_schema=False, **PUBLIC)
 async def api_docs() -> Redirect:
     return Redirect("/api/schema/swagger")
@@ -111,6 +125,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
             api,
             health,
             api_docs,
+            lan_router(),
             admin,
             create_static_files_router(
                 path="/", directories=[kiosk_dir], html_mode=True, include_in_schema=False,
@@ -122,7 +137,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
             title="Jifen 积分 API",
             version="1",
             path="/api/schema",
-            render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[JsonRenderPlugin(), SWAGGER_UI],
             components=Components(
                 security_schemes={
                     SECURITY_SCHEME: SecurityScheme(

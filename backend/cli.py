@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from backend import cache, db
 from backend.auth import cli as auth_cli
@@ -17,16 +16,19 @@ from backend.backup import cli as backup_cli
 from backend.boards import cli as boards_cli
 from backend.cards.cli import app as cards_app
 from backend.ledger import cli as ledger_cli
+from backend.setup import cli as setup_cli
+from backend.terminal import make_console
 
 app = typer.Typer(help="Jifen 积分: village civility points and the points supermarket.",
                   no_args_is_help=True)
-console = Console()
+console = make_console()
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(boards_cli.app, name="boards")
 app.add_typer(cards_app, name="cards")
 app.command()(backup_cli.backup)
 app.command()(backup_cli.restore)
 auth_cli.register(app)
+app.command()(setup_cli.setup)
 
 
 def run(work: Callable[[], Awaitable[Any]]) -> Any:
@@ -48,8 +50,13 @@ def migrate() -> None:
     """Bring the database schema up to date (safe to run again)."""
     from backend.migrations import migrate as run_migrations
 
-    run(run_migrations)
-    console.print("[green]数据库已是最新 · schema up to date[/green]")
+    done = run(run_migrations)
+    if done.applied:
+        console.print(f"[green]数据库已更新：执行了 {done.applied} 个迁移 · schema up to date: "
+                      f"{done.applied} migrations run[/green]")
+    else:
+        console.print(f"[green]数据库已是最新（{done.total} 个迁移）· schema already up to date "
+                      f"({done.total} migrations)[/green]")
 
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
@@ -59,6 +66,11 @@ GRACEFUL_SHUTDOWN_SECONDS = 5
 def serve(
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
     workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+    lan: Annotated[bool, typer.Option(
+        "--lan", help="Serve the village LAN: HTTPS on JIFEN_HTTPS_PORT with a local "
+                      "certificate authority, JIFEN_PORT redirects to it.")] = False,
+    host: Annotated[str | None, typer.Option(
+        help="Listen on this address (default JIFEN_HOST; with --lan every interface).")] = None,
 ) -> None:
     """Serve the API and the pages on JIFEN_HOST:JIFEN_PORT.
 
@@ -74,11 +86,22 @@ def serve(
     settings = get_settings()
     if settings.is_memory_redis and workers > 1:
         raise typer.BadParameter("in-process Redis needs a single worker; set JIFEN_REDIS_URL")
-    console.print(f"积分 Jifen → http://{settings.host}:{settings.port}")
+    if lan:
+        if workers > 1 or reload:
+            raise typer.BadParameter("--lan serves one worker without --reload")
+        from backend.lan.server import serve_lan
+
+        serve_lan(host or "0.0.0.0", console)  # noqa: S104 (the LAN is the point)
+        return
+    host = host or settings.host
+    console.print(f"积分 Jifen → http://{host}:{settings.port}"
+                  + ("" if host != "127.0.0.1" else
+                     "（只有本机能打开；平板和手机请用 jifen serve --lan · this PC only: "
+                     "for tablets and phones use jifen serve --lan）"))
     sys.stdout.flush()
     os.execv(sys.executable, [  # noqa: S606 (our own interpreter, fixed arguments)
         sys.executable, "-m", "uvicorn", "backend.app:create_app", "--factory",
-        "--host", settings.host, "--port", str(settings.port), "--workers", str(workers),
+        "--host", host, "--port", str(settings.port), "--workers", str(workers),
         "--proxy-headers", "--log-level", "info",
         "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS),
         *(["--reload"] if reload else []),
@@ -91,8 +114,15 @@ def demo(
 ) -> None:
     """Load the demo township (two villages, ~150 households, one user per role). Idempotent."""
     from backend.demo import load_demo
+    from backend.settings import get_settings
+    from backend.setup.errors import DatabaseIsSetUp
 
-    created = run(lambda: load_demo(console, if_empty=if_empty))
+    try:
+        created = run(lambda: load_demo(console, if_empty=if_empty))
+    except DatabaseIsSetUp as refused:
+        console.print(refused.message(get_settings().language), markup=False)
+        # scripts/serve asks with --if-empty on every start: a set-up township just serves.
+        raise typer.Exit(0 if if_empty else 1) from refused
     console.print("[green]演示数据已就绪 · demo ready[/green]" if created
                   else "演示数据已存在 · demo already loaded")
 
@@ -105,6 +135,8 @@ def createuser(
     village: Annotated[str | None, typer.Option(help="Village code (other roles).")] = None,
     password: Annotated[str, typer.Option(prompt=True, hide_input=True,
                                           confirmation_prompt=True)] = "",
+    display_name: Annotated[str, typer.Option(
+        help="How screens and receipts show the person (王丽); defaults to the username.")] = "",
 ) -> None:
     """Create a user with one role grant (villagers are made from the committee console)."""
     from backend.auth.principal import Role
@@ -114,7 +146,8 @@ def createuser(
         chosen = Role(role)
     except ValueError as exc:
         raise typer.BadParameter(f"unknown role {role!r}") from exc
-    user_id = run(lambda: create_user_by_codes(username, password, chosen, town, village))
+    user_id = run(lambda: create_user_by_codes(username, password, chosen, town, village,
+                                                    display_name))
     console.print(f"[green]用户已创建 · user {username} created (id {user_id})[/green]")
 
 

@@ -9,7 +9,10 @@ its SQLite converters (BOOLEAN, TIMESTAMPTZ) apply on read.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -55,16 +58,46 @@ def sql_migration(
     return forwards
 
 
-async def migrate() -> None:
-    """Bring the schema up to date (idempotent); on SQLite also switch the file to WAL."""
+@dataclass(frozen=True, slots=True)
+class MigrationRun:
+    """What one ``migrate`` did.
+
+    Attributes:
+        applied: migrations run this time (0 when the schema was already up to date).
+        total: migrations the database has recorded now, all apps together.
+    """
+
+    applied: int
+    total: int
+
+
+async def _recorded() -> int:
+    from piccolo.apps.migrations.tables import Migration
+
+    if not await Migration.table_exists().run():
+        return 0
+    return int(await Migration.count().run())
+
+
+async def migrate() -> MigrationRun:
+    """Bring the schema up to date (idempotent); on SQLite also switch the file to WAL.
+
+    Piccolo prints a few lines per app ("👍 3 migrations already complete ⏩ 3 not yet run"),
+    which told an operator nothing they could act on; they are kept back (and shown only if a
+    migration fails) and the caller prints one line from the returned counts."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     db = engine()
     if isinstance(db, SQLiteEngine):
         await db.run_ddl("PRAGMA journal_mode=WAL")
-    result = await run_forwards(app_name="all")
+    before = await _recorded()
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter):
+        result = await run_forwards(app_name="all")
     if not result.success:
-        raise RuntimeError(f"migration failed: {result.message}")
+        raise RuntimeError(f"migration failed: {result.message}\n{chatter.getvalue()}")
+    after = await _recorded()
+    return MigrationRun(applied=after - before, total=after)
 
 
 def domain_app(name: str, *after: str) -> AppConfig:

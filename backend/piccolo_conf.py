@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "backend.scoring.piccolo_app",
         "backend.boards.piccolo_app",
         "backend.activities.piccolo_app",
+        "backend.setup.piccolo_app",
     ]
 )

@@ -27,6 +27,7 @@ class Settings:
     secret_key: str
     host: str
     port: int
+    https_port: int
     language: str
     var_dir: Path
     max_body_bytes: int
@@ -93,6 +94,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         secret_key=env.get("JIFEN_SECRET_KEY") or _secret_from_file(var_dir),
         host=env.get("JIFEN_HOST", "127.0.0.1"),
         port=_int(env, "JIFEN_PORT", 8000),
+        https_port=_int(env, "JIFEN_HTTPS_PORT", 8443),
         language=language,
         var_dir=var_dir,
         max_body_bytes=_int(env, "JIFEN_MAX_BODY_BYTES", 1_000_000),

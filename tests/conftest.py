@@ -4,6 +4,9 @@ real Redis (in-process, or the server), migrated once per session.
 Tests isolate by building their own village rather than by truncating, which is how the product
 isolates tenants too. The environment is set before ``backend`` is imported because Piccolo
 picks its engine at import.
+
+Time is the tests' clock (tests/clock.py), installed here before anything reads it: every test
+starts at ``START`` and moves time with the ``clock`` fixture, never by the wall clock.
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ from backend import cache, db
 from backend.app import create_app
 from backend.migrations import migrate
 from backend.settings import get_settings
+from tests.clock import CLOCK, TestClock
 from tests.factories import World, build_world
 from tests.server import ServerProcess
+
+CLOCK.local.install()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -57,6 +63,15 @@ async def database() -> AsyncIterator[None]:
     yield
     await db.stop()
     await cache.close()
+
+
+@pytest.fixture(autouse=True)
+def clock() -> TestClock:
+    """The tests' clock, back at ``START`` for every test (here and in the test servers):
+    ``await clock.advance(timedelta(days=3))`` moves this process, the servers and the open
+    browser pages forward together; ``clock.now()`` is ``backend.clock.now()``."""
+    CLOCK.restart()
+    return CLOCK
 
 
 @pytest.fixture(scope="session")

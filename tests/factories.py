@@ -6,11 +6,12 @@ import io
 import itertools
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from PIL import Image
 
+from backend import clock
 from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
@@ -164,7 +165,7 @@ async def add_scoring(place: Place) -> dict[str, int]:
     code = await cards.card_payload(place.village_id, place.households[0]["id"])
     activity = await activities.create_activity(scorer, place.village_id, {
         "title": "村道清扫", "rule_id": book["rules"][0]["id"],
-        "starts_at": datetime.now(UTC), "ends_at": datetime.now(UTC) + timedelta(hours=2),
+        "starts_at": clock.now(), "ends_at": clock.now() + timedelta(hours=2),
     })
     await activities.start_activity(scorer, place.village_id, activity["id"])
     attendance = await activities.check_in(scorer, place.village_id, activity["id"],
@@ -186,7 +187,7 @@ async def add_board(place: Place) -> int:
                        key=unique("board"), reason="测试", period_id=period["id"])
     await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
     await periods.close_period(CLI_ACTOR, place.village_id, period["id"],
-                               now=datetime.now(UTC) + timedelta(days=60))
+                               now=clock.now() + timedelta(days=60))
     board = await board_services.publish(CLI_ACTOR, place.village_id, period["id"])
     return int(board["id"])
 

@@ -11,10 +11,10 @@ close like every evaluation.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from backend import clock
 from backend.activities.errors import (
     ActivityWrongStatus,
     NoOpenPeriod,
@@ -70,7 +70,7 @@ async def finish_activity(
             await Attendance.update({Attendance.evaluation: evaluation_id}).where(
                 Attendance.id == item["id"]).run()
         await Activity.update({Activity.status: "finished",
-                               Activity.finished_at: datetime.now(UTC)}).where(
+                               Activity.finished_at: clock.now()}).where(
             Activity.id == activity_id).run()
         await record(scorer.actor, "activity.finish", "activity", activity_id,
                      village_id=village_id, before={"status": "running"},
@@ -109,7 +109,7 @@ async def confirm_activity(
                                          note="活动签到名单确认")
         await Activity.update({
             Activity.status: "confirmed", Activity.confirmed_by: scorer.user_id,
-            Activity.confirmer_name: scorer.name, Activity.confirmed_at: datetime.now(UTC),
+            Activity.confirmer_name: scorer.name, Activity.confirmed_at: clock.now(),
         }).where(Activity.id == activity_id).run()
         await record(scorer.actor, "activity.confirm", "activity", activity_id,
                      village_id=village_id, before={"status": "finished"},

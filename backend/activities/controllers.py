@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import JSONBody, Parameter
 
+from backend import clock
 from backend.activities import confirmation, services, sheets, signups
 from backend.activities import schemas as s
 from backend.auth.principal import Role, actor_of
@@ -18,7 +17,6 @@ from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
 from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
 from backend.http.language import language_of
 from backend.scoring.controllers import scorer_of
-from backend.settings import get_settings
 
 ORGANISERS = (Role.committee, Role.grid_officer)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,6 +166,6 @@ class VolunteerHoursController(Controller):
     ) -> list[s.VolunteerHours]:
         """Per household (no member) and per member, over one calendar year (this one unless
         ``year`` is given)."""
-        year = year or datetime.now(ZoneInfo(get_settings().timezone)).year
+        year = year or clock.local_now().year
         return msgspec.convert(await sheets.volunteer_hours(village_id, year),
                                list[s.VolunteerHours])

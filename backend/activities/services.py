@@ -11,12 +11,13 @@ concurrent scans cannot overfill it (SQLite has one writer).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from piccolo.columns.combination import And, Where
 
+from backend import clock
 from backend.activities.errors import (
     ActivityFull,
     ActivityNotRunning,
@@ -215,7 +216,7 @@ async def check_in(
     """Record the household a scanned card or phone code names; the same key returns the first
     attendance. Refuses ``already_checked_in``, ``outside_window``, ``activity_full``,
     ``activity_not_running`` and every refusal of :func:`cards.resolve`."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
         may_run(scorer, current)

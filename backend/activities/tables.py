@@ -18,9 +18,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Household, Member, Village
 from backend.scoring.tables import Evaluation, Rule
 
@@ -48,7 +48,7 @@ class Activity(Table):
     signup = Boolean(default=False)
     confirmed_by = Integer(null=True, default=None)
     confirmer_name = Varchar(length=100, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     finished_at = Timestamptz(null=True, default=None)
     confirmed_at = Timestamptz(null=True, default=None)
 
@@ -60,7 +60,7 @@ class ActivitySignup(Table):
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     activity = ForeignKey(references=Activity, on_delete=OnDelete.restrict, null=False)
     household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=False)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Attendance(Table):
@@ -81,4 +81,4 @@ class Attendance(Table):
     evaluation = ForeignKey(references=Evaluation, on_delete=OnDelete.restrict, null=True)
     problem = Varchar(length=200, default="")
     recorded_by = Integer(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import JSON, ForeignKey, OnDelete, Serial, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Town, Village
 
 
@@ -26,4 +26,4 @@ class AuditEntry(Table):
     before = JSON(default={})
     after = JSON(default={})
     address = Varchar(length=64, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())

@@ -36,6 +36,7 @@ def me(principal: Principal) -> Me:
         {
             "user_id": principal.user_id,
             "username": principal.username,
+            "display_name": principal.name,
             "grants": [dataclasses.asdict(g) for g in principal.grants],
         },
         Me,
@@ -110,8 +111,10 @@ class VillageUserController(Controller):
             actor_of(principal), data.username, data.password,
             [Grant(role=role, village_id=village_id, household_id=data.household_id,
                    grid_id=data.grid_id)],
+            display_name=data.display_name,
         )
-        return UserCreated(user_id=user_id, username=data.username, role=role.value)
+        return UserCreated(user_id=user_id, username=data.username, role=role.value,
+                           display_name=data.display_name.strip() or data.username)
 
     @get("/", **allow(Role.committee, Role.town_admin))
     async def list_users(self, village_id: PathId,

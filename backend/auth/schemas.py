@@ -11,6 +11,7 @@ from backend.http.input import Strict, plain
 
 Username = Annotated[str, plain(1, 100)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+DisplayName = Annotated[str, msgspec.Meta(max_length=40)]
 
 
 class LoginRequest(Strict):
@@ -38,6 +39,7 @@ class GrantOut(msgspec.Struct, kw_only=True):
 class Me(msgspec.Struct, kw_only=True):
     user_id: int
     username: str
+    display_name: str
     grants: list[GrantOut]
 
 
@@ -55,11 +57,13 @@ class UserCreate(Strict):
     household_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
     grid_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
     """A grid officer's grid: they then read only its households."""
+    display_name: DisplayName = ""
 
 
 class UserCreated(msgspec.Struct, kw_only=True):
     user_id: int
     username: str
+    display_name: str
     role: str
 
 

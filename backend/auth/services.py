@@ -12,12 +12,12 @@ import asyncio
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from backend import cache, db
+from backend import cache, clock, db
 from backend.audit.services import Actor, record
 from backend.auth.errors import LoginFailed, TooManyLoginFailures, UsernameTaken
 from backend.auth.passwords import check_password
@@ -92,30 +92,37 @@ async def login(username: str, password: str, address: str) -> tuple[str, Princi
 async def issue_token(user_id: int, address: str) -> str:
     """A new bearer token for a user who has proved who they are."""
     token = secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(days=get_settings().token_days)
+    expires = clock.now() + timedelta(days=get_settings().token_days)
     async with write_transaction():
         await AuthToken.insert(
             AuthToken(user=user_id, token_hash=token_hash(token), address=address[:64],
                       expires_at=expires)
         ).run()
-        await BaseUser.update({BaseUser.last_login: datetime.now(UTC).replace(tzinfo=None)}).where(
+        await BaseUser.update({BaseUser.last_login: clock.now().replace(tzinfo=None)}).where(
             BaseUser.id == user_id
         ).run()
     return token
 
 
 async def principal_for_user(user_id: int, address: str, hashed: str = "") -> Principal:
-    user = await BaseUser.select(BaseUser.username).where(BaseUser.id == user_id).first().run()
+    user = await db.first(USER_NAMES_SQL, user_id) or {"username": "", "display_name": ""}
     grants = await RoleGrant.select().where(RoleGrant.user == user_id).order_by(RoleGrant.id).run()
-    return _principal(user_id, user["username"] if user else "", grants, address, hashed)
+    return _principal(user_id, user, grants, address, hashed)
+
+
+# ``display_name`` is Jifen's own column on Piccolo's user table (auth migration of 2026-12-01),
+# so the query builder's BaseUser does not know it.
+USER_NAMES_SQL = "SELECT username, display_name FROM piccolo_user WHERE id = $1"
+SET_DISPLAY_NAME_SQL = "UPDATE piccolo_user SET display_name = $1 WHERE id = $2"
 
 
 def _principal(
-    user_id: int, username: str, grants: list[dict[str, Any]], address: str, hashed: str
+    user_id: int, names: dict[str, Any], grants: list[dict[str, Any]], address: str, hashed: str
 ) -> Principal:
     return Principal(
         user_id=user_id,
-        username=username,
+        username=names["username"],
+        display_name=names["display_name"],
         grants=tuple(
             Grant(
                 role=Role(g["role"]),
@@ -133,8 +140,8 @@ def _principal(
 
 
 # Every API request asks this: the token, its user and their grants in one round trip.
-AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, g.role, g.town, g.village,
-    g.household, g.shop_id, g.grid
+AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, u.display_name, g.role, g.town,
+    g.village, g.household, g.shop_id, g.grid
     FROM auth_token t JOIN piccolo_user u ON u.id = t."user"
     LEFT JOIN role_grant g ON g."user" = t."user"
     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active
@@ -144,16 +151,16 @@ AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, g.role, g.town, g.
 async def authenticate(token: str, address: str) -> Principal | None:
     """The principal behind a bearer token, or None if it is unknown, revoked or expired."""
     hashed = token_hash(token)
-    rows = await db.fetch(AUTHENTICATE_SQL, hashed, datetime.now(UTC))
+    rows = await db.fetch(AUTHENTICATE_SQL, hashed, clock.now())
     if not rows:
         return None
     grants = [row for row in rows if row["role"] is not None]
-    return _principal(rows[0]["user_id"], rows[0]["username"], grants, address, hashed)
+    return _principal(rows[0]["user_id"], rows[0], grants, address, hashed)
 
 
 async def logout(principal: Principal) -> None:
     async with write_transaction():
-        await AuthToken.update({AuthToken.revoked_at: datetime.now(UTC)}).where(
+        await AuthToken.update({AuthToken.revoked_at: clock.now()}).where(
             AuthToken.token_hash == principal.token_hash
         ).run()
 
@@ -165,11 +172,13 @@ async def create_user(
     grants: list[Grant],
     *,
     email: str = "",
+    display_name: str = "",
     checked: bool = True,
 ) -> int:
     """A new user with their grants. Nobody gets piccolo-admin's ``admin`` flag here: only
     ``jifen admin-access`` opens the read-only ``/admin`` to an account.
 
+    ``display_name`` is how people see them (收银员：王丽); it defaults to the username.
     The password must pass :func:`check_password`; only the demo township (``checked=False``)
     makes accounts with its published password."""
     if checked:
@@ -182,6 +191,7 @@ async def create_user(
                         active=True, admin=False, superuser=False)
         user.password = hashed
         await user.save().run()
+        await db.fetch(SET_DISPLAY_NAME_SQL, display_name.strip() or username, user.id)
         for grant in grants:
             await RoleGrant.insert(
                 RoleGrant(user=user.id, role=grant.role.value, town=grant.town_id,
@@ -192,6 +202,7 @@ async def create_user(
             actor, "user.create", "user", user.id,
             village_id=next((g.village_id for g in grants if g.village_id), None),
             town_id=next((g.town_id for g in grants if g.town_id), None),
-            after={"username": username, "roles": [g.role.value for g in grants]},
+            after={"username": username, "display_name": display_name.strip() or username,
+                   "roles": [g.role.value for g in grants]},
         )
     return int(user.id)

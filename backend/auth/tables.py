@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Grid, Household, Town, Village
 
 
@@ -27,7 +27,7 @@ class RoleGrant(Table):
     # A grid officer's grid: they read only its households (None: the whole village, as before).
     grid = ForeignKey(references=Grid, on_delete=OnDelete.restrict, null=True)
     shop_id = Integer(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class AuthToken(Table):
@@ -37,6 +37,6 @@ class AuthToken(Table):
     user = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=False)
     token_hash = Varchar(length=64, unique=True)
     address = Varchar(length=64, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)

@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from backend.backup import services
 from backend.backup.errors import BackupNotSound, RestoreNeedsYes
 from backend.backup.proof import Proof
 from backend.errors import DomainError
+from backend.terminal import make_console
 
-console = Console()
+console = make_console()
 
 
 def _refused(error: DomainError) -> typer.Exit:

@@ -15,6 +15,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from backend import clock
 from backend.backup.errors import BackupExists
 
 KINDS = ("sqlite", "dump")
@@ -23,7 +24,7 @@ PATTERN = re.compile(r"^jifen-\d{8}-\d{6}\.(sqlite|dump)$")
 
 def stamp(moment: datetime | None = None) -> str:
     """``YYYYmmdd-HHMMSS`` in UTC."""
-    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    return (moment or clock.now()).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
 
 
 def new_backup(directory: Path, kind: str) -> tuple[Path, Path]:

@@ -6,14 +6,14 @@ import asyncio
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, track
 
 from backend.boards.ranks import expected, rebuild
 from backend.registry.tables import Village
+from backend.terminal import make_console
 
 app = typer.Typer(help="Leaderboards in Redis: rebuild them from the ledger, or check them.")
-console = Console()
+console = make_console()
 REBUILD_AT_ONCE = 4
 
 

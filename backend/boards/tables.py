@@ -15,9 +15,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Village
 from backend.scoring.tables import Period
 
@@ -40,4 +40,4 @@ class Board(Table):
     chain_head = Varchar(length=64)
     published_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     publisher_name = Varchar(length=100, default="")
-    published_at = Timestamptz(default=TimestamptzNow())
+    published_at = Timestamptz(default=ClockNow())

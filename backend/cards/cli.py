@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
+
+from backend.terminal import make_console
 
 app = typer.Typer(help="Household cards and phone codes.", no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 @app.command("prune-codes")

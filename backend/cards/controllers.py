@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, get, post, put
 from litestar.params import JSONBody, QueryParameter
 
+from backend import clock
 from backend.auth.principal import Principal, Role, actor_of
 from backend.cards import pictures, services
 from backend.cards import schemas as s
@@ -72,7 +72,7 @@ class CardController(Controller):
     @get("/phone-code", **allow(Role.villager))
     async def phone_code(self, village_id: PathId, principal: CurrentPrincipal) -> s.PhoneCode:
         payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
-        seconds = math.ceil((expires_at - datetime.now(UTC)).total_seconds())
+        seconds = math.ceil((expires_at - clock.now()).total_seconds())
         return s.PhoneCode(payload=payload, expires_at=expires_at, seconds=max(seconds, 0))
 
     @get("/phone-code.png", **allow(Role.villager), media_type="image/png")

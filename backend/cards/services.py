@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from backend import background, cache, db
+from backend import background, cache, clock, db
 from backend.audit.services import Actor, record
 from backend.cards import codes, pictures
 from backend.cards.errors import (
@@ -172,7 +172,7 @@ async def reissue_card(actor: Actor, village_id: int, household_id: int) -> dict
         await _ensure_card(actor, village_id, household_id)
         rows = await Card.update({
             Card.version: Card.version + 1,
-            Card.reissued_at: datetime.now(UTC),
+            Card.reissued_at: clock.now(),
             Card.reissued_by: actor.user_id,
         }).where(Card.household == household_id).returning(Card.version).run()
         version = rows[0]["version"]
@@ -265,7 +265,7 @@ async def check_pin(village_id: int, household_id: int, pin: str) -> None:
         ).returning(Card.pin_failures).run()
         failures = counted[0]["pin_failures"] if counted else PIN_TRIES
         if failures >= PIN_TRIES:
-            await Card.update({Card.pin_locked_at: datetime.now(UTC)}).where(
+            await Card.update({Card.pin_locked_at: clock.now()}).where(
                 mine & Card.pin_locked_at.is_null()
             ).run()
     if failures >= PIN_TRIES:
@@ -278,7 +278,7 @@ async def phone_code(
 ) -> tuple[str, datetime]:
     """A fresh phone code for the household's page, and the first instant it is refused."""
     household = await _active_household(village_id, household_id)
-    step = codes.time_step(now or datetime.now(UTC))
+    step = codes.time_step(now or clock.now())
     payload = codes.phone_payload(_secret(), village_id, household["public_id"], step)
     return payload, codes.phone_code_expires_at(step)
 
@@ -343,7 +343,7 @@ def accept(
         if code.version > current:
             raise CodeForged()
         return Scanned(kind="card", version=code.version, **named)
-    step = codes.time_step(now or datetime.now(UTC))
+    step = codes.time_step(now or clock.now())
     if code.time_step > step:
         raise CodeNotYetValid()
     if code.time_step <= step - codes.STEPS_ACCEPTED:
@@ -377,7 +377,7 @@ async def consume_phone_code(scanned: Scanned) -> None:
         "INSERT INTO used_phone_code (village, household, digest, time_step, used_at) "
         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (digest) DO NOTHING RETURNING id",
         scanned.village_id, scanned.household_id, scanned.digest, scanned.time_step,
-        datetime.now(UTC),
+        clock.now(),
     ):
         raise CodeUsed()
 
@@ -388,7 +388,7 @@ async def prune_used_phone_codes(now: datetime | None = None) -> int:
     Safe because a code that old is refused as expired before its single-use record is looked
     up; the day of margin covers servers whose clocks disagree by minutes.
     """
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=1)
+    cutoff = (now or clock.now()) - timedelta(days=1)
     async with write_transaction():
         gone = await UsedPhoneCode.delete().where(UsedPhoneCode.used_at < cutoff).returning(
             UsedPhoneCode.id

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Household, Village
 
 
@@ -28,7 +28,7 @@ class Card(Table):
     pin_hash = Text(null=True, default=None)
     pin_failures = Integer(default=0)
     pin_locked_at = Timestamptz(null=True, default=None)
-    issued_at = Timestamptz(default=TimestamptzNow())
+    issued_at = Timestamptz(default=ClockNow())
     issued_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     reissued_at = Timestamptz(null=True, default=None)
     reissued_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
@@ -43,4 +43,4 @@ class UsedPhoneCode(Table):
     household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=False)
     digest = Varchar(length=64, unique=True)
     time_step = Integer()
-    used_at = Timestamptz(default=TimestamptzNow())
+    used_at = Timestamptz(default=ClockNow())

@@ -25,6 +25,7 @@ from backend.demo.shop import demo_shop
 from backend.errors import NotFound
 from backend.registry import services as registry
 from backend.registry.tables import Town, Village
+from backend.setup.services import refuse_if_set_up
 
 DEMO_PASSWORD = "jifen-demo"
 TOWN = {"name": "洪井镇", "code": "HJZ"}
@@ -48,23 +49,38 @@ VILLAGES = (
 STREETS = ["幸福街", "和谐路", "文明巷", "振兴路", "槐树巷", "向阳街"]
 
 
+# Display names of the demo's staff, by village code and login suffix.
+STAFF_NAMES = {
+    "XHX": {"committee": "李建华", "committee2": "赵秀英", "grid": "孙志强", "shop": "王丽"},
+    "DHX": {"committee": "周国平", "committee2": "吴桂兰", "grid": "郑海涛", "shop": "陈芳"},
+}
+
+
 def demo_users(
-    code: str, village_id: int, first_household: int, shop_id: int, grid_id: int
-) -> list[tuple[str, Grant]]:
-    prefix = code.lower()
+    code: str, village_id: int, first_household: int, shop_id: int, first_head: str,
+    grid_id: int,
+) -> list[tuple[str, str, Grant]]:
+    """(username, display name, grant) of one village's demo accounts."""
+    prefix, names = code.lower(), STAFF_NAMES.get(code, {})
     return [
-        (f"{prefix}_committee", Grant(Role.committee, village_id=village_id)),
-        (f"{prefix}_committee2", Grant(Role.committee, village_id=village_id)),
-        (f"{prefix}_grid", Grant(Role.grid_officer, village_id=village_id, grid_id=grid_id)),
-        (f"{prefix}_shop", Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id)),
-        (f"{prefix}_villager",
+        (f"{prefix}_committee", names.get("committee", ""),
+         Grant(Role.committee, village_id=village_id)),
+        (f"{prefix}_committee2", names.get("committee2", ""),
+         Grant(Role.committee, village_id=village_id)),
+        (f"{prefix}_grid", names.get("grid", ""),
+         Grant(Role.grid_officer, village_id=village_id, grid_id=grid_id)),
+        (f"{prefix}_shop", names.get("shop", ""),
+         Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id)),
+        (f"{prefix}_villager", first_head,
          Grant(Role.villager, village_id=village_id, household_id=first_household)),
     ]
 
 
 async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     """Create the demo township unless it exists (or, with ``if_empty``, unless any town
-    exists, so a real deployment's database is never sprinkled with demo data)."""
+    exists, so a real deployment's database is never sprinkled with demo data). A database
+    built by ``jifen setup`` is refused outright (:class:`DatabaseIsSetUp`)."""
+    await refuse_if_set_up()
     if await Town.exists().where(Town.code == TOWN["code"]).run():
         return False
     if if_empty and await Town.count().run() > 0:
@@ -73,7 +89,8 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     town = await registry.create_town(CLI_ACTOR, TOWN["name"], TOWN["code"])
     # The published demo password would fail the password rule: only the demo may use it.
     await auth.create_user(CLI_ACTOR, "town_admin", DEMO_PASSWORD,
-                           [Grant(Role.town_admin, town_id=town["id"])], checked=False)
+                           [Grant(Role.town_admin, town_id=town["id"])], display_name="刘振东",
+                           checked=False)
     for spec in VILLAGES:
         village = await registry.create_village(
             CLI_ACTOR, town["id"], name=spec.name, code=spec.code
@@ -81,7 +98,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         vid = village["id"]
         grids = [await registry.create_grid(CLI_ACTOR, vid, n) for n in spec.grids]
         groups = [await registry.create_moral_group(CLI_ACTOR, vid, n) for n in spec.groups]
-        first = None
+        first, first_head = None, ""
         for n in track(range(1, spec.households + 1), description=f"{spec.name} 户",
                        console=console):
             head, members = family(rng)
@@ -98,11 +115,14 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
                 },
                 members,
             )
-            first = first or household["id"]
+            if first is None:
+                first, first_head = household["id"], head
         assert first is not None
         shop_id = await demo_shop(vid, spec.name)
-        for username, grant in demo_users(spec.code, vid, first, shop_id, grids[0]["id"]):
-            await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant], checked=False)
+        for username, name, grant in demo_users(spec.code, vid, first, shop_id, first_head,
+                                                grids[0]["id"]):
+            await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant],
+                                   display_name=name, checked=False)
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
     await load_scoring_demo()
@@ -114,7 +134,8 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
 
 
 async def create_user_by_codes(
-    username: str, password: str, role: Role, town_code: str | None, village_code: str | None
+    username: str, password: str, role: Role, town_code: str | None, village_code: str | None,
+    display_name: str = "",
 ) -> int:
     """``jifen createuser``: resolve the town or village by code, then create the user."""
     if role is Role.town_admin:
@@ -129,4 +150,5 @@ async def create_user_by_codes(
         if village is None or role is Role.villager:
             raise NotFound()
         grant = Grant(role, village_id=village["id"])
-    return await auth.create_user(CLI_ACTOR, username, password, [grant])
+    return await auth.create_user(CLI_ACTOR, username, password, [grant],
+                                  display_name=display_name)

@@ -10,10 +10,11 @@ from rich.progress import track
 from rich.table import Column, Table
 
 from backend.ledger import verify as checks
+from backend.terminal import make_console
 
 app = typer.Typer(help="The points ledger: verify the hash chains, print their heads.",
                   no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 def _heads_table(rows: list[dict[str, Any]]) -> Table:

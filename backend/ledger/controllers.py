@@ -7,13 +7,14 @@ sends and keeps it for retries).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
+from backend import clock
 from backend.auth.principal import Role, actor_of
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
@@ -81,7 +82,7 @@ class LedgerController(Controller):
         end: FromQuery[date | None] = None,
         format: FromQuery[Literal["csv", "xlsx"]] = "csv",
     ) -> Response[bytes]:
-        end = end or datetime.now(lines.LOCAL).date()
+        end = end or clock.now().astimezone(lines.LOCAL).date()
         start = start or end - timedelta(days=90)
         if not timedelta(0) <= end - start <= timedelta(days=MAX_EXPORT_DAYS):
             raise InvalidInput(detail=f"start must be before end, at most {MAX_EXPORT_DAYS} "

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
-from backend import db
+from backend import clock, db
 from backend.audit.services import Actor
 from backend.db import is_postgres, write_transaction
 from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
@@ -124,7 +124,7 @@ async def _append_in_postgres(
     """The whole append as one call of ``ledger_append`` (its migration says what it does), in
     the open transaction or as a transaction of its own; None when it changed nothing and the
     Python path must finish: a head or account to open, or a floor that refuses."""
-    created_at = datetime.now(UTC)
+    created_at = clock.now()
     done = await db.first(
         APPEND_CALL, village_id, key, request_hash, posting.kind,
         posting.debit.kind, posting.debit.owner, posting.floor or posting.debit.floor,
@@ -179,7 +179,7 @@ async def _post(
             "reference": canonical_json(posting.reference), "period_id": posting.period_id,
             "actor": actor.user_id, "actor_name": actor.name[:100], "idempotency_key": key,
             "request_hash": request_hash, "reverses": posting.reverses,
-            "prev_hash": head["hash"], "created_at": datetime.now(UTC),
+            "prev_hash": head["hash"], "created_at": clock.now(),
         }
         row["hash"] = link(head["hash"], row)
         inserted = await _append(row)
@@ -246,7 +246,7 @@ async def _append_many(
     the locked ``head``, insert them and advance the head once."""
     if not postings:
         return []
-    seq, prev_hash, now = head["seq"], head["hash"], datetime.now(UTC)
+    seq, prev_hash, now = head["seq"], head["hash"], clock.now()
     rows: list[dict[str, Any]] = []
     balances: list[int] = []
     for key, request_hash, posting in postings:

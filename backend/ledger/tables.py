@@ -18,9 +18,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Village
 
 
@@ -41,7 +41,7 @@ class Account(Table):
     owner = Integer(null=True)
     balance = BigInt(default=0)
     allow_negative = Boolean(default=False)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class LedgerHead(Table):
@@ -51,7 +51,7 @@ class LedgerHead(Table):
     village = Integer(primary_key=True)
     seq = BigInt(default=0)
     hash = Varchar(length=64)
-    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=ClockNow())
 
 
 class Transfer(Table):
@@ -87,7 +87,7 @@ class Transfer(Table):
     reverses = BigInt(null=True)
     prev_hash = Varchar(length=64)
     hash = Varchar(length=64)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class AdjustmentRequest(Table):
@@ -112,4 +112,4 @@ class AdjustmentRequest(Table):
     decided_by_name = Varchar(length=100, default="")
     decided_at = Timestamptz(null=True, default=None)
     transfer = BigInt(null=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())

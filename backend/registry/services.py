@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from piccolo.columns.combination import Where
 
+from backend import clock
 from backend.audit.services import Actor, changed_fields, record
 from backend.db import write_transaction
 from backend.errors import NotFound
@@ -280,7 +280,7 @@ async def update_household(
         await _check_places(village_id, columns)
         before, after = changed_fields(current, columns)
         if after:
-            await Household.update({**after, Household.updated_at: datetime.now(UTC)}).where(
+            await Household.update({**after, Household.updated_at: clock.now()}).where(
                 Household.id == household_id
             ).run()
             action = "household.move" if {"grid", "moral_group"} & after.keys() else (

@@ -15,8 +15,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from backend.clock import ClockNow
 
 
 class Town(Table):
@@ -25,7 +26,7 @@ class Town(Table):
     id: Serial
     name = Varchar(length=100)
     code = Varchar(length=32, unique=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Village(Table):
@@ -45,7 +46,7 @@ class Village(Table):
     board_include_idle = Boolean(default=False)
     # An adjustment of more points than this needs a second committee member's approval.
     adjustment_approval_above = Integer(default=100)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Grid(Table):
@@ -54,7 +55,7 @@ class Grid(Table):
     id: Serial
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     name = Varchar(length=100)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class MoralGroup(Table):
@@ -63,7 +64,7 @@ class MoralGroup(Table):
     id: Serial
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     name = Varchar(length=100)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Household(Table):
@@ -84,8 +85,8 @@ class Household(Table):
     phone = Varchar(length=32, default="")
     hardship = Boolean(default=False)
     status = Varchar(length=16, default="active")
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
+    updated_at = Timestamptz(default=ClockNow())
 
 
 class Member(Table):
@@ -97,5 +98,5 @@ class Member(Table):
     name = Varchar(length=50)
     relation = Varchar(length=20)
     active = Boolean(default=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 

@@ -10,12 +10,12 @@ household are serialised by locking its row on PostgreSQL (SQLite has one writer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import anyio
 from piccolo.columns.combination import Where
 
+from backend import clock
 from backend.audit.services import Actor, record
 from backend.db import is_postgres, write_transaction
 from backend.errors import NotFound
@@ -201,7 +201,7 @@ async def verify(
         done = await Evaluation.update({
             Evaluation.state: "verified", Evaluation.verified_by: scorer.user_id,
             Evaluation.verifier_name: scorer.name, Evaluation.verify_note: note,
-            Evaluation.decided_at: datetime.now(UTC),
+            Evaluation.decided_at: clock.now(),
         }).where(
             (Evaluation.id == evaluation_id) & (Evaluation.state == "proposed")
         ).returning(Evaluation.id).run()
@@ -221,7 +221,7 @@ async def reject(
         current = await _pending(scorer, village_id, evaluation_id)
         done = await Evaluation.update({
             Evaluation.state: "rejected", Evaluation.reject_reason: reason,
-            Evaluation.decided_at: datetime.now(UTC),
+            Evaluation.decided_at: clock.now(),
         }).where(
             (Evaluation.id == evaluation_id) & Evaluation.state.is_in(["proposed", "verified"])
         ).returning(Evaluation.id).run()

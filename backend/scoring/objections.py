@@ -8,11 +8,11 @@ the evaluation, overturning lets it stand, and either way the reason is kept for
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.columns.combination import Where
 
+from backend import clock
 from backend.audit.services import record
 from backend.db import write_transaction
 from backend.errors import NotFound
@@ -75,7 +75,7 @@ async def file_objection(
         if "committee" not in scorer.roles and scorer.household_id != target["household_id"]:
             raise NotFound()
         notice = await period(village_id, target["period_id"], lock="SHARE")
-        if notice["state"] != "notice" or datetime.now(UTC) >= notice["notice_ends_at"]:
+        if notice["state"] != "notice" or clock.now() >= notice["notice_ends_at"]:
             raise PeriodNotInNotice()
         if target["state"] != "notice":
             raise EvaluationNotInNotice()
@@ -97,7 +97,7 @@ async def decide_objection(
     scorer: Scorer, village_id: int, objection_id: int, *, uphold: bool, reason: str
 ) -> dict[str, Any]:
     """Uphold (the evaluation is rejected) or overturn (it stands) an objection, with a reason."""
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction():
         current = await objection(village_id, objection_id)
         if scorer.household_id == current["household_id"]:

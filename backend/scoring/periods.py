@@ -9,9 +9,10 @@ audited.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from backend import clock
 from backend.audit.services import Actor, record
 from backend.db import is_postgres, write_transaction
 from backend.errors import NotFound
@@ -91,7 +92,7 @@ async def start_notice(
     actor: Actor, village_id: int, period_id: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
     """Publish a period's verified evaluations for notice (公示) for the village's notice days."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with write_transaction():
         current = await period(village_id, period_id, lock="UPDATE")
         if current["state"] != "open":
@@ -123,7 +124,7 @@ async def close_period(
     """Close a period whose notice window is over. Closing a closed period is not an error: the
     caller then posts whatever :func:`evaluations_to_post` still returns (e.g. an evaluation
     whose objection was overturned after the close, or a close that stopped half way)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     async with write_transaction():
         current = await period(village_id, period_id, lock="UPDATE")
         if current["state"] == "closed":
@@ -176,7 +177,7 @@ async def mark_all_posted(evaluation_ids: list[int], *, now: datetime | None = N
     """:func:`mark_posted` for many in one statement: the ids that were on notice until now."""
     async with write_transaction():
         done = await Evaluation.update(
-            {Evaluation.state: "posted", Evaluation.posted_at: now or datetime.now(UTC)}
+            {Evaluation.state: "posted", Evaluation.posted_at: now or clock.now()}
         ).where(Evaluation.id.is_in(evaluation_ids or [0]) & (Evaluation.state == "notice")
                 ).returning(Evaluation.id).run()
     return {row["id"] for row in done}

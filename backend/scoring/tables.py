@@ -18,9 +18,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Household, MoralGroup, Village
 
 
@@ -32,7 +32,7 @@ class RuleBook(Table):
     version = Integer()
     is_current = Boolean(default=True)
     note = Varchar(length=200, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Rule(Table):
@@ -64,7 +64,7 @@ class Period(Table):
     state = Varchar(length=16, default="open")
     notice_ends_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Evaluation(Table):
@@ -91,7 +91,7 @@ class Evaluation(Table):
     verifier_name = Varchar(length=100, default="")
     verify_note = Varchar(length=500, default="")
     reject_reason = Varchar(length=500, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     decided_at = Timestamptz(null=True, default=None)
     posted_at = Timestamptz(null=True, default=None)
 
@@ -108,7 +108,7 @@ class Objection(Table):
     state = Varchar(length=16, default="open")
     decided_by = Integer(null=True, default=None)
     decision_reason = Varchar(length=500, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     decided_at = Timestamptz(null=True, default=None)
 
 
@@ -133,7 +133,7 @@ class CrossMark(Table):
     criterion = Varchar(length=32)
     mark = Integer()
     entered_by = Integer(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class ScoringSetting(Table):

@@ -8,9 +8,9 @@ the villages it serves.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from backend import clock
 from backend.audit.services import Actor, changed_fields, record
 from backend.db import write_transaction
 from backend.errors import NotFound
@@ -130,7 +130,7 @@ async def update_product(
             raise DuplicateProduct(name=changes["name"])
         before, after = changed_fields(current, changes)
         if after:
-            await Product.update({**after, Product.updated_at: datetime.now(UTC)}).where(
+            await Product.update({**after, Product.updated_at: clock.now()}).where(
                 Product.id == product_id
             ).run()
             await record(actor, "product.update", "product", product_id, village_id=village_id,
@@ -154,7 +154,7 @@ async def move_stock(
     transaction. Taking more than is on the shelf raises ``OutOfStock`` and changes nothing.
     The product's ``updated_at`` is the movement's ``created_at``, one time passed in as the sale
     does: SQLite's ``current_timestamp`` is whole seconds without a zone, unlike every other row."""
-    now = datetime.now(UTC)
+    now = clock.now()
     rows = await Product.raw(
         "UPDATE product SET stock = stock + {}, updated_at = {}"
         " WHERE id = {} AND shop = {} AND stock + {} >= 0 RETURNING stock, name, unit",

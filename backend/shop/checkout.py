@@ -10,6 +10,7 @@ run one after the other. All of it runs on the sale's transaction
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -131,10 +132,16 @@ async def _sell_postgres(
     actor: Actor, sale: dict[str, Any], products: list[dict[str, Any]], counts: Counter[int],
 ) -> int | None:
     """One statement. The sale row is inserted first (the products' lock waits on it through
-    the one-time EXISTS filter), then the products are locked in id order, then moved: every
-    writer of stock takes its locks in that order, so sales and voids cannot deadlock. The
-    UPDATE re-checks ``stock >= quantity`` on the row as it is once locked, and CHECK
-    (stock >= 0) stands behind it."""
+    the one-time EXISTS filter), then the products are locked in id order, all of them before
+    anything moves (the outer SELECT counts ``locked`` first: a CTE runs only as far as it is
+    read, and a join that finds nothing to move would leave later products unlocked until the
+    lines' foreign-key checks touch them). The lock is FOR NO KEY UPDATE, the one a plain
+    UPDATE of stock takes: it excludes every other writer of stock but not the FOR KEY SHARE
+    of another sale's foreign-key checks, so those never wait on it. The guard compares the
+    stock as locked — under READ COMMITTED the newest committed row, which may differ from the
+    statement's snapshot after a void or restock committed while we waited; guarding on the
+    snapshot's row skipped a shelf that had just been refilled — and CHECK (stock >= 0)
+    stands behind it."""
     args: list[Any] = [*sale.values()]
     wanted = []
     for product in products:
@@ -149,12 +156,12 @@ async def _sell_postgres(
                            f"${len(args) - 1}", f"${len(args)}")
     row = await first(f"""WITH sale AS ({_insert_sale(sale)}),
         want (product, quantity, name, unit, price) AS (VALUES {', '.join(wanted)}),
-        locked AS (SELECT id FROM product WHERE shop = {shop}
+        locked AS (SELECT id, stock FROM product WHERE shop = {shop}
             AND id IN (SELECT product FROM want) AND EXISTS (SELECT 1 FROM sale)
-            ORDER BY id FOR UPDATE),
-        moved AS (UPDATE product p SET stock = p.stock - w.quantity, updated_at = {at}
-            FROM want w WHERE p.id = w.product AND p.id IN (SELECT id FROM locked)
-            AND p.stock >= w.quantity RETURNING p.id, p.stock, w.quantity),
+            ORDER BY id FOR NO KEY UPDATE),
+        moved AS (UPDATE product p SET stock = l.stock - w.quantity, updated_at = {at}
+            FROM want w, locked l WHERE p.id = w.product AND l.id = w.product
+            AND l.stock >= w.quantity RETURNING p.id, p.stock, w.quantity),
         logged AS (INSERT INTO stock_movement (shop, product, kind, quantity, stock_after,
                 redemption, actor, actor_name, created_at)
             SELECT CAST({shop} AS INTEGER), m.id, 'sale', -m.quantity, m.stock, s.id,
@@ -164,26 +171,33 @@ async def _sell_postgres(
                 price, subtotal)
             SELECT s.id, w.product, w.name, w.unit, w.quantity, w.price, w.price * w.quantity
             FROM want w, sale s)
-        SELECT (SELECT id FROM sale) AS sale_id, (SELECT count(*) FROM moved) AS moved""",  # noqa: S608
+        SELECT (SELECT id FROM sale) AS sale_id, (SELECT count(*) FROM locked) AS locked,
+            (SELECT count(*) FROM moved) AS moved,
+            (SELECT json_agg(json_build_array(id, stock)) FROM locked) AS stock""",  # noqa: S608
                       *args)
     assert row is not None
     if row["sale_id"] is None:
         return None
     if row["moved"] != len(products):  # the transaction rolls back: nothing was sold
-        stock = {r["id"]: r["stock"] for r in await fetch(
-            f"SELECT id, stock FROM product WHERE id IN ({_marks(1, len(products))})",  # noqa: S608
-            *(p["id"] for p in products))}
+        raw = row["stock"] or "[]"
+        stock = {int(i): int(n) for i, n in (json.loads(raw) if isinstance(raw, str) else raw)}
         _refuse_short(products, counts, stock)
-        raise AssertionError("a guarded stock update refused a cart the shelf holds")
+        raise StockRaced()
     return int(row["sale_id"])
+
+
+class StockRaced(Exception):
+    """The guarded update moved less than the locked shelf holds: a statement that landed in
+    neither branch. Not expected since the guard reads the locked row; if it happens the sale
+    rolls back and is tried again rather than answering 500."""
 
 
 def _refuse_short(
     products: list[dict[str, Any]], counts: Counter[int], stock: dict[int, int]
 ) -> None:
     for product in products:
-        if stock[product["id"]] < counts[product["id"]]:
-            raise OutOfStock(product=product["name"], stock=stock[product["id"]],
+        if stock.get(product["id"], 0) < counts[product["id"]]:
+            raise OutOfStock(product=product["name"], stock=stock.get(product["id"], 0),
                              unit=product["unit"])
 
 

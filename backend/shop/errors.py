@@ -74,3 +74,11 @@ class VoidWindowClosed(DomainError):
     status = 409
     zh = "已超过 {hours} 小时，不能撤销这笔兑换，请联系村委会。"
     en = "More than {hours} hours have passed: this sale can no longer be voided."
+
+
+class PriceChanged(DomainError):
+    code = "price_changed"
+    status = 409
+    zh = "价格已变：{product} 现在是 {price} 积分（收银台显示的是 {shown} 积分），请重新确认。"
+    en = "The price changed: {product} is now {price} points (the till showed {shown}); " \
+         "confirm again."

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
+
+from backend import clock
 from backend.audit.services import Actor, record
 from backend.cards import services as cards
 from backend.cards.codes import CardCode, PhoneCode
@@ -38,6 +42,7 @@ from backend.shop.errors import (
     DailyCapExceeded,
     LimitExceeded,
     PinRequired,
+    PriceChanged,
     ProductUnavailable,
     VoidWindowClosed,
 )
@@ -50,6 +55,10 @@ class Line:
 
     product_id: int
     quantity: int
+    shown_price: int | None = None  # the price the till showed; a different price now refuses
+
+
+RACE_TRIES = 5  # a sale whose stock statement landed in neither branch is tried this often
 
 
 class _KeyTaken(Exception):
@@ -97,7 +106,7 @@ async def _check_limits(
     limited = [p for p in priced if p["limit_per_period"] is not None]
     if not village["daily_cap"] and not limited:
         return
-    now = datetime.now(UTC)
+    now = clock.now()
     spent, already = await checkout.taken(
         household_id, sale_id, local_midnight(now) if village["daily_cap"] else None,
         local_midnight(now, month=True), [p["id"] for p in limited],
@@ -120,7 +129,7 @@ async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
     limited = await Product.select(Product.id, Product.limit_per_period).where(
         (Product.shop == shop_id) & Product.active.eq(True) & Product.limit_per_period.is_not_null()
     ).run()
-    now = datetime.now(UTC)
+    now = clock.now()
     spent, taken = await checkout.taken(
         household_id, 0, local_midnight(now) if village["daily_cap"] else None,
         local_midnight(now, month=True), [p["id"] for p in limited],
@@ -138,6 +147,17 @@ async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
             for p in limited
         ],
     }
+
+
+def _check_prices(priced: list[dict[str, Any]], lines: list[Line]) -> None:
+    """The cart is charged at the prices the shopkeeper saw: a price changed since the till
+    showed it refuses the sale (with the new price), so the shopkeeper confirms again."""
+    now = {p["id"]: p for p in priced}
+    for line in lines:
+        product = now[line.product_id]
+        if line.shown_price is not None and line.shown_price != product["price"]:
+            raise PriceChanged(product=product["name"], price=product["price"],
+                               shown=line.shown_price, product_id=product["id"])
 
 
 def _reason(priced: list[dict[str, Any]], counts: Counter[int]) -> str:
@@ -160,6 +180,7 @@ async def redeem(
         cards.require_pin_format(pin)
     wanted = request_hash(shop_id, code, lines)
     pin_checked = False
+    raced = 0
     while True:
         try:
             return await _attempt(actor, village_id, shop_id, code, lines, key, wanted,
@@ -169,6 +190,10 @@ async def redeem(
                 raise PinRequired(threshold=need.threshold) from None
             await cards.check_pin(village_id, need.household_id, pin)
             pin_checked = True
+        except checkout.StockRaced:
+            raced += 1
+            if raced >= RACE_TRIES:
+                raise
         except _KeyTaken:
             existing = await _by_key(village_id, key)
             if existing is None:
@@ -213,6 +238,7 @@ async def _attempt(
         priced = found.products
         if len(priced) != len(counts):
             raise ProductUnavailable()
+        _check_prices(priced, lines)
         total = sum(p["price"] * counts[p["id"]] for p in priced)
         threshold = found.village["pin_threshold"]
         if threshold and total > threshold and scanned.has_pin and not pin_checked:
@@ -227,7 +253,7 @@ async def _sell(
     """Write the sale inside the transaction :func:`_attempt` opened; returns the receipt."""
     assert found.shop is not None
     shop_id, priced = found.shop["id"], found.products
-    now = datetime.now(UTC)
+    now = clock.now()
     sale = {
         "village": village_id, "shop": shop_id, "household": scanned.household_id,
         "total": total, "code_kind": scanned.kind, "idempotency_key": key,
@@ -253,7 +279,8 @@ async def _sell(
                    "quantity": counts[p["id"]], "price": p["price"],
                    "subtotal": p["price"] * counts[p["id"]]} for p in priced],
         "total": total, "balance_after": posted.balance, "status": "completed",
-        "void_reason": "", "voided_at": None, "created_at": now, "shopkeeper": actor.name,
+        "void_reason": "", "voided_at": None, "balance_after_void": None, "created_at": now,
+        "shopkeeper": actor.name,
         "code_kind": scanned.kind, "replayed": False,
     }
 
@@ -264,6 +291,7 @@ async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]
     row = await Redemption.select(
         Redemption.id, Redemption.receipt_no, Redemption.total, Redemption.balance_after,
         Redemption.status, Redemption.void_reason, Redemption.voided_at, Redemption.created_at,
+        Redemption.void_balance_after,
         Redemption.actor_name, Redemption.code_kind, Redemption.household.number,
         Redemption.household.head_name, Redemption.household.id,
     ).where(
@@ -283,28 +311,62 @@ async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]
         "lines": [{"product_id": ln.pop("product"), **ln} for ln in lines],
         "total": row["total"], "balance_after": row["balance_after"], "status": row["status"],
         "void_reason": row["void_reason"], "voided_at": row["voided_at"],
+        "balance_after_void": row["void_balance_after"],
         "created_at": row["created_at"], "shopkeeper": row["actor_name"],
         "code_kind": row["code_kind"],
     }
 
 
+def void_hash(shop_id: int, sale_id: int, reason: str) -> str:
+    """A void's fingerprint: a retry of the same void matches, another sale or reason does not."""
+    body = {"shop": shop_id, "sale": sale_id, "reason": reason}
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+
+
+async def _void_by_key(village_id: int, key: str, wanted: str) -> dict[str, Any] | None:
+    """The first answer to a void under this key, or None if the key is new."""
+    earlier = await Redemption.select(
+        Redemption.id, Redemption.shop, Redemption.void_request_hash,
+    ).where((Redemption.village == village_id) & (Redemption.void_key == key)).first().run()
+    if earlier is None:
+        return None
+    if earlier["void_request_hash"] != wanted:
+        raise IdempotencyKeyReused()
+    return {**await receipt(village_id, earlier["shop"], earlier["id"]), "replayed": True}
+
+
 async def void(
-    actor: Actor, village_id: int, shop_id: int, sale_id: int, reason: str
+    actor: Actor, village_id: int, shop_id: int, sale_id: int, reason: str,
+    *, key: str | None = None,
 ) -> dict[str, Any]:
-    """Undo a sale within the village's window: reverse its transfer once, restock its goods."""
+    """Undo a sale within the village's window: reverse its transfer once, restock its goods.
+
+    With the kiosk's idempotency ``key``, a retry of the same void (same sale, same reason) gets
+    the first void's answer, even one racing it; the key with another request is refused. A
+    second void under another key (or none) is ``already_voided``."""
     village = await registry.village(village_id)
+    wanted = void_hash(shop_id, sale_id, reason)
     async with write_transaction():
+        if key is not None and (replay := await _void_by_key(village_id, key, wanted)):
+            return replay
         sale = await receipt(village_id, shop_id, sale_id)
         window = timedelta(hours=village["void_window_hours"])
-        if datetime.now(UTC) - sale["created_at"] > window:
+        if clock.now() - sale["created_at"] > window:
             raise VoidWindowClosed(hours=village["void_window_hours"])
-        claimed = await Redemption.update({
-            Redemption.status: "voided", Redemption.void_reason: reason,
-            Redemption.voided_at: datetime.now(UTC),
-        }).where((Redemption.id == sale_id) & (Redemption.status == "completed")).returning(
-            Redemption.transfer
-        ).run()
-        if not claimed:
+        try:
+            claimed = await Redemption.update({
+                Redemption.status: "voided", Redemption.void_reason: reason,
+                Redemption.voided_at: clock.now(), Redemption.void_key: key,
+                Redemption.void_request_hash: wanted if key is not None else "",
+            }).where((Redemption.id == sale_id) & (Redemption.status == "completed")).returning(
+                Redemption.transfer
+            ).run()
+        except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
+            # the key was claimed meanwhile by a void of another sale
+            raise IdempotencyKeyReused() from None
+        if not claimed:  # a twin that committed while this waited on the row holds the key
+            if key is not None and (replay := await _void_by_key(village_id, key, wanted)):
+                return replay
             raise AlreadyVoided()
         for line in sorted(sale["lines"], key=lambda ln: ln["product_id"]):
             await catalogue.move_stock(actor, shop_id, line["product_id"], line["quantity"],
@@ -313,7 +375,8 @@ async def void(
             actor, village_id, claimed[0]["transfer"], key=f"void:{sale_id}",
             reason=f"撤销兑换 {sale['receipt_no']}：{reason}",
         )
-        await Redemption.update({Redemption.void_transfer: posted.id}).where(
+        await Redemption.update({Redemption.void_transfer: posted.id,
+                                 Redemption.void_balance_after: posted.balance}).where(
             Redemption.id == sale_id
         ).run()
         await record(actor, "redemption.void", "redemption", sale_id, village_id=village_id,

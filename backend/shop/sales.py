@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, Parameter
 
+from backend import clock
 from backend.auth.principal import Role, actor_of
 from backend.http.access import CurrentPrincipal, allow, shop_staff
 from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
-from backend.settings import get_settings
-from backend.shop import redemption
+from backend.shop import redemption, today
 from backend.shop import schemas as s
 from backend.shop.settlement import settlement, settlement_xlsx
 
@@ -38,12 +36,21 @@ class SalesController(Controller):
                      principal: CurrentPrincipal,
                      idempotency_key: IdempotencyKey = None) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
-        lines = [redemption.Line(line.product_id, line.quantity) for line in data.lines]
+        lines = [redemption.Line(line.product_id, line.quantity, line.price)
+                 for line in data.lines]
         row = await redemption.redeem(
             actor_of(principal), village_id, shop_id, data.code, lines,
             key=require_idempotency_key(idempotency_key), pin=data.pin,
         )
         return msgspec.convert(row, s.Receipt)
+
+    @get("/redemptions", **allow(*SELLERS, Role.town_admin))
+    async def todays_sales(self, village_id: PathId, shop_id: PathId,
+                           principal: CurrentPrincipal) -> list[s.TodaysSale]:
+        """Today's sales at this shop, newest first: for reprinting and voiding at the till."""
+        await shop_staff(principal, village_id, shop_id)
+        return msgspec.convert(await today.todays_sales(village_id, shop_id),
+                               list[s.TodaysSale], from_attributes=True)
 
     @get("/redemptions/{redemption_id:int}", **allow(*SELLERS, Role.town_admin))
     async def get_receipt(self, village_id: PathId, shop_id: PathId, redemption_id: PathId,
@@ -54,10 +61,12 @@ class SalesController(Controller):
 
     @post("/redemptions/{redemption_id:int}/void", status_code=200, **allow(*SELLERS))
     async def void(self, village_id: PathId, shop_id: PathId, redemption_id: PathId,
-                   data: JSONBody[s.Void], principal: CurrentPrincipal) -> s.Receipt:
+                   data: JSONBody[s.Void], principal: CurrentPrincipal,
+                   idempotency_key: IdempotencyKey = None) -> s.Receipt:
+        """Void a sale; with an Idempotency-Key a retry gets the first void's answer."""
         await shop_staff(principal, village_id, shop_id)
         row = await redemption.void(actor_of(principal), village_id, shop_id, redemption_id,
-                                    data.reason)
+                                    data.reason, key=idempotency_key)
         return msgspec.convert(row, s.Receipt)
 
     @get("/settlement", **allow(*SELLERS, Role.town_admin), media_type=XLSX)
@@ -68,7 +77,7 @@ class SalesController(Controller):
     ) -> Response[bytes]:
         """The month's settlement (this month unless ``year`` and ``month`` are given)."""
         await shop_staff(principal, village_id, shop_id)
-        today = datetime.now(ZoneInfo(get_settings().timezone))
+        today = clock.local_now()
         year, month = year or today.year, month or today.month
         report = await settlement(village_id, shop_id, year, month)
         name = f"settlement-{shop_id}-{year}-{month:02d}.xlsx"

@@ -93,6 +93,7 @@ Code = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 class CartLine(Strict):
     product_id: Annotated[int, msgspec.Meta(ge=1)]
     quantity: Annotated[int, msgspec.Meta(ge=1, le=100)]
+    price: Price | None = None  # as the till showed it: a different price now is refused
 
 
 class RedemptionCreate(Strict):
@@ -124,6 +125,7 @@ class Receipt(msgspec.Struct, kw_only=True):
     status: str
     void_reason: str
     voided_at: datetime | None
+    balance_after_void: int | None = None
     created_at: datetime
     shopkeeper: str
     code_kind: str
@@ -154,3 +156,25 @@ class Customer(msgspec.Struct, kw_only=True):
     pin_needed_above: int | None
     daily_remaining: int | None
     allowances: list[ProductAllowance]
+
+
+class SoldItem(msgspec.Struct, kw_only=True):
+    name: str
+    unit: str
+    quantity: int
+
+
+class TodaysSale(msgspec.Struct, kw_only=True):
+    """One line of the till's list of today's sales."""
+
+    id: int
+    receipt_no: str
+    household_number: str
+    head_name: str
+    items: list[SoldItem]
+    total: int
+    created_at: datetime
+    shopkeeper: str
+    status: str
+    void_reason: str
+    voidable: bool

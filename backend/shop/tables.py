@@ -18,9 +18,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.clock import ClockNow
 from backend.registry.tables import Household, Village
 
 
@@ -31,7 +31,7 @@ class Shop(Table):
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     name = Varchar(length=100)
     active = Boolean(default=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class ShopVillage(Table):
@@ -56,8 +56,8 @@ class Product(Table):
     limit_per_period = Integer(null=True, default=None)
     active = Boolean(default=True)
     picture = Varchar(length=100, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
+    updated_at = Timestamptz(default=ClockNow())
 
 
 class StockMovement(Table):
@@ -76,7 +76,7 @@ class StockMovement(Table):
     redemption = Integer(null=True, default=None)
     actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     actor_name = Varchar(length=100, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Redemption(Table):
@@ -84,7 +84,9 @@ class Redemption(Table):
 
     ``idempotency_key`` is the kiosk's, unique per village, with ``request_hash`` to tell a retry
     from a different sale under a reused key. A void reverses ``transfer`` once
-    (``void_transfer``) and puts the goods back.
+    (``void_transfer``) and puts the goods back; ``void_key`` is the kiosk's key for the void
+    (unique per village, with ``void_request_hash``), ``void_balance_after`` the household's
+    balance once the points were back.
     """
 
     id: Serial
@@ -102,9 +104,12 @@ class Redemption(Table):
     void_reason = Varchar(length=200, default="")
     voided_at = Timestamptz(null=True, default=None)
     void_transfer = BigInt(null=True, default=None)
+    void_key = Varchar(length=200, null=True, default=None)
+    void_request_hash = Varchar(length=64, default="")
+    void_balance_after = BigInt(null=True, default=None)
     actor = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     actor_name = Varchar(length=100, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class RedemptionLine(Table):

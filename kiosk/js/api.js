@@ -13,14 +13,22 @@ export class ApiError extends Error {
   }
 }
 
+// No answer that can be trusted: the network failed, the request timed out, or the server (or
+// the proxy in front of it: 502/503/504 while the app restarts) failed. The write may or may not
+// have happened, so it is retried with the same key.
 export class NetworkError extends Error {}
+
+const TIMEOUT_MS = 20000;
 
 export async function api(method, path, body, headers = {}) {
   let response;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
   try {
     response = await fetch(path, {
       method,
       credentials: "same-origin",
+      signal: abort.signal,
       headers: {
         "Accept-Language": language(),
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),
@@ -30,6 +38,8 @@ export async function api(method, path, body, headers = {}) {
     });
   } catch (error) {
     throw new NetworkError(String(error));
+  } finally {
+    clearTimeout(timer);
   }
   if (response.status === 204) return null;
   const type = response.headers.get("content-type") || "";
@@ -38,12 +48,21 @@ export async function api(method, path, body, headers = {}) {
   return data;
 }
 
+// Whether an error leaves a keyed write's outcome unknown (retry with the same key), or is the
+// server's definitive refusal (a 4xx: the key is done with).
+export function unsettled(error) {
+  return error instanceof NetworkError || (error instanceof ApiError && error.status >= 500);
+}
+
 export function newKey() {
   return crypto.randomUUID ? crypto.randomUUID()
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16)).join("");
 }
 
-// A write that must happen once: kept in localStorage under `slot` until the server answered.
+// A write that must happen once: kept in localStorage under `slot` with its key until the server
+// gave a definitive answer (2xx, or a 4xx refusal). On a 5xx, a proxy's 502/503/504, a timeout or
+// a network error it is retried with the same key, and still kept if the retries run out, so the
+// page can finish it after a reload. A new write to the slot (another body) starts a new key.
 export function pending(slot) {
   const raw = localStorage.getItem(`jifen.pending.${slot}`);
   return raw ? JSON.parse(raw) : null;
@@ -51,7 +70,8 @@ export function pending(slot) {
 
 export async function sendOnce(slot, method, path, body, { onRetry, attempts = 6 } = {}) {
   const saved = pending(slot);
-  const job = saved && saved.path === path ? saved : { key: newKey(), method, path, body };
+  const same = saved && saved.path === path && JSON.stringify(saved.body) === JSON.stringify(body);
+  const job = same ? saved : { key: newKey(), method, path, body };
   localStorage.setItem(`jifen.pending.${slot}`, JSON.stringify(job));
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -59,10 +79,8 @@ export async function sendOnce(slot, method, path, body, { onRetry, attempts = 6
       localStorage.removeItem(`jifen.pending.${slot}`);
       return result;
     } catch (error) {
-      if (!(error instanceof NetworkError) || attempt >= attempts) {
-        if (!(error instanceof NetworkError)) localStorage.removeItem(`jifen.pending.${slot}`);
-        throw error;
-      }
+      if (!unsettled(error)) localStorage.removeItem(`jifen.pending.${slot}`);
+      if (!unsettled(error) || attempt >= attempts) throw error;
       if (onRetry) onRetry(attempt);
       await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 8000)));
     }

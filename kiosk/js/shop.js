@@ -1,20 +1,61 @@
 // The shop kiosk: log in, scan a household (scanner or camera), fill the cart, confirm once,
-// show the receipt, void the last sale. Every refusal fills the screen with its Chinese reason.
+// show the receipt, void a sale from today's list. One customer at a time: every scan, good or
+// refused, ends the one before (their cart is cleared, with a notice), a scan made while a box
+// is open closes the box first, and a refusal fills the screen with its Chinese reason.
 import { ApiError, api, openSession, pending, sendOnce } from "./api.js";
-import { t, toggleLanguage, translatePage } from "./i18n.js";
+import { extend, t, tf, toggleLanguage, translatePage } from "./i18n.js";
 import { refuse } from "./refusal.js";
 import { attachCameraButton, attachWedge } from "./scan.js";
+import { TEXT } from "./shop-text.js";
+import { askVoidReason, todayList } from "./shop-today.js";
+
+extend(TEXT);
 
 const $ = (id) => document.getElementById(id);
-const state = { village: null, shop: null, products: [], cart: new Map(), code: null,
-                customer: null, last: null };
+// `cartFor`: the household the cart's items were picked for (null: picked before any scan).
+// `scans` counts scans, so an answer to an earlier one never lands on a later customer.
+const state = { village: null, shop: null, products: [], cart: new Map(), cartFor: null,
+                code: null, customer: null, last: null, scans: 0 };
 
 function base() {
   return `/api/v1/villages/${state.village}/shops/${state.shop}`;
 }
 
+function receiptUrl(id) {
+  return `/receipt.html?village=${state.village}&shop=${state.shop}&id=${id}`;
+}
+
+const today = todayList({ base, receiptUrl, onVoid: voidSale });
+
 function money(n) {
   return `${n} ${t("points")}`;
+}
+
+function productOf(id) {
+  return state.products.find((p) => p.id === id);
+}
+
+function total() {
+  let sum = 0;
+  for (const [id, quantity] of state.cart) sum += productOf(id).price * quantity;
+  return sum;
+}
+
+// What stops one more of `product` going into the cart, in words; "" if nothing does.
+function blocker(product) {
+  const inCart = state.cart.get(product.id) || 0;
+  if (inCart >= product.stock) return t("sh.outOfStock");
+  const customer = state.customer;
+  if (!customer) return "";
+  const allowance = customer.allowances.find((a) => a.product_id === product.id);
+  if (allowance && allowance.remaining !== null && inCart >= allowance.remaining) {
+    return t("sh.limitReached");
+  }
+  if (customer.daily_remaining !== null && total() + product.price > customer.daily_remaining) {
+    return t("sh.overDaily");
+  }
+  if (total() + product.price > customer.balance) return t("sh.overBalance");
+  return "";
 }
 
 function renderProducts() {
@@ -25,7 +66,6 @@ function renderProducts() {
     button.type = "button";
     button.className = "card product";
     button.dataset.productId = product.id;
-    button.disabled = product.stock === 0;
     if (product.has_picture) {
       const img = document.createElement("img");
       img.alt = "";
@@ -39,24 +79,27 @@ function renderProducts() {
       span.textContent = text;
       button.append(span);
     }
+    const allowance = state.customer
+      && state.customer.allowances.find((a) => a.product_id === product.id);
+    const stop = blocker(product);
+    if (allowance || stop) {
+      const span = document.createElement("span");
+      span.className = stop ? "limit over" : "limit";
+      span.textContent = stop || tf("sh.limitLeft", {
+        n: allowance.remaining - (state.cart.get(product.id) || 0), unit: product.unit });
+      button.append(span);
+    }
+    button.disabled = Boolean(stop);
     button.addEventListener("click", () => addToCart(product.id));
     grid.append(button);
   }
-}
-
-function total() {
-  let sum = 0;
-  for (const [id, quantity] of state.cart) {
-    sum += state.products.find((p) => p.id === id).price * quantity;
-  }
-  return sum;
 }
 
 function renderCart() {
   const list = $("cart");
   list.replaceChildren();
   for (const [id, quantity] of state.cart) {
-    const product = state.products.find((p) => p.id === id);
+    const product = productOf(id);
     const li = document.createElement("li");
     const label = document.createElement("span");
     label.textContent = `${product.name} × ${quantity}`;
@@ -79,42 +122,121 @@ function renderCart() {
   $("status").textContent = short ? `${t("refusal.insufficient_points")}（${t("balance")} ${
     state.customer.balance}）` : "";
   $("confirm").disabled = !state.customer || state.cart.size === 0 || short;
+  renderProducts();
 }
 
 function addToCart(id) {
   state.cart.set(id, (state.cart.get(id) || 0) + 1);
+  if (state.customer) state.cartFor = state.customer.household_id;
+  notice("");
   renderCart();
+}
+
+function notice(text) {
+  $("notice").textContent = text;
+  $("notice").hidden = !text;
+}
+
+function closeBox() {
+  $("overlay").hidden = true;
+}
+
+function showBox(kind, title, detail) {
+  $("overlay").className = `overlay ${kind}`;
+  $("o-title").textContent = title;
+  $("o-detail").textContent = detail;
+  $("overlay").hidden = false;
+  $("o-ok").focus();
+}
+
+// Whoever was at the counter is gone: no household, no confirm, the last sale's panel put away,
+// and a cart picked for them cleared (saying so).
+function endCustomer() {
+  const theirs = state.cart.size > 0 && state.cartFor !== null;
+  state.customer = null;
+  state.code = null;
+  $("customer").hidden = true;
+  $("pin").value = "";
+  $("last").hidden = true;
+  if (theirs) {
+    state.cart.clear();
+    state.cartFor = null;
+  }
+  notice(theirs ? t("sh.cartCleared") : "");
+  renderCart();
+}
+
+function showBalance(balance) {
+  state.customer.balance = balance;
+  $("c-balance").textContent = balance;
 }
 
 function showCustomer(customer) {
   state.customer = customer;
+  if (state.cart.size > 0) state.cartFor = customer.household_id;
   $("customer").hidden = false;
   $("c-head").textContent = customer.head_name;
   $("c-number").textContent = customer.number;
-  $("c-balance").textContent = customer.balance;
+  showBalance(customer.balance);
   $("c-daily").textContent = customer.daily_remaining === null ? t("unlimited")
     : money(customer.daily_remaining);
+  const limits = $("c-limits");
+  limits.replaceChildren();
+  for (const allowance of customer.allowances) {
+    const product = productOf(allowance.product_id);
+    if (!product) continue;
+    const li = document.createElement("li");
+    li.textContent = `${product.name}：${tf("sh.limitLeft", {
+      n: allowance.remaining, unit: product.unit })}`;
+    limits.append(li);
+  }
+  limits.hidden = $("c-limits-label").hidden = limits.children.length === 0;
   renderCart();
 }
 
 async function onCode(code) {
+  closeBox();
+  endCustomer();
+  const scan = ++state.scans;
   try {
     const customer = await api("POST", `${base()}/scan`, { code });
+    if (scan !== state.scans) return;
     state.code = code;
     showCustomer(customer);
   } catch (error) {
-    refuse(error);
+    if (scan === state.scans) refuse(error);
   }
 }
 
 function showReceipt(receipt) {
+  const voided = receipt.status === "voided";
   state.last = receipt;
   $("last").hidden = false;
+  $("last").classList.toggle("voided", voided);
+  $("r-title").textContent = voided ? t("voided") : t("success");
   $("r-no").textContent = receipt.receipt_no;
-  $("r-balance").textContent = receipt.status === "voided" ? t("voided")
-    : money(receipt.balance_after);
-  $("r-print").href = `/receipt.html?village=${state.village}&shop=${state.shop}&id=${receipt.id}`;
-  $("void").disabled = receipt.status === "voided";
+  $("r-balance-label").textContent = voided ? t("sh.balanceAfterVoid") : t("balanceAfter");
+  $("r-balance").textContent = money(voided ? receipt.balance_after_void : receipt.balance_after);
+  $("r-refund").hidden = !voided;
+  $("r-refund").textContent = tf("sh.refunded", { points: receipt.total });
+  $("r-print").href = receiptUrl(receipt.id);
+  $("void").hidden = voided;
+}
+
+// A refusal of a sale may tell the household's balance or today's spending as they are now:
+// the till shows those at once; a changed price or stock is read again.
+async function learnFrom(error) {
+  if (!(error instanceof ApiError)) return;
+  const problem = error.problem;
+  if (state.customer && Number.isInteger(problem.balance)) showBalance(problem.balance);
+  if (state.customer && Number.isInteger(problem.cap) && Number.isInteger(problem.spent)) {
+    state.customer.daily_remaining = Math.max(problem.cap - problem.spent, 0);
+    $("c-daily").textContent = money(state.customer.daily_remaining);
+  }
+  if (["price_changed", "out_of_stock", "product_unavailable"].includes(error.code)) {
+    await loadProducts();
+    for (const id of [...state.cart.keys()]) if (!productOf(id)) state.cart.delete(id);
+  }
 }
 
 async function finishSale(promise) {
@@ -122,20 +244,20 @@ async function finishSale(promise) {
   try {
     const receipt = await promise;
     $("status").textContent = "";
-    showReceipt(receipt);
-    $("overlay").className = "overlay success";
-    $("o-title").textContent = t("success");
-    $("o-detail").textContent = `${t("balanceAfter")}: ${money(receipt.balance_after)}`;
-    $("overlay").hidden = false;
+    notice("");
     state.cart.clear();
+    state.cartFor = null;
     state.customer = null;
     state.code = null;
     $("customer").hidden = true;
     $("pin").value = "";
-    await loadProducts();
+    showReceipt(receipt);
+    showBox("success", t("success"), `${t("balanceAfter")}: ${money(receipt.balance_after)}`);
+    await Promise.all([loadProducts(), today.load()]);
   } catch (error) {
     $("status").textContent = "";
     refuse(error);
+    await learnFrom(error);
   }
   renderCart();
 }
@@ -143,7 +265,8 @@ async function finishSale(promise) {
 function confirmSale() {
   const body = {
     code: state.code,
-    lines: [...state.cart].map(([product_id, quantity]) => ({ product_id, quantity })),
+    lines: [...state.cart].map(([product_id, quantity]) => ({
+      product_id, quantity, price: productOf(product_id).price })),
   };
   if (!$("pin-row").hidden && $("pin").value) body.pin = $("pin").value;
   return finishSale(sendOnce("sale", "POST", `${base()}/redemptions`, body, {
@@ -151,15 +274,32 @@ function confirmSale() {
   }));
 }
 
-async function voidLast() {
-  const reason = prompt(t("voidReason"));
-  if (!reason) return;
+async function finishVoid(promise) {
   try {
-    showReceipt(await api("POST", `${base()}/redemptions/${state.last.id}/void`, { reason }));
-    await loadProducts();
+    const receipt = await promise;
+    $("status").textContent = "";
+    if (state.last && state.last.id === receipt.id) showReceipt(receipt);
+    showBox("success", t("voided"), `${tf("sh.refunded", { points: receipt.total })}，${
+      t("sh.balanceAfterVoid")}: ${money(receipt.balance_after_void)}`);
+    await Promise.all([loadProducts(), today.load()]);
   } catch (error) {
+    $("status").textContent = "";
     refuse(error);
   }
+}
+
+async function voidSale(sale) {
+  const reason = await askVoidReason(sale);
+  if (!reason) return;
+  await finishVoid(sendOnce("void", "POST", `${base()}/redemptions/${sale.id}/void`, { reason }, {
+    onRetry: () => { $("status").textContent = t("retrying"); },
+  }));
+}
+
+function voidLast() {
+  const last = state.last;
+  return voidSale({ id: last.id, receipt_no: last.receipt_no, head_name: last.head_name,
+                    household_number: last.household_number, total: last.total });
 }
 
 async function loadProducts() {
@@ -170,29 +310,29 @@ async function loadProducts() {
 async function start(user) {
   const grant = user.grants.find((g) => g.role === "shopkeeper")
     || user.grants.find((g) => g.role === "committee");
-  if (!grant) throw new ApiError(403, { detail: "需要超市管理员账号。", code: "forbidden" });
+  if (!grant) throw new ApiError(403, { detail: t("sh.notShopkeeper"), code: "forbidden" });
   state.village = grant.village_id;
   state.shop = grant.shop_id
     || (await api("GET", `/api/v1/villages/${state.village}/shops`))[0].id;
-  $("who").textContent = user.username;
+  $("who").textContent = user.display_name || user.username;
   $("login").hidden = true;
   $("till").hidden = false;
   $("logout").hidden = false;
-  await loadProducts();
+  await Promise.all([loadProducts(), today.load()]);
   renderCart();
   $("scan").focus();
-  const unfinished = pending("sale");
-  if (unfinished) {
-    await finishSale(sendOnce("sale", unfinished.method, unfinished.path, unfinished.body));
-  }
+  const sale = pending("sale");
+  if (sale) await finishSale(sendOnce("sale", sale.method, sale.path, sale.body));
+  const voiding = pending("void");
+  if (voiding) await finishVoid(sendOnce("void", voiding.method, voiding.path, voiding.body));
 }
 
 function wire() {
   translatePage();
   $("lang").addEventListener("click", toggleLanguage);
-  $("o-ok").addEventListener("click", () => { $("overlay").hidden = true; $("scan").focus(); });
+  $("o-ok").addEventListener("click", () => { closeBox(); $("scan").focus(); });
   $("confirm").addEventListener("click", confirmSale);
-  $("clear").addEventListener("click", () => { state.cart.clear(); renderCart(); });
+  $("clear").addEventListener("click", () => { state.cart.clear(); notice(""); renderCart(); });
   $("void").addEventListener("click", voidLast);
   attachWedge($("scan"), onCode);
   attachCameraButton($("camera"), $("video"), onCode, refuse,

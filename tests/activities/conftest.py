@@ -4,11 +4,12 @@ running clean-up whose check-in window is open now."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from httpx import AsyncClient
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
@@ -16,7 +17,7 @@ from backend.registry import services as registry
 from backend.scoring import periods, rules
 from tests.factories import Place, make_place, make_town, make_user
 
-NOW = datetime.now(UTC)
+NOW = clock.now()
 
 
 @dataclass

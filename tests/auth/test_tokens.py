@@ -3,10 +3,11 @@ with every grant, and nobody once the token has expired or the user is deactivat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from piccolo.apps.user.tables import BaseUser
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
@@ -34,7 +35,7 @@ async def test_an_expired_token_and_a_deactivated_user_authenticate_nobody(world
     user_id = await auth.create_user(CLI_ACTOR, unique("gone").lower(), PASSWORD,
                                      [Grant(Role.committee, village_id=world.a.village_id)])
     expiring, kept = await auth.issue_token(user_id, ""), await auth.issue_token(user_id, "")
-    await AuthToken.update({AuthToken.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(
+    await AuthToken.update({AuthToken.expires_at: clock.now() - timedelta(seconds=1)}).where(
         AuthToken.token_hash == auth.token_hash(expiring)).run()
     assert await auth.authenticate(expiring, "") is None
     assert await auth.authenticate(kept, "") is not None

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 import zxingcpp
 from httpx import AsyncClient
 from PIL import Image
 
-from backend import db
+from backend import clock, db
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import services as boards
@@ -48,7 +48,7 @@ async def closed_period(scores: dict[str, int], *, hardship: set[str] = frozense
                                 key=unique("z"), reason="测试", period_id=period["id"])
     await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
     await periods.close_period(CLI_ACTOR, place.village_id, period["id"],
-                               now=datetime.now(UTC) + timedelta(days=30))
+                               now=clock.now() + timedelta(days=30))
     return place, {"period_id": period["id"], "ids": ids}
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend import cache
+from backend import cache, clock
 from backend.audit import services as audit
 from backend.audit.services import CLI_ACTOR
 from backend.cards import codes, services
@@ -247,10 +247,10 @@ async def test_pruning_forgets_only_codes_that_could_no_longer_be_accepted(place
     await cache.redis().flushdb()
     with pytest.raises(CodeUsed):
         await services.resolve(payload, village_id=place.village_id)
-    assert await services.prune_used_phone_codes(now=datetime.now(UTC) + timedelta(days=2)) >= 1
+    assert await services.prune_used_phone_codes(now=clock.now() + timedelta(days=2)) >= 1
     with pytest.raises(CodeExpired):  # long refused by its age before its record is looked up
         await services.resolve(payload, village_id=place.village_id,
-                               now=datetime.now(UTC) + timedelta(days=2))
+                               now=clock.now() + timedelta(days=2))
 
 
 async def test_the_server_prunes_spent_codes_itself(
@@ -264,7 +264,7 @@ async def test_the_server_prunes_spent_codes_itself(
     pruned = asyncio.Event()
 
     async def two_days_on(now: datetime | None = None) -> int:
-        count = await prune(now=datetime.now(UTC) + timedelta(days=2))
+        count = await prune(now=clock.now() + timedelta(days=2))
         pruned.set()
         return count
 

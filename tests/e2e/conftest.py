@@ -9,11 +9,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from backend.settings import get_settings, is_ci
+from tests.clock import CLOCK
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,11 +52,34 @@ async def launch_browser() -> AsyncIterator[Launch]:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM,
                                                        args=[*ARGS, *extra])
             launched.append(browser)
+            follow_the_clock(browser)
             return browser
 
         yield launch
         for browser in launched:
+            CLOCK.browsers.remove(browser)
             await browser.close()
+
+
+def follow_the_clock(browser: Browser) -> None:
+    """Every page and context ``browser`` opens starts on the tests' clock (Playwright's clock,
+    installed before the first navigation), and moves with ``clock.advance``: a page's
+    ``Date.now()`` then agrees with the server's. Done here, once, so no test can forget it."""
+    new_context, new_page = browser.new_context, browser.new_page
+
+    async def clocked_context(**options: Any) -> BrowserContext:
+        context = await new_context(**options)
+        await context.clock.install(time=CLOCK.now())
+        return context
+
+    async def clocked_page(**options: Any) -> Page:
+        page = await new_page(**options)
+        await page.clock.install(time=CLOCK.now())
+        return page
+
+    browser.new_context = clocked_context  # type: ignore[method-assign]
+    browser.new_page = clocked_page  # type: ignore[method-assign]
+    CLOCK.browsers.append(browser)
 
 
 async def villager_page(browser: Browser, server_url: str, village_id: int, number: str,

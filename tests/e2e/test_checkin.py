@@ -4,11 +4,12 @@ shown in Chinese, and the page speaks English once the language is switched."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from playwright.async_api import Page, expect
 
+from backend import clock
 from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -29,7 +30,7 @@ async def running_activity(place: Place) -> dict[str, Any]:
     await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月", kind="month",
                               starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
     organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
-    now = datetime.now(UTC)
+    now = clock.now()
     activity = await activities.create_activity(organiser, place.village_id, {
         "title": "村道清扫", "rule_id": book["rules"][0]["id"], "place": "村委会门口",
         "starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(hours=2),

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import openpyxl
 from PIL import Image
 from playwright.async_api import Dialog, Page, expect
 
+from backend import clock
 from backend.audit import services as audit
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -23,7 +23,6 @@ from backend.registry import services as registry
 from backend.registry.tables import Village
 from backend.scoring import evaluations, periods, posting, rules, scoresheet
 from backend.scoring.evaluations import Scorer
-from backend.settings import get_settings
 from tests.e2e.conftest import Launch, committee_page, screenshots
 from tests.factories import TIDY_YARD, add_sale, add_scoring, make_place, make_town, make_user
 
@@ -157,7 +156,7 @@ async def test_grid_entry_verification_notice_objection_close(
     ends = (await periods.period(vid, period_id))["notice_ends_at"]
     assert f"{ends.astimezone():%H:%M}" in await other.locator("#close-wait").inner_text()
     closed = await posting.close_and_post(CLI_ACTOR, vid, period_id,
-                                          now=datetime.now(UTC) + timedelta(days=2))
+                                          now=clock.now() + timedelta(days=2))
     assert closed["posted"] == 5 and closed["blocked"] == []
     await other.reload()
     await expect(other.locator("#close-wait")).to_be_hidden()
@@ -332,7 +331,7 @@ async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement
         "card.set_pin", place.usernames[Role.committee])
 
     await page.click("#tabs button[data-tab=shop]")
-    now = datetime.now(ZoneInfo(get_settings().timezone))
+    now = clock.local_now()
     earlier = date(now.year - (now.month == 1), (now.month - 2) % 12 + 1, 1)
     await page.fill("#settlement-month", f"{earlier:%Y-%m}")
     summary = await settlement_summary(page)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import zxingcpp
 from PIL import Image
 from playwright.async_api import Browser, Page, expect
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import services as boards
@@ -91,7 +92,7 @@ async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
             await evaluations.verify(checker, vid, evaluation_id)
     await periods.start_notice(CLI_ACTOR, vid, october["id"])
     await posting.close_and_post(CLI_ACTOR, vid, october["id"],
-                                 now=datetime.now(UTC) + timedelta(days=30))
+                                 now=clock.now() + timedelta(days=30))
     await boards.publish(CLI_ACTOR, vid, october["id"])
     await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
                               starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from playwright.async_api import expect
 
+from backend import clock
 from backend.activities import services as activities
 from backend.activities import signups
 from backend.audit.services import CLI_ACTOR
@@ -28,7 +29,7 @@ async def test_a_villager_signs_up_from_the_phone(
     await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月", kind="month",
                               starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
     organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
-    soon = datetime.now(UTC) + timedelta(days=2)
+    soon = clock.now() + timedelta(days=2)
     activity = await activities.create_activity(organiser, place.village_id, {
         "title": "重阳节看望老人", "rule_id": book["rules"][0]["id"], "place": "敬老院",
         "starts_at": soon, "ends_at": soon + timedelta(hours=3), "signup": True,

@@ -9,8 +9,9 @@ goes through the full ``resolve`` a kiosk calls.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.cards import codes
 from backend.cards import services as cards
@@ -71,7 +72,7 @@ async def test_mutated_and_re_signed_codes_are_all_refused() -> None:
     assert accepted == []
 
     public_id = household["public_id"]
-    step = codes.time_step(datetime.now(UTC))
+    step = codes.time_step(clock.now())
     structured = [
         old_card,
         codes.card_payload("another-deployment-secret", place.village_id, public_id, 2),
@@ -94,7 +95,7 @@ async def test_mutated_and_re_signed_codes_are_all_refused() -> None:
 
     scanned = await cards.resolve(card, village_id=place.village_id)
     assert scanned.household_id == household["id"]
-    late = datetime.now(UTC) + timedelta(minutes=2)
+    late = clock.now() + timedelta(minutes=2)
     try:
         await cards.resolve(phone, village_id=place.village_id, now=late)
     except DomainError as error:

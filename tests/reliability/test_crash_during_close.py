@@ -7,8 +7,9 @@ import asyncio
 import os
 import signal
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.ledger.tables import Transfer
@@ -20,7 +21,7 @@ from backend.settings import PROJECT_ROOT, get_settings
 from tests.factories import make_place, make_town
 
 EVALUATIONS = 240
-LATER = datetime.now(UTC) + timedelta(days=30)
+LATER = clock.now() + timedelta(days=30)
 CLOSER = """
 import asyncio, sys
 from datetime import datetime

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.ledger import services as ledger
@@ -13,7 +14,7 @@ from backend.scoring import evaluations, objections, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from tests.factories import make_place, make_town
 
-LATER = datetime.now(UTC) + timedelta(days=30)
+LATER = clock.now() + timedelta(days=30)
 
 
 async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:

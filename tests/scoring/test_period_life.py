@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from httpx import AsyncClient
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.scoring import evaluations, periods
@@ -119,7 +120,7 @@ async def test_the_life_of_a_period(client: AsyncClient, village: Village) -> No
 
     too_soon = await client.post(village.url(f"/periods/{period_id}/close"), headers=committee)
     assert too_soon.status_code == 409 and too_soon.json()["code"] == "notice_not_over"
-    later = datetime.now(UTC) + timedelta(days=4)
+    later = clock.now() + timedelta(days=4)
     closed = await periods.close_period(CLI_ACTOR, place.village_id, period_id, now=later)
     assert closed["state"] == "closed"
     assert sorted(e["id"] for e in await periods.evaluations_to_post(period_id)) == sorted(
@@ -171,7 +172,7 @@ async def test_notice_lasts_the_villages_notice_days(client: AsyncClient, villag
     period_id = await open_period(client, village)
     closing = await client.post(village.url(f"/periods/{period_id}/close"), headers=committee)
     assert closing.status_code == 409 and closing.json()["code"] == "period_not_in_notice"
-    before = datetime.now(UTC)
+    before = clock.now()
     notice = (await client.post(village.url(f"/periods/{period_id}/notice"),
                                 headers=committee)).json()
     ends_at = datetime.fromisoformat(notice["notice_ends_at"])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from httpx import AsyncClient
 from openpyxl import load_workbook
 
-from backend import cache
+from backend import cache, clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
@@ -170,7 +170,7 @@ async def test_a_phone_code_pays_once_even_after_redis_is_flushed(client: AsyncC
 async def test_an_expired_phone_code_is_refused(client: AsyncClient) -> None:
     place = await stocked_place(100)
     old, _ = await cards.phone_code(place.village_id, place.households[0]["id"],
-                                    now=datetime.now(UTC) - timedelta(minutes=5))
+                                    now=clock.now() - timedelta(minutes=5))
     response = await sell(client, place, old, [(place.product_id, 1)])
     assert response.status_code == 409 and response.json()["code"] == "code_expired"
 
@@ -245,7 +245,7 @@ async def test_settlement_sheet(client: AsyncClient) -> None:
     await sell(client, place, code, [(place.product_id, 2)])
     voided = (await sell(client, place, code, [(place.product_id, 1)])).json()
     await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, voided["id"], "测试")
-    now = datetime.now(UTC).astimezone()
+    now = clock.now().astimezone()
     response = await client.get(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/settlement"
         f"?year={now.year}&month={now.month}", headers=place.headers(Role.shopkeeper))

@@ -1,0 +1,35 @@
+// The till's own words, Chinese first; the shared ones (scan, cart, receipt, the refusals) are
+// in i18n.js.
+export const TEXT = {
+  "zh-CN": {
+    "sh.cartCleared": "已清空上一位的购物车", "sh.balanceAfterVoid": "撤销后余额",
+    "sh.refunded": "已退回 {points} 积分", "sh.today": "今日兑换", "sh.none": "今天还没有兑换",
+    "sh.receipt": "小票号", "sh.who": "户", "sh.items": "商品", "sh.points": "积分",
+    "sh.time": "时间", "sh.cashier": "收银员", "sh.reprint": "补打小票", "sh.void": "撤销",
+    "sh.voidFor": "{receipt}：{head}（{number}），{points} 积分",
+    "sh.reasonWrongScan": "扫错了", "sh.reasonReturn": "顾客退货",
+    "sh.reasonDamaged": "商品有问题", "sh.reasonOther": "其他原因：",
+    "sh.reasonHint": "请写明原因", "sh.cancel": "取消", "sh.doVoid": "确认撤销",
+    "sh.limits": "本月限兑", "sh.limitLeft": "本月还可兑 {n}{unit}",
+    "sh.limitReached": "已达本月限额", "sh.overDaily": "超过今日限额",
+    "sh.overBalance": "积分不够", "sh.outOfStock": "没货了",
+    "sh.notShopkeeper": "需要超市管理员账号。",
+    "refusal.price_changed": "价格已变", "refusal.idempotency_key_reused": "请求重复",
+  },
+  en: {
+    "sh.cartCleared": "The previous customer's cart was cleared",
+    "sh.balanceAfterVoid": "Balance after the void", "sh.refunded": "{points} points returned",
+    "sh.today": "Today's sales", "sh.none": "No sales yet today", "sh.receipt": "Receipt",
+    "sh.who": "Household", "sh.items": "Items", "sh.points": "Points", "sh.time": "Time",
+    "sh.cashier": "Cashier", "sh.reprint": "Reprint", "sh.void": "Void",
+    "sh.voidFor": "{receipt}: {head} ({number}), {points} points",
+    "sh.reasonWrongScan": "Wrong scan", "sh.reasonReturn": "Returned by the customer",
+    "sh.reasonDamaged": "Faulty goods", "sh.reasonOther": "Other reason:",
+    "sh.reasonHint": "Write the reason", "sh.cancel": "Cancel", "sh.doVoid": "Void it",
+    "sh.limits": "Monthly limits", "sh.limitLeft": "{n} {unit} left this month",
+    "sh.limitReached": "Monthly limit reached", "sh.overDaily": "Over today's limit",
+    "sh.overBalance": "Not enough points", "sh.outOfStock": "Out of stock",
+    "sh.notShopkeeper": "A shopkeeper's account is needed.",
+    "refusal.price_changed": "Price changed", "refusal.idempotency_key_reused": "Repeated request",
+  },
+};
