@@ -29,9 +29,10 @@ from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.security import edge_middleware, escape_logged_paths, security_headers
 from backend.lan.controllers import lan_router
-from backend.ledger.controllers import LedgerController
+from backend.ledger.controllers import AdjustmentRequestController, LedgerController
 from backend.ledger.public import PublicChainController
 from backend.passbook.controllers import PassbookController
+from backend.private import keep_private
 from backend.registry.controllers import HouseholdController, TownController, VillageController
 from backend.reports.controllers import TownDashboardController
 from backend.scoring.controllers import (
@@ -61,6 +62,7 @@ API_CONTROLLERS: list[type] = [
     AuditController,
     ShopController,
     LedgerController,
+    AdjustmentRequestController,
     CardController,
     RuleBookController,
     PeriodController,
@@ -119,6 +121,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
     notice-board screens current and the hourly pruning of spent phone codes (tests drive
     both themselves)."""
     settings = get_settings()
+    keep_private()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     escape_logged_paths()
     api = Router(

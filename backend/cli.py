@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from backend import cache, db
+from backend.auth import cli as auth_cli
 from backend.backup import cli as backup_cli
 from backend.boards import cli as boards_cli
 from backend.cards.cli import app as cards_app
@@ -26,6 +27,7 @@ app.add_typer(boards_cli.app, name="boards")
 app.add_typer(cards_app, name="cards")
 app.command()(backup_cli.backup)
 app.command()(backup_cli.restore)
+auth_cli.register(app)
 app.command()(setup_cli.setup)
 
 
@@ -156,4 +158,7 @@ def createuser(
 
 
 def main() -> None:
+    from backend.private import keep_private
+
+    keep_private()
     app()

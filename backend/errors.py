@@ -124,3 +124,14 @@ class UnsupportedMediaType(DomainError):
     status = 415
     zh = "请求格式不对：请以 JSON 发送。"
     en = "Unsupported request format: send JSON."
+
+
+class HiddenCharacters(DomainError):
+    """A name with control, zero-width or text-direction characters: it would show as something
+    other than what it is (on the board, the receipt, the poster)."""
+
+    code = "hidden_characters"
+    status = 400
+    zh = "“{detail}”里有看不见的特殊字符（如零宽字符或文字方向控制符），请重新输入。"
+    en = ("“{detail}” contains invisible characters (zero-width or text-direction marks): "
+          "type it again.")

@@ -83,7 +83,8 @@ async def make_user(
     else:
         grant = Grant(role, village_id=place.village_id,
                       household_id=household_id if role is Role.villager else None,
-                      shop_id=place.shop_id if role is Role.shopkeeper else None)
+                      shop_id=place.shop_id if role is Role.shopkeeper else None,
+                      grid_id=place.grid_id if role is Role.grid_officer else None)
     username = unique("u").lower()
     user_id = await auth.create_user(CLI_ACTOR, username, PASSWORD, [grant])
     return user_id, await auth.issue_token(user_id, "127.0.0.1"), username

@@ -9,6 +9,7 @@ from backend.activities import services as activities
 from backend.auth import services as auth
 from backend.demo import load_demo
 from backend.demo.township import DEMO_PASSWORD, TOWN, VILLAGES
+from backend.ledger import approvals
 from backend.registry.tables import Household, Town, Village
 from backend.shop.code_status import code_status
 
@@ -34,6 +35,8 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
         assert me.status_code == 200
 
     xhx = await Village.select(Village.id).where(Village.code == "XHX").first().run()
+    waiting = await approvals.requests(xhx["id"])
+    assert [(r.amount, r.proposed_by) for r in waiting] == [(500, "xhx_committee")]
     shown = {a["title"]: a for a in await activities.activities(xhx["id"])}
     assert {a["status"] for a in shown.values()} == {"confirmed", "running"}
     assert shown["冬季防火巡查"]["status"] == "running" and shown["冬季防火巡查"]["checked_in"] == 4

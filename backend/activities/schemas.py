@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.http.input import Strict
+from backend.http.input import Strict, plain
 
 Id = Annotated[int, msgspec.Meta(ge=1)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -17,11 +17,11 @@ Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class ActivityCreate(Strict):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    title: Annotated[str, plain(1, 100)]
     rule_id: Id
     starts_at: Moment
     ends_at: Moment
-    place: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    place: Annotated[str, plain(0, 100)] = ""
     opens_at: Moment | None = None
     closes_at: Moment | None = None
     capacity: Annotated[int, msgspec.Meta(ge=0, le=100_000)] = 0

@@ -24,6 +24,7 @@ from backend.activities.tables import Attendance
 from backend.printing.fonts import cjk_font
 from backend.registry import services as registry
 from backend.settings import get_settings
+from backend.spreadsheets import defuse
 
 BOLD = Font(bold=True)
 SOURCE_ZH = {"card": "积分卡", "phone": "付款码", "manual": "手工"}
@@ -89,7 +90,7 @@ async def attendance_xlsx(village_id: int, activity_id: int) -> tuple[str, bytes
             "已划去" if item["struck"] else "有效", item["strike_reason"] or item["problem"],
         ])
     out = io.BytesIO()
-    book.save(out)
+    defuse(book).save(out)
     return f"attendance-{activity_id}.xlsx", out.getvalue()
 
 

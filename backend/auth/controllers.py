@@ -8,13 +8,16 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
-from backend.auth import household, limits, services
+from backend.auth import accounts, household, limits, services
 from backend.auth.principal import Grant, Principal, Role, actor_of
 from backend.auth.schemas import (
     HouseholdLoginRequest,
     LoginRequest,
     LoginResponse,
     Me,
+    OwnPasswordChange,
+    PasswordSet,
+    SessionsEnded,
     UserCreate,
     UserCreated,
 )
@@ -23,6 +26,9 @@ from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, CurrentPrincipal
 from backend.http.input import PathId
 from backend.registry import services as registry
 from backend.settings import get_settings
+
+STAFF_ROLES = (Role.town_admin, Role.committee, Role.grid_officer, Role.shopkeeper)
+UserId = PathId
 
 
 def me(principal: Principal) -> Me:
@@ -91,6 +97,12 @@ class AuthController(Controller):
     async def whoami(self, principal: CurrentPrincipal) -> Me:
         return me(principal)
 
+    @post("/password", status_code=204, **allow(*STAFF_ROLES))
+    async def change_password(self, data: JSONBody[OwnPasswordChange],
+                              principal: CurrentPrincipal) -> None:
+        """The caller's own password; every other login of theirs ends."""
+        await accounts.change_own_password(principal, data.current_password, data.new_password)
+
 
 class VillageUserController(Controller):
     path = "/villages/{village_id:int}/users"
@@ -105,10 +117,42 @@ class VillageUserController(Controller):
             raise InvalidInput(detail="household_id")
         if data.household_id is not None:
             await registry.household(village_id, data.household_id)
+        if data.grid_id is not None and (role is not Role.grid_officer
+                                         or not await registry.grid_in(village_id, data.grid_id)):
+            raise InvalidInput(detail="grid_id")
+        await accounts.check_may_create(principal, village_id, role)
         user_id = await services.create_user(
             actor_of(principal), data.username, data.password,
-            [Grant(role=role, village_id=village_id, household_id=data.household_id)],
+            [Grant(role=role, village_id=village_id, household_id=data.household_id,
+                   grid_id=data.grid_id)],
             display_name=data.display_name,
         )
         return UserCreated(user_id=user_id, username=data.username, role=role.value,
                            display_name=data.display_name.strip() or data.username)
+
+    @get("/", **allow(Role.committee, Role.town_admin))
+    async def list_users(self, village_id: PathId,
+                         principal: CurrentPrincipal) -> list[accounts.Account]:
+        """Everyone with a role in the village, and whether the caller may manage them."""
+        return await accounts.village_accounts(principal, village_id)
+
+    @post("/{user_id:int}/password", status_code=204, **allow(Role.committee, Role.town_admin))
+    async def set_password(self, village_id: PathId, user_id: UserId,
+                           data: JSONBody[PasswordSet], principal: CurrentPrincipal) -> None:
+        await accounts.set_password(principal, village_id, user_id, data.password)
+
+    @post("/{user_id:int}/deactivate", status_code=204, **allow(Role.committee, Role.town_admin))
+    async def deactivate(self, village_id: PathId, user_id: UserId,
+                         principal: CurrentPrincipal) -> None:
+        await accounts.set_active(principal, village_id, user_id, False)
+
+    @post("/{user_id:int}/activate", status_code=204, **allow(Role.committee, Role.town_admin))
+    async def activate(self, village_id: PathId, user_id: UserId,
+                       principal: CurrentPrincipal) -> None:
+        await accounts.set_active(principal, village_id, user_id, True)
+
+    @post("/{user_id:int}/end-sessions", status_code=200,
+          **allow(Role.committee, Role.town_admin))
+    async def end_sessions(self, village_id: PathId, user_id: UserId,
+                           principal: CurrentPrincipal) -> SessionsEnded:
+        return SessionsEnded(ended=await accounts.end_sessions_of(principal, village_id, user_id))

@@ -22,8 +22,18 @@ class TooManyLoginFailures(DomainError):
 class WeakPassword(DomainError):
     code = "weak_password"
     status = 400
-    zh = "密码至少需要 8 个字符。"
-    en = "The password needs at least 8 characters."
+    zh = "密码至少需要 {min_length} 个字符。"
+    en = "The password needs at least {min_length} characters."
+
+
+class CommonPassword(DomainError):
+    """One of the passwords tried first: a known list, a keyboard run, the username."""
+
+    code = "common_password"
+    status = 400
+    zh = "这个密码太常见、太容易被猜到，请换一个更长、不含用户名的密码。"
+    en = ("This password is too common or too easy to guess: choose a longer one without the "
+          "username.")
 
 
 class UsernameTaken(DomainError):
@@ -48,3 +58,21 @@ class LoginLimitsUnavailable(DomainError):
     status = 503
     zh = "暂时无法登录，请 {retry_after} 秒后再试。"
     en = "Logging in is not possible right now. Try again in {retry_after} seconds."
+
+
+class CommitteeNeedsTownAdmin(DomainError):
+    """Four eyes: a committee member must not be able to make a second committee account."""
+
+    code = "committee_needs_town_admin"
+    status = 403
+    zh = "村委账号只能由镇管理员创建或管理，这样任何人都不能自己核实自己的评分。"
+    en = ("Committee accounts are created and managed by the town admin, so nobody can verify "
+          "their own scores.")
+
+
+class AccountNotYours(DomainError):
+    code = "account_not_yours"
+    status = 403
+    zh = "您不能管理这个账号：村委账号由镇管理员管理，自己的密码请在“修改我的密码”中修改。"
+    en = ("You cannot manage this account: committee accounts are managed by the town admin, "
+          "and your own password is changed under “My password”.")

@@ -28,6 +28,7 @@ class Grant:
     village_id: int | None = None
     household_id: int | None = None
     shop_id: int | None = None
+    grid_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,17 @@ class Principal:
             if grant.role is Role.villager and grant.village_id == village_id:
                 return grant.household_id
         return None
+
+    def grid_scope(self, village_id: int, town_id: int) -> set[int] | None:
+        """The grids whose households this principal may read in the village, or None for all
+        of them: a grid officer bound to grids sees only those (phones, addresses and 关怀户
+        of the other grids are not theirs to read); any other staff role sees the village."""
+        roles = self.roles_in(village_id, town_id)
+        if roles - {Role.grid_officer, Role.villager}:
+            return None
+        grids = {g.grid_id for g in self.grants
+                 if g.role is Role.grid_officer and g.village_id == village_id}
+        return None if None in grids or not grids else {g for g in grids if g is not None}
 
     def town_ids(self) -> set[int]:
         return {g.town_id for g in self.grants if g.role is Role.town_admin and g.town_id}

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.cards.schemas import Pin
-from backend.http.input import Strict
+from backend.http.input import Strict, plain
 
-Username = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Username = Annotated[str, plain(1, 100)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 DisplayName = Annotated[str, msgspec.Meta(max_length=40)]
 
@@ -33,6 +33,7 @@ class GrantOut(msgspec.Struct, kw_only=True):
     village_id: int | None
     household_id: int | None
     shop_id: int | None
+    grid_id: int | None = None
 
 
 class Me(msgspec.Struct, kw_only=True):
@@ -54,6 +55,8 @@ class UserCreate(Strict):
     password: Password
     role: Literal["committee", "grid_officer", "shopkeeper", "villager"]
     household_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    grid_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    """A grid officer's grid: they then read only its households."""
     display_name: DisplayName = ""
 
 
@@ -62,3 +65,18 @@ class UserCreated(msgspec.Struct, kw_only=True):
     username: str
     display_name: str
     role: str
+
+
+class PasswordSet(Strict):
+    """A new password for another account (the committee's or town admin's users screen)."""
+
+    password: Password
+
+
+class OwnPasswordChange(Strict):
+    current_password: Password
+    new_password: Password
+
+
+class SessionsEnded(msgspec.Struct, kw_only=True):
+    ended: int

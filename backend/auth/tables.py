@@ -12,7 +12,7 @@ from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Timestamptz, 
 from piccolo.table import Table
 
 from backend.clock import ClockNow
-from backend.registry.tables import Household, Town, Village
+from backend.registry.tables import Grid, Household, Town, Village
 
 
 class RoleGrant(Table):
@@ -24,6 +24,8 @@ class RoleGrant(Table):
     town = ForeignKey(references=Town, on_delete=OnDelete.restrict, null=True)
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=True)
     household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=True)
+    # A grid officer's grid: they read only its households (None: the whole village, as before).
+    grid = ForeignKey(references=Grid, on_delete=OnDelete.restrict, null=True)
     shop_id = Integer(null=True, default=None)
     created_at = Timestamptz(default=ClockNow())
 

@@ -40,3 +40,25 @@ async def post_demo_history(console: Console, village_codes: tuple[str, ...]) ->
         if rng.random() < 0.4 and posted.balance >= points:
             await ledger.deduct(CLI_ACTOR, vid, hid, points, key=f"demo:{hid}:deduction",
                                 reason=f"{reason} −{points}", reference={"demo": True})
+
+
+async def demo_adjustment_request(village_code: str) -> None:
+    """One big adjustment waiting for four eyes: ``<village>_committee`` proposed it, and
+    ``<village>_committee2`` can approve or refuse it in the console or the API."""
+    from piccolo.apps.user.tables import BaseUser
+
+    from backend.audit.services import Actor
+    from backend.ledger import approvals
+
+    prefix = village_code.lower()
+    user = await BaseUser.select(BaseUser.id).where(
+        BaseUser.username == f"{prefix}_committee").first().run()
+    village = await Village.select(Village.id).where(Village.code == village_code).first().run()
+    assert village is not None
+    household = await Household.select(Household.id).where(
+        Household.village == village["id"]).order_by(Household.id).offset(1).first().run()
+    assert user and household, "the demo's users and households come first"
+    await approvals.propose(
+        Actor(user_id=user["id"], name=f"{prefix}_committee", address="demo"), village["id"],
+        household["id"], 500, key=f"demo:{village_code}:adjustment-request",
+        reason="修缮村祠堂义务出工 20 天（超过 100 分，需另一位村委批准）")

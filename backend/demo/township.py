@@ -17,7 +17,7 @@ from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.demo.activities import load_activities_demo
 from backend.demo.cards import issue_demo_cards
-from backend.demo.ledger import post_demo_history
+from backend.demo.ledger import demo_adjustment_request, post_demo_history
 from backend.demo.names import family
 from backend.demo.sales import demo_sales
 from backend.demo.scoring import load_scoring_demo
@@ -57,7 +57,8 @@ STAFF_NAMES = {
 
 
 def demo_users(
-    code: str, village_id: int, first_household: int, shop_id: int, first_head: str
+    code: str, village_id: int, first_household: int, shop_id: int, first_head: str,
+    grid_id: int,
 ) -> list[tuple[str, str, Grant]]:
     """(username, display name, grant) of one village's demo accounts."""
     prefix, names = code.lower(), STAFF_NAMES.get(code, {})
@@ -66,7 +67,8 @@ def demo_users(
          Grant(Role.committee, village_id=village_id)),
         (f"{prefix}_committee2", names.get("committee2", ""),
          Grant(Role.committee, village_id=village_id)),
-        (f"{prefix}_grid", names.get("grid", ""), Grant(Role.grid_officer, village_id=village_id)),
+        (f"{prefix}_grid", names.get("grid", ""),
+         Grant(Role.grid_officer, village_id=village_id, grid_id=grid_id)),
         (f"{prefix}_shop", names.get("shop", ""),
          Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id)),
         (f"{prefix}_villager", first_head,
@@ -85,8 +87,10 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         return False
     rng = random.Random(20261123)
     town = await registry.create_town(CLI_ACTOR, TOWN["name"], TOWN["code"])
+    # The published demo password would fail the password rule: only the demo may use it.
     await auth.create_user(CLI_ACTOR, "town_admin", DEMO_PASSWORD,
-                           [Grant(Role.town_admin, town_id=town["id"])], display_name="刘振东")
+                           [Grant(Role.town_admin, town_id=town["id"])], display_name="刘振东",
+                           checked=False)
     for spec in VILLAGES:
         village = await registry.create_village(
             CLI_ACTOR, town["id"], name=spec.name, code=spec.code
@@ -115,15 +119,17 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
                 first, first_head = household["id"], head
         assert first is not None
         shop_id = await demo_shop(vid, spec.name)
-        for username, name, grant in demo_users(spec.code, vid, first, shop_id, first_head):
+        for username, name, grant in demo_users(spec.code, vid, first, shop_id, first_head,
+                                                grids[0]["id"]):
             await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant],
-                                   display_name=name)
+                                   display_name=name, checked=False)
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
     await load_scoring_demo()
     await load_activities_demo()
     for spec in VILLAGES:
         await demo_sales(spec.code, f"{spec.code.lower()}_shop")
+        await demo_adjustment_request(spec.code)
     return True
 
 

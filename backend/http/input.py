@@ -9,6 +9,21 @@ from litestar.params import FromPath, HeaderParameter, Parameter
 
 from backend.errors import IdempotencyKeyMissing
 
+# What a name may not contain: control characters, and the invisible ones that make a name read
+# differently from what it is — bidirectional overrides and isolates (U+202A–202E, U+2066–2069:
+# an override before "abc" shows it as "cba"), zero-width spaces and joiners (U+200B–200F,
+# U+2060–2064) and the BOM. Written as a pattern both msgspec (Python's re) and the OpenAPI
+# document's readers (JavaScript's dialect) understand; ``(?![\s\S])`` is the end of the text in
+# both (Python's ``$`` also matches before a final newline).
+HIDDEN_CHARACTERS = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+PLAIN_TEXT = rf"^[^{HIDDEN_CHARACTERS}]*$(?![\s\S])"
+
+
+def plain(min_length: int, max_length: int) -> msgspec.Meta:
+    """The constraints of a name: its length, and none of the hidden characters above."""
+    return msgspec.Meta(min_length=min_length, max_length=max_length, pattern=PLAIN_TEXT)
+
+
 PathId = FromPath[int]
 """An ``{…_id:int}`` segment of the route's path,
 declared as such (Litestar 3 no longer infers it)."""

@@ -20,6 +20,7 @@ from backend.errors import (
     BodyTooLarge,
     DomainError,
     Forbidden,
+    HiddenCharacters,
     InternalError,
     InvalidInput,
     MethodNotAllowed,
@@ -27,6 +28,7 @@ from backend.errors import (
     NotFound,
     ServiceUnavailable,
 )
+from backend.http.input import PLAIN_TEXT
 from backend.http.language import language_of
 
 log = logging.getLogger("jifen.http")
@@ -83,6 +85,8 @@ def on_domain_error(request: Request, exc: DomainError) -> Response[dict[str, An
 def on_validation_error(request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
     errors = _field_errors(exc)
     fields = ", ".join(e["field"] for e in errors if e["field"]) or str(exc.detail)
+    if any(repr(PLAIN_TEXT) in e["message"] for e in errors):  # msgspec quotes the pattern
+        return problem(HiddenCharacters(detail=fields), request, {"errors": errors})
     return problem(InvalidInput(detail=fields), request, {"errors": errors})
 
 

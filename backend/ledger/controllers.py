@@ -19,7 +19,7 @@ from backend.auth.principal import Role, actor_of
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
 from backend.http.input import IdempotencyKey, Page, PageSize, PathId, require_idempotency_key
-from backend.ledger import lines, services
+from backend.ledger import approvals, lines, services
 from backend.ledger import schemas as s
 from backend.ledger.verify import heads
 from backend.registry import services as registry
@@ -72,9 +72,8 @@ class LedgerController(Controller):
         principal: CurrentPrincipal, idempotency_key: IdempotencyKey = None,
     ) -> s.Transfer:
         key = require_idempotency_key(idempotency_key)
-        posted = await services.adjust(actor_of(principal), village_id, household_id,
-                                       data.amount, key=f"http:{key}",
-                                       reason=data.reason)
+        posted = await approvals.adjust(actor_of(principal), village_id, household_id,
+                                        data.amount, key=f"http:{key}", reason=data.reason)
         return msgspec.convert(posted, s.Transfer, from_attributes=True)
 
     @get("/ledger/export", **allow(Role.committee, Role.town_admin))
@@ -100,3 +99,37 @@ class LedgerController(Controller):
         if not found:
             return s.ChainHead(village_id=village_id, seq=0, hash="")
         return s.ChainHead(village_id=village_id, seq=found[0]["seq"], hash=found[0]["hash"])
+
+
+class AdjustmentRequestController(Controller):
+    """Adjustments above the village's limit: proposed by one committee member, approved or
+    refused by another."""
+
+    path = "/villages/{village_id:int}/adjustment-requests"
+    tags = ["ledger"]
+
+    @get("/", **allow(Role.committee, Role.town_admin))
+    async def list_requests(
+        self, village_id: PathId,
+        status: FromQuery[Literal["pending", "approved", "refused"] | None] = "pending",
+    ) -> list[approvals.AdjustmentRequestRecord]:
+        return await approvals.requests(village_id, status)
+
+    @post("/", **allow(Role.committee))
+    async def propose(
+        self, village_id: PathId, data: JSONBody[s.AdjustmentRequestCreate],
+        principal: CurrentPrincipal, idempotency_key: IdempotencyKey = None,
+    ) -> approvals.AdjustmentRequestRecord:
+        key = require_idempotency_key(idempotency_key)
+        return await approvals.propose(actor_of(principal), village_id, data.household_id,
+                                       data.amount, key=f"http:{key}", reason=data.reason)
+
+    @post("/{request_id:int}/approve", status_code=200, **allow(Role.committee))
+    async def approve(self, village_id: PathId, request_id: PathId,
+                      principal: CurrentPrincipal) -> approvals.AdjustmentRequestRecord:
+        return await approvals.approve(actor_of(principal), village_id, request_id)
+
+    @post("/{request_id:int}/refuse", status_code=200, **allow(Role.committee))
+    async def refuse(self, village_id: PathId, request_id: PathId,
+                     principal: CurrentPrincipal) -> approvals.AdjustmentRequestRecord:
+        return await approvals.refuse(actor_of(principal), village_id, request_id)

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from backend.ledger.tables import Account, Transfer
 from backend.registry.tables import Household
+from backend.spreadsheets import csv_row, text_row
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {
@@ -77,7 +78,7 @@ def to_csv(rows: list[tuple[Any, ...]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
@@ -86,7 +87,7 @@ def to_xlsx(rows: list[tuple[Any, ...]]) -> bytes:
     sheet = book.create_sheet("积分流水")
     sheet.append(list(HEADER))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(text_row(sheet, row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

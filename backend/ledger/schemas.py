@@ -57,6 +57,14 @@ class AdjustmentCreate(Strict):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_REASON)]
 
 
+class AdjustmentRequestCreate(Strict):
+    """An adjustment above the village's limit, for a second committee member to approve."""
+
+    household_id: Annotated[int, msgspec.Meta(ge=1)]
+    amount: Annotated[int, msgspec.Meta(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_REASON)]
+
+
 class Transfer(msgspec.Struct, kw_only=True):
     id: int
     seq: int

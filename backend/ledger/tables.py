@@ -88,3 +88,28 @@ class Transfer(Table):
     prev_hash = Varchar(length=64)
     hash = Varchar(length=64)
     created_at = Timestamptz(default=ClockNow())
+
+
+class AdjustmentRequest(Table):
+    """A manual adjustment above the village's ``adjustment_approval_above``, waiting for a
+    second committee member (four eyes).
+
+    - ``status``: ``pending`` → ``approved`` (posted as transfer ``transfer``) or ``refused``.
+    - ``proposed_by`` may never be ``decided_by`` (a CHECK holds it).
+    - ``idempotency_key``: the proposer's key; the same key proposes once.
+    """
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    household = Integer()
+    amount = BigInt()
+    reason = Text()
+    idempotency_key = Varchar(length=200)
+    status = Varchar(length=16, default="pending")
+    proposed_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=False)
+    proposed_by_name = Varchar(length=100, default="")
+    decided_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
+    decided_by_name = Varchar(length=100, default="")
+    decided_at = Timestamptz(null=True, default=None)
+    transfer = BigInt(null=True)
+    created_at = Timestamptz(default=ClockNow())

@@ -6,9 +6,11 @@ import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import FromQuery, JSONBody
 
-from backend.auth.principal import Role, actor_of
+from backend.auth.principal import Principal, Role, actor_of
+from backend.errors import NotFound
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
 from backend.http.input import Page, PageSize, PathId, given
+from backend.ledger import approvals
 from backend.registry import schemas as s
 from backend.registry import services
 
@@ -51,7 +53,11 @@ class VillageController(Controller):
     async def update_village(
         self, village_id: PathId, data: JSONBody[s.VillageUpdate], principal: CurrentPrincipal
     ) -> s.Village:
-        row = await services.update_village(actor_of(principal), village_id, given(data))
+        changes = given(data)
+        town_id = await services.town_of_village(village_id) or 0
+        await approvals.check_limit_change(
+            village_id, changes, Role.town_admin in principal.roles_in(village_id, town_id))
+        row = await services.update_village(actor_of(principal), village_id, changes)
         return msgspec.convert(row, s.Village)
 
     @get("/{village_id:int}/grids", **allow(*READERS))
@@ -77,6 +83,11 @@ class VillageController(Controller):
         return msgspec.convert(row, s.MoralGroup)
 
 
+async def grid_scope(principal: Principal, village_id: int) -> set[int] | None:
+    """The grids a grid officer is bound to here (None: every household of the village)."""
+    return principal.grid_scope(village_id, await services.town_of_village(village_id) or 0)
+
+
 class HouseholdController(Controller):
     path = "/villages/{village_id:int}/households"
     tags = ["registry"]
@@ -91,10 +102,12 @@ class HouseholdController(Controller):
         status: FromQuery[s.HouseholdStatus | None] = None,
         page: Page = 1,
         page_size: PageSize = 50,
+        *, principal: CurrentPrincipal,
     ) -> s.HouseholdPage:
         rows, total = await services.households(
             village_id, query=q[:50], grid_id=grid_id, moral_group_id=moral_group_id,
             status=status, page=page, page_size=page_size,
+            grid_scope=await grid_scope(principal, village_id),
         )
         return s.HouseholdPage(
             items=msgspec.convert(rows, list[s.Household]), total=total, page=page,
@@ -115,7 +128,11 @@ class HouseholdController(Controller):
         self, village_id: PathId, household_id: PathId, principal: CurrentPrincipal
     ) -> s.Household:
         await own_household_unless_staff(principal, village_id, household_id)
-        return msgspec.convert(await services.household(village_id, household_id), s.Household)
+        row = await services.household(village_id, household_id)
+        scope = await grid_scope(principal, village_id)
+        if scope is not None and row["grid_id"] not in scope:
+            raise NotFound()  # another grid's household: not theirs to read
+        return msgspec.convert(row, s.Household)
 
     @patch("/{household_id:int}", **allow(*STAFF))
     async def update_household(

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.http.input import Strict
+from backend.http.input import Strict, plain
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
-Relation = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Name = Annotated[str, plain(1, 50)]
+Relation = Annotated[str, plain(1, 20)]
+Title = Annotated[str, plain(1, 100)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
-Address = Annotated[str, msgspec.Meta(max_length=200)]
+Address = Annotated[str, plain(0, 200)]
 Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^[0-9+\- ]*$")]
 Id = Annotated[int, msgspec.Meta(ge=1)]
 HouseholdStatus = Literal["active", "moved"]
@@ -44,6 +44,7 @@ class Village(msgspec.Struct, kw_only=True):
     red_bonus: int
     board_include_idle: bool
     black_line: int = 0
+    adjustment_approval_above: int
 
 
 class VillageCreate(Strict):
@@ -72,6 +73,8 @@ class VillageUpdate(Strict):
     black_line: Annotated[int, msgspec.Meta(ge=-10_000, le=10_000)] | msgspec.UnsetType = (
         msgspec.UNSET
     )
+    adjustment_approval_above: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | (
+        msgspec.UnsetType) = msgspec.UNSET
 
 
 class Grid(msgspec.Struct, kw_only=True):

@@ -32,6 +32,7 @@ VILLAGE_FIELDS = (
     Village.notice_days, Village.board_size, Village.pin_threshold, Village.daily_cap,
     Village.void_window_hours, Village.red_bonus, Village.board_include_idle,
     Village.black_line,
+    Village.adjustment_approval_above,
 )
 NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
 HOUSEHOLD_FIELDS = (
@@ -143,6 +144,12 @@ async def create_grid(actor: Actor, village_id: int, name: str) -> dict[str, Any
     return await _create_named(Grid, actor, village_id, name)
 
 
+async def grid_in(village_id: int, grid_id: int) -> bool:
+    """Whether the grid is one of this village's."""
+    where = (Grid.id == grid_id) & (Grid.village == village_id)
+    return bool(await Grid.exists().where(where).run())
+
+
 async def grids(village_id: int) -> list[dict[str, Any]]:
     return await _list_named(Grid, village_id)
 
@@ -251,9 +258,13 @@ async def households(
     status: str | None = None,
     page: int = 1,
     page_size: int = 50,
+    grid_scope: set[int] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Search by head's name, number or address; filter by grid, group and status."""
+    """Search by head's name, number or address; filter by grid, group and status. With a
+    ``grid_scope`` (a grid officer's grids) nothing outside those grids is listed."""
     where: Where | Any = Household.village == village_id
+    if grid_scope is not None:
+        where &= Household.grid.is_in(sorted(grid_scope) or [0])
     if query:
         pattern = f"%{query}%"
         where &= (

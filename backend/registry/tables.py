@@ -51,6 +51,8 @@ class Village(Table):
     board_include_idle = Boolean(default=False)
     black_line = Integer(default=0)
     screen_token = Varchar(length=64, default="")
+    # An adjustment of more points than this needs a second committee member's approval.
+    adjustment_approval_above = Integer(default=100)
     created_at = Timestamptz(default=ClockNow())
 
 

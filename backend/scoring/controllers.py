@@ -14,6 +14,7 @@ from litestar.response import Response
 
 from backend.auth.principal import Principal, Role
 from backend.errors import InvalidInput, NotFound
+from backend.heavy import run_heavy
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
 from backend.http.input import PathId, given
 from backend.http.public_url import public_base
@@ -105,7 +106,7 @@ class RuleBookController(Controller):
     async def import_rule_book(
         self, village_id: PathId, data: Upload, principal: CurrentPrincipal
     ) -> s.RuleBook:
-        parsed = rulesheet.rules_from_xlsx(await data.read())
+        parsed = await run_heavy(rulesheet.rules_from_xlsx, await data.read())
         scorer = await scorer_of(principal, village_id)
         book = await rules.adopt_rule_book(scorer.actor, village_id, parsed, "导入 Excel")
         return msgspec.convert(book, s.RuleBook)

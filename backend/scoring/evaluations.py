@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-import anyio.to_thread
 from piccolo.columns.combination import Where
 
 from backend import clock
 from backend.audit.services import Actor, record
 from backend.db import is_postgres, write_transaction
 from backend.errors import NotFound
+from backend.heavy import run_heavy
 from backend.registry.tables import Household
 from backend.scoring.errors import (
     EvaluationNotPending,
@@ -161,7 +161,7 @@ async def propose_with_evidence(
     photo: bytes, note: str = "",
 ) -> int:
     """Propose one evaluation with a photo; a refused proposal leaves no photo behind."""
-    name = await anyio.to_thread.run_sync(store_evidence, photo)
+    name = await run_heavy(store_evidence, photo)
     try:
         [new_id] = await propose(scorer, village_id, period_id, household_id, rule_id,
                                  note=note, evidence=name)

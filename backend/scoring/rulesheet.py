@@ -10,10 +10,11 @@ import io
 import re
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from backend.scoring.errors import BadSheet
+from backend.spreadsheets import SheetTooLarge, defuse, xlsx_rows
 
 HEADERS = ("编号", "类别", "内容", "分值", "每期上限", "需要照片", "可提议角色")
 ROLE_NAMES = {"村委": "committee", "网格员": "grid_officer"}
@@ -21,6 +22,7 @@ ROLE_LABELS = {v: k for k, v in ROLE_NAMES.items()}
 YES, NO = ("是", "需要", "yes", "y", "1", "true"), ("否", "不需要", "", "no", "n", "0", "false")
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_ROWS = 500
+TOO_LARGE = "表格太大或太复杂（解压后超过 16 MB，或 5 秒内读不完），请删去多余的行和列后再上传"
 
 
 def problem(row: int, column: int, message: str) -> dict[str, Any]:
@@ -42,7 +44,7 @@ def rule_book_xlsx(book: dict[str, Any]) -> bytes:
     for column, width in zip("ABCDEFG", (10, 12, 40, 8, 10, 10, 16), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
-    workbook.save(out)
+    defuse(workbook).save(out)
     return out.getvalue()
 
 
@@ -89,10 +91,12 @@ def _rule_from_row(n: int, cells: tuple, problems: list[dict[str, Any]]) -> dict
 
 
 def rules_from_xlsx(data: bytes) -> list[dict[str, Any]]:
-    """The rules in an uploaded sheet, or :class:`BadSheet` naming every bad cell."""
+    """The rules in an uploaded sheet, or :class:`BadSheet` naming every bad cell; CPU-bound,
+    so run with :func:`backend.heavy.run_heavy`."""
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1, max_col=7))
+        rows = xlsx_rows(data, max_rows=MAX_ROWS + 1, max_cols=7)
+    except SheetTooLarge as exc:
+        raise BadSheet(count=1, problems=[problem(1, 1, TOO_LARGE)]) from exc
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         raise BadSheet(count=1, problems=[problem(1, 1, "不是有效的 xlsx 文件")]) from exc
     problems: list[dict[str, Any]] = []

@@ -7,17 +7,17 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.http.input import Strict
+from backend.http.input import Strict, plain
 
 Id = Annotated[int, msgspec.Meta(ge=1)]
 RuleCode = Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
-Category = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-RuleTitle = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Category = Annotated[str, plain(1, 32)]
+RuleTitle = Annotated[str, plain(1, 200)]
 Points = Annotated[int, msgspec.Meta(ge=-10_000, le=10_000)]
 Cap = Annotated[int, msgspec.Meta(ge=1, le=100)]
 Note = Annotated[str, msgspec.Meta(max_length=500)]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-PeriodName = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+PeriodName = Annotated[str, plain(1, 50)]
 ProposerRole = Literal["committee", "grid_officer"]
 
 

@@ -15,10 +15,11 @@ import io
 import re
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from backend.heavy import run_heavy
 from backend.registry.tables import Household
 from backend.scoring.batch import Cell, enter_batch
 from backend.scoring.errors import BadSheet
@@ -26,10 +27,13 @@ from backend.scoring.evaluations import Scorer
 from backend.scoring.periods import period
 from backend.scoring.rules import current_rule_book
 from backend.scoring.rulesheet import problem
+from backend.spreadsheets import SheetTooLarge, defuse, xlsx_rows
 
 FIRST_RULE_COLUMN = 3
 MAX_ROWS = 5000
 MAX_TIMES = 100
+MAX_COLUMNS = FIRST_RULE_COLUMN - 1 + 500  # a rule book has at most 500 rules
+TOO_LARGE = "表格太大或太复杂（解压后超过 16 MB，或 5 秒内读不完），请删去多余的行和列后再上传"
 
 
 def rule_header(rule: dict[str, Any]) -> str:
@@ -60,17 +64,18 @@ async def score_sheet_xlsx(village_id: int, period_id: int, grid_id: int | None)
         sheet.column_dimensions[get_column_letter(column)].width = 16
     sheet.freeze_panes = "C3"
     out = io.BytesIO()
-    workbook.save(out)
+    defuse(workbook).save(out)
     return out.getvalue()
 
 
 def sheet_rows(data: bytes) -> list[list[object]]:
-    """Rows of an xlsx file, or of a CSV in UTF-8 (with or without BOM) or GBK."""
+    """Rows of an xlsx file, or of a CSV in UTF-8 (with or without BOM) or GBK; CPU-bound, so
+    run with :func:`backend.heavy.run_heavy`."""
     if data[:2] == b"PK":
         try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = book.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 2)
-            return [list(r) for r in rows]
+            return xlsx_rows(data, max_rows=MAX_ROWS + 2, max_cols=MAX_COLUMNS)
+        except SheetTooLarge as exc:
+            raise BadSheet(count=1, problems=[problem(1, 1, TOO_LARGE)]) from exc
         except Exception as exc:  # openpyxl raises many types for a broken file
             raise BadSheet(count=1, problems=[problem(1, 1, "不是有效的 xlsx 文件")]) from exc
     try:
@@ -154,7 +159,8 @@ async def upload_score_sheet(
     scorer: Scorer, village_id: int, period_id: int, data: bytes, *, dry_run: bool = False
 ) -> dict[str, Any]:
     """Enter a filled-in sheet, all or nothing; every bad cell is named in the refusal."""
-    cells, problems = await cells_from_sheet(village_id, period_id, sheet_rows(data))
+    rows = await run_heavy(sheet_rows, data)
+    cells, problems = await cells_from_sheet(village_id, period_id, rows)
     try:
         result = await enter_batch(scorer, village_id, period_id, cells,
                                    dry_run=dry_run or bool(problems), source="batch")

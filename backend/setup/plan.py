@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from backend.auth.errors import WeakPassword
+from backend.auth.passwords import check_password
 from backend.auth.principal import Role
-from backend.auth.services import MIN_PASSWORD_LENGTH
 
 CODE = re.compile(r"[A-Z][A-Z0-9]{1,15}")
 USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,31}")
@@ -68,8 +67,6 @@ def names_list(answer: str) -> tuple[str, ...]:
 def check_staff_password(password: str, username: str) -> None:
     """The auth domain's rule for a staff password, asked when the password is typed rather
     than at the end, when the whole township would be refused for one account. Raises the
-    rule's own refusal. (The same rule ``auth.create_user`` applies; where auth has a function
-    for it, this is that function.)"""
-    del username  # the rule here is length alone
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword()
+    rule's own refusal: :func:`backend.auth.passwords.check_password`, the one
+    ``auth.create_user`` applies."""
+    check_password(password, username)

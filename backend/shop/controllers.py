@@ -12,6 +12,7 @@ from litestar.params import Body, FromQuery, JSONBody
 
 from backend.auth.principal import Role, actor_of
 from backend.errors import NotFound
+from backend.heavy import run_heavy
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, shop_staff
 from backend.http.input import PathId, given
 from backend.shop import catalogue
@@ -67,7 +68,7 @@ class ShopController(Controller):
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
-        name = store_picture(await data.read())
+        name = await run_heavy(store_picture, await data.read())
         row = await catalogue.update_product(actor_of(principal), village_id, shop_id,
                                              product_id, {"picture": name})
         return msgspec.convert(row, s.Product)

@@ -16,6 +16,9 @@ from backend.settings import get_settings
 from backend.shop.errors import BadPicture
 
 MAX_BYTES = 5_000_000
+# Refused from the header, before decoding: a 17 KB PNG of 12000×12000 pixels decodes to ~770 MB.
+# 24 million pixels is a 6000×4000 phone photo.
+MAX_PIXELS = 24_000_000
 FORMATS = {"JPEG", "PNG", "WEBP"}
 FULL_SIZE = (800, 800)
 THUMB_SIZE = (240, 240)
@@ -28,12 +31,13 @@ def pictures_dir() -> Path:
 
 
 def store_picture(data: bytes) -> str:
-    """Validate and store an upload; return its name (``<random>``: ``.jpg`` and ``.thumb.jpg``)."""
+    """Validate and store an upload; return its name (``<random>``: ``.jpg`` and ``.thumb.jpg``).
+    CPU-bound: run it with :func:`backend.heavy.run_heavy`."""
     if not data or len(data) > MAX_BYTES:
         raise BadPicture(max_mb=MAX_BYTES // 1_000_000)
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in FORMATS:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
+            if probe.format not in FORMATS or probe.width * probe.height > MAX_PIXELS:
                 raise BadPicture(max_mb=MAX_BYTES // 1_000_000)
             probe.verify()
         with Image.open(io.BytesIO(data)) as decoded:

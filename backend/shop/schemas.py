@@ -8,11 +8,11 @@ from typing import Annotated
 import msgspec
 
 from backend.cards.schemas import Pin
-from backend.http.input import Strict
+from backend.http.input import Strict, plain
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Name = Annotated[str, plain(1, 100)]
 Short = Annotated[str, msgspec.Meta(max_length=50)]
-Unit = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+Unit = Annotated[str, plain(1, 20)]
 Price = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 Quantity = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
@@ -65,7 +65,7 @@ class ProductUpdate(Strict):
 
 class Restock(Strict):
     quantity: Quantity
-    donor: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    donor: Annotated[str, plain(0, 100)] = ""
     value_yuan: Annotated[float, msgspec.Meta(ge=0, le=10_000_000)] | None = None
 
 

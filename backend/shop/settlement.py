@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from backend.settings import get_settings
 from backend.shop import catalogue
 from backend.shop.tables import Redemption, RedemptionLine, StockMovement
+from backend.spreadsheets import defuse
 
 BOLD = Font(bold=True)
 
@@ -83,5 +84,5 @@ def settlement_xlsx(report: dict[str, Any]) -> bytes:
         for cell in sheet[1]:
             cell.font = BOLD
     buffer = io.BytesIO()
-    book.save(buffer)
+    defuse(book).save(buffer)
     return buffer.getvalue()

@@ -43,6 +43,8 @@ def fill(path: str, place: Place) -> str:
         "shop_id": place.shop_id,
         "product_id": place.product_id,
         "objection_id": 1,
+        "request_id": 1,
+        "user_id": place.user_ids[Role.shopkeeper],
         "rule_code": "HJ01",
         **place.scoring,
     }

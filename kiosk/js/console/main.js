@@ -14,11 +14,12 @@ import { $, el, guard, households, loadPeriods, showError, state } from "./share
 import * as shop from "./shop.js";
 import { TEXT } from "./text.js";
 import * as town from "./town.js";
+import * as users from "./users.js";
 import * as verify from "./verify.js";
 
 extend(TEXT);
 const SCREENS = { dashboard, grid, verify, objections, held, cross, board,
-                  households: householdsScreen, shop, rules, town };
+                  households: householdsScreen, shop, rules, town, users };
 const VILLAGE = "jifen.console.village";
 
 async function open(name) {
@@ -70,4 +71,5 @@ board.wire();
 cross.wire();
 householdsScreen.wire();
 rules.wire();
+users.wire();
 openSession(start, { show: showError });

@@ -1,0 +1,32 @@
+// The users screen's words (账号管理), Chinese first; merged into the console's by users.js.
+export const USERS_TEXT = {
+  "zh-CN": {
+    "c.tab.users": "账号管理", "u.username": "用户名", "u.roles": "角色", "u.state": "状态",
+    "u.sessions": "在线登录", "u.lastLogin": "上次登录", "u.active": "正常", "u.inactive": "已停用",
+    "u.newPassword": "新密码（至少 10 位）", "u.setPassword": "设新密码",
+    "u.passwordSet": "密码已修改，{name} 的所有登录已失效。", "u.deactivate": "停用",
+    "u.deactivateConfirm": "停用后 {name} 立即无法登录，所有登录失效。确定吗？",
+    "u.deactivated": "{name} 已停用。", "u.activate": "启用", "u.activated": "{name} 已启用。",
+    "u.endSessions": "结束所有登录", "u.ended": "已结束 {name} 的 {n} 个登录。",
+    "u.managedByTown": "由镇管理员管理", "u.you": "本人",
+    "u.mine": "修改我的密码", "u.current": "当前密码", "u.changeMine": "修改",
+    "u.mineChanged": "您的密码已修改，其他设备上的登录已失效。",
+    "role.town_admin": "镇管理员", "role.committee": "村委", "role.grid_officer": "网格员",
+    "role.shopkeeper": "超市管理员", "role.villager": "村民",
+  },
+  en: {
+    "c.tab.users": "Accounts", "u.username": "Username", "u.roles": "Roles", "u.state": "State",
+    "u.sessions": "Live logins", "u.lastLogin": "Last login", "u.active": "active",
+    "u.inactive": "deactivated", "u.newPassword": "New password (10+ characters)",
+    "u.setPassword": "Set password", "u.passwordSet": "Password set; every login of {name} ended.",
+    "u.deactivate": "Deactivate",
+    "u.deactivateConfirm": "{name} will not be able to log in, and every login ends. Go ahead?",
+    "u.deactivated": "{name} deactivated.", "u.activate": "Activate",
+    "u.activated": "{name} activated.", "u.endSessions": "End all logins",
+    "u.ended": "Ended {n} login(s) of {name}.", "u.managedByTown": "managed by the town admin",
+    "u.you": "you", "u.mine": "Change my password", "u.current": "Current password",
+    "u.changeMine": "Change", "u.mineChanged": "Your password is changed; logins on other devices ended.",
+    "role.town_admin": "Town admin", "role.committee": "Committee", "role.grid_officer": "Grid officer",
+    "role.shopkeeper": "Shopkeeper", "role.villager": "Villager",
+  },
+};

@@ -1,0 +1,82 @@
+// Accounts (账号管理): everyone with a role in the village. The committee keeps its grid
+// officers', shopkeepers' and villagers' accounts (a new password, deactivate / activate, end
+// every login); committee accounts are the town admin's, so nobody can make or take over a
+// second committee account to verify their own scores. Every action ends the account's logins
+// on the server; this screen only asks and shows the answer.
+import { api } from "../api.js";
+import { extend, t, tf } from "../i18n.js";
+import { $, base, button, el, guard, state } from "./shared.js";
+import { USERS_TEXT } from "./users-text.js";
+
+extend(USERS_TEXT);
+
+function said(text) {
+  $("users-said").textContent = text;
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString() : "—";
+}
+
+function actions(account) {
+  if (!account.manageable) {
+    return el("td", { className: "muted",
+      textContent: t(account.user_id === state.user?.user_id ? "u.you" : "u.managedByTown") });
+  }
+  const path = `${base()}/users/${account.user_id}`;
+  const password = el("input", { type: "password", name: `password-${account.user_id}`,
+    autocomplete: "new-password", placeholder: t("u.newPassword") });
+  const name = account.username;
+  return el("td", { className: "account-actions" },
+    password,
+    button("u.setPassword", async () => {
+      await api("POST", `${path}/password`, { password: password.value });
+      password.value = "";
+      await show();
+      said(tf("u.passwordSet", { name }));
+    }),
+    account.active
+      ? button("u.deactivate", async () => {
+        if (!confirm(tf("u.deactivateConfirm", { name }))) return;
+        await api("POST", `${path}/deactivate`);
+        await show();
+        said(tf("u.deactivated", { name }));
+      })
+      : button("u.activate", async () => {
+        await api("POST", `${path}/activate`);
+        await show();
+        said(tf("u.activated", { name }));
+      }),
+    button("u.endSessions", async () => {
+      const { ended } = await api("POST", `${path}/end-sessions`);
+      await show();
+      said(tf("u.ended", { name, n: ended }));
+    }));
+}
+
+export async function show() {
+  const accounts = await api("GET", `${base()}/users`);
+  $("user-list").replaceChildren(
+    el("tr", {}, ...["u.username", "u.roles", "u.state", "u.sessions", "u.lastLogin", ""].map(
+      (k) => el("th", { textContent: k ? t(k) : "" }))),
+    ...accounts.map((a) => el("tr", { id: `user-${a.user_id}` },
+      el("td", { textContent: a.username }),
+      el("td", { textContent: a.roles.map((r) => t(`role.${r}`)).join("、") }),
+      el("td", { textContent: t(a.active ? "u.active" : "u.inactive"),
+                 className: a.active ? "" : "muted" }),
+      el("td", { textContent: String(a.sessions) }),
+      el("td", { textContent: when(a.last_login) }),
+      actions(a))));
+  said("");
+}
+
+export function wire() {
+  $("my-password").addEventListener("submit", (event) => guard(async () => {
+    event.preventDefault();
+    const form = event.target;
+    await api("POST", "/api/v1/auth/password", {
+      current_password: form.current_password.value, new_password: form.new_password.value });
+    form.reset();
+    said(t("u.mineChanged"));
+  }));
+}
