@@ -268,7 +268,7 @@ class BatchController(Controller):
         dry_run: FromQuery[bool] = False,
     ) -> s.BatchResult:
         """A grid of households × rules in one request: all entered, or none."""
-        cells = [Cell(c.household_id, c.rule_id, c.times, {"index": n})
+        cells = [Cell(c.household_id, c.rule_id, c.times, index=n)
                  for n, c in enumerate(data.cells)]
         scorer = await scorer_of(principal, village_id)
         result = await enter_batch(scorer, village_id, period_id, cells, dry_run=dry_run)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from backend.errors import DomainError
+from backend.sheetproblems import SheetProblem
 
 
 class NoRuleBook(DomainError):
@@ -33,6 +36,23 @@ class BadSheet(DomainError):
     status = 422
     zh = "表格有 {count} 处错误，未做任何修改。"
     en = "The sheet has {count} problem(s); nothing was changed."
+
+    def __init__(self, problems: list[SheetProblem]) -> None:
+        super().__init__(count=len(problems), problems=sorted(problems, key=SheetProblem.order))
+
+    def body(self, language: str) -> dict[str, Any]:
+        problems: list[SheetProblem] = self.params["problems"]
+        return {**self.params, "problems": [p.as_dict(language) for p in problems]}
+
+
+class SheetAlreadyUploaded(DomainError):
+    """The same score sheet (the same scores, whatever the file's bytes) was entered before."""
+
+    code = "sheet_already_uploaded"
+    status = 409
+    zh = "这份评分表已于 {uploaded_at} 由 {uploaded_by} 上传过（{count} 条评分），未重复录入。"
+    en = ("This score sheet was already uploaded at {uploaded_at} by {uploaded_by} "
+          "({count} score(s)); nothing was entered twice.")
 
 
 class PeriodNotOpen(DomainError):

@@ -181,10 +181,18 @@ class SheetEntry(msgspec.Struct, kw_only=True):
     points: int
 
 
+class SheetRepeat(msgspec.Struct, kw_only=True):
+    """Sheet row ``row`` repeated row ``first_row`` word for word and was entered once."""
+
+    row: int
+    first_row: int
+
+
 class BatchResult(msgspec.Struct, kw_only=True):
     dry_run: bool
     entries: list[SheetEntry]
     evaluation_ids: list[int]
+    repeats: list[SheetRepeat] = []
 
 
 class Stars(msgspec.Struct, kw_only=True):
