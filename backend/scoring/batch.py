@@ -20,7 +20,7 @@ from backend.scoring.evaluations import Scorer
 from backend.scoring.periods import period
 from backend.scoring.rules import current_rule_book
 from backend.scoring.tables import Evaluation
-from backend.sheetproblems import SheetProblem
+from backend.sheets import SheetProblem
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from backend.errors import DomainError
-from backend.sheetproblems import SheetProblem
+from backend.sheets import BadSheet
+
+__all__ = ["BadSheet"]  # scoring's sheets refuse with the one sheet refusal
 
 
 class NoRuleBook(DomainError):
@@ -27,22 +27,6 @@ class UnknownRule(DomainError):
     status = 422
     zh = "该细则不在本村现行积分细则中。"
     en = "That rule is not in this village's current rule book."
-
-
-class BadSheet(DomainError):
-    """An upload with bad cells: nothing was changed; ``problems`` lists every bad cell."""
-
-    code = "bad_sheet"
-    status = 422
-    zh = "表格有 {count} 处错误，未做任何修改。"
-    en = "The sheet has {count} problem(s); nothing was changed."
-
-    def __init__(self, problems: list[SheetProblem]) -> None:
-        super().__init__(count=len(problems), problems=sorted(problems, key=SheetProblem.order))
-
-    def body(self, language: str) -> dict[str, Any]:
-        problems: list[SheetProblem] = self.params["problems"]
-        return {**self.params, "problems": [p.as_dict(language) for p in problems]}
 
 
 class SheetAlreadyUploaded(DomainError):

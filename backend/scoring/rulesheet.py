@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from backend.scoring.errors import BadSheet
-from backend.sheetproblems import SheetProblem, at
+from backend.sheets import SheetProblem, at
 
 HEADERS = ("编号", "类别", "内容", "分值", "每期上限", "需要照片", "可提议角色")
 ROLE_NAMES = {"村委": "committee", "网格员": "grid_officer"}

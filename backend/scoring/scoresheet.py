@@ -13,7 +13,6 @@ scores uploaded twice in a period are refused, naming the first upload.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -35,12 +34,12 @@ from backend.scoring.periods import period
 from backend.scoring.rules import current_rule_book
 from backend.scoring.tables import ScoreSheetUpload
 from backend.settings import get_settings
-from backend.sheetproblems import SheetProblem, at
+from backend.sheets import HEADER_SEARCH_ROWS, SheetProblem, at, header_row, text
+from backend.sheets import sheet_rows as read_rows
 
 FIRST_RULE_COLUMN = 3
 MAX_ROWS = 5000
 MAX_TIMES = 100
-HEADER_SEARCH_ROWS = 20
 
 
 def rule_header(rule: dict[str, Any]) -> str:
@@ -76,28 +75,7 @@ async def score_sheet_xlsx(village_id: int, period_id: int, grid_id: int | None)
 
 
 def sheet_rows(data: bytes) -> list[list[object]]:
-    """Rows of an xlsx file, or of a CSV in UTF-8 (with or without BOM) or GBK."""
-    if data[:2] == b"PK":
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = book.worksheets[0].iter_rows(
-                values_only=True, max_row=MAX_ROWS + HEADER_SEARCH_ROWS)
-            return [list(r) for r in rows]
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise BadSheet([at(1, 1, "not_xlsx")]) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gbk")
-        except UnicodeDecodeError as exc:
-            raise BadSheet([at(1, 1, "unknown_encoding")]) from exc
-    parsed: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text))]
-    return parsed[: MAX_ROWS + HEADER_SEARCH_ROWS]
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    return read_rows(data, MAX_ROWS + HEADER_SEARCH_ROWS)
 
 
 def _times(value: object) -> int | None:
@@ -107,26 +85,16 @@ def _times(value: object) -> int | None:
         value = int(value)
     if isinstance(value, int):
         return value if 0 <= value <= MAX_TIMES else None
-    text = _text(value)
-    if re.fullmatch(r"\d{1,3}", text) and int(text) <= MAX_TIMES:
-        return int(text)
-    return None
-
-
-def header_row(rows: list[list[object]], first: str = "户号") -> int | None:
-    """The 0-based index of the header row: the first whose first filled cell reads ``first``
-    (clerks put title rows and blank columns before it)."""
-    for n, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        filled = [_text(v) for v in row if _text(v)]
-        if filled and filled[0] == first:
-            return n
+    words = text(value)
+    if re.fullmatch(r"\d{1,3}", words) and int(words) <= MAX_TIMES:
+        return int(words)
     return None
 
 
 def _period_problem(rows: list[list[object]], header: int, period_id: int) -> SheetProblem | None:
     """None if a row above the header names this period after 周期编号."""
     for n, row in enumerate(rows[:header], start=1):
-        texts = [_text(v) for v in row]
+        texts = [text(v) for v in row]
         if "周期编号" in texts:
             column = texts.index("周期编号") + 2
             value = texts[column - 1] if column <= len(texts) else ""
@@ -157,20 +125,20 @@ async def cells_from_sheet(
     village_id: int, period_id: int, rows: list[list[object]]
 ) -> SheetCells:
     """The cells a filled-in sheet asks for, and every problem of its layout and values."""
-    header = header_row(rows)
+    header = header_row(rows, "户号")
     if header is None:
-        kind = "empty_sheet" if not any(_text(v) for r in rows for v in r) else "no_header"
+        kind = "empty_sheet" if not any(text(v) for r in rows for v in r) else "no_header"
         return SheetCells([], [], [at(1, 1, kind, first="户号")])
     problems: list[SheetProblem] = []
     wrong_period = _period_problem(rows, header, period_id)
     if wrong_period:
         problems.append(wrong_period)
-    offset = next(i for i, v in enumerate(rows[header]) if _text(v))
+    offset = next(i for i, v in enumerate(rows[header]) if text(v))
     codes = {r["code"]: r["id"] for r in (await current_rule_book(village_id))["rules"]}
     columns: dict[int, int] = {}
     first_rule = offset + FIRST_RULE_COLUMN
     for column, value in enumerate(rows[header][first_rule - 1:], start=first_rule):
-        code = _text(value).split(" ")[0]
+        code = text(value).split(" ")[0]
         if not code:
             continue
         if code not in codes:
@@ -179,8 +147,8 @@ async def cells_from_sheet(
             columns[column] = codes[code]
     body = [(n, list(r) + [None] * (offset + 2))
             for n, r in enumerate(rows[header + 1:], start=header + 2)
-            if any(_text(v) for v in r)]
-    numbers = {_text(r[offset]) for _, r in body if _text(r[offset])}
+            if any(text(v) for v in r)]
+    numbers = {text(r[offset]) for _, r in body if text(r[offset])}
     found = await Household.select(Household.id, Household.number, Household.head_name).where(
         (Household.village == village_id) & Household.number.is_in(list(numbers) or [""])
     ).run()
@@ -190,8 +158,8 @@ async def cells_from_sheet(
     repeats: list[Repeat] = []
     seen: dict[str, tuple[int, list[str]]] = {}
     for n, row in body:
-        number = _text(row[offset])
-        words = [_text(v) for v in row[offset + 1:]]
+        number = text(row[offset])
+        words = [text(v) for v in row[offset + 1:]]
         if number in seen:
             first_row, first_words = seen[number]
             if first_words == words:
@@ -203,14 +171,14 @@ async def cells_from_sheet(
         seen[number] = (n, words)
         if number not in households:
             problems.append(at(n, offset + 1, "unknown_household_number", number=number))
-        elif _text(row[offset + 1]) and _text(row[offset + 1]) != heads[number]:
+        elif text(row[offset + 1]) and text(row[offset + 1]) != heads[number]:
             problems.append(at(n, offset + 2, "head_mismatch", head=heads[number]))
         for column, value in enumerate(row[first_rule - 1:], start=first_rule):
-            if _text(value) == "":
+            if text(value) == "":
                 continue
             times = _times(value)
             if times is None:
-                problems.append(at(n, column, "bad_times", value=_text(value), max=MAX_TIMES))
+                problems.append(at(n, column, "bad_times", value=text(value), max=MAX_TIMES))
             elif times and column in columns and number in households:
                 cells.append(Cell(households[number], columns[column], times, row=n,
                                   column=column))

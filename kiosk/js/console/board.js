@@ -1,8 +1,8 @@
 // The red/black board of the period: preview what it would say, publish it (once), and download
 // the printable poster of a published board.
 import { api } from "../api.js";
-import { t } from "../i18n.js";
-import { $, base, el, guard, state } from "./shared.js";
+import { t, tf } from "../i18n.js";
+import { $, ask, base, el, guard, state } from "./shared.js";
 
 function list(rows) {
   return rows.map((r) => el("li", { textContent: `${r.number} ${r.head_name}（${r.earned}）` }));
@@ -37,7 +37,11 @@ export async function show() {
 export function wire() {
   $("publish").addEventListener("click", () => guard(async () => {
     const period = state.periods.find((p) => p.state === "closed");
-    await api("POST", `${base()}/periods/${period.id}/board`);
-    await show();
+    // Publishing is public and final: it asks first, naming the period.
+    const done = await ask("c.publishTitle", {
+      message: tf("c.publishConfirm", { period: period.name }), ok: "c.publish",
+      onSubmit: () => api("POST", `${base()}/periods/${period.id}/board`),
+    });
+    if (done) await show();
   }));
 }

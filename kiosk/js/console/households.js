@@ -2,8 +2,8 @@
 // new PIN for a household that forgot theirs (no old PIN needed: the committee's right, audited),
 // and the printable sheet of every card.
 import { api } from "../api.js";
-import { t } from "../i18n.js";
-import { $, base, button, el, guard } from "./shared.js";
+import { t, tf } from "../i18n.js";
+import { $, ask, base, button, el, guard } from "./shared.js";
 
 async function search(q) {
   const page = await api("GET", `${base()}/households?page_size=100&q=${encodeURIComponent(q)}`);
@@ -14,14 +14,20 @@ async function search(q) {
       el("td", { textContent: h.number }), el("td", { textContent: h.head_name }),
       el("td", { textContent: h.address }),
       el("td", {}, button("c.reissue", async () => {
-        if (!confirm(t("c.reissueConfirm"))) return;
-        await api("POST", `${base()}/households/${h.id}/card/reissue`);
-        $("household-list").querySelector(`#card-${h.id}`).textContent = t("c.reissued");
+        const done = await ask("c.reissueTitle", {
+          message: `${h.number} ${h.head_name}：${t("c.reissueConfirm")}`, ok: "c.reissue",
+          danger: true,
+          onSubmit: () => api("POST", `${base()}/households/${h.id}/card/reissue`),
+        });
+        if (done) $("household-list").querySelector(`#card-${h.id}`).textContent = t("c.reissued");
       }), button("c.resetPin", async () => {
-        const pin = prompt(t("c.newPin"));
-        if (!pin) return;
-        await api("PUT", `${base()}/households/${h.id}/card/pin`, { pin });
-        $("household-list").querySelector(`#card-${h.id}`).textContent = t("c.pinReset");
+        const done = await ask("c.pinTitle", {
+          message: tf("c.pinFor", { number: h.number, head: h.head_name }),
+          fields: [{ name: "pin", label: "c.newPin", type: "password", inputmode: "numeric",
+                     autocomplete: "off", maxLength: 6 }],
+          onSubmit: ({ pin }) => api("PUT", `${base()}/households/${h.id}/card/pin`, { pin }),
+        });
+        if (done) $("household-list").querySelector(`#card-${h.id}`).textContent = t("c.pinReset");
       }), el("span", { id: `card-${h.id}` })))));
 }
 

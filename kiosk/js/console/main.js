@@ -20,7 +20,11 @@ const SCREENS = { dashboard, grid, verify, objections, cross, board,
                   households: householdsScreen, shop, rules, town };
 const VILLAGE = "jifen.console.village";
 
+// A screen is aria-busy from the moment it is asked for until the latest request for it is drawn.
+let opening = 0;
 async function open(name) {
+  const mine = ++opening;
+  $(name).setAttribute("aria-busy", "true");
   localStorage.setItem("jifen.console.tab", name);
   for (const b of $("tabs").querySelectorAll("button")) {
     b.classList.toggle("active", b.dataset.tab === name);
@@ -30,6 +34,7 @@ async function open(name) {
     await loadPeriods();
     await SCREENS[name].show();
   });
+  if (mine === opening) $(name).setAttribute("aria-busy", "false");
 }
 
 async function chooseVillage(id) {

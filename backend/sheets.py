@@ -1,4 +1,5 @@
-"""What is wrong with one cell of an uploaded sheet, in words for the request's language.
+"""Uploaded sheets (xlsx, or CSV in UTF-8 or GBK): their rows, their header row, and what is
+wrong with each bad cell, in words for the request's language.
 
 Every importer (score sheet, grid entry, rule book, household roster) refuses a sheet whole and
 names each bad cell. A problem is kept as a ``kind`` and its data, not as a sentence, so the same
@@ -8,11 +9,18 @@ refusal reads in Chinese or English: the words are chosen where the reply is mad
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from backend.errors import DomainError
+
+HEADER_SEARCH_ROWS = 20
 
 WORDS: dict[str, tuple[str, str]] = {
     # any sheet
@@ -95,3 +103,55 @@ class SheetProblem:
 def at(row: int, column: int, kind: str, **params: Any) -> SheetProblem:
     """The problem of the sheet cell at ``row``, ``column``."""
     return SheetProblem(kind, row=row, column=column, params=params)
+
+
+class BadSheet(DomainError):
+    """An upload with bad cells: nothing was changed; ``problems`` lists every bad cell."""
+
+    code = "bad_sheet"
+    status = 422
+    zh = "表格有 {count} 处错误，未做任何修改。"
+    en = "The sheet has {count} problem(s); nothing was changed."
+
+    def __init__(self, problems: list[SheetProblem]) -> None:
+        super().__init__(count=len(problems), problems=sorted(problems, key=SheetProblem.order))
+
+    def body(self, language: str) -> dict[str, Any]:
+        problems: list[SheetProblem] = self.params["problems"]
+        return {**self.params, "problems": [p.as_dict(language) for p in problems]}
+
+
+def sheet_rows(data: bytes, max_rows: int) -> list[list[object]]:
+    """The first ``max_rows`` rows of an xlsx file's first sheet, or of a CSV in UTF-8 (with or
+    without BOM) or GBK (what Excel saves on a Chinese Windows)."""
+    if data[:2] == b"PK":
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            rows = book.worksheets[0].iter_rows(values_only=True, max_row=max_rows)
+            return [list(r) for r in rows]
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise BadSheet([at(1, 1, "not_xlsx")]) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gbk")
+        except UnicodeDecodeError as exc:
+            raise BadSheet([at(1, 1, "unknown_encoding")]) from exc
+    parsed: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text))]
+    return parsed[:max_rows]
+
+
+def text(value: object) -> str:
+    """A cell as trimmed text ("" for an empty cell)."""
+    return "" if value is None else str(value).strip()
+
+
+def header_row(rows: list[list[object]], first: str) -> int | None:
+    """The 0-based index of the header row: the first whose first filled cell reads ``first``
+    (clerks put title rows and blank columns before it)."""
+    for n, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        filled = [text(v) for v in row if text(v)]
+        if filled and filled[0] == first:
+            return n
+    return None
