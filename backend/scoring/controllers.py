@@ -15,7 +15,7 @@ from litestar.response import Response
 from backend.auth.principal import Principal, Role
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
-from backend.http.input import PathId, given
+from backend.http.input import PathId, Upload, given
 from backend.registry import services as registry
 from backend.scoring import objections, periods, posting, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
@@ -34,7 +34,6 @@ from backend.scoring.evidence import MAX_BYTES
 
 STAFF = (Role.committee, Role.grid_officer, Role.town_admin)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Upload = Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
 EVIDENCE_BODY_BYTES = MAX_BYTES + 64 * 1024
 
 
