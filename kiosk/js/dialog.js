@@ -8,7 +8,8 @@ function node(tag, props = {}, ...children) {
   return out;
 }
 
-// Opens a modal dialog. `fields` are [{name, label, type, required, pattern, inputmode}];
+// Opens a modal dialog. `fields` are [{name, label, type, required, pattern, inputmode, value}]
+// (`options: [[value, words]]` makes a choice list; type "checkbox" gives true or false);
 // `onSubmit(values)` runs the action: resolve → dialog closes with its result; throw an error
 // whose `field` (or `problem.errors[].field`) names a field → the words show under that field.
 // Resolves with onSubmit's result, or null when cancelled.
@@ -19,15 +20,21 @@ export function openDialog({ title, message = "", fields = [], ok, cancel, dange
     const inputs = new Map();
     const notes = new Map();
     for (const field of fields) {
-      const input = node("input", { name: field.name, type: field.type || "text",
-                                    required: field.required !== false });
+      const input = field.options
+        ? node("select", { name: field.name },
+          ...field.options.map(([value, words]) => node("option", { value, textContent: words })))
+        : node("input", { name: field.name, type: field.type || "text",
+                          required: field.required !== false && field.type !== "checkbox" });
+      if (field.type === "checkbox") input.checked = Boolean(field.value);
+      else if (field.value !== undefined && field.value !== null) input.value = String(field.value);
       for (const attr of ["pattern", "inputmode", "autocomplete", "maxLength"]) {
         if (field[attr]) input.setAttribute(attr, field[attr]);
       }
       const note = node("span", { className: "field-error", role: "alert", hidden: true });
       inputs.set(field.name, input);
       notes.set(field.name, note);
-      form.append(node("label", {}, node("span", { textContent: field.label }), input, note));
+      form.append(node("label", { className: field.type === "checkbox" ? "check" : "" },
+        node("span", { textContent: field.label }), input, note));
     }
     const general = node("p", { className: "field-error", role: "alert", hidden: true });
     const yes = node("button", { type: "submit", className: danger ? "primary danger" : "primary",
@@ -43,7 +50,8 @@ export function openDialog({ title, message = "", fields = [], ok, cancel, dange
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       for (const note of [...notes.values(), general]) note.hidden = true;
-      const values = Object.fromEntries([...inputs].map(([name, input]) => [name, input.value]));
+      const values = Object.fromEntries([...inputs].map(([name, input]) => [name,
+        input.type === "checkbox" ? input.checked : input.value]));
       yes.disabled = true;
       try {
         done(await onSubmit(values));

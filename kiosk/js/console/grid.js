@@ -8,7 +8,8 @@
 import { api } from "../api.js";
 import { t, tf } from "../i18n.js";
 import {
-  $, base, el, errorWords, guard, households, periodPath, spreadsheetKeys, state,
+  $, base, el, errorWords, guard, households, periodPath, problemTable, sendFile, spreadsheetKeys,
+  state,
 } from "./shared.js";
 
 const grid = { rules: [], rows: [], used: new Map(), grid: null };
@@ -178,22 +179,12 @@ async function saveAll() {
 }
 
 function showProblems(problems) {
-  const table = $("sheet-problems");
-  table.hidden = !problems.length;
-  table.replaceChildren(
-    el("tr", {}, ...["c.row", "c.column", "c.problem"].map((k) => el("th", { textContent: t(k) }))),
-    ...problems.map((p) => el("tr", {}, el("td", { textContent: String(p.row) }),
-      el("td", { textContent: String(p.column) }), el("td", { textContent: p.message }))));
+  problemTable($("sheet-problems"), problems);
 }
 
 async function upload(file) {
-  const form = new FormData();
-  form.append("data", file);
-  const response = await fetch(`${periodPath()}/score-sheet`, {
-    method: "POST", body: form, credentials: "same-origin",
-    headers: { "Accept-Language": document.documentElement.lang },
-  });
-  const answer = await response.json();
+  const response = await sendFile(`${periodPath()}/score-sheet`, file);
+  const { answer } = response;
   showProblems(response.ok ? [] : answer.problems || []);
   // The refusal (a bad sheet, the same sheet again) is said next to the upload, not far above.
   $("grid-result").className = response.ok ? "" : "field-error";

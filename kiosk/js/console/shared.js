@@ -122,3 +122,23 @@ export async function households(query = "") {
     if (items.length >= answer.total || answer.items.length === 0) return items;
   }
 }
+
+// An uploaded sheet's problems, one line each: sheet row, column letter, what is wrong.
+export function problemTable(table, problems) {
+  table.hidden = !problems.length;
+  table.replaceChildren(
+    el("tr", {}, ...["c.row", "c.column", "c.problem"].map((k) => el("th", { textContent: t(k) }))),
+    ...problems.map((p) => el("tr", {}, el("td", { textContent: String(p.row) }),
+      el("td", { textContent: String(p.column) }), el("td", { textContent: p.message }))));
+}
+
+// Sends a file as multipart form data; the answer's JSON either way, with `ok`.
+export async function sendFile(path, file) {
+  const form = new FormData();
+  form.append("data", file);
+  const response = await fetch(path, {
+    method: "POST", body: form, credentials: "same-origin",
+    headers: { "Accept-Language": document.documentElement.lang },
+  });
+  return { ok: response.ok, answer: await response.json() };
+}
