@@ -103,6 +103,8 @@ def createuser(
     village: Annotated[str | None, typer.Option(help="Village code (other roles).")] = None,
     password: Annotated[str, typer.Option(prompt=True, hide_input=True,
                                           confirmation_prompt=True)] = "",
+    display_name: Annotated[str, typer.Option(
+        help="How screens and receipts show the person (王丽); defaults to the username.")] = "",
 ) -> None:
     """Create a user with one role grant (villagers are made from the committee console)."""
     from backend.auth.principal import Role
@@ -112,7 +114,8 @@ def createuser(
         chosen = Role(role)
     except ValueError as exc:
         raise typer.BadParameter(f"unknown role {role!r}") from exc
-    user_id = run(lambda: create_user_by_codes(username, password, chosen, town, village))
+    user_id = run(lambda: create_user_by_codes(username, password, chosen, town, village,
+                                                    display_name))
     console.print(f"[green]用户已创建 · user {username} created (id {user_id})[/green]")
 
 

@@ -30,6 +30,7 @@ def me(principal: Principal) -> Me:
         {
             "user_id": principal.user_id,
             "username": principal.username,
+            "display_name": principal.name,
             "grants": [dataclasses.asdict(g) for g in principal.grants],
         },
         Me,
@@ -93,5 +94,7 @@ class VillageUserController(Controller):
         user_id = await services.create_user(
             actor_of(principal), data.username, data.password,
             [Grant(role=role, village_id=village_id, household_id=data.household_id)],
+            display_name=data.display_name,
         )
-        return UserCreated(user_id=user_id, username=data.username, role=role.value)
+        return UserCreated(user_id=user_id, username=data.username, role=role.value,
+                           display_name=data.display_name.strip() or data.username)

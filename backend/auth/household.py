@@ -21,7 +21,9 @@ from backend.registry.tables import Household, Village
 
 
 async def _household(village_code: str, number: str) -> dict | None:
-    return await Household.select(Household.id, Household.village, Household.public_id).where(
+    return await Household.select(
+        Household.id, Household.village, Household.public_id, Household.number, Household.head_name
+    ).where(
         (Household.number == number) & (Household.status == "active")
         & Household.village.is_in(Village.select(Village.id).where(Village.code == village_code))
     ).first().run()
@@ -37,6 +39,7 @@ async def _account(household: dict) -> int:
         Actor(user_id=None, name="household-login", address=""),
         f"hh-{household['public_id'].lower()}", secrets.token_urlsafe(24),
         [Grant(Role.villager, village_id=household["village"], household_id=household["id"])],
+        display_name=f"{household['number']} {household['head_name']}"[:40],
     )
 
 

@@ -39,6 +39,12 @@ class Principal:
     grants: tuple[Grant, ...]
     address: str = ""
     token_hash: str = field(default="", repr=False)
+    display_name: str = ""
+
+    @property
+    def name(self) -> str:
+        """How screens, receipts and the audit log show this person (王丽, not ``xhx_shop``)."""
+        return self.display_name or self.username
 
     def roles(self) -> set[Role]:
         return {grant.role for grant in self.grants}
@@ -67,4 +73,4 @@ class Principal:
 
 
 def actor_of(principal: Principal) -> Actor:
-    return Actor(user_id=principal.user_id, name=principal.username, address=principal.address)
+    return Actor(user_id=principal.user_id, name=principal.name, address=principal.address)

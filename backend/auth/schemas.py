@@ -11,6 +11,7 @@ from backend.http.input import Strict
 
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+DisplayName = Annotated[str, msgspec.Meta(max_length=40)]
 
 
 class LoginRequest(Strict):
@@ -37,6 +38,7 @@ class GrantOut(msgspec.Struct, kw_only=True):
 class Me(msgspec.Struct, kw_only=True):
     user_id: int
     username: str
+    display_name: str
     grants: list[GrantOut]
 
 
@@ -52,9 +54,11 @@ class UserCreate(Strict):
     password: Password
     role: Literal["committee", "grid_officer", "shopkeeper", "villager"]
     household_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    display_name: DisplayName = ""
 
 
 class UserCreated(msgspec.Struct, kw_only=True):
     user_id: int
     username: str
+    display_name: str
     role: str

@@ -105,17 +105,24 @@ async def issue_token(user_id: int, address: str) -> str:
 
 
 async def principal_for_user(user_id: int, address: str, hashed: str = "") -> Principal:
-    user = await BaseUser.select(BaseUser.username).where(BaseUser.id == user_id).first().run()
+    user = await db.first(USER_NAMES_SQL, user_id) or {"username": "", "display_name": ""}
     grants = await RoleGrant.select().where(RoleGrant.user == user_id).order_by(RoleGrant.id).run()
-    return _principal(user_id, user["username"] if user else "", grants, address, hashed)
+    return _principal(user_id, user, grants, address, hashed)
+
+
+# ``display_name`` is Jifen's own column on Piccolo's user table (auth migration of 2026-12-01),
+# so the query builder's BaseUser does not know it.
+USER_NAMES_SQL = "SELECT username, display_name FROM piccolo_user WHERE id = $1"
+SET_DISPLAY_NAME_SQL = "UPDATE piccolo_user SET display_name = $1 WHERE id = $2"
 
 
 def _principal(
-    user_id: int, username: str, grants: list[dict[str, Any]], address: str, hashed: str
+    user_id: int, names: dict[str, Any], grants: list[dict[str, Any]], address: str, hashed: str
 ) -> Principal:
     return Principal(
         user_id=user_id,
-        username=username,
+        username=names["username"],
+        display_name=names["display_name"],
         grants=tuple(
             Grant(
                 role=Role(g["role"]),
@@ -132,7 +139,8 @@ def _principal(
 
 
 # Every API request asks this: the token, its user and their grants in one round trip.
-AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, g.role, g.town, g.village,
+AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, u.display_name, g.role, g.town,
+    g.village,
     g.household, g.shop_id
     FROM auth_token t JOIN piccolo_user u ON u.id = t."user"
     LEFT JOIN role_grant g ON g."user" = t."user"
@@ -147,7 +155,7 @@ async def authenticate(token: str, address: str) -> Principal | None:
     if not rows:
         return None
     grants = [row for row in rows if row["role"] is not None]
-    return _principal(rows[0]["user_id"], rows[0]["username"], grants, address, hashed)
+    return _principal(rows[0]["user_id"], rows[0], grants, address, hashed)
 
 
 async def logout(principal: Principal) -> None:
@@ -164,8 +172,11 @@ async def create_user(
     grants: list[Grant],
     *,
     email: str = "",
+    display_name: str = "",
 ) -> int:
-    """A new user with their grants; only town admins may use piccolo-admin (``admin`` flag)."""
+    """A new user with their grants; only town admins may use piccolo-admin (``admin`` flag).
+
+    ``display_name`` is how people see them (收银员：王丽); it defaults to the username."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword()
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)
@@ -177,6 +188,7 @@ async def create_user(
                         active=True, admin=is_admin, superuser=False)
         user.password = hashed
         await user.save().run()
+        await db.fetch(SET_DISPLAY_NAME_SQL, display_name.strip() or username, user.id)
         for grant in grants:
             await RoleGrant.insert(
                 RoleGrant(user=user.id, role=grant.role.value, town=grant.town_id,
@@ -187,6 +199,7 @@ async def create_user(
             actor, "user.create", "user", user.id,
             village_id=next((g.village_id for g in grants if g.village_id), None),
             town_id=next((g.town_id for g in grants if g.town_id), None),
-            after={"username": username, "roles": [g.role.value for g in grants]},
+            after={"username": username, "display_name": display_name.strip() or username,
+                   "roles": [g.role.value for g in grants]},
         )
     return int(user.id)

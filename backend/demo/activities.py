@@ -6,21 +6,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from piccolo.apps.user.tables import BaseUser
-
 from backend.activities import confirmation, services
 from backend.cards import services as cards
+from backend.demo.staff import staff_scorer
 from backend.registry.tables import Household, Village
 from backend.scoring import rules
 from backend.scoring.evaluations import Scorer
 
 PAST = [("村道环境大扫除", "村委会广场", 12, 9), ("敬老院慰问演出", "镇敬老院", 5, 14)]
-
-
-async def _scorer(username: str, role: str) -> Scorer:
-    user = await BaseUser.select(BaseUser.id).where(BaseUser.username == username).first().run()
-    assert user is not None, username
-    return Scorer(user_id=user["id"], name=username, roles=frozenset({role}))
 
 
 async def _check_in(organiser: Scorer, vid: int, activity: dict, households: list[int],
@@ -38,8 +31,8 @@ async def load_activities_demo() -> None:
     rule = next(r for r in (await rules.current_rule_book(vid))["rules"] if r["code"] == "ZY01")
     households = [r["id"] for r in await Household.select(Household.id).where(
         Household.village == vid).order_by(Household.id).run()]
-    organiser = await _scorer("xhx_grid", "grid_officer")
-    checker = await _scorer("xhx_committee2", "committee")
+    organiser = await staff_scorer("xhx_grid", "grid_officer")
+    checker = await staff_scorer("xhx_committee2", "committee")
     now = datetime.now(UTC)
     for n, (title, place, count, days_ago) in enumerate(PAST):
         starts = now - timedelta(days=days_ago, hours=2)

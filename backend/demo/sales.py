@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import random
 
-from piccolo.apps.user.tables import BaseUser
-
-from backend.audit.services import Actor
 from backend.cards import services as cards
+from backend.demo.staff import staff_actor
 from backend.errors import DomainError
 from backend.ledger import services as ledger
 from backend.registry.tables import Household, Village
@@ -17,10 +15,9 @@ from backend.shop import catalogue, redemption
 
 async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> None:
     village = await Village.select(Village.id).where(Village.code == village_code).first().run()
-    user = await BaseUser.select(BaseUser.id).where(BaseUser.username == shopkeeper).first().run()
-    assert village is not None and user is not None
+    assert village is not None
     vid = village["id"]
-    actor = Actor(user_id=user["id"], name=shopkeeper, address="demo")
+    actor = await staff_actor(shopkeeper)
     shop = (await catalogue.shops(vid))[0]
     products = await catalogue.products(vid, shop["id"])
     households = [r["id"] for r in await Household.select(Household.id).where(

@@ -12,14 +12,12 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from piccolo.apps.user.tables import BaseUser
-
 from backend.audit.services import CLI_ACTOR
 from backend.demo.boards import past_month_with_board
 from backend.demo.cross import cross_evaluation_demo
+from backend.demo.staff import staff_scorer
 from backend.registry.tables import Household, Village
 from backend.scoring import evaluations, periods, rules
-from backend.scoring.evaluations import Scorer
 
 BOTH = ["committee", "grid_officer"]
 COMMITTEE = ["committee"]
@@ -56,12 +54,6 @@ PROPOSALS = [
 ]
 
 
-async def _scorer(username: str, role: str) -> Scorer:
-    user = await BaseUser.select(BaseUser.id).where(BaseUser.username == username).first().run()
-    assert user is not None, username
-    return Scorer(user_id=user["id"], name=username, roles=frozenset({role}))
-
-
 async def load_scoring_demo() -> None:
     village = await Village.select(Village.id).where(Village.code == "XHX").first().run()
     assert village is not None
@@ -75,10 +67,10 @@ async def load_scoring_demo() -> None:
     households = [r["id"] for r in await Household.select(Household.id).where(
         Household.village == vid).order_by(Household.id).run()]
     scorers = {
-        "xhx_grid": await _scorer("xhx_grid", "grid_officer"),
-        "xhx_committee": await _scorer("xhx_committee", "committee"),
+        "xhx_grid": await staff_scorer("xhx_grid", "grid_officer"),
+        "xhx_committee": await staff_scorer("xhx_committee", "committee"),
     }
-    checker = await _scorer("xhx_committee2", "committee")
+    checker = await staff_scorer("xhx_committee2", "committee")
     await past_month_with_board(vid, households,
                                 [r["id"] for r in book["rules"]
                                  if not r["evidence_required"] and r["code"] != CROSS_RULE],

@@ -48,16 +48,27 @@ VILLAGES = (
 STREETS = ["幸福街", "和谐路", "文明巷", "振兴路", "槐树巷", "向阳街"]
 
 
+# Display names of the demo's staff, by village code and login suffix.
+STAFF_NAMES = {
+    "XHX": {"committee": "李建华", "committee2": "赵秀英", "grid": "孙志强", "shop": "王丽"},
+    "DHX": {"committee": "周国平", "committee2": "吴桂兰", "grid": "郑海涛", "shop": "陈芳"},
+}
+
+
 def demo_users(
-    code: str, village_id: int, first_household: int, shop_id: int
-) -> list[tuple[str, Grant]]:
-    prefix = code.lower()
+    code: str, village_id: int, first_household: int, shop_id: int, first_head: str
+) -> list[tuple[str, str, Grant]]:
+    """(username, display name, grant) of one village's demo accounts."""
+    prefix, names = code.lower(), STAFF_NAMES.get(code, {})
     return [
-        (f"{prefix}_committee", Grant(Role.committee, village_id=village_id)),
-        (f"{prefix}_committee2", Grant(Role.committee, village_id=village_id)),
-        (f"{prefix}_grid", Grant(Role.grid_officer, village_id=village_id)),
-        (f"{prefix}_shop", Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id)),
-        (f"{prefix}_villager",
+        (f"{prefix}_committee", names.get("committee", ""),
+         Grant(Role.committee, village_id=village_id)),
+        (f"{prefix}_committee2", names.get("committee2", ""),
+         Grant(Role.committee, village_id=village_id)),
+        (f"{prefix}_grid", names.get("grid", ""), Grant(Role.grid_officer, village_id=village_id)),
+        (f"{prefix}_shop", names.get("shop", ""),
+         Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id)),
+        (f"{prefix}_villager", first_head,
          Grant(Role.villager, village_id=village_id, household_id=first_household)),
     ]
 
@@ -72,7 +83,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     rng = random.Random(20261123)
     town = await registry.create_town(CLI_ACTOR, TOWN["name"], TOWN["code"])
     await auth.create_user(CLI_ACTOR, "town_admin", DEMO_PASSWORD,
-                           [Grant(Role.town_admin, town_id=town["id"])])
+                           [Grant(Role.town_admin, town_id=town["id"])], display_name="刘振东")
     for spec in VILLAGES:
         village = await registry.create_village(
             CLI_ACTOR, town["id"], name=spec.name, code=spec.code
@@ -80,7 +91,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         vid = village["id"]
         grids = [await registry.create_grid(CLI_ACTOR, vid, n) for n in spec.grids]
         groups = [await registry.create_moral_group(CLI_ACTOR, vid, n) for n in spec.groups]
-        first = None
+        first, first_head = None, ""
         for n in track(range(1, spec.households + 1), description=f"{spec.name} 户",
                        console=console):
             head, members = family(rng)
@@ -97,11 +108,13 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
                 },
                 members,
             )
-            first = first or household["id"]
+            if first is None:
+                first, first_head = household["id"], head
         assert first is not None
         shop_id = await demo_shop(vid, spec.name)
-        for username, grant in demo_users(spec.code, vid, first, shop_id):
-            await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant])
+        for username, name, grant in demo_users(spec.code, vid, first, shop_id, first_head):
+            await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant],
+                                   display_name=name)
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
     await load_scoring_demo()
@@ -112,7 +125,8 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
 
 
 async def create_user_by_codes(
-    username: str, password: str, role: Role, town_code: str | None, village_code: str | None
+    username: str, password: str, role: Role, town_code: str | None, village_code: str | None,
+    display_name: str = "",
 ) -> int:
     """``jifen createuser``: resolve the town or village by code, then create the user."""
     if role is Role.town_admin:
@@ -127,4 +141,5 @@ async def create_user_by_codes(
         if village is None or role is Role.villager:
             raise NotFound()
         grant = Grant(role, village_id=village["id"])
-    return await auth.create_user(CLI_ACTOR, username, password, [grant])
+    return await auth.create_user(CLI_ACTOR, username, password, [grant],
+                                  display_name=display_name)

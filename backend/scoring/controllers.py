@@ -51,7 +51,7 @@ async def scorer_of(principal: Principal, village_id: int) -> Scorer:
     """The caller's roles in this village, and the household their villager grant names."""
     town_id = await registry.town_of_village(village_id) or 0
     return Scorer(
-        user_id=principal.user_id, name=principal.username,
+        user_id=principal.user_id, name=principal.name,
         roles=frozenset(r.value for r in principal.roles_in(village_id, town_id)),
         household_id=principal.household_in(village_id), address=principal.address,
     )

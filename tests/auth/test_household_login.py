@@ -27,6 +27,7 @@ async def test_number_and_pin_log_a_household_in_to_one_account(client: AsyncCli
     assert first.status_code == 201, first.text
     grant = first.json()["user"]["grants"][0]
     assert (grant["role"], grant["household_id"]) == ("villager", household["id"])
+    assert first.json()["user"]["display_name"] == f"{household['number']} {household['head_name']}"
     second = await client.post(URL, json=body)
     assert second.json()["user"]["user_id"] == first.json()["user"]["user_id"]
     own = await client.get(
