@@ -18,6 +18,7 @@ from backend.auth.schemas import (
     UserCreate,
     UserCreated,
 )
+from backend.cards import services as cards
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, CurrentPrincipal, allow
 from backend.http.input import PathId
@@ -25,21 +26,33 @@ from backend.registry import services as registry
 from backend.settings import get_settings
 
 
-def me(principal: Principal) -> Me:
+def me(principal: Principal, *, must_change_pin: bool = False) -> Me:
     return msgspec.convert(
         {
             "user_id": principal.user_id,
             "username": principal.username,
             "display_name": principal.name,
             "grants": [dataclasses.asdict(g) for g in principal.grants],
+            "must_change_pin": must_change_pin,
         },
         Me,
     )
 
 
-def _logged_in(token: str, principal: Principal) -> Response[LoginResponse]:
+async def _must_change_pin(principal: Principal) -> bool:
+    """A household logged in with a PIN someone else chose (a PIN letter, a committee reset):
+    its page asks for a new PIN before anything else."""
+    for grant in principal.grants:
+        if grant.role is Role.villager and grant.village_id and grant.household_id:
+            return await cards.pin_must_change(grant.village_id, grant.household_id)
+    return False
+
+
+def _logged_in(token: str, principal: Principal,
+               must_change_pin: bool = False) -> Response[LoginResponse]:
     """The token in the body (for API clients) and as an HttpOnly cookie (for the pages)."""
-    response = Response(LoginResponse(token=token, user=me(principal)))
+    response = Response(LoginResponse(token=token,
+                                      user=me(principal, must_change_pin=must_change_pin)))
     response.set_cookie(
         TOKEN_COOKIE, token, httponly=True, samesite="strict",
         max_age=get_settings().token_days * 86400, path="/",
@@ -64,7 +77,7 @@ class AuthController(Controller):
     ) -> Response[LoginResponse]:
         address = request.client.host if request.client else ""
         token, principal = await household.login(data.village, data.number, data.pin, address)
-        return _logged_in(token, principal)
+        return _logged_in(token, principal, await _must_change_pin(principal))
 
     @post("/logout", status_code=204, **allow(*ANY_ROLE))
     async def logout(self, principal: CurrentPrincipal) -> Response[None]:
@@ -75,7 +88,7 @@ class AuthController(Controller):
 
     @get("/me", **allow(*ANY_ROLE))
     async def whoami(self, principal: CurrentPrincipal) -> Me:
-        return me(principal)
+        return me(principal, must_change_pin=await _must_change_pin(principal))
 
 
 class VillageUserController(Controller):

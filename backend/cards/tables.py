@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -17,7 +26,8 @@ class Card(Table):
     (a lost card) kills every older print at once. A household with no row yet has version 1.
     ``pin_hash`` is an argon2id hash (None: no PIN); ``pin_failures`` counts wrong PINs since
     the last good one, and ``pin_locked_at`` is set at the fifth, until the committee sets a
-    new PIN.
+    new PIN. ``pin_must_change``: the PIN was chosen by someone else (a PIN letter, a committee
+    reset), so the villager's page asks for a new one at the next login.
     """
 
     id: Serial
@@ -28,6 +38,7 @@ class Card(Table):
     pin_hash = Text(null=True, default=None)
     pin_failures = Integer(default=0)
     pin_locked_at = Timestamptz(null=True, default=None)
+    pin_must_change = Boolean(default=False)
     issued_at = Timestamptz(default=TimestamptzNow())
     issued_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     reissued_at = Timestamptz(null=True, default=None)

@@ -16,6 +16,8 @@ export const TEXT = {
     "m.signedUp": "已报名", "m.pinOnly": "请用户号和 PIN 登录。",
     "m.pinChange": "修改 PIN", "m.pinCurrent": "现在的 PIN", "m.pinNew": "新 PIN（4–6 位数字）",
     "m.pinRepeat": "再输一次新 PIN", "m.pinSave": "保存新 PIN", "m.pinSaved": "新 PIN 已保存，下次请用新 PIN 登录。",
+    "m.pinFirst": "请先设置您自己的 PIN",
+    "m.pinFirstWhy": "现在的 PIN 是村委会发的初始 PIN。请换成只有您家知道的新 PIN，以后登录和兑换都用它。",
     "m.pinMismatch": "两次输入的新 PIN 不一样。",
   },
   en: {
@@ -39,6 +41,8 @@ export const TEXT = {
     "m.pinChange": "Change PIN", "m.pinCurrent": "Current PIN", "m.pinNew": "New PIN (4–6 digits)",
     "m.pinRepeat": "New PIN again", "m.pinSave": "Save the new PIN",
     "m.pinSaved": "New PIN saved: log in with it next time.",
+    "m.pinFirst": "First, choose your own PIN",
+    "m.pinFirstWhy": "The PIN you have was given by the village committee. Replace it with one only your household knows; use it to log in and at the supermarket.",
     "m.pinMismatch": "The two new PINs differ.",
   },
 };

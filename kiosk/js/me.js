@@ -209,14 +209,30 @@ async function openTab(name) {
   await TABS[name]();
 }
 
+// A PIN someone else chose (the PIN letter, a committee reset) is replaced before anything else:
+// the PIN form alone is shown until the new PIN is saved.
+function newPinFirst() {
+  const form = $("pin-form");
+  $("pin-first").append(form);
+  $("pin-first").hidden = false;
+  return new Promise((resolve) => {
+    state.afterPin = () => {
+      $("pin-change").append(form);
+      $("pin-first").hidden = true;
+      resolve();
+    };
+  });
+}
+
 async function start(user) {
   const grant = user.grants.find((g) => g.role === "villager");
   if (!grant) throw new ApiError(403, { detail: t("m.pinOnly") });
   state.village = grant.village_id;
   state.household = grant.household_id;
   $("login").hidden = true;
-  $("app").hidden = false;
   $("logout").hidden = false;
+  if (user.must_change_pin) await newPinFirst();
+  $("app").hidden = false;
   await loadSummary();
   await openTab("home");
 }
@@ -228,6 +244,9 @@ function setElder(on) {
 }
 
 translatePage();
+// The PIN letter's QR opens me.html?village=CODE: the village code is filled in already.
+const fromLetter = new URLSearchParams(location.search).get("village");
+if (fromLetter) $("login").village.value = fromLetter;
 setElder(Boolean(localStorage.getItem(ELDER)));
 $("lang").addEventListener("click", toggleLanguage);
 $("period-filter").addEventListener("change", loadHistory);
@@ -248,6 +267,11 @@ $("pin-form").addEventListener("submit", async (event) => {
       { pin: form.get("new_pin"), current_pin: form.get("current") });
     event.target.reset();
     message.textContent = t("m.pinSaved");
+    if (state.afterPin) {
+      const go = state.afterPin;
+      state.afterPin = null;
+      go();
+    }
   } catch (error) {
     message.textContent = error.message;
   }

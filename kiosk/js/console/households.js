@@ -2,10 +2,11 @@
 // add one, edit one (head, address, phone, grid, moral group, 关怀户, moved away), import the
 // village's own roster sheet (all or nothing, every bad cell listed), reissue a lost card (the
 // old one stops working), set a new PIN for a household that forgot theirs (no old PIN needed:
-// the committee's right, audited), and the printable sheet of every card. Every change is asked
+// the committee's right, audited), print PIN letters for many households at once (each must
+// change its PIN at the first login), and the printable sheet of every card. Every change is asked
 // for in an in-page dialog whose refusals show next to the field.
-import { api } from "../api.js";
-import { t, tf } from "../i18n.js";
+import { ApiError, api } from "../api.js";
+import { language, t, tf } from "../i18n.js";
 import { $, ask, base, button, el, guard, households, problemTable, sendFile } from "./shared.js";
 
 const places = { grids: [], groups: [] };
@@ -92,6 +93,32 @@ async function search(q) {
   $("household-count").textContent = tf("c.hh.count", { n: found.length });
 }
 
+// PIN letters: a fresh initial PIN for every household of the village or of one grid, on one
+// printable page each. The old PINs stop working, so it asks first; the PDF is downloaded.
+async function pinLetters() {
+  const scope = [["", t("c.hh.wholeVillage")], ...places.grids.map((g) => [String(g.id), g.name])];
+  const pdf = await ask("c.hh.letters", {
+    message: t("c.hh.lettersWhy"), ok: "c.hh.lettersGo", danger: true,
+    fields: [{ name: "grid_id", label: "c.grid", options: scope }],
+    onSubmit: async ({ grid_id }) => {
+      const response = await fetch(`${base()}/pin-letters`, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept-Language": language() },
+        body: JSON.stringify(grid_id ? { grid_id: Number(grid_id) } : {}),
+      });
+      if (!response.ok) throw new ApiError(response.status, await response.json());
+      return response.blob();
+    },
+  });
+  if (!pdf) return;
+  const link = el("a", { href: URL.createObjectURL(pdf), download: "pin-letters.pdf" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  $("roster-result").className = "";
+  $("roster-result").textContent = t("c.hh.lettersDone");
+}
+
 async function importRoster(file) {
   const { ok, answer } = await sendFile(`${base()}/households/roster`, file);
   problemTable($("roster-problems"), ok ? [] : answer.problems || []);
@@ -114,6 +141,7 @@ export function wire() {
     await search(event.target.q.value);
   }));
   $("household-add").addEventListener("click", () => guard(add));
+  $("pin-letters").addEventListener("click", () => guard(pinLetters));
   $("roster-upload").addEventListener("change", (event) => guard(async () => {
     const [file] = event.target.files;
     event.target.value = "";

@@ -50,7 +50,7 @@ async function start(user) {
   if (!villages.length) throw new ApiError(403, { detail: t("c.noVillage") });
   $("login").hidden = true;
   $("logout").hidden = false;
-  $("who").textContent = user.username;
+  $("who").textContent = user.display_name || user.username;
   $("tabs").querySelector("[data-tab=town]").hidden = !town.townOf(user);
   const pick = $("village");
   pick.replaceChildren(...villages.map((v) => el("option", { value: v.id, textContent: v.name })));

@@ -76,6 +76,9 @@ export const TEXT = {
     "c.hh.marks": "标记", "c.hh.count": "共 {n} 户", "c.hh.imported": "已导入 {n} 户。",
     "c.hh.headRelation": "户主", "c.field.head_name": "户主", "c.field.number": "户号",
     "c.field.address": "住址", "c.field.phone": "电话",
+    "c.hh.letters": "打印 PIN 通知单", "c.hh.wholeVillage": "全村在册农户",
+    "c.hh.lettersWhy": "将为所选农户各设一个新的初始 PIN，旧 PIN 立即失效；每户一页，首次登录须改成自己的 PIN。",
+    "c.hh.lettersGo": "设置并打印", "c.hh.lettersDone": "PIN 通知单已生成，请打印后发到各户。",
   },
   en: {
     "c.title": "Committee console", "c.tab.dashboard": "Period", "c.tab.grid": "Grid entry",
@@ -160,5 +163,8 @@ export const TEXT = {
     "c.hh.imported": "Imported {n} household(s).", "c.hh.headRelation": "户主",
     "c.field.head_name": "head of household", "c.field.number": "household number",
     "c.field.address": "address", "c.field.phone": "phone",
+    "c.hh.letters": "Print PIN letters", "c.hh.wholeVillage": "every active household",
+    "c.hh.lettersWhy": "Each chosen household gets a new initial PIN and its old PIN stops working; one page per household, and the PIN must be changed at the first login.",
+    "c.hh.lettersGo": "Set and print", "c.hh.lettersDone": "PIN letters made: print them and hand them out.",
   },
 };
