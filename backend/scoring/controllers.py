@@ -28,6 +28,7 @@ from backend.scoring.evaluations import (
     propose_with_evidence,
     reject,
     verify,
+    verify_many,
 )
 from backend.scoring.evaluations import evaluation as one_evaluation
 from backend.scoring.evidence import MAX_BYTES
@@ -209,6 +210,15 @@ class EvaluationController(Controller):
         scorer = await scorer_of(principal, village_id)
         row = await verify(scorer, village_id, evaluation_id, data.note)
         return msgspec.convert(row, s.Evaluation)
+
+    @post("/evaluations/verify", status_code=200, **allow(Role.committee))
+    async def verify_evaluations(
+        self, village_id: PathId, data: JSONBody[s.BulkVerification], principal: CurrentPrincipal
+    ) -> list[s.Evaluation]:
+        """Verify every checked evaluation, all or none."""
+        scorer = await scorer_of(principal, village_id)
+        rows = await verify_many(scorer, village_id, data.evaluation_ids, data.note)
+        return msgspec.convert(rows, list[s.Evaluation])
 
     @post("/evaluations/{evaluation_id:int}/reject", status_code=200, **allow(Role.committee))
     async def reject_evaluation(

@@ -131,6 +131,13 @@ class Evaluation(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
+class BulkVerification(Strict):
+    """Several evaluations checked at the households, verified together with one note."""
+
+    evaluation_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
+    note: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
 class Verification(Strict):
     note: Note = ""
 

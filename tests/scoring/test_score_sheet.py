@@ -208,3 +208,31 @@ async def test_sheet_problems_speak_english_when_asked(
         files={"data": ("s.csv", no_header.encode())}, headers=village.headers(Role.committee))
     assert response.status_code == 422
     assert response.json()["problems"][0]["message"] == "找不到表头行（第一列应为“户号”）"
+
+
+async def test_bulk_verify_is_all_or_none(client: AsyncClient, village: Village) -> None:
+    """"Verify all I checked": four-eyes for each line, and one refusal verifies none."""
+    period_id = await open_period(client, village)
+    first, second = (h["id"] for h in village.place.households)
+    cells = [{"household_id": first, "rule_id": village.rules["HJ01"], "times": 2},
+             {"household_id": second, "rule_id": village.rules["XL01"], "times": 1}]
+    entered_by_first = await client.post(
+        village.url(f"/periods/{period_id}/evaluations/batch"), json={"cells": cells},
+        headers=village.headers(Role.committee))
+    ids = entered_by_first.json()["evaluation_ids"]
+    url = village.url("/evaluations/verify")
+
+    own = await client.post(url, json={"evaluation_ids": ids, "note": "入户看过"},
+                            headers=village.headers(Role.committee))
+    assert own.status_code == 403 and own.json()["code"] == "self_verification"
+    assert {e["state"] for e in await entered(client, village, period_id)} == {"proposed"}
+
+    done = await client.post(url, json={"evaluation_ids": ids[:2], "note": "入户看过"},
+                             headers=village.second_committee)
+    assert done.status_code == 200, done.text
+    assert [e["state"] for e in done.json()] == ["verified", "verified"]
+    again = await client.post(url, json={"evaluation_ids": ids, "note": ""},
+                              headers=village.second_committee)
+    assert again.status_code == 409  # two were verified already: the third is not either
+    states = {e["id"]: e["state"] for e in await entered(client, village, period_id)}
+    assert [states[i] for i in ids] == ["verified", "verified", "proposed"]
