@@ -129,6 +129,7 @@ class Evaluation(msgspec.Struct, kw_only=True):
     verify_note: str
     reject_reason: str
     created_at: datetime
+    proposed_by: int | None = None  # the user who entered it: the console greys their own
 
 
 class BulkVerification(Strict):

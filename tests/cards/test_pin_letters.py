@@ -16,7 +16,7 @@ from backend.auth.principal import Role
 from backend.cards import letters
 from backend.cards import services as cards
 from backend.registry import services as registry
-from tests.factories import World
+from tests.factories import World, make_place, make_town
 
 
 def pdf_pages(document: bytes, folder: Path) -> list[Image.Image]:
@@ -35,10 +35,10 @@ async def household_login(client: AsyncClient, code: str, number: str, pin: str)
     return answer
 
 
-async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient,
-                                                           world: World) -> None:
-    vid = world.a.village_id
-    first, second = world.a.households
+async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) -> None:
+    place = await make_place((await make_town())["id"])  # its own: nobody adds households
+    vid = place.village_id
+    first, second = place.households
     await cards.set_pin(CLI_ACTOR, vid, first["id"], "2580")
     batch = await letters.issue_pin_letters(CLI_ACTOR, vid, page_address="http://x/me.html")
     assert [letter.number for letter in batch.letters] == [first["number"], second["number"]]
@@ -67,23 +67,24 @@ async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient,
 async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_page(
     client: AsyncClient, world: World, tmp_path: Path
 ) -> None:
-    vid = world.a.village_id
+    place = await make_place(world.a.town_id)
+    vid = place.village_id
     code = (await registry.village(vid))["code"]
     response = await client.post(f"/api/v1/villages/{vid}/pin-letters",
-                                 json={"grid_id": world.a.grid_id},
-                                 headers=world.a.headers(Role.committee))
+                                 json={"grid_id": place.grid_id},
+                                 headers=place.headers(Role.committee))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     pages = await asyncio.to_thread(pdf_pages, response.content, tmp_path)
     assert len(pages) == 2
     [found] = zxingcpp.read_barcodes(pages[0])
     assert found.text == f"http://testserver/me.html?village={code}"
-    for household in world.a.households:
+    for household in place.households:
         assert await cards.pin_must_change(vid, household["id"])
 
     for role in (Role.grid_officer, Role.villager, Role.shopkeeper):
         refused = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
-                                    headers=world.a.headers(role))
+                                    headers=place.headers(role))
         assert refused.status_code == 403
     other = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
                               headers=world.b.headers(Role.committee))

@@ -5,8 +5,10 @@ import { extend, t, toggleLanguage, translatePage } from "../i18n.js";
 import * as board from "./board.js";
 import * as cross from "./cross.js";
 import * as dashboard from "./dashboard.js";
+import * as audit from "./audit.js";
 import * as grid from "./grid.js";
 import * as householdsScreen from "./households.js";
+import * as ledger from "./ledger.js";
 import * as objections from "./objections.js";
 import * as rules from "./rules.js";
 import { $, el, guard, households, loadPeriods, showError, state } from "./shared.js";
@@ -17,7 +19,7 @@ import * as verify from "./verify.js";
 
 extend(TEXT);
 const SCREENS = { dashboard, grid, verify, objections, cross, board,
-                  households: householdsScreen, shop, rules, town };
+                  households: householdsScreen, shop, rules, town, ledger, audit };
 const VILLAGE = "jifen.console.village";
 
 // A screen is aria-busy from the moment it is asked for until the latest request for it is drawn.
@@ -74,4 +76,7 @@ board.wire();
 cross.wire();
 householdsScreen.wire();
 rules.wire();
+verify.wire(guard);
+ledger.wire(guard);
+audit.wire(guard);
 openSession(start, { show: showError });
