@@ -58,11 +58,12 @@ async def test_grid_entry_verification_notice_objection_close(
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
     await expect(page.locator("#next-step")).to_have_text("下一步：开启新的评议周期。")
     form = page.locator("#open-period")
-    await form.locator("input[name=name]").fill("2026年11月")
-    await form.locator("input[name=starts_on]").fill("2026-11-01")
-    await form.locator("input[name=ends_on]").fill("2026-11-30")
+    await form.get_by_label("名称").fill("2026年11月")
+    await form.get_by_label("开始日期").fill("2026-11-01")
+    await form.get_by_label("结束日期").fill("2026-11-30")
     await form.locator("button[type=submit]").click()
     await expect(page.locator("#period-state")).to_have_text("评分中")
+    await expect(page.locator("#next-step")).to_contain_text("本期还没有评分")  # not "all verified"
     [period] = await periods.periods(vid)
     period_id = period["id"]
 
@@ -117,6 +118,8 @@ async def test_grid_entry_verification_notice_objection_close(
     await other.click("#tabs button[data-tab=dashboard]")
     await expect(other.locator("#count-verified dd")).to_have_text("6")
     await other.click("#start-notice")
+    await expect(other.locator("dialog.in-page")).to_contain_text("将向全村公示")
+    await other.locator("dialog.in-page").get_by_role("button", name="开始公示").click()
     await expect(other.locator("#period-state")).to_have_text("公示中")
     await expect(other.locator("#count-notice dd")).to_have_text("6")
 
