@@ -109,7 +109,7 @@ async def test_grid_entry_by_keyboard_fits_the_screen_and_keeps_typed_cells(
     assert abs(after[0]["y"] - before[0]["y"]) < 1 and abs(after[0]["x"] - before[0]["x"]) < 1
     assert abs(after[1]["x"] - before[1]["x"]) < 1  # the 户号 column does not move sideways
     await scroller.evaluate("s => { s.scrollTop = 0; s.scrollLeft = 0; }")
-    await page.screenshot(path=screenshots() / "console-grid.png")
+    await page.screenshot(path=screenshots() / "console-grid-1366.png")
 
     # A reload with typed cells asks first; staying keeps them, and after leaving they are back.
     asked: list[str] = []
