@@ -32,6 +32,7 @@ async def test_add_move_mark_and_import_households(server_url: str, launch_brows
     page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
     await page.click("#tabs button[data-tab=households]")
+    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
     await expect(page.locator("#household-count")).to_have_text("共 2 户")
     dialog = page.locator("dialog.in-page")
 
@@ -93,6 +94,7 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
     await page.click("#tabs button[data-tab=households]")
+    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
     dialog = page.locator("dialog.in-page")
 
     # Letters for the grid: asked first (the old PINs stop working), then the PDF downloads.

@@ -9,7 +9,9 @@ import { ApiError, api } from "../api.js";
 import { language, t, tf } from "../i18n.js";
 import { $, ask, base, button, el, guard, households, problemTable, sendFile } from "./shared.js";
 
-const places = { grids: [], groups: [] };
+// The village's grids and moral groups, for the dialogs' choice lists; `ready` settles once
+// they are loaded, so a dialog opened at once still offers them all.
+const places = { grids: [], groups: [], ready: Promise.resolve() };
 
 function nameOf(list, id) {
   return (list.find((g) => g.id === id) || {}).name || "";
@@ -41,6 +43,7 @@ function body(values) {
 }
 
 async function edit(h) {
+  await places.ready;
   const done = await ask("c.hh.edit", {
     message: `${h.number} ${h.head_name}`, fields: fields(h),
     onSubmit: (values) => api("PATCH", `${base()}/households/${h.id}`, body(values)),
@@ -49,6 +52,7 @@ async function edit(h) {
 }
 
 async function add() {
+  await places.ready;
   const done = await ask("c.hh.add", {
     fields: fields({}, true),
     onSubmit: (values) => api("POST", `${base()}/households`, {
@@ -96,6 +100,7 @@ async function search(q) {
 // PIN letters: a fresh initial PIN for every household of the village or of one grid, on one
 // printable page each. The old PINs stop working, so it asks first; the PDF is downloaded.
 async function pinLetters() {
+  await places.ready;
   const scope = [["", t("c.hh.wholeVillage")], ...places.grids.map((g) => [String(g.id), g.name])];
   const pdf = await ask("c.hh.letters", {
     message: t("c.hh.lettersWhy"), ok: "c.hh.lettersGo", danger: true,
@@ -130,8 +135,9 @@ async function importRoster(file) {
 
 export async function show() {
   $("cards-pdf").href = `${base()}/cards.pdf`;
-  [places.grids, places.groups] = await Promise.all([
-    api("GET", `${base()}/grids`), api("GET", `${base()}/moral-groups`)]);
+  places.ready = Promise.all([api("GET", `${base()}/grids`), api("GET", `${base()}/moral-groups`)])
+    .then(([grids, groups]) => Object.assign(places, { grids, groups }));
+  await places.ready;
   await search($("household-search").q.value);
 }
 

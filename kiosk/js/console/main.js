@@ -5,6 +5,7 @@ import { extend, t, toggleLanguage, translatePage } from "../i18n.js";
 import * as board from "./board.js";
 import * as cross from "./cross.js";
 import * as dashboard from "./dashboard.js";
+import * as activities from "./activities.js";
 import * as audit from "./audit.js";
 import * as grid from "./grid.js";
 import * as householdsScreen from "./households.js";
@@ -19,7 +20,7 @@ import * as verify from "./verify.js";
 
 extend(TEXT);
 const SCREENS = { dashboard, grid, verify, objections, cross, board,
-                  households: householdsScreen, shop, rules, town, ledger, audit };
+                  households: householdsScreen, shop, rules, town, ledger, audit, activities };
 const VILLAGE = "jifen.console.village";
 
 // A screen is aria-busy from the moment it is asked for until the latest request for it is drawn.
@@ -79,4 +80,5 @@ rules.wire();
 verify.wire(guard);
 ledger.wire(guard);
 audit.wire(guard);
+activities.wire(guard);
 openSession(start, { show: showError });
