@@ -23,6 +23,7 @@ from backend.boards import live
 from backend.boards.controllers import BoardsController, PublicBoardsController
 from backend.cards import services as cards
 from backend.cards.controllers import CardController
+from backend.cards.letter_controllers import PinLetterController
 from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_principal
 from backend.http.admin import admin
 from backend.http.health import health
@@ -64,6 +65,7 @@ API_CONTROLLERS: list[type] = [
     LedgerController,
     AdjustmentRequestController,
     CardController,
+    PinLetterController,
     RuleBookController,
     PeriodController,
     EvaluationController,

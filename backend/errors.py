@@ -29,6 +29,11 @@ class DomainError(Exception):
         except (KeyError, IndexError):
             return template
 
+    def body(self, language: str) -> dict[str, Any]:
+        """The params as they go in the reply; a refusal carrying words of its own (a sheet's
+        problems) puts them in ``language`` here."""
+        return dict(self.params)
+
 
 class InvalidInput(DomainError):
     code = "invalid_input"

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from backend.audit.tables import AuditEntry
+from backend.db import is_postgres
+from backend.settings import get_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +62,43 @@ async def record(
     ).run()
 
 
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Which entries to show: ``who`` is part of the person's name, ``kind`` the first word of
+    the action (``household``, ``card``, ``evaluation`` …), ``since``/``until`` days in the
+    villages' time zone, both included."""
+
+    who: str = ""
+    kind: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _where(where: Any, shown: AuditFilter) -> Any:
+    if shown.who:
+        pattern = shown.who.replace("\\", "").replace("%", "").replace("_", "")
+        column = AuditEntry.actor_name
+        where &= (column.ilike if is_postgres() else column.like)(f"%{pattern}%")
+    if shown.kind:
+        where &= (AuditEntry.action == shown.kind) | AuditEntry.action.like(f"{shown.kind}.%")
+    zone = ZoneInfo(get_settings().timezone)
+    if shown.since:
+        where &= AuditEntry.created_at >= datetime.combine(shown.since, time(), zone)
+    if shown.until:
+        where &= AuditEntry.created_at < datetime.combine(
+            shown.until + timedelta(days=1), time(), zone)
+    return where
+
+
 async def entries(
-    *, village_id: int | None = None, town_id: int | None = None, page: int, page_size: int
+    *, village_id: int | None = None, town_id: int | None = None, page: int, page_size: int,
+    shown: AuditFilter | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of entries, newest first, for a village or for a whole town."""
+    """A page of entries, newest first, for a village or for a whole town, filtered."""
     where = AuditEntry.village == village_id if village_id is not None else (
         AuditEntry.town == town_id
     ) | (AuditEntry.village.town == town_id)
+    where = _where(where, shown or AuditFilter())
     rows = (
         await AuditEntry.select(
             AuditEntry.id,

@@ -21,6 +21,7 @@ from backend.auth.schemas import (
     UserCreate,
     UserCreated,
 )
+from backend.cards import services as cards
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, CurrentPrincipal, allow
 from backend.http.input import PathId
@@ -31,26 +32,38 @@ STAFF_ROLES = (Role.town_admin, Role.committee, Role.grid_officer, Role.shopkeep
 UserId = PathId
 
 
-def me(principal: Principal) -> Me:
+def me(principal: Principal, *, must_change_pin: bool = False) -> Me:
     return msgspec.convert(
         {
             "user_id": principal.user_id,
             "username": principal.username,
             "display_name": principal.name,
             "grants": [dataclasses.asdict(g) for g in principal.grants],
+            "must_change_pin": must_change_pin,
         },
         Me,
     )
 
 
+async def _must_change_pin(principal: Principal) -> bool:
+    """A household logged in with a PIN someone else chose (a PIN letter, a committee reset):
+    its page asks for a new PIN before anything else."""
+    for grant in principal.grants:
+        if grant.role is Role.villager and grant.village_id and grant.household_id:
+            return await cards.pin_must_change(grant.village_id, grant.household_id)
+    return False
+
+
 def _logged_in(
-    request: Request, token: str, principal: Principal, subject: str
+    request: Request, token: str, principal: Principal, subject: str,
+    must_change_pin: bool = False,
 ) -> Response[LoginResponse]:
     """The token in the body (for API clients) and as an HttpOnly cookie (for the pages), with
     a device cookie that keeps this browser's attempts apart from strangers' (see
     :mod:`backend.auth.limits`). Both are ``Secure`` when the request came over HTTPS."""
     secure = request.url.scheme == "https"
-    response = Response(LoginResponse(token=token, user=me(principal)))
+    response = Response(LoginResponse(token=token,
+                                      user=me(principal, must_change_pin=must_change_pin)))
     response.set_cookie(
         TOKEN_COOKIE, token, httponly=True, samesite="strict", secure=secure,
         max_age=get_settings().token_days * 86400, path="/",
@@ -84,7 +97,8 @@ class AuthController(Controller):
         token, principal = await household.login(data.village, data.number, data.pin, address,
                                                  request.cookies.get(limits.DEVICE_COOKIE))
         return _logged_in(request, token, principal,
-                          limits.household_subject(data.village, data.number))
+                          limits.household_subject(data.village, data.number),
+                          await _must_change_pin(principal))
 
     @post("/logout", status_code=204, **allow(*ANY_ROLE))
     async def logout(self, principal: CurrentPrincipal) -> Response[None]:
@@ -95,7 +109,7 @@ class AuthController(Controller):
 
     @get("/me", **allow(*ANY_ROLE))
     async def whoami(self, principal: CurrentPrincipal) -> Me:
-        return me(principal)
+        return me(principal, must_change_pin=await _must_change_pin(principal))
 
     @post("/password", status_code=204, **allow(*STAFF_ROLES))
     async def change_password(self, data: JSONBody[OwnPasswordChange],

@@ -41,6 +41,7 @@ class Me(msgspec.Struct, kw_only=True):
     username: str
     display_name: str
     grants: list[GrantOut]
+    must_change_pin: bool = False  # a household's PIN chosen by someone else: change it first
 
 
 class LoginResponse(msgspec.Struct, kw_only=True):

@@ -51,7 +51,8 @@ class CardController(Controller):
         principal: CurrentPrincipal
     ) -> s.Card:
         if await own_household_unless_staff(principal, village_id, household_id):
-            row = await services.set_pin(actor_of(principal), village_id, household_id, data.pin)
+            row = await services.set_pin(actor_of(principal), village_id, household_id, data.pin,
+                                         must_change=True)
         else:
             row = await services.change_own_pin(actor_of(principal), village_id, household_id,
                                                 data.pin, data.current_pin,

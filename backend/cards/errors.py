@@ -93,3 +93,10 @@ class PinLocked(DomainError):
     status = 423
     zh = "PIN 错误次数太多，已锁定，请到村委会重新设置。"
     en = "Too many wrong PINs: locked. The village committee can set a new one."
+
+
+class NoHouseholdsChosen(DomainError):
+    code = "no_households_chosen"
+    status = 422
+    zh = "没有可以打印 PIN 通知单的农户。"
+    en = "No household to print a PIN letter for."

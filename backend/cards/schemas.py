@@ -30,6 +30,7 @@ class Card(msgspec.Struct, kw_only=True):
     has_pin: bool
     pin_locked: bool
     payload: str
+    pin_must_change: bool = False
 
 
 class PinSet(Strict):

@@ -86,6 +86,7 @@ def _secret() -> str:
 async def _card_row(household_id: int) -> dict[str, Any] | None:
     return await Card.select(
         Card.version, Card.pin_hash, Card.pin_failures, Card.pin_locked_at, Card.issued_at,
+        Card.pin_must_change,
     ).where(Card.household == household_id).first().run()
 
 
@@ -118,6 +119,7 @@ async def card(village_id: int, household_id: int) -> dict[str, Any]:
         "issued_at": row["issued_at"] if row else None,
         "has_pin": bool(row and row["pin_hash"]),
         "pin_locked": bool(row and row["pin_locked_at"]),
+        "pin_must_change": bool(row and row["pin_must_change"]),
         "payload": codes.card_payload(_secret(), village_id, household["public_id"], version),
     }
 
@@ -196,10 +198,12 @@ def require_pin_format(pin: str) -> None:
 
 
 async def set_pin(
-    actor: Actor, village_id: int, household_id: int, pin: str, *, keep_token_hash: str = ""
+    actor: Actor, village_id: int, household_id: int, pin: str, *, keep_token_hash: str = "",
+    must_change: bool = False,
 ) -> dict[str, Any]:
     """Set or replace the household's PIN (4–6 digits); this also lifts a lockout and ends
-    every session of the household's phones (but ``keep_token_hash``, the villager's own)."""
+    every session of the household's phones (but ``keep_token_hash``, the villager's own).
+    ``must_change``: someone other than the household chose it, so it is to be replaced."""
     require_pin_format(pin)
     pin_hash = await asyncio.to_thread(_hasher.hash, pin)
     async with write_transaction():
@@ -208,13 +212,14 @@ async def set_pin(
         before = await _card_row(household_id)
         await Card.update({
             Card.pin_hash: pin_hash, Card.pin_failures: 0, Card.pin_locked_at: None,
-            Card.pin_failed_at: None,
+            Card.pin_failed_at: None, Card.pin_must_change: must_change,
         }).where(Card.household == household_id).run()
         ended = await auth.end_household_sessions(household_id, keep_token_hash=keep_token_hash)
         await record(actor, "card.set_pin", "card", household_id, village_id=village_id,
                      before={"had_pin": bool(before and before["pin_hash"]),
                              "locked": bool(before and before["pin_locked_at"])},
-                     after={"had_pin": True, "locked": False, "sessions_ended": ended})
+                     after={"had_pin": True, "locked": False, "sessions_ended": ended,
+                            "must_change": must_change})
     return await card(village_id, household_id)
 
 
@@ -420,3 +425,10 @@ async def _prune_now(stop: asyncio.Event) -> None:
 # The server prunes on its own, so a village needs no cron job for it (``jifen cards
 # prune-codes`` does the same by hand).
 background_prune = background.every(PRUNE_SECONDS, _prune_now, "phone-code pruning")
+
+
+async def pin_must_change(village_id: int, household_id: int) -> bool:
+    """Whether the household's PIN was chosen by someone else and is still to be replaced."""
+    row = await Card.select(Card.pin_must_change).where(
+        (Card.household == household_id) & (Card.village == village_id)).first().run()
+    return bool(row and row["pin_must_change"])

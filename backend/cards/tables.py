@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from backend.clock import ClockNow
@@ -19,7 +28,8 @@ class Card(Table):
     kiosk since the PIN was set (a good PIN does not reset it: no fresh guesses after each use
     by the owner), forgotten 30 days after ``pin_failed_at``, the last wrong one;
     ``pin_locked_at`` is set at the fifth, until the PIN is set again or the household logs in
-    from its own phone.
+    from its own phone. ``pin_must_change``: the PIN was chosen by someone else (a PIN letter,
+    a committee reset), so the villager's page asks for a new one at the next login.
     """
 
     id: Serial
@@ -31,6 +41,7 @@ class Card(Table):
     pin_failures = Integer(default=0)
     pin_locked_at = Timestamptz(null=True, default=None)
     pin_failed_at = Timestamptz(null=True, default=None)
+    pin_must_change = Boolean(default=False)
     issued_at = Timestamptz(default=ClockNow())
     issued_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     reissued_at = Timestamptz(null=True, default=None)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar.params import FromPath, HeaderParameter, Parameter
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, HeaderParameter, Parameter
 
 from backend.errors import IdempotencyKeyMissing
 
@@ -25,6 +27,7 @@ def plain(min_length: int, max_length: int) -> msgspec.Meta:
 
 
 PathId = FromPath[int]
+Upload = Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
 """An ``{…_id:int}`` segment of the route's path,
 declared as such (Litestar 3 no longer infers it)."""
 Page = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page number")]

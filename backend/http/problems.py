@@ -48,14 +48,15 @@ BY_STATUS: dict[int, type[DomainError]] = {
 def problem(
     error: DomainError, request: Request, extra: dict[str, Any] | None = None
 ) -> Response[dict[str, Any]]:
-    detail = error.message(language_of(request))
+    language = language_of(request)
+    detail = error.message(language)
     body: dict[str, Any] = {
         "type": f"urn:jifen:problem:{error.code}",
         "title": error.code,
         "status": error.status,
         "code": error.code,
         "detail": detail,
-        **{k: v for k, v in error.params.items() if k not in {"detail"}},
+        **{k: v for k, v in error.body(language).items() if k not in {"detail"}},
         **(extra or {}),
     }
     headers = {}

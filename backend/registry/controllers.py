@@ -9,10 +9,10 @@ from litestar.params import FromQuery, JSONBody
 from backend.auth.principal import Principal, Role, actor_of
 from backend.errors import NotFound
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
-from backend.http.input import Page, PageSize, PathId, given
+from backend.http.input import Page, PageSize, PathId, Upload, given
 from backend.ledger import approvals
+from backend.registry import roster, services
 from backend.registry import schemas as s
-from backend.registry import services
 
 STAFF = (Role.committee, Role.town_admin)
 READERS = (Role.committee, Role.grid_officer, Role.town_admin)
@@ -122,6 +122,17 @@ class HouseholdController(Controller):
         members = [msgspec.structs.asdict(m) for m in fields.pop("members")]
         row = await services.create_household(actor_of(principal), village_id, fields, members)
         return msgspec.convert(row, s.Household)
+
+    @post("/roster", status_code=200, **allow(*STAFF))
+    async def import_roster(
+        self, village_id: PathId, data: Upload, principal: CurrentPrincipal,
+        dry_run: FromQuery[bool] = False,
+    ) -> s.RosterResult:
+        """The village's household roster (花名册, xlsx or CSV): every household added, or none
+        and every bad cell named; ``dry_run`` says what would be added."""
+        result = await roster.import_roster(actor_of(principal), village_id, await data.read(),
+                                            dry_run=dry_run)
+        return msgspec.convert(result, s.RosterResult, from_attributes=True)
 
     @get("/{household_id:int}", **allow(*READERS, Role.villager))
     async def get_household(

@@ -153,3 +153,12 @@ class HouseholdPage(msgspec.Struct, kw_only=True):
     total: int
     page: int
     page_size: int
+
+
+class RosterResult(msgspec.Struct, kw_only=True):
+    """What a roster import added (or would add, with ``dry_run``)."""
+
+    dry_run: bool
+    numbers: list[str]
+    new_grids: list[str]
+    new_moral_groups: list[str]

@@ -9,7 +9,7 @@ and the refusal lists every problem with where it was (sheet row and column, or 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from backend.audit.services import record
@@ -20,17 +20,21 @@ from backend.scoring.evaluations import Scorer
 from backend.scoring.periods import period
 from backend.scoring.rules import current_rule_book
 from backend.scoring.tables import Evaluation
+from backend.sheets import SheetProblem
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One entry to make: ``times`` applications of ``rule_id`` to ``household_id``; ``where``
-    says where it came from, so a problem can name the sheet cell or the list index."""
+    """One entry to make: ``times`` applications of ``rule_id`` to ``household_id``; ``row`` and
+    ``column`` (a sheet's) or ``index`` (a JSON list's) say where it came from, so a problem can
+    name the cell."""
 
     household_id: int
     rule_id: int
     times: int
-    where: dict[str, Any] = field(default_factory=dict)
+    row: int | None = None
+    column: int | None = None
+    index: int | None = None
 
 
 async def _households(village_id: int, ids: list[int]) -> dict[int, str]:
@@ -51,8 +55,8 @@ async def _used(period_id: int, household_ids: list[int]) -> Counter[tuple[int, 
     return Counter((r["household"], r["rule.code"]) for r in rows)
 
 
-def _problem(cell: Cell, message: str) -> dict[str, Any]:
-    return {**cell.where, "message": message}
+def _problem(cell: Cell, kind: str, **params: Any) -> SheetProblem:
+    return SheetProblem(kind, row=cell.row, column=cell.column, index=cell.index, params=params)
 
 
 async def enter_batch(
@@ -67,25 +71,25 @@ async def enter_batch(
         household_ids = sorted({c.household_id for c in cells})
         numbers = await _households(village_id, household_ids)
         counts = await _used(period_id, household_ids)
-        problems: list[dict[str, Any]] = []
+        problems: list[SheetProblem] = []
         entries = []
         for cell in cells:
             rule = rules.get(cell.rule_id)
             if cell.household_id not in numbers:
-                problems.append(_problem(cell, "本村没有这一户"))
+                problems.append(_problem(cell, "unknown_household"))
             elif rule is None:
-                problems.append(_problem(cell, "不是本村现行细则"))
+                problems.append(_problem(cell, "not_current_rule"))
             elif not scorer.roles & set(rule["proposers"]):
-                problems.append(_problem(cell, "您的角色不能提议这条细则"))
+                problems.append(_problem(cell, "role_may_not_propose"))
             elif cell.household_id == scorer.household_id:
-                problems.append(_problem(cell, "不能为自己家评分"))
+                problems.append(_problem(cell, "own_household"))
             elif rule["evidence_required"]:
-                problems.append(_problem(cell, "这条细则需要照片，请单独录入"))
+                problems.append(_problem(cell, "needs_photo"))
             else:
                 key = (cell.household_id, rule["code"])
                 if counts[key] + cell.times > rule["cap"]:
-                    problems.append(_problem(
-                        cell, f"超过每期上限{rule['cap']}次（已有{counts[key]}次）"))
+                    problems.append(
+                        _problem(cell, "over_cap", cap=rule["cap"], before=counts[key]))
                 counts[key] += cell.times
                 entries.append({
                     "household_id": cell.household_id,
@@ -94,7 +98,7 @@ async def enter_batch(
                     "points": rule["points"] * cell.times,
                 })
         if problems:
-            raise BadSheet(count=len(problems), problems=problems)
+            raise BadSheet(problems)
         ids: list[int] = []
         if not dry_run and entries:
             rows = await Evaluation.insert(*[

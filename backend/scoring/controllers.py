@@ -16,7 +16,7 @@ from backend.auth.principal import Principal, Role
 from backend.errors import InvalidInput, NotFound
 from backend.heavy import run_heavy
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
-from backend.http.input import PathId, given
+from backend.http.input import PathId, Upload, given
 from backend.http.public_url import public_base
 from backend.registry import services as registry
 from backend.scoring import notice as village_notice
@@ -31,6 +31,7 @@ from backend.scoring.evaluations import (
     propose_with_evidence,
     reject,
     verify,
+    verify_many,
 )
 from backend.scoring.evaluations import evaluation as one_evaluation
 from backend.scoring.evidence import MAX_BYTES
@@ -38,7 +39,6 @@ from backend.scoring.notice_sheet import sheet_pdf
 
 STAFF = (Role.committee, Role.grid_officer, Role.town_admin)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Upload = Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
 EVIDENCE_BODY_BYTES = MAX_BYTES + 64 * 1024
 
 
@@ -215,6 +215,15 @@ class EvaluationController(Controller):
         row = await verify(scorer, village_id, evaluation_id, data.note)
         return msgspec.convert(row, s.Evaluation)
 
+    @post("/evaluations/verify", status_code=200, **allow(Role.committee))
+    async def verify_evaluations(
+        self, village_id: PathId, data: JSONBody[s.BulkVerification], principal: CurrentPrincipal
+    ) -> list[s.Evaluation]:
+        """Verify every checked evaluation, all or none."""
+        scorer = await scorer_of(principal, village_id)
+        rows = await verify_many(scorer, village_id, data.evaluation_ids, data.note)
+        return msgspec.convert(rows, list[s.Evaluation])
+
     @post("/evaluations/{evaluation_id:int}/reject", status_code=200, **allow(Role.committee))
     async def reject_evaluation(
         self, village_id: PathId, evaluation_id: PathId, data: JSONBody[s.Rejection],
@@ -303,7 +312,7 @@ class BatchController(Controller):
         dry_run: FromQuery[bool] = False,
     ) -> s.BatchResult:
         """A grid of households × rules in one request: all entered, or none."""
-        cells = [Cell(c.household_id, c.rule_id, c.times, {"index": n})
+        cells = [Cell(c.household_id, c.rule_id, c.times, index=n)
                  for n, c in enumerate(data.cells)]
         scorer = await scorer_of(principal, village_id)
         result = await enter_batch(scorer, village_id, period_id, cells, dry_run=dry_run)

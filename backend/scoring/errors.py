@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from backend.errors import DomainError
+from backend.sheets import BadSheet
+
+__all__ = ["BadSheet"]  # scoring's sheets refuse with the one sheet refusal
 
 
 class NoRuleBook(DomainError):
@@ -26,13 +29,14 @@ class UnknownRule(DomainError):
     en = "That rule is not in this village's current rule book."
 
 
-class BadSheet(DomainError):
-    """An upload with bad cells: nothing was changed; ``problems`` lists every bad cell."""
+class SheetAlreadyUploaded(DomainError):
+    """The same score sheet (the same scores, whatever the file's bytes) was entered before."""
 
-    code = "bad_sheet"
-    status = 422
-    zh = "表格有 {count} 处错误，未做任何修改。"
-    en = "The sheet has {count} problem(s); nothing was changed."
+    code = "sheet_already_uploaded"
+    status = 409
+    zh = "这份评分表已于 {uploaded_at} 由 {uploaded_by} 上传过（{count} 条评分），未重复录入。"
+    en = ("This score sheet was already uploaded at {uploaded_at} by {uploaded_by} "
+          "({count} score(s)); nothing was entered twice.")
 
 
 class PeriodNotOpen(DomainError):

@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from backend.scoring.errors import BadSheet
+from backend.sheets import SheetProblem, at
 from backend.spreadsheets import SheetTooLarge, defuse, xlsx_rows
 
 HEADERS = ("编号", "类别", "内容", "分值", "每期上限", "需要照片", "可提议角色")
@@ -22,11 +22,6 @@ ROLE_LABELS = {v: k for k, v in ROLE_NAMES.items()}
 YES, NO = ("是", "需要", "yes", "y", "1", "true"), ("否", "不需要", "", "no", "n", "0", "false")
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_ROWS = 500
-TOO_LARGE = "表格太大或太复杂（解压后超过 16 MB，或 5 秒内读不完），请删去多余的行和列后再上传"
-
-
-def problem(row: int, column: int, message: str) -> dict[str, Any]:
-    return {"row": row, "column": get_column_letter(column), "message": message}
 
 
 def rule_book_xlsx(book: dict[str, Any]) -> bytes:
@@ -63,26 +58,26 @@ def _whole(value: object) -> int | None:
     return int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else None
 
 
-def _rule_from_row(n: int, cells: tuple, problems: list[dict[str, Any]]) -> dict[str, Any]:
+def _rule_from_row(n: int, cells: tuple, problems: list[SheetProblem]) -> dict[str, Any]:
     code, category, title = (_text(c) for c in cells[:3])
     if not CODE.match(code):
-        problems.append(problem(n, 1, "编号须为1–32位字母、数字、-或_"))
+        problems.append(at(n, 1, "bad_rule_code"))
     if not 1 <= len(category) <= 32:
-        problems.append(problem(n, 2, "类别不能为空，最多32字"))
+        problems.append(at(n, 2, "bad_category"))
     if not 1 <= len(title) <= 200:
-        problems.append(problem(n, 3, "内容不能为空，最多200字"))
+        problems.append(at(n, 3, "bad_title"))
     points = _whole(cells[3])
     if points is None or points == 0 or abs(points) > 10_000:
-        problems.append(problem(n, 4, "分值须为非零整数（扣分为负数）"))
+        problems.append(at(n, 4, "bad_points"))
     cap = _whole(cells[4]) if _text(cells[4]) else 1
     if cap is None or not 1 <= cap <= 100:
-        problems.append(problem(n, 5, "每期上限须为1–100的整数"))
+        problems.append(at(n, 5, "bad_cap"))
     evidence = _text(cells[5]).lower()
     if evidence not in YES + NO:
-        problems.append(problem(n, 6, "需要照片请填“是”或“否”"))
+        problems.append(at(n, 6, "bad_evidence_flag"))
     labels = [x for x in re.split(r"[、,，/\s]+", _text(cells[6])) if x] or ["村委"]
     if any(label not in ROLE_NAMES for label in labels):
-        problems.append(problem(n, 7, "可提议角色只能是“村委”和/或“网格员”"))
+        problems.append(at(n, 7, "bad_proposers"))
     return {
         "code": code, "category": category, "title": title, "points": points, "cap": cap,
         "evidence_required": evidence in YES,
@@ -96,14 +91,14 @@ def rules_from_xlsx(data: bytes) -> list[dict[str, Any]]:
     try:
         rows = xlsx_rows(data, max_rows=MAX_ROWS + 1, max_cols=7)
     except SheetTooLarge as exc:
-        raise BadSheet(count=1, problems=[problem(1, 1, TOO_LARGE)]) from exc
+        raise BadSheet([at(1, 1, "too_large")]) from exc
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
-        raise BadSheet(count=1, problems=[problem(1, 1, "不是有效的 xlsx 文件")]) from exc
-    problems: list[dict[str, Any]] = []
+        raise BadSheet([at(1, 1, "not_xlsx")]) from exc
+    problems: list[SheetProblem] = []
     header = tuple(_text(c) for c in (rows[0] if rows else ()))
     for column, name in enumerate(HEADERS, start=1):
         if column > len(header) or header[column - 1] != name:
-            problems.append(problem(1, column, f"表头应为“{name}”"))
+            problems.append(at(1, column, "bad_header", name=name))
     rules: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for n, raw in enumerate(rows[1:], start=2):
@@ -112,11 +107,11 @@ def rules_from_xlsx(data: bytes) -> list[dict[str, Any]]:
             continue
         rule = _rule_from_row(n, cells, problems)
         if rule["code"] in seen:
-            problems.append(problem(n, 1, f"编号与第{seen[rule['code']]}行重复"))
+            problems.append(at(n, 1, "duplicate_rule_code", first_row=seen[rule["code"]]))
         seen[rule["code"]] = n
         rules.append(rule)
     if not rules and not problems:
-        problems.append(problem(2, 1, "表格中没有细则"))
+        problems.append(at(2, 1, "no_rules"))
     if problems:
-        raise BadSheet(count=len(problems), problems=problems)
+        raise BadSheet(problems)
     return rules

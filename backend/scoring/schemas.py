@@ -129,6 +129,14 @@ class Evaluation(msgspec.Struct, kw_only=True):
     verify_note: str
     reject_reason: str
     created_at: datetime
+    proposed_by: int | None = None  # the user who entered it: the console greys their own
+
+
+class BulkVerification(Strict):
+    """Several evaluations checked at the households, verified together with one note."""
+
+    evaluation_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
+    note: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
 class Verification(Strict):
@@ -181,10 +189,18 @@ class SheetEntry(msgspec.Struct, kw_only=True):
     points: int
 
 
+class SheetRepeat(msgspec.Struct, kw_only=True):
+    """Sheet row ``row`` repeated row ``first_row`` word for word and was entered once."""
+
+    row: int
+    first_row: int
+
+
 class BatchResult(msgspec.Struct, kw_only=True):
     dry_run: bool
     entries: list[SheetEntry]
     evaluation_ids: list[int]
+    repeats: list[SheetRepeat] = []
 
 
 class Stars(msgspec.Struct, kw_only=True):

@@ -2,38 +2,47 @@
 
 Layout (the same for xlsx and CSV): row 1 names the period (评议周期 | name | 周期编号 | id), row 2
 is the header (户号 | 户主 | one column per current rule, "code title (points)"), then one row per
-household. A cell is how many times the rule applies, or blank. A filled-in 户主 must match the
-household's head, which catches a sheet whose rows slipped (and a CSV decoded with the wrong
-encoding). An upload with any bad cell enters
-nothing and the refusal names every bad cell by sheet row and column letter.
+household. Clerks add title rows above: the header is the first row whose first cell is 户号,
+and the period number is read from the rows above it. A cell is how many times the rule applies,
+or blank. A filled-in 户主 must match the household's head, which catches a sheet whose rows
+slipped (and a CSV decoded with the wrong encoding). A household's row repeated word for word is
+entered once (and said so); repeated with other scores, it is a problem. An upload with any bad
+cell enters nothing and the refusal names every bad cell by sheet row and column letter. The same
+scores uploaded twice in a period are refused, naming the first upload.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import io
+import json
 import re
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from backend.db import write_transaction
 from backend.heavy import run_heavy
 from backend.registry.tables import Household
 from backend.scoring.batch import Cell, enter_batch
-from backend.scoring.errors import BadSheet
+from backend.scoring.errors import BadSheet, SheetAlreadyUploaded
 from backend.scoring.evaluations import Scorer
 from backend.scoring.periods import period
 from backend.scoring.rules import current_rule_book
-from backend.scoring.rulesheet import problem
-from backend.spreadsheets import SheetTooLarge, defuse, xlsx_rows
+from backend.scoring.tables import ScoreSheetUpload
+from backend.settings import get_settings
+from backend.sheets import HEADER_SEARCH_ROWS, SheetProblem, at, header_row, text
+from backend.sheets import sheet_rows as read_rows
+from backend.spreadsheets import defuse
 
 FIRST_RULE_COLUMN = 3
 MAX_ROWS = 5000
 MAX_TIMES = 100
 MAX_COLUMNS = FIRST_RULE_COLUMN - 1 + 500  # a rule book has at most 500 rules
-TOO_LARGE = "表格太大或太复杂（解压后超过 16 MB，或 5 秒内读不完），请删去多余的行和列后再上传"
 
 
 def rule_header(rule: dict[str, Any]) -> str:
@@ -69,29 +78,8 @@ async def score_sheet_xlsx(village_id: int, period_id: int, grid_id: int | None)
 
 
 def sheet_rows(data: bytes) -> list[list[object]]:
-    """Rows of an xlsx file, or of a CSV in UTF-8 (with or without BOM) or GBK; CPU-bound, so
-    run with :func:`backend.heavy.run_heavy`."""
-    if data[:2] == b"PK":
-        try:
-            return xlsx_rows(data, max_rows=MAX_ROWS + 2, max_cols=MAX_COLUMNS)
-        except SheetTooLarge as exc:
-            raise BadSheet(count=1, problems=[problem(1, 1, TOO_LARGE)]) from exc
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise BadSheet(count=1, problems=[problem(1, 1, "不是有效的 xlsx 文件")]) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gbk")
-        except UnicodeDecodeError as exc:
-            raise BadSheet(count=1, problems=[
-                problem(1, 1, "无法识别文件编码，请另存为 xlsx 或 UTF-8 CSV")]) from exc
-    parsed: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text))]
-    return parsed[: MAX_ROWS + 2]
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    """The uploaded sheet's rows, title rows included (CPU-bound: run it with run_heavy)."""
+    return read_rows(data, MAX_ROWS + HEADER_SEARCH_ROWS, MAX_COLUMNS)
 
 
 def _times(value: object) -> int | None:
@@ -101,72 +89,148 @@ def _times(value: object) -> int | None:
         value = int(value)
     if isinstance(value, int):
         return value if 0 <= value <= MAX_TIMES else None
-    text = _text(value)
-    if re.fullmatch(r"\d{1,3}", text) and int(text) <= MAX_TIMES:
-        return int(text)
+    words = text(value)
+    if re.fullmatch(r"\d{1,3}", words) and int(words) <= MAX_TIMES:
+        return int(words)
     return None
+
+
+def _period_problem(rows: list[list[object]], header: int, period_id: int) -> SheetProblem | None:
+    """None if a row above the header names this period after 周期编号."""
+    for n, row in enumerate(rows[:header], start=1):
+        texts = [text(v) for v in row]
+        if "周期编号" in texts:
+            column = texts.index("周期编号") + 2
+            value = texts[column - 1] if column <= len(texts) else ""
+            if value != str(period_id):
+                return at(n, column, "wrong_period", period_id=period_id)
+            return None
+    return at(1, 1, "no_period")
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """Sheet row ``row`` repeats row ``first_row`` word for word: entered once."""
+
+    row: int
+    first_row: int
+
+
+@dataclass(frozen=True, slots=True)
+class SheetCells:
+    """What a sheet asks for: the cells, the rows that were repeats, every problem."""
+
+    cells: list[Cell]
+    repeats: list[Repeat]
+    problems: list[SheetProblem]
 
 
 async def cells_from_sheet(
     village_id: int, period_id: int, rows: list[list[object]]
-) -> tuple[list[Cell], list[dict[str, Any]]]:
+) -> SheetCells:
     """The cells a filled-in sheet asks for, and every problem of its layout and values."""
-    problems: list[dict[str, Any]] = []
-    if len(rows) < 2:
-        return [], [problem(1, 1, "表格是空的")]
-    title = rows[0] + [None] * 4
-    if _text(title[3]) != str(period_id):
-        problems.append(problem(1, 4, f"表格属于另一个评议周期（应为 {period_id}）"))
+    header = header_row(rows, "户号")
+    if header is None:
+        kind = "empty_sheet" if not any(text(v) for r in rows for v in r) else "no_header"
+        return SheetCells([], [], [at(1, 1, kind, first="户号")])
+    problems: list[SheetProblem] = []
+    wrong_period = _period_problem(rows, header, period_id)
+    if wrong_period:
+        problems.append(wrong_period)
+    offset = next(i for i, v in enumerate(rows[header]) if text(v))
     codes = {r["code"]: r["id"] for r in (await current_rule_book(village_id))["rules"]}
     columns: dict[int, int] = {}
-    for column, header in enumerate(rows[1][FIRST_RULE_COLUMN - 1:], start=FIRST_RULE_COLUMN):
-        code = _text(header).split(" ")[0]
+    first_rule = offset + FIRST_RULE_COLUMN
+    for column, value in enumerate(rows[header][first_rule - 1:], start=first_rule):
+        code = text(value).split(" ")[0]
         if not code:
             continue
         if code not in codes:
-            problems.append(problem(2, column, f"细则“{code}”不在现行积分细则中"))
+            problems.append(at(header + 1, column, "unknown_rule_code", code=code))
         else:
             columns[column] = codes[code]
-    numbers = {_text(r[0]) for r in rows[2:] if r and _text(r[0])}
+    body = [(n, list(r) + [None] * (offset + 2))
+            for n, r in enumerate(rows[header + 1:], start=header + 2)
+            if any(text(v) for v in r)]
+    numbers = {text(r[offset]) for _, r in body if text(r[offset])}
     found = await Household.select(Household.id, Household.number, Household.head_name).where(
         (Household.village == village_id) & Household.number.is_in(list(numbers) or [""])
     ).run()
     households = {r["number"]: r["id"] for r in found}
     heads = {r["number"]: r["head_name"] for r in found}
-    cells = []
-    for n, row in enumerate(rows[2:], start=3):
-        if not any(_text(v) for v in row):
+    cells: list[Cell] = []
+    repeats: list[Repeat] = []
+    seen: dict[str, tuple[int, list[str]]] = {}
+    for n, row in body:
+        number = text(row[offset])
+        words = [text(v) for v in row[offset + 1:]]
+        if number in seen:
+            first_row, first_words = seen[number]
+            if first_words == words:
+                repeats.append(Repeat(n, first_row))
+            else:
+                problems.append(at(n, offset + 1, "duplicate_household_row",
+                                   number=number, first_row=first_row))
             continue
-        row = row + [None] * 2
-        number = _text(row[0])
+        seen[number] = (n, words)
         if number not in households:
-            problems.append(problem(n, 1, f"本村没有户号“{number}”"))
-        elif _text(row[1]) and _text(row[1]) != heads[number]:
-            problems.append(problem(n, 2, f"户主应为“{heads[number]}”，请核对是否错行"))
-        for column, value in enumerate(row[FIRST_RULE_COLUMN - 1:], start=FIRST_RULE_COLUMN):
-            if _text(value) == "":
+            problems.append(at(n, offset + 1, "unknown_household_number", number=number))
+        elif text(row[offset + 1]) and text(row[offset + 1]) != heads[number]:
+            problems.append(at(n, offset + 2, "head_mismatch", head=heads[number]))
+        for column, value in enumerate(row[first_rule - 1:], start=first_rule):
+            if text(value) == "":
                 continue
             times = _times(value)
             if times is None:
-                problems.append(problem(n, column, f"“{_text(value)}”不是0–{MAX_TIMES}的整数"))
+                problems.append(at(n, column, "bad_times", value=text(value), max=MAX_TIMES))
             elif times and column in columns and number in households:
-                cells.append(Cell(households[number], columns[column], times,
-                                  problem(n, column, "")))
-    return cells, problems
+                cells.append(Cell(households[number], columns[column], times, row=n,
+                                  column=column))
+    return SheetCells(cells, repeats, problems)
+
+
+def sheet_digest(period_id: int, cells: list[Cell]) -> str:
+    """SHA-256 over the scores a sheet asks for, in a fixed order: the same sheet saved again
+    (or exported to CSV) has the same digest."""
+    scores = sorted((c.household_id, c.rule_id, c.times) for c in cells)
+    return hashlib.sha256(json.dumps([period_id, scores]).encode()).hexdigest()
+
+
+async def _refuse_if_uploaded(village_id: int, period_id: int, digest: str) -> None:
+    first = await ScoreSheetUpload.select().where(
+        (ScoreSheetUpload.village == village_id) & (ScoreSheetUpload.period == period_id)
+        & (ScoreSheetUpload.digest == digest)
+    ).first().run()
+    if first:
+        moment = first["created_at"].astimezone(ZoneInfo(get_settings().timezone))
+        raise SheetAlreadyUploaded(uploaded_at=moment.strftime("%Y-%m-%d %H:%M"),
+                                   uploaded_by=first["uploader_name"],
+                                   count=first["evaluations"])
 
 
 async def upload_score_sheet(
     scorer: Scorer, village_id: int, period_id: int, data: bytes, *, dry_run: bool = False
 ) -> dict[str, Any]:
-    """Enter a filled-in sheet, all or nothing; every bad cell is named in the refusal."""
-    rows = await run_heavy(sheet_rows, data)
-    cells, problems = await cells_from_sheet(village_id, period_id, rows)
-    try:
-        result = await enter_batch(scorer, village_id, period_id, cells,
-                                   dry_run=dry_run or bool(problems), source="batch")
-    except BadSheet as refused:
-        problems += refused.params["problems"]
-    if problems:
-        problems.sort(key=lambda p: (p["row"], len(p["column"]), p["column"]))
-        raise BadSheet(count=len(problems), problems=problems)
-    return result
+    """Enter a filled-in sheet, all or nothing; every bad cell is named in the refusal; the same
+    scores are entered at most once per period (a second upload is refused, naming the first)."""
+    sheet = await cells_from_sheet(village_id, period_id,
+                                   await run_heavy(sheet_rows, data))
+    problems = list(sheet.problems)
+    digest = sheet_digest(period_id, sheet.cells)
+    async with write_transaction():
+        if sheet.cells:
+            await _refuse_if_uploaded(village_id, period_id, digest)
+        try:
+            result = await enter_batch(scorer, village_id, period_id, sheet.cells,
+                                       dry_run=dry_run or bool(problems), source="batch")
+        except BadSheet as refused:
+            problems += refused.params["problems"]
+        if problems:
+            raise BadSheet(problems)
+        if not dry_run and sheet.cells:
+            await ScoreSheetUpload.insert(ScoreSheetUpload(
+                village=village_id, period=period_id, digest=digest,
+                uploaded_by=scorer.user_id, uploader_name=scorer.name,
+                evaluations=len(result["evaluation_ids"]))).run()
+    return {**result, "repeats": [{"row": r.row, "first_row": r.first_row}
+                                  for r in sheet.repeats]}

@@ -146,3 +146,18 @@ class ScoringSetting(Table):
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False, unique=True)
     star_threshold = Integer(default=10)
     cross_bands = Text(default="[[80, 5], [60, 2], [0, 0]]")
+
+
+class ScoreSheetUpload(Table):
+    """A score sheet that was entered: ``digest`` is SHA-256 over the scores it asked for (not the
+    file's bytes, so the same sheet saved again by Excel is still the same sheet); unique per
+    period, which refuses entering it twice."""
+
+    id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
+    period = ForeignKey(references=Period, on_delete=OnDelete.restrict, null=False)
+    digest = Varchar(length=64)
+    uploaded_by = Integer(null=True, default=None)
+    uploader_name = Varchar(length=100, default="")
+    evaluations = Integer(default=0)
+    created_at = Timestamptz(default=ClockNow())

@@ -200,14 +200,30 @@ async function openTab(name) {
   await TABS[name]();
 }
 
+// A PIN someone else chose (the PIN letter, a committee reset) is replaced before anything else:
+// the PIN form alone is shown until the new PIN is saved.
+function newPinFirst() {
+  const form = $("pin-form");
+  $("pin-first").append(form);
+  $("pin-first").hidden = false;
+  return new Promise((resolve) => {
+    state.afterPin = () => {
+      $("pin-change").append(form);
+      $("pin-first").hidden = true;
+      resolve();
+    };
+  });
+}
+
 async function start(user) {
   const grant = user.grants.find((g) => g.role === "villager");
   if (!grant) throw new ApiError(403, { detail: t("m.pinOnly") });
   state.village = grant.village_id;
   state.household = grant.household_id;
   $("login").hidden = true;
-  $("app").hidden = false;
   $("logout").hidden = false;
+  if (user.must_change_pin) await newPinFirst();
+  $("app").hidden = false;
   await loadSummary();
   await openTab("home");
 }
@@ -219,7 +235,8 @@ function setElder(on) {
 }
 
 translatePage();
-// The notice sheet's QR code opens me.html?village=XHX: the village is filled in.
+// The notice sheet's and the PIN letter's QR codes open me.html?village=XHX: the village is
+// filled in.
 const village = new URLSearchParams(location.search).get("village");
 if (village) document.querySelector("#login input[name=village]").value = village;
 setElder(Boolean(localStorage.getItem(ELDER)));
@@ -249,6 +266,11 @@ $("pin-form").addEventListener("submit", async (event) => {
       { pin: form.get("new_pin"), current_pin: form.get("current") });
     event.target.reset();
     message.textContent = t("m.pinSaved");
+    if (state.afterPin) {
+      const go = state.afterPin;
+      state.afterPin = null;
+      go();
+    }
   } catch (error) {
     message.textContent = error.message;
   }

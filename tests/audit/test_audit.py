@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from httpx import AsyncClient
 
+from backend.audit.services import Actor
 from backend.auth.principal import Role
+from backend.cards import services as cards
+from backend.registry import services as registry
+from backend.settings import get_settings
 from tests.factories import make_place, make_town
 
 
@@ -47,3 +54,30 @@ async def test_town_admin_reads_the_whole_town(client: AsyncClient) -> None:
     assert response.status_code == 200
     villages = {e["village"] for e in response.json()["items"]}
     assert {first.village_id, second.village_id} <= villages
+
+
+async def test_the_log_is_filtered_by_person_kind_and_days(client: AsyncClient) -> None:
+    """Who did what: part of a name, the kind of thing (household, card …) and a range of days
+    in the villages' time zone narrow the page; the total follows the filter."""
+    place = await make_place((await make_town())["id"])
+    vid = place.village_id
+    clerk = Actor(user_id=None, name="王会计")
+    await registry.update_household(clerk, vid, place.households[0]["id"], {"address": "东街"})
+    await cards.set_pin(Actor(user_id=None, name="李主任"), vid, place.households[1]["id"], "2468")
+    url = f"/api/v1/villages/{vid}/audit"
+    headers = place.headers(Role.committee)
+
+    async def shown(query: str) -> list[tuple[str, str]]:
+        response = await client.get(f"{url}?{query}", headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["total"] == len(body["items"])
+        return [(e["actor_name"], e["action"]) for e in body["items"]]
+
+    assert await shown("who=会计") == [("王会计", "household.update")]
+    assert await shown("kind=card") == [("李主任", "card.set_pin")]
+    today = datetime.now(ZoneInfo(get_settings().timezone)).date()
+    assert ("王会计", "household.update") in await shown(f"since={today}&until={today}")
+    assert await shown(f"until={today - timedelta(days=1)}") == []
+    refused = await client.get(f"{url}?kind=DROP%20TABLE", headers=headers)
+    assert refused.status_code == 400

@@ -57,11 +57,12 @@ async def test_grid_entry_verification_notice_objection_close(
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
     await expect(page.locator("#next-step")).to_have_text("下一步：开启新的评议周期。")
     form = page.locator("#open-period")
-    await form.locator("input[name=name]").fill("2026年11月")
-    await form.locator("input[name=starts_on]").fill("2026-11-01")
-    await form.locator("input[name=ends_on]").fill("2026-11-30")
+    await form.get_by_label("名称").fill("2026年11月")
+    await form.get_by_label("开始日期").fill("2026-11-01")
+    await form.get_by_label("结束日期").fill("2026-11-30")
     await form.locator("button[type=submit]").click()
     await expect(page.locator("#period-state")).to_have_text("评分中")
+    await expect(page.locator("#next-step")).to_contain_text("本期还没有评分")  # not "all verified"
     [period] = await periods.periods(vid)
     period_id = period["id"]
 
@@ -95,7 +96,7 @@ async def test_grid_entry_verification_notice_objection_close(
     await page.focus(cell(1, 1))
     await page.keyboard.type("1")
     await page.click("#save-all")
-    await expect(page.locator("#error")).to_contain_text("未做任何修改")
+    await expect(page.locator("#grid-result")).to_contain_text("未做任何修改")
     await expect(page.locator(holder(1, 1))).to_have_class(re.compile(r"\bproblem\b"))
 
     # The proposer cannot verify their own entries; the readable refusal is shown.
@@ -116,6 +117,8 @@ async def test_grid_entry_verification_notice_objection_close(
     await other.click("#tabs button[data-tab=dashboard]")
     await expect(other.locator("#count-verified dd")).to_have_text("6")
     await other.click("#start-notice")
+    await expect(other.locator("dialog.in-page")).to_contain_text("将向全村公示")
+    await other.locator("dialog.in-page").get_by_role("button", name="开始公示").click()
     await expect(other.locator("#period-state")).to_have_text("公示中")
     await expect(other.locator("#count-notice dd")).to_have_text("6")
 
@@ -165,6 +168,9 @@ async def test_grid_entry_verification_notice_objection_close(
     await other.click("#tabs button[data-tab=board]")
     await expect(other.locator("#red-list li")).not_to_have_count(0)
     await other.click("#publish")
+    confirm = other.locator("dialog.in-page")
+    await expect(confirm).to_contain_text("发布后全村可见，不能撤回")
+    await confirm.get_by_role("button", name="确认发布").click()
     await expect(other.locator("#posters a")).to_have_count(2)
     await other.screenshot(path=screenshots() / "console-board.png")
 
@@ -253,13 +259,10 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
 
     await page.click("#tabs button[data-tab=households]")
 
-    async def yes(dialog: Dialog) -> None:
-        await dialog.accept()
-
-    page.once("dialog", yes)
     household = place.households[0]["id"]
     await page.locator("#household-list tr", has_text="王建国").get_by_role(
         "button", name="补办新卡").click()
+    await page.locator("dialog.in-page").get_by_role("button", name="补办新卡").click()
     await expect(page.locator(f"#card-{household}")).to_have_text("已补办")
     assert (await cards.card(place.village_id, household))["version"] == 2
     await browser.close()
@@ -287,7 +290,7 @@ async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
     await page.set_input_files("#sheet-upload", files=[{
         "name": "sheet.xlsx", "buffer": filled.getvalue(),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
-    await expect(page.locator("#error")).to_contain_text("未做任何修改")
+    await expect(page.locator("#grid-result")).to_contain_text("未做任何修改")
     problems = page.locator("#sheet-problems tr")
     await expect(problems).to_have_count(2)
     await expect(problems.nth(1)).to_contain_text("两次")
@@ -315,15 +318,14 @@ async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement
 
     await page.click("#tabs button[data-tab=households]")
     row = page.locator("#household-list tr", has_text=household["head_name"])
-    answers = iter(["12", "864209"])
-
-    async def type_pin(dialog: Dialog) -> None:
-        await dialog.accept(next(answers))
-
-    page.on("dialog", type_pin)
+    dialog = page.locator("dialog.in-page")
     await row.get_by_role("button", name="重设 PIN").click()
-    await expect(page.locator("#error")).to_contain_text(re.compile("pin", re.IGNORECASE))
-    await row.get_by_role("button", name="重设 PIN").click()
+    await dialog.locator("input[name=pin]").fill("12")
+    await dialog.get_by_role("button", name="确定").click()
+    await expect(dialog.locator(".field-error").first).to_contain_text(
+        re.compile("pin", re.IGNORECASE))
+    await dialog.locator("input[name=pin]").fill("864209")
+    await dialog.get_by_role("button", name="确定").click()
     await expect(page.locator(f"#card-{household['id']}")).to_have_text("PIN 已重设")
     await cards.check_pin(place.village_id, household["id"], "864209")
     logged, _ = await audit.entries(village_id=place.village_id, page=1, page_size=5)
@@ -342,6 +344,6 @@ async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement
 
     await page.click("#lang")
     await page.click("#tabs button[data-tab=households]")
-    await expect(page.locator("#household-list tr").nth(1).get_by_role("button").nth(1)
-                 ).to_have_text("Reset PIN")
+    await expect(page.locator("#household-list tr").nth(1).get_by_role("button", name="Reset PIN")
+                 ).to_be_visible()
     await browser.close()

@@ -2,9 +2,9 @@
 // the printable poster of a published board.
 import { api } from "../api.js";
 import { blackNotes, rankLines } from "../boardlist.js";
-import { t } from "../i18n.js";
+import { t, tf } from "../i18n.js";
 import * as publicity from "./publicity.js";
-import { $, base, el, guard, state } from "./shared.js";
+import { $, ask, base, el, guard, state } from "./shared.js";
 
 function posters(board) {
   const link = (format) => el("a", { href: `${base()}/boards/${board.id}/poster?format=${format}`,
@@ -39,7 +39,11 @@ export async function show() {
 export function wire() {
   $("publish").addEventListener("click", () => guard(async () => {
     const period = state.periods.find((p) => p.state === "closed");
-    await api("POST", `${base()}/periods/${period.id}/board`);
-    await show();
+    // Publishing is public and final: it asks first, naming the period.
+    const done = await ask("c.publishTitle", {
+      message: tf("c.publishConfirm", { period: period.name }), ok: "c.publish",
+      onSubmit: () => api("POST", `${base()}/periods/${period.id}/board`),
+    });
+    if (done) await show();
   }));
 }

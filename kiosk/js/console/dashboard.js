@@ -1,11 +1,12 @@
 // The period dashboard: state, the counts that say where the period stands, what to do next,
 // and the buttons that move it on (open → notice → closed and posted).
 import { api } from "../api.js";
-import { t } from "../i18n.js";
-import { $, el, guard, loadPeriods, periodPath, state, base } from "./shared.js";
+import { t, tf } from "../i18n.js";
+import { $, ask, el, guard, loadPeriods, periodPath, state, base } from "./shared.js";
 
 const DAY = 86_400_000;
 let reopen = null;
+let closedFor = null;  // the period whose close result is on screen: another period clears it
 
 export async function counts() {
   const evaluations = await api("GET", `${periodPath()}/evaluations`);
@@ -21,6 +22,7 @@ export async function counts() {
 function nextStep(period, n) {
   if (period.state === "open") {
     if (n.proposed) return t("c.next.verify").replace("{n}", n.proposed);
+    if (!n.verified) return t("c.next.empty");
     return t("c.next.notice");
   }
   if (period.state === "notice") {
@@ -47,6 +49,7 @@ function closeWhenNoticeEnds(period) {
 
 export async function show() {
   const period = await loadPeriods();
+  if (!period || period.id !== closedFor) $("close-result").textContent = "";
   closeWhenNoticeEnds(period);
   $("open-period").hidden = Boolean(period && period.state === "open");
   $("start-notice").hidden = !(period && period.state === "open");
@@ -69,13 +72,21 @@ export async function show() {
 }
 
 export function wire(refresh) {
+  // Both are public or final, so both ask first, naming the period.
   $("start-notice").addEventListener("click", () => guard(async () => {
-    await api("POST", `${periodPath()}/notice`);
-    $("close-result").textContent = "";
-    await refresh();
+    const done = await ask("c.noticeTitle", {
+      message: tf("c.noticeConfirm", { period: state.period.name }), ok: "c.startNotice",
+      onSubmit: () => api("POST", `${periodPath()}/notice`),
+    });
+    if (done) await refresh();
   }));
   $("close-period").addEventListener("click", () => guard(async () => {
-    const answer = await api("POST", `${periodPath()}/close`);
+    const answer = await ask("c.closeTitle", {
+      message: tf("c.closeConfirm", { period: state.period.name }), ok: "c.close",
+      onSubmit: () => api("POST", `${periodPath()}/close`),
+    });
+    if (!answer) return;
+    closedFor = state.period.id;
     $("close-result").textContent = t("c.closed").replace("{posted}", answer.posted)
       .replace("{blocked}", answer.blocked.length ? answer.blocked.join(", ") : "0");
     await refresh();

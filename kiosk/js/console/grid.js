@@ -2,11 +2,46 @@
 // times in each cell. Arrow keys and Enter move like a spreadsheet; row totals and cap warnings
 // follow the typing; "save all" sends one batch that the server enters whole or not at all, and
 // its problems land on the cells they name. The same grid goes out and comes back as Excel.
+// Typed cells are kept as a draft in the browser until saved, so a reload, a tab change or
+// another grid loses nothing, and leaving the page with a draft asks first. Cells of rules that
+// need a photo are greyed, say why, and the arrow keys step over them.
 import { api } from "../api.js";
-import { t } from "../i18n.js";
-import { $, base, el, guard, households, periodPath, spreadsheetKeys, state } from "./shared.js";
+import { t, tf } from "../i18n.js";
+import {
+  $, base, el, errorWords, guard, households, periodPath, problemTable, sendFile, spreadsheetKeys,
+  state,
+} from "./shared.js";
 
-const grid = { rules: [], rows: [], used: new Map() };
+const grid = { rules: [], rows: [], used: new Map(), grid: null };
+
+function draftKey() {
+  return state.period && grid.grid ? `jifen.console.draft.${state.period.id}.${grid.grid}` : null;
+}
+
+function readDraft() {
+  const key = draftKey();
+  return key ? JSON.parse(localStorage.getItem(key) || "{}") : {};
+}
+
+// The typed, unsaved cells, by "household:rule", written on every keystroke.
+function saveDraft() {
+  const key = draftKey();
+  if (!key) return;
+  const draft = {};
+  for (const cell of $("score-grid").querySelectorAll("input:not([disabled])")) {
+    if (cell.value !== "") {
+      draft[`${grid.rows[cell.dataset.row].id}:${grid.rules[cell.dataset.col].id}`] = cell.value;
+    }
+  }
+  if (Object.keys(draft).length) localStorage.setItem(key, JSON.stringify(draft));
+  else localStorage.removeItem(key);
+  $("grid-draft").textContent = Object.keys(draft).length
+    ? tf("c.draft", { n: Object.keys(draft).length }) : "";
+}
+
+export function hasDraft() {
+  return Object.keys(readDraft()).length > 0;
+}
 
 function input(row, column) {
   return $("score-grid").querySelector(`input[data-row="${row}"][data-col="${column}"]`);
@@ -16,6 +51,7 @@ function input(row, column) {
 function recount(row) {
   let total = 0;
   grid.rules.forEach((rule, column) => {
+    if (rule.evidence_required) return;
     const cell = input(row, column);
     const times = Number(cell.value || 0);
     total += times * rule.points;
@@ -31,54 +67,79 @@ function recount(row) {
 }
 
 function header() {
-  return el("tr", {}, el("th", { textContent: t("household") }), el("th", { textContent: t("head") }),
-    ...grid.rules.map((r) => el("th", { title: r.title },
-      `${r.code} ${r.title}`, el("small", { textContent: `${r.points > 0 ? "+" : ""}${r.points} · ≤${r.cap}` }))),
-    el("th", { textContent: t("total") }));
+  return el("thead", {}, el("tr", {},
+    el("th", { className: "fixed first", textContent: t("household") }),
+    el("th", { className: "fixed second", textContent: t("head") }),
+    ...grid.rules.map((r) => el("th", { title: `${r.code} ${r.title}` },
+      el("span", { className: "code", textContent: r.code }),
+      el("span", { className: "rule-title", textContent: r.title }),
+      el("small", { textContent: `${r.points > 0 ? "+" : ""}${r.points} · ≤${r.cap}` }))),
+    el("th", { textContent: t("total") })));
 }
 
-function body() {
-  return grid.rows.map((household, row) => el("tr", {},
-    el("td", { textContent: household.number }), el("td", { textContent: household.head_name }),
+function body(draft) {
+  return el("tbody", {}, ...grid.rows.map((household, row) => el("tr", {},
+    el("th", { className: "fixed first", scope: "row", textContent: household.number }),
+    el("td", { className: "fixed second name", textContent: household.head_name }),
     ...grid.rules.map((rule, column) => {
-      const cell = el("input", { type: "number", min: "0", max: String(rule.cap), step: "1",
-                                 disabled: rule.evidence_required });
+      if (rule.evidence_required) {
+        const cell = el("input", { type: "text", disabled: true, value: t("c.needsPhotoShort") });
+        Object.assign(cell.dataset, { row, col: column });
+        cell.setAttribute("aria-label", `${household.number} ${rule.code} ${t("c.needsPhoto")}`);
+        return el("td", { className: "photo", title: t("c.needsPhoto") }, cell);
+      }
+      const cell = el("input", { type: "text", inputMode: "numeric", pattern: "[0-9]*",
+                                 maxLength: 3, autocomplete: "off",
+                                 value: draft[`${household.id}:${rule.id}`] || "" });
       Object.assign(cell.dataset, { row, col: column });
       cell.setAttribute("aria-label", `${household.number} ${rule.code}`);
       cell.addEventListener("keydown", spreadsheetKeys);
-      cell.addEventListener("input", () => recount(row));
+      cell.addEventListener("focus", () => cell.select());
+      cell.addEventListener("input", () => {
+        cell.value = cell.value.replace(/[^0-9]/g, "");
+        recount(row);
+        saveDraft();
+      });
       return el("td", {}, cell);
     }),
     el("td", { className: "total", textContent: "0" }),
-  ));
+  )));
 }
 
+// Draws the grid afresh. Only the latest of overlapping loads (a tab opened twice quickly) draws,
+// so nothing typed lands in a table about to be replaced by an older answer.
+let loads = 0;
 async function load() {
+  const mine = ++loads;
   const grids = await api("GET", `${base()}/grids`);
   const pick = $("grid-pick");
   const chosen = pick.value || (grids[0] && String(grids[0].id));
-  pick.replaceChildren(...grids.map((g) => el("option", { value: g.id, textContent: g.name })));
-  if (chosen) pick.value = chosen;
-  grid.rules = (await api("GET", `${base()}/rule-book`)).rules;
-  grid.rows = chosen ? await households(`&grid_id=${chosen}&status=active`) : [];
-  grid.used = new Map();
+  const rules = (await api("GET", `${base()}/rule-book`)).rules;
+  const rows = chosen ? await households(`&grid_id=${chosen}&status=active`) : [];
+  const used = new Map();
   if (state.period) {
     for (const e of await api("GET", `${periodPath()}/evaluations`)) {
       if (e.state === "rejected") continue;
       const key = `${e.household_id}:${e.rule_id}`;
-      grid.used.set(key, (grid.used.get(key) || 0) + 1);
+      used.set(key, (used.get(key) || 0) + 1);
     }
   }
-  const rows = body();
-  rows.forEach((tr, row) => { tr.lastChild.dataset.row = row; });
-  $("score-grid").replaceChildren(header(), ...rows);
+  if (mine !== loads) return;
+  pick.replaceChildren(...grids.map((g) => el("option", { value: g.id, textContent: g.name })));
+  if (chosen) pick.value = chosen;
+  Object.assign(grid, { grid: chosen || null, rules, rows, used });
+  const tbody = body(readDraft());
+  [...tbody.children].forEach((tr, row) => { tr.lastChild.dataset.row = row; });
+  $("score-grid").replaceChildren(header(), tbody);
+  grid.rows.forEach((_, row) => recount(row));
+  saveDraft();
   $("sheet-download").href = state.period
     ? `${periodPath()}/score-sheet?grid_id=${chosen}` : "#";
 }
 
 function cells() {
   const out = [];
-  for (const cell of $("score-grid").querySelectorAll("input")) {
+  for (const cell of $("score-grid").querySelectorAll("input:not([disabled])")) {
     const times = Number(cell.value || 0);
     if (times > 0) {
       out.push({ household_id: grid.rows[cell.dataset.row].id,
@@ -95,52 +156,61 @@ async function saveAll() {
     const answer = await api("POST", `${periodPath()}/evaluations/batch`, {
       cells: filled.map(({ household_id, rule_id, times }) => ({ household_id, rule_id, times })),
     });
+    localStorage.removeItem(draftKey());
     await load();
+    $("grid-result").className = "";
     $("grid-result").textContent = t("c.saved").replace("{n}", answer.evaluation_ids.length);
   } catch (error) {
+    let first = null;
     for (const problem of error.problem?.problems || []) {
       const cell = filled[problem.index]?.input.parentElement;
       if (cell) {
         cell.classList.add("problem");
         cell.title = problem.message;
         cell.append(el("div", { className: "why", textContent: problem.message }));
+        first = first || filled[problem.index].input;
       }
     }
-    throw error;
+    $("grid-result").textContent = errorWords(error);
+    $("grid-result").className = "field-error";
+    if (first) first.focus();
+    else throw error;
   }
 }
 
 function showProblems(problems) {
-  const table = $("sheet-problems");
-  table.hidden = !problems.length;
-  table.replaceChildren(
-    el("tr", {}, ...["c.row", "c.column", "c.problem"].map((k) => el("th", { textContent: t(k) }))),
-    ...problems.map((p) => el("tr", {}, el("td", { textContent: String(p.row) }),
-      el("td", { textContent: String(p.column) }), el("td", { textContent: p.message }))));
+  problemTable($("sheet-problems"), problems);
 }
 
 async function upload(file) {
-  const form = new FormData();
-  form.append("data", file);
-  const response = await fetch(`${periodPath()}/score-sheet`, {
-    method: "POST", body: form, credentials: "same-origin",
-    headers: { "Accept-Language": document.documentElement.lang },
-  });
-  const answer = await response.json();
+  const response = await sendFile(`${periodPath()}/score-sheet`, file);
+  const { answer } = response;
   showProblems(response.ok ? [] : answer.problems || []);
-  if (!response.ok) throw new Error(answer.detail || answer.code);
+  // The refusal (a bad sheet, the same sheet again) is said next to the upload, not far above.
+  $("grid-result").className = response.ok ? "" : "field-error";
+  if (!response.ok) {
+    $("grid-result").textContent = answer.detail || answer.code;
+    return;
+  }
   await load();
-  $("grid-result").textContent = t("c.saved").replace("{n}", answer.evaluation_ids.length);
+  $("grid-result").textContent = [t("c.saved").replace("{n}", answer.evaluation_ids.length),
+    ...(answer.repeats || []).map((r) => tf("c.repeat", { row: r.row, first: r.first_row }))]
+    .join(" ");
 }
 
 export async function show() {
   showProblems([]);
   $("grid-result").textContent = "";
+  $("grid-result").className = "";
   await load();
 }
 
 export function wire() {
   $("grid-pick").addEventListener("change", () => guard(load));
+  // A reload or closing the tab with typed, unsaved cells asks first (they stay in the draft).
+  window.addEventListener("beforeunload", (event) => {
+    if (!$("grid").hidden && cells().length && hasDraft()) event.preventDefault();
+  });
   $("save-all").addEventListener("click", () => guard(saveAll));
   $("sheet-upload").addEventListener("change", (event) => guard(async () => {
     const [file] = event.target.files;

@@ -5,9 +5,12 @@ import { extend, t, toggleLanguage, translatePage } from "../i18n.js";
 import * as board from "./board.js";
 import * as cross from "./cross.js";
 import * as dashboard from "./dashboard.js";
+import * as activities from "./activities.js";
+import * as audit from "./audit.js";
 import * as grid from "./grid.js";
 import * as held from "./held.js";
 import * as householdsScreen from "./households.js";
+import * as ledger from "./ledger.js";
 import * as objections from "./objections.js";
 import * as rules from "./rules.js";
 import { $, el, guard, households, loadPeriods, showError, state } from "./shared.js";
@@ -19,10 +22,15 @@ import * as verify from "./verify.js";
 
 extend(TEXT);
 const SCREENS = { dashboard, grid, verify, objections, held, cross, board,
-                  households: householdsScreen, shop, rules, town, users };
+                  households: householdsScreen, shop, rules, town, users, ledger, audit,
+                  activities };
 const VILLAGE = "jifen.console.village";
 
+// A screen is aria-busy from the moment it is asked for until the latest request for it is drawn.
+let opening = 0;
 async function open(name) {
+  const mine = ++opening;
+  $(name).setAttribute("aria-busy", "true");
   localStorage.setItem("jifen.console.tab", name);
   for (const b of $("tabs").querySelectorAll("button")) {
     b.classList.toggle("active", b.dataset.tab === name);
@@ -32,6 +40,7 @@ async function open(name) {
     await loadPeriods();
     await SCREENS[name].show();
   });
+  if (mine === opening) $(name).setAttribute("aria-busy", "false");
 }
 
 async function chooseVillage(id) {
@@ -47,7 +56,7 @@ async function start(user) {
   if (!villages.length) throw new ApiError(403, { detail: t("c.noVillage") });
   $("login").hidden = true;
   $("logout").hidden = false;
-  $("who").textContent = user.username;
+  $("who").textContent = user.display_name || user.username;
   $("tabs").querySelector("[data-tab=town]").hidden = !town.townOf(user);
   const pick = $("village");
   pick.replaceChildren(...villages.map((v) => el("option", { value: v.id, textContent: v.name })));
@@ -72,4 +81,8 @@ cross.wire();
 householdsScreen.wire();
 rules.wire();
 users.wire();
+verify.wire(guard);
+ledger.wire(guard);
+audit.wire(guard);
+activities.wire(guard);
 openSession(start, { show: showError });

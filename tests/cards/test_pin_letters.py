@@ -1,0 +1,91 @@
+"""PIN letters: one A4 page per household with a fresh initial PIN and the villager page's QR;
+the household logs in with it, is told to change it, and the change clears that."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from pathlib import Path
+
+import zxingcpp
+from httpx import AsyncClient
+from PIL import Image
+
+from backend.audit.services import CLI_ACTOR
+from backend.auth.principal import Role
+from backend.cards import letters
+from backend.cards import services as cards
+from backend.registry import services as registry
+from tests.factories import World, make_place, make_town
+
+
+def pdf_pages(document: bytes, folder: Path) -> list[Image.Image]:
+    """The pages of a PDF as pictures (poppler's pdftoppm at a coarse 60 dpi)."""
+    (folder / "letters.pdf").write_bytes(document)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(folder / "letters.pdf"),
+                    str(folder / "page")], check=True)
+    return [Image.open(p) for p in sorted(folder.glob("page*.png"))]
+
+
+async def household_login(client: AsyncClient, code: str, number: str, pin: str) -> dict:
+    response = await client.post("/api/v1/auth/household-login",
+                                 json={"village": code, "number": number, "pin": pin})
+    assert response.status_code == 201, response.text
+    answer: dict = response.json()
+    return answer
+
+
+async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) -> None:
+    place = await make_place((await make_town())["id"])  # its own: nobody adds households
+    vid = place.village_id
+    first, second = place.households
+    await cards.set_pin(CLI_ACTOR, vid, first["id"], "2580")
+    batch = await letters.issue_pin_letters(CLI_ACTOR, vid, page_address="http://x/me.html")
+    assert [letter.number for letter in batch.letters] == [first["number"], second["number"]]
+    pins = [letter.pin for letter in batch.letters]
+    assert all(len(p) == 6 and p.isdigit() for p in pins) and pins[0] != pins[1]
+    assert batch.document.startswith(b"%PDF")
+    code = (await registry.village(vid))["code"]
+
+    refused = await client.post("/api/v1/auth/household-login",
+                                json={"village": code, "number": first["number"], "pin": "2580"})
+    assert refused.status_code == 422  # the old PIN stopped working
+    answer = await household_login(client, code, first["number"], pins[0])
+    assert answer["user"]["must_change_pin"] is True
+    villager = {"Authorization": f"Bearer {answer['token']}"}
+    assert (await client.get("/api/v1/auth/me", headers=villager)).json()["must_change_pin"]
+
+    changed = await client.put(f"/api/v1/villages/{vid}/households/{first['id']}/card/pin",
+                               json={"pin": "97531", "current_pin": pins[0]}, headers=villager)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["pin_must_change"] is False
+    assert not (await client.get("/api/v1/auth/me", headers=villager)).json()["must_change_pin"]
+    again = await household_login(client, code, first["number"], "97531")
+    assert again["user"]["must_change_pin"] is False
+
+
+async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_page(
+    client: AsyncClient, world: World, tmp_path: Path
+) -> None:
+    place = await make_place(world.a.town_id)
+    vid = place.village_id
+    code = (await registry.village(vid))["code"]
+    response = await client.post(f"/api/v1/villages/{vid}/pin-letters",
+                                 json={"grid_id": place.grid_id},
+                                 headers=place.headers(Role.committee))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    pages = await asyncio.to_thread(pdf_pages, response.content, tmp_path)
+    assert len(pages) == 2
+    [found] = zxingcpp.read_barcodes(pages[0])
+    assert found.text == f"http://testserver/me.html?village={code}"
+    for household in place.households:
+        assert await cards.pin_must_change(vid, household["id"])
+
+    for role in (Role.grid_officer, Role.villager, Role.shopkeeper):
+        refused = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
+                                    headers=place.headers(role))
+        assert refused.status_code == 403
+    other = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
+                              headers=world.b.headers(Role.committee))
+    assert other.status_code == 404

@@ -1,0 +1,146 @@
+"""The households screen at 1366×768: add a household, move it to another grid and mark it 关怀户
+in in-page dialogs (refusals next to the field), and import the village's roster sheet — a bad
+row refused with every bad cell listed, then the good sheet adding every household; PIN letters
+for a grid (the QR decoded), and the villager's first login that asks for a new PIN first."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import zxingcpp
+from playwright.async_api import expect
+
+from backend.audit.services import CLI_ACTOR
+from backend.auth.principal import Role
+from backend.cards import services as cards
+from backend.registry import services as registry
+from tests.cards.test_pin_letters import pdf_pages
+from tests.e2e.conftest import Launch, log_in_at, screenshots
+from tests.factories import make_place, make_town
+from tests.registry.test_roster import GOOD, roster_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def test_add_move_mark_and_import_households(server_url: str, launch_browser: Launch) -> None:
+    place = await make_place((await make_town())["id"])
+    vid = place.village_id
+    await registry.create_grid(CLI_ACTOR, vid, "二网格")
+    browser = await launch_browser()
+    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
+    await page.click("#tabs button[data-tab=households]")
+    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    await expect(page.locator("#household-count")).to_have_text("共 2 户")
+    dialog = page.locator("dialog.in-page")
+
+    # Add: a number that is not a number is named next to its field, in words.
+    await page.click("#household-add")
+    await dialog.get_by_label("户号").fill("新 户")
+    await dialog.get_by_label("户主").fill("赵福生")
+    await dialog.get_by_label("网格").select_option(label="二网格")
+    await dialog.get_by_role("button", name="确定").click()
+    note = dialog.locator("label", has_text="户号").locator(".field-error")
+    await expect(note).to_have_text("请检查：户号")
+    await page.screenshot(path=screenshots() / "console-household-add.png")
+    await dialog.get_by_label("户号").fill("N-9")
+    await dialog.get_by_role("button", name="确定").click()
+    await expect(dialog).to_have_count(0)
+    added = page.locator("#household-list tr", has_text="N-9")
+    await expect(added).to_contain_text("二网格")
+    await expect(added).not_to_contain_text("关怀户")
+
+    # Move H1 to the other grid and mark it 关怀户.
+    first = page.locator("#household-list tr", has_text="王建国")
+    await first.get_by_role("button", name="修改").click()
+    await expect(dialog.get_by_label("户主")).to_have_value("王建国")
+    await dialog.get_by_label("网格").select_option(label="二网格")
+    await dialog.get_by_label(re.compile("关怀户")).check()
+    await dialog.get_by_role("button", name="确定").click()
+    await expect(dialog).to_have_count(0)
+    await expect(first).to_contain_text("二网格")
+    await expect(first).to_contain_text("关怀户")
+    moved = await registry.household(vid, place.households[0]["id"])
+    assert moved["hardship"] and moved["grid_id"] != place.grid_id
+
+    # The roster with one bad row adds nothing and lists the bad cells; the good one adds all.
+    bad = roster_xlsx(*GOOD, ["R-004", "", "张三（子", "", "", "", "也许", ""])
+    await page.set_input_files("#roster-upload", files=[
+        {"name": "花名册.xlsx", "buffer": bad, "mimeType": XLSX}])
+    await expect(page.locator("#roster-result")).to_have_text("表格有 3 处错误，未做任何修改。")
+    problems = page.locator("#roster-problems tr")
+    await expect(problems).to_have_count(4)
+    await expect(problems.nth(1)).to_have_text(re.compile("7B户主姓名不能为空"))
+    await page.screenshot(path=screenshots() / "console-roster-problems.png")
+    await expect(page.locator("#household-count")).to_have_text("共 3 户")
+    await page.set_input_files("#roster-upload", files=[
+        {"name": "花名册.xlsx", "buffer": roster_xlsx(*GOOD), "mimeType": XLSX}])
+    await expect(page.locator("#roster-result")).to_have_text("已导入 3 户。")
+    await expect(page.locator("#household-count")).to_have_text("共 6 户")
+    await expect(page.locator("#household-list tr", has_text="R-002")).to_contain_text("新网格")
+    await page.screenshot(path=screenshots() / "console-households.png")
+    await browser.close()
+
+
+async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
+    server_url: str, launch_browser: Launch, tmp_path: Path
+) -> None:
+    place = await make_place((await make_town())["id"])
+    vid = place.village_id
+    household = place.households[1]
+    browser = await launch_browser()
+    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
+    await page.click("#tabs button[data-tab=households]")
+    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    dialog = page.locator("dialog.in-page")
+
+    # Letters for the grid: asked first (the old PINs stop working), then the PDF downloads.
+    await page.click("#pin-letters")
+    await expect(dialog).to_contain_text("旧 PIN 立即失效")
+    await dialog.get_by_label("网格").select_option(label="一网格")
+    await page.screenshot(path=screenshots() / "console-pin-letters.png")
+    async with page.expect_download() as download:
+        await dialog.get_by_role("button", name="设置并打印").click()
+    path = await (await download.value).path()
+    letters = await asyncio.to_thread(pdf_pages, path.read_bytes(), tmp_path)
+    assert len(letters) == 2
+    [qr] = zxingcpp.read_barcodes(letters[1])
+    code = (await registry.village(vid))["code"]
+    assert qr.text == f"{server_url}/me.html?village={code}"
+    assert await cards.pin_must_change(vid, household["id"])
+
+    # The letter's PIN is on paper only; the committee resets it to one the test knows, which
+    # must be changed at the next login too.
+    await page.locator("#household-list tr", has_text=household["head_name"]).get_by_role(
+        "button", name="重设 PIN").click()
+    await dialog.locator("input[name=pin]").fill("135790")
+    await dialog.get_by_role("button", name="确定").click()
+    await expect(dialog).to_have_count(0)
+
+    # The villager opens the QR's address on a phone: the village is filled in; after the
+    # login only the PIN form shows, until a new PIN is saved.
+    phone = await browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    await phone.goto(qr.text)
+    await expect(phone.locator("#login input[name=village]")).to_have_value(code)
+    await phone.fill("#login input[name=number]", household["number"])
+    await phone.fill("#login input[name=pin]", "135790")
+    await phone.click("#login button[type=submit]")
+    first = phone.locator("#pin-first")
+    await expect(first).to_be_visible()
+    await expect(phone.locator("#app")).to_be_hidden()
+    await phone.screenshot(path=screenshots() / "villager-first-pin.png")
+    await first.locator("input[name=current]").fill("135790")
+    await first.locator("input[name=new_pin]").fill("246802")
+    await first.locator("input[name=repeat]").fill("246802")
+    await first.locator("button[type=submit]").click()
+    await expect(phone.locator("#app")).to_be_visible()
+    await expect(first).to_be_hidden()
+    assert not await cards.pin_must_change(vid, household["id"])
+    await cards.check_pin(vid, household["id"], "246802")
+    await phone.reload()
+    await expect(phone.locator("#app")).to_be_visible()
+    await expect(first).to_be_hidden()
+    await browser.close()
