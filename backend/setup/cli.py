@@ -42,13 +42,17 @@ def setup() -> None:
         plan = gather_plan(answers, default_public_url())
         if plan is None:
             raise typer.Exit(1)
-        run(lambda: services.set_up_township(plan))
+        done = run(lambda: services.set_up_township(plan))
     except DomainError as refused:
         console.print(refused.message(language), style="red", markup=False, highlight=False)
+        for problem in refused.body(language).get("problems", []):  # a roster's bad cells
+            place = f"{problem.get('column', '')}{problem.get('row', '')}"
+            console.print(f"  {place} {problem['message']}", style="red", markup=False,
+                          highlight=False)
         raise typer.Exit(1) from refused
-    # The household roster from Excel: the console's roster importer (backend/registry/) is
-    # what a committee uses afterwards; setup says where it is rather than asking for a file.
     console.print(answers.word("done", town=plan.town_name), style="green", highlight=False)
+    for code, count in done.households.items():
+        console.print(answers.word("roster_done", code=code, count=count), highlight=False)
     console.print(answers.word("next"), highlight=False)
     for key in ("next_serve", "next_public", "next_roster"):
         console.print(answers.word(key, url=plan.public_url), highlight=False, markup=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
@@ -152,6 +153,17 @@ def _ask_password(answers: Answers, username: str) -> str:
         answers.out.print(f"[red]{answers.word('password_mismatch')}[/red]")
 
 
+def _existing_file(answers: Answers, question: str) -> Check:
+    """A path to a file that exists (read when the township is built), or "" for none."""
+
+    def check(raw: str) -> str:
+        if raw and not Path(raw).expanduser().is_file():
+            raise answers.refusal(question, "need_file")
+        return str(Path(raw).expanduser()) if raw else ""
+
+    return check
+
+
 def _ask_villages(answers: Answers) -> list[VillagePlan]:
     villages: list[VillagePlan] = []
     codes: set[str] = set()
@@ -170,7 +182,9 @@ def _ask_villages(answers: Answers) -> list[VillagePlan]:
                            _text(answers, answers.word("village_name", code=code)))
         grids = names_list(answers.ask(answers.word("grids", name=name), lambda raw: raw))
         groups = names_list(answers.ask(answers.word("groups", name=name), lambda raw: raw))
-        villages.append(VillagePlan(code, name, grids, groups))
+        roster = answers.ask(answers.word("roster", name=name),
+                             _existing_file(answers, answers.word("roster", name=name)))
+        villages.append(VillagePlan(code, name, grids, groups, roster))
 
 
 def gather_plan(answers: Answers, default_public_url: str) -> SetupPlan | None:

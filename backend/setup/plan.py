@@ -16,12 +16,14 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,31}")
 @dataclass(frozen=True, slots=True)
 class VillagePlan:
     """A village to create: its code (the prefix of household numbers, ``XHX``), its name,
-    its grids (网格) and its moral groups (道德小组), in the order given."""
+    its grids (网格) and its moral groups (道德小组), in the order given, and the household
+    roster (花名册) file to import, if the operator named one ("" for none)."""
 
     code: str
     name: str
     grids: tuple[str, ...]
     moral_groups: tuple[str, ...]
+    roster_file: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +52,13 @@ class SetupPlan:
 
 @dataclass(frozen=True, slots=True)
 class SetupDone:
-    """What was built: the town's id and each village's id by code."""
+    """What was built: the town's id, each village's id and shop id by code, and how many
+    households each village's roster brought."""
 
     town_id: int
     village_ids: dict[str, int]
     shop_ids: dict[str, int]
+    households: dict[str, int]
 
 
 def names_list(answer: str) -> tuple[str, ...]:

@@ -9,12 +9,16 @@ services, so every row is audited like a change made in the console; and it reco
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 from piccolo.apps.user.tables import BaseUser
 
 from backend.audit.services import CLI_ACTOR, record
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.db import write_transaction
+from backend.registry import roster
 from backend.registry import services as registry
 from backend.registry.tables import Household, Town
 from backend.setup.errors import DatabaseIsSetUp, DatabaseNotEmpty
@@ -48,6 +52,7 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
         town = await registry.create_town(CLI_ACTOR, plan.town_name, plan.town_code)
         village_ids: dict[str, int] = {}
         shop_ids: dict[str, int] = {}
+        households: dict[str, int] = {}
         for spec in plan.villages:
             village = await registry.create_village(CLI_ACTOR, town["id"], name=spec.name,
                                                     code=spec.code)
@@ -59,6 +64,10 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
             shop = await catalogue.create_shop(CLI_ACTOR, village["id"], shop_name(spec.name),
                                                [])
             shop_ids[spec.code] = shop["id"]
+            if spec.roster_file:  # all or nothing with the township: a bad cell builds nothing
+                data = await asyncio.to_thread(Path(spec.roster_file).read_bytes)
+                imported = await roster.import_roster(CLI_ACTOR, village["id"], data)
+                households[spec.code] = len(imported.numbers)
         for account in plan.accounts:
             if account.role is Role.town_admin:
                 grant = Grant(Role.town_admin, town_id=town["id"])
@@ -73,4 +82,5 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
         await record(CLI_ACTOR, "setup.complete", "town", town["id"], town_id=town["id"],
                      after={"villages": list(village_ids), "public_url": plan.public_url,
                             "accounts": [a.username for a in plan.accounts]})
-    return SetupDone(town_id=town["id"], village_ids=village_ids, shop_ids=shop_ids)
+    return SetupDone(town_id=town["id"], village_ids=village_ids, shop_ids=shop_ids,
+                     households=households)

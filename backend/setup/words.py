@@ -11,6 +11,7 @@ WORDS: dict[str, dict[str, str]] = {
         "village_name": "{code} 村的名称（如 西黄须村）",
         "grids": "{name}的网格（用顿号或逗号分开，如 一网格、二网格）",
         "groups": "{name}的道德小组（用顿号或逗号分开，可以不填）",
+        "roster": "{name}的户籍名单（Excel 或 CSV 文件的路径，可以不填，以后在控制台导入）",
         "admin": "镇管理员账号",
         "committee": "{name}的村委账号（至少一个；入户核实要另一位村委，最好两个）",
         "shopkeeper": "{name}积分超市的收银员账号（可以不填，以后在控制台添加）",
@@ -22,11 +23,12 @@ WORDS: dict[str, dict[str, str]] = {
         "summary": "将要创建：{town}（{code}），{villages} 个村，{accounts} 个账号。",
         "confirm": "确认创建？输入 y 确认",
         "done": "✓ 设置完成：{town} 已建好。",
+        "roster_done": "  {code}：从户籍名单导入了 {count} 户",
         "cancelled": "已取消，什么也没有写入。",
         "next": "下一步：",
         "next_serve": "  1. 启动：scripts/serve --lan（平板和手机从局域网用 HTTPS 打开）",
         "next_public": "  2. 设置海报地址：JIFEN_PUBLIC_URL={url}",
-        "next_roster": "  3. 导入户籍名单：用村委账号登录 {url}/console.html，"
+        "next_roster": "  3. 还没有名单的村：用村委账号登录 {url}/console.html，"
                        "在“农户与积分卡”里导入 Excel 名单",
         "bad": "回答不对",
         "no_more": "没有更多回答了",
@@ -34,6 +36,7 @@ WORDS: dict[str, dict[str, str]] = {
         "need_username": "要 3 到 32 个小写字母、数字或 _ . -，以字母或数字开头",
         "need_text": "不能为空",
         "need_url": "要以 http:// 或 https:// 开头",
+        "need_file": "找不到这个文件",
         "password_mismatch": "两次密码不一样",
         "taken": "已经用过了",
         "need_village": "至少要有一个村",
@@ -49,6 +52,8 @@ WORDS: dict[str, dict[str, str]] = {
         "village_name": "Name of village {code} (e.g. 西黄须村)",
         "grids": "Grids of {name} (separated by commas, e.g. 一网格, 二网格)",
         "groups": "Moral groups of {name} (separated by commas; may be empty)",
+        "roster": "The household roster of {name} (the path of an Excel or CSV file; may be "
+                  "empty, to import it later in the console)",
         "admin": "Town admin account",
         "committee": "Committee accounts of {name} (at least one; verification needs a second "
                      "member, so two is better)",
@@ -63,12 +68,13 @@ WORDS: dict[str, dict[str, str]] = {
         "summary": "About to create: {town} ({code}), {villages} villages, {accounts} accounts.",
         "confirm": "Create it? Type y to confirm",
         "done": "✓ Set up: {town} is ready.",
+        "roster_done": "  {code}: {count} households imported from the roster",
         "cancelled": "Cancelled: nothing was written.",
         "next": "Next:",
         "next_serve": "  1. Start it: scripts/serve --lan (tablets and phones over HTTPS on "
                       "the LAN)",
         "next_public": "  2. Set the posters' address: JIFEN_PUBLIC_URL={url}",
-        "next_roster": "  3. Import the household roster: log in with a committee account at "
+        "next_roster": "  3. A village without its roster yet: log in with a committee account at "
                        "{url}/console.html and import the Excel list under Households & cards",
         "bad": "Wrong answer",
         "no_more": "no more answers",
@@ -77,6 +83,7 @@ WORDS: dict[str, dict[str, str]] = {
                          "or digit",
         "need_text": "must not be empty",
         "need_url": "must start with http:// or https://",
+        "need_file": "no such file",
         "password_mismatch": "the two passwords differ",
         "taken": "already used",
         "need_village": "at least one village is needed",

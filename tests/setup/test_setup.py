@@ -5,10 +5,12 @@ tests/e2e/test_setup_township.py.)"""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from backend.registry.tables import Town
 from backend.settings import get_settings
 from tests.factories import World
+from tests.registry.test_roster import GOOD, roster_xlsx
 from tests.setup.township import EmptyDatabase, township_answers
 
 
@@ -63,3 +65,19 @@ def test_setup_speaks_english_when_asked(empty_database: EmptyDatabase) -> None:
     built = empty_database.jifen("setup", answers=township_answers(), language="en")
     assert built.returncode == 0, built.stdout + built.stderr
     assert "Town name" in built.stdout and "Set up: 洪井镇 is ready." in built.stdout
+
+
+def test_a_village_roster_comes_in_with_the_township_or_nothing_does(
+    empty_database: EmptyDatabase, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad-roster.xlsx"
+    bad.write_bytes(roster_xlsx(*GOOD, ["R-004", "", "", "", "", "", "也许", ""]))
+    refused = empty_database.jifen("setup", answers=township_answers(roster=str(bad)))
+    assert refused.returncode == 1
+    assert "B7" in refused.stdout and "G7" in refused.stdout  # every bad cell, by its place
+    assert "已建好" not in refused.stdout
+    good = tmp_path / "roster.xlsx"
+    good.write_bytes(roster_xlsx(*GOOD))
+    built = empty_database.jifen("setup", answers=township_answers(roster=str(good)))
+    assert built.returncode == 0, built.stdout + built.stderr  # the refusal left nothing
+    assert "XHX：从户籍名单导入了 3 户" in built.stdout

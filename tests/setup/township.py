@@ -53,13 +53,14 @@ async def empty_database(tmp_path: Path) -> AsyncIterator[EmptyDatabase]:
         await server.close()
 
 
-def township_answers(*, public_url: str = "") -> str:
-    """One town, two villages (one with no moral groups), a town admin, committee members and
-    a shopkeeper: every password the tests' own."""
+def township_answers(*, public_url: str = "", roster: str = "") -> str:
+    """One town, two villages (one with no moral groups; ``roster`` the file of 西黄须村's
+    households, if any), a town admin, committee members and a shopkeeper: every password the
+    tests' own."""
     lines = [
         "洪井镇", "hjz",
-        "XHX", "西黄须村", "一网格、二网格", "第一道德小组，第二道德小组",
-        "DHX", "东黄须村", "东一网格", "",
+        "XHX", "西黄须村", "一网格、二网格", "第一道德小组，第二道德小组", roster,
+        "DHX", "东黄须村", "东一网格", "", "",
         "",
         "hjz_admin", "张镇长", PASSWORD,
         "xhx_committee", "李村委", PASSWORD, "xhx_committee2", "赵村委", PASSWORD, "",
