@@ -8,7 +8,7 @@ import { TEXT } from "./me-text.js";
 extend(TEXT);
 const $ = (id) => document.getElementById(id);
 const ELDER = "jifen.elder";
-const state = { village: null, household: null, refresh: null, periods: [] };
+const state = { village: null, household: null, refresh: null, periods: [], tab: null };
 
 function base() {
   return `/api/v1/villages/${state.village}`;
@@ -201,6 +201,7 @@ const TABS = {
 };
 
 async function openTab(name) {
+  state.tab = name;
   clearInterval(state.refresh);
   for (const button of document.querySelectorAll("nav button")) {
     button.classList.toggle("active", button.dataset.tab === name);
@@ -218,7 +219,9 @@ async function start(user) {
   $("app").hidden = false;
   $("logout").hidden = false;
   await loadSummary();
-  await openTab("home");
+  // The tabs work while the summary loads: a villager who tapped one on a slow phone stays
+  // there (switching back to 首页 took the 报名 button from under their finger).
+  if (!state.tab) await openTab("home");
 }
 
 function setElder(on) {
