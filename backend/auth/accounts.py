@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
+from backend import clock
 from backend.audit.services import Actor, record
 from backend.auth.errors import AccountNotYours, CommitteeNeedsTownAdmin, LoginFailed
 from backend.auth.passwords import check_password
@@ -96,7 +97,7 @@ async def village_accounts(principal: Principal, village_id: int) -> list[Accoun
         return []
     users = await BaseUser.select(BaseUser.id, BaseUser.username, BaseUser.active,
                                   BaseUser.last_login).where(BaseUser.id.is_in(list(roles))).run()
-    now = datetime.now(UTC)
+    now = clock.now()
     live = await AuthToken.select(AuthToken.user).where(
         AuthToken.user.is_in(list(roles)) & AuthToken.revoked_at.is_null()
         & (AuthToken.expires_at > now)).run()
@@ -126,7 +127,7 @@ async def _revoke(user_id: int, *, keep_token_hash: str = "") -> int:
     if keep_token_hash:
         where &= AuthToken.token_hash != keep_token_hash
     live = await AuthToken.count().where(where).run()
-    await AuthToken.update({AuthToken.revoked_at: datetime.now(UTC)}).where(where).run()
+    await AuthToken.update({AuthToken.revoked_at: clock.now()}).where(where).run()
     await SessionsBase.delete().where(SessionsBase.user_id == user_id).run()
     return int(live)
 

@@ -13,11 +13,12 @@ Invariants:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import Combinable
 
+from backend import clock
 from backend.audit.services import Actor, record
 from backend.db import write_transaction
 from backend.errors import NotFound
@@ -129,7 +130,7 @@ async def _decide(actor: Actor, village_id: int, request_id: int, status: str) -
     decided = await AdjustmentRequest.update({
         AdjustmentRequest.status: status, AdjustmentRequest.decided_by: actor.user_id,
         AdjustmentRequest.decided_by_name: actor.name,
-        AdjustmentRequest.decided_at: datetime.now(UTC),
+        AdjustmentRequest.decided_at: clock.now(),
     }).where((AdjustmentRequest.id == request_id)
              & (AdjustmentRequest.status == "pending")).returning(AdjustmentRequest.id).run()
     if not decided:  # someone else decided first: the guarded update says so

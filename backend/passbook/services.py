@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from backend import clock
 from backend.errors import InvalidInput
 from backend.ledger.history import household_history
 from backend.ledger.lines import KIND_LABELS
@@ -180,7 +181,7 @@ async def _passbooks(
     head = await heads(village_id)
     chain_seq, chain_hash = (head[0]["seq"], head[0]["hash"]) if head else (0, "")
     url = verify_url(base_url, village["code"], chain_seq, chain_hash)
-    printed_at = datetime.now(zone)
+    printed_at = clock.now().astimezone(zone)
     out = []
     for household_id in household_ids:
         household = await registry.household(village_id, household_id)

@@ -13,6 +13,7 @@ from typing import Literal
 
 import msgspec
 
+from backend import clock
 from backend.cards import codes
 from backend.cards import services as cards
 from backend.cards.tables import UsedPhoneCode
@@ -71,7 +72,7 @@ async def code_status(
         spent = await UsedPhoneCode.select(UsedPhoneCode.used_at).where(
             mine & (UsedPhoneCode.digest == code.digest)).first().run()
         if spent is None:
-            alive = (now or datetime.now(UTC)) < codes.phone_code_expires_at(code.time_step)
+            alive = (now or clock.now()) < codes.phone_code_expires_at(code.time_step)
             return CodeStatus(state="waiting" if alive else "expired", balance=balance)
         step = code.time_step
     made = datetime.fromtimestamp(step * codes.STEP_SECONDS, tz=UTC)

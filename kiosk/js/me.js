@@ -225,7 +225,9 @@ async function start(user) {
   if (user.must_change_pin) await newPinFirst();
   $("app").hidden = false;
   await loadSummary();
-  await openTab("home");
+  // The tabs work while the summary loads: a villager who tapped one on a slow phone stays
+  // there (switching back to 首页 took the 报名 button from under their finger).
+  if (!state.tab) await openTab("home");
 }
 
 function setElder(on) {

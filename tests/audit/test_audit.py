@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from httpx import AsyncClient
 
+from backend import clock
 from backend.audit.services import Actor
 from backend.auth.principal import Role
 from backend.cards import services as cards
 from backend.registry import services as registry
-from backend.settings import get_settings
 from tests.factories import make_place, make_town
 
 
@@ -76,7 +75,7 @@ async def test_the_log_is_filtered_by_person_kind_and_days(client: AsyncClient) 
 
     assert await shown("who=会计") == [("王会计", "household.update")]
     assert await shown("kind=card") == [("李主任", "card.set_pin")]
-    today = datetime.now(ZoneInfo(get_settings().timezone)).date()
+    today = clock.local_now().date()
     assert ("王会计", "household.update") in await shown(f"since={today}&until={today}")
     assert await shown(f"until={today - timedelta(days=1)}") == []
     refused = await client.get(f"{url}?kind=DROP%20TABLE", headers=headers)

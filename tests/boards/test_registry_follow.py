@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from httpx import AsyncClient
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import ranks
@@ -85,7 +86,7 @@ async def test_registry_changes_and_a_close_with_idle_households_keep_the_boards
                        period_id=period["id"])
     await periods.start_notice(CLI_ACTOR, vid, period["id"])
     await periods.close_period(CLI_ACTOR, vid, period["id"],
-                               now=datetime.now(UTC) + timedelta(days=30))
+                               now=clock.now() + timedelta(days=30))
     await clean(client, place)
     assert await rank(client, place, newcomer, period_id=period["id"]) == 200
 

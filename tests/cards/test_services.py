@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,7 +23,7 @@ from backend.cards.errors import (
     HouseholdInactive,
 )
 from backend.cards.tables import UsedPhoneCode
-from backend.db import write_transaction
+from backend.db import is_postgres, write_transaction
 from backend.registry import services as registry
 from backend.settings import get_settings
 from tests.factories import Place
@@ -192,6 +193,21 @@ async def test_two_kiosks_spending_one_code_at_once_make_exactly_one_sale(
     assert sorted(type(r).__name__ for r in results) == ["CodeUsed", "NoneType"]
 
 
+async def waiting_behind_the_first(second: asyncio.Task[None]) -> None:
+    """Return once the second sale is stuck behind the first's open transaction: on PostgreSQL
+    its insert of the used code waits for the first's row (a lock not granted, in pg_locks); on
+    SQLite its transaction waits for the one writer, which it reaches at its first step."""
+    await asyncio.sleep(0)  # the second task runs up to its first wait
+    if not is_postgres():
+        return
+    deadline = time.monotonic() + 60
+    while not second.done() and time.monotonic() < deadline:
+        rows = await UsedPhoneCode.raw("SELECT count(*) AS n FROM pg_locks WHERE NOT granted")
+        if rows[0]["n"]:
+            return
+    raise AssertionError("the second sale never waited for the first")
+
+
 async def test_the_database_alone_stops_a_concurrent_second_use(place: Place) -> None:
     """Redis is emptied while the first sale is still open: the unique digest decides."""
     payload, _ = await services.phone_code(place.village_id, place.households[0]["id"])
@@ -212,7 +228,7 @@ async def test_the_database_alone_stops_a_concurrent_second_use(place: Place) ->
     await consumed.wait()
     await cache.redis().flushdb()
     second = asyncio.create_task(second_sale())
-    await asyncio.sleep(0.05)  # let the second sale reach the database before the first commits
+    await waiting_behind_the_first(second)
     finish.set()
     await first
     with pytest.raises(CodeUsed):

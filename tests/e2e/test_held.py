@@ -3,10 +3,11 @@ balance allows, another waived with its reason (in the audit log)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from playwright.async_api import expect
 
+from backend import clock
 from backend.audit import services as audit
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -36,7 +37,7 @@ async def test_held_deductions_are_posted_or_waived_from_the_console(
         await evaluations.verify(checker, vid, made)
     await periods.start_notice(CLI_ACTOR, vid, period["id"])
     closed = await posting.close_and_post(CLI_ACTOR, vid, period["id"],
-                                          now=datetime.now(UTC) + timedelta(days=30))
+                                          now=clock.now() + timedelta(days=30))
     assert len(closed["blocked"]) == 2
     await ledger.award(CLI_ACTOR, vid, first["id"], 5, key=unique("gift"), reason="测试")
 

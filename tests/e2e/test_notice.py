@@ -4,10 +4,11 @@ households' history — the objector's own, and the household objected to, which
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from playwright.async_api import Dialog, expect
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards.public import mask
@@ -74,7 +75,7 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     await objections.decide_objection(checker, vid, filed["id"], uphold=False,
                                       reason="入户核实：老人由本户赡养，评分成立")
     await posting.close_and_post(CLI_ACTOR, vid, period["id"],
-                                 now=datetime.now(UTC) + timedelta(days=30))
+                                 now=clock.now() + timedelta(days=30))
 
     for household, who in ((objector, f"我对{neighbour['head_name']}家提的异议"),
                            (neighbour, "有人对我家提的异议")):

@@ -6,12 +6,13 @@ void."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from httpx import AsyncClient
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
@@ -45,7 +46,7 @@ async def lived_october(place: Place) -> int:
         await evaluations.verify(checker, vid, evaluation_id)
     await periods.start_notice(CLI_ACTOR, vid, october["id"])
     await posting.close_and_post(CLI_ACTOR, vid, october["id"],
-                                 now=datetime.now(UTC) + timedelta(days=30))
+                                 now=clock.now() + timedelta(days=30))
     await ledger.deduct(CLI_ACTOR, vid, household, 3, key=unique("d"), reason="乱倒垃圾",
                         period_id=october["id"])
     code = await cards.card_payload(vid, household)

@@ -5,10 +5,11 @@ the audit log; a held deduction is listed by household and rule until decided.""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from httpx import AsyncClient
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.ledger import services as ledger
@@ -34,7 +35,7 @@ async def test_a_held_deduction_posts_once_or_is_waived_with_its_reason(
         await client.post(village.url(f"/evaluations/{ids[-1]}/verify"), headers=other, json={})
     await client.post(village.url(f"/periods/{period_id}/notice"), headers=committee)
     closed = await posting.close_and_post(CLI_ACTOR, vid, period_id,
-                                          now=datetime.now(UTC) + timedelta(days=30))
+                                          now=clock.now() + timedelta(days=30))
     assert sorted(closed["blocked"]) == sorted(ids)
 
     listed = (await client.get(village.url(f"/periods/{period_id}/held"),

@@ -4,10 +4,11 @@ and its reason stay in both households' views."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from httpx import AsyncClient
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.scoring import periods
@@ -58,7 +59,7 @@ async def test_the_notice_is_the_villages_and_decisions_reach_both_households(
     await client.post(village.url(f"/objections/{filed.json()['id']}/decision"), headers=other,
                       json={"uphold": False, "reason": "村委入户核实，评分成立"})
     await periods.close_period(CLI_ACTOR, place.village_id, period_id,
-                               now=datetime.now(UTC) + timedelta(days=30))
+                               now=clock.now() + timedelta(days=30))
     for headers, mine in ((villager, True), (neighbour, False)):
         outcomes = (await client.get(village.url("/objections/mine"), headers=headers)).json()
         assert [(o["state"], o["decision_reason"], o["mine"], bool(o["filer_name"]))

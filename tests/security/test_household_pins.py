@@ -3,10 +3,11 @@ lock a card, and a kiosk gives no fresh guesses (issue 15)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth import limits
 from backend.cards import services as cards
@@ -131,7 +132,7 @@ async def test_wrong_pins_at_the_kiosk_are_forgotten_after_thirty_days() -> None
     for _ in range(4):
         with pytest.raises(PinWrong):
             await cards.check_pin(place.village_id, household_id, "1111")
-    await Card.update({Card.pin_failed_at: datetime.now(UTC) - timedelta(days=31)}).where(
+    await Card.update({Card.pin_failed_at: clock.now() - timedelta(days=31)}).where(
         Card.household == household_id).run()
     with pytest.raises(PinWrong) as wrong:
         await cards.check_pin(place.village_id, household_id, "1111")

@@ -4,10 +4,11 @@ anything about another household's codes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from httpx import AsyncClient
 
+from backend import clock
 from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -60,7 +61,7 @@ async def test_a_code_waits_then_says_what_it_paid_and_what_is_left(client: Asyn
 async def test_an_unspent_code_past_its_minute_has_expired() -> None:
     place = await stocked_place(10)
     household_id = place.households[0]["id"]
-    old = datetime.now(UTC) - timedelta(seconds=codes.STEP_SECONDS * 3)
+    old = clock.now() - timedelta(seconds=codes.STEP_SECONDS * 3)
     code, _expires = await cards.phone_code(place.village_id, household_id, now=old)
     answer = await code_status(place.village_id, household_id, code)
     assert (answer.state, answer.balance, answer.total) == ("expired", 10, None)
@@ -85,7 +86,7 @@ async def test_a_code_spent_at_a_check_in_is_used_not_paid(client: AsyncClient) 
     organiser = Scorer(place.user_ids[Role.committee], "组织者", frozenset({"committee"}))
     activity = await activities.create_activity(organiser, place.village_id, {
         "title": "村道清扫", "rule_id": book["rules"][0]["id"],
-        "starts_at": datetime.now(UTC), "ends_at": datetime.now(UTC) + timedelta(hours=2),
+        "starts_at": clock.now(), "ends_at": clock.now() + timedelta(hours=2),
     })
     await activities.start_activity(organiser, place.village_id, activity["id"])
     code = await phone_code(place)
