@@ -62,6 +62,14 @@ def migrate() -> None:
 GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
+def proxy_arguments(trusted_proxies: str) -> list[str]:
+    """uvicorn's forwarded-header options: ``X-Forwarded-For``/``-Proto`` are believed only from
+    JIFEN_TRUSTED_PROXIES, and from nobody by default (uvicorn itself would trust 127.0.0.1)."""
+    if trusted_proxies:
+        return ["--proxy-headers", "--forwarded-allow-ips", trusted_proxies]
+    return ["--no-proxy-headers"]
+
+
 @app.command()
 def serve(
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
@@ -106,8 +114,7 @@ def serve(
     os.execv(sys.executable, [  # noqa: S606 (our own interpreter, fixed arguments)
         sys.executable, "-m", "uvicorn", "backend.app:create_app", "--factory",
         "--host", host, "--port", str(settings.port), "--workers", str(workers),
-        *(["--proxy-headers", "--forwarded-allow-ips", settings.trusted_proxies]
-          if settings.trusted_proxies else ["--no-proxy-headers"]),
+        *proxy_arguments(settings.trusted_proxies),
         "--log-level", "info",
         "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS),
         *(["--reload"] if reload else []),

@@ -19,7 +19,7 @@ from typing import Any
 import uvicorn
 
 from backend.app import create_app as create_backend_app
-from backend.cli import GRACEFUL_SHUTDOWN_SECONDS
+from backend.cli import GRACEFUL_SHUTDOWN_SECONDS, proxy_arguments
 from backend.settings import get_settings
 from tests.clock import CONTROL_PATH, Anchor, SettableClock
 
@@ -69,9 +69,11 @@ def create_app() -> ASGIApp:
 def main() -> None:
     settings = get_settings()
     print(f"积分 Jifen (tests' clock) → http://{settings.host}:{settings.port}", flush=True)
-    uvicorn.run(create_app, factory=True, host=settings.host,
-                port=settings.port, proxy_headers=True, log_level="info",
-                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    proxies = proxy_arguments(settings.trusted_proxies)  # what `jifen serve` passes
+    uvicorn.run(create_app, factory=True, host=settings.host, port=settings.port,
+                proxy_headers=proxies[0] == "--proxy-headers",
+                forwarded_allow_ips=proxies[-1] if proxies[0] == "--proxy-headers" else None,
+                log_level="info", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
 
 
 if __name__ == "__main__":

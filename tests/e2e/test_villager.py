@@ -49,7 +49,7 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
     await page.click("nav button[data-tab=pay]")
     code = page.locator("#code")
     await expect(code).to_have_attribute("data-payload", re.compile(r"^JF2:"))
-    await page.wait_for_function("document.getElementById('code').naturalWidth > 0")
+    await expect(page.locator("#code")).not_to_have_js_property("naturalWidth", 0)
     await page.screenshot(path=screenshots() / "villager-code.png")
     picture = Image.open(io.BytesIO(await code.screenshot()))
     [decoded] = zxingcpp.read_barcodes(picture)

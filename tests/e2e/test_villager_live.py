@@ -148,7 +148,7 @@ async def test_elder_mode_makes_every_text_large_and_keeps_the_code_on_the_scree
         assert await page.evaluate(SMALL_TEXTS) == [], tab
 
     await page.click("nav button[data-tab=pay]")
-    await page.wait_for_function("document.getElementById('code').naturalWidth > 0")
+    await expect(page.locator("#code")).not_to_have_js_property("naturalWidth", 0)
     await page.screenshot(path=screenshots() / "villager-elder-code.png")
     assert await page.evaluate(SMALL_TEXTS) == []
     box = await page.locator("#code-box").bounding_box()

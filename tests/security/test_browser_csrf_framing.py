@@ -86,7 +86,9 @@ async def test_the_pages_run_under_their_csp(browser: Browser, server_url: str) 
             if "Content Security Policy" in m.text else None)
     for address, shown in (("index.html", "body"), ("console.html", "#login"),
                            ("me.html", "#login"), ("shop.html", "#login"),
-                           ("checkin.html", "#login")):
+                           ("checkin.html", "#login"), ("board.html?village=NOPE", "body"),
+                           ("verify.html?board=nope", "body"), ("lan.html", "body"),
+                           ("chain.html?village=NOPE&seq=1&hash=00", "body")):
         await page.goto(f"{server_url}/{address}")
         await expect(page.locator(shown).first).to_be_visible()
     assert violations == []
