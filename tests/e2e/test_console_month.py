@@ -20,14 +20,15 @@ from PIL import Image
 from playwright.async_api import Browser, Dialog, Download, Page, expect
 
 from backend.audit.services import CLI_ACTOR
-from backend.auth.principal import Role
+from backend.auth import services as auth
+from backend.auth.principal import Grant, Role
 from backend.cards import services as cards
 from backend.registry import services as registry
 from backend.registry.tables import Village
 from backend.scoring import rules
 from tests.clock import TestClock
 from tests.e2e.conftest import Launch, log_in_at, screenshots
-from tests.factories import TIDY_YARD, make_place, make_town, make_user
+from tests.factories import PASSWORD, TIDY_YARD, make_place, make_town, unique
 
 PC = {"width": 1366, "height": 768}
 PHONE = {"width": 360, "height": 740}
@@ -91,12 +92,15 @@ async def test_a_committees_whole_month_from_the_console(
     h1, h2 = place.households
     await cards.issue_card(CLI_ACTOR, vid, h1["id"])
     await cards.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
-    _, _, second = await make_user(Role.committee, place)
+    first, second = unique("li").lower(), unique("zhao").lower()
+    for username, name in ((first, "李建华"), (second, "赵秀英")):
+        await auth.create_user(CLI_ACTOR, username, PASSWORD,
+                               [Grant(Role.committee, village_id=vid)], display_name=name)
     code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
     browser = await launch_browser()
 
     # 1. The first member opens the month from the dashboard.
-    page = await console(browser, server_url, place.usernames[Role.committee])
+    page = await console(browser, server_url, first)
     form = page.locator("#open-period")
     await form.get_by_label("名称").fill("2026年11月")
     await form.get_by_label("开始日期").fill("2026-11-01")
@@ -134,6 +138,7 @@ async def test_a_committees_whole_month_from_the_console(
     await expect(page.locator("#grid-result")).to_have_text("已保存 1 条评分，等待入户核实。")
     await page.set_input_files("#sheet-upload", files=upload)
     await expect(page.locator("#grid-result")).to_contain_text("这份评分表已于")
+    await expect(page.locator("#grid-result")).to_contain_text("由 李建华 上传过")
     await expect(page.locator("#grid-result")).to_have_class("field-error")
     await shot(page, "03-sheet-again")
 
@@ -141,6 +146,7 @@ async def test_a_committees_whole_month_from_the_console(
     other = await console(browser, server_url, second)
     await other.click("#tabs button[data-tab=verify]")
     await expect(other.locator("#verify-list li")).to_have_count(4)
+    await expect(other.locator("#verify-list li").first).to_contain_text("录入人 李建华")
     await other.click("#verify-all")
     await expect(other.locator("#verify-checked")).to_have_text("核实所选（4 条）")
     await shot(other, "04-verify-bulk")
@@ -175,6 +181,7 @@ async def test_a_committees_whole_month_from_the_console(
     await phone.click("nav button[data-tab=notice]")
     line = phone.locator("#pending li", has_text=h2["head_name"]).filter(has_text="庭院整洁")
     await expect(line).to_have_count(1)
+    await expect(line).to_contain_text("核实人：赵秀英")
 
     async def answer(dialog: Dialog) -> None:
         await dialog.accept("他家院子这个月一直堆着柴火")
@@ -187,10 +194,14 @@ async def test_a_committees_whole_month_from_the_console(
     # 7. The committee decides: the objection stands, that score is withdrawn.
     await other.click("#tabs button[data-tab=dashboard]")
     await expect(other.locator("#next-step")).to_have_text("下一步：处理 1 条异议。")
+    await expect(other.locator("#count-objected dd")).to_have_text("1")
+    await shot(other, "07-dashboard-objection")
     await other.click("#tabs button[data-tab=objections]")
     objection = other.locator("#objection-list li")
     await expect(objection).to_have_count(1)
     await objection.locator("input[name=reason]").fill("入户查看属实，撤销本条")
+    # The committee sees who objected (this factory villager account has no display name).
+    await expect(objection).to_contain_text(re.compile(r"\S+：他家院子这个月一直堆着柴火"))
     await shot(other, "07-objection")
     await objection.get_by_role("button", name="异议成立（撤销评分）").click()
     await expect(other.locator("#objections-empty")).to_be_visible()
