@@ -52,7 +52,7 @@ async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) 
 
     refused = await client.post("/api/v1/auth/household-login",
                                 json={"village": code, "number": first["number"], "pin": "2580"})
-    assert refused.status_code == 422  # the old PIN stopped working
+    assert refused.status_code == 401  # the old PIN stopped working (one answer for every failure)
     answer = await household_login(client, code, first["number"], pins[0])
     assert answer["user"]["must_change_pin"] is True
     villager = {"Authorization": f"Bearer {answer['token']}"}
@@ -85,10 +85,14 @@ async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_
     for household in place.households:
         assert await cards.pin_must_change(vid, household["id"])
 
-    for role in (Role.grid_officer, Role.villager, Role.shopkeeper):
+    for role in (Role.grid_officer, Role.shopkeeper):
         refused = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
                                     headers=place.headers(role))
         assert refused.status_code == 403
+    # The letters gave the villager's household a new PIN, which ended its sessions.
+    ended = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
+                              headers=place.headers(Role.villager))
+    assert ended.status_code == 401
     other = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
                               headers=world.b.headers(Role.committee))
     assert other.status_code == 404
