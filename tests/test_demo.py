@@ -8,9 +8,11 @@ from rich.console import Console
 from backend.activities import services as activities
 from backend.auth import services as auth
 from backend.demo import load_demo
+from backend.demo.notice import OBJECTION
 from backend.demo.township import DEMO_PASSWORD, TOWN, VILLAGES
 from backend.ledger import approvals
 from backend.registry.tables import Household, Town, Village
+from backend.scoring import held, objections, periods
 from backend.shop.code_status import code_status
 
 
@@ -50,3 +52,20 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     passbook = await client.get(f"/api/v1/villages/{xhx['id']}/households/{first['id']}"
                                 "/passbook.pdf", headers={"Authorization": f"Bearer {token}"})
     assert passbook.status_code == 200 and passbook.content.startswith(b"%PDF")
+
+    # 东黄须村 is past its month: November on notice with a villager's objection waiting, and
+    # October's held deduction waiting for the committee.
+    dhx = await Village.select(Village.id).where(Village.code == "DHX").first().run()
+    by_name = {p["name"]: p for p in await periods.periods(dhx["id"])}
+    assert (by_name["2026年10月"]["state"], by_name["2026年11月"]["state"]) == ("closed", "notice")
+    [objection] = await objections.objections(dhx["id"], by_name["2026年11月"]["id"])
+    assert objection["state"] == "open" and objection["reason"] == OBJECTION
+    [waiting] = await held.held(dhx["id"], by_name["2026年10月"]["id"])
+    assert waiting.points == -20 and not waiting.can_post
+    token, _principal = await auth.login("dhx_villager", DEMO_PASSWORD, "127.0.0.1")
+    notice = await client.get(f"/api/v1/villages/{dhx['id']}/periods/"
+                              f"{by_name['2026年11月']['id']}/notice",
+                              headers={"Authorization": f"Bearer {token}"})
+    assert notice.status_code == 200, notice.text
+    lines = notice.json()["lines"]
+    assert len(lines) == 12 and [line["objection"] for line in lines].count("open") == 1

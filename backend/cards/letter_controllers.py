@@ -12,6 +12,7 @@ from backend.auth.principal import Role, actor_of
 from backend.cards import letters
 from backend.http.access import CurrentPrincipal, allow
 from backend.http.input import PathId
+from backend.http.public_url import public_base
 from backend.registry import services as registry
 
 Id = Annotated[int, msgspec.Meta(ge=1)]
@@ -38,7 +39,7 @@ class PinLetterController(Controller):
         """A fresh initial PIN for each chosen household, and the A4 letters to hand out (POST:
         it sets the PINs; the old ones stop working)."""
         code = (await registry.village(village_id))["code"]
-        address = f"{str(request.base_url).rstrip('/')}/me.html?village={code}"
+        address = f"{public_base(request)}/me.html?village={code}"
         batch = await letters.issue_pin_letters(
             actor_of(principal), village_id, household_ids=data.household_ids,
             grid_id=data.grid_id, page_address=address)

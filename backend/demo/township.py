@@ -19,6 +19,7 @@ from backend.demo.activities import load_activities_demo
 from backend.demo.cards import issue_demo_cards
 from backend.demo.ledger import demo_adjustment_request, post_demo_history
 from backend.demo.names import family
+from backend.demo.notice import load_notice_demo
 from backend.demo.sales import demo_sales
 from backend.demo.scoring import load_scoring_demo
 from backend.demo.shop import demo_shop
@@ -126,6 +127,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
     await load_scoring_demo()
+    await load_notice_demo("DHX")
     await load_activities_demo()
     for spec in VILLAGES:
         await demo_sales(spec.code, f"{spec.code.lower()}_shop")

@@ -13,6 +13,7 @@ from litestar.params import Parameter
 from backend.auth.principal import Role
 from backend.http.access import CurrentPrincipal, allow, own_household_unless_staff
 from backend.http.input import PathId
+from backend.http.public_url import public_base
 from backend.passbook import services
 from backend.passbook.paper import passbook_pdf
 
@@ -41,7 +42,7 @@ class PassbookController(Controller):
         """A household's 积分存折 over a period, or dates, or everything so far."""
         await own_household_unless_staff(principal, village_id, household_id)
         span = await services.span_of(village_id, period_id, start, end)
-        book = await services.passbook(village_id, household_id, span, str(request.base_url))
+        book = await services.passbook(village_id, household_id, span, public_base(request))
         content = await asyncio.to_thread(passbook_pdf, [book], paper)
         return _pdf(content, f"passbook-{book.number}.pdf")
 
@@ -53,7 +54,7 @@ class PassbookController(Controller):
     ) -> Response[bytes]:
         """The passbooks the committee prints: one household, a grid, or the whole village."""
         span = await services.span_of(village_id, period_id, start, end)
-        base = str(request.base_url)
+        base = public_base(request)
         if household_id is not None:
             books = [await services.passbook(village_id, household_id, span, base)]
         else:

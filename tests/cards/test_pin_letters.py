@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import zxingcpp
 from httpx import AsyncClient
 from PIL import Image
@@ -16,6 +18,7 @@ from backend.auth.principal import Role
 from backend.cards import letters
 from backend.cards import services as cards
 from backend.registry import services as registry
+from backend.settings import get_settings
 from tests.factories import World, make_place, make_town
 
 
@@ -49,7 +52,7 @@ async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) 
 
     refused = await client.post("/api/v1/auth/household-login",
                                 json={"village": code, "number": first["number"], "pin": "2580"})
-    assert refused.status_code == 422  # the old PIN stopped working
+    assert refused.status_code == 401  # the old PIN stopped working (one answer for every failure)
     answer = await household_login(client, code, first["number"], pins[0])
     assert answer["user"]["must_change_pin"] is True
     villager = {"Authorization": f"Bearer {answer['token']}"}
@@ -82,10 +85,32 @@ async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_
     for household in place.households:
         assert await cards.pin_must_change(vid, household["id"])
 
-    for role in (Role.grid_officer, Role.villager, Role.shopkeeper):
+    for role in (Role.grid_officer, Role.shopkeeper):
         refused = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
                                     headers=place.headers(role))
         assert refused.status_code == 403
+    # The letters gave the villager's household a new PIN, which ended its sessions.
+    ended = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
+                              headers=place.headers(Role.villager))
+    assert ended.status_code == 401
     other = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
                               headers=world.b.headers(Role.committee))
     assert other.status_code == 404
+
+
+async def test_the_letters_qr_opens_the_configured_public_address(
+    client: AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Printed on the village PC (the request comes to a loopback address), the QR still opens
+    the deployment's public address, like the posters' (``JIFEN_PUBLIC_URL``)."""
+    place = await make_place((await make_town())["id"])
+    code = (await registry.village(place.village_id))["code"]
+    chosen = replace(get_settings(), public_url="https://jifen.example.cn")
+    monkeypatch.setattr("backend.http.public_url.get_settings", lambda: chosen)
+    response = await client.post(f"/api/v1/villages/{place.village_id}/pin-letters",
+                                 json={"household_ids": [place.households[0]["id"]]},
+                                 headers=place.headers(Role.committee))
+    assert response.status_code == 200, response.text
+    [page] = await asyncio.to_thread(pdf_pages, response.content, tmp_path)
+    [found] = zxingcpp.read_barcodes(page)
+    assert found.text == f"https://jifen.example.cn/me.html?village={code}"

@@ -6,10 +6,12 @@ void."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from httpx import AsyncClient
 
 from backend import clock
@@ -20,6 +22,7 @@ from backend.ledger import services as ledger
 from backend.ledger.verify import heads
 from backend.scoring import evaluations, periods, posting, rules
 from backend.scoring.evaluations import Scorer
+from backend.settings import get_settings
 from backend.shop import redemption
 from tests.factories import TIDY_YARD, Place, make_place, make_town, make_user, unique
 from tests.passbook.paper import first_page_png, pdf_text, qr_address, require_poppler
@@ -130,3 +133,21 @@ async def test_the_committee_prints_a_grid_or_one_household_and_a_villager_only_
         refused = await client.get(f"{base}/passbooks.pdf", params=dates,
                                    headers=place.headers(Role.committee))
         assert (refused.status_code, refused.json()["code"]) == (400, "invalid_input"), dates
+
+
+async def test_the_passbooks_qr_opens_the_configured_public_address(
+    client: AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Printed on the village PC, the chain-check QR opens ``JIFEN_PUBLIC_URL``, not the PC."""
+    require_poppler()
+    place = await make_place((await make_town())["id"])
+    await lived_october(place)
+    chosen = replace(get_settings(), public_url="https://jifen.example.cn")
+    monkeypatch.setattr("backend.http.public_url.get_settings", lambda: chosen)
+    response = await client.get(
+        f"/api/v1/villages/{place.village_id}/passbooks.pdf?household_id="
+        f"{place.households[0]['id']}", headers=place.headers(Role.committee))
+    assert response.status_code == 200, response.text
+    address = urlsplit(qr_address(response.content, tmp_path))
+    assert (address.scheme, address.netloc, address.path) == (
+        "https", "jifen.example.cn", "/chain.html")

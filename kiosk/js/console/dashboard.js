@@ -15,7 +15,7 @@ export async function counts() {
   return {
     proposed: by("proposed"), verified: by("verified"), notice: by("notice"),
     objected: objections.filter((o) => o.state === "open").length, posted: by("posted"),
-    rejected: by("rejected"),
+    rejected: by("rejected"), held: by("notice"),
   };
 }
 
@@ -44,7 +44,9 @@ function closeWhenNoticeEnds(period) {
   if (left <= 0) return;
   const ends = new Date(period.notice_ends_at).toLocaleString(undefined, { hour12: false });
   $("close-wait").textContent = t("c.closeFrom").replace("{at}", ends);
-  if (left < DAY) reopen = setTimeout(() => guard(show), left + 1000);
+  // A window of several days is looked at again at least daily (a long timeout would overflow,
+  // and a PC left on over the weekend must still find the button live on Monday).
+  reopen = setTimeout(() => guard(show), Math.min(left + 1000, DAY));
 }
 
 export async function show() {
@@ -65,7 +67,11 @@ export async function show() {
   $("period-state").textContent = t(`c.state.${period.state}`);
   $("period-state").dataset.state = period.state;
   const n = await counts();
-  $("counts").replaceChildren(...["proposed", "verified", "notice", "objected", "posted"].map(
+  // After the close nothing is on notice: what is left in that state is held back (暂缓扣分).
+  const shown = period.state === "closed"
+    ? ["proposed", "verified", "held", "objected", "posted"]
+    : ["proposed", "verified", "notice", "objected", "posted"];
+  $("counts").replaceChildren(...shown.map(
     (key) => el("div", { id: `count-${key}` }, el("dt", { textContent: t(`c.count.${key}`) }),
                 el("dd", { textContent: String(n[key]) }))));
   $("next-step").textContent = nextStep(period, n);
@@ -88,7 +94,7 @@ export function wire(refresh) {
     if (!answer) return;
     closedFor = state.period.id;
     $("close-result").textContent = t("c.closed").replace("{posted}", answer.posted)
-      .replace("{blocked}", answer.blocked.length ? answer.blocked.join(", ") : "0");
+      .replace("{blocked}", String(answer.blocked.length));
     await refresh();
   }));
   $("open-period").addEventListener("submit", (event) => guard(async () => {

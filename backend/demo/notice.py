@@ -1,0 +1,84 @@
+"""The second demo village's month at the other end (东黄须村): October closed with one deduction
+held back by the balance floor (暂缓扣分, waiting for the committee's decision), and November on
+notice (公示) — its public list on every villager's phone and the hall screen — with one
+villager's objection to a neighbour's line waiting for an answer.
+
+西黄须村 shows a month being scored; this one shows what comes after, so every screen of the
+console has something to show in the demo.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from backend.audit.services import CLI_ACTOR, Actor
+from backend.demo.scoring import RULE_BOOK
+from backend.demo.staff import staff_actor, staff_scorer
+from backend.ledger import services as ledger
+from backend.registry.tables import Household, Village
+from backend.scoring import evaluations, objections, periods, posting, rules
+from backend.scoring.evaluations import Scorer
+
+HELD_RULE = "ZF03"  # 违法违规受到处理, -20: more than the poorest household holds
+NOVEMBER = [  # (household's place in the roster, rule)
+    (1, "HJ01"), (2, "XL01"), (3, "HJ03"), (4, "LL01"), (5, "YF01"), (6, "HJ04"),
+    (7, "ZF01"), (8, "LL02"), (9, "HJ01"), (10, "ZF02"), (11, "YF02"), (12, "XL02"),
+]
+OBJECTED = 3  # the villager objects to the third line (柴草杂物乱堆乱放)
+OBJECTION = "这家的柴草上周已经清走了，请村委再去看看"
+
+
+async def load_notice_demo(village_code: str = "DHX") -> None:
+    village = await Village.select(Village.id).where(Village.code == village_code).first().run()
+    assert village is not None
+    vid = village["id"]
+    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
+        {"code": c, "category": cat, "title": t, "points": p, "cap": cap,
+         "evidence_required": ev, "proposers": who}
+        for c, cat, t, p, cap, ev, who in RULE_BOOK
+    ], note="村民代表大会通过的村规民约积分细则")
+    by_code = {r["code"]: r["id"] for r in book["rules"]}
+    households = [r["id"] for r in await Household.select(Household.id).where(
+        Household.village == vid).order_by(Household.id).run()]
+    prefix = village_code.lower()
+    proposer = await staff_scorer(f"{prefix}_committee", "committee")
+    checker = await staff_scorer(f"{prefix}_committee2", "committee")
+    await october_with_a_held_deduction(vid, households, by_code[HELD_RULE], proposer, checker)
+    await november_on_notice(vid, households, by_code, proposer, checker,
+                             await staff_actor(f"{prefix}_villager"))
+
+
+async def october_with_a_held_deduction(
+    vid: int, households: list[int], rule_id: int, proposer: Scorer, checker: Scorer
+) -> None:
+    """October closed; the poorest household's -20 is more than its balance, so it is held."""
+    balances = {h: await ledger.balance(vid, h) for h in households[1:]}
+    poorest = min(balances, key=lambda h: (balances[h], h))
+    period = await periods.open_period(CLI_ACTOR, vid, name="2026年10月", kind="month",
+                                       starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31))
+    [made] = await evaluations.propose(proposer, vid, period["id"], poorest, rule_id,
+                                       note="派出所通报：违规焚烧垃圾受到处理")
+    await evaluations.verify(checker, vid, made, note="入户核实属实")
+    noticed = await periods.start_notice(CLI_ACTOR, vid, period["id"])
+    closed = await posting.close_and_post(CLI_ACTOR, vid, period["id"],
+                                          now=noticed["notice_ends_at"] + timedelta(minutes=1))
+    assert closed["blocked"] == [made], "the demo's held deduction must be held"
+
+
+async def november_on_notice(
+    vid: int, households: list[int], by_code: dict[str, int], proposer: Scorer,
+    checker: Scorer, villager: Actor,
+) -> None:
+    """November scored, verified and on notice; the first household's villager objects."""
+    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
+                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    made = []
+    for place, code in NOVEMBER:
+        [evaluation_id] = await evaluations.propose(
+            proposer, vid, period["id"], households[place], by_code[code], note="巡查发现")
+        await evaluations.verify(checker, vid, evaluation_id, note="入户核实属实")
+        made.append(evaluation_id)
+    await periods.start_notice(CLI_ACTOR, vid, period["id"])
+    objector = Scorer(villager.user_id, villager.name, frozenset({"villager"}),
+                      household_id=households[0], address="demo")
+    await objections.file_objection(objector, vid, made[OBJECTED - 1], OBJECTION)
