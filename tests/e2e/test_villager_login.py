@@ -12,6 +12,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.cards import services as cards
 from backend.registry import services as registry
 from tests.e2e.conftest import Launch, screenshots
+from tests.e2e.test_villager_live import SMALL_TEXTS
 from tests.factories import make_town, unique
 
 PHONE = {"width": 360, "height": 740}
@@ -82,6 +83,10 @@ async def test_from_the_letters_qr_the_village_is_fixed_and_a_new_pin_comes_firs
     await expect(village).not_to_be_editable()
     await expect(page.get_by_role("link", name="换一个村")).to_be_visible()
     await page.screenshot(path=screenshots() / "villager-login-from-qr.png")
+    await page.get_by_role("button", name="大字").click()  # the login form in elder mode too
+    await expect(page.locator("body")).to_have_class("elder")
+    assert await page.evaluate(SMALL_TEXTS) == []
+    await page.screenshot(path=screenshots() / "villager-login-elder.png")
 
     await page.get_by_role("link", name="换一个村").click()
     await expect(village).to_be_editable()
