@@ -94,11 +94,10 @@ class AuthController(Controller):
         self, data: JSONBody[HouseholdLoginRequest], request: Request
     ) -> Response[LoginResponse]:
         address = request.client.host if request.client else ""
-        token, principal = await household.login(data.village, data.number, data.pin, address,
-                                                 request.cookies.get(limits.DEVICE_COOKIE))
-        return _logged_in(request, token, principal,
-                          limits.household_subject(data.village, data.number),
-                          await _must_change_pin(principal))
+        done = await household.login(data.village, data.number, data.pin, address,
+                                     request.cookies.get(limits.DEVICE_COOKIE))
+        return _logged_in(request, done.token, done.principal, done.subject,
+                          await _must_change_pin(done.principal))
 
     @post("/logout", status_code=204, **allow(*ANY_ROLE))
     async def logout(self, principal: CurrentPrincipal) -> Response[None]:

@@ -1,7 +1,9 @@
 // The villager page's own words, Chinese first.
 export const TEXT = {
   "zh-CN": {
-    "m.title": "我的积分", "m.elder": "大字", "m.village": "村代码", "m.numberHint": "例如 XHX-001",
+    "m.title": "我的积分", "m.elder": "大字", "m.village": "村名或村代码", "m.numberHint": "例如 001 或 XHX-001",
+    "m.villageHint": "例如 西黄须村 或 XHX", "m.villageFixed": "村子已按二维码填好。",
+    "m.villageChange": "换一个村",
     "m.earned": "累计积分", "m.rank": "全村排名", "m.tab.home": "首页", "m.tab.history": "明细",
     "m.tab.pay": "付款码", "m.tab.shop": "超市", "m.tab.notice": "公示", "m.tab.activities": "活动",
     "m.stars": "五星文明户", "m.noStars": "本期还没有得星，某一类积分达到 {n} 分即得一颗星。",
@@ -30,8 +32,9 @@ export const TEXT = {
     "m.passbook": "下载积分存折（PDF）",
   },
   en: {
-    "m.title": "My points", "m.elder": "Large", "m.village": "Village code",
-    "m.numberHint": "e.g. XHX-001", "m.earned": "Earned", "m.rank": "Village rank",
+    "m.title": "My points", "m.elder": "Large", "m.village": "Village name or code",
+    "m.numberHint": "e.g. 001 or XHX-001", "m.villageHint": "e.g. 西黄须村 or XHX",
+    "m.villageFixed": "Village filled in from the QR code.", "m.villageChange": "Another village", "m.earned": "Earned", "m.rank": "Village rank",
     "m.tab.home": "Home", "m.tab.history": "History", "m.tab.pay": "Pay code",
     "m.tab.shop": "Shop", "m.tab.notice": "Notice", "m.tab.activities": "Activities",
     "m.stars": "Five-star household",

@@ -238,9 +238,21 @@ function setElder(on) {
 
 translatePage();
 // The notice sheet's and the PIN letter's QR codes open me.html?village=XHX: the village is
-// filled in.
+// filled in and fixed (nobody retypes what the letter already says); "another village" frees it.
 const village = new URLSearchParams(location.search).get("village");
-if (village) document.querySelector("#login input[name=village]").value = village;
+const villageInput = document.querySelector("#login input[name=village]");
+if (village) {
+  villageInput.value = village;
+  villageInput.readOnly = true;
+  $("village-fixed").hidden = false;
+}
+$("village-change").addEventListener("click", (event) => {
+  event.preventDefault();
+  villageInput.readOnly = false;
+  villageInput.value = "";
+  $("village-fixed").hidden = true;
+  villageInput.focus();
+});
 setElder(Boolean(localStorage.getItem(ELDER)));
 $("lang").addEventListener("click", toggleLanguage);
 $("fresh-code").addEventListener("click", () => showCode());

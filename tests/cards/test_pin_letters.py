@@ -52,7 +52,8 @@ async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) 
 
     refused = await client.post("/api/v1/auth/household-login",
                                 json={"village": code, "number": first["number"], "pin": "2580"})
-    assert refused.status_code == 401  # the old PIN stopped working (one answer for every failure)
+    # the old PIN stopped working: the one answer for every failed household login
+    assert (refused.status_code, refused.json()["code"]) == (401, "login_failed")
     answer = await household_login(client, code, first["number"], pins[0])
     assert answer["user"]["must_change_pin"] is True
     villager = {"Authorization": f"Bearer {answer['token']}"}

@@ -17,6 +17,7 @@ from backend.registry.tables import Village
 from backend.scoring import evaluations, objections, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, screenshots, villager_page
+from tests.e2e.test_villager_live import SMALL_TEXTS
 from tests.factories import make_place, make_town, make_user
 from tests.scoring.conftest import RULES
 
@@ -58,6 +59,10 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     await theirs.locator("button").click()
     await expect(theirs.locator("button")).to_have_text("已提异议：待村委答复")
     await phone.screenshot(path=screenshots() / "villager-notice.png", full_page=True)
+    await phone.click("#elder")  # elder mode (大字) on the notice tab, its lines and buttons
+    await expect(phone.locator("body")).to_have_class("elder")
+    assert await phone.evaluate(SMALL_TEXTS) == []
+    await phone.screenshot(path=screenshots() / "villager-elder-notice.png", full_page=True)
 
     hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
@@ -89,4 +94,7 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
         await expect(decision).not_to_contain_text(filed["filer_name"])
         await page.screenshot(path=screenshots() / f"villager-decision-{household['number']}.png",
                               full_page=True)
+        await page.click("#elder")  # and the decisions list in elder mode
+        await expect(page.locator("body")).to_have_class("elder")
+        assert await page.evaluate(SMALL_TEXTS) == []
     await browser.close()

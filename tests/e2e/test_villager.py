@@ -22,6 +22,7 @@ from backend.scoring import evaluations, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from backend.shop import redemption
 from tests.e2e.conftest import Launch, screenshots, villager_page
+from tests.e2e.test_villager_live import code_drawn
 from tests.factories import (
     TIDY_YARD,
     Place,
@@ -49,7 +50,7 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
     await page.click("nav button[data-tab=pay]")
     code = page.locator("#code")
     await expect(code).to_have_attribute("data-payload", re.compile(r"^JF2:"))
-    await expect(page.locator("#code")).not_to_have_js_property("naturalWidth", 0)
+    await code_drawn(page)
     await page.screenshot(path=screenshots() / "villager-code.png")
     picture = Image.open(io.BytesIO(await code.screenshot()))
     [decoded] = zxingcpp.read_barcodes(picture)

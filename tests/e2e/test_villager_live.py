@@ -36,6 +36,14 @@ SMALL_TEXTS = """() => {
 }"""
 
 
+async def code_drawn(page: Page) -> None:
+    """Wait until the phone code's picture is decoded and drawn. The page's CSP forbids eval,
+    which ``wait_for_function``'s polling needs, so the image's own ``decode()`` promise is
+    awaited instead (``evaluate`` of a function is not eval)."""
+    await expect(page.locator("#code")).to_have_attribute("src", re.compile(r"^blob:"))
+    await page.locator("#code").evaluate("(image) => image.decode()")
+
+
 async def sell_with_phone_code(server_url: str, place: Place, code: str, quantity: int) -> dict:
     """A real kiosk sale over HTTP, as the shopkeeper's till sends it."""
     async with httpx.AsyncClient(base_url=server_url) as kiosk:
@@ -148,7 +156,7 @@ async def test_elder_mode_makes_every_text_large_and_keeps_the_code_on_the_scree
         assert await page.evaluate(SMALL_TEXTS) == [], tab
 
     await page.click("nav button[data-tab=pay]")
-    await expect(page.locator("#code")).not_to_have_js_property("naturalWidth", 0)
+    await code_drawn(page)
     await page.screenshot(path=screenshots() / "villager-elder-code.png")
     assert await page.evaluate(SMALL_TEXTS) == []
     box = await page.locator("#code-box").bounding_box()
