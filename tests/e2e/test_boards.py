@@ -56,6 +56,7 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
         "另有 1 户关怀户低于黑榜线，按村规不上黑榜。")
     await console.screenshot(path=screenshots() / "board-console-preview.png", full_page=True)
     await console.click("#publish")
+    await console.locator("dialog.in-page").get_by_role("button", name="确认发布").click()
     await expect(console.locator("#publish")).to_be_hidden()
 
     board = await boards.latest(place.village_id)
