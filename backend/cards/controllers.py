@@ -45,7 +45,8 @@ class CardController(Controller):
         row = await services.reissue_card(actor_of(principal), village_id, household_id)
         return msgspec.convert(row, s.Card)
 
-    @put("/households/{household_id:int}/card/pin", **allow(Role.committee, Role.villager))
+    @put("/households/{household_id:int}/card/pin",
+         **allow(Role.committee, Role.villager, before_pin_change=True))
     async def set_pin(
         self, village_id: PathId, household_id: PathId, data: JSONBody[s.PinSet],
         principal: CurrentPrincipal

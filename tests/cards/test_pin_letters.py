@@ -89,3 +89,37 @@ async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_
     other = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
                               headers=world.b.headers(Role.committee))
     assert other.status_code == 404
+
+
+async def test_until_the_pin_is_changed_the_household_may_only_change_it(
+    client: AsyncClient,
+) -> None:
+    """A letter's (or a reset's) PIN opens nothing but the PIN change, who-am-I and log out."""
+    place = await make_place((await make_town())["id"])
+    vid = place.village_id
+    household = place.households[0]
+    await cards.issue_card(CLI_ACTOR, vid, household["id"])
+    await cards.set_pin(CLI_ACTOR, vid, household["id"], "864200", must_change=True)
+    code = (await registry.village(vid))["code"]
+    answer = await household_login(client, code, household["number"], "864200")
+    villager = {"Authorization": f"Bearer {answer['token']}"}
+    own = f"/api/v1/villages/{vid}/households/{household['id']}"
+    for path in (f"{own}/points", f"{own}/statement", f"/api/v1/villages/{vid}/phone-code",
+                 f"/api/v1/villages/{vid}/objections/mine", "/api/v1/villages"):
+        refused = await client.get(path, headers=villager)
+        assert refused.status_code == 403, (path, refused.text)
+        assert refused.json()["code"] == "pin_must_change"
+        assert "请先修改 PIN" in refused.json()["detail"]
+    english = await client.get(f"{own}/points", headers={**villager, "Accept-Language": "en"})
+    assert english.json()["detail"].startswith("Please change your PIN first")
+    assert (await client.get("/api/v1/auth/me", headers=villager)).status_code == 200
+    # Staff are not held up by a household's pending change.
+    staff = await client.get(f"{own}/points", headers=place.headers(Role.committee))
+    assert staff.status_code == 200
+
+    changed = await client.put(f"{own}/card/pin", headers=villager,
+                               json={"pin": "97531", "current_pin": "864200"})
+    assert changed.status_code == 200, changed.text
+    assert (await client.get(f"{own}/points", headers=villager)).status_code == 200
+    ended = await client.post("/api/v1/auth/logout", headers=villager)
+    assert ended.status_code == 204
