@@ -5,7 +5,7 @@ can no longer log in) and sees that another committee member's account is the to
 from __future__ import annotations
 
 import httpx
-from playwright.async_api import Dialog, expect
+from playwright.async_api import expect
 
 from backend.auth.principal import Role
 from tests.e2e.conftest import Launch, log_in_at, screenshots
@@ -44,11 +44,16 @@ async def test_committee_keeps_its_village_s_accounts(
 
     grid_row = page.locator(f"#user-{place.user_ids[Role.grid_officer]}")
 
-    async def accept(dialog: Dialog) -> None:
-        await dialog.accept()
-
-    page.once("dialog", accept)
+    # Asked in the page's own dialog (no browser confirm()); cancelling changes nothing.
     await grid_row.get_by_role("button", name="停用").click()
+    asked = page.locator("dialog.in-page")
+    await expect(asked).to_contain_text("立即无法登录")
+    await asked.get_by_role("button", name="取消").click()
+    await expect(asked).to_have_count(0)
+    await expect(grid_row.get_by_role("button", name="停用")).to_be_visible()
+    await grid_row.get_by_role("button", name="停用").click()
+    await page.screenshot(path=screenshots() / "console-users-deactivate.png")
+    await asked.get_by_role("button", name="停用").click()
     await expect(grid_row).to_contain_text("已停用")
     await expect(grid_row.get_by_role("button", name="启用")).to_be_visible()
     await page.screenshot(path=screenshots() / "console-users.png")

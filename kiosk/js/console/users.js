@@ -5,7 +5,7 @@
 // on the server; this screen only asks and shows the answer.
 import { api } from "../api.js";
 import { extend, t, tf } from "../i18n.js";
-import { $, base, button, el, guard, state } from "./shared.js";
+import { $, ask, base, button, el, guard, state } from "./shared.js";
 import { USERS_TEXT } from "./users-text.js";
 
 extend(USERS_TEXT);
@@ -37,8 +37,11 @@ function actions(account) {
     }),
     account.active
       ? button("u.deactivate", async () => {
-        if (!confirm(tf("u.deactivateConfirm", { name }))) return;
-        await api("POST", `${path}/deactivate`);
+        const done = await ask("u.deactivate", {
+          message: tf("u.deactivateConfirm", { name }), ok: "u.deactivate", danger: true,
+          onSubmit: async () => { await api("POST", `${path}/deactivate`); return true; },
+        });
+        if (done === null) return;
         await show();
         said(tf("u.deactivated", { name }));
       })
