@@ -67,8 +67,11 @@ class CardController(Controller):
         self,
         village_id: PathId,
         grid_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        household_id: Annotated[int | None, QueryParameter(ge=1)] = None,
     ) -> Response[bytes]:
-        content = await services.card_sheet_pdf(village_id, grid_id)
+        """Every current card of the village (or a grid), or one household's card reprinted
+        with its current version (``household_id``): not a reissue, nothing is revoked."""
+        content = await services.card_sheet_pdf(village_id, grid_id, household_id)
         return Response(content=content, media_type="application/pdf", headers={
             "Content-Disposition": f'inline; filename="cards-{village_id}.pdf"',
         })

@@ -123,3 +123,22 @@ async def test_until_the_pin_is_changed_the_household_may_only_change_it(
     assert (await client.get(f"{own}/points", headers=villager)).status_code == 200
     ended = await client.post("/api/v1/auth/logout", headers=villager)
     assert ended.status_code == 204
+
+
+async def test_one_household_card_reprinted_and_anothers_refused(
+    client: AsyncClient, world: World
+) -> None:
+    """``cards.pdf?household_id=`` prints that card at its current version; another village's
+    household is not found, and grid officers may not print cards."""
+    place = world.a
+    vid, household = place.village_id, place.households[0]["id"]
+    url = f"/api/v1/villages/{vid}/cards.pdf"
+    printed = await client.get(url, params={"household_id": household},
+                               headers=place.headers(Role.committee))
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    elsewhere = await client.get(url, params={"household_id": world.b.households[0]["id"]},
+                                 headers=place.headers(Role.committee))
+    assert elsewhere.status_code == 404
+    refused = await client.get(url, params={"household_id": household},
+                               headers=place.headers(Role.grid_officer))
+    assert refused.status_code == 403
