@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from backend import clock
+from backend import clock, db
 from backend.audit.services import Actor, record
 from backend.auth.errors import AccountNotYours, CommitteeNeedsTownAdmin, LoginFailed
 from backend.auth.passwords import check_password
 from backend.auth.principal import Principal, Role, actor_of
-from backend.auth.services import _verify_password
+from backend.auth.services import USER_NAMES_SQL, _verify_password
 from backend.auth.tables import AuthToken, RoleGrant
 from backend.db import write_transaction
 from backend.errors import NotFound
@@ -47,6 +47,7 @@ class Account:
     last_login: datetime | None
     sessions: int
     manageable: bool
+    display_name: str = ""  # the name people know them by (张会计); the username logs in
 
 
 async def _is_town_admin_of(principal: Principal, village_id: int) -> bool:
@@ -105,10 +106,12 @@ async def village_accounts(principal: Principal, village_id: int) -> list[Accoun
     for token in live:
         sessions[token["user"]] = sessions.get(token["user"], 0) + 1
     town_admin = await _is_town_admin_of(principal, village_id)
+    names = {u["id"]: ((await db.first(USER_NAMES_SQL, u["id"])) or {}).get("display_name") or ""
+             for u in users}
     order = {role: n for n, role in enumerate(Role)}
     accounts = [
         Account(
-            user_id=u["id"], username=u["username"],
+            user_id=u["id"], username=u["username"], display_name=names[u["id"]] or u["username"],
             roles=tuple(r.value for r in sorted(roles[u["id"]], key=order.__getitem__)),
             active=bool(u["active"]), last_login=_utc(u["last_login"]),
             sessions=sessions.get(u["id"], 0),

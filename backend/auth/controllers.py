@@ -99,14 +99,14 @@ class AuthController(Controller):
         return _logged_in(request, done.token, done.principal, done.subject,
                           await _must_change_pin(done.principal))
 
-    @post("/logout", status_code=204, **allow(*ANY_ROLE))
+    @post("/logout", status_code=204, **allow(*ANY_ROLE, before_pin_change=True))
     async def logout(self, principal: CurrentPrincipal) -> Response[None]:
         await services.logout(principal)
         response: Response[None] = Response(None, status_code=204)
         response.delete_cookie(TOKEN_COOKIE, path="/")
         return response
 
-    @get("/me", **allow(*ANY_ROLE))
+    @get("/me", **allow(*ANY_ROLE, before_pin_change=True))
     async def whoami(self, principal: CurrentPrincipal) -> Me:
         return me(principal, must_change_pin=await _must_change_pin(principal))
 

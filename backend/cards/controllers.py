@@ -45,7 +45,8 @@ class CardController(Controller):
         row = await services.reissue_card(actor_of(principal), village_id, household_id)
         return msgspec.convert(row, s.Card)
 
-    @put("/households/{household_id:int}/card/pin", **allow(Role.committee, Role.villager))
+    @put("/households/{household_id:int}/card/pin",
+         **allow(Role.committee, Role.villager, before_pin_change=True))
     async def set_pin(
         self, village_id: PathId, household_id: PathId, data: JSONBody[s.PinSet],
         principal: CurrentPrincipal
@@ -66,8 +67,11 @@ class CardController(Controller):
         self,
         village_id: PathId,
         grid_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        household_id: Annotated[int | None, QueryParameter(ge=1)] = None,
     ) -> Response[bytes]:
-        content = await services.card_sheet_pdf(village_id, grid_id)
+        """Every current card of the village (or a grid), or one household's card reprinted
+        with its current version (``household_id``): not a reissue, nothing is revoked."""
+        content = await services.card_sheet_pdf(village_id, grid_id, household_id)
         return Response(content=content, media_type="application/pdf", headers={
             "Content-Disposition": f'inline; filename="cards-{village_id}.pdf"',
         })

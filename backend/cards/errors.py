@@ -100,3 +100,15 @@ class NoHouseholdsChosen(DomainError):
     status = 422
     zh = "没有可以打印 PIN 通知单的农户。"
     en = "No household to print a PIN letter for."
+
+
+class PinMustChange(DomainError):
+    """The household logged in with a PIN someone else chose (a PIN letter, a committee reset):
+    until it chooses its own, its login may only change the PIN, say who it is, and log out."""
+
+    code = "pin_must_change"
+    status = 403
+    zh = ("请先修改 PIN：这个 PIN 是别人替您设的（PIN 告知单或村委重设），"
+          "改成只有您知道的新 PIN 后才能继续。")
+    en = ("Please change your PIN first: it was set for you (a PIN letter or a committee reset). "
+          "Choose a new PIN only you know to go on.")

@@ -130,15 +130,20 @@ async def card_payload(village_id: int, household_id: int) -> str:
     return str((await card(village_id, household_id))["payload"])
 
 
-async def card_sheet_pdf(village_id: int, grid_id: int | None = None) -> bytes:
+async def card_sheet_pdf(
+    village_id: int, grid_id: int | None = None, household_id: int | None = None
+) -> bytes:
     """Printable A4 sheets of the current cards of a village's (or one grid's) active
-    households, in household-number order."""
+    households, in household-number order; with ``household_id``, that one card reprinted —
+    the same version, so the household's other copies keep working (a lost card is a reissue)."""
     village = await registry.village(village_id)
     if grid_id is not None and grid_id not in {g["id"] for g in await registry.grids(village_id)}:
         raise UnknownGrid()
     households: list[dict[str, Any]] = []
+    if household_id is not None:
+        households = [await _active_household(village_id, household_id)]
     page = 1
-    while True:
+    while household_id is None:
         rows, total = await registry.households(
             village_id, grid_id=grid_id, status="active", page=page, page_size=500
         )

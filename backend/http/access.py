@@ -19,6 +19,8 @@ from litestar.handlers.base import BaseRouteHandler
 
 from backend.auth import services as auth
 from backend.auth.principal import Principal, Role
+from backend.cards import services as cards
+from backend.cards.errors import PinMustChange
 from backend.errors import Forbidden, NotAuthenticated, NotFound
 from backend.registry import services as registry
 
@@ -27,10 +29,15 @@ SECURITY_SCHEME = "bearer"
 ANY_ROLE = tuple(Role)
 
 
-def allow(*roles: Role) -> dict[str, Any]:
-    """Keyword arguments for a route decorator: who may call it."""
+def allow(*roles: Role, before_pin_change: bool = False) -> dict[str, Any]:
+    """Keyword arguments for a route decorator: who may call it. ``before_pin_change``: a
+    household whose PIN someone else chose may call it too (change the PIN, who am I, log out);
+    every other call waits until it has chosen its own PIN."""
     names = sorted(role.value for role in roles)
-    return {"opt": {"roles": frozenset(roles)}, "security": [{SECURITY_SCHEME: names}]}
+    opt: dict[str, Any] = {"roles": frozenset(roles)}
+    if before_pin_change:
+        opt["before_pin_change"] = True
+    return {"opt": opt, "security": [{SECURITY_SCHEME: names}]}
 
 
 PUBLIC: dict[str, Any] = {"opt": {"public": True}, "security": []}
@@ -77,6 +84,20 @@ async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) ->
     town_id = connection.path_params.get("town_id")
     if town_id is not None and town_id not in principal.town_ids():
         raise NotFound()
+    if not handler.opt.get("before_pin_change"):
+        await refuse_until_own_pin(principal)
+
+
+async def refuse_until_own_pin(principal: Principal) -> None:
+    """A household logged in with a PIN someone else chose (the PIN letter's, a committee
+    reset) gets nothing but the PIN change until it has chosen its own: whoever read the letter
+    or heard the reset cannot use the account while the household has not taken it over."""
+    if principal.roles() != {Role.villager}:
+        return
+    for grant in principal.grants:
+        if (grant.role is Role.villager and grant.village_id and grant.household_id
+                and await cards.pin_must_change(grant.village_id, grant.household_id)):
+            raise PinMustChange()
 
 
 def provide_principal(request: Request) -> Principal:

@@ -21,3 +21,6 @@ class VillageFigures(msgspec.Struct, kw_only=True):
 class TownDashboard(msgspec.Struct, kw_only=True):
     town_id: int
     villages: list[VillageFigures]
+    # The month the flows count (both null: all time).
+    year: int | None = None
+    month: int | None = None

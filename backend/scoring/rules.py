@@ -2,7 +2,10 @@
 
 Invariants: a village has at most one current version; adopting rules makes version N+1 current
 and leaves every older version (and the evaluations that name its rules) untouched; a rule's
-points are a non-zero integer and its cap at least 1. Every adoption is audited.
+points are a non-zero integer and its cap at least 1. Every adoption is audited. Adopting
+rules identical to the current version (an unchanged export imported again, a save with no edit)
+makes no version: the current one comes back marked ``unchanged``, so version numbers only
+count real changes.
 """
 
 from __future__ import annotations
@@ -29,12 +32,21 @@ def rule_out(row: dict[str, Any]) -> dict[str, Any]:
 async def adopt_rule_book(
     actor: Actor, village_id: int, rules: list[dict[str, Any]], note: str = ""
 ) -> dict[str, Any]:
-    """Make ``rules`` the village's new current version; the old version stays as it was."""
+    """Make ``rules`` the village's new current version; the old version stays as it was.
+
+    Rules equal to the current version's adopt nothing (the answer says ``unchanged``).
+    """
     codes = [r["code"] for r in rules]
     for code in codes:
         if codes.count(code) > 1:
             raise DuplicateRuleCode(code=code)
     async with write_transaction():
+        try:
+            current = await current_rule_book(village_id)
+        except NoRuleBook:
+            current = None
+        if current is not None and _same_rules(current["rules"], rules):
+            return {**current, "unchanged": True}
         last = await RuleBook.select(RuleBook.version).where(
             RuleBook.village == village_id
         ).order_by(RuleBook.version, ascending=False).first().run()
@@ -70,6 +82,16 @@ async def edit_rule(
             raise NotFound()
         target.update(changes)
         return await adopt_rule_book(actor, village_id, rules, note=f"修改 {code}")
+
+
+def _comparable(rules: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(r["code"], r["category"], r["title"], r["points"], r["cap"],
+             bool(r["evidence_required"]), tuple(sorted(set(r["proposers"])))) for r in rules]
+
+
+def _same_rules(current: list[dict[str, Any]], rules: list[dict[str, Any]]) -> bool:
+    """The same rules in the same order: nothing a new version would record."""
+    return _comparable(current) == _comparable(rules)
 
 
 def _plain(rule: dict[str, Any]) -> dict[str, Any]:

@@ -55,7 +55,8 @@ class RuleUpdate(Strict):
 
 class RuleBookIn(Strict):
     rules: Annotated[list[RuleIn], msgspec.Meta(min_length=1, max_length=500)]
-    note: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    # Why this version exists (村民代表大会通过, 加孝老条目): required, so the history reads.
+    note: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
 
 
 class Rule(msgspec.Struct, kw_only=True):
@@ -76,6 +77,8 @@ class RuleBook(msgspec.Struct, kw_only=True):
     note: str
     created_at: datetime
     rules: list[Rule]
+    # True when what was adopted equals the current version: no new version was made.
+    unchanged: bool = False
 
 
 class PeriodCreate(Strict):

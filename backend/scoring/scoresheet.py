@@ -17,10 +17,12 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -217,20 +219,30 @@ async def upload_score_sheet(
                                    await run_heavy(sheet_rows, data))
     problems = list(sheet.problems)
     digest = sheet_digest(period_id, sheet.cells)
-    async with write_transaction():
-        if sheet.cells:
-            await _refuse_if_uploaded(village_id, period_id, digest)
-        try:
-            result = await enter_batch(scorer, village_id, period_id, sheet.cells,
-                                       dry_run=dry_run or bool(problems), source="batch")
-        except BadSheet as refused:
-            problems += refused.params["problems"]
-        if problems:
-            raise BadSheet(problems)
-        if not dry_run and sheet.cells:
-            await ScoreSheetUpload.insert(ScoreSheetUpload(
-                village=village_id, period=period_id, digest=digest,
-                uploaded_by=scorer.user_id, uploader_name=scorer.name,
-                evaluations=len(result["evaluation_ids"]))).run()
+    try:
+        async with write_transaction():
+            if sheet.cells:
+                await _refuse_if_uploaded(village_id, period_id, digest)
+            try:
+                result = await enter_batch(scorer, village_id, period_id, sheet.cells,
+                                           dry_run=dry_run or bool(problems), source="batch")
+            except BadSheet as refused:
+                problems += refused.params["problems"]
+            if problems:
+                if sheet.cells:
+                    # The same sheet may have been committed while this one waited (its scores
+                    # are what now fill the caps): say that, not "over the cap".
+                    await _refuse_if_uploaded(village_id, period_id, digest)
+                raise BadSheet(problems)
+            if not dry_run and sheet.cells:
+                await ScoreSheetUpload.insert(ScoreSheetUpload(
+                    village=village_id, period=period_id, digest=digest,
+                    uploaded_by=scorer.user_id, uploader_name=scorer.name,
+                    evaluations=len(result["evaluation_ids"]))).run()
+    except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
+        # The same sheet, uploaded at the same moment, committed first (the unique index on
+        # the digest held): this one rolled back whole and is told about that one.
+        await _refuse_if_uploaded(village_id, period_id, digest)
+        raise
     return {**result, "repeats": [{"row": r.row, "first_row": r.first_row}
                                   for r in sheet.repeats]}

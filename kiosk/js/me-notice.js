@@ -2,8 +2,12 @@
 // (anyone may object to any line; the household objected to is not told who), and, in the
 // history, every objection about this household or filed by it with the committee's decision.
 import { api } from "./api.js";
-import { t, tf } from "./i18n.js";
+import { openDialog } from "./dialog.js";
+import { extend, t, tf } from "./i18n.js";
+import { ME_DIALOG_TEXT } from "./me-dialog-text.js";
 import { line, when } from "./me-lines.js";
+
+extend(ME_DIALOG_TEXT);
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,15 +17,20 @@ function objectButton(base, entry, reload) {
   button.textContent = entry.objection === "open"
     ? tf("m.objected", { answer: t("m.waiting") }) : t("m.object");
   button.disabled = entry.objection === "open";
+  // The reason is asked in the page's own dialog; a refusal (the notice just ended, say) shows
+  // inside it, next to the reason, and nothing is filed.
   button.addEventListener("click", async () => {
-    const reason = prompt(t("m.objectReason"));
-    if (!reason) return;
-    try {
-      await api("POST", `${base}/evaluations/${entry.evaluation_id}/objections`, { reason });
-      await reload();
-    } catch (error) {
-      alert(error.message);
-    }
+    const filed = await openDialog({
+      title: t("m.object"), message: `${entry.head_name} · ${entry.category}·${entry.title}`,
+      fields: [{ name: "reason", label: t("m.objectReason"), maxLength: 500 }],
+      ok: t("m.object"), cancel: t("m.dlg.cancel"),
+      onSubmit: async ({ reason }) => {
+        await api("POST", `${base}/evaluations/${entry.evaluation_id}/objections`,
+          { reason: reason.trim() });
+        return true;
+      },
+    });
+    if (filed) await reload();
   });
   return button;
 }

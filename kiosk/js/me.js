@@ -3,6 +3,7 @@
 // objections while scores are on notice. Phone-sized; Chinese first, with an English switch.
 import { ApiError, api, openSession } from "./api.js";
 import { blackNotes, rankLines } from "./boardlist.js";
+import { openDialog } from "./dialog.js";
 import { extend, t, tf, toggleLanguage, translatePage } from "./i18n.js";
 import { line, when } from "./me-lines.js";
 import { loadDecisions, loadNotice } from "./me-notice.js";
@@ -159,6 +160,12 @@ async function loadShop() {
   $("products").replaceChildren(...items);
 }
 
+// A refusal said in the page's own dialog (never the browser's alert()).
+function tell(message) {
+  return openDialog({ title: t("m.dlg.problem"), message, ok: t("m.dlg.ok"),
+                      cancel: t("m.dlg.cancel") });
+}
+
 async function loadActivities() {
   const open = (await api("GET", `${base()}/activities`))
     .filter((a) => a.signup && (a.status === "planned" || a.status === "running"));
@@ -173,7 +180,7 @@ async function loadActivities() {
         button.textContent = t("m.signedUp");
         button.disabled = true;
       } catch (error) {
-        alert(error.message);
+        await tell(error.message);
       }
     });
     li.append(button);

@@ -115,3 +115,56 @@ async def test_the_letters_qr_opens_the_configured_public_address(
     [page] = await asyncio.to_thread(pdf_pages, response.content, tmp_path)
     [found] = zxingcpp.read_barcodes(page)
     assert found.text == f"https://jifen.example.cn/me.html?village={code}"
+
+
+async def test_until_the_pin_is_changed_the_household_may_only_change_it(
+    client: AsyncClient,
+) -> None:
+    """A letter's (or a reset's) PIN opens nothing but the PIN change, who-am-I and log out."""
+    place = await make_place((await make_town())["id"])
+    vid = place.village_id
+    household = place.households[0]
+    await cards.issue_card(CLI_ACTOR, vid, household["id"])
+    await cards.set_pin(CLI_ACTOR, vid, household["id"], "864200", must_change=True)
+    code = (await registry.village(vid))["code"]
+    answer = await household_login(client, code, household["number"], "864200")
+    villager = {"Authorization": f"Bearer {answer['token']}"}
+    own = f"/api/v1/villages/{vid}/households/{household['id']}"
+    for path in (f"{own}/points", f"{own}/statement", f"/api/v1/villages/{vid}/phone-code",
+                 f"/api/v1/villages/{vid}/objections/mine", "/api/v1/villages"):
+        refused = await client.get(path, headers=villager)
+        assert refused.status_code == 403, (path, refused.text)
+        assert refused.json()["code"] == "pin_must_change"
+        assert "请先修改 PIN" in refused.json()["detail"]
+    english = await client.get(f"{own}/points", headers={**villager, "Accept-Language": "en"})
+    assert english.json()["detail"].startswith("Please change your PIN first")
+    assert (await client.get("/api/v1/auth/me", headers=villager)).status_code == 200
+    # Staff are not held up by a household's pending change.
+    staff = await client.get(f"{own}/points", headers=place.headers(Role.committee))
+    assert staff.status_code == 200
+
+    changed = await client.put(f"{own}/card/pin", headers=villager,
+                               json={"pin": "97531", "current_pin": "864200"})
+    assert changed.status_code == 200, changed.text
+    assert (await client.get(f"{own}/points", headers=villager)).status_code == 200
+    ended = await client.post("/api/v1/auth/logout", headers=villager)
+    assert ended.status_code == 204
+
+
+async def test_one_household_card_reprinted_and_anothers_refused(
+    client: AsyncClient, world: World
+) -> None:
+    """``cards.pdf?household_id=`` prints that card at its current version; another village's
+    household is not found, and grid officers may not print cards."""
+    place = world.a
+    vid, household = place.village_id, place.households[0]["id"]
+    url = f"/api/v1/villages/{vid}/cards.pdf"
+    printed = await client.get(url, params={"household_id": household},
+                               headers=place.headers(Role.committee))
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    elsewhere = await client.get(url, params={"household_id": world.b.households[0]["id"]},
+                                 headers=place.headers(Role.committee))
+    assert elsewhere.status_code == 404
+    refused = await client.get(url, params={"household_id": household},
+                               headers=place.headers(Role.grid_officer))
+    assert refused.status_code == 403

@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 from PIL import Image
-from playwright.async_api import Dialog, Page, expect
+from playwright.async_api import Page, expect
 
 from backend import clock
 from backend.audit import services as audit
@@ -134,11 +134,16 @@ async def test_grid_entry_verification_notice_objection_close(
     await phone.click("nav button[data-tab=notice]")
     await expect(phone.locator("#pending li.mine")).to_have_count(2)
 
-    async def answer(dialog: Dialog) -> None:
-        await dialog.accept("第二次打扫是同一天，不该算两次")
-
-    phone.once("dialog", answer)
+    # The reason is asked in the page's own dialog (no browser prompt()); empty is not sent.
     await phone.locator("#pending li.mine button").first.click()
+    asked = phone.locator("dialog.in-page")
+    await expect(asked.get_by_role("heading")).to_have_text("提出异议")
+    await asked.get_by_role("button", name="提出异议").click()
+    await expect(asked).to_be_visible()
+    await asked.get_by_label("请写明异议理由").fill("第二次打扫是同一天，不该算两次")
+    await phone.screenshot(path=screenshots() / "villager-objection-dialog.png")
+    await asked.get_by_role("button", name="提出异议").click()
+    await expect(asked).to_have_count(0)
     await expect(phone.locator("#pending li.mine button").first).to_have_text(
         "已提异议：待村委答复")
 
@@ -248,8 +253,9 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
     await last.locator("input[name=category]").fill("孝老爱亲")
     await last.locator("input[name=title]").fill("赡养老人")
     await last.locator("input[name=points]").fill("0")
+    await page.fill("#rule-note", "加孝老条目")
     await page.click("#rule-save")
-    await expect(page.locator("#error")).to_be_visible()
+    await expect(page.locator("#rule-result")).to_have_class("field-error")
     await last.locator("input[name=points]").fill("10")
     await page.fill("#rule-note", "加孝老条目")
     await page.click("#rule-save")

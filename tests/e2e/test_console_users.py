@@ -5,9 +5,11 @@ can no longer log in) and sees that another committee member's account is the to
 from __future__ import annotations
 
 import httpx
-from playwright.async_api import Dialog, expect
+from playwright.async_api import expect
 
+from backend import db
 from backend.auth.principal import Role
+from backend.auth.services import SET_DISPLAY_NAME_SQL
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import PASSWORD, make_place, make_town, make_user
 
@@ -19,12 +21,17 @@ async def test_committee_keeps_its_village_s_accounts(
 ) -> None:
     place = await make_place((await make_town())["id"])
     other_committee, _token, _name = await make_user(Role.committee, place)
+    await db.fetch(SET_DISPLAY_NAME_SQL, "张会计", place.user_ids[Role.shopkeeper])
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
     await page.click("#tabs button[data-tab=users]")
     shop_row = page.locator(f"#user-{place.user_ids[Role.shopkeeper]}")
     await expect(shop_row).to_contain_text("超市管理员")
+    # People by their names; the username they log in with beneath.
+    await expect(shop_row.locator("td.person strong")).to_have_text("张会计")
+    await expect(shop_row.locator("td.person small")).to_have_text(
+        place.usernames[Role.shopkeeper])
     await expect(page.locator(f"#user-{other_committee}")).to_contain_text("由镇管理员管理")
     await expect(page.locator(f"#user-{place.user_ids[Role.committee]}")).to_contain_text("本人")
 
@@ -33,6 +40,7 @@ async def test_committee_keeps_its_village_s_accounts(
     await expect(page.locator("#error")).to_contain_text("太常见")
     await shop_row.locator("input[type=password]").fill(NEW_PASSWORD)
     await shop_row.get_by_role("button", name="设新密码").click()
+    await expect(page.locator("#users-said")).to_contain_text("张会计")
     await expect(page.locator("#users-said")).to_contain_text("所有登录已失效")
     await expect(page.locator("#error")).to_be_hidden()
     async with httpx.AsyncClient(base_url=server_url) as client:
@@ -44,11 +52,16 @@ async def test_committee_keeps_its_village_s_accounts(
 
     grid_row = page.locator(f"#user-{place.user_ids[Role.grid_officer]}")
 
-    async def accept(dialog: Dialog) -> None:
-        await dialog.accept()
-
-    page.once("dialog", accept)
+    # Asked in the page's own dialog (no browser confirm()); cancelling changes nothing.
     await grid_row.get_by_role("button", name="停用").click()
+    asked = page.locator("dialog.in-page")
+    await expect(asked).to_contain_text("立即无法登录")
+    await asked.get_by_role("button", name="取消").click()
+    await expect(asked).to_have_count(0)
+    await expect(grid_row.get_by_role("button", name="停用")).to_be_visible()
+    await grid_row.get_by_role("button", name="停用").click()
+    await page.screenshot(path=screenshots() / "console-users-deactivate.png")
+    await asked.get_by_role("button", name="停用").click()
     await expect(grid_row).to_contain_text("已停用")
     await expect(grid_row.get_by_role("button", name="启用")).to_be_visible()
     await page.screenshot(path=screenshots() / "console-users.png")

@@ -6,6 +6,7 @@ from datetime import date
 
 from httpx import AsyncClient
 
+from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.scoring import evaluations, objections, periods, rules
@@ -67,3 +68,24 @@ async def test_other_roles_and_other_towns_are_refused(
     elsewhere = await client.get(url, headers=world.elsewhere.headers(Role.town_admin))
     assert elsewhere.status_code == 404
     assert elsewhere.json()["detail"]
+
+
+async def test_the_flows_count_the_chosen_month_only(client: AsyncClient) -> None:
+    """Points issued and redeemed and participation are a month's; stock stays today's."""
+    town = await make_town()
+    busy = await make_place(town["id"])
+    await add_scoring(busy)
+    url = f"/api/v1/towns/{town['id']}/dashboard"
+    admin = busy.headers(Role.town_admin)
+    today = clock.local_now()
+    this = (await client.get(url, headers=admin,
+                             params={"year": today.year, "month": today.month})).json()
+    assert (this["year"], this["month"]) == (today.year, today.month)
+    [now] = this["villages"]
+    assert (now["participating"], now["issued"], now["redeemed"]) == (2, 55, 10)
+    before = (await client.get(url, headers=admin, params={"year": 2021, "month": 1})).json()
+    [then] = before["villages"]
+    assert (then["participating"], then["issued"], then["redeemed"]) == (0, 0, 0)
+    assert then["stock_value"] == now["stock_value"] == 19 * 10
+    wrong = await client.get(url, headers=admin, params={"year": 2021, "month": 13})
+    assert wrong.status_code == 400

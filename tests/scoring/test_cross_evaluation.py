@@ -40,7 +40,7 @@ async def test_one_group_giving_zeros_does_not_sink_another(
     neighbour = await household("T2", "丁组")
     book = (await client.put(village.url("/rule-book"), headers=committee, json={"rules": [
         *RULES, {"code": "JC01", "category": "乡风文明", "title": "道德小组交叉评议",
-                 "points": 5, "cap": 1}]})).json()
+                 "points": 5, "cap": 1}], "note": "加交叉评议"})).json()
     cross_rule = next(r["id"] for r in book["rules"] if r["code"] == "JC01")
     period_id = await open_period(client, village)
     base = f"/periods/{period_id}"

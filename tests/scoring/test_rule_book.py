@@ -87,3 +87,30 @@ async def test_editing_one_rule_makes_a_new_version(client: AsyncClient, village
     assert missing.status_code == 404
     audit = (await client.get(village.url("/audit"), headers=committee)).json()["items"]
     assert audit[0]["action"] == "rule_book.adopt" and audit[0]["after"]["version"] == 2
+
+
+async def test_an_unchanged_export_imported_again_makes_no_version(
+    client: AsyncClient, village: Village
+) -> None:
+    """Version numbers count changes: the same rules again (imported or saved) adopt nothing."""
+    committee = village.headers(Role.committee)
+    exported = await client.get(village.url("/rule-book/xlsx"), headers=committee)
+    again = await client.post(village.url("/rule-book/xlsx"), headers=committee,
+                              files={"data": ("rules.xlsx", exported.content)})
+    assert again.status_code == 201, again.text
+    assert (again.json()["version"], again.json()["unchanged"]) == (1, True)
+    same = await client.put(village.url("/rule-book"), headers=committee,
+                            json={"rules": RULES, "note": "再存一次"})
+    assert (same.json()["version"], same.json()["unchanged"]) == (1, True)
+    audit = (await client.get(village.url("/audit"), headers=committee)).json()["items"]
+    assert [a["action"] for a in audit].count("rule_book.adopt") == 1
+
+
+async def test_a_new_version_needs_a_note(client: AsyncClient, village: Village) -> None:
+    committee = village.headers(Role.committee)
+    changed = [dict(r, points=9) if r["code"] == "HJ01" else r for r in RULES]
+    for body in ({"rules": changed}, {"rules": changed, "note": "  "}):
+        refused = await client.put(village.url("/rule-book"), headers=committee, json=body)
+        assert refused.status_code == 400, refused.text
+        assert "note" in refused.text
+    assert (await client.get(village.url("/rule-book"), headers=committee)).json()["version"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from httpx import AsyncClient
@@ -236,3 +237,26 @@ async def test_bulk_verify_is_all_or_none(client: AsyncClient, village: Village)
     assert again.status_code == 409  # two were verified already: the third is not either
     states = {e["id"]: e["state"] for e in await entered(client, village, period_id)}
     assert [states[i] for i in ids] == ["verified", "verified", "proposed"]
+
+
+async def test_two_uploads_of_one_sheet_at_the_same_moment(
+    client: AsyncClient, village: Village
+) -> None:
+    """Two clerks press upload together: one sheet is entered, the other gets the readable 409
+    naming it — never a 500 from the unique index (on PostgreSQL both really run at once)."""
+    period_id = await open_period(client, village)
+    workbook = load_workbook(io.BytesIO(await download(client, village, period_id)))
+    sheet = workbook.active
+    assert sheet is not None
+    for cell in ("C3", "C4", "D3"):  # a sheet of its own each round: one other score
+        for other in ("C3", "C4", "D3"):
+            sheet[other] = 1 if other == cell else None
+        filled = io.BytesIO()
+        workbook.save(filled)
+        answers = await asyncio.gather(*[
+            upload(client, village, period_id, filled.getvalue(), "sheet.xlsx") for _ in range(2)])
+        statuses = sorted(status for status, _ in answers)
+        assert statuses == [200, 409], answers
+        refused = next(body for status, body in answers if status == 409)
+        assert refused["code"] == "sheet_already_uploaded" and "已于" in refused["detail"]
+    assert len(await entered(client, village, period_id)) == 3

@@ -78,7 +78,11 @@ function row(h) {
         onSubmit: () => api("POST", `${base()}/households/${h.id}/card/reissue`),
       });
       if (done) $("household-list").querySelector(`#card-${h.id}`).textContent = t("c.reissued");
-    }), button("c.resetPin", async () => {
+    }),
+    // A worn or unprinted card again, the same version: the household's card keeps working.
+    el("a", { className: "button reprint", href: `${base()}/cards.pdf?household_id=${h.id}`,
+              download: `card-${h.number}.pdf`, textContent: t("c.reprint") }),
+    button("c.resetPin", async () => {
       const done = await ask("c.pinTitle", {
         message: tf("c.pinFor", { number: h.number, head: h.head_name }),
         fields: [{ name: "pin", label: "c.newPin", type: "password", inputmode: "numeric",

@@ -43,11 +43,11 @@ async function open(name) {
   if (mine === opening) $(name).setAttribute("aria-busy", "false");
 }
 
-async function chooseVillage(id) {
+async function chooseVillage(id, screen = null) {
   state.village = Number(id);
   localStorage.setItem(VILLAGE, id);
   state.numbers = new Map((await households()).map((h) => [h.id, h.number]));
-  await open(localStorage.getItem("jifen.console.tab") || "dashboard");
+  await open(screen || localStorage.getItem("jifen.console.tab") || "dashboard");
 }
 
 async function start(user) {
@@ -63,7 +63,8 @@ async function start(user) {
   pick.hidden = villages.length < 2;
   const saved = localStorage.getItem(VILLAGE);
   pick.value = villages.some((v) => String(v.id) === saved) ? saved : String(villages[0].id);
-  await chooseVillage(pick.value);
+  // A town admin lands on the township dashboard, whatever village screen was open last.
+  await chooseVillage(pick.value, town.townOf(user) ? "town" : null);
   // Shown only once the first screen is drawn, so nothing typed or clicked is overtaken by it.
   $("app").hidden = false;
 }
@@ -85,4 +86,5 @@ verify.wire(guard);
 ledger.wire(guard);
 audit.wire(guard);
 activities.wire(guard);
+town.wire(guard);
 openSession(start, { show: showError });

@@ -1,7 +1,7 @@
 // The users screen's words (账号管理), Chinese first; merged into the console's by users.js.
 export const USERS_TEXT = {
   "zh-CN": {
-    "c.tab.users": "账号管理", "u.username": "用户名", "u.roles": "角色", "u.state": "状态",
+    "c.tab.users": "账号管理", "u.username": "用户名", "u.person": "姓名（用户名）", "u.roles": "角色", "u.state": "状态",
     "u.sessions": "在线登录", "u.lastLogin": "上次登录", "u.active": "正常", "u.inactive": "已停用",
     "u.newPassword": "新密码（至少 10 位）", "u.setPassword": "设新密码",
     "u.passwordSet": "密码已修改，{name} 的所有登录已失效。", "u.deactivate": "停用",
@@ -15,7 +15,7 @@ export const USERS_TEXT = {
     "role.shopkeeper": "超市管理员", "role.villager": "村民",
   },
   en: {
-    "c.tab.users": "Accounts", "u.username": "Username", "u.roles": "Roles", "u.state": "State",
+    "c.tab.users": "Accounts", "u.username": "Username", "u.person": "Name (username)", "u.roles": "Roles", "u.state": "State",
     "u.sessions": "Live logins", "u.lastLogin": "Last login", "u.active": "active",
     "u.inactive": "deactivated", "u.newPassword": "New password (10+ characters)",
     "u.setPassword": "Set password", "u.passwordSet": "Password set; every login of {name} ended.",

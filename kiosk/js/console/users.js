@@ -5,7 +5,7 @@
 // on the server; this screen only asks and shows the answer.
 import { api } from "../api.js";
 import { extend, t, tf } from "../i18n.js";
-import { $, base, button, el, guard, state } from "./shared.js";
+import { $, ask, base, button, el, guard, state } from "./shared.js";
 import { USERS_TEXT } from "./users-text.js";
 
 extend(USERS_TEXT);
@@ -26,7 +26,7 @@ function actions(account) {
   const path = `${base()}/users/${account.user_id}`;
   const password = el("input", { type: "password", name: `password-${account.user_id}`,
     autocomplete: "new-password", placeholder: t("u.newPassword") });
-  const name = account.username;
+  const name = account.display_name || account.username;
   return el("td", { className: "account-actions" },
     password,
     button("u.setPassword", async () => {
@@ -37,8 +37,11 @@ function actions(account) {
     }),
     account.active
       ? button("u.deactivate", async () => {
-        if (!confirm(tf("u.deactivateConfirm", { name }))) return;
-        await api("POST", `${path}/deactivate`);
+        const done = await ask("u.deactivate", {
+          message: tf("u.deactivateConfirm", { name }), ok: "u.deactivate", danger: true,
+          onSubmit: async () => { await api("POST", `${path}/deactivate`); return true; },
+        });
+        if (done === null) return;
         await show();
         said(tf("u.deactivated", { name }));
       })
@@ -57,10 +60,13 @@ function actions(account) {
 export async function show() {
   const accounts = await api("GET", `${base()}/users`);
   $("user-list").replaceChildren(
-    el("tr", {}, ...["u.username", "u.roles", "u.state", "u.sessions", "u.lastLogin", ""].map(
+    el("tr", {}, ...["u.person", "u.roles", "u.state", "u.sessions", "u.lastLogin", ""].map(
       (k) => el("th", { textContent: k ? t(k) : "" }))),
     ...accounts.map((a) => el("tr", { id: `user-${a.user_id}` },
-      el("td", { textContent: a.username }),
+      // People by the name they are known by; the username (what they log in with) beneath.
+      el("td", { className: "person" }, el("strong", { textContent: a.display_name || a.username }),
+        a.display_name && a.display_name !== a.username
+          ? el("small", { textContent: a.username }) : null),
       el("td", { textContent: a.roles.map((r) => t(`role.${r}`)).join("、") }),
       el("td", { textContent: t(a.active ? "u.active" : "u.inactive"),
                  className: a.active ? "" : "muted" }),
