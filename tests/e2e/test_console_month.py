@@ -17,7 +17,7 @@ from datetime import timedelta
 
 import openpyxl
 from PIL import Image
-from playwright.async_api import Browser, Dialog, Download, Page, expect
+from playwright.async_api import Browser, Download, Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
@@ -183,11 +183,10 @@ async def test_a_committees_whole_month_from_the_console(
     await expect(line).to_have_count(1)
     await expect(line).to_contain_text("核实人：赵秀英")
 
-    async def answer(dialog: Dialog) -> None:
-        await dialog.accept("他家院子这个月一直堆着柴火")
-
-    phone.once("dialog", answer)
-    await line.locator("button").click()
+    await line.locator("button").click()  # the reason is asked in the page's own dialog
+    asked = phone.locator("dialog.in-page")
+    await asked.get_by_label("请写明异议理由").fill("他家院子这个月一直堆着柴火")
+    await asked.get_by_role("button", name="提出异议").click()
     await expect(line.locator("button")).to_have_text("已提异议：待村委答复")
     await phone.screenshot(path=screenshots() / "month-06-objection-phone.png", full_page=True)
 

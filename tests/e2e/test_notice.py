@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from playwright.async_api import Dialog, expect
+from playwright.async_api import expect
 
 from backend import clock
 from backend.audit.services import CLI_ACTOR
@@ -52,11 +52,10 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     await expect(theirs).to_contain_text("核实人：李委员")
     await expect(phone.locator("#pending li.heading")).to_contain_text("2026年11月 公示到")
 
-    async def answer(dialog: Dialog) -> None:
-        await dialog.accept("老人一直是女儿照顾的")
-
-    phone.once("dialog", answer)
-    await theirs.locator("button").click()
+    await theirs.locator("button").click()  # the reason is asked in the page's own dialog
+    asked = phone.locator("dialog.in-page")
+    await asked.get_by_label("请写明异议理由").fill("老人一直是女儿照顾的")
+    await asked.get_by_role("button", name="提出异议").click()
     await expect(theirs.locator("button")).to_have_text("已提异议：待村委答复")
     await phone.screenshot(path=screenshots() / "villager-notice.png", full_page=True)
     await phone.click("#elder")  # elder mode (大字) on the notice tab, its lines and buttons
