@@ -18,6 +18,9 @@ from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import make_place, make_town, make_user, unique
 
 PC = {"width": 1366, "height": 768}
+# The clerk types times on a village PC, whose clock shows Beijing time (the tests' Chromium
+# would otherwise run in the machine's UTC).
+BEIJING = "Asia/Shanghai"
 VOLUNTEER = {"code": "ZY01", "category": "志愿服务", "title": "参加志愿服务活动", "points": 3,
              "cap": 4, "evidence_required": False, "proposers": ["committee"]}
 
@@ -32,7 +35,7 @@ async def test_plan_start_finish_and_confirm_an_activity(
                                        starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31))
     _, _, second = await make_user(Role.committee, place)
     browser = await launch_browser()
-    page = await browser.new_page(viewport=PC, locale="zh-CN")
+    page = await browser.new_page(viewport=PC, locale="zh-CN", timezone_id=BEIJING)
     await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
     await page.click("#tabs button[data-tab=activities]")
     await expect(page.locator("#activities")).to_have_attribute("aria-busy", "false")
@@ -72,7 +75,7 @@ async def test_plan_start_finish_and_confirm_an_activity(
     await expect(dialog.locator(".field-error").last).to_be_visible()
     await dialog.get_by_role("button", name="取消").click()
 
-    other = await browser.new_page(viewport=PC, locale="zh-CN")
+    other = await browser.new_page(viewport=PC, locale="zh-CN", timezone_id=BEIJING)
     await log_in_at(other, server_url, "console.html", second, "#app")
     await other.click("#tabs button[data-tab=activities]")
     theirs = other.locator("#activity-list tr", has_text="村道清扫")

@@ -38,6 +38,11 @@ async def test_a_pin_reset_and_a_card_reissue_end_the_phone_sessions(
         assert (await client.get(code_url, headers=phone)).status_code == 401
 
         phone = await phone_login(client_at, place, "8765")
+        # the committee chose that PIN, so the household replaces it before anything else
+        assert (await client.get(code_url, headers=phone)).json()["code"] == "pin_must_change"
+        own = await client.put(f"{card_url}/pin", json={"pin": "5790", "current_pin": "8765"},
+                               headers=phone)
+        assert own.status_code == 200, own.text
         assert (await client.get(code_url, headers=phone)).status_code == 200
         reissued = await client.post(f"{card_url}/reissue", headers=committee)
         assert reissued.status_code == 201, reissued.text
