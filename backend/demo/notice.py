@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backend.audit.services import CLI_ACTOR, Actor
-from backend.demo.scoring import RULE_BOOK
+from backend.demo.scoring import village_with_rule_book
 from backend.demo.staff import staff_actor, staff_scorer
 from backend.ledger import services as ledger
-from backend.registry.tables import Household, Village
-from backend.scoring import evaluations, objections, periods, posting, rules
+from backend.scoring import evaluations, objections, periods, posting
 from backend.scoring.evaluations import Scorer
 
 HELD_RULE = "ZF03"  # 违法违规受到处理, -20: more than the poorest household holds
@@ -29,17 +28,7 @@ OBJECTION = "这家的柴草上周已经清走了，请村委再去看看"
 
 
 async def load_notice_demo(village_code: str = "DHX") -> None:
-    village = await Village.select(Village.id).where(Village.code == village_code).first().run()
-    assert village is not None
-    vid = village["id"]
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        {"code": c, "category": cat, "title": t, "points": p, "cap": cap,
-         "evidence_required": ev, "proposers": who}
-        for c, cat, t, p, cap, ev, who in RULE_BOOK
-    ], note="村民代表大会通过的村规民约积分细则")
-    by_code = {r["code"]: r["id"] for r in book["rules"]}
-    households = [r["id"] for r in await Household.select(Household.id).where(
-        Household.village == vid).order_by(Household.id).run()]
+    vid, by_code, households = await village_with_rule_book(village_code)
     prefix = village_code.lower()
     proposer = await staff_scorer(f"{prefix}_committee", "committee")
     checker = await staff_scorer(f"{prefix}_committee2", "committee")

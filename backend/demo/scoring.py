@@ -54,8 +54,10 @@ PROPOSALS = [
 ]
 
 
-async def load_scoring_demo() -> None:
-    village = await Village.select(Village.id).where(Village.code == "XHX").first().run()
+async def village_with_rule_book(village_code: str) -> tuple[int, dict[str, int], list[int]]:
+    """The demo village's id after it adopted the demo's rule book, its rule ids by code and its
+    households' ids in roster order."""
+    village = await Village.select(Village.id).where(Village.code == village_code).first().run()
     assert village is not None
     vid = village["id"]
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
@@ -66,14 +68,19 @@ async def load_scoring_demo() -> None:
     by_code = {r["code"]: r["id"] for r in book["rules"]}
     households = [r["id"] for r in await Household.select(Household.id).where(
         Household.village == vid).order_by(Household.id).run()]
+    return vid, by_code, households
+
+
+async def load_scoring_demo() -> None:
+    vid, by_code, households = await village_with_rule_book("XHX")
     scorers = {
         "xhx_grid": await staff_scorer("xhx_grid", "grid_officer"),
         "xhx_committee": await staff_scorer("xhx_committee", "committee"),
     }
     checker = await staff_scorer("xhx_committee2", "committee")
     await past_month_with_board(vid, households,
-                                [r["id"] for r in book["rules"]
-                                 if not r["evidence_required"] and r["code"] != CROSS_RULE],
+                                [by_code[code] for code, *_, evidence, _who in RULE_BOOK
+                                 if not evidence and code != CROSS_RULE],
                                 [scorers["xhx_committee"]], checker)
     period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
                                        starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
