@@ -28,6 +28,8 @@ async def test_a_sale_waiting_for_the_network_keeps_no_pin(
     for _ in range(3):
         await page.click(f"[data-product-id='{place.product_id}']")
     await expect(page.locator("#pin-row")).to_be_visible()
+    # typed as dots: the next person in the queue does not read it off the screen
+    await expect(page.locator("#pin")).to_have_attribute("type", "password")
     await page.fill("#pin", "7391")
     await page.screenshot(path=screenshots() / "security-kiosk-pin.png")
 
