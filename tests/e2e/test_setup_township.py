@@ -77,7 +77,7 @@ async def test_a_set_up_township_works_in_the_console_the_kiosk_and_the_villager
     console = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     await log_in_at(console, township_server, "console.html", "xhx_committee", "#app")
     await console.click("#tabs button[data-tab=households]")
-    await expect(console.get_by_text(HEAD).first).to_be_visible()
+    await expect(console.locator("#household-list").get_by_text(HEAD)).to_be_visible()
     await console.screenshot(path=screenshots() / "setup-console.png")
 
     kiosk = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
@@ -93,6 +93,11 @@ async def test_a_set_up_township_works_in_the_console_the_kiosk_and_the_villager
     await phone.fill("input[name=number]", "XHX-001")
     await phone.fill("input[name=pin]", "2468")
     await phone.click("#login button[type=submit]")
+    first = phone.locator("#pin-first")  # the committee chose that PIN: a new one comes first
+    await first.locator("input[name=current]").fill("2468")
+    await first.locator("input[name=new_pin]").fill("9753")
+    await first.locator("input[name=repeat]").fill("9753")
+    await first.locator("button[type=submit]").click()
     await expect(phone.locator("#head")).to_have_text(HEAD)
     await phone.screenshot(path=screenshots() / "setup-villager.png")
     await browser.close()
