@@ -44,7 +44,10 @@ def lan_server(database: None, tmp_path_factory: pytest.TempPathFactory) -> Iter
     env = {**os.environ, "JIFEN_PORT": str(http_port), "JIFEN_HTTPS_PORT": str(https_port),
            "JIFEN_DATABASE_URL": settings.database_url, "JIFEN_REDIS_URL": settings.redis_url,
            "JIFEN_SECRET_KEY": settings.secret_key, "JIFEN_VAR_DIR": str(var_dir)}
-    env.pop("COLUMNS", None)
+    # The log is read as a pipe would be: nothing in the environment may pretend it is a
+    # terminal (CI had one such variable, and rich then folded the fingerprint at 80 columns).
+    for forcing in ("COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        env.pop(forcing, None)
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "backend", "serve", "--lan", "--host", "127.0.0.1"],
