@@ -21,6 +21,11 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
+# An assertion waits for what the user would see as long as an action waits (Playwright's 30 s),
+# not Playwright's 5 s: on a loaded machine a login that hashes a PIN and redraws the page took
+# longer than 5 s, and three tests failed on a page that was only slow (issue 23).
+expect.set_options(timeout=30_000)
+
 
 def require_browser() -> None:
     if not Path(CHROMIUM).exists():

@@ -72,6 +72,6 @@ async def test_camera_reads_the_card(
     page = await context.new_page()
     await open_kiosk(page, server_url, place)
     await page.click("#camera")
-    await expect(page.locator("#c-head")).to_have_text(household["head_name"], timeout=15000)
+    await expect(page.locator("#c-head")).to_have_text(household["head_name"])
     await expect(page.locator("#c-balance")).to_have_text("50")
     await context.close()
