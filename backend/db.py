@@ -233,6 +233,9 @@ FAILOVER_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.CannotConnectNowError,  # "the database system is starting up"
     asyncpg.exceptions.TargetServerAttributeNotMatched,  # no node is the primary yet
+    # "cannot switch to state 15; another operation is in progress": a pooled connection left
+    # mid-operation by the failure of the statement before it (seen in the failover test)
+    asyncpg.exceptions.InternalClientError,
     ConnectionError,  # refused or reset while connecting: every node down
 )
 

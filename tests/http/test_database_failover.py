@@ -36,6 +36,8 @@ def test_failover_errors_are_told_apart_from_mistakes() -> None:
     assert lost_primary(asyncpg.exceptions.AdminShutdownError("unexpected postmaster exit"))
     assert lost_primary(asyncpg.exceptions.ReadOnlySQLTransactionError("read-only"))
     assert lost_primary(ConnectionRefusedError(111, "refused"))
+    assert lost_primary(asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 15; another operation (2) is in progress"))
     assert lost_primary(asyncpg.InterfaceError("cannot call fetch(): connection is closed"))
     assert not lost_primary(asyncpg.InterfaceError("connection has been released to the pool"))
     assert not lost_primary(asyncpg.exceptions.UniqueViolationError("duplicate key"))

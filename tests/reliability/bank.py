@@ -36,12 +36,13 @@ RETRY_CODES = frozenset({"database_unavailable"})
 
 @dataclass
 class Ledgerbook:
-    """What the clients were told: acknowledged sales by key (and when), and refusals."""
+    """What the clients were told: acknowledged sales by key, and refusals; ``sold_at`` has
+    (first sent, acknowledged) monotonic times of every acknowledged sale."""
 
     sales: dict[str, int] = field(default_factory=dict)
     voided: set[int] = field(default_factory=set)
     refusals: dict[str, int] = field(default_factory=dict)
-    sold_at: list[float] = field(default_factory=list)
+    sold_at: list[tuple[float, float]] = field(default_factory=list)
     retried: int = 0
 
 
@@ -91,6 +92,7 @@ async def worker(n: int, client: httpx.AsyncClient, places: list[Place], codes: 
         place = rng.choice(places)
         key = f"bank-{n}-{uuid.uuid4().hex}"
         choice = rng.random()
+        sent = time.monotonic()
         if choice < 0.25:
             household = rng.choice(place.households)["id"]
             response = await send(
@@ -109,7 +111,7 @@ async def worker(n: int, client: httpx.AsyncClient, places: list[Place], codes: 
                 headers={**place.headers(Role.shopkeeper), "Idempotency-Key": key})
             if response is not None and response.status_code == 201:
                 book.sales[key] = response.json()["id"]
-                book.sold_at.append(time.monotonic())
+                book.sold_at.append((sent, time.monotonic()))
                 mine.append((place, response.json()["id"]))
         else:
             place, sale = mine.pop(rng.randrange(len(mine)))
