@@ -19,12 +19,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import aiosqlite
+import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
@@ -120,18 +122,39 @@ def sqlite_path(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
+_HOST_PORT = re.compile(r"^(?:\[(?P<v6>[^\]]+)\]|(?P<host>[^:]*))(?::(?P<port>\d+))?$")
+
+
 def postgres_config(url: str) -> dict[str, Any]:
     """asyncpg's connection arguments (host, port, database, user, password) from a
-    ``postgresql://`` URL; the backup hands the same ones to pg_dump as ``PG*`` variables."""
+    ``postgresql://`` URL; the backup hands the same ones to pg_dump as ``PG*`` variables.
+
+    A high-availability deployment names every node, ``postgresql://u@h1:p1,h2:p2/db?
+    target_session_attrs=read-write`` (docs/deploy-ha.md): host and port are then lists, in
+    order, and asyncpg (like libpq) connects to the first node that is the writable primary, so
+    a pool whose primary died finds the promoted standby by itself."""
     parsed = urlparse(url)
+    userinfo, _, hosts = parsed.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    names: list[str] = []
+    ports: list[int] = []
+    for item in hosts.split(","):
+        found = _HOST_PORT.match(item)
+        if found is None:
+            raise ValueError(f"not a host[:port] in the database URL: {item!r}")
+        names.append(found["v6"] or found["host"] or "127.0.0.1")
+        ports.append(int(found["port"] or 5432))
     config: dict[str, Any] = {
-        "host": parsed.hostname or "127.0.0.1",
-        "port": parsed.port or 5432,
+        "host": names[0] if len(names) == 1 else names,
+        "port": ports[0] if len(ports) == 1 else ports,
         "database": parsed.path.lstrip("/"),
-        "user": unquote(parsed.username) if parsed.username else "postgres",
+        "user": unquote(user) if user else "postgres",
     }
-    if parsed.password:
-        config["password"] = unquote(parsed.password)
+    if password:
+        config["password"] = unquote(password)
+    attrs = parse_qs(parsed.query).get("target_session_attrs")
+    if attrs:
+        config["target_session_attrs"] = attrs[-1]
     return config
 
 
@@ -201,6 +224,47 @@ async def stop() -> None:
         await db.close_connection_pool()
     elif isinstance(db, PooledSQLiteEngine):
         await db.close_idle()
+
+
+FAILOVER_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,  # the connection died mid-statement, commit included
+    asyncpg.exceptions.ReadOnlySQLTransactionError,  # a node that is a standby now
+    asyncpg.exceptions.AdminShutdownError,  # "terminating connection due to ... postmaster exit"
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,  # "the database system is starting up"
+    asyncpg.exceptions.TargetServerAttributeNotMatched,  # no node is the primary yet
+    # "cannot switch to state 15; another operation is in progress": a pooled connection left
+    # mid-operation by the failure of the statement before it (seen in the failover test)
+    asyncpg.exceptions.InternalClientError,
+    ConnectionError,  # refused or reset while connecting: every node down
+)
+
+
+def lost_primary(error: BaseException) -> bool:
+    """Whether ``error`` is what a failover does to a request, not a fault of the request.
+
+    asyncpg reports a statement sent on a connection it had already seen close as an
+    ``InterfaceError`` ("connection is closed"), the same class as a programming mistake, so
+    that one is told apart by its words."""
+    if isinstance(error, FAILOVER_ERRORS):
+        return True
+    return isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error)
+
+
+_expiring: set[asyncio.Task[None]] = set()
+
+
+def reconnect_pool() -> None:
+    """After a failover error, let every pooled connection be replaced on its next use.
+
+    asyncpg already replaces a connection that closed; this also retires the open ones, which
+    may lead to a node that is a standby now (a switchover, or a proxy that sent them there).
+    New connections go to the writable primary (``target_session_attrs``)."""
+    db = engine()
+    if isinstance(db, PostgresEngine) and db.pool is not None:
+        task = asyncio.get_running_loop().create_task(db.pool.expire_connections())
+        _expiring.add(task)
+        task.add_done_callback(_expiring.discard)
 
 
 async def fetch(statement: str, *args: Any) -> list[dict[str, Any]]:

@@ -100,6 +100,18 @@ class ServiceUnavailable(DomainError):
     en = "The service is temporarily unavailable."
 
 
+class DatabaseUnavailable(DomainError):
+    """The primary database went away mid-request (a failover: docs/deploy-ha.md). Nothing this
+    request wrote is visible unless it committed on the standby too; a retry with the same
+    Idempotency-Key either finds that commit or makes the write once."""
+
+    code = "database_unavailable"
+    status = 503
+    zh = "数据库正在切换，请{retry_after}秒后重试；用同一笔操作重试不会重复记账。"
+    en = ("The database is switching over; retry in {retry_after} s. Retrying the same "
+          "request never records it twice.")
+
+
 class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
     status = 422

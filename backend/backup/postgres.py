@@ -32,11 +32,19 @@ def tool(name: str) -> str:
     return found
 
 
+def _libpq_list(value: str | int | list[str] | list[int]) -> str:
+    """libpq reads a node list in PGHOST/PGPORT comma-separated, as asyncpg does in the URL."""
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 def _libpq_env(config: dict[str, Any]) -> dict[str, str]:
-    env = {**os.environ, "PGHOST": config["host"], "PGPORT": str(config["port"]),
+    env = {**os.environ, "PGHOST": _libpq_list(config["host"]),
+           "PGPORT": _libpq_list(config["port"]),
            "PGUSER": config["user"], "PGDATABASE": config["database"]}
     if "password" in config:
         env["PGPASSWORD"] = config["password"]
+    if "target_session_attrs" in config:
+        env["PGTARGETSESSIONATTRS"] = config["target_session_attrs"]
     return env
 
 

@@ -16,8 +16,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from backend import db
 from backend.errors import (
     BodyTooLarge,
+    DatabaseUnavailable,
     DomainError,
     Forbidden,
     HiddenCharacters,
@@ -119,6 +121,20 @@ def on_unexpected_error(request: Request, exc: Exception) -> Response[dict[str, 
     return problem(InternalError(), request)
 
 
+FAILOVER_RETRY_SECONDS = 2
+
+
+def on_database_error(request: Request, exc: Exception) -> Response[dict[str, Any]]:
+    """A failover (the primary died, a standby is being promoted) is answered 503 with
+    Retry-After, never 500: the kiosk keeps its idempotency key and sends the same sale again
+    (kiosk/js/api.js), which settles a sale whose commit the server never confirmed."""
+    if not db.lost_primary(exc):
+        return on_unexpected_error(request, exc)
+    log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+    db.reconnect_pool()
+    return problem(DatabaseUnavailable(retry_after=FAILOVER_RETRY_SECONDS), request)
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: on_domain_error,
     ValidationException: on_validation_error,
@@ -126,6 +142,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     OverflowError: on_number_out_of_range,
     RecursionError: on_too_deep,
     asyncpg.exceptions.DataError: on_number_out_of_range,
+    **{error: on_database_error for error in db.FAILOVER_ERRORS},
+    asyncpg.InterfaceError: on_database_error,
     HTTP_500_INTERNAL_SERVER_ERROR: on_unexpected_error,
     Exception: on_unexpected_error,
 }
