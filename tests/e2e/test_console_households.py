@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import zxingcpp
-from playwright.async_api import expect
+from playwright.async_api import Browser, Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -25,15 +25,21 @@ from tests.registry.test_roster import GOOD, roster_xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+async def households_screen(browser: Browser, server_url: str, username: str) -> Page:
+    """The console at 1366×768, logged in as ``username``, on 农户与积分卡 once it is drawn."""
+    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    await log_in_at(page, server_url, "console.html", username, "#app")
+    await page.click("#tabs button[data-tab=households]")
+    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    return page
+
+
 async def test_add_move_mark_and_import_households(server_url: str, launch_browser: Launch) -> None:
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     await registry.create_grid(CLI_ACTOR, vid, "二网格")
     browser = await launch_browser()
-    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
-    await page.click("#tabs button[data-tab=households]")
-    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    page = await households_screen(browser, server_url, place.usernames[Role.committee])
     await expect(page.locator("#household-count")).to_have_text("共 2 户")
     dialog = page.locator("dialog.in-page")
 
@@ -101,10 +107,7 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     vid = place.village_id
     household = place.households[1]
     browser = await launch_browser()
-    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
-    await page.click("#tabs button[data-tab=households]")
-    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    page = await households_screen(browser, server_url, place.usernames[Role.committee])
     dialog = page.locator("dialog.in-page")
 
     # Letters for the grid: asked first (the old PINs stop working), then the PDF downloads.
@@ -161,10 +164,7 @@ async def test_a_member_added_and_one_marked_moved_away(server_url: str,
     place = await make_place((await make_town())["id"])
     vid, household = place.village_id, place.households[0]
     browser = await launch_browser()
-    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
-    await page.click("#tabs button[data-tab=households]")
-    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    page = await households_screen(browser, server_url, place.usernames[Role.committee])
     dialog = page.locator("dialog.in-page")
     row = page.locator("#household-list tr", has_text=household["head_name"])
     await row.get_by_role("button", name="家庭成员").click()

@@ -91,6 +91,7 @@ export async function show() {
   $("request-empty").hidden = waiting.length > 0;
   const done = all.filter((r) => r.status !== "pending");
   $("request-history").hidden = !done.length;
+  $("request-history-title").hidden = !done.length;
   $("request-history").replaceChildren(
     el("tr", {}, ...["c.req.household", "c.req.amount", "c.req.reason", "c.req.proposer",
       "c.req.decision", "c.req.decider", "c.req.decisionReason"].map(
