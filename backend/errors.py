@@ -42,6 +42,20 @@ class InvalidInput(DomainError):
     en = "Invalid input: {detail}"
 
 
+class ReasonRequired(DomainError):
+    """A decision that must say why (refusing an adjustment, marking a household 关怀户) came
+    without a reason. ``field`` names the form field, so a page shows the words next to it."""
+
+    code = "reason_required"
+    status = 400
+    zh = "请写明理由。"
+    en = "Please give a reason."
+
+    def body(self, language: str) -> dict[str, Any]:
+        field = self.params.get("field", "reason")
+        return {"field": field, "errors": [{"field": field, "message": self.message(language)}]}
+
+
 class NotFound(DomainError):
     """Also the answer for another village's objects, so ids cannot be probed."""
 

@@ -38,7 +38,9 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
 
     xhx = await Village.select(Village.id).where(Village.code == "XHX").first().run()
     waiting = await approvals.requests(xhx["id"])
-    assert [(r.amount, r.proposed_by) for r in waiting] == [(500, "xhx_committee")]
+    assert [(r.amount, r.proposed_by) for r in waiting] == [(500, "李建华")]
+    [refused] = await approvals.requests(xhx["id"], "refused")
+    assert refused.decided_by and refused.decision_reason.startswith("检查记录里")
     shown = {a["title"]: a for a in await activities.activities(xhx["id"])}
     assert {a["status"] for a in shown.values()} == {"confirmed", "running"}
     assert shown["冬季防火巡查"]["status"] == "running" and shown["冬季防火巡查"]["checked_in"] == 4
@@ -61,6 +63,8 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     [objection] = await objections.objections(dhx["id"], by_name["2026年11月"]["id"])
     assert objection["state"] == "open" and objection["reason"] == OBJECTION
     [waiting] = await held.held(dhx["id"], by_name["2026年10月"]["id"])
+    [decided] = await objections.objections(dhx["id"], by_name["2026年10月"]["id"])
+    assert decided["state"] == "overturned" and decided["decision_reason"]  # 往期查看 shows it
     assert waiting.points == -20 and not waiting.can_post
     token, _principal = await auth.login("dhx_villager", DEMO_PASSWORD, "127.0.0.1")
     notice = await client.get(f"/api/v1/villages/{dhx['id']}/periods/"

@@ -43,22 +43,33 @@ async def post_demo_history(console: Console, village_codes: tuple[str, ...]) ->
 
 
 async def demo_adjustment_request(village_code: str) -> None:
-    """One big adjustment waiting for four eyes: ``<village>_committee`` proposed it, and
-    ``<village>_committee2`` can approve or refuse it in the console or the API."""
+    """Big adjustments for four eyes: one waiting (``<village>_committee`` proposed it, and
+    ``<village>_committee2`` can approve or refuse it in the console or the API), and one the
+    second member already refused, with the reason the history shows."""
     from piccolo.apps.user.tables import BaseUser
 
-    from backend.audit.services import Actor
+    from backend.auth.principal import actor_of
+    from backend.auth.services import principal_for_user
     from backend.ledger import approvals
 
     prefix = village_code.lower()
-    user = await BaseUser.select(BaseUser.id).where(
-        BaseUser.username == f"{prefix}_committee").first().run()
+    users = {row["username"]: row["id"] for row in await BaseUser.select(
+        BaseUser.id, BaseUser.username).where(BaseUser.username.is_in(
+            [f"{prefix}_committee", f"{prefix}_committee2"])).run()}
     village = await Village.select(Village.id).where(Village.code == village_code).first().run()
     assert village is not None
     household = await Household.select(Household.id).where(
         Household.village == village["id"]).order_by(Household.id).offset(1).first().run()
-    assert user and household, "the demo's users and households come first"
+    assert len(users) == 2 and household, "the demo's users and households come first"
+    first = actor_of(await principal_for_user(users[f"{prefix}_committee"], "demo"))
+    second = actor_of(await principal_for_user(users[f"{prefix}_committee2"], "demo"))
+    vid = village["id"]
+    refused = await approvals.propose(
+        first, vid, household["id"], -300, key=f"demo:{village_code}:adjustment-refused",
+        reason="上月垃圾分类检查漏登，补扣")
+    if refused.status == "pending":
+        await approvals.refuse(second, vid, refused.id,
+                               "检查记录里这一户是合格的，不能补扣；请先核对原始登记表")
     await approvals.propose(
-        Actor(user_id=user["id"], name=f"{prefix}_committee", address="demo"), village["id"],
-        household["id"], 500, key=f"demo:{village_code}:adjustment-request",
+        first, vid, household["id"], 500, key=f"demo:{village_code}:adjustment-request",
         reason="修缮村祠堂义务出工 20 天（超过 100 分，需另一位村委批准）")

@@ -57,6 +57,11 @@ STAFF_NAMES = {
 }
 
 
+def hardship(marked: bool) -> dict[str, object]:
+    """A demo household's 关怀户 mark with the reason the committee must give for it."""
+    return {"hardship": marked, "hardship_reason": "低保户，家中有重病人" if marked else ""}
+
+
 def demo_users(
     code: str, village_id: int, first_household: int, shop_id: int, first_head: str,
     grid_id: int,
@@ -112,7 +117,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
                     "phone": f"13{rng.randint(100000000, 999999999)}",
                     "grid_id": grids[(n - 1) % len(grids)]["id"],
                     "moral_group_id": groups[(n - 1) % len(groups)]["id"],
-                    "hardship": rng.random() < 0.06,
+                    **hardship(rng.random() < 0.06),
                 },
                 members,
             )

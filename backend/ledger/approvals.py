@@ -5,8 +5,8 @@ Invariants:
   ``adjustment_approval_above`` points (either sign). A bigger one is an
   :class:`AdjustmentRequestRecord` until a *different* committee member approves it, which posts
   it exactly once (key ``adjustment-request:<id>``) in the same transaction as the decision; a
-  refusal posts nothing. The database holds the four eyes too (a CHECK that the decider is not
-  the proposer).
+  refusal posts nothing and must say why (the reason is kept and audited). The database holds
+  the four eyes too (a CHECK that the decider is not the proposer).
 - Only the town admin may raise the limit; the committee may lower it (be stricter).
 """
 
@@ -21,7 +21,7 @@ from piccolo.columns.combination import Combinable
 from backend import clock
 from backend.audit.services import Actor, record
 from backend.db import write_transaction
-from backend.errors import NotFound
+from backend.errors import NotFound, ReasonRequired
 from backend.ledger import services
 from backend.ledger.errors import (
     AdjustmentNeedsApproval,
@@ -40,7 +40,8 @@ class AdjustmentRequestRecord:
     """An adjustment waiting for, or decided by, a second committee member.
 
     ``amount`` is signed (negative takes points away); ``transfer_id`` is the posted transfer
-    once approved."""
+    once approved. ``proposed_by`` / ``decided_by`` are display names (``proposed_by_id`` lets
+    a page tell its user's own requests); ``decision_reason`` says why a refusal was refused."""
 
     id: int
     household_id: int
@@ -48,8 +49,10 @@ class AdjustmentRequestRecord:
     reason: str
     status: str
     proposed_by: str
+    proposed_by_id: int
     decided_by: str
     decided_at: datetime | None
+    decision_reason: str
     transfer_id: int | None
     created_at: datetime
 
@@ -58,7 +61,8 @@ def _record(row: dict[str, Any]) -> AdjustmentRequestRecord:
     return AdjustmentRequestRecord(
         id=row["id"], household_id=row["household"], amount=row["amount"], reason=row["reason"],
         status=row["status"], proposed_by=row["proposed_by_name"],
-        decided_by=row["decided_by_name"], decided_at=row["decided_at"],
+        proposed_by_id=row["proposed_by"], decided_by=row["decided_by_name"],
+        decided_at=row["decided_at"], decision_reason=row["decision_reason"],
         transfer_id=row["transfer"], created_at=row["created_at"],
     )
 
@@ -118,7 +122,8 @@ async def requests(village_id: int, status: str | None = "pending"
     return [_record(row) for row in rows]
 
 
-async def _decide(actor: Actor, village_id: int, request_id: int, status: str) -> dict:
+async def _decide(actor: Actor, village_id: int, request_id: int, status: str,
+                  reason: str = "") -> dict:
     """Move a pending request to ``status`` in the caller's transaction, or say why not."""
     row = await AdjustmentRequest.select().where(
         (AdjustmentRequest.id == request_id) & (AdjustmentRequest.village == village_id)
@@ -130,7 +135,7 @@ async def _decide(actor: Actor, village_id: int, request_id: int, status: str) -
     decided = await AdjustmentRequest.update({
         AdjustmentRequest.status: status, AdjustmentRequest.decided_by: actor.user_id,
         AdjustmentRequest.decided_by_name: actor.name,
-        AdjustmentRequest.decided_at: clock.now(),
+        AdjustmentRequest.decided_at: clock.now(), AdjustmentRequest.decision_reason: reason,
     }).where((AdjustmentRequest.id == request_id)
              & (AdjustmentRequest.status == "pending")).returning(AdjustmentRequest.id).run()
     if not decided:  # someone else decided first: the guarded update says so
@@ -153,11 +158,16 @@ async def approve(actor: Actor, village_id: int, request_id: int) -> AdjustmentR
     return await one(village_id, request_id)
 
 
-async def refuse(actor: Actor, village_id: int, request_id: int) -> AdjustmentRequestRecord:
+async def refuse(actor: Actor, village_id: int, request_id: int,
+                 reason: str) -> AdjustmentRequestRecord:
+    """The second member's no, with the reason the proposer and the history will read."""
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired(field="reason")
     async with write_transaction():
-        await _decide(actor, village_id, request_id, "refused")
+        await _decide(actor, village_id, request_id, "refused", reason)
         await record(actor, "ledger.adjustment_request.refuse", "adjustment_request",
-                     request_id, village_id=village_id)
+                     request_id, village_id=village_id, after={"reason": reason})
     return await one(village_id, request_id)
 
 

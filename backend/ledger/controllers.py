@@ -111,9 +111,10 @@ class AdjustmentRequestController(Controller):
     @get("/", **allow(Role.committee, Role.town_admin))
     async def list_requests(
         self, village_id: PathId,
-        status: FromQuery[Literal["pending", "approved", "refused"] | None] = "pending",
+        status: FromQuery[Literal["pending", "approved", "refused", "all"]] = "pending",
     ) -> list[approvals.AdjustmentRequestRecord]:
-        return await approvals.requests(village_id, status)
+        """Newest first, at most 200; ``all`` lists the decided ones too (the history)."""
+        return await approvals.requests(village_id, None if status == "all" else status)
 
     @post("/", **allow(Role.committee))
     async def propose(
@@ -131,5 +132,6 @@ class AdjustmentRequestController(Controller):
 
     @post("/{request_id:int}/refuse", status_code=200, **allow(Role.committee))
     async def refuse(self, village_id: PathId, request_id: PathId,
+                     data: JSONBody[s.AdjustmentRequestRefusal],
                      principal: CurrentPrincipal) -> approvals.AdjustmentRequestRecord:
-        return await approvals.refuse(actor_of(principal), village_id, request_id)
+        return await approvals.refuse(actor_of(principal), village_id, request_id, data.reason)

@@ -65,6 +65,13 @@ class AdjustmentRequestCreate(Strict):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_REASON)]
 
 
+class AdjustmentRequestRefusal(Strict):
+    """Why a second committee member refuses an adjustment request (required: the proposer and
+    the history read it)."""
+
+    reason: Annotated[str, msgspec.Meta(max_length=MAX_REASON)] = ""
+
+
 class Transfer(msgspec.Struct, kw_only=True):
     id: int
     seq: int

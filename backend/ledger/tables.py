@@ -96,6 +96,7 @@ class AdjustmentRequest(Table):
 
     - ``status``: ``pending`` → ``approved`` (posted as transfer ``transfer``) or ``refused``.
     - ``proposed_by`` may never be ``decided_by`` (a CHECK holds it).
+    - ``decision_reason``: why a refusal was refused (required then; kept for the history).
     - ``idempotency_key``: the proposer's key; the same key proposes once.
     """
 
@@ -111,5 +112,6 @@ class AdjustmentRequest(Table):
     decided_by = ForeignKey(references=BaseUser, on_delete=OnDelete.restrict, null=True)
     decided_by_name = Varchar(length=100, default="")
     decided_at = Timestamptz(null=True, default=None)
+    decision_reason = Text(default="")
     transfer = BigInt(null=True)
     created_at = Timestamptz(default=ClockNow())

@@ -18,6 +18,15 @@ STAFF = (Role.committee, Role.town_admin)
 READERS = (Role.committee, Role.grid_officer, Role.town_admin)
 
 
+async def household_for(principal: Principal, village_id: int, row: dict) -> s.Household:
+    """The household as this reader may see it: why it is 关怀户 is the committee's (and the
+    town admin's) to read, never a grid officer's or the villager's own."""
+    town_id = await services.town_of_village(village_id) or 0
+    if not principal.roles_in(village_id, town_id) & set(STAFF):
+        row = {k: v for k, v in row.items() if k != "hardship_reason"}
+    return msgspec.convert(row, s.Household)
+
+
 class TownController(Controller):
     path = "/towns"
     tags = ["registry"]
@@ -110,7 +119,8 @@ class HouseholdController(Controller):
             grid_scope=await grid_scope(principal, village_id),
         )
         return s.HouseholdPage(
-            items=msgspec.convert(rows, list[s.Household]), total=total, page=page,
+            items=[await household_for(principal, village_id, r) for r in rows], total=total,
+            page=page,
             page_size=page_size,
         )
 
@@ -143,7 +153,7 @@ class HouseholdController(Controller):
         scope = await grid_scope(principal, village_id)
         if scope is not None and row["grid_id"] not in scope:
             raise NotFound()  # another grid's household: not theirs to read
-        return msgspec.convert(row, s.Household)
+        return await household_for(principal, village_id, row)
 
     @patch("/{household_id:int}", **allow(*STAFF))
     async def update_household(

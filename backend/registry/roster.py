@@ -31,6 +31,9 @@ REQUIRED = ("number", "head_name")
 NUMBER = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 PHONE = re.compile(r"^[0-9+\- ]{0,32}$")
 YES, NO = ("是", "yes", "y", "1", "√"), ("否", "", "no", "n", "0")
+# A 关怀户 mark always carries a reason: the roster's own "是" is that reason until the
+# committee writes a better one in the household's form.
+ROSTER_HARDSHIP = "花名册中标为关怀户"
 MEMBER = re.compile(r"^(?P<name>[^（(]+?)\s*(?:[（(](?P<relation>[^）)]*)[）)])?$")
 
 
@@ -183,6 +186,7 @@ async def import_roster(
             await services.create_household(actor, village_id, {
                 "number": h.number, "head_name": h.head_name, "address": h.address,
                 "phone": h.phone, "grid_id": grids.get(h.grid), "hardship": h.hardship,
+                "hardship_reason": ROSTER_HARDSHIP if h.hardship else "",
                 "moral_group_id": groups.get(h.moral_group),
             }, [{"name": name, "relation": relation} for name, relation in h.members])
         await record(actor, "household.import", "village", village_id, village_id=village_id,

@@ -17,6 +17,8 @@ Address = Annotated[str, plain(0, 200)]
 Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^[0-9+\- ]*$")]
 Id = Annotated[int, msgspec.Meta(ge=1)]
 HouseholdStatus = Literal["active", "moved"]
+MemberStatus = Literal["active", "moved", "deceased"]
+Reason = Annotated[str, plain(0, 200)]
 
 
 class Town(msgspec.Struct, kw_only=True):
@@ -92,10 +94,14 @@ class GroupCreate(Strict):
 
 
 class Member(msgspec.Struct, kw_only=True):
+    """A person of the household; ``status`` says whether they still live there (``active``),
+    moved away or died — nobody is deleted."""
+
     id: int
     name: str
     relation: str
     active: bool
+    status: MemberStatus = "active"
 
 
 class MemberCreate(Strict):
@@ -107,9 +113,13 @@ class MemberUpdate(Strict):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     relation: Relation | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
+    status: MemberStatus | msgspec.UnsetType = msgspec.UNSET
 
 
 class Household(msgspec.Struct, kw_only=True):
+    """A household as the API shows it. ``hardship_reason`` (why it is 关怀户) is given to the
+    committee and town admins only: absent for grid officers and villagers, never public."""
+
     id: int
     village_id: int
     number: str
@@ -123,6 +133,7 @@ class Household(msgspec.Struct, kw_only=True):
     status: str
     created_at: datetime
     members: list[Member] = msgspec.field(default_factory=list)
+    hardship_reason: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class HouseholdCreate(Strict):
@@ -133,6 +144,7 @@ class HouseholdCreate(Strict):
     grid_id: Id | None = None
     moral_group_id: Id | None = None
     hardship: bool = False
+    hardship_reason: Reason = ""
     members: Annotated[list[MemberCreate], msgspec.Meta(max_length=30)] = msgspec.field(
         default_factory=list
     )
@@ -145,6 +157,7 @@ class HouseholdUpdate(Strict):
     grid_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     moral_group_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     hardship: bool | msgspec.UnsetType = msgspec.UNSET
+    hardship_reason: Reason | msgspec.UnsetType = msgspec.UNSET
     status: HouseholdStatus | msgspec.UnsetType = msgspec.UNSET
 
 

@@ -17,7 +17,7 @@ from piccolo.columns.combination import Where
 from backend import clock
 from backend.audit.services import Actor, changed_fields, record
 from backend.db import write_transaction
-from backend.errors import NotFound
+from backend.errors import NotFound, ReasonRequired
 from backend.registry.errors import (
     DuplicateCode,
     DuplicateHouseholdNumber,
@@ -38,8 +38,10 @@ NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
 HOUSEHOLD_FIELDS = (
     Household.id, Household.village, Household.number, Household.public_id,
     Household.head_name, Household.address, Household.phone, Household.grid,
-    Household.moral_group, Household.hardship, Household.status, Household.created_at,
+    Household.moral_group, Household.hardship, Household.hardship_reason, Household.status,
+    Household.created_at,
 )
+MEMBER_FIELDS = (Member.id, Member.name, Member.relation, Member.active, Member.status)
 
 
 def new_public_id() -> str:
@@ -175,6 +177,22 @@ async def _check_places(village_id: int, fields: dict[str, Any]) -> None:
         raise UnknownMoralGroup()
 
 
+def _hardship_kept(current: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
+    """A 关怀户 mark always carries the committee's reason; taking the mark off drops it, so a
+    later mark needs a reason of its own. Returns the columns to write."""
+    columns = dict(columns)
+    if "hardship_reason" in columns:
+        columns["hardship_reason"] = columns["hardship_reason"].strip()
+    marked = columns.get("hardship", current.get("hardship", False))
+    if not marked:
+        if current.get("hardship_reason") or "hardship_reason" in columns:
+            columns["hardship_reason"] = ""
+        return columns
+    if not columns.get("hardship_reason", current.get("hardship_reason", "")):
+        raise ReasonRequired(field="hardship_reason")
+    return columns
+
+
 def _household_columns(fields: dict[str, Any]) -> dict[str, Any]:
     renamed = {"grid_id": "grid", "moral_group_id": "moral_group"}
     return {renamed.get(k, k): v for k, v in fields.items()}
@@ -199,7 +217,7 @@ async def _boards_follow(village_id: int, household_id: int) -> None:
 async def create_household(
     actor: Actor, village_id: int, fields: dict[str, Any], members: list[dict[str, str]]
 ) -> dict[str, Any]:
-    columns = _household_columns(fields)
+    columns = _hardship_kept({}, _household_columns(fields))
     async with write_transaction():
         await _check_places(village_id, columns)
         if await Household.exists().where(
@@ -215,7 +233,8 @@ async def create_household(
             await Member.insert(Member(household=row["id"], village=village_id,
                                        name=member["name"], relation=member["relation"])).run()
         await record(actor, "household.create", "household", row["id"], village_id=village_id,
-                     after={**fields, "members": members})
+                     after={**fields, "hardship_reason": columns.get("hardship_reason", ""),
+                            "members": members})
     await _boards_follow(village_id, row["id"])
     return await household(village_id, row["id"])
 
@@ -227,7 +246,7 @@ async def household(village_id: int, household_id: int) -> dict[str, Any]:
     ).first().run()
     if row is None:
         raise NotFound()
-    members = await Member.select(Member.id, Member.name, Member.relation, Member.active).where(
+    members = await Member.select(*MEMBER_FIELDS).where(
         Member.household == household_id
     ).order_by(Member.id).run()
     return {**_household_out(row), "members": members}
@@ -288,14 +307,15 @@ async def households(
 async def update_household(
     actor: Actor, village_id: int, household_id: int, changes: dict[str, Any]
 ) -> dict[str, Any]:
-    """Change a household; a move between grids or groups is audited like any other change."""
-    columns = _household_columns(changes)
+    """Change a household; a move between grids or groups is audited like any other change,
+    and a 关怀户 mark never stands without its reason (the audit entry keeps it)."""
     async with write_transaction():
         current = await Household.select(*HOUSEHOLD_FIELDS).where(
             (Household.id == household_id) & (Household.village == village_id)
         ).first().run()
         if current is None:
             raise NotFound()
+        columns = _hardship_kept(current, _household_columns(changes))
         await _check_places(village_id, columns)
         before, after = changed_fields(current, columns)
         if after:
@@ -325,17 +345,29 @@ async def add_member(
     return await household(village_id, household_id)
 
 
+def _member_columns(changes: dict[str, Any]) -> dict[str, Any]:
+    """``status`` (active, moved, deceased) and ``active`` say the same thing: either may be
+    given and both are written, so a member is never active and deceased at once."""
+    columns = dict(changes)
+    if "status" in columns:
+        columns["active"] = columns["status"] == "active"
+    elif "active" in columns:
+        columns["status"] = "active" if columns["active"] else "moved"
+    return columns
+
+
 async def update_member(
     actor: Actor, village_id: int, household_id: int, member_id: int, changes: dict[str, Any]
 ) -> dict[str, Any]:
     async with write_transaction():
-        current = await Member.select(Member.name, Member.relation, Member.active).where(
+        current = await Member.select(Member.name, Member.relation, Member.active,
+                                      Member.status).where(
             (Member.id == member_id) & (Member.household == household_id)
             & (Member.village == village_id)
         ).first().run()
         if current is None:
             raise NotFound()
-        before, after = changed_fields(current, changes)
+        before, after = changed_fields(current, _member_columns(changes))
         if after:
             await Member.update(after).where(Member.id == member_id).run()
             await record(actor, "member.update", "member", member_id, village_id=village_id,

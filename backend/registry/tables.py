@@ -91,6 +91,9 @@ class Household(Table):
     address = Varchar(length=200, default="")
     phone = Varchar(length=32, default="")
     hardship = Boolean(default=False)
+    # Why the committee marked the household 关怀户: for the committee only, never shown on a
+    # public or villager page.
+    hardship_reason = Varchar(length=200, default="")
     status = Varchar(length=16, default="active")
     created_at = Timestamptz(default=ClockNow())
     updated_at = Timestamptz(default=ClockNow())
@@ -105,5 +108,7 @@ class Member(Table):
     name = Varchar(length=50)
     relation = Varchar(length=20)
     active = Boolean(default=True)
+    # active, moved (迁出) or deceased (去世); ``active`` is true exactly when status is active.
+    status = Varchar(length=16, default="active")
     created_at = Timestamptz(default=ClockNow())
 

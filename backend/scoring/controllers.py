@@ -265,9 +265,10 @@ class ObjectionController(Controller):
         size: FromQuery[Literal["a4", "a3"]] = "a4",
     ) -> Response[bytes]:
         """The printable notice sheet (公示表) for the notice board, full names, with a QR code
-        to the villagers' page (at ``JIFEN_PUBLIC_URL`` when set)."""
+        to the villagers' page (at ``JIFEN_PUBLIC_URL`` when set); for a closed period, what
+        was on notice, printed again."""
         village = await registry.village(village_id)
-        listed = await village_notice.notice(village_id, period_id)
+        listed = await village_notice.notice(village_id, period_id, reprint=True)
         url = f"{public_base(request)}/me.html?village={village['code']}"
         return attachment(sheet_pdf(village["name"], listed, url, size),
                           f"notice-{period_id}.pdf", "application/pdf")

@@ -69,11 +69,22 @@ class ObjectionOutcome:
     filer_name: str
 
 
-async def notice(village_id: int, period_id: int) -> Notice:
-    """The whole period's list while it is on notice (no lines before or after)."""
+async def notice(village_id: int, period_id: int, *, reprint: bool = False) -> Notice:
+    """The whole period's list while it is on notice (no lines before or after). With
+    ``reprint`` (the committee's notice sheet of a closed period, printed again) a closed period
+    lists what was on notice: the lines posted or held at the close, and those an upheld
+    objection withdrew."""
     current = await period(village_id, period_id)
-    rows = (await evaluations(village_id, period_id, states=["notice"])
-            if current["state"] == "notice" else [])
+    if current["state"] == "notice":
+        rows = await evaluations(village_id, period_id, states=["notice"])
+    elif reprint and current["state"] == "closed":
+        withdrawn = {o["evaluation"] for o in await Objection.select(Objection.evaluation).where(
+            (Objection.village == village_id) & (Objection.state == "upheld")).run()}
+        rows = [r for r in await evaluations(village_id, period_id,
+                                             states=["notice", "posted", "rejected"])
+                if r["state"] != "rejected" or r["id"] in withdrawn]
+    else:
+        rows = []
     people = {h["id"]: h for h in await Household.select(
         Household.id, Household.number, Household.head_name).where(
         Household.id.is_in([r["household_id"] for r in rows] or [0])).run()}

@@ -36,7 +36,8 @@ async def closed_period(scores: dict[str, int], *, hardship: set[str] = frozense
     for name, score in {**scores, **dict.fromkeys(idle, 0)}.items():
         household = await registry.create_household(
             CLI_ACTOR, place.village_id,
-            {"number": unique("N"), "head_name": name, "hardship": name in hardship}, [])
+            {"number": unique("N"), "head_name": name, "hardship": name in hardship,
+             "hardship_reason": "低保户" if name in hardship else ""}, [])
         ids[name] = household["id"]
         if name in idle:
             continue

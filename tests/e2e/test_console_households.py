@@ -1,5 +1,6 @@
 """The households screen at 1366×768: add a household, move it to another grid and mark it 关怀户
-in in-page dialogs (refusals next to the field), and import the village's roster sheet — a bad
+(refused without a reason, next to the field; saved with one) in in-page dialogs, add a member
+and mark one moved away, and import the village's roster sheet — a bad
 row refused with every bad cell listed, then the good sheet adding every household; PIN letters
 for a grid (the QR decoded), and the villager's first login that asks for a new PIN first."""
 
@@ -10,7 +11,7 @@ import re
 from pathlib import Path
 
 import zxingcpp
-from playwright.async_api import expect
+from playwright.async_api import Browser, Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -24,15 +25,21 @@ from tests.registry.test_roster import GOOD, roster_xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+async def households_screen(browser: Browser, server_url: str, username: str) -> Page:
+    """The console at 1366×768, logged in as ``username``, on 农户与积分卡 once it is drawn."""
+    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    await log_in_at(page, server_url, "console.html", username, "#app")
+    await page.click("#tabs button[data-tab=households]")
+    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    return page
+
+
 async def test_add_move_mark_and_import_households(server_url: str, launch_browser: Launch) -> None:
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     await registry.create_grid(CLI_ACTOR, vid, "二网格")
     browser = await launch_browser()
-    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
-    await page.click("#tabs button[data-tab=households]")
-    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    page = await households_screen(browser, server_url, place.usernames[Role.committee])
     await expect(page.locator("#household-count")).to_have_text("共 2 户")
     dialog = page.locator("dialog.in-page")
 
@@ -57,13 +64,22 @@ async def test_add_move_mark_and_import_households(server_url: str, launch_brows
     await first.get_by_role("button", name="修改").click()
     await expect(dialog.get_by_label("户主")).to_have_value("王建国")
     await dialog.get_by_label("网格").select_option(label="二网格")
-    await dialog.get_by_label(re.compile("关怀户")).check()
+    await dialog.get_by_label("关怀户（不上黑榜）").check()
+    await dialog.get_by_role("button", name="确定").click()
+    # 关怀户 without a reason: refused next to the reason's field, nothing saved.
+    why = dialog.locator("label", has_text="关怀户理由").locator(".field-error")
+    await expect(why).to_have_text("请写明理由。")
+    await page.screenshot(path=screenshots() / "console-hardship-needs-reason.png")
+    assert not (await registry.household(vid, place.households[0]["id"]))["hardship"]
+    await dialog.get_by_label(re.compile("关怀户理由")).fill("独居老人，常年卧病")
     await dialog.get_by_role("button", name="确定").click()
     await expect(dialog).to_have_count(0)
     await expect(first).to_contain_text("二网格")
     await expect(first).to_contain_text("关怀户")
+    await expect(first).to_contain_text("独居老人，常年卧病")
     moved = await registry.household(vid, place.households[0]["id"])
     assert moved["hardship"] and moved["grid_id"] != place.grid_id
+    assert moved["hardship_reason"] == "独居老人，常年卧病"
 
     # The roster with one bad row adds nothing and lists the bad cells; the good one adds all.
     bad = roster_xlsx(*GOOD, ["R-004", "", "张三（子", "", "", "", "也许", ""])
@@ -91,10 +107,7 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     vid = place.village_id
     household = place.households[1]
     browser = await launch_browser()
-    page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
-    await page.click("#tabs button[data-tab=households]")
-    await expect(page.locator("#households")).to_have_attribute("aria-busy", "false")
+    page = await households_screen(browser, server_url, place.usernames[Role.committee])
     dialog = page.locator("dialog.in-page")
 
     # Letters for the grid: asked first (the old PINs stop working), then the PDF downloads.
@@ -143,4 +156,38 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     await phone.reload()
     await expect(phone.locator("#app")).to_be_visible()
     await expect(first).to_be_hidden()
+    await browser.close()
+
+
+async def test_a_member_added_and_one_marked_moved_away(server_url: str,
+                                                      launch_browser: Launch) -> None:
+    place = await make_place((await make_town())["id"])
+    vid, household = place.village_id, place.households[0]
+    browser = await launch_browser()
+    page = await households_screen(browser, server_url, place.usernames[Role.committee])
+    dialog = page.locator("dialog.in-page")
+    row = page.locator("#household-list tr", has_text=household["head_name"])
+    await row.get_by_role("button", name="家庭成员").click()
+    members = page.locator(f"#members-of-{household['id']}")
+    await expect(members.locator("li")).to_have_count(1)
+
+    await members.get_by_role("button", name="添加成员").click()
+    await dialog.get_by_label("姓名").fill("王小军")
+    await dialog.get_by_label("与户主关系").fill("子")
+    await dialog.get_by_role("button", name="确定").click()
+    await expect(dialog).to_have_count(0)
+    son = members.locator("li", has_text="王小军")
+    await expect(son).to_contain_text("王小军（子）")
+    await expect(son).to_contain_text("在册")
+
+    await son.get_by_role("button", name="修改").click()
+    await expect(dialog.get_by_label("姓名")).to_have_value("王小军")
+    await dialog.get_by_label("状态").select_option(label="已迁出")
+    await dialog.get_by_role("button", name="确定").click()
+    await expect(dialog).to_have_count(0)
+    await expect(son).to_contain_text("已迁出")
+    await page.screenshot(path=screenshots() / "console-household-members.png")
+    saved = {m["name"]: m for m in (await registry.household(vid, household["id"]))["members"]}
+    assert saved["王小军"]["status"] == "moved" and not saved["王小军"]["active"]
+    assert saved[household["head_name"]]["status"] == "active"
     await browser.close()

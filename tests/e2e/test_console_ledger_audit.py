@@ -68,7 +68,7 @@ async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_brows
     await form.locator("input[name=amount]").fill("5")
     await form.locator("input[name=reason]").fill("帮助五保户修房")
     await form.locator("button[type=submit]").click()
-    await expect(page.locator("#adjust-result")).to_have_text("本村没有户号“H9”。")
+    await expect(page.locator("#adjust-result")).to_have_text("本村没有户号或户主“H9”。")
     await form.locator("input[name=number]").fill(h1["number"])
     await form.locator("button[type=submit]").click()
     dialog = page.locator("dialog.in-page")

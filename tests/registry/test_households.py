@@ -19,7 +19,7 @@ async def test_committee_creates_a_household_with_members(
     body = {
         "number": "N-100", "head_name": "赵福生", "address": "幸福街1号",
         "grid_id": world.a.grid_id, "moral_group_id": world.a.moral_group_id,
-        "hardship": True,
+        "hardship": True, "hardship_reason": "独居老人，无劳动能力",
         "members": [{"name": "赵福生", "relation": "户主"}, {"name": "钱桂兰", "relation": "配偶"}],
     }
     response = await client.post(url(world.a.village_id), json=body,

@@ -70,7 +70,8 @@ async def test_a_big_adjustment_needs_a_second_committee_member(client: AsyncCli
     refused = await client.post(f"{base}/adjustment-requests", headers={**first, **key()},
                                 json={**proposal, "amount": -3000})
     response = await client.post(
-        f"{base}/adjustment-requests/{refused.json()['id']}/refuse", headers=second)
+        f"{base}/adjustment-requests/{refused.json()['id']}/refuse", headers=second,
+        json={"reason": "没有依据"})
     assert response.json()["status"] == "refused"
     assert await balance(client, place) == 5100
     pending = await client.get(f"{base}/adjustment-requests", headers=first)

@@ -20,7 +20,8 @@ async def test_a_grid_officer_sees_only_their_grid(client: AsyncClient) -> None:
     neighbour = await registry.create_household(
         CLI_ACTOR, place.village_id,
         {"number": "H9", "head_name": "赵大娘", "grid_id": other_grid["id"],
-         "phone": "13900000000", "address": "后街 9 号", "hardship": True}, [])
+         "phone": "13900000000", "address": "后街 9 号", "hardship": True,
+         "hardship_reason": "低保户"}, [])
     base = f"/api/v1/villages/{place.village_id}/households"
     officer = place.headers(Role.grid_officer)
 

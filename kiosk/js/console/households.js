@@ -1,5 +1,6 @@
 // Households and their cards: every household of the village (all pages, not the first 100),
-// add one, edit one (head, address, phone, grid, moral group, 关怀户, moved away), import the
+// add one, edit one (head, address, phone, grid, moral group, 关怀户 with its reason, moved
+// away) and its members (members.js), import the
 // village's own roster sheet (all or nothing, every bad cell listed), reissue a lost card (the
 // old one stops working), set a new PIN for a household that forgot theirs (no old PIN needed:
 // the committee's right, audited), print PIN letters for many households at once (each must
@@ -7,12 +8,15 @@
 // for in an in-page dialog whose refusals show next to the field.
 import { ApiError, api } from "../api.js";
 import { language, t, tf } from "../i18n.js";
+import { panel } from "./members.js";
 import * as passbooks from "./passbooks.js";
 import { $, ask, base, button, el, guard, households, problemTable, sendFile } from "./shared.js";
 
 // The village's grids and moral groups, for the dialogs' choice lists; `ready` settles once
 // they are loaded, so a dialog opened at once still offers them all.
 const places = { grids: [], groups: [], ready: Promise.resolve() };
+
+const COLUMNS = ["household", "head", "c.grid", "c.hh.group", "c.address", "c.hh.marks", "c.card"];
 
 function nameOf(list, id) {
   return (list.find((g) => g.id === id) || {}).name || "";
@@ -33,6 +37,8 @@ function fields(h = {}, withNumber = false) {
     { name: "moral_group_id", label: "c.hh.group", value: h.moral_group_id ?? "",
       options: choices(places.groups) },
     { name: "hardship", label: "c.hh.hardship", type: "checkbox", value: h.hardship },
+    { name: "hardship_reason", label: "c.hh.hardshipReason", value: h.hardship_reason,
+      required: false, maxLength: 200 },
     ...(withNumber ? [] : [{ name: "status", label: "c.hh.status", value: h.status,
       options: [["active", t("c.hh.active")], ["moved", t("c.hh.moved")]] }]),
   ];
@@ -70,8 +76,15 @@ function row(h) {
     el("td", { textContent: nameOf(places.groups, h.moral_group_id) }),
     el("td", { textContent: h.address }),
     el("td", { className: "marks", textContent: [h.hardship ? t("c.hh.hardshipMark") : "",
-      h.status === "moved" ? t("c.hh.moved") : ""].filter(Boolean).join(" ") }),
-    el("td", {}, button("c.hh.editIt", () => edit(h)), button("c.reissue", async () => {
+      h.status === "moved" ? t("c.hh.moved") : ""].filter(Boolean).join(" ") },
+      // Why it is 关怀户: the API gives it to the committee (and town admin) only.
+      h.hardship_reason ? el("div", { className: "muted why", textContent: h.hardship_reason })
+        : null),
+    el("td", {}, button("c.hh.editIt", () => edit(h)), button("c.hh.members", () => {
+      const open = $(`members-of-${h.id}`);
+      if (open) open.remove();
+      else $(`household-${h.id}`).after(panel(h, COLUMNS.length));
+    }), button("c.reissue", async () => {
       const done = await ask("c.reissueTitle", {
         message: `${h.number} ${h.head_name}：${t("c.reissueConfirm")}`, ok: "c.reissue",
         danger: true,
@@ -96,8 +109,7 @@ function row(h) {
 async function search(q) {
   const found = await households(`&q=${encodeURIComponent(q)}`);
   $("household-list").replaceChildren(
-    el("tr", {}, ...["household", "head", "c.grid", "c.hh.group", "c.address", "c.hh.marks",
-      "c.card"].map((k) => el("th", { textContent: t(k) }))),
+    el("tr", {}, ...COLUMNS.map((k) => el("th", { textContent: t(k) }))),
     ...found.map(row));
   $("household-count").textContent = tf("c.hh.count", { n: found.length });
 }

@@ -9,6 +9,7 @@ import * as activities from "./activities.js";
 import * as audit from "./audit.js";
 import * as grid from "./grid.js";
 import * as held from "./held.js";
+import * as history from "./history.js";
 import * as householdsScreen from "./households.js";
 import * as ledger from "./ledger.js";
 import * as objections from "./objections.js";
@@ -23,7 +24,7 @@ import * as verify from "./verify.js";
 extend(TEXT);
 const SCREENS = { dashboard, grid, verify, objections, held, cross, board,
                   households: householdsScreen, shop, rules, town, users, ledger, audit,
-                  activities };
+                  activities, history };
 const VILLAGE = "jifen.console.village";
 
 // A screen is aria-busy from the moment it is asked for until the latest request for it is drawn.
@@ -46,7 +47,9 @@ async function open(name) {
 async function chooseVillage(id, screen = null) {
   state.village = Number(id);
   localStorage.setItem(VILLAGE, id);
-  state.numbers = new Map((await households()).map((h) => [h.id, h.number]));
+  const all = await households();
+  state.numbers = new Map(all.map((h) => [h.id, h.number]));
+  state.households = new Map(all.map((h) => [h.id, h]));
   await open(screen || localStorage.getItem("jifen.console.tab") || "dashboard");
 }
 
@@ -85,6 +88,7 @@ users.wire();
 verify.wire(guard);
 ledger.wire(guard);
 audit.wire(guard);
+history.wire(guard);
 activities.wire(guard);
 town.wire(guard);
 openSession(start, { show: showError });
