@@ -38,7 +38,8 @@ def test_each_dom_helper_is_defined_once_in_dom_js() -> None:
 
 
 def test_the_counter_box_is_built_once() -> None:
-    pages = [p.name for p in KIOSK.glob("*.html") if 'id="overlay"' in p.read_text(encoding="utf-8")]
+    pages = [p.name for p in KIOSK.glob("*.html")
+             if 'id="overlay"' in p.read_text(encoding="utf-8")]
     assert pages == [], f"the box is built by kiosk/js/overlay.js, not copied into {pages}"
     builders = [_name(p) for p in SCRIPTS if 'id: "overlay"' in p.read_text(encoding="utf-8")]
     assert builders == ["overlay.js"]
