@@ -28,6 +28,7 @@ from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_p
 from backend.http.admin import admin
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
+from backend.http.refusals import document_refusals
 from backend.http.security import edge_middleware, escape_logged_paths, security_headers
 from backend.lan.controllers import lan_router
 from backend.ledger.controllers import AdjustmentRequestController, LedgerController
@@ -132,7 +133,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
         guards=[access_guard],
         dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             api,
             health,
@@ -164,3 +165,5 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
                                  if background_jobs else [])],
         request_max_body_size=settings.max_body_bytes,
     )
+    document_refusals(app)
+    return app

@@ -4,7 +4,7 @@ SQLite and PostgreSQL lock differently. PostgreSQL takes row locks and guarded u
 ordinary transaction. SQLite has one writer: a transaction that reads and then writes must start
 with ``BEGIN IMMEDIATE`` or it dies with "database is locked" on upgrade, and the embedded
 deployment is one process, so an ``asyncio.Lock`` queues writers there instead of letting them
-spin on the busy timeout (STACK-NOTES: 300 writers went from 4-5 s to under 1 s).
+spin on the busy timeout (docs/stack-notes.md: 300 writers went from 4-5 s to under 1 s).
 
 Piccolo's SQLite engine opens a new aiosqlite connection — a new thread and a fresh read of the
 schema — for every transaction and for every statement outside one, and sends

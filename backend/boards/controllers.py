@@ -96,7 +96,8 @@ class BoardsController(Controller):
     async def get_board(self, village_id: PathId, board_id: PathId) -> s.Board:
         return msgspec.convert(await services.board(village_id, board_id), s.Board)
 
-    @get("/boards/{board_id:int}/poster", **allow(*STAFF))
+    @get("/boards/{board_id:int}/poster", **allow(*STAFF), media_type="application/pdf",
+         response_description="PDF (format=pdf, the default) or PNG (format=png)")
     async def poster(self, village_id: PathId, board_id: PathId, request: Request,
                      format: FromQuery[Literal["png", "pdf"]] = "pdf") -> Response[bytes]:
         board = await services.board(village_id, board_id)

@@ -1,6 +1,6 @@
 """What the boards show to anyone without a login, and the hall screen's full-name link.
 
-Invariants (DESIGN.md, privacy tiers): a reply to a request with no login never carries a
+Invariants (docs/design.md, privacy tiers): a reply to a request with no login never carries a
 household's full name, number, id or deduction categories — names are masked (张*三); a board's
 public address is its random ``public_id``, never its serial id; a black board leaves public view
 once the village publishes a newer board. Full names are shown only to a hall screen opened with

@@ -77,7 +77,7 @@ class Board(msgspec.Struct, kw_only=True):
     public_id: str
 
 
-# What a request with no login may read (the privacy tiers of DESIGN.md): a rank, a masked name
+# What a request with no login may read (the privacy tiers of docs/design.md): a rank, a masked name
 # (张*三) and the points — no household ids or numbers, no deduction categories. Full names are
 # for the village: the printed poster, logged-in people, a hall screen opened with the
 # committee's screen link (``full_names``).

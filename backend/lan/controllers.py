@@ -33,7 +33,7 @@ def local_ca() -> LocalCA:
     return ca
 
 
-@get("/ca.crt", tags=["lan"], **PUBLIC)
+@get("/ca.crt", tags=["lan"], media_type=CA_MEDIA_TYPE, **PUBLIC)
 async def ca_certificate() -> Response[bytes]:
     """The local authority's certificate (PEM), to install once on each tablet."""
     return Response(local_ca().certificate.read_bytes(), media_type=CA_MEDIA_TYPE,

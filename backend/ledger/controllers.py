@@ -76,7 +76,8 @@ class LedgerController(Controller):
                                         data.amount, key=f"http:{key}", reason=data.reason)
         return msgspec.convert(posted, s.Transfer, from_attributes=True)
 
-    @get("/ledger/export", **allow(Role.committee, Role.town_admin))
+    @get("/ledger/export", **allow(Role.committee, Role.town_admin), media_type=EXPORT_TYPES["csv"],
+         response_description="CSV (format=csv, the default) or xlsx (format=xlsx)")
     async def export(
         self, village_id: PathId, start: FromQuery[date | None] = None,
         end: FromQuery[date | None] = None,

@@ -96,7 +96,7 @@ class RuleBookController(Controller):
         book = await rules.edit_rule(scorer.actor, village_id, rule_code, given(data))
         return msgspec.convert(book, s.RuleBook)
 
-    @get("/xlsx", **allow(*STAFF))
+    @get("/xlsx", **allow(*STAFF), media_type=XLSX)
     async def export_rule_book(self, village_id: PathId) -> Response[bytes]:
         book = await rules.current_rule_book(village_id)
         return attachment(rulesheet.rule_book_xlsx(book), f"rule-book-v{book['version']}.xlsx",
@@ -319,7 +319,7 @@ class BatchController(Controller):
         result = await enter_batch(scorer, village_id, period_id, cells, dry_run=dry_run)
         return msgspec.convert(result, s.BatchResult)
 
-    @get("/score-sheet", **allow(*STAFF))
+    @get("/score-sheet", **allow(*STAFF), media_type=XLSX)
     async def download_score_sheet(
         self, village_id: PathId, period_id: PathId, grid_id: FromQuery[int | None] = None
     ) -> Response[bytes]:

@@ -1,7 +1,7 @@
 """公示 for the village: during notice every logged-in person of the village reads every line of
 the period, and after the close the households concerned read how each objection was decided.
 
-Invariants (DESIGN.md): the notice list is the period's evaluations on notice, whole, for anyone
+Invariants (docs/design.md): the list is the period's evaluations on notice, whole, for anyone
 of the village (the household, the rule, the points, whether there is evidence, who verified it),
 with the window's end; a villager's view of objections holds those about their own household and
 those they filed — the objector's name only to the objector and the committee, never to the

@@ -3,12 +3,12 @@
 // committee's screen link (…&token=…) the server sends masked names; with it, full names.
 import { ApiError, NetworkError, api } from "./api.js";
 import { blackNotes, rankLines } from "./boardlist.js";
+import { $ } from "./dom.js";
 import { t, tf, translatePage } from "./i18n.js";
 
 const params = new URLSearchParams(location.search);
 const code = params.get("village") || "XHX";
 const token = params.get("token");
-const $ = (id) => document.getElementById(id);
 const screenPath = `/api/v1/public/villages/${encodeURIComponent(code)}/screen`
   + (token ? `?token=${encodeURIComponent(token)}` : "");
 

@@ -1,12 +1,12 @@
 // What a passbook's QR opens: the link of the village's hash chain printed on the paper,
 // compared with the one the ledger holds now.
 import { api } from "./api.js";
+import { $ } from "./dom.js";
 import { extend, t, translatePage } from "./i18n.js";
 import { TEXT } from "./chain-text.js";
 
 extend(TEXT);
 translatePage();
-const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
 const [village, seq, printed] = ["village", "seq", "hash"].map((k) => query.get(k) || "");
 $("seq").textContent = seq;

@@ -4,14 +4,15 @@
 // queued and is sent again later — the server records each key once, so nothing counts twice.
 import { ApiError, NetworkError, api, newKey, openSession } from "./api.js";
 import { TEXT } from "./checkin-text.js";
+import { $, villagePath } from "./dom.js";
 import { extend, language, t, tf, translatePage } from "./i18n.js";
+import { onBoxClosed } from "./overlay.js";
 import { refuse, showRefusal } from "./refusal.js";
 import { attachCameraButton, attachWedge } from "./scan.js";
 
 extend(TEXT);
 // A refusal without a word of its own is titled "无法签到" (the shop says "无法兑换").
 const REFUSED = "ci.refused";
-const $ = (id) => document.getElementById(id);
 const state = { village: null, activity: null, activities: [], list: [],
                 flushing: false };
 
@@ -28,7 +29,7 @@ function saveQueue(items) {
 }
 
 function base() {
-  return `/api/v1/villages/${state.village}/activities/${state.activity}`;
+  return `${villagePath(state.village)}/activities/${state.activity}`;
 }
 
 function render() {
@@ -39,7 +40,7 @@ function render() {
     li.dataset.householdId = item.household_id;
     const who = document.createElement("span");
     who.className = "who";
-    who.textContent = `${item.number} ${item.head_name}户`
+    who.textContent = tf("ci.household", { number: item.number, head: item.head_name })
       + (item.member_name ? ` · ${item.member_name}` : "");
     const time = document.createElement("span");
     time.className = "muted";
@@ -143,14 +144,14 @@ async function choose(id) {
 
 async function start(user) {
   const grant = user.grants.find((g) => g.role === "grid_officer" || g.role === "committee");
-  if (!grant) throw new ApiError(403, { detail: "需要村委或网格员账号。", code: "forbidden" });
+  if (!grant) throw new ApiError(403, { detail: t("ci.needRole"), code: "forbidden" });
   state.village = grant.village_id;
   $("who").textContent = user.username;
   $("login").hidden = true;
   $("desk").hidden = false;
   $("logout").hidden = false;
   state.activities = await api("GET",
-    `/api/v1/villages/${state.village}/activities?status=running`);
+    `${villagePath(state.village)}/activities?status=running`);
   const select = $("activity");
   select.replaceChildren();
   for (const activity of state.activities) {
@@ -168,7 +169,7 @@ async function start(user) {
 
 function wire() {
   translatePage();
-  $("o-ok").addEventListener("click", () => { $("overlay").hidden = true; $("scan").focus(); });
+  onBoxClosed(() => $("scan").focus());
   $("activity").addEventListener("change", (event) => choose(Number(event.target.value)));
   attachWedge($("scan"), onCode);
   attachCameraButton($("camera"), $("video"), onCode,

@@ -3,13 +3,12 @@
 // history, every objection about this household or filed by it with the committee's decision.
 import { api } from "./api.js";
 import { openDialog } from "./dialog.js";
+import { $ } from "./dom.js";
 import { extend, t, tf } from "./i18n.js";
 import { ME_DIALOG_TEXT } from "./me-dialog-text.js";
 import { line, when } from "./me-lines.js";
 
 extend(ME_DIALOG_TEXT);
-
-const $ = (id) => document.getElementById(id);
 
 function objectButton(base, entry, reload) {
   const button = document.createElement("button");

@@ -4,20 +4,20 @@
 import { ApiError, api, openSession } from "./api.js";
 import { blackNotes, rankLines } from "./boardlist.js";
 import { openDialog } from "./dialog.js";
+import { $, villagePath } from "./dom.js";
 import { extend, t, tf, toggleLanguage, translatePage } from "./i18n.js";
 import { line, when } from "./me-lines.js";
 import { loadDecisions, loadNotice } from "./me-notice.js";
 import { TEXT } from "./me-text.js";
 
 extend(TEXT);
-const $ = (id) => document.getElementById(id);
 const ELDER = "jifen.elder";
 const state = { village: null, household: null, refresh: null, poll: null, periods: [],
   tab: null };
 const POLL_MS = 2000;
 
 function base() {
-  return `/api/v1/villages/${state.village}`;
+  return villagePath(state.village);
 }
 
 function showBalance(balance) {

@@ -1,11 +1,11 @@
 // The 58 mm receipt of one sale. A module of its own (not inline) so the pages' CSP can be
 // script-src 'self'; the page's words stay in receipt.html.
 import { api } from "/js/api.js";
+import { $ as byId, villagePath } from "/js/dom.js";
 
 const q = new URLSearchParams(location.search);
-const byId = (id) => document.getElementById(id);
 byId("print").addEventListener("click", () => print());
-const r = await api("GET", `/api/v1/villages/${q.get("village")}/shops/${q.get("shop")}/redemptions/${q.get("id")}`);
+const r = await api("GET", `${villagePath(q.get("village"))}/shops/${q.get("shop")}/redemptions/${q.get("id")}`);
 byId("shop").textContent = r.shop_name;
 byId("no").textContent = r.receipt_no;
 byId("time").textContent = new Date(r.created_at).toLocaleString("zh-CN", { hour12: false });

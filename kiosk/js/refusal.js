@@ -3,18 +3,13 @@
 // the OK button focused, so the next scan's Enter closes it instead of slipping past it unread.
 import { ApiError } from "./api.js";
 import { t } from "./i18n.js";
-
-const $ = (id) => document.getElementById(id);
+import { showBox } from "./overlay.js";
 
 // `code` picks the title (the word `refusal.<code>`); a code without a word of its own gets the
 // page's general one, `fallback` ("无法兑换" at the shop, "无法签到" at check-in).
 export function showRefusal(code, detail, fallback = "refused") {
   const title = t(`refusal.${code}`);
-  $("overlay").className = "overlay refusal";
-  $("o-title").textContent = title.startsWith("refusal.") ? t(fallback) : title;
-  $("o-detail").textContent = detail;
-  $("overlay").hidden = false;
-  $("o-ok").focus();
+  showBox("refusal", title.startsWith("refusal.") ? t(fallback) : title, detail);
 }
 
 // Whatever a page caught: the server's refusal by its code, anything else as "network".

@@ -3,22 +3,22 @@
 // refused, ends the one before (their cart is cleared, with a notice), a scan made while a box
 // is open closes the box first, and a refusal fills the screen with its Chinese reason.
 import { ApiError, api, openSession, pending, sendOnce } from "./api.js";
+import { $, villagePath } from "./dom.js";
 import { extend, t, tf, toggleLanguage, translatePage } from "./i18n.js";
+import { closeBox, onBoxClosed, showBox } from "./overlay.js";
 import { refuse } from "./refusal.js";
 import { attachCameraButton, attachWedge } from "./scan.js";
 import { TEXT } from "./shop-text.js";
 import { askVoidReason, todayList } from "./shop-today.js";
 
 extend(TEXT);
-
-const $ = (id) => document.getElementById(id);
 // `cartFor`: the household the cart's items were picked for (null: picked before any scan).
 // `scans` counts scans, so an answer to an earlier one never lands on a later customer.
 const state = { village: null, shop: null, products: [], cart: new Map(), cartFor: null,
                 code: null, customer: null, last: null, scans: 0 };
 
 function base() {
-  return `/api/v1/villages/${state.village}/shops/${state.shop}`;
+  return `${villagePath(state.village)}/shops/${state.shop}`;
 }
 
 function receiptUrl(id) {
@@ -135,18 +135,6 @@ function addToCart(id) {
 function notice(text) {
   $("notice").textContent = text;
   $("notice").hidden = !text;
-}
-
-function closeBox() {
-  $("overlay").hidden = true;
-}
-
-function showBox(kind, title, detail) {
-  $("overlay").className = `overlay ${kind}`;
-  $("o-title").textContent = title;
-  $("o-detail").textContent = detail;
-  $("overlay").hidden = false;
-  $("o-ok").focus();
 }
 
 // Whoever was at the counter is gone: no household, no confirm, the last sale's panel put away,
@@ -313,7 +301,7 @@ async function start(user) {
   if (!grant) throw new ApiError(403, { detail: t("sh.notShopkeeper"), code: "forbidden" });
   state.village = grant.village_id;
   state.shop = grant.shop_id
-    || (await api("GET", `/api/v1/villages/${state.village}/shops`))[0].id;
+    || (await api("GET", `${villagePath(state.village)}/shops`))[0].id;
   $("who").textContent = user.display_name || user.username;
   $("login").hidden = true;
   $("till").hidden = false;
@@ -330,7 +318,7 @@ async function start(user) {
 function wire() {
   translatePage();
   $("lang").addEventListener("click", toggleLanguage);
-  $("o-ok").addEventListener("click", () => { closeBox(); $("scan").focus(); });
+  onBoxClosed(() => $("scan").focus());
   $("confirm").addEventListener("click", confirmSale);
   $("clear").addEventListener("click", () => { state.cart.clear(); notice(""); renderCart(); });
   $("void").addEventListener("click", voidLast);

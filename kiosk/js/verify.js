@@ -2,9 +2,8 @@
 // masked, since anyone may open it — and the ledger's chain head at that moment.
 import { ApiError, api } from "./api.js";
 import { blackNotes, rankLines } from "./boardlist.js";
+import { $ } from "./dom.js";
 import { language, tf, translatePage } from "./i18n.js";
-
-const $ = (id) => document.getElementById(id);
 const id = new URLSearchParams(location.search).get("board") || "";
 
 async function show() {

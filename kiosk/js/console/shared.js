@@ -1,21 +1,17 @@
 // What every console screen shares: the chosen village and period, element helpers, and the one
 // place an API error is shown (its readable `detail`, in the chosen language).
 import { api } from "../api.js";
+import { $, el, villagePath } from "../dom.js";
 import { openDialog } from "../dialog.js";
 import { t, tf } from "../i18n.js";
 
 export const state = { user: null, village: null, period: null, periods: [] };
 
-export const $ = (id) => document.getElementById(id);
-
-export function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
+// The console modules import the DOM helpers from here, with the console's state.
+export { $, el };
 
 export function base() {
-  return `/api/v1/villages/${state.village}`;
+  return villagePath(state.village);
 }
 
 export function periodPath() {
