@@ -6,7 +6,8 @@ the services it names. When the document is first built (the first request for
 ``backend`` it calls or hands on (``run_heavy(sheet.parse, …)``), and every :class:`DomainError`
 class it raises or builds on the way is collected. To those the edge adds its own: the guard's
 (401, 403, the 404 of another village's ids) for operations that need a login, the validation
-refusal (400 ``invalid_input``, ``hidden_characters``), the edge middleware's for writes and 500.
+refusal (400 ``invalid_input``, ``hidden_characters``), the edge middleware's for writes, 500,
+and the 503 ``database_unavailable`` of a failover (any operation may meet one).
 Each status gets one response whose description lists its codes and whose examples show each
 problem body; ``bad_sheet`` documents its list of problems and ``invalid_input`` its fields.
 
@@ -36,6 +37,7 @@ from litestar.openapi.spec import Example
 from backend.errors import (
     BodyTooLarge,
     CrossOriginRefused,
+    DatabaseUnavailable,
     DomainError,
     HiddenCharacters,
     InternalError,
@@ -205,7 +207,7 @@ def operation_refusals(handler: HTTPRouteHandler) -> frozenset[Refusal]:
         found |= raisable(access_guard)
     if set(handler.http_methods) - SAFE_METHODS:
         found |= set(EDGE_WRITE)
-    found |= {InvalidInput, HiddenCharacters, InternalError}
+    found |= {InvalidInput, HiddenCharacters, InternalError, DatabaseUnavailable}
     return frozenset(found)
 
 
