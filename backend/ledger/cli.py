@@ -67,7 +67,7 @@ def head(
 def _moved(moved: Any, verb: str) -> None:
     console.print(f"[green]✓ {verb} 村 {moved.code} (id {moved.village_id}): "
                   f"{sum(moved.rows.values())} rows · 链头 head seq {moved.head_seq} "
-                  f"{moved.head_hash}[/green]")
+                  f"{moved.head_hash} · 排行榜 boards {moved.boards}[/green]")
 
 
 @app.command("export-village")

@@ -100,13 +100,15 @@ class SchemaMismatch(DomainError):
 @dataclass(frozen=True, slots=True)
 class Moved:
     """What an export or import moved: the village (its id where it now is), rows per table,
-    and its chain head (seq, hash), which is the same on both sides."""
+    its chain head (seq, hash), which is the same on both sides, and the boards rebuilt in
+    Redis (import only)."""
 
     village_id: int
     code: str
     rows: dict[str, int]
     head_seq: int
     head_hash: str
+    boards: int = 0
 
 
 def _tables() -> dict[str, type[Table]]:
@@ -278,8 +280,8 @@ async def import_village(actor: Actor, document: dict[str, Any]) -> Moved:
                      after={"code": document["village"], "head_seq": seq, "head_hash": hash_})
     from backend.boards.ranks import rebuild
 
-    await rebuild(village_id)
-    return Moved(village_id, document["village"], counts, seq, hash_)
+    boards = await rebuild(village_id)
+    return Moved(village_id, document["village"], counts, seq, hash_, boards)
 
 
 async def _insert_town(tables: dict[str, type[Table]], town: dict[str, Any]) -> int:
