@@ -1,4 +1,5 @@
-"""``jifen ledger``: prove the ledger holds (``verify``) and print the chain heads (``head``)."""
+"""``jifen ledger``: prove the ledger holds (``verify``), print the chain heads (``head``), move a
+village between databases (``export-village``, ``import-village``)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from rich.progress import track
 from rich.table import Column, Table
 
 from backend.ledger import verify as checks
+from backend.ledger.moving import Moved
 from backend.terminal import make_console
 
-app = typer.Typer(help="The points ledger: verify the hash chains, print their heads.",
+app = typer.Typer(help="The points ledger: verify the hash chains, print their heads, move a "
+                  "village to another database.",
                   no_args_is_help=True)
 console = make_console()
 
@@ -64,7 +67,7 @@ def head(
     console.print(_heads_table(run(lambda: checks.heads(village))))
 
 
-def _moved(moved: Any, verb: str) -> None:
+def _moved(moved: Moved, verb: str) -> None:
     console.print(f"[green]✓ {verb} 村 {moved.code} (id {moved.village_id}): "
                   f"{sum(moved.rows.values())} rows · 链头 head seq {moved.head_seq} "
                   f"{moved.head_hash} · 排行榜 boards {moved.boards}[/green]")

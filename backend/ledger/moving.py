@@ -170,7 +170,8 @@ async def export_village(code: str) -> tuple[dict[str, Any], Moved]:
                     for column, target in _refs(tables[name]).items() if target == USER
                     for row in table_rows if row.get(column) is not None})
     rows[USER] = await _select(USER, _in("id", users))
-    head = rows["ledger_head"][0] if rows["ledger_head"] else {"seq": 0, "hash": ""}
+    head: dict[str, Any] = rows["ledger_head"][0] if rows["ledger_head"] else {"seq": 0,
+                                                                               "hash": ""}
     document = {
         "format": FORMAT, "schema": await _schema(), "village": code,
         "head": {"seq": head["seq"], "hash": head["hash"]},

@@ -128,7 +128,8 @@ def ensure_database(url: str) -> None:
             "import asyncio, asyncpg\n"
             "async def main():\n"
             f"    c = await asyncpg.connect('{server}/postgres')\n"
-            f"    if not await c.fetchval(\"SELECT 1 FROM pg_database WHERE datname = '{name}'\"):\n"
+            f"    q = \"SELECT 1 FROM pg_database WHERE datname = '{name}'\"\n"
+            "    if not await c.fetchval(q):\n"
             f"        await c.execute('CREATE DATABASE {name}')\n"
             "    await c.close()\n"
             "asyncio.run(main())\n")], check=True)
@@ -167,7 +168,7 @@ async def test_a_village_moves_with_every_chain_head_unchanged(tmp_path: Path) -
 
     # A fresh target again, and the same file with one amount changed: refused, nothing kept.
     if url.startswith("sqlite"):
-        Path(url.removeprefix("sqlite:///")).unlink()
+        os.unlink(url.removeprefix("sqlite:///"))
     assert jifen(url, code=OWN_VILLAGES).returncode == 0
     broken = json.loads(file.read_text(encoding="utf-8"))
     broken["tables"]["transfer"][1]["amount"] += 1
@@ -183,7 +184,7 @@ async def test_a_village_moves_with_every_chain_head_unchanged(tmp_path: Path) -
 
 
 async def test_clashes_and_another_schema_are_refused_before_anything_is_written() -> None:
-    place, code = await moved_village()
+    _place, code = await moved_village()
     document, _ = await export_village(code)
     with pytest.raises(VillageCodeTaken):
         await import_village(CLI_ACTOR, document)
