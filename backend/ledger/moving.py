@@ -289,16 +289,21 @@ async def _insert_town(tables: dict[str, type[Table]], town: dict[str, Any]) -> 
     values = _decode(tables["town"], town)
     values.pop("id")
     row = await db.first(
-        f"INSERT INTO town ({', '.join(values)}) VALUES "  # noqa: S608
+        f"INSERT INTO town ({_quoted(values)}) VALUES "  # noqa: S608
         f"({', '.join(f'${n}' for n in range(1, len(values) + 1))}) RETURNING id",
         *values.values())
     assert row is not None
     return int(row["id"])
 
 
+def _quoted(values: dict[str, Any]) -> str:
+    return ", ".join('"' + column + '"' for column in values)
+
+
 async def _insert(name: str, values: dict[str, Any]) -> None:
+    """One row as it is (``user`` is a reserved word on PostgreSQL: every name is quoted)."""
     await db.fetch(
-        f"INSERT INTO {name} ({', '.join(values)}) VALUES "  # noqa: S608
+        f"INSERT INTO {name} ({_quoted(values)}) VALUES "  # noqa: S608
         f"({', '.join(f'${n}' for n in range(1, len(values) + 1))})", *values.values())
 
 
