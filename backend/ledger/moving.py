@@ -242,7 +242,7 @@ async def import_village(actor: Actor, document: dict[str, Any]) -> Moved:
             same = await db.first("SELECT id FROM town WHERE code = $1", town["code"])
             towns[town["id"]] = same["id"] if same else await _insert_town(tables, town)
 
-        def new_id(target: str, old: int | None, row: dict[str, Any]) -> int | None:
+        def new_id(target: str, old: int | None) -> int | None:
             if old is None:
                 return None
             if target == "town":
@@ -261,7 +261,7 @@ async def import_village(actor: Actor, document: dict[str, Any]) -> Moved:
                     values["id"] = values["id"] + offsets[name]
                 for column, target in refs.items():
                     if column in values:
-                        values[column] = new_id(target, values[column], row)
+                        values[column] = new_id(target, values[column])
                 if name == "account" and values["owner"] is not None:
                     values["owner"] += offsets["household" if values["kind"] == "household"
                                                else "shop"]
