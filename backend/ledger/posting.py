@@ -303,7 +303,9 @@ def _row(village_id: int, head: dict[str, Any], seq: int, prev_hash: str, key: s
 
 async def _names(actor: Actor, posting: Posting) -> dict[str, Any]:
     """The stable names of the period, the actor and the reversed transfer, in one round trip
-    (each None when there is none)."""
+    (each None when there is none, and then no round trip)."""
+    if posting.period_id is None and actor.user_id is None and posting.reverses is None:
+        return {"period_name": None, "actor_username": None, "reverses_public_id": None}
     names = await first(
         "SELECT (SELECT name FROM period WHERE id = $1) AS period_name, "
         "(SELECT username FROM piccolo_user WHERE id = $2) AS actor_username, "
