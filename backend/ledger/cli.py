@@ -1,7 +1,10 @@
-"""``jifen ledger``: prove the ledger holds (``verify``) and print the chain heads (``head``)."""
+"""``jifen ledger``: prove the ledger holds (``verify``), print the chain heads (``head``), move a
+village between databases (``export-village``, ``import-village``)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,9 +13,11 @@ from rich.progress import track
 from rich.table import Column, Table
 
 from backend.ledger import verify as checks
+from backend.ledger.moving import Moved
 from backend.terminal import make_console
 
-app = typer.Typer(help="The points ledger: verify the hash chains, print their heads.",
+app = typer.Typer(help="The points ledger: verify the hash chains, print their heads, move a "
+                  "village to another database.",
                   no_args_is_help=True)
 console = make_console()
 
@@ -60,3 +65,44 @@ def head(
     from backend.cli import run
 
     console.print(_heads_table(run(lambda: checks.heads(village))))
+
+
+def _moved(moved: Moved, verb: str) -> None:
+    console.print(f"[green]✓ {verb} 村 {moved.code} (id {moved.village_id}): "
+                  f"{sum(moved.rows.values())} rows · 链头 head seq {moved.head_seq} "
+                  f"{moved.head_hash} · 排行榜 boards {moved.boards}[/green]")
+
+
+@app.command("export-village")
+def export_village(
+    code: Annotated[str, typer.Argument(help="The village's code.")],
+    file: Annotated[Path, typer.Argument(help="Where to write its history (JSON).")],
+) -> None:
+    """Write one village's whole history (registry, scoring, shop, ledger, audit) to FILE; the
+    database is left untouched."""
+    from backend.cli import run
+    from backend.ledger.moving import export_village as export
+
+    document, moved = run(lambda: export(code))
+    file.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    _moved(moved, "导出 exported")
+
+
+@app.command("import-village")
+def import_village(
+    file: Annotated[Path, typer.Argument(help="A file written by export-village.")],
+) -> None:
+    """Put the village of FILE into this database, every chain head unchanged, all or nothing;
+    refused when its code or a login name is taken, its chain fails, or the schemas differ."""
+    from backend.audit.services import CLI_ACTOR
+    from backend.cli import run
+    from backend.errors import DomainError
+    from backend.ledger.moving import import_village as put
+    from backend.settings import get_settings
+
+    try:
+        moved = run(lambda: put(CLI_ACTOR, json.loads(file.read_text(encoding="utf-8"))))
+    except DomainError as refused:
+        console.print(f"[red]✗ {refused.code}: {refused.message(get_settings().language)}[/red]")
+        raise typer.Exit(1) from refused
+    _moved(moved, "导入 imported")

@@ -27,9 +27,10 @@ from backend import clock, db
 from backend.audit.services import Actor
 from backend.db import is_postgres, write_transaction
 from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
-from backend.ledger.chain import canonical_json, fingerprint, genesis, link
+from backend.ledger.chain import canonical_json, fingerprint, genesis, link, new_public_id
 from backend.ledger.errors import InsufficientPoints
 from backend.ledger.sql import fetch, first
+from backend.ledger.verify import current_village_key
 
 MAX_AMOUNT = 10_000_000
 MAX_KEY = 200
@@ -130,7 +131,7 @@ async def _append_in_postgres(
         posting.debit.kind, posting.debit.owner, posting.floor or posting.debit.floor,
         posting.credit.kind, posting.credit.owner, posting.amount, posting.reason,
         canonical_json(posting.reference), posting.period_id, actor.user_id, actor.name[:100],
-        posting.reverses, created_at,
+        posting.reverses, created_at, new_public_id(),
     )
     assert done is not None
     if done["outcome"] == "replay":
@@ -172,16 +173,8 @@ async def _post(
         debit = await _move(village_id, posting.debit, -posting.amount,
                             posting.floor or posting.debit.floor)
         credit = await _move(village_id, posting.credit, posting.amount, "none")
-        row: dict[str, Any] = {
-            "village": village_id, "seq": head["seq"] + 1, "debit": debit["id"],
-            "credit": credit["id"], "amount": posting.amount, "debit_balance": debit["balance"],
-            "credit_balance": credit["balance"], "kind": posting.kind, "reason": posting.reason,
-            "reference": canonical_json(posting.reference), "period_id": posting.period_id,
-            "actor": actor.user_id, "actor_name": actor.name[:100], "idempotency_key": key,
-            "request_hash": request_hash, "reverses": posting.reverses,
-            "prev_hash": head["hash"], "created_at": clock.now(),
-        }
-        row["hash"] = link(head["hash"], row)
+        row = _row(village_id, head, head["seq"] + 1, head["hash"], key, request_hash,
+                   posting, debit, credit, await _names(actor, posting), actor, clock.now())
         inserted = await _append(row)
     return _appended(posting, inserted, row["seq"], row["hash"], row["created_at"],
                      debit["balance"], credit["balance"])
@@ -249,21 +242,18 @@ async def _append_many(
     seq, prev_hash, now = head["seq"], head["hash"], clock.now()
     rows: list[dict[str, Any]] = []
     balances: list[int] = []
+    names: dict[tuple[int | None, int | None], dict[str, Any]] = {}
     for key, request_hash, posting in postings:
         debit = await _move(village_id, posting.debit, -posting.amount,
                             posting.floor or posting.debit.floor)
         credit = await _move(village_id, posting.credit, posting.amount, "none")
         seq += 1
-        row: dict[str, Any] = {
-            "village": village_id, "seq": seq, "debit": debit["id"],
-            "credit": credit["id"], "amount": posting.amount, "debit_balance": debit["balance"],
-            "credit_balance": credit["balance"], "kind": posting.kind, "reason": posting.reason,
-            "reference": canonical_json(posting.reference), "period_id": posting.period_id,
-            "actor": actor.user_id, "actor_name": actor.name[:100], "idempotency_key": key,
-            "request_hash": request_hash, "reverses": posting.reverses,
-            "prev_hash": prev_hash, "created_at": now,
-        }
-        row["hash"] = prev_hash = link(prev_hash, row)
+        names_key = (posting.period_id, posting.reverses)
+        if names_key not in names:
+            names[names_key] = await _names(actor, posting)
+        row = _row(village_id, head, seq, prev_hash, key, request_hash, posting, debit, credit,
+                   names[names_key], actor, now)
+        prev_hash = row["hash"]
         rows.append(row)
         on_credit = posting.credit.kind == "household"
         balances.append(credit["balance"] if on_credit else debit["balance"])
@@ -291,8 +281,44 @@ async def _append_many(
     return out
 
 
+def _row(village_id: int, head: dict[str, Any], seq: int, prev_hash: str, key: str,
+         request_hash: str, posting: Posting, debit: dict[str, Any], credit: dict[str, Any],
+         names: dict[str, Any], actor: Actor, now: datetime) -> dict[str, Any]:
+    """The transfer's columns (:data:`INSERT_COLUMNS`) beside the stable names the chain hashes
+    (:data:`backend.ledger.chain.HASHED_FIELDS`), linked to ``prev_hash``."""
+    row: dict[str, Any] = {
+        "village": village_id, "seq": seq, "public_id": new_public_id(), "debit": debit["id"],
+        "credit": credit["id"], "amount": posting.amount, "debit_balance": debit["balance"],
+        "credit_balance": credit["balance"], "kind": posting.kind, "reason": posting.reason,
+        "reference": canonical_json(posting.reference), "period_id": posting.period_id,
+        "actor": actor.user_id, "actor_name": actor.name[:100], "idempotency_key": key,
+        "request_hash": request_hash, "reverses": posting.reverses,
+        "prev_hash": prev_hash, "created_at": now,
+        "village_key": head["village_key"], "debit_identity": debit["identity"],
+        "credit_identity": credit["identity"], **names,
+    }
+    row["hash"] = link(prev_hash, row)
+    return row
+
+
+async def _names(actor: Actor, posting: Posting) -> dict[str, Any]:
+    """The stable names of the period, the actor and the reversed transfer, in one round trip
+    (each None when there is none, and then no round trip)."""
+    if posting.period_id is None and actor.user_id is None and posting.reverses is None:
+        return {"period_name": None, "actor_username": None, "reverses_public_id": None}
+    names = await first(
+        "SELECT (SELECT name FROM period WHERE id = $1) AS period_name, "
+        "(SELECT username FROM piccolo_user WHERE id = $2) AS actor_username, "
+        "(SELECT public_id FROM transfer WHERE id = $3) AS reverses_public_id",
+        posting.period_id, actor.user_id, posting.reverses,
+    )
+    assert names is not None
+    return names
+
+
 INSERT_COLUMNS = (
-    "village", "seq", "debit", "credit", "amount", "debit_balance", "credit_balance", "kind",
+    "village", "seq", "public_id", "debit", "credit", "amount", "debit_balance",
+    "credit_balance", "kind",
     "reason", "reference", "period_id", "actor", "actor_name", "idempotency_key",
     "request_hash", "reverses", "prev_hash", "hash", "created_at",
 )
@@ -306,9 +332,9 @@ PG_APPEND_SQL = (
     f"updated_at = ${INSERT_COLUMNS.index('created_at') + 1} WHERE village = $1) SELECT id FROM t"
 )
 INSERT_MANY_SQL = f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608
-INSERT_ROWS = 500  # 19 values a row: well under either engine's limit of bound values
+INSERT_ROWS = 500  # 20 values a row: well under either engine's limit of bound values
 APPEND_CALL = ("SELECT * FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-               "$13, $14, $15, $16, $17)")
+               "$13, $14, $15, $16, $17, $18)")
 REPLAY_SQL = """SELECT t.id, t.idempotency_key, t.seq, t.kind, t.amount, t.hash, t.created_at,
     t.request_hash,
     t.debit_balance, t.credit_balance, t.period_id, t.reverses, d.kind AS debit_kind,
@@ -343,14 +369,16 @@ async def _lock_head(village_id: int) -> dict[str, Any]:
 
     PostgreSQL takes the row lock; SQLite's immediate transaction already holds the only write
     lock there is."""
-    lock = ("SELECT seq, hash FROM ledger_head WHERE village = $1"  # noqa: S608 (constants)
+    lock = ("SELECT seq, hash, village_key FROM ledger_head WHERE village = $1"  # noqa: S608
             + (" FOR UPDATE" if is_postgres() else ""))
     head = await first(lock, village_id)
     if head is None:
-        if await first("SELECT id FROM village WHERE id = $1", village_id) is None:
+        key = await current_village_key(village_id)
+        if not key:
             raise NotFound()
-        await fetch("INSERT INTO ledger_head (village, seq, hash) VALUES ($1, 0, $2) "
-                    "ON CONFLICT DO NOTHING", village_id, genesis(village_id))
+        await fetch("INSERT INTO ledger_head (village, seq, hash, village_key) "
+                    "VALUES ($1, 0, $2, $3) ON CONFLICT DO NOTHING",
+                    village_id, genesis(key), key)
         head = await first(lock, village_id)
         assert head is not None
     return head
@@ -376,7 +404,7 @@ async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> dict[s
 
     flag = f", allow_negative = {ALLOWS_NEGATIVE}" if floor == "village" else ""
     statement = (f"UPDATE account SET balance = balance + $2{flag} WHERE village = $1 "  # noqa: S608
-                 f"AND kind = $3 AND {owner(4)}{GUARDS[floor]} RETURNING id, balance")
+                 f"AND kind = $3 AND {owner(4)}{GUARDS[floor]} RETURNING id, balance, identity")
     args: list[Any] = [village_id, delta, side.kind]
     if side.owner is not None:
         args.append(side.owner)
@@ -402,7 +430,22 @@ async def _open_account(village_id: int, side: Side) -> None:
         raise NotFound()
     allow = {"issuance": "true", "household": ALLOWS_NEGATIVE, "shop": "false"}[side.kind]
     await fetch(
-        f"INSERT INTO account (village, kind, owner, balance, allow_negative) "  # noqa: S608
-        f"VALUES ($1, $2, $3, 0, {allow}) ON CONFLICT DO NOTHING",
-        village_id, side.kind, side.owner,
+        f"INSERT INTO account (village, kind, owner, balance, allow_negative, identity) "  # noqa: S608
+        f"VALUES ($1, $2, $3, 0, {allow}, $4) ON CONFLICT DO NOTHING",
+        village_id, side.kind, side.owner, await _identity(side),
     )
+
+
+async def _identity(side: Side) -> str:
+    """The account's name in the hash chain: the household's public id, the shop's village key
+    and name; frozen on the account, so renaming a shop later changes no link."""
+    if side.kind == "household":
+        row = await first("SELECT public_id FROM household WHERE id = $1", side.owner)
+        assert row is not None
+        return f"household:{row['public_id']}"
+    if side.kind == "shop":
+        row = await first("SELECT s.name, s.village FROM shop s WHERE s.id = $1", side.owner)
+        if row is None:
+            raise NotFound()
+        return f"shop:{await current_village_key(row['village'])}/{row['name']}"
+    return "issuance"

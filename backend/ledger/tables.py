@@ -33,6 +33,8 @@ class Account(Table):
     - ``balance``: cached sum of credits minus debits, kept in the transfer's own transaction.
     - ``allow_negative``: whether the balance may be below zero (the village's setting when the
       account last took a deduction; always true for issuance). A CHECK holds it.
+    - ``identity``: the account's name in the hash chain (``issuance``,
+      ``household:<public id>``, ``shop:<village key>/<name>``), frozen when it opens.
     """
 
     id: Serial
@@ -41,16 +43,20 @@ class Account(Table):
     owner = Integer(null=True)
     balance = BigInt(default=0)
     allow_negative = Boolean(default=False)
+    identity = Varchar(length=160, default="")
     created_at = Timestamptz(default=ClockNow())
 
 
 class LedgerHead(Table):
     """The tip of a village's hash chain. Locking this one row serialises appends per village
-    without serialising the town; ``seq`` and ``hash`` are those of the last transfer."""
+    without serialising the town; ``seq`` and ``hash`` are those of the last transfer;
+    ``village_key`` is the village's stable identity the chain started from (town code / village
+    code), frozen so that its links survive a move into another database."""
 
     village = Integer(primary_key=True)
     seq = BigInt(default=0)
     hash = Varchar(length=64)
+    village_key = Varchar(length=80, default="")
     updated_at = Timestamptz(default=ClockNow())
 
 
@@ -58,6 +64,8 @@ class Transfer(Table):
     """One movement of ``amount`` points from ``debit`` to ``credit``; immutable once written.
 
     - ``seq``: position in the village's chain (1, 2, 3 …); ``prev_hash``/``hash`` link it.
+    - ``public_id``: the transfer's own random id (unique per village), what the chain and
+      other villages' databases know it by.
     - ``debit_balance``/``credit_balance``: the two accounts' balances right after it.
     - ``kind``: award, bonus, deduction, redemption, reversal or adjustment.
     - ``reason``: words a villager reads; ``reference``: the source (evaluation, rule and
@@ -71,6 +79,7 @@ class Transfer(Table):
     id: Serial
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     seq = BigInt()
+    public_id = Varchar(length=16, default="")
     debit = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=False)
     credit = ForeignKey(references=Account, on_delete=OnDelete.restrict, null=False)
     amount = BigInt()

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from backend.ledger.chain import genesis, link
-from backend.ledger.tables import Account, LedgerHead, Transfer
+from backend import db
+from backend.ledger.chain import CHAIN_ROWS_SQL, genesis, link, village_key
+from backend.ledger.tables import Account, LedgerHead
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +31,18 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class Rows:
-    """Everything verify reads of one village, in chain order."""
+    """Everything verify reads of one village, in chain order; ``village_key`` is the one its
+    chain head froze (or the village's codes, when the head is missing)."""
 
     village_id: int
+    village_key: str
     transfers: list[dict[str, Any]]
     accounts: dict[int, dict[str, Any]]
     head: dict[str, Any] | None
 
 
 def check_chain(rows: Rows) -> list[Failure]:
-    expected_prev, expected_seq = genesis(rows.village_id), 1
+    expected_prev, expected_seq = genesis(rows.village_key), 1
     for t in rows.transfers:
         problem = None
         if t["seq"] != expected_seq:
@@ -59,7 +62,7 @@ def check_chain(rows: Rows) -> list[Failure]:
 
 def check_head(rows: Rows) -> list[Failure]:
     last = rows.transfers[-1] if rows.transfers else None
-    seq, hash_ = (last["seq"], last["hash"]) if last else (0, genesis(rows.village_id))
+    seq, hash_ = (last["seq"], last["hash"]) if last else (0, genesis(rows.village_key))
     if rows.head is None:
         if last is None:
             return []
@@ -149,16 +152,24 @@ CHECKS: tuple[Callable[[Rows], list[Failure]], ...] = (
 
 
 async def load(village_id: int) -> Rows:
-    transfers = await Transfer.select(*Transfer.all_columns()).where(
-        Transfer.village == village_id
-    ).order_by(Transfer.seq).order_by(Transfer.id).run()
+    transfers = await db.fetch(CHAIN_ROWS_SQL, village_id)
     accounts = await Account.select(
         Account.id, Account.kind, Account.owner, Account.balance, Account.allow_negative
     ).where(Account.village == village_id).run()
-    head = await LedgerHead.select(LedgerHead.seq, LedgerHead.hash).where(
+    head = await LedgerHead.select(LedgerHead.seq, LedgerHead.hash, LedgerHead.village_key).where(
         LedgerHead.village == village_id
     ).first().run()
-    return Rows(village_id, transfers, {a["id"]: a for a in accounts}, head)
+    key = head["village_key"] if head else await current_village_key(village_id)
+    for t in transfers:
+        t["village_key"] = key
+    return Rows(village_id, key, transfers, {a["id"]: a for a in accounts}, head)
+
+
+async def current_village_key(village_id: int) -> str:
+    """The key a chain of this village starts from today: its town's code and its own."""
+    row = await db.first("SELECT t.code AS town, v.code AS village FROM village v "
+                         "JOIN town t ON t.id = v.town WHERE v.id = $1", village_id)
+    return village_key(row["town"], row["village"]) if row else ""
 
 
 async def verify_village(village_id: int) -> list[Failure]:

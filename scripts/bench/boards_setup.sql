@@ -42,13 +42,13 @@ FROM household h JOIN (
 
 INSERT INTO transfer (village, seq, debit, credit, amount, debit_balance, credit_balance, kind,
                       reason, reference, period_id, actor_name, idempotency_key, request_hash,
-                      prev_hash, hash, created_at)
+                      prev_hash, hash, created_at, public_id)
 SELECT m.village, row_number() OVER (PARTITION BY m.village ORDER BY m.household, m.n),
        CASE WHEN m.kind = 'deduction' THEN ha.id ELSE ia.id END,
        CASE WHEN m.kind = 'deduction' THEN ia.id ELSE ha.id END,
        m.amount, 0, 0, m.kind, '基准测试', '{}', m.period_id, 'bench',
        'bench:' || m.household || ':' || m.n, repeat('0', 64), repeat('0', 64), repeat('0', 64),
-       now()
+       now(), 'B' || m.household || 'N' || m.n
 FROM bench_moves m
 JOIN account ha ON ha.kind = 'household' AND ha.owner = m.household AND ha.village = m.village
 JOIN account ia ON ia.kind = 'issuance' AND ia.village = m.village;
