@@ -180,8 +180,8 @@ async def _partition(table: str, partitions: int) -> None:
     for remainder in range(partitions):
         await _run(f'CREATE TABLE "{table}_p{remainder}" PARTITION OF "{table}" '
                    f"FOR VALUES WITH (MODULUS {partitions}, REMAINDER {remainder})")
-    for key in keys:
-        await _run(_key_with_village(table, key))
+    for unique in keys:
+        await _run(_key_with_village(table, unique))
     for index in indexes:
         await _run(index["definition"])
     for s in sequences:

@@ -17,6 +17,7 @@ v16_ratio=… v4_p99_ratio=… v16_p99_ratio=… partitions=…``
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 
 from scripts.bench.common import (
@@ -34,17 +35,20 @@ STEPS = (1, 4, 16)
 KIOSKS = 16
 HOUSEHOLDS = 20
 SECONDS = 10
-REDIS_DB = 14
+# Where it builds: a scratch database (dropped and made anew) and a Redis db (flushed); the
+# environment may name others when several people share one machine.
+DATABASE = os.environ.get("JIFEN_BENCH_SCALE_DATABASE", "jifen_bench_scale")
+REDIS_DB = int(os.environ.get("JIFEN_BENCH_SCALE_REDIS_DB", "14"))
 
 
 def main() -> None:
-    env = {**bench_env(scratch_database("jifen_bench_scale"), f"redis://127.0.0.1:6379/{REDIS_DB}",
+    env = {**bench_env(scratch_database(DATABASE), f"redis://127.0.0.1:6379/{REDIS_DB}",
                        ROOT / "var" / "bench-scale"), "JIFEN_PARTITIONS": str(PARTITIONS)}
     flush_redis(REDIS_DB)
     villages = setup(env, max(STEPS), HOUSEHOLDS)
-    analyze("jifen_bench_scale")
+    analyze(DATABASE)
     partitions = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atq", "-d", "jifen_bench_scale", "-c",
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atq", "-d", DATABASE, "-c",
          "SELECT count(*) FROM pg_inherits WHERE inhparent = 'transfer'::regclass"],
         check=True, capture_output=True, text=True).stdout.strip()
     server, url = start_server(env)
