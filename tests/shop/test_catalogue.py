@@ -165,7 +165,8 @@ async def test_a_shared_shop_keeps_one_shelf_per_village() -> None:
     shared = await catalogue.create_shop(CLI_ACTOR, a.village_id, "联村超市", [b.village_id])
     soap_a = await catalogue.add_product(CLI_ACTOR, a.village_id, shared["id"],
                                          {"name": "肥皂", "price": 3})
-    await catalogue.restock(CLI_ACTOR, a.village_id, shared["id"], soap_a["id"], 5, "爱心企业", None)
+    await catalogue.restock(CLI_ACTOR, a.village_id, shared["id"], soap_a["id"], 5, "爱心企业",
+                            None)
     assert await catalogue.products(b.village_id, shared["id"]) == []
     with pytest.raises(NotFound):
         await catalogue.product(b.village_id, shared["id"], soap_a["id"])
