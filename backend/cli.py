@@ -57,6 +57,9 @@ def migrate() -> None:
     else:
         console.print(f"[green]数据库已是最新（{done.total} 个迁移）· schema already up to date "
                       f"({done.total} migrations)[/green]")
+    if done.partitioned:
+        console.print(f"[green]按村分区 · partitioned by village: "
+                      f"{', '.join(done.partitioned)}[/green]")
 
 
 GRACEFUL_SHUTDOWN_SECONDS = 5

@@ -158,12 +158,28 @@ def postgres_config(url: str) -> dict[str, Any]:
     return config
 
 
+def pooler_config(pooler: str) -> dict[str, Any]:
+    """asyncpg's arguments for what sits in front of PostgreSQL.
+
+    PgBouncer in transaction mode (Debian's 1.18) hands each transaction, and each statement
+    outside one, to whichever server connection is free, and does not track prepared
+    statements (1.21 learnt to). asyncpg prepares and caches every statement by name; with
+    ``statement_cache_size=0`` it uses unnamed statements and re-parses them within one
+    protocol exchange, which survives the hand-over (asyncpg issues 1041/1058). Nothing else
+    here keeps session state — no SET, LISTEN or advisory locks (:func:`_keep_session`) —
+    which transaction pooling would lose."""
+    if pooler == "pgbouncer-transaction":
+        return {"statement_cache_size": 0}
+    return {}
+
+
 def engine_from_settings(settings: Settings) -> Engine:
     if settings.is_sqlite:
         path = sqlite_path(settings.database_url)
         path.parent.mkdir(parents=True, exist_ok=True)
         return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
-    return PostgresEngine(config=postgres_config(settings.database_url), extensions=())
+    config = postgres_config(settings.database_url) | pooler_config(settings.database_pooler)
+    return PostgresEngine(config=config, extensions=())
 
 
 def engine() -> Engine:

@@ -29,16 +29,22 @@ DIALECT = {
 
 def sql_migration(
     migration_id: str, app_name: str, description: str, statements: list[str],
-    *, postgres_only: bool = False,
+    *, postgres_only: bool = False, sqlite_statements: list[str] | None = None,
 ) -> Callable[[], Awaitable[MigrationManager]]:
     """Build a migration's ``forwards`` from SQL statements written once for both engines.
 
     ``postgres_only`` statements (functions in PL/pgSQL) run as written on PostgreSQL and not at
-    all on SQLite, where the migration is recorded all the same."""
+    all on SQLite, where the migration is recorded all the same. ``sqlite_statements``, when
+    given, run on SQLite instead of ``statements``: SQLite cannot drop or add a table's
+    constraints, so a change of keys is written twice."""
 
     async def run() -> None:
         db = engine()
         sqlite = isinstance(db, SQLiteEngine)
+        if sqlite and sqlite_statements is not None:
+            for statement in sqlite_statements:
+                await db.run_ddl(statement.format(**DIALECT["sqlite"]))
+            return
         if postgres_only:
             if not sqlite:
                 for statement in statements:
@@ -65,10 +71,13 @@ class MigrationRun:
     Attributes:
         applied: migrations run this time (0 when the schema was already up to date).
         total: migrations the database has recorded now, all apps together.
+        partitioned: hot tables made hash-partitioned by village this time
+            (``JIFEN_PARTITIONS`` on a fresh PostgreSQL database; see backend/partitions.py).
     """
 
     applied: int
     total: int
+    partitioned: tuple[str, ...] = ()
 
 
 async def _recorded() -> int:
@@ -80,7 +89,8 @@ async def _recorded() -> int:
 
 
 async def migrate() -> MigrationRun:
-    """Bring the schema up to date (idempotent); on SQLite also switch the file to WAL.
+    """Bring the schema up to date (idempotent); on SQLite also switch the file to WAL; with
+    ``JIFEN_PARTITIONS`` on PostgreSQL, partition the hot tables by village while still empty.
 
     Piccolo prints a few lines per app ("👍 3 migrations already complete ⏩ 3 not yet run"),
     which told an operator nothing they could act on; they are kept back (and shown only if a
@@ -97,7 +107,11 @@ async def migrate() -> MigrationRun:
     if not result.success:
         raise RuntimeError(f"migration failed: {result.message}\n{chatter.getvalue()}")
     after = await _recorded()
-    return MigrationRun(applied=after - before, total=after)
+    from backend.partitions import partition_hot_tables
+    from backend.settings import get_settings
+
+    partitioned = await partition_hot_tables(get_settings().partitions)
+    return MigrationRun(applied=after - before, total=after, partitioned=tuple(partitioned))
 
 
 def domain_app(name: str, *after: str) -> AppConfig:

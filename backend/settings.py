@@ -43,6 +43,12 @@ class Settings:
     # Where villagers' phones reach the deployment (posters' and notice sheets' QR codes);
     # empty: the address each request came to.
     public_url: str = ""
+    # PostgreSQL only, read by ``jifen migrate`` on a fresh database: hash-partition the hot
+    # tables by village into this many partitions (0: plain tables). docs/scaling.md.
+    partitions: int = 0
+    # PostgreSQL only: what sits between the app and the server. "" (direct) or
+    # "pgbouncer-transaction" (PgBouncer in transaction mode: no prepared statements cached).
+    database_pooler: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -123,7 +129,25 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         token_days=_int(env, "JIFEN_TOKEN_DAYS", 30),
         timezone=_timezone(env.get("JIFEN_TIMEZONE") or "Asia/Shanghai"),
         public_url=_public_url(env.get("JIFEN_PUBLIC_URL") or ""),
+        partitions=_partitions(env),
+        database_pooler=_pooler(env.get("JIFEN_DATABASE_POOLER") or ""),
     )
+
+
+POOLERS = ("", "pgbouncer-transaction")
+
+
+def _pooler(name: str) -> str:
+    if name not in POOLERS:
+        raise SystemExit("JIFEN_DATABASE_POOLER must be empty or pgbouncer-transaction")
+    return name
+
+
+def _partitions(env: dict[str, str]) -> int:
+    count = _int(env, "JIFEN_PARTITIONS", 0)
+    if not 0 <= count <= 1024:
+        raise SystemExit("JIFEN_PARTITIONS must be between 0 (off) and 1024")
+    return count
 
 
 @lru_cache(maxsize=1)

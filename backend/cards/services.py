@@ -317,7 +317,8 @@ def _used_key(village_id: int, digest: str) -> str:
 async def _is_used(village_id: int, digest: str) -> bool:
     if await cache.guarded(cache.redis().exists(_used_key(village_id, digest)), 0):
         return True
-    return bool(await UsedPhoneCode.exists().where(UsedPhoneCode.digest == digest).run())
+    return bool(await UsedPhoneCode.exists().where(
+        (UsedPhoneCode.village == village_id) & (UsedPhoneCode.digest == digest)).run())
 
 
 def read_code(payload: str, village_id: int) -> codes.CardCode | codes.PhoneCode:
@@ -402,7 +403,7 @@ async def consume_phone_code(scanned: Scanned) -> None:
     )
     if not first or not await db.fetch(
         "INSERT INTO used_phone_code (village, household, digest, time_step, used_at) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (digest) DO NOTHING RETURNING id",
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (village, digest) DO NOTHING RETURNING id",
         scanned.village_id, scanned.household_id, scanned.digest, scanned.time_step,
         clock.now(),
     ):

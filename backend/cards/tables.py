@@ -55,6 +55,6 @@ class UsedPhoneCode(Table):
     id: Serial
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=False)
-    digest = Varchar(length=64, unique=True)
+    digest = Varchar(length=64)  # unique per village
     time_step = Integer()
     used_at = Timestamptz(default=ClockNow())

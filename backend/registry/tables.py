@@ -86,7 +86,7 @@ class Household(Table):
     grid = ForeignKey(references=Grid, on_delete=OnDelete.restrict, null=True)
     moral_group = ForeignKey(references=MoralGroup, on_delete=OnDelete.restrict, null=True)
     number = Varchar(length=32)
-    public_id = Varchar(length=16, unique=True)
+    public_id = Varchar(length=16)  # unique per village
     head_name = Varchar(length=50)
     address = Varchar(length=200, default="")
     phone = Varchar(length=32, default="")

@@ -93,10 +93,10 @@ async def town_dashboard(
     objections = await _sums(Objection, Count(Objection.id),
                              Objection.village.is_in(ids) & (Objection.state == "open"))
     stock: dict[int, int] = defaultdict(int)
-    for p in await Product.select(Product.shop.village, Product.price, Product.stock).where(
-        Product.shop.village.is_in(ids) & Product.active.eq(True)
+    for p in await Product.select(Product.village, Product.price, Product.stock).where(
+        Product.village.is_in(ids) & Product.active.eq(True)
     ).run():
-        stock[p["shop.village"]] += p["price"] * max(p["stock"], 0)
+        stock[p["village"]] += p["price"] * max(p["stock"], 0)
     rows = []
     for v in villages:
         row = {

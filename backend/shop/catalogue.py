@@ -3,7 +3,8 @@
 Invariants: stock never goes below zero (a guarded ``UPDATE … WHERE stock >= q`` here, and
 ``CHECK (stock >= 0)`` in the database); every change of stock has its ``StockMovement`` row,
 written in the same transaction, so the log always adds up to the shelf; a shop is seen only from
-the villages it serves.
+the villages it serves, and a shared shop keeps one shelf per village (each ``Product`` row is
+one village's allotment: a sale, restock or write-off moves that village's rows only).
 """
 
 from __future__ import annotations
@@ -81,10 +82,11 @@ async def add_product(
     async with write_transaction():
         await shop(village_id, shop_id)
         if await Product.exists().where(
-            (Product.shop == shop_id) & (Product.name == fields["name"])
+            (Product.village == village_id) & (Product.shop == shop_id)
+            & (Product.name == fields["name"])
         ).run():
             raise DuplicateProduct(name=fields["name"])
-        row = (await Product.insert(Product(shop=shop_id, stock=0, **fields))
+        row = (await Product.insert(Product(village=village_id, shop=shop_id, stock=0, **fields))
                .returning(Product.id).run())[0]
         await record(actor, "product.create", "product", row["id"], village_id=village_id,
                      after=fields)
@@ -94,7 +96,7 @@ async def add_product(
 async def product(village_id: int, shop_id: int, product_id: int) -> dict[str, Any]:
     await shop(village_id, shop_id)
     row = await Product.select(*PRODUCT_FIELDS).where(
-        (Product.id == product_id) & (Product.shop == shop_id)
+        (Product.id == product_id) & (Product.shop == shop_id) & (Product.village == village_id)
     ).first().run()
     if row is None:
         raise NotFound()
@@ -105,7 +107,7 @@ async def products(
     village_id: int, shop_id: int, *, include_inactive: bool = False
 ) -> list[dict[str, Any]]:
     await shop(village_id, shop_id)
-    where: Any = Product.shop == shop_id
+    where: Any = (Product.shop == shop_id) & (Product.village == village_id)
     if not include_inactive:
         where &= Product.active.eq(True)
     rows = await Product.select(*PRODUCT_FIELDS).where(where).order_by(
@@ -126,7 +128,8 @@ async def update_product(
     async with write_transaction():
         current = await product(village_id, shop_id, product_id)
         if "name" in changes and changes["name"] != current["name"] and await Product.exists(
-        ).where((Product.shop == shop_id) & (Product.name == changes["name"])).run():
+        ).where((Product.village == village_id) & (Product.shop == shop_id)
+                & (Product.name == changes["name"])).run():
             raise DuplicateProduct(name=changes["name"])
         before, after = changed_fields(current, changes)
         if after:
@@ -140,6 +143,7 @@ async def update_product(
 
 async def move_stock(
     actor: Actor,
+    village_id: int,
     shop_id: int,
     product_id: int,
     quantity: int,
@@ -150,15 +154,17 @@ async def move_stock(
     reason: str = "",
     redemption_id: int | None = None,
 ) -> int:
-    """Change stock by ``quantity`` (negative takes away) and log it; must run inside a write
+    """Change the village's stock of a product by ``quantity`` (negative takes away) and log it
+    in the same village; must run inside a write
     transaction. Taking more than is on the shelf raises ``OutOfStock`` and changes nothing.
     The product's ``updated_at`` is the movement's ``created_at``, one time passed in as the sale
     does: SQLite's ``current_timestamp`` is whole seconds without a zone, unlike every other row."""
     now = clock.now()
     rows = await Product.raw(
         "UPDATE product SET stock = stock + {}, updated_at = {}"
-        " WHERE id = {} AND shop = {} AND stock + {} >= 0 RETURNING stock, name, unit",
-        quantity, now, product_id, shop_id, quantity,
+        " WHERE id = {} AND village = {} AND shop = {} AND stock + {} >= 0"
+        " RETURNING stock, name, unit",
+        quantity, now, product_id, village_id, shop_id, quantity,
     ).run()
     if not rows:
         current = await Product.select(Product.stock, Product.name, Product.unit).where(
@@ -168,7 +174,7 @@ async def move_stock(
             raise NotFound()
         raise OutOfStock(product=current["name"], stock=current["stock"], unit=current["unit"])
     await StockMovement.insert(StockMovement(
-        shop=shop_id, product=product_id, kind=kind, quantity=quantity,
+        village=village_id, shop=shop_id, product=product_id, kind=kind, quantity=quantity,
         stock_after=rows[0]["stock"], donor=donor, value_fen=value_fen, reason=reason,
         redemption=redemption_id, actor=actor.user_id, actor_name=actor.name, created_at=now,
     )).run()
@@ -182,7 +188,7 @@ async def restock(
     """Goods onto the shelf, with who gave them (爱心企业, 村集体…) and their value if known."""
     async with write_transaction():
         await product(village_id, shop_id, product_id)
-        await move_stock(actor, shop_id, product_id, quantity, "restock", donor=donor,
+        await move_stock(actor, village_id, shop_id, product_id, quantity, "restock", donor=donor,
                          value_fen=value_fen)
         await record(actor, "stock.restock", "product", product_id, village_id=village_id,
                      after={"quantity": quantity, "donor": donor, "value_fen": value_fen})
@@ -195,7 +201,8 @@ async def write_off(
     """Goods off the shelf that were not sold (spoiled, broken), with the reason."""
     async with write_transaction():
         await product(village_id, shop_id, product_id)
-        await move_stock(actor, shop_id, product_id, -quantity, "write_off", reason=reason)
+        await move_stock(actor, village_id, shop_id, product_id, -quantity, "write_off",
+                         reason=reason)
         await record(actor, "stock.write_off", "product", product_id, village_id=village_id,
                      after={"quantity": quantity, "reason": reason})
     return await product(village_id, shop_id, product_id)
@@ -209,6 +216,7 @@ async def movements(
         StockMovement.id, StockMovement.kind, StockMovement.quantity, StockMovement.stock_after,
         StockMovement.donor, StockMovement.value_fen, StockMovement.reason,
         StockMovement.redemption, StockMovement.actor_name, StockMovement.created_at,
-    ).where(StockMovement.product == product_id).order_by(
+    ).where((StockMovement.village == village_id) & (StockMovement.product == product_id)
+            ).order_by(
         StockMovement.id, ascending=False
     ).limit(limit).run()

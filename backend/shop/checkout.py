@@ -53,7 +53,7 @@ def _marks(first_number: int, count: int) -> str:
 CONTEXT_SQL = """SELECT v.pin_threshold, v.daily_cap, r.id AS sale_id, r.request_hash,
     r.shop AS sale_shop, s.id AS shop_id, s.name AS shop_name, h.id AS household_id,
     h.public_id, h.head_name, h.number, h.status, c.version, c.pin_hash,
-    EXISTS (SELECT 1 FROM used_phone_code u WHERE u.digest = $5) AS used,
+    EXISTS (SELECT 1 FROM used_phone_code u WHERE u.village = v.id AND u.digest = $5) AS used,
     p.id AS product_id, p.name, p.unit, p.price, p.limit_per_period, p.stock
     FROM village v
     LEFT JOIN redemption r ON r.village = v.id AND r.idempotency_key = $2
@@ -61,7 +61,8 @@ CONTEXT_SQL = """SELECT v.pin_threshold, v.daily_cap, r.id AS sale_id, r.request
         SELECT 1 FROM shop_village sv WHERE sv.shop = s.id AND sv.village = v.id)
     LEFT JOIN household h ON h.village = v.id AND h.public_id = $4
     LEFT JOIN card c ON c.household = h.id
-    LEFT JOIN product p ON p.shop = s.id AND p.active AND p.id IN ({products})
+    LEFT JOIN product p ON p.village = v.id AND p.shop = s.id AND p.active
+        AND p.id IN ({products})
     WHERE v.id = $1 ORDER BY p.id"""
 
 
@@ -151,25 +152,28 @@ async def _sell_postgres(
         wanted.append(f"(CAST(${n - 4} AS INTEGER), CAST(${n - 3} AS INTEGER), "
                       f"CAST(${n - 2} AS TEXT), CAST(${n - 1} AS TEXT), CAST(${n} AS INTEGER))")
     args += [actor.user_id, actor.name]
-    shop, at, who, name = (f"${list(sale).index('shop') + 1}",
-                           f"${list(sale).index('created_at') + 1}",
-                           f"${len(args) - 1}", f"${len(args)}")
+    shop, village, at, who, name = (f"${list(sale).index('shop') + 1}",
+                                    f"${list(sale).index('village') + 1}",
+                                    f"${list(sale).index('created_at') + 1}",
+                                    f"${len(args) - 1}", f"${len(args)}")
     row = await first(f"""WITH sale AS ({_insert_sale(sale)}),
         want (product, quantity, name, unit, price) AS (VALUES {', '.join(wanted)}),
-        locked AS (SELECT id, stock FROM product WHERE shop = {shop}
+        locked AS (SELECT id, stock FROM product WHERE village = {village} AND shop = {shop}
             AND id IN (SELECT product FROM want) AND EXISTS (SELECT 1 FROM sale)
             ORDER BY id FOR NO KEY UPDATE),
         moved AS (UPDATE product p SET stock = l.stock - w.quantity, updated_at = {at}
             FROM want w, locked l WHERE p.id = w.product AND l.id = w.product
             AND l.stock >= w.quantity RETURNING p.id, p.stock, w.quantity),
-        logged AS (INSERT INTO stock_movement (shop, product, kind, quantity, stock_after,
-                redemption, actor, actor_name, created_at)
-            SELECT CAST({shop} AS INTEGER), m.id, 'sale', -m.quantity, m.stock, s.id,
-                CAST({who} AS INTEGER), CAST({name} AS TEXT), CAST({at} AS TIMESTAMPTZ)
+        logged AS (INSERT INTO stock_movement (village, shop, product, kind, quantity,
+                stock_after, redemption, actor, actor_name, created_at)
+            SELECT CAST({village} AS INTEGER), CAST({shop} AS INTEGER), m.id, 'sale',
+                -m.quantity, m.stock, s.id, CAST({who} AS INTEGER), CAST({name} AS TEXT),
+                CAST({at} AS TIMESTAMPTZ)
             FROM moved m, sale s),
-        lined AS (INSERT INTO redemption_line (redemption, product, name, unit, quantity,
-                price, subtotal)
-            SELECT s.id, w.product, w.name, w.unit, w.quantity, w.price, w.price * w.quantity
+        lined AS (INSERT INTO redemption_line (village, redemption, product, name, unit,
+                quantity, price, subtotal)
+            SELECT CAST({village} AS INTEGER), s.id, w.product, w.name, w.unit, w.quantity,
+                w.price, w.price * w.quantity
             FROM want w, sale s)
         SELECT (SELECT id FROM sale) AS sale_id, (SELECT count(*) FROM locked) AS locked,
             (SELECT count(*) FROM moved) AS moved,
@@ -212,26 +216,27 @@ async def _sell_sqlite(
     if inserted is None:
         return None
     sale_id, at = int(inserted["id"]), sale["created_at"]
-    update: list[Any] = [sale["shop"], at]
+    update: list[Any] = [sale["shop"], at, sale["village"]]
     cases = []
     for product in products:
         update += [product["id"], counts[product["id"]]]
         cases.append(f"WHEN ${len(update) - 1} THEN ${len(update)}")
     taken = f"CASE id {' '.join(cases)} END"
-    ids = ", ".join(f"${n}" for n in range(3, len(update) + 1, 2))
+    ids = ", ".join(f"${n}" for n in range(4, len(update) + 1, 2))
     moved = await fetch(
         f"UPDATE product SET stock = stock - {taken}, updated_at = $2 "  # noqa: S608
-        f"WHERE shop = $1 AND id IN ({ids}) AND stock >= {taken} RETURNING id", *update)
+        f"WHERE village = $3 AND shop = $1 AND id IN ({ids}) AND stock >= {taken} "
+        "RETURNING id", *update)
     if len(moved) != len(products):
         raise AssertionError("stock moved under the sale's write lock")
     for statement, args in (_values(
-        "stock_movement (shop, product, kind, quantity, stock_after, redemption, actor, "
-        "actor_name, created_at)",
-        [(sale["shop"], p["id"], "sale", -counts[p["id"]], p["stock"] - counts[p["id"]],
-          sale_id, actor.user_id, actor.name, at) for p in products],
+        "stock_movement (village, shop, product, kind, quantity, stock_after, redemption, "
+        "actor, actor_name, created_at)",
+        [(sale["village"], sale["shop"], p["id"], "sale", -counts[p["id"]],
+          p["stock"] - counts[p["id"]], sale_id, actor.user_id, actor.name, at) for p in products],
     ), _values(
-        "redemption_line (redemption, product, name, unit, quantity, price, subtotal)",
-        [(sale_id, p["id"], p["name"], p["unit"], counts[p["id"]], p["price"],
+        "redemption_line (village, redemption, product, name, unit, quantity, price, subtotal)",
+        [(sale["village"], sale_id, p["id"], p["name"], p["unit"], counts[p["id"]], p["price"],
           p["price"] * counts[p["id"]]) for p in products],
     )):
         await fetch(statement, *args)

@@ -127,7 +127,8 @@ async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
     village = await registry.village(village_id)
     household_id = scanned.household_id
     limited = await Product.select(Product.id, Product.limit_per_period).where(
-        (Product.shop == shop_id) & Product.active.eq(True) & Product.limit_per_period.is_not_null()
+        (Product.village == village_id) & (Product.shop == shop_id) & Product.active.eq(True)
+        & Product.limit_per_period.is_not_null()
     ).run()
     now = clock.now()
     spent, taken = await checkout.taken(
@@ -369,8 +370,9 @@ async def void(
                 return replay
             raise AlreadyVoided()
         for line in sorted(sale["lines"], key=lambda ln: ln["product_id"]):
-            await catalogue.move_stock(actor, shop_id, line["product_id"], line["quantity"],
-                                       "void", reason=reason, redemption_id=sale_id)
+            await catalogue.move_stock(actor, village_id, shop_id, line["product_id"],
+                                       line["quantity"], "void", reason=reason,
+                                       redemption_id=sale_id)
         posted = await ledger.reverse(
             actor, village_id, claimed[0]["transfer"], key=f"void:{sale_id}",
             reason=f"撤销兑换 {sale['receipt_no']}：{reason}",

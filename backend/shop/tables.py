@@ -44,9 +44,11 @@ class ShopVillage(Table):
 
 class Product(Table):
     """A good on the shelf, priced in whole points; ``limit_per_period`` is per household per
-    calendar month (None: no limit)."""
+    calendar month (None: no limit). ``village`` is the village whose shelf this is: a shop
+    shared by several villages keeps one allotment per village (docs/scaling.md)."""
 
     id: Serial
+    village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     shop = ForeignKey(references=Shop, on_delete=OnDelete.restrict, null=False)
     name = Varchar(length=100)
     category = Varchar(length=50, default="")
@@ -62,9 +64,11 @@ class Product(Table):
 
 class StockMovement(Table):
     """One change of stock: restock (with the donor, e.g. an 爱心企业, and the value in fen),
-    sale, void (goods back on the shelf) or write-off (with a reason)."""
+    sale, void (goods back on the shelf) or write-off (with a reason); in its product's
+    village."""
 
     id: Serial
+    village = Integer()
     shop = ForeignKey(references=Shop, on_delete=OnDelete.restrict, null=False)
     product = ForeignKey(references=Product, on_delete=OnDelete.restrict, null=False)
     kind = Varchar(length=16)
@@ -93,7 +97,7 @@ class Redemption(Table):
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
     shop = ForeignKey(references=Shop, on_delete=OnDelete.restrict, null=False)
     household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=False)
-    receipt_no = Varchar(length=32, unique=True)
+    receipt_no = Varchar(length=32)  # unique per village
     total = Integer()
     balance_after = BigInt(default=0)
     transfer = BigInt(null=True, default=None)
@@ -116,6 +120,7 @@ class RedemptionLine(Table):
     """One product of a sale, with the name and price as they were at the time of sale."""
 
     id: Serial
+    village = Integer()
     redemption = ForeignKey(references=Redemption, on_delete=OnDelete.restrict, null=False)
     product = ForeignKey(references=Product, on_delete=OnDelete.restrict, null=False)
     name = Varchar(length=100)

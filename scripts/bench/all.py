@@ -25,6 +25,11 @@ GOALS: dict[str, list[tuple[str, str, object]]] = {
                ("pg_cpu_ms", "", None), ("pgbench_pg_cpu_ms", "", None),
                ("paced_rps", "", None), ("paced_p99_ms", "", None)],
     "close_period": [("close_seconds", "≤ 10 s", lambda v: v <= 10), ("evaluations", "", None)],
+    "scale": [("v4_ratio", "≥ 1 × 1 village", lambda v: v >= 1),
+              ("v16_ratio", "≥ 1 × 1 village", lambda v: v >= 1),
+              ("v4_p99_ratio", "≤ 1 × 1 village", lambda v: v <= 1),
+              ("v16_p99_ratio", "≤ 1 × 1 village", lambda v: v <= 1),
+              ("v1_rps", "", None), ("v16_rps", "", None)],
     "boards": [("top_p99_ms", "≤ 5 ms", lambda v: v <= 5),
                ("rebuild_seconds", "≤ 60 s", lambda v: v <= 60), ("households", "", None)],
 }

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import pytest
 from httpx import AsyncClient
 from PIL import Image
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
+from backend.errors import NotFound
 from backend.shop import catalogue, redemption
+from backend.shop.errors import DuplicateProduct
 from backend.shop.tables import Product, StockMovement
 from tests.factories import Place, World, add_sale, make_place, make_town
 
@@ -152,3 +155,31 @@ async def test_pictures_are_checked_stripped_and_thumbnailed(client: AsyncClient
     fake = await client.post(target, headers=headers,
                              files={"data": ("soap.jpg", b"not a picture at all", "image/jpeg")})
     assert fake.status_code == 422 and fake.json()["code"] == "bad_picture"
+
+
+async def test_a_shared_shop_keeps_one_shelf_per_village() -> None:
+    """docs/scaling.md "The shared shop": each village it serves has its own allotment of a
+    good, so a sale, a restock or a write-off moves that village's rows only."""
+    town = (await make_town())["id"]
+    a, b = await make_place(town, with_users=False), await make_place(town, with_users=False)
+    shared = await catalogue.create_shop(CLI_ACTOR, a.village_id, "联村超市", [b.village_id])
+    soap_a = await catalogue.add_product(CLI_ACTOR, a.village_id, shared["id"],
+                                         {"name": "肥皂", "price": 3})
+    await catalogue.restock(CLI_ACTOR, a.village_id, shared["id"], soap_a["id"], 5, "爱心企业",
+                            None)
+    assert await catalogue.products(b.village_id, shared["id"]) == []
+    with pytest.raises(NotFound):
+        await catalogue.product(b.village_id, shared["id"], soap_a["id"])
+    soap_b = await catalogue.add_product(CLI_ACTOR, b.village_id, shared["id"],
+                                         {"name": "肥皂", "price": 3})
+    await catalogue.restock(CLI_ACTOR, b.village_id, shared["id"], soap_b["id"], 2, "村集体", None)
+    with pytest.raises(DuplicateProduct):
+        await catalogue.add_product(CLI_ACTOR, b.village_id, shared["id"],
+                                    {"name": "肥皂", "price": 4})
+    shelves = {p["village"]: p["stock"] for p in await Product.select(
+        Product.village, Product.stock).where(Product.shop == shared["id"]).run()}
+    assert shelves == {a.village_id: 5, b.village_id: 2}
+    logged = await StockMovement.select(StockMovement.village, StockMovement.quantity).where(
+        StockMovement.shop == shared["id"]).order_by(StockMovement.id).run()
+    assert logged == [{"village": a.village_id, "quantity": 5},
+                      {"village": b.village_id, "quantity": 2}]
