@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from redis.asyncio.client import Pipeline
+from redis.asyncio.cluster import ClusterPipeline
 from redis.exceptions import RedisError
 
 from backend import cache
@@ -54,7 +55,7 @@ async def _ready(village_id: int, name: str) -> None:
         await rebuild(village_id)
 
 
-async def _read(village_id: int, name: str, reads: Callable[[Pipeline], Any]) -> list[Any]:
+async def _read(village_id: int, name: str, reads: Callable[[Pipeline | ClusterPipeline], Any]) -> list[Any]:
     """The replies of ``reads`` on an up-to-date board, in one Redis round trip when it is.
 
     The reads go in one pipeline with the board's mark and whether it exists, while the ledger
