@@ -55,7 +55,9 @@ async def _ready(village_id: int, name: str) -> None:
         await rebuild(village_id)
 
 
-async def _read(village_id: int, name: str, reads: Callable[[Pipeline | ClusterPipeline], Any]) -> list[Any]:
+async def _read(
+    village_id: int, name: str, reads: Callable[[Pipeline | ClusterPipeline], Any]
+) -> list[Any]:
     """The replies of ``reads`` on an up-to-date board, in one Redis round trip when it is.
 
     The reads go in one pipeline with the board's mark and whether it exists, while the ledger
