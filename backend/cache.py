@@ -19,14 +19,19 @@ from typing import Any, TypeAlias, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from redis.asyncio import Redis, RedisCluster
+from redis.asyncio.client import PubSub
 from redis.asyncio.cluster import ClusterNode
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from backend.settings import Settings, get_settings
 
 log = logging.getLogger("jifen.cache")
 T = TypeVar("T")
 Client: TypeAlias = Redis | RedisCluster
+
+# What "Redis failed" means to every caller: redis-py's errors, the socket's, and the cluster
+# client's own (a cluster with no reachable node raises RedisClusterException, not a RedisError).
+UNAVAILABLE: tuple[type[Exception], ...] = (RedisError, RedisClusterException, OSError)
 
 _clients: dict[str, Client] = {}
 failures = {"count": 0}
@@ -109,11 +114,21 @@ def subscriber() -> Client:
     return client
 
 
+async def pubsub() -> PubSub:
+    """A pub/sub on the :func:`subscriber` pool. A cluster client learns the slot map on its
+    first command, and a subscriber's only commands are (UN)SUBSCRIBE, which redis-py routes by
+    that map without loading it: load it first, or the subscribe fails on an empty map."""
+    client = subscriber()
+    if isinstance(client, RedisCluster):
+        await client.initialize()
+    return client.pubsub()
+
+
 async def guarded(operation: Awaitable[T], default: T) -> T:
     """Run a Redis call; on failure log it, count it and answer ``default`` instead."""
     try:
         return await operation
-    except (RedisError, OSError) as exc:
+    except UNAVAILABLE as exc:
         failures["count"] += 1
         log.warning("redis unavailable, going on without it: %s", exc)
         return default

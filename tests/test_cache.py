@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from redis.asyncio import Redis, RedisCluster
 
+from backend import cache
 from backend.cache import cluster_from_url, redis_from_settings
 from backend.settings import load_settings
 
@@ -33,3 +34,13 @@ def test_a_plain_url_still_builds_the_single_server_client(tmp_path: object) -> 
                                "JIFEN_REDIS_URL": "redis+cluster://127.0.0.1:7001"})
     assert clustered.is_cluster_redis
     assert type(redis_from_settings(clustered)) is RedisCluster
+
+
+async def test_an_unreachable_cluster_is_a_missing_cache_not_an_error() -> None:
+    """redis-py's cluster client raises RedisClusterException (no RedisError) when no node
+    answers: the one boundary must treat it as Redis being down, like any other failure."""
+    client = cluster_from_url("redis+cluster://127.0.0.1:1")
+    before = cache.failures["count"]
+    assert await cache.guarded(client.ping(), False) is False
+    assert cache.failures["count"] == before + 1
+    await client.aclose()

@@ -13,7 +13,6 @@ from typing import Any
 
 from redis.asyncio.client import Pipeline
 from redis.asyncio.cluster import ClusterPipeline
-from redis.exceptions import RedisError
 
 from backend import cache
 from backend.boards.ranks import (
@@ -90,7 +89,7 @@ async def top(
     try:
         [rows] = await _read(village_id, name,
                              lambda pipe: pipe.zrevrange(name, 0, limit - 1, withscores=True))
-    except (RedisError, OSError) as exc:
+    except cache.UNAVAILABLE as exc:
         _redis_down(exc)
         return (await _sql_standings(village_id, period_id, scope))[:limit]
     return _ranked(rows, start=0, first_rank=1)
@@ -135,7 +134,7 @@ async def standing(
         [(position, size, start, above, flat)] = await _read(
             village_id, name,
             lambda pipe: pipe.eval(STANDING_SCRIPT, 1, name, member(household_id), around))
-    except (RedisError, OSError) as exc:
+    except cache.UNAVAILABLE as exc:
         _redis_down(exc)
         everyone = await _sql_standings(village_id, period_id, scope)
         index = next((i for i, s in enumerate(everyone) if s.household_id == household_id), None)
