@@ -125,11 +125,11 @@ async def measure() -> dict[str, float]:
             "households": households}
 
 
-def measure_on(redis_url: str, label: str) -> dict[str, float]:
+def measure_on(redis_url: str, tag: str) -> dict[str, float]:
     """One measurement in a child process (settings are read once per process)."""
     var_dir = ROOT / "var" / "bench-boards"
-    figures = var_dir / f"figures-{label}.json"
-    print(f"== {label} ==", flush=True)
+    figures = var_dir / f"figures-{tag}.json"
+    print(f"== {tag}: {redis_url} ==", flush=True)
     run_module("scripts.bench.boards", bench_env(DATABASE_URL, redis_url, var_dir), "measure",
                str(figures))
     return dict(json.loads(figures.read_text()))
@@ -157,13 +157,13 @@ def main() -> None:
           f"{time.perf_counter() - began:.0f} s")
     flush_redis(REDIS_DB)
     try:
-        single = measure_on(single_url, "single Redis")
+        single = measure_on(single_url, "single")
     finally:
         flush_redis(REDIS_DB)
     cluster_url = subprocess.run([str(CLUSTER_SCRIPT), "start", *ports], check=True,
                                  capture_output=True, text=True).stdout.strip()
     try:
-        cluster = measure_on(cluster_url, f"3-node Redis Cluster {cluster_url}")
+        cluster = measure_on(cluster_url, "cluster")
     finally:
         subprocess.run([str(CLUSTER_SCRIPT), "stop", *ports], check=True)
     print(f"RESULT top_p99_ms={single['top_p99_ms']:.2f} "
