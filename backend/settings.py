@@ -58,6 +58,11 @@ class Settings:
     def is_memory_redis(self) -> bool:
         return self.redis_url.startswith("memory://")
 
+    @property
+    def is_cluster_redis(self) -> bool:
+        """``redis+cluster://host:port[,host:port…]``: a Redis Cluster (db 0 only)."""
+        return self.redis_url.startswith(("redis+cluster://", "rediss+cluster://"))
+
 
 def _secret_from_file(var_dir: Path) -> str:
     """Generate the deployment secret on first run and keep it beside the embedded database.

@@ -24,8 +24,6 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from redis.exceptions import RedisError
-
 from backend import cache
 from backend.auth.errors import LoginLimitsUnavailable, TooManyLoginFailures
 from backend.settings import get_settings
@@ -59,7 +57,7 @@ async def _strict(operation: Awaitable[T]) -> T:
     """Run a Redis call for a limit; if Redis fails, refuse the login (fail closed)."""
     try:
         return await operation
-    except (RedisError, OSError) as exc:
+    except cache.UNAVAILABLE as exc:
         cache.failures["count"] += 1
         log.warning("login refused: the login limits cannot be counted (%s)", exc)
         raise LoginLimitsUnavailable(retry_after=30) from exc

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from redis.asyncio.client import Pipeline
-from redis.exceptions import RedisError
+from redis.asyncio.cluster import ClusterPipeline
 
 from backend import cache
 from backend.boards.ranks import (
@@ -54,7 +54,9 @@ async def _ready(village_id: int, name: str) -> None:
         await rebuild(village_id)
 
 
-async def _read(village_id: int, name: str, reads: Callable[[Pipeline], Any]) -> list[Any]:
+async def _read(
+    village_id: int, name: str, reads: Callable[[Pipeline | ClusterPipeline], Any]
+) -> list[Any]:
     """The replies of ``reads`` on an up-to-date board, in one Redis round trip when it is.
 
     The reads go in one pipeline with the board's mark and whether it exists, while the ledger
@@ -87,7 +89,7 @@ async def top(
     try:
         [rows] = await _read(village_id, name,
                              lambda pipe: pipe.zrevrange(name, 0, limit - 1, withscores=True))
-    except (RedisError, OSError) as exc:
+    except cache.UNAVAILABLE as exc:
         _redis_down(exc)
         return (await _sql_standings(village_id, period_id, scope))[:limit]
     return _ranked(rows, start=0, first_rank=1)
@@ -132,7 +134,7 @@ async def standing(
         [(position, size, start, above, flat)] = await _read(
             village_id, name,
             lambda pipe: pipe.eval(STANDING_SCRIPT, 1, name, member(household_id), around))
-    except (RedisError, OSError) as exc:
+    except cache.UNAVAILABLE as exc:
         _redis_down(exc)
         everyone = await _sql_standings(village_id, period_id, scope)
         index = next((i for i, s in enumerate(everyone) if s.household_id == household_id), None)

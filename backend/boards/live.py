@@ -12,8 +12,6 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator
 
-from redis.exceptions import RedisError
-
 from backend import background, cache
 from backend.boards.errors import TooManyStreams
 from backend.boards.ranks import catch_up, updates_channel
@@ -33,7 +31,7 @@ async def catch_up_all(stop: asyncio.Event) -> None:
             if stop.is_set():
                 return
             await catch_up(head["village"])
-    except (RedisError, OSError) as exc:
+    except cache.UNAVAILABLE as exc:
         cache.failures["count"] += 1
         log.warning("board catch-up skipped, Redis unavailable: %s", exc)
 
@@ -72,7 +70,7 @@ async def events(village_id: int, address: str) -> AsyncIterator[str]:
         yield "hello"
         while True:
             try:
-                pubsub = cache.subscriber().pubsub()
+                pubsub = await cache.pubsub()
                 await pubsub.subscribe(updates_channel(village_id))
                 try:
                     while True:
@@ -81,7 +79,7 @@ async def events(village_id: int, address: str) -> AsyncIterator[str]:
                         yield "update" if message else "keepalive"
                 finally:
                     await pubsub.aclose()
-            except (RedisError, OSError):
+            except cache.UNAVAILABLE:
                 yield "poll"
                 await asyncio.sleep(KEEPALIVE_SECONDS)
     finally:

@@ -9,8 +9,13 @@ The ledger is the outbox: every transfer has a per-village ``seq``, and Redis re
 ``seq`` it has applied (``{v<id>}:lb:mark``). :func:`catch_up` applies what came after the mark as
 absolute totals recomputed from SQL — applying twice never double-counts, and a crash between the
 database commit and Redis only delays the update until the next catch-up. A missing mark (Redis
-restarted, FLUSHALL) means a full :func:`rebuild`, written into temporary keys and renamed in one
-MULTI, so readers never see a half-built board.
+restarted, FLUSHALL) means a full :func:`rebuild`, written into staging keys and swapped in by one
+Lua script (:data:`SWAP_SCRIPT`), so readers never see a half-built board. Staging keys expire
+(:data:`STAGING_TTL_SECONDS`): a rebuild that dies before its swap leaves nothing behind for long.
+
+Everything a village's boards do together names only ``{v<id>}`` keys, so on a Redis Cluster it
+runs in the village's one slot: the swap is an EVAL (a cluster pipeline refuses RENAME), catch-up's
+MULTI touches one slot, and the update notice is PUBLISHed after the write, outside any pipeline.
 """
 
 from __future__ import annotations
@@ -114,26 +119,74 @@ async def _rebuild_locked(village_id: int) -> int:
     boards = await expected(village_id)
     client = cache.redis()
     old = set(await client.smembers(index_key(village_id)))
-    token = uuid.uuid4().hex[:8]
-    staging = client.pipeline(transaction=False)
-    for name, scores in boards.items():
-        staging.delete(f"{name}:tmp{token}")
-        if scores:
-            staging.zadd(f"{name}:tmp{token}", scores)
-    await staging.execute()
-    swap = client.pipeline(transaction=True)
-    for name, scores in boards.items():
-        if scores:
-            swap.rename(f"{name}:tmp{token}", name)
-    for stale in old - set(boards):
-        swap.delete(stale)
-    swap.delete(index_key(village_id))
-    if boards:
-        swap.sadd(index_key(village_id), *boards)
-    swap.set(mark_key(village_id), mark)
-    swap.publish(updates_channel(village_id), mark)
-    await swap.execute()
+    token = await stage(village_id, boards)
+    staged = [name for name, scores in boards.items() if scores]
+    keys = [index_key(village_id), mark_key(village_id),
+            *(k for name in staged for k in (staging_key(name, token), name)),
+            *(old - set(boards)), *(set(boards) - set(staged))]
+    await client.eval(SWAP_SCRIPT, len(keys), *keys, mark, len(staged), *boards)
+    await publish_update(village_id, mark)
     return len(boards)
+
+
+# A staging key lives this long unless the swap makes it a board first: long enough for the
+# slowest rebuild's staging to finish, short enough that a dead rebuild's keys do not linger.
+STAGING_TTL_SECONDS = 3600
+
+
+def staging_key(name: str, token: str) -> str:
+    """Where a rebuild writes a board before the swap; same hash tag, so same slot."""
+    return f"{name}:tmp{token}"
+
+
+async def stage(village_id: int, boards: dict[str, dict[str, float]]) -> str:
+    """Write every non-empty board into a staging key that expires; returns the token the
+    staging keys carry. Nothing a reader sees changes until the swap."""
+    token = uuid.uuid4().hex[:8]
+    staging = cache.redis().pipeline(transaction=False)
+    for name, scores in boards.items():
+        if scores:
+            staged = staging_key(name, token)
+            staging.delete(staged)
+            staging.zadd(staged, scores)
+            staging.expire(staged, STAGING_TTL_SECONDS)
+    await staging.execute()
+    return token
+
+
+# The swap, atomic in the village's slot. KEYS: the index, the mark, then (staging, board)
+# pairs, then boards to delete (stale, or now empty). ARGV: the mark, how many pairs, and every
+# board's name for the index. A staging key that is gone (expired) fails the whole swap before
+# anything changes; RENAME carries the staging TTL over, so PERSIST takes it off the board.
+# The index is filled a thousand names at a time (Lua's unpack has a stack limit).
+SWAP_SCRIPT = """
+local pairs = tonumber(ARGV[2])
+for i = 1, pairs do
+    if redis.call('EXISTS', KEYS[1 + 2 * i]) == 0 then
+        return redis.error_reply('staging key expired before the swap: ' .. KEYS[1 + 2 * i])
+    end
+end
+for i = 1, pairs do
+    redis.call('RENAME', KEYS[1 + 2 * i], KEYS[2 + 2 * i])
+    redis.call('PERSIST', KEYS[2 + 2 * i])
+end
+for i = 3 + 2 * pairs, #KEYS do
+    redis.call('DEL', KEYS[i])
+end
+redis.call('DEL', KEYS[1])
+for i = 3, #ARGV, 1000 do
+    redis.call('SADD', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+redis.call('SET', KEYS[2], ARGV[1])
+return pairs
+"""
+
+
+async def publish_update(village_id: int, news: int | str) -> None:
+    """Tell the village's open notice-board screens that its boards changed. Outside any
+    pipeline: a cluster pipeline refuses PUBLISH, and a screen only needs the notice after the
+    write it announces."""
+    await cache.redis().publish(updates_channel(village_id), news)
 
 
 def _lock(village_id: int) -> asyncio.Lock:
@@ -186,8 +239,8 @@ async def catch_up(village_id: int) -> None:
                 write.zadd(name, {member(household_id): score})
                 write.sadd(index_key(village_id), name)
         write.set(mark_key(village_id), head)
-        write.publish(updates_channel(village_id), head)
         await write.execute()
+        await publish_update(village_id, head)
 
 
 async def village_differences(village_id: int) -> list[str]:
@@ -229,8 +282,8 @@ async def follow_household(village_id: int, household_id: int) -> None:
                     name = key(village_id, period_id, scope)
                     write.zadd(name, {member(household_id): totals.get(household_id, 0)})
                     write.sadd(index_key(village_id), name)
-        write.publish(updates_channel(village_id), "registry")
         await write.execute()
+        await publish_update(village_id, "registry")
 
 
 def competition_ranks(scores: list[tuple[int, int]]) -> list[Standing]:

@@ -202,14 +202,12 @@ async def _boards_follow(village_id: int, household_id: int) -> None:
     """After the commit, the leaderboards follow the registry (a Redis failure is logged and
     counted, as every cache failure is; ``jifen boards rebuild`` repairs what it missed). The
     import is late: the boards domain reads the registry, not the other way round."""
-    from redis.exceptions import RedisError
-
     from backend import cache
     from backend.boards.ranks import follow_household
 
     try:
         await follow_household(village_id, household_id)
-    except (RedisError, OSError) as exc:
+    except cache.UNAVAILABLE as exc:
         cache.failures["count"] += 1
         logging.getLogger("jifen.boards").warning("boards did not follow the registry: %s", exc)
 

@@ -12,17 +12,27 @@ boards never read it. Then, in process (no HTTP):
   (:func:`leaderboard.standing`) for random households of random villages, village scope, all
   time or period 1, timed server side.
 
-Last line: ``RESULT top_p99_ms=… rebuild_seconds=… households=1000000`` (top_p99_ms is the p99
-of one request: top 20 and my rank together).
+Both measurements run twice over the same database, in the same run: against the single Redis
+(db 8 of 127.0.0.1:6379), then against a 3-node Redis Cluster on loopback that the benchmark
+starts and stops itself (``scripts/ci/redis-cluster``, ports 7011-7013 or ``--cluster-ports``).
+
+Last line: ``RESULT top_p99_ms=… rebuild_seconds=… households=1000000 cluster_top_p99_ms=…
+cluster_rebuild_seconds=… cluster_top_ratio=… cluster_rebuild_ratio=…`` (top_p99_ms is the p99
+of one request: top 20 and my rank together; a ratio is the cluster's figure over the single
+Redis's). ``--villages N`` builds N villages of 1 000 households instead of 1 000 (a smaller run
+on a busy machine); the default is the 1 M households the goals are about.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import random
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from scripts.bench.common import (
     PG,
@@ -40,6 +50,8 @@ HOUSEHOLDS = 1000
 REQUESTS = 10_000
 REDIS_DB = 8
 DATABASE = "jifen_bench_boards"
+CLUSTER_PORTS = "7011,7012,7013"
+CLUSTER_SCRIPT = ROOT / "scripts" / "ci" / "redis-cluster"
 
 
 async def migrate() -> None:
@@ -48,7 +60,21 @@ async def migrate() -> None:
     await migrate()
 
 
-async def measure() -> None:
+async def used_memory() -> str:
+    """Redis's memory in use; a cluster's summed over its primaries."""
+    from redis.asyncio import RedisCluster
+
+    from backend import cache
+
+    client = cache.redis()
+    if isinstance(client, RedisCluster):
+        nodes = await client.info("memory", target_nodes=RedisCluster.PRIMARIES)
+        total = sum(int(node["used_memory"]) for node in nodes.values())
+        return f"{total / 2**20:.1f}M over {len(nodes)} primaries"
+    return str((await client.info("memory"))["used_memory_human"])
+
+
+async def measure() -> dict[str, float]:
     from backend import cache, db
     from backend.boards import leaderboard, ranks
     from backend.boards.cli import rebuild_all
@@ -92,36 +118,67 @@ async def measure() -> None:
     for name, values in (("top 20", tops), ("my rank", mine), ("top 20 + my rank", both)):
         print(f"{name}: p50 {median(values) * 1000:.2f} ms, p99 "
               f"{percentile(values, 0.99) * 1000:.2f} ms over {len(values)} requests")
-    memory = (await cache.redis().info("memory"))["used_memory_human"]
-    print(f"redis: {memory} used; redis fallback reads: {cache.failures['count']}")
+    print(f"redis: {await used_memory()} used; redis fallback reads: {cache.failures['count']}")
     await db.stop()
     await cache.close()
-    print(f"RESULT top_p99_ms={percentile(both, 0.99) * 1000:.2f} "
-          f"rebuild_seconds={rebuild_seconds:.1f} households={households}")
+    return {"top_p99_ms": percentile(both, 0.99) * 1000, "rebuild_seconds": rebuild_seconds,
+            "households": households}
+
+
+def measure_on(redis_url: str, tag: str) -> dict[str, float]:
+    """One measurement in a child process (settings are read once per process)."""
+    var_dir = ROOT / "var" / "bench-boards"
+    figures = var_dir / f"figures-{tag}.json"
+    print(f"== {tag}: {redis_url} ==", flush=True)
+    run_module("scripts.bench.boards", bench_env(DATABASE_URL, redis_url, var_dir), "measure",
+               str(figures))
+    return dict(json.loads(figures.read_text()))
+
+
+DATABASE_URL = f"postgresql://postgres@127.0.0.1:5432/{DATABASE}"
 
 
 def main() -> None:
-    env = bench_env(scratch_database(DATABASE), f"redis://127.0.0.1:6379/{REDIS_DB}",
-                    ROOT / "var" / "bench-boards")
-    flush_redis(REDIS_DB)
-    run_module("scripts.bench.boards", env, "migrate")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--villages", type=int, default=VILLAGES)
+    parser.add_argument("--cluster-ports", default=CLUSTER_PORTS)
+    args = parser.parse_args()
+    ports = args.cluster_ports.split(",")
+    scratch_database(DATABASE)
+    single_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    run_module("scripts.bench.boards", bench_env(DATABASE_URL, single_url,
+                                                 ROOT / "var" / "bench-boards"), "migrate")
     began = time.perf_counter()
-    subprocess.run(["psql", *PG, "-q", "-d", DATABASE, "-v", f"villages={VILLAGES}",
+    subprocess.run(["psql", *PG, "-q", "-d", DATABASE, "-v", f"villages={args.villages}",
                     "-v", f"households={HOUSEHOLDS}", "-f",
                     str(ROOT / "scripts" / "bench" / "boards_setup.sql")],
                    check=True, stdout=subprocess.DEVNULL)
-    print(f"setup: {VILLAGES * HOUSEHOLDS} households bulk-inserted in "
+    print(f"setup: {args.villages * HOUSEHOLDS} households bulk-inserted in "
           f"{time.perf_counter() - began:.0f} s")
+    flush_redis(REDIS_DB)
     try:
-        run_module("scripts.bench.boards", env, "measure")
+        single = measure_on(single_url, "single")
     finally:
         flush_redis(REDIS_DB)
+    cluster_url = subprocess.run([str(CLUSTER_SCRIPT), "start", *ports], check=True,
+                                 capture_output=True, text=True).stdout.strip()
+    try:
+        cluster = measure_on(cluster_url, "cluster")
+    finally:
+        subprocess.run([str(CLUSTER_SCRIPT), "stop", *ports], check=True)
+    print(f"RESULT top_p99_ms={single['top_p99_ms']:.2f} "
+          f"rebuild_seconds={single['rebuild_seconds']:.1f} "
+          f"households={int(single['households'])} "
+          f"cluster_top_p99_ms={cluster['top_p99_ms']:.2f} "
+          f"cluster_rebuild_seconds={cluster['rebuild_seconds']:.1f} "
+          f"cluster_top_ratio={cluster['top_p99_ms'] / single['top_p99_ms']:.2f} "
+          f"cluster_rebuild_ratio={cluster['rebuild_seconds'] / single['rebuild_seconds']:.2f}")
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["migrate"]:
         asyncio.run(migrate())
-    elif sys.argv[1:] == ["measure"]:
-        asyncio.run(measure())
+    elif sys.argv[1:2] == ["measure"]:
+        Path(sys.argv[2]).write_text(json.dumps(asyncio.run(measure())))
     else:
         main()

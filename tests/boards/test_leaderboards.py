@@ -11,7 +11,16 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import leaderboard
 from backend.boards.cli import differences, rebuild_all
-from backend.boards.ranks import competition_ranks, expected, key, mark_key
+from backend.boards.ranks import (
+    STAGING_TTL_SECONDS,
+    competition_ranks,
+    expected,
+    key,
+    mark_key,
+    rebuild,
+    stage,
+    staging_key,
+)
 from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.registry.tables import Village
@@ -86,6 +95,21 @@ async def test_flushall_then_a_read_rebuilds_and_matches_sql(client: AsyncClient
     top = await leaderboard.top(place.village_id, 7, ("grid", place.grid_id), 3)
     assert [s.earned for s in top] == [9, 5, 3]
     assert await differences(place.village_id) == []
+
+
+async def test_a_rebuild_that_dies_before_its_swap_leaves_only_keys_that_expire(
+    client: AsyncClient,
+) -> None:
+    place, _ids = await village_with_scores([5, 3])
+    boards = await expected(place.village_id)
+    token = await stage(place.village_id, boards)  # ... and the rebuild dies here
+    for name in boards:
+        assert 0 < await cache.redis().ttl(staging_key(name, token)) <= STAGING_TTL_SECONDS
+    await rebuild(place.village_id)  # a rebuild that gets to its swap
+    for name in boards:
+        assert await cache.redis().ttl(name) == -1  # a board is kept until the next swap
+    left = [k async for k in cache.redis().scan_iter(match=f"{{v{place.village_id}}}:*:tmp*")]
+    assert sorted(left) == sorted(staging_key(name, token) for name in boards)
 
 
 async def test_a_crash_between_commit_and_redis_leaves_no_drift(client: AsyncClient) -> None:
