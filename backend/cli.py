@@ -153,8 +153,13 @@ def createuser(
                                           confirmation_prompt=True)] = "",
     display_name: Annotated[str, typer.Option(
         help="How screens and receipts show the person (王丽); defaults to the username.")] = "",
+    grid: Annotated[str | None, typer.Option(
+        help="A grid officer's grid, by its name in the village (一网格); required for them.")]
+    = None,
 ) -> None:
-    """Create a user with one role grant (villagers are made from the committee console)."""
+    """Create a user with one role grant (villagers are made from the committee console); a
+    refusal (unknown town, village or grid, a grid officer without a grid) is printed in words."""
+    from backend.auth.cli import _run
     from backend.auth.principal import Role
     from backend.demo import create_user_by_codes
 
@@ -162,8 +167,8 @@ def createuser(
         chosen = Role(role)
     except ValueError as exc:
         raise typer.BadParameter(f"unknown role {role!r}") from exc
-    user_id = run(lambda: create_user_by_codes(username, password, chosen, town, village,
-                                                    display_name))
+    user_id = _run(lambda: create_user_by_codes(username, password, chosen, town, village,
+                                                     display_name, grid))
     console.print(f"[green]用户已创建 · user {username} created (id {user_id})[/green]")
 
 

@@ -130,10 +130,12 @@ async def build_world() -> World:
 
 
 async def stocked_place(points: int = 100, **village: Any) -> Place:
-    """A place whose first household has ``points`` and a card; village settings as given."""
+    """A place whose first household has ``points`` and a card; village settings as given.
+
+    The village asks for no PIN (``pin_threshold`` 0) unless the test gives a threshold: a
+    household without a PIN buys nothing above one, and most tests are not about the PIN."""
     place = await make_place((await make_town())["id"])
-    if village:
-        await registry.update_village(CLI_ACTOR, place.village_id, village)
+    await registry.update_village(CLI_ACTOR, place.village_id, {"pin_threshold": 0, **village})
     household = place.households[0]["id"]
     await ledger.award(CLI_ACTOR, place.village_id, household, points, key=unique("seed"),
                        reason="测试积分")

@@ -5,6 +5,8 @@ Invariants:
   shopkeepers and villagers of their own village. Committee accounts are made and managed by the
   town admin (or ``jifen`` on the server), so no committee member can give themselves a second
   committee account to verify their own proposals (four eyes).
+- A grid officer account always names its grid(s); one left without (an earlier database) reads
+  no household until the committee assigns one here (:func:`assign_grid`).
 - A new password, a deactivation and "end sessions" each revoke every live token of that user
   (and their piccolo-admin sessions) in the same transaction as the change: a stolen or
   forgotten login stops working the moment the committee acts.
@@ -21,13 +23,18 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from backend import clock, db
 from backend.audit.services import Actor, record
-from backend.auth.errors import AccountNotYours, CommitteeNeedsTownAdmin, LoginFailed
+from backend.auth.errors import (
+    AccountNotYours,
+    CommitteeNeedsTownAdmin,
+    LoginFailed,
+    NotAGridOfficer,
+)
 from backend.auth.passwords import check_password
 from backend.auth.principal import Principal, Role, actor_of
 from backend.auth.services import USER_NAMES_SQL, _verify_password
 from backend.auth.tables import AuthToken, RoleGrant
 from backend.db import write_transaction
-from backend.errors import NotFound
+from backend.errors import InvalidInput, NotFound
 from backend.registry import services as registry
 
 COMMITTEE_MANAGES = frozenset({Role.grid_officer, Role.shopkeeper, Role.villager})
@@ -38,7 +45,8 @@ class Account:
     """A user as the users screen lists them.
 
     ``roles`` are their roles in the village asked about; ``sessions`` how many logins are live;
-    ``manageable`` whether the caller may change this account."""
+    ``manageable`` whether the caller may change this account; ``grid_ids`` a grid officer's
+    grids (empty: they read no household until one is assigned)."""
 
     user_id: int
     username: str
@@ -48,6 +56,7 @@ class Account:
     sessions: int
     manageable: bool
     display_name: str = ""  # the name people know them by (张会计); the username logs in
+    grid_ids: tuple[int, ...] = ()
 
 
 async def _is_town_admin_of(principal: Principal, village_id: int) -> bool:
@@ -89,11 +98,14 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 async def village_accounts(principal: Principal, village_id: int) -> list[Account]:
     """Everyone with a role in the village, committee first, then by username."""
-    grants = await RoleGrant.select(RoleGrant.user, RoleGrant.role).where(
+    grants = await RoleGrant.select(RoleGrant.user, RoleGrant.role, RoleGrant.grid).where(
         RoleGrant.village == village_id).run()
     roles: dict[int, set[Role]] = {}
+    grids: dict[int, set[int]] = {}
     for grant in grants:
         roles.setdefault(grant["user"], set()).add(Role(grant["role"]))
+        if grant["grid"] is not None:
+            grids.setdefault(grant["user"], set()).add(grant["grid"])
     if not roles:
         return []
     users = await BaseUser.select(BaseUser.id, BaseUser.username, BaseUser.active,
@@ -114,7 +126,7 @@ async def village_accounts(principal: Principal, village_id: int) -> list[Accoun
             user_id=u["id"], username=u["username"], display_name=names[u["id"]] or u["username"],
             roles=tuple(r.value for r in sorted(roles[u["id"]], key=order.__getitem__)),
             active=bool(u["active"]), last_login=_utc(u["last_login"]),
-            sessions=sessions.get(u["id"], 0),
+            sessions=sessions.get(u["id"], 0), grid_ids=tuple(sorted(grids.get(u["id"], ()))),
             manageable=u["id"] != principal.user_id
             and (town_admin or not roles[u["id"]] - COMMITTEE_MANAGES),
         )
@@ -182,6 +194,23 @@ async def set_active(principal: Principal, village_id: int, user_id: int, active
 async def end_sessions_of(principal: Principal, village_id: int, user_id: int) -> int:
     await _target(principal, village_id, user_id)
     return await end_sessions(actor_of(principal), user_id, village_id=village_id)
+
+
+async def assign_grid(principal: Principal, village_id: int, user_id: int, grid_id: int) -> None:
+    """The grid a grid officer the caller manages looks after (their only one from now on): from
+    their next request they read that grid's households and no other's. Audited."""
+    await _target(principal, village_id, user_id)
+    if Role.grid_officer not in await _roles_here(user_id, village_id):
+        raise NotAGridOfficer()
+    if not await registry.grid_in(village_id, grid_id):
+        raise InvalidInput(detail="grid_id")
+    mine = ((RoleGrant.user == user_id) & (RoleGrant.village == village_id)
+            & (RoleGrant.role == Role.grid_officer.value))
+    async with write_transaction():
+        before = [g["grid"] for g in await RoleGrant.select(RoleGrant.grid).where(mine).run()]
+        await RoleGrant.update({RoleGrant.grid: grid_id}).where(mine).run()
+        await record(actor_of(principal), "user.grid", "user", user_id, village_id=village_id,
+                     before={"grid_ids": before}, after={"grid_ids": [grid_id]})
 
 
 async def change_own_password(principal: Principal, current: str, new: str) -> None:

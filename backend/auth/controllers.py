@@ -11,6 +11,7 @@ from litestar.params import JSONBody
 from backend.auth import accounts, household, limits, services
 from backend.auth.principal import Grant, Principal, Role, actor_of
 from backend.auth.schemas import (
+    GridAssign,
     HouseholdLoginRequest,
     LoginRequest,
     LoginResponse,
@@ -158,6 +159,12 @@ class VillageUserController(Controller):
     async def deactivate(self, village_id: PathId, user_id: UserId,
                          principal: CurrentPrincipal) -> None:
         await accounts.set_active(principal, village_id, user_id, False)
+
+    @post("/{user_id:int}/grid", status_code=204, **allow(Role.committee, Role.town_admin))
+    async def assign_grid(self, village_id: PathId, user_id: UserId, data: JSONBody[GridAssign],
+                          principal: CurrentPrincipal) -> None:
+        """The grid a grid officer looks after (one left without reads no household)."""
+        await accounts.assign_grid(principal, village_id, user_id, data.grid_id)
 
     @post("/{user_id:int}/activate", status_code=204, **allow(Role.committee, Role.town_admin))
     async def activate(self, village_id: PathId, user_id: UserId,

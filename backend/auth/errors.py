@@ -70,6 +70,23 @@ class CommitteeNeedsTownAdmin(DomainError):
           "their own scores.")
 
 
+class GridOfficerNeedsGrid(DomainError):
+    """A grid officer reads the households of their grid(s) only: an account without one would
+    read nobody (or, before, everybody), so it is not made."""
+
+    code = "grid_officer_needs_grid"
+    status = 400
+    zh = "网格员账号必须指定所负责的网格。"
+    en = "A grid officer account needs the grid they look after."
+
+
+class NotAGridOfficer(DomainError):
+    code = "not_a_grid_officer"
+    status = 400
+    zh = "只有网格员账号可以分配网格。"
+    en = "Only a grid officer account is given a grid."
+
+
 class AccountNotYours(DomainError):
     code = "account_not_yours"
     status = 403

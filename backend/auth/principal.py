@@ -68,14 +68,15 @@ class Principal:
 
     def grid_scope(self, village_id: int, town_id: int) -> set[int] | None:
         """The grids whose households this principal may read in the village, or None for all
-        of them: a grid officer bound to grids sees only those (phones, addresses and 关怀户
-        of the other grids are not theirs to read); any other staff role sees the village."""
+        of them: a grid officer sees only their grids' households (phones, addresses and 关怀户
+        of the other grids are not theirs to read), and a grid officer grant without a grid
+        (made before grids were required) sees none until the committee assigns one — it fails
+        closed; any other staff role sees the village."""
         roles = self.roles_in(village_id, town_id)
-        if roles - {Role.grid_officer, Role.villager}:
-            return None
-        grids = {g.grid_id for g in self.grants
-                 if g.role is Role.grid_officer and g.village_id == village_id}
-        return None if None in grids or not grids else {g for g in grids if g is not None}
+        if Role.grid_officer not in roles or roles - {Role.grid_officer, Role.villager}:
+            return None  # a villager alone reads only their own household, checked apart
+        return {g.grid_id for g in self.grants if g.role is Role.grid_officer
+                and g.village_id == village_id and g.grid_id is not None}
 
     def town_ids(self) -> set[int]:
         return {g.town_id for g in self.grants if g.role is Role.town_admin and g.town_id}

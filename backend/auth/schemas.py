@@ -61,6 +61,12 @@ class UserCreate(Strict):
     display_name: DisplayName = ""
 
 
+class GridAssign(Strict):
+    """The grid a grid officer looks after."""
+
+    grid_id: Annotated[int, msgspec.Meta(ge=1)]
+
+
 class UserCreated(msgspec.Struct, kw_only=True):
     user_id: int
     username: str

@@ -19,7 +19,7 @@ from piccolo.apps.user.tables import BaseUser
 from backend import clock, db
 from backend.audit.services import Actor, record
 from backend.auth import limits
-from backend.auth.errors import LoginFailed, UsernameTaken
+from backend.auth.errors import GridOfficerNeedsGrid, LoginFailed, UsernameTaken
 from backend.auth.passwords import check_password
 from backend.auth.principal import Grant, Principal, Role
 from backend.auth.tables import AuthToken, RoleGrant
@@ -160,7 +160,10 @@ async def create_user(
 
     ``display_name`` is how people see them (收银员：王丽); it defaults to the username.
     The password must pass :func:`check_password`; only the demo township (``checked=False``)
-    makes accounts with its published password."""
+    makes accounts with its published password. A grid officer's grant names their grid
+    (:class:`GridOfficerNeedsGrid` otherwise), whoever makes the account."""
+    if any(g.role is Role.grid_officer and g.grid_id is None for g in grants):
+        raise GridOfficerNeedsGrid()
     if checked:
         check_password(password, username)
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)

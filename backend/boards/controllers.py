@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromQuery, Parameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from backend.auth.principal import Role, actor_of
+from backend.auth.principal import Principal, Role, actor_of
 from backend.boards import leaderboard, live, public, ranks, services
 from backend.boards import schemas as s
 from backend.boards.poster import poster_pdf, poster_png
@@ -25,6 +25,7 @@ from backend.http.access import (
 )
 from backend.http.input import PathId
 from backend.http.public_url import is_loopback, public_base
+from backend.registry import services as registry
 from backend.registry.tables import Village
 from backend.settings import get_settings
 
@@ -38,6 +39,17 @@ def _scope(scope: ScopeName, scope_id: int | None) -> Scope:
     if (scope == "village") != (scope_id is None):
         raise InvalidInput(detail="scope_id")
     return (scope, scope_id)
+
+
+async def _sees_hardship(principal: Principal, village_id: int) -> bool:
+    """The committee and the town admin see the whole ranking and how many hardship households
+    the black board left off; everyone else sees neither (backend/boards/services.py)."""
+    town_id = await registry.town_of_village(village_id) or 0
+    return bool(principal.roles_in(village_id, town_id) & set(STAFF))
+
+
+def _for(board: s.Board, sees_hardship: bool) -> s.Board:
+    return board if sees_hardship else msgspec.structs.replace(board, hardship_left_off=None)
 
 
 def verify_url(request: Request, public_id: str) -> str:
@@ -54,9 +66,12 @@ class BoardsController(Controller):
         scope_id: Annotated[int | None, Parameter(ge=1)] = None,
         period_id: Annotated[int | None, Parameter(ge=1)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+        *, principal: CurrentPrincipal,
     ) -> s.Leaderboard:
         standings = await leaderboard.top(village_id, period_id, _scope(scope_kind, scope_id),
                                           limit)
+        if not await _sees_hardship(principal, village_id):
+            standings = await leaderboard.above_the_line(village_id, standings)
         return s.Leaderboard(scope=scope_kind, scope_id=scope_id, period_id=period_id,
                              items=msgspec.convert(await leaderboard.named(standings),
                                                    list[s.Ranked]))
@@ -72,6 +87,8 @@ class BoardsController(Controller):
         await own_household_unless_staff(principal, village_id, household_id)
         mine, near, ranked = await leaderboard.standing(village_id, household_id, period_id,
                                                         _scope(scope_kind, scope_id))
+        if not await _sees_hardship(principal, village_id):
+            near = await leaderboard.above_the_line(village_id, near, keep=household_id)
         return s.Rank(household_id=household_id, earned=mine.earned, rank=mine.rank,
                       ranked=ranked, neighbours=msgspec.convert(await leaderboard.named(near),
                                                                 list[s.Ranked]))
@@ -89,12 +106,17 @@ class BoardsController(Controller):
     @get("/boards", **allow(*ANY_ROLE))
     async def list_boards(
         self, village_id: PathId, limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
+        *, principal: CurrentPrincipal,
     ) -> list[s.Board]:
-        return msgspec.convert(await services.boards(village_id, limit), list[s.Board])
+        sees = await _sees_hardship(principal, village_id)
+        return [_for(b, sees) for b in msgspec.convert(await services.boards(village_id, limit),
+                                                       list[s.Board])]
 
     @get("/boards/{board_id:int}", **allow(*ANY_ROLE))
-    async def get_board(self, village_id: PathId, board_id: PathId) -> s.Board:
-        return msgspec.convert(await services.board(village_id, board_id), s.Board)
+    async def get_board(self, village_id: PathId, board_id: PathId,
+                        principal: CurrentPrincipal) -> s.Board:
+        return _for(msgspec.convert(await services.board(village_id, board_id), s.Board),
+                    await _sees_hardship(principal, village_id))
 
     @get("/boards/{board_id:int}/poster", **allow(*STAFF), media_type="application/pdf",
          response_description="PDF (format=pdf, the default) or PNG (format=png)")

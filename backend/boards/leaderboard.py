@@ -30,6 +30,7 @@ from backend.boards.ranks import (
 )
 from backend.errors import NotFound
 from backend.ledger import services as ledger
+from backend.registry import services as registry
 from backend.registry.tables import Household
 
 log = logging.getLogger("jifen.boards")
@@ -148,6 +149,16 @@ async def standing(
     near = _ranked(window, start=start, first_rank=above + 1)
     mine = next(s for s in near if s.household_id == household_id)
     return mine, near, int(size)
+
+
+async def above_the_line(village_id: int, standings: list[Standing],
+                         keep: int | None = None) -> list[Standing]:
+    """Standings as anyone but the committee sees them: none below the village's black line,
+    so no ranking shows a low result that the black board leaves off (a hardship household's);
+    ``keep``, the asker's own household, stays. Ranks are the village's, unchanged: the cut is
+    at the bottom, so no gap opens between the households shown."""
+    line = (await registry.village(village_id))["black_line"]
+    return [s for s in standings if s.earned >= line or s.household_id == keep]
 
 
 async def named(standings: list[Standing]) -> list[dict[str, Any]]:

@@ -61,16 +61,14 @@ def _section(draw: ImageDraw.ImageDraw, top: int, title: str, colour: tuple[int,
 
 
 def black_notes(board: dict[str, Any]) -> list[str]:
-    """What the black board's length means: fewer below the line than N, hardship households
-    left off (their number, never who)."""
+    """What the black board's length means: fewer listed than N. The poster hangs in public, so
+    it never says how many hardship households were left off (the committee's preview does)."""
     notes = []
     listed = len(board["black"])
     if listed == 0:
-        notes.append("本期没有户低于黑榜线，黑榜空缺。")
+        notes.append("本期没有户够上黑榜，黑榜空缺。")
     elif listed < board["size"]:
-        notes.append(f"本期低于黑榜线的户不足 {board['size']} 户，黑榜只列 {listed} 户。")
-    if board["hardship_left_off"]:
-        notes.append(f"另有 {board['hardship_left_off']} 户关怀户低于黑榜线，按村规不上黑榜。")
+        notes.append(f"本期够上黑榜的户不足 {board['size']} 户，黑榜只列 {listed} 户。")
     return notes
 
 

@@ -3,9 +3,10 @@
 Invariants (docs/design.md, privacy tiers): a reply to a request with no login never carries a
 household's full name, number, id or deduction categories — names are masked (张*三); a board's
 public address is its random ``public_id``, never its serial id; a black board leaves public view
-once the village publishes a newer board. Full names are shown only to a hall screen opened with
-the committee's screen link, whose token is kept as a SHA-256 hash and can be revoked (a new link
-revokes the old one).
+once the village publishes a newer board; nothing here tells which households are in hardship
+(no count of them, no ranking below the black line: see :mod:`backend.boards.services`). Full
+names are shown only to a hall screen opened with the committee's screen link, whose token is
+kept as a SHA-256 hash and can be revoked (a new link revokes the old one).
 """
 
 from __future__ import annotations
@@ -57,8 +58,7 @@ def _public(board: dict[str, Any], *, withdrawn: bool, full_names: bool = False)
         period_name=board["period_name"], size=board["size"],
         red=_listed(board["red"], full_names),
         black=[] if withdrawn else _listed(board["black"], full_names),
-        black_withdrawn=withdrawn, black_line=board["black_line"],
-        hardship_left_off=board["hardship_left_off"], rule_text=board["rule_text"],
+        black_withdrawn=withdrawn, black_line=board["black_line"], rule_text=board["rule_text"],
         chain_seq=board["chain_seq"], chain_head=board["chain_head"],
         published_at=board["published_at"])
 
@@ -89,8 +89,8 @@ async def screen(code: str, token: str | None) -> PublicScreen:
     full = bool(token) and bool(village["screen_token"]) and hmac.compare_digest(
         _digest(token or ""), village["screen_token"])
     newest = await services.latest(village["id"])
-    top = await leaderboard.named(await leaderboard.top(village["id"], None, ("village", None),
-                                                        TOP))
+    best = await leaderboard.top(village["id"], None, ("village", None), TOP)
+    top = await leaderboard.named(await leaderboard.above_the_line(village["id"], best))
     return PublicScreen(
         village_name=village["name"], full_names=full,
         board=_public(newest, withdrawn=False, full_names=full) if newest else None,

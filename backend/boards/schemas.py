@@ -73,7 +73,9 @@ class Board(msgspec.Struct, kw_only=True):
     publisher_name: str
     published_at: datetime
     black_line: int
-    hardship_left_off: int
+    hardship_left_off: int | None
+    """How many hardship households below the line were left off: for the committee and the
+    town admin only (None for anyone else, so hardship cannot be inferred)."""
     public_id: str
 
 
@@ -101,7 +103,6 @@ class PublicBoard(msgspec.Struct, kw_only=True):
     black: list[PublicListed]
     black_withdrawn: bool
     black_line: int
-    hardship_left_off: int
     rule_text: str
     chain_seq: int
     chain_head: str

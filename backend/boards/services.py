@@ -9,6 +9,17 @@ many were left off is kept (the number, never who); households with no activity 
 period are left out unless the village says otherwise. Publishing happens once per period; the
 optional red-board bonus goes through the ledger with one key per household and board, so a
 retried publish never pays twice. A published board never changes.
+
+Hardship stays private (issue 15): nobody but the committee (and the town admin) can tell which
+households are exempted. Every view anyone else sees — the public board and verify page, the
+hall screen, the printed poster, a villager's or shopkeeper's boards, leaderboards and rank —
+(1) ranks the black board among the households it lists (1, 2, … with no gap where an exempted
+household would have been); (2) carries no count of exempted households (``hardship_left_off``
+is for the committee's preview and board reads only); (3) shows no ranking that reaches below the
+village's black line (:func:`backend.boards.leaderboard.above_the_line`): the bottom of the
+village is the black board's to show, so a low result that the black board leaves off is never
+listed elsewhere. A village alike in all but one household's flag shows the same everywhere
+except that household's absence from the black board (tests/security/test_hardship_unseen.py).
 """
 
 from __future__ import annotations

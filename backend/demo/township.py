@@ -25,7 +25,7 @@ from backend.demo.scoring import load_scoring_demo
 from backend.demo.shop import demo_shop
 from backend.errors import NotFound
 from backend.registry import services as registry
-from backend.registry.tables import Town, Village
+from backend.registry.tables import Grid, Town, Village
 from backend.setup.services import refuse_if_set_up
 
 DEMO_PASSWORD = "jifen-demo"
@@ -142,9 +142,10 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
 
 async def create_user_by_codes(
     username: str, password: str, role: Role, town_code: str | None, village_code: str | None,
-    display_name: str = "",
+    display_name: str = "", grid: str | None = None,
 ) -> int:
-    """``jifen createuser``: resolve the town or village by code, then create the user."""
+    """``jifen createuser``: resolve the town or village by code (and a grid officer's grid by
+    its name in that village), then create the user."""
     if role is Role.town_admin:
         town = await Town.select(Town.id).where(Town.code == (town_code or "")).first().run()
         if town is None:
@@ -156,6 +157,13 @@ async def create_user_by_codes(
         ).first().run()
         if village is None or role is Role.villager:
             raise NotFound()
-        grant = Grant(role, village_id=village["id"])
+        grid_id = None
+        if grid is not None:
+            found = await Grid.select(Grid.id).where(
+                (Grid.village == village["id"]) & (Grid.name == grid)).first().run()
+            if found is None:
+                raise NotFound()
+            grid_id = found["id"]
+        grant = Grant(role, village_id=village["id"], grid_id=grid_id)
     return await auth.create_user(CLI_ACTOR, username, password, [grant],
                                   display_name=display_name)

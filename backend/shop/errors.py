@@ -55,6 +55,17 @@ class PinRequired(DomainError):
     en = "This sale is over {threshold} points: enter the household's PIN."
 
 
+class PinNotSetForSale(DomainError):
+    """A sale above the PIN threshold for a household that has no PIN: the card (or phone code)
+    alone never pays that much, so a found or copied card is not cash."""
+
+    code = "pin_not_set_for_sale"
+    status = 409
+    zh = "本次兑换超过 {threshold} 积分，需要输入 PIN，但该户还没有设置 PIN，请到村委会设置。"
+    en = ("This sale is over {threshold} points and needs the household's PIN, but the household "
+          "has no PIN yet: the village committee can set one.")
+
+
 class ProductUnavailable(DomainError):
     code = "product_unavailable"
     status = 409

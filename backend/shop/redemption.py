@@ -8,6 +8,8 @@ Invariants, each held inside one database transaction:
 - stock never below zero, points never below zero (guarded updates; CHECKs in the database);
 - the daily cap and the monthly per-product limits are checked after the ledger has serialised
   the village's postings, so two kiosks selling to one household at once cannot both slip under;
+- above the village's PIN threshold a sale needs the household's PIN, and a household with no
+  PIN buys nothing above it (``PinNotSetForSale``): the card alone is never cash;
 - a void reverses the sale's transfer once and puts the goods back.
 Locks are always taken in the same order — sale row, products by id, the village's ledger head —
 so concurrent sales and voids cannot deadlock. The sale's own statements are in
@@ -41,6 +43,7 @@ from backend.shop.errors import (
     AlreadyVoided,
     DailyCapExceeded,
     LimitExceeded,
+    PinNotSetForSale,
     PinRequired,
     PriceChanged,
     ProductUnavailable,
@@ -242,7 +245,9 @@ async def _attempt(
         _check_prices(priced, lines)
         total = sum(p["price"] * counts[p["id"]] for p in priced)
         threshold = found.village["pin_threshold"]
-        if threshold and total > threshold and scanned.has_pin and not pin_checked:
+        if threshold and total > threshold and not scanned.has_pin:
+            raise PinNotSetForSale(threshold=threshold)  # fails closed: no PIN, no large sale
+        if threshold and total > threshold and not pin_checked:
             raise _PinNeeded(scanned.household_id, threshold)
         return await _sell(actor, village_id, found, scanned, counts, total, key, wanted)
 

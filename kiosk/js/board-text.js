@@ -3,8 +3,8 @@
 export const TEXT = {
   "zh-CN": {
     "b.rank": "第{n}名", "b.points": "{n} 分", "b.none": "本期无",
-    "b.short": "本期低于黑榜线的户不足 {size} 户，黑榜只列 {n} 户。",
-    "b.empty": "本期没有户低于黑榜线，黑榜空缺。",
+    "b.short": "本期够上黑榜的户不足 {size} 户，黑榜只列 {n} 户。",
+    "b.empty": "本期没有户够上黑榜，黑榜空缺。",
     "b.hardship": "另有 {n} 户关怀户低于黑榜线，按村规不上黑榜。",
     "b.withdrawn": "下一期红黑榜已经发布，本期黑榜不再公开展示。",
     "b.masked": "未登录时姓名只显示部分字，全名见村里张贴的红黑榜。",
@@ -20,8 +20,8 @@ export const TEXT = {
   },
   en: {
     "b.rank": "No. {n}", "b.points": "{n} pts", "b.none": "None this period",
-    "b.short": "Fewer than {size} households are below the black-board line: the black board lists {n}.",
-    "b.empty": "No household is below the black-board line this period: the black board is empty.",
+    "b.short": "Fewer than {size} households qualify for the black board: it lists {n}.",
+    "b.empty": "No household qualifies for the black board this period: it is empty.",
     "b.hardship": "{n} more hardship households are below the line and left off, as the rules say.",
     "b.withdrawn": "The next period's board is published: this black board is no longer shown in public.",
     "b.masked": "Without a login names are partly hidden; the full names are on the poster in the village.",

@@ -27,8 +27,9 @@ export function rankLines(entries, { mine = null, number = false } = {}) {
   });
 }
 
-// Why the black board is as long as it is: fewer households below the line than N, hardship
-// households left off (how many, never who), or withdrawn from public view.
+// Why the black board is as long as it is: fewer households qualify than N, or it is withdrawn
+// from public view; how many hardship households were left off only on the committee's preview
+// (the server sends that number to no one else, so hardship cannot be inferred).
 export function blackNotes(board) {
   const notes = [];
   if (board.black_withdrawn) return [t("b.withdrawn")];

@@ -35,7 +35,7 @@ async def test_a_display_name_is_shown_at_login_and_signs_the_audit_log(
     made = unique("shop").lower()
     created = await client.post(
         f"/api/v1/villages/{world.a.village_id}/users", headers=headers,
-        json={"username": made, "password": PASSWORD, "role": "grid_officer",
+        json={"username": made, "password": PASSWORD, "role": "shopkeeper",
               "display_name": "王丽"})
     assert created.status_code == 201, created.text
     assert created.json()["display_name"] == "王丽"
@@ -55,6 +55,6 @@ async def test_without_a_display_name_the_username_is_shown(
     username = unique("plain").lower()
     created = await client.post(
         f"/api/v1/villages/{world.a.village_id}/users", headers=world.a.headers(Role.committee),
-        json={"username": username, "password": PASSWORD, "role": "grid_officer"})
+        json={"username": username, "password": PASSWORD, "role": "shopkeeper"})
     assert created.json()["display_name"] == username
     assert (await bearer(client, username))[1]["display_name"] == username

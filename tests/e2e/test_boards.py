@@ -73,7 +73,8 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     phone = await villager_page(browser, server_url, place.village_id, number, "2580")
     assert await lines(phone, "#board-red") == poster_red
     assert await lines(phone, "#board-black") == poster_black
-    await expect(phone.locator("#board-notes")).to_contain_text("1 户关怀户")
+    # how many hardship households were left off is the committee's to know (issue 15)
+    await expect(phone.locator("#board-notes")).not_to_contain_text("关怀户")
     await phone.screenshot(path=screenshots() / "board-villager-home.png", full_page=True)
 
     hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
@@ -83,7 +84,7 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     top = await lines(hall, "#top")
     assert ("第2名", mask("钱二妹")) in top and ("第2名", mask("孙三丰")) in top
     assert ("第4名", mask("李四海")) in top
-    await expect(hall.locator("#black-notes")).to_contain_text("1 户关怀户")
+    await expect(hall.locator("#black-notes")).not_to_contain_text("关怀户")
     await expect(hall.locator("#rule")).to_be_in_viewport()
     await hall.screenshot(path=screenshots() / "board-hall-screen.png")
     hall_text = await hall.locator("body").inner_text()

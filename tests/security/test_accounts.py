@@ -149,7 +149,8 @@ async def test_short_common_and_obvious_passwords_are_refused(client: AsyncClien
         if name not in password:
             made = await client.post(users_url(place), headers=place.headers(Role.committee),
                                      json={"username": unique("pw").lower(),
-                                           "password": password, "role": "grid_officer"})
+                                           "password": password, "role": "grid_officer",
+                                           "grid_id": place.grid_id})
             assert made.status_code == 400, password
     assert await me(client, place.tokens[Role.shopkeeper]) == 200
     assert await login(client, name, PASSWORD) == 201

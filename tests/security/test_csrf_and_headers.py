@@ -28,7 +28,7 @@ async def logged_in(client: AsyncClient, world: World) -> str:
 
 def new_user() -> dict[str, str]:
     return {"username": unique("csrf").lower(), "password": "long-enough-pass",
-            "role": "grid_officer"}
+            "role": "shopkeeper"}
 
 
 async def test_a_cookie_write_from_another_origin_is_refused(

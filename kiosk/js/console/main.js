@@ -44,9 +44,19 @@ async function open(name) {
   if (mine === opening) $(name).setAttribute("aria-busy", "false");
 }
 
+// A grid officer whose account names no grid (made before grids were required) reads no
+// household: the server fails closed, and the console says why and who can change it.
+function withoutGrid(user, village) {
+  const here = user.grants.filter((g) => g.village_id === village);
+  return here.length > 0 && here.every((g) => g.role === "grid_officer" || g.role === "villager")
+    && here.some((g) => g.role === "grid_officer")
+    && !here.some((g) => g.role === "grid_officer" && g.grid_id);
+}
+
 async function chooseVillage(id, screen = null) {
   state.village = Number(id);
   localStorage.setItem(VILLAGE, id);
+  $("no-grid").hidden = !withoutGrid(state.user, state.village);
   const all = await households();
   state.numbers = new Map(all.map((h) => [h.id, h.number]));
   state.households = new Map(all.map((h) => [h.id, h]));

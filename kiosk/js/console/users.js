@@ -2,7 +2,8 @@
 // officers', shopkeepers' and villagers' accounts (a new password, deactivate / activate, end
 // every login); committee accounts are the town admin's, so nobody can make or take over a
 // second committee account to verify their own scores. Every action ends the account's logins
-// on the server; this screen only asks and shows the answer.
+// on the server; this screen only asks and shows the answer. A grid officer's row shows their
+// grid, and the committee assigns it here: one without a grid reads no household at all.
 import { api } from "../api.js";
 import { extend, t, tf } from "../i18n.js";
 import { $, ask, base, button, el, guard, state } from "./shared.js";
@@ -57,17 +58,41 @@ function actions(account) {
     }));
 }
 
+// The grid column: a grid officer's grid (or, loudly, none), with a choice to assign it when the
+// caller manages the account; empty for every other role.
+function gridCell(account, grids) {
+  if (!account.roles.includes("grid_officer")) return el("td");
+  const names = account.grid_ids.map((id) => (grids.find((g) => g.id === id) || {}).name)
+    .filter(Boolean);
+  const cell = el("td", { className: "grid-of" }, names.length
+    ? el("span", { textContent: names.join("、") })
+    : el("strong", { className: "field-error", textContent: t("u.noGrid") }));
+  if (!account.manageable || !grids.length) return cell;
+  const pick = el("select", { name: `grid-${account.user_id}`, ariaLabel: t("u.grid") },
+    ...grids.map((g) => el("option", { value: String(g.id), textContent: g.name })));
+  if (account.grid_ids.length) pick.value = String(account.grid_ids[0]);
+  const name = account.display_name || account.username;
+  cell.append(pick, button("u.assignGrid", async () => {
+    await api("POST", `${base()}/users/${account.user_id}/grid`, { grid_id: Number(pick.value) });
+    await show();
+    said(tf("u.gridAssigned", { name, grid: pick.selectedOptions[0].textContent }));
+  }));
+  return cell;
+}
+
 export async function show() {
-  const accounts = await api("GET", `${base()}/users`);
+  const [accounts, grids] = await Promise.all([api("GET", `${base()}/users`),
+                                                 api("GET", `${base()}/grids`)]);
   $("user-list").replaceChildren(
-    el("tr", {}, ...["u.person", "u.roles", "u.state", "u.sessions", "u.lastLogin", ""].map(
-      (k) => el("th", { textContent: k ? t(k) : "" }))),
+    el("tr", {}, ...["u.person", "u.roles", "u.grid", "u.state", "u.sessions", "u.lastLogin",
+                     ""].map((k) => el("th", { textContent: k ? t(k) : "" }))),
     ...accounts.map((a) => el("tr", { id: `user-${a.user_id}` },
       // People by the name they are known by; the username (what they log in with) beneath.
       el("td", { className: "person" }, el("strong", { textContent: a.display_name || a.username }),
         a.display_name && a.display_name !== a.username
           ? el("small", { textContent: a.username }) : null),
       el("td", { textContent: a.roles.map((r) => t(`role.${r}`)).join("、") }),
+      gridCell(a, grids),
       el("td", { textContent: t(a.active ? "u.active" : "u.inactive"),
                  className: a.active ? "" : "muted" }),
       el("td", { textContent: String(a.sessions) }),
