@@ -141,7 +141,10 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
             lan_router(),
             admin,
             create_static_files_router(
-                path="/", directories=[kiosk_dir], html_mode=True, include_in_schema=False,
+                path="/",
+                directories=[kiosk_dir],
+                html_mode=True,
+                include_in_schema=False,
                 opt={"public": True},
             ),
         ],
@@ -161,8 +164,10 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
                 }
             ),
         ),
-        lifespan=[connections, *([live.background_watch, cards.background_prune]
-                                 if background_jobs else [])],
+        lifespan=[
+            connections,
+            *([live.background_watch, cards.background_prune] if background_jobs else []),
+        ],
         request_max_body_size=settings.max_body_bytes,
     )
     document_refusals(app)

@@ -19,8 +19,9 @@ from backend.ledger import cli as ledger_cli
 from backend.setup import cli as setup_cli
 from backend.terminal import make_console
 
-app = typer.Typer(help="Jifen 积分: village civility points and the points supermarket.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Jifen 积分: village civility points and the points supermarket.", no_args_is_help=True
+)
 console = make_console()
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(boards_cli.app, name="boards")
@@ -52,14 +53,19 @@ def migrate() -> None:
 
     done = run(run_migrations)
     if done.applied:
-        console.print(f"[green]数据库已更新：执行了 {done.applied} 个迁移 · schema up to date: "
-                      f"{done.applied} migrations run[/green]")
+        console.print(
+            f"[green]数据库已更新：执行了 {done.applied} 个迁移 · schema up to date: "
+            f"{done.applied} migrations run[/green]"
+        )
     else:
-        console.print(f"[green]数据库已是最新（{done.total} 个迁移）· schema already up to date "
-                      f"({done.total} migrations)[/green]")
+        console.print(
+            f"[green]数据库已是最新（{done.total} 个迁移）· schema already up to date "
+            f"({done.total} migrations)[/green]"
+        )
     if done.partitioned:
-        console.print(f"[green]按村分区 · partitioned by village: "
-                      f"{', '.join(done.partitioned)}[/green]")
+        console.print(
+            f"[green]按村分区 · partitioned by village: {', '.join(done.partitioned)}[/green]"
+        )
 
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
@@ -77,11 +83,20 @@ def proxy_arguments(trusted_proxies: str) -> list[str]:
 def serve(
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
     workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
-    lan: Annotated[bool, typer.Option(
-        "--lan", help="Serve the village LAN: HTTPS on JIFEN_HTTPS_PORT with a local "
-                      "certificate authority, JIFEN_PORT redirects to it.")] = False,
-    host: Annotated[str | None, typer.Option(
-        help="Listen on this address (default JIFEN_HOST; with --lan every interface).")] = None,
+    lan: Annotated[
+        bool,
+        typer.Option(
+            "--lan",
+            help="Serve the village LAN: HTTPS on JIFEN_HTTPS_PORT with a local "
+            "certificate authority, JIFEN_PORT redirects to it.",
+        ),
+    ] = False,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="Listen on this address (default JIFEN_HOST; with --lan every interface)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the API and the pages on JIFEN_HOST:JIFEN_PORT.
 
@@ -109,19 +124,38 @@ def serve(
         serve_lan(host or "0.0.0.0", console)  # noqa: S104 (the LAN is the point)
         return
     host = host or settings.host
-    console.print(f"积分 Jifen → http://{host}:{settings.port}"
-                  + ("" if host != "127.0.0.1" else
-                     "（只有本机能打开；平板和手机请用 jifen serve --lan · this PC only: "
-                     "for tablets and phones use jifen serve --lan）"))
+    console.print(
+        f"积分 Jifen → http://{host}:{settings.port}"
+        + (
+            ""
+            if host != "127.0.0.1"
+            else "（只有本机能打开；平板和手机请用 jifen serve --lan · this PC only: "
+            "for tablets and phones use jifen serve --lan）"
+        )
+    )
     sys.stdout.flush()
-    os.execv(sys.executable, [  # noqa: S606 (our own interpreter, fixed arguments)
-        sys.executable, "-m", "uvicorn", "backend.app:create_app", "--factory",
-        "--host", host, "--port", str(settings.port), "--workers", str(workers),
-        *proxy_arguments(settings.trusted_proxies),
-        "--log-level", "info",
-        "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS),
-        *(["--reload"] if reload else []),
-    ])
+    os.execv(  # noqa: S606 (our own interpreter, fixed arguments)
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "backend.app:create_app",
+            "--factory",
+            "--host",
+            host,
+            "--port",
+            str(settings.port),
+            "--workers",
+            str(workers),
+            *proxy_arguments(settings.trusted_proxies),
+            "--log-level",
+            "info",
+            "--timeout-graceful-shutdown",
+            str(GRACEFUL_SHUTDOWN_SECONDS),
+            *(["--reload"] if reload else []),
+        ],
+    )
 
 
 @app.command()
@@ -139,8 +173,11 @@ def demo(
         console.print(refused.message(get_settings().language), markup=False)
         # scripts/serve asks with --if-empty on every start: a set-up township just serves.
         raise typer.Exit(0 if if_empty else 1) from refused
-    console.print("[green]演示数据已就绪 · demo ready[/green]" if created
-                  else "演示数据已存在 · demo already loaded")
+    console.print(
+        "[green]演示数据已就绪 · demo ready[/green]"
+        if created
+        else "演示数据已存在 · demo already loaded"
+    )
 
 
 @app.command()
@@ -149,13 +186,21 @@ def createuser(
     role: Annotated[str, typer.Option(help="town_admin, committee, grid_officer, shopkeeper")],
     town: Annotated[str | None, typer.Option(help="Town code (for town_admin).")] = None,
     village: Annotated[str | None, typer.Option(help="Village code (other roles).")] = None,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                          confirmation_prompt=True)] = "",
-    display_name: Annotated[str, typer.Option(
-        help="How screens and receipts show the person (王丽); defaults to the username.")] = "",
-    grid: Annotated[str | None, typer.Option(
-        help="A grid officer's grid, by its name in the village (一网格); required for them.")]
-    = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+    display_name: Annotated[
+        str,
+        typer.Option(
+            help="How screens and receipts show the person (王丽); defaults to the username."
+        ),
+    ] = "",
+    grid: Annotated[
+        str | None,
+        typer.Option(
+            help="A grid officer's grid, by its name in the village (一网格); required for them."
+        ),
+    ] = None,
 ) -> None:
     """Create a user with one role grant (villagers are made from the committee console); a
     refusal (unknown town, village or grid, a grid officer without a grid) is printed in words."""
@@ -167,8 +212,9 @@ def createuser(
         chosen = Role(role)
     except ValueError as exc:
         raise typer.BadParameter(f"unknown role {role!r}") from exc
-    user_id = _run(lambda: create_user_by_codes(username, password, chosen, town, village,
-                                                     display_name, grid))
+    user_id = _run(
+        lambda: create_user_by_codes(username, password, chosen, town, village, display_name, grid)
+    )
     console.print(f"[green]用户已创建 · user {username} created (id {user_id})[/green]")
 
 

@@ -71,7 +71,10 @@ class PooledSQLiteEngine(SQLiteEngine):
             await self.idle.pop().close()
 
     async def _run_in_new_connection(
-        self, query: str, args: list[Any] | None = None, query_type: str = "generic",
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
         table: Any = None,
     ) -> Any:
         connection = await self.acquire()
@@ -81,17 +84,23 @@ class PooledSQLiteEngine(SQLiteEngine):
             await self.release(connection)
 
     async def _run_in_existing_connection(
-        self, connection: Any, query: str, args: list[Any] | None = None,
-        query_type: str = "generic", table: Any = None,
+        self,
+        connection: Any,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
     ) -> Any:
         return list(await connection.execute_fetchall(query, args or []))
 
     def transaction(
-        self, transaction_type: TransactionType = TransactionType.deferred,
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
         allow_nested: bool = True,
     ) -> SQLiteTransaction:
-        return _PooledTransaction(engine=self, transaction_type=transaction_type,
-                                  allow_nested=allow_nested)
+        return _PooledTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
 
 
 class _PooledTransaction(SQLiteTransaction):

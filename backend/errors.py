@@ -122,8 +122,10 @@ class DatabaseUnavailable(DomainError):
     code = "database_unavailable"
     status = 503
     zh = "数据库正在切换，请{retry_after}秒后重试；用同一笔操作重试不会重复记账。"
-    en = ("The database is switching over; retry in {retry_after} s. Retrying the same "
-          "request never records it twice.")
+    en = (
+        "The database is switching over; retry in {retry_after} s. Retrying the same "
+        "request never records it twice."
+    )
 
 
 class IdempotencyKeyReused(DomainError):
@@ -164,5 +166,7 @@ class HiddenCharacters(DomainError):
     code = "hidden_characters"
     status = 400
     zh = "“{detail}”里有看不见的特殊字符（如零宽字符或文字方向控制符），请重新输入。"
-    en = ("“{detail}” contains invisible characters (zero-width or text-direction marks): "
-          "type it again.")
+    en = (
+        "“{detail}” contains invisible characters (zero-width or text-direction marks): "
+        "type it again."
+    )

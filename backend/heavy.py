@@ -21,7 +21,8 @@ from anyio import CapacityLimiter
 T = TypeVar("T")
 MAX_AT_ONCE = 2
 _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def _limiter() -> CapacityLimiter:

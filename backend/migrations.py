@@ -28,8 +28,13 @@ DIALECT = {
 
 
 def sql_migration(
-    migration_id: str, app_name: str, description: str, statements: list[str],
-    *, postgres_only: bool = False, sqlite_statements: list[str] | None = None,
+    migration_id: str,
+    app_name: str,
+    description: str,
+    statements: list[str],
+    *,
+    postgres_only: bool = False,
+    sqlite_statements: list[str] | None = None,
 ) -> Callable[[], Awaitable[MigrationManager]]:
     """Build a migration's ``forwards`` from SQL statements written once for both engines.
 

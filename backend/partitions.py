@@ -28,7 +28,11 @@ from typing import Any
 from backend.db import engine, fetch, is_postgres
 
 HOT_TABLES = (
-    "transfer", "evaluation", "redemption", "redemption_line", "stock_movement",
+    "transfer",
+    "evaluation",
+    "redemption",
+    "redemption_line",
+    "stock_movement",
     "used_phone_code",
 )
 PARTITION_KEY = "village"
@@ -69,13 +73,21 @@ class _ForeignKey:
         """The same reference by the whole key of a partitioned target."""
         if PARTITION_KEY in self.columns:
             return self
-        return _ForeignKey(self.name, self.table, (PARTITION_KEY, *self.columns), self.target,
-                           (PARTITION_KEY, *self.target_columns), self.on_delete)
+        return _ForeignKey(
+            self.name,
+            self.table,
+            (PARTITION_KEY, *self.columns),
+            self.target,
+            (PARTITION_KEY, *self.target_columns),
+            self.on_delete,
+        )
 
     def add(self) -> str:
-        return (f'ALTER TABLE "{self.table}" ADD CONSTRAINT "{self.name}" FOREIGN KEY '
-                f"({', '.join(self.columns)}) REFERENCES \"{self.target}\" "
-                f"({', '.join(self.target_columns)}) ON DELETE {self.on_delete}")
+        return (
+            f'ALTER TABLE "{self.table}" ADD CONSTRAINT "{self.name}" FOREIGN KEY '
+            f'({", ".join(self.columns)}) REFERENCES "{self.target}" '
+            f"({', '.join(self.target_columns)}) ON DELETE {self.on_delete}"
+        )
 
 
 async def layout() -> list[PartitionLayout]:
@@ -86,7 +98,8 @@ async def layout() -> list[PartitionLayout]:
         "SELECT c.relname AS table, (SELECT count(*) FROM pg_inherits i "
         "WHERE i.inhparent = c.oid) AS partitions FROM pg_class c "
         "WHERE c.relname = ANY($1::text[]) AND c.relnamespace = 'public'::regnamespace",
-        list(HOT_TABLES))
+        list(HOT_TABLES),
+    )
     found = {r["table"]: int(r["partitions"]) for r in rows}
     return [PartitionLayout(t, found.get(t, 0)) for t in HOT_TABLES]
 
@@ -105,7 +118,8 @@ async def partition_hot_tables(partitions: int) -> list[str]:
         for table in todo:
             if await fetch(f'SELECT 1 FROM "{table}" LIMIT 1'):  # noqa: S608 (our names)
                 raise PartitioningRefused(
-                    f"{table} already holds rows: JIFEN_PARTITIONS applies to a fresh database")
+                    f"{table} already holds rows: JIFEN_PARTITIONS applies to a fresh database"
+                )
         for table in todo:
             await _partition(table, partitions)
     return todo
@@ -116,7 +130,8 @@ async def _run(statement: str) -> None:
 
 
 async def _foreign_keys(where: str, table: str) -> list[_ForeignKey]:
-    rows = await fetch(f"""SELECT c.conname, c.conrelid::regclass::text AS source,
+    rows = await fetch(
+        f"""SELECT c.conname, c.conrelid::regclass::text AS source,
             c.confrelid::regclass::text AS target, c.confdeltype::text AS confdeltype,
             ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
                   JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
@@ -125,21 +140,38 @@ async def _foreign_keys(where: str, table: str) -> list[_ForeignKey]:
                   JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
                   ORDER BY k.i)::text[] AS target_columns
         FROM pg_constraint c WHERE c.contype = 'f' AND c.conparentid = 0
-            AND {where} = $1::regclass ORDER BY c.conname""", table)  # noqa: S608
+            AND {where} = $1::regclass ORDER BY c.conname""",  # noqa: S608 (our names)
+        table,
+    )
     keys = []
     for r in rows:
         if r["confdeltype"] not in ON_DELETE:
-            raise PartitioningRefused(f"{r['conname']}: ON DELETE SET NULL/DEFAULT would clear "
-                                      "the village of a composite reference")
-        keys.append(_ForeignKey(r["conname"], r["source"], tuple(r["columns"]), r["target"],
-                                tuple(r["target_columns"]), ON_DELETE[r["confdeltype"]]))
+            raise PartitioningRefused(
+                f"{r['conname']}: ON DELETE SET NULL/DEFAULT would clear "
+                "the village of a composite reference"
+            )
+        keys.append(
+            _ForeignKey(
+                r["conname"],
+                r["source"],
+                tuple(r["columns"]),
+                r["target"],
+                tuple(r["target_columns"]),
+                ON_DELETE[r["confdeltype"]],
+            )
+        )
     return keys
 
 
 async def _has_village(table: str) -> bool:
-    return bool(await fetch(
-        "SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 "
-        "AND NOT attisdropped", table, PARTITION_KEY))
+    return bool(
+        await fetch(
+            "SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 "
+            "AND NOT attisdropped",
+            table,
+            PARTITION_KEY,
+        )
+    )
 
 
 async def _partition(table: str, partitions: int) -> None:
@@ -149,22 +181,33 @@ async def _partition(table: str, partitions: int) -> None:
     for key in incoming:
         if not await _has_village(key.table):
             raise PartitioningRefused(
-                f"{key.table}.{key.name} references {table} but {key.table} has no village")
-    keys = await fetch("""SELECT conname, contype::text AS contype,
+                f"{key.table}.{key.name} references {table} but {key.table} has no village"
+            )
+    keys = await fetch(
+        """SELECT conname, contype::text AS contype,
             pg_get_constraintdef(oid) AS definition,
             ARRAY(SELECT a.attname FROM unnest(conkey) k(n) JOIN pg_attribute a
                   ON a.attrelid = conrelid AND a.attnum = k.n)::text[] AS columns
         FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u', 'x')
-        ORDER BY contype, conname""", table)
-    indexes = await fetch("""SELECT pg_get_indexdef(i.indexrelid) AS definition
+        ORDER BY contype, conname""",
+        table,
+    )
+    indexes = await fetch(
+        """SELECT pg_get_indexdef(i.indexrelid) AS definition
         FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT EXISTS (
-            SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""", table)
-    sequences = await fetch("""SELECT s.relname AS sequence, a.attname AS column
+            SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+        table,
+    )
+    sequences = await fetch(
+        """SELECT s.relname AS sequence, a.attname AS column
         FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
         JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-        WHERE d.refobjid = $1::regclass AND d.deptype = 'a'""", table)
-    if await fetch("SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal",
-                   table):
+        WHERE d.refobjid = $1::regclass AND d.deptype = 'a'""",
+        table,
+    )
+    if await fetch(
+        "SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal", table
+    ):
         raise PartitioningRefused(f"{table} has triggers, which this rebuild does not carry")
 
     for key in incoming:
@@ -172,14 +215,18 @@ async def _partition(table: str, partitions: int) -> None:
     for s in sequences:
         await _run(f'ALTER SEQUENCE "{s["sequence"]}" OWNED BY NONE')
     twin = f"{table}__partitioned"
-    await _run(f'CREATE TABLE "{twin}" (LIKE "{table}" INCLUDING DEFAULTS INCLUDING '
-               f"CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS) "
-               f"PARTITION BY HASH ({PARTITION_KEY})")
+    await _run(
+        f'CREATE TABLE "{twin}" (LIKE "{table}" INCLUDING DEFAULTS INCLUDING '
+        f"CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS) "
+        f"PARTITION BY HASH ({PARTITION_KEY})"
+    )
     await _run(f'DROP TABLE "{table}"')
     await _run(f'ALTER TABLE "{twin}" RENAME TO "{table}"')
     for remainder in range(partitions):
-        await _run(f'CREATE TABLE "{table}_p{remainder}" PARTITION OF "{table}" '
-                   f"FOR VALUES WITH (MODULUS {partitions}, REMAINDER {remainder})")
+        await _run(
+            f'CREATE TABLE "{table}_p{remainder}" PARTITION OF "{table}" '
+            f"FOR VALUES WITH (MODULUS {partitions}, REMAINDER {remainder})"
+        )
     for unique in keys:
         await _run(_key_with_village(table, unique))
     for index in indexes:
@@ -198,7 +245,10 @@ def _key_with_village(table: str, key: dict[str, Any]) -> str:
     if PARTITION_KEY not in key["columns"]:
         if key["contype"] != "p":
             raise PartitioningRefused(
-                f"{key['conname']} ({key['definition']}) does not include the village")
-        return (f'ALTER TABLE "{table}" ADD CONSTRAINT "{key["conname"]}" PRIMARY KEY '
-                f"({', '.join([PARTITION_KEY, *key['columns']])})")
+                f"{key['conname']} ({key['definition']}) does not include the village"
+            )
+        return (
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{key["conname"]}" PRIMARY KEY '
+            f"({', '.join([PARTITION_KEY, *key['columns']])})"
+        )
     return f'ALTER TABLE "{table}" ADD CONSTRAINT "{key["conname"]}" {key["definition"]}'

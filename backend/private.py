@@ -20,8 +20,15 @@ from backend.settings import get_settings
 OWNER_ONLY_UMASK = 0o077
 # What an older version left readable, tightened at start (nothing here is served as a file
 # except product pictures, which the app reads itself).
-PRIVATE = ("jifen.sqlite", "jifen.sqlite-wal", "jifen.sqlite-shm", "secret_key", "backups",
-           "evidence", "pictures")
+PRIVATE = (
+    "jifen.sqlite",
+    "jifen.sqlite-wal",
+    "jifen.sqlite-shm",
+    "secret_key",
+    "backups",
+    "evidence",
+    "pictures",
+)
 
 
 def _tighten(path: Path) -> None:

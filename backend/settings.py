@@ -163,4 +163,3 @@ def get_settings() -> Settings:
 def is_ci() -> bool:
     """CI turns skips for missing services into failures (read here, like every variable)."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-

@@ -25,66 +25,100 @@ HEADER_SEARCH_ROWS = 20
 WORDS: dict[str, tuple[str, str]] = {
     # any sheet
     "not_xlsx": ("不是有效的 xlsx 文件", "not a valid xlsx file"),
-    "unknown_encoding": ("无法识别文件编码，请另存为 xlsx 或 UTF-8 CSV",
-                         "unknown text encoding: save as xlsx or UTF-8 CSV"),
-    "too_large": ("表格太大或太复杂（解压后超过 16 MB，或 5 秒内读不完），"
-                  "请删去多余的行和列后再上传",
-                  "the sheet is too large or complex (over 16 MB unpacked, or not read in 5 s): "
-                  "remove extra rows and columns and upload it again"),
+    "unknown_encoding": (
+        "无法识别文件编码，请另存为 xlsx 或 UTF-8 CSV",
+        "unknown text encoding: save as xlsx or UTF-8 CSV",
+    ),
+    "too_large": (
+        "表格太大或太复杂（解压后超过 16 MB，或 5 秒内读不完），请删去多余的行和列后再上传",
+        "the sheet is too large or complex (over 16 MB unpacked, or not read in 5 s): "
+        "remove extra rows and columns and upload it again",
+    ),
     "empty_sheet": ("表格是空的", "the sheet is empty"),
-    "no_header": ("找不到表头行（第一列应为“{first}”）",
-                  "no header row found (its first column should read “{first}”)"),
+    "no_header": (
+        "找不到表头行（第一列应为“{first}”）",
+        "no header row found (its first column should read “{first}”)",
+    ),
     "bad_header": ("表头应为“{name}”", "the header should read “{name}”"),
     # score sheets and grid entry
-    "wrong_period": ("表格属于另一个评议周期（应为 {period_id}）",
-                     "the sheet belongs to another period (should be {period_id})"),
-    "no_period": ("找不到“周期编号”，请使用本周期下载的评分表",
-                  "no “周期编号” (period number): use the score sheet downloaded for this period"),
-    "unknown_rule_code": ("细则“{code}”不在现行积分细则中",
-                          "rule “{code}” is not in the current rule book"),
-    "unknown_household_number": ("本村没有户号“{number}”",
-                                 "this village has no household number “{number}”"),
-    "head_mismatch": ("户主应为“{head}”，请核对是否错行",
-                      "the head of household should be “{head}”: has a row slipped?"),
-    "duplicate_household_row": ("户号“{number}”与第{first_row}行重复且内容不同",
-                                "household “{number}” appears again (row {first_row}) "
-                                "with different scores"),
+    "wrong_period": (
+        "表格属于另一个评议周期（应为 {period_id}）",
+        "the sheet belongs to another period (should be {period_id})",
+    ),
+    "no_period": (
+        "找不到“周期编号”，请使用本周期下载的评分表",
+        "no “周期编号” (period number): use the score sheet downloaded for this period",
+    ),
+    "unknown_rule_code": (
+        "细则“{code}”不在现行积分细则中",
+        "rule “{code}” is not in the current rule book",
+    ),
+    "unknown_household_number": (
+        "本村没有户号“{number}”",
+        "this village has no household number “{number}”",
+    ),
+    "head_mismatch": (
+        "户主应为“{head}”，请核对是否错行",
+        "the head of household should be “{head}”: has a row slipped?",
+    ),
+    "duplicate_household_row": (
+        "户号“{number}”与第{first_row}行重复且内容不同",
+        "household “{number}” appears again (row {first_row}) with different scores",
+    ),
     "bad_times": ("“{value}”不是0–{max}的整数", "“{value}” is not a whole number from 0 to {max}"),
     "unknown_household": ("本村没有这一户", "no such household in this village"),
     "not_current_rule": ("不是本村现行细则", "not a rule of the current rule book"),
     "role_may_not_propose": ("您的角色不能提议这条细则", "your role may not propose this rule"),
     "own_household": ("不能为自己家评分", "nobody scores their own household"),
-    "needs_photo": ("这条细则需要照片，请在“入户核实”中附照片单独录入",
-                    "this rule needs a photo: enter it on its own, with the photo"),
-    "over_cap": ("超过每期上限{cap}次（已有{before}次）",
-                 "over the cap of {cap} per period ({before} already)"),
+    "needs_photo": (
+        "这条细则需要照片，请在“入户核实”中附照片单独录入",
+        "this rule needs a photo: enter it on its own, with the photo",
+    ),
+    "over_cap": (
+        "超过每期上限{cap}次（已有{before}次）",
+        "over the cap of {cap} per period ({before} already)",
+    ),
     # household rosters
     "missing_column": ("表头缺少“{name}”列", "the header has no “{name}” column"),
     "no_households": ("表格中没有农户", "the sheet lists no households"),
-    "bad_household_number": ("户号须为1–32位字母、数字、-或_",
-                             "the household number must be 1–32 letters, digits, - or _"),
+    "bad_household_number": (
+        "户号须为1–32位字母、数字、-或_",
+        "the household number must be 1–32 letters, digits, - or _",
+    ),
     "bad_head_name": ("户主姓名不能为空，最多50字", "the head's name must be 1–50 characters"),
     "bad_address": ("住址最多200字", "the address is at most 200 characters"),
     "bad_phone": ("电话只能有数字、+、-和空格", "a phone number has only digits, +, - and spaces"),
     "bad_group_name": ("名称最多100字", "a name is at most 100 characters"),
     "bad_yes_no": ("请填“是”或“否”", "write 是 (yes) or 否 (no)"),
-    "bad_members": ("家庭成员请写成“张三（妻）、李四（子）”，最多30人",
-                    "write members as 张三（妻）、李四（子）, at most 30"),
-    "duplicate_number_in_sheet": ("户号“{number}”与第{first_row}行重复",
-                                  "household number “{number}” repeats row {first_row}"),
-    "household_number_taken": ("户号“{number}”在本村已存在",
-                               "household number “{number}” already exists in this village"),
+    "bad_members": (
+        "家庭成员请写成“张三（妻）、李四（子）”，最多30人",
+        "write members as 张三（妻）、李四（子）, at most 30",
+    ),
+    "duplicate_number_in_sheet": (
+        "户号“{number}”与第{first_row}行重复",
+        "household number “{number}” repeats row {first_row}",
+    ),
+    "household_number_taken": (
+        "户号“{number}”在本村已存在",
+        "household number “{number}” already exists in this village",
+    ),
     # rule books
-    "bad_rule_code": ("编号须为1–32位字母、数字、-或_",
-                      "the code must be 1–32 letters, digits, - or _"),
+    "bad_rule_code": (
+        "编号须为1–32位字母、数字、-或_",
+        "the code must be 1–32 letters, digits, - or _",
+    ),
     "bad_category": ("类别不能为空，最多32字", "the category must be 1–32 characters"),
     "bad_title": ("内容不能为空，最多200字", "the wording must be 1–200 characters"),
-    "bad_points": ("分值须为非零整数（扣分为负数）",
-                   "points must be a non-zero whole number (negative for deductions)"),
+    "bad_points": (
+        "分值须为非零整数（扣分为负数）",
+        "points must be a non-zero whole number (negative for deductions)",
+    ),
     "bad_cap": ("每期上限须为1–100的整数", "the cap must be a whole number from 1 to 100"),
     "bad_evidence_flag": ("需要照片请填“是”或“否”", "photo needed: write 是 (yes) or 否 (no)"),
-    "bad_proposers": ("可提议角色只能是“村委”和/或“网格员”",
-                      "proposers can only be 村委 (committee) and/or 网格员 (grid officer)"),
+    "bad_proposers": (
+        "可提议角色只能是“村委”和/或“网格员”",
+        "proposers can only be 村委 (committee) and/or 网格员 (grid officer)",
+    ),
     "duplicate_rule_code": ("编号与第{first_row}行重复", "the code repeats row {first_row}"),
     "no_rules": ("表格中没有细则", "the sheet has no rules"),
 }

@@ -71,8 +71,9 @@ class SheetTooLarge(Exception):
     """The upload unpacks to too much, or takes too long to read: refused, never half-read."""
 
 
-def xlsx_rows(data: bytes, *, max_rows: int, max_cols: int,
-              seconds: float = MAX_SECONDS) -> list[list[object]]:
+def xlsx_rows(
+    data: bytes, *, max_rows: int, max_cols: int, seconds: float = MAX_SECONDS
+) -> list[list[object]]:
     """The first sheet's values, at most ``max_rows`` × ``max_cols``. Raises
     :class:`SheetTooLarge` when the archive unpacks past MAX_UNPACKED_BYTES (checked before
     any XML is parsed) or reading takes longer than ``seconds``; ``zipfile.BadZipFile`` and
@@ -94,8 +95,9 @@ def xlsx_rows(data: bytes, *, max_rows: int, max_cols: int,
     book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     try:
         rows: list[list[object]] = []
-        for row in book.worksheets[0].iter_rows(values_only=True, max_row=max_rows,
-                                                max_col=max_cols):
+        for row in book.worksheets[0].iter_rows(
+            values_only=True, max_row=max_rows, max_col=max_cols
+        ):
             if time.monotonic() > deadline:
                 raise SheetTooLarge()
             rows.append(list(row))

@@ -23,8 +23,15 @@ from scripts.bench.common import ROOT, start_server
 
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 FONTS = ROOT / "backend" / "assets" / "fonts"
 PASSWORD = "jifen-demo"
 
@@ -34,17 +41,24 @@ def demo_env() -> dict[str, str]:
     env = {**os.environ, "JIFEN_VAR_DIR": str(var), "JIFEN_REDIS_URL": "memory://"}
     env.pop("JIFEN_DATABASE_URL", None)
     for command in ("migrate", "demo"):
-        subprocess.run([sys.executable, "-m", "backend", command], env=env, cwd=ROOT,
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "backend", command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return env
 
 
 def font_config(folder: Path) -> Path:
     """A fontconfig file: the host's fonts plus the shipped CJK font."""
     path = folder / "fonts.conf"
-    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-                    '<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-                    f"<dir>{FONTS}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n")
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        '<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{FONTS}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n"
+    )
     return path
 
 
@@ -72,8 +86,7 @@ async def notice_board(browser: Browser, url: str, card: str) -> None:
 async def verify(browser: Browser, url: str, card: str) -> None:
     page = await browser.new_page(viewport={"width": 1280, "height": 800})
     await page.goto(f"{url}/board.html?village=XHX")
-    board = await page.evaluate(
-        "fetch('/api/v1/public/villages/XHX/screen').then(r => r.json())")
+    board = await page.evaluate("fetch('/api/v1/public/villages/XHX/screen').then(r => r.json())")
     await page.goto(f"{url}/verify.html?board={board['board']['public_id']}")
     await page.wait_for_selector("#red li")
     await page.screenshot(path=OUT / "verify.png", full_page=True)
@@ -108,8 +121,11 @@ async def console_cross(browser: Browser, url: str, card: str) -> None:
 
 Shot = Callable[[Browser, str, str], Awaitable[None]]
 SHOTS: dict[str, Shot] = {
-    "notice-board": notice_board, "kiosk": kiosk, "verify": verify,
-    "villager-home": villager_home, "console-cross": console_cross,
+    "notice-board": notice_board,
+    "kiosk": kiosk,
+    "verify": verify,
+    "villager-home": villager_home,
+    "console-cross": console_cross,
 }
 
 
@@ -119,19 +135,33 @@ async def shoot(url: str, card: str, names: list[str]) -> None:
         fonts = font_config(Path(folder))
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
-                executable_path=CHROMIUM, args=ARGS,
-                env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
+                executable_path=CHROMIUM,
+                args=ARGS,
+                env={**os.environ, "FONTCONFIG_FILE": str(fonts)},
+            )
             for name in names:
                 await SHOTS[name](browser, url, card)
             await browser.close()
 
 
 def card_of_first_household(env: dict[str, str]) -> str:
-    code = ("import asyncio\nfrom backend import db\nfrom backend.cards import services\n"
-            "async def main():\n    await db.start()\n"
-            "    print(await services.card_payload(1, 2))\nasyncio.run(main())\n")
-    return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    code = (
+        "import asyncio\nfrom backend import db\nfrom backend.cards import services\n"
+        "async def main():\n    await db.start()\n"
+        "    print(await services.card_payload(1, 2))\nasyncio.run(main())\n"
+    )
+    return (
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
 
 def main() -> None:

@@ -29,8 +29,12 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-CLOCK = SettableClock(Anchor(datetime.fromisoformat(os.environ["TEST_CLOCK_AT"]),
-                             float(os.environ["TEST_CLOCK_MONOTONIC"])))
+CLOCK = SettableClock(
+    Anchor(
+        datetime.fromisoformat(os.environ["TEST_CLOCK_AT"]),
+        float(os.environ["TEST_CLOCK_MONOTONIC"]),
+    )
+)
 
 
 def with_clock_control(app: ASGIApp) -> ASGIApp:
@@ -70,10 +74,16 @@ def main() -> None:
     settings = get_settings()
     print(f"积分 Jifen (tests' clock) → http://{settings.host}:{settings.port}", flush=True)
     proxies = proxy_arguments(settings.trusted_proxies)  # what `jifen serve` passes
-    uvicorn.run(create_app, factory=True, host=settings.host, port=settings.port,
-                proxy_headers=proxies[0] == "--proxy-headers",
-                forwarded_allow_ips=proxies[-1] if proxies[0] == "--proxy-headers" else None,
-                log_level="info", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    uvicorn.run(
+        create_app,
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=proxies[0] == "--proxy-headers",
+        forwarded_allow_ips=proxies[-1] if proxies[0] == "--proxy-headers" else None,
+        log_level="info",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
 
 
 if __name__ == "__main__":

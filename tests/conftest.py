@@ -90,8 +90,9 @@ def server_url(database: None) -> Iterator[str]:
 async def client(database: None) -> AsyncIterator[httpx.AsyncClient]:
     """Real HTTP requests through the ASGI app on the test's own event loop (the database pool
     and Redis connections are bound to it); a fresh client per test, so no cookie leaks."""
-    transport = httpx.ASGITransport(app=create_app(background_jobs=False),
-                                    client=("127.0.0.1", 50000))
+    transport = httpx.ASGITransport(
+        app=create_app(background_jobs=False), client=("127.0.0.1", 50000)
+    )
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
 

@@ -40,8 +40,16 @@ def unique(prefix: str) -> str:
 
 
 # The rule most tests score with: committee-proposed, 5 points, at most 3 times a period.
-TIDY_YARD = {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
-             "evidence_required": False, "proposers": ["committee"]}
+TIDY_YARD = {
+    "code": "HJ01",
+    "category": "环境卫生",
+    "title": "庭院整洁",
+    "points": 5,
+    "cap": 3,
+    "evidence_required": False,
+    "proposers": ["committee"],
+}
+
 
 @dataclass
 class Place:
@@ -81,10 +89,13 @@ async def make_user(
     if role is Role.town_admin:
         grant = Grant(role, town_id=place.town_id)
     else:
-        grant = Grant(role, village_id=place.village_id,
-                      household_id=household_id if role is Role.villager else None,
-                      shop_id=place.shop_id if role is Role.shopkeeper else None,
-                      grid_id=place.grid_id if role is Role.grid_officer else None)
+        grant = Grant(
+            role,
+            village_id=place.village_id,
+            household_id=household_id if role is Role.villager else None,
+            shop_id=place.shop_id if role is Role.shopkeeper else None,
+            grid_id=place.grid_id if role is Role.grid_officer else None,
+        )
     username = unique("u").lower()
     user_id = await auth.create_user(CLI_ACTOR, username, PASSWORD, [grant])
     return user_id, await auth.issue_token(user_id, "127.0.0.1"), username
@@ -97,19 +108,26 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     group = await registry.create_moral_group(CLI_ACTOR, vid, "第一道德小组")
     households = [
         await registry.create_household(
-            CLI_ACTOR, vid,
-            {"number": f"H{n}", "head_name": name, "grid_id": grid["id"],
-             "moral_group_id": group["id"]},
+            CLI_ACTOR,
+            vid,
+            {
+                "number": f"H{n}",
+                "head_name": name,
+                "grid_id": grid["id"],
+                "moral_group_id": group["id"],
+            },
             [{"name": name, "relation": "户主"}],
         )
         for n, name in ((1, "王建国"), (2, "李秀英"))
     ]
     shop = await catalogue.create_shop(CLI_ACTOR, vid, "积分超市", [])
-    product = await catalogue.add_product(CLI_ACTOR, vid, shop["id"],
-                                          {"name": "洗衣粉", "price": 10, "unit": "袋"})
+    product = await catalogue.add_product(
+        CLI_ACTOR, vid, shop["id"], {"name": "洗衣粉", "price": 10, "unit": "袋"}
+    )
     await catalogue.restock(CLI_ACTOR, vid, shop["id"], product["id"], 20, "爱心企业", None)
-    await catalogue.update_product(CLI_ACTOR, vid, shop["id"], product["id"],
-                                   {"picture": store_picture(tiny_png())})
+    await catalogue.update_product(
+        CLI_ACTOR, vid, shop["id"], product["id"], {"picture": store_picture(tiny_png())}
+    )
     place = Place(town_id, vid, grid["id"], group["id"], households, shop["id"], product["id"])
     if with_users:
         for role in Role:
@@ -137,10 +155,13 @@ async def stocked_place(points: int = 100, **village: Any) -> Place:
     place = await make_place((await make_town())["id"])
     await registry.update_village(CLI_ACTOR, place.village_id, {"pin_threshold": 0, **village})
     household = place.households[0]["id"]
-    await ledger.award(CLI_ACTOR, place.village_id, household, points, key=unique("seed"),
-                       reason="测试积分")
+    await ledger.award(
+        CLI_ACTOR, place.village_id, household, points, key=unique("seed"), reason="测试积分"
+    )
     await cards.issue_card(CLI_ACTOR, place.village_id, household)
     return place
+
+
 async def add_scoring(place: Place) -> dict[str, int]:
     """Once per place: a rule book, an open period and an evaluation with a photo, for tests
     that need their ids."""
@@ -148,48 +169,92 @@ async def add_scoring(place: Place) -> dict[str, int]:
         return place.scoring
     board_id = await add_board(place)
     sale_id = await add_sale(place)
-    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "HJ01", "category": "环境卫生", "title": "庭院整洁", "points": 5, "cap": 3,
-         "evidence_required": False, "proposers": ["committee", "grid_officer"]},
-    ])
-    period = await periods.open_period(
-        CLI_ACTOR, place.village_id, name=unique("P"), kind="month",
-        starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30),
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            {
+                "code": "HJ01",
+                "category": "环境卫生",
+                "title": "庭院整洁",
+                "points": 5,
+                "cap": 3,
+                "evidence_required": False,
+                "proposers": ["committee", "grid_officer"],
+            },
+        ],
     )
-    scorer = Scorer(user_id=place.user_ids[Role.committee], name="factory",
-                    roles=frozenset({"committee"}))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name=unique("P"),
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
+    scorer = Scorer(
+        user_id=place.user_ids[Role.committee], name="factory", roles=frozenset({"committee"})
+    )
     photo = io.BytesIO()
     Image.new("RGB", (40, 30), "green").save(photo, format="PNG")
     evaluation_id = await evaluations.propose_with_evidence(
-        scorer, place.village_id, period["id"], place.households[1]["id"], book["rules"][0]["id"],
+        scorer,
+        place.village_id,
+        period["id"],
+        place.households[1]["id"],
+        book["rules"][0]["id"],
         photo=photo.getvalue(),
     )
     code = await cards.card_payload(place.village_id, place.households[0]["id"])
-    activity = await activities.create_activity(scorer, place.village_id, {
-        "title": "村道清扫", "rule_id": book["rules"][0]["id"],
-        "starts_at": clock.now(), "ends_at": clock.now() + timedelta(hours=2),
-    })
+    activity = await activities.create_activity(
+        scorer,
+        place.village_id,
+        {
+            "title": "村道清扫",
+            "rule_id": book["rules"][0]["id"],
+            "starts_at": clock.now(),
+            "ends_at": clock.now() + timedelta(hours=2),
+        },
+    )
     await activities.start_activity(scorer, place.village_id, activity["id"])
-    attendance = await activities.check_in(scorer, place.village_id, activity["id"],
-                                           activities.Scan(code, unique("checkin")))
-    place.scoring = {"rule_id": book["rules"][0]["id"], "period_id": period["id"],
-                     "evaluation_id": evaluation_id, "board_id": board_id,
-                     "redemption_id": sale_id, "activity_id": activity["id"],
-                     "attendance_id": attendance["id"]}
+    attendance = await activities.check_in(
+        scorer, place.village_id, activity["id"], activities.Scan(code, unique("checkin"))
+    )
+    place.scoring = {
+        "rule_id": book["rules"][0]["id"],
+        "period_id": period["id"],
+        "evaluation_id": evaluation_id,
+        "board_id": board_id,
+        "redemption_id": sale_id,
+        "activity_id": activity["id"],
+        "attendance_id": attendance["id"],
+    }
     return place.scoring
 
 
 async def add_board(place: Place) -> int:
     """A past period, closed, with a published red/black board (no other period may be open)."""
     period = await periods.open_period(
-        CLI_ACTOR, place.village_id, name=unique("B"), kind="month",
-        starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31),
+        CLI_ACTOR,
+        place.village_id,
+        name=unique("B"),
+        kind="month",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
     )
-    await ledger.award(CLI_ACTOR, place.village_id, place.households[0]["id"], 5,
-                       key=unique("board"), reason="测试", period_id=period["id"])
+    await ledger.award(
+        CLI_ACTOR,
+        place.village_id,
+        place.households[0]["id"],
+        5,
+        key=unique("board"),
+        reason="测试",
+        period_id=period["id"],
+    )
     await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
-    await periods.close_period(CLI_ACTOR, place.village_id, period["id"],
-                               now=clock.now() + timedelta(days=60))
+    await periods.close_period(
+        CLI_ACTOR, place.village_id, period["id"], now=clock.now() + timedelta(days=60)
+    )
     board = await board_services.publish(CLI_ACTOR, place.village_id, period["id"])
     return int(board["id"])
 
@@ -197,9 +262,16 @@ async def add_board(place: Place) -> int:
 async def add_sale(place: Place) -> int:
     """One sale of the place's product to its first household, paid with the card."""
     household = place.households[0]["id"]
-    await ledger.award(CLI_ACTOR, place.village_id, household, 50, key=unique("sale"),
-                       reason="测试积分")
+    await ledger.award(
+        CLI_ACTOR, place.village_id, household, 50, key=unique("sale"), reason="测试积分"
+    )
     code = await cards.card_payload(place.village_id, household)
-    receipt = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, code,
-                                      [redemption.Line(place.product_id, 1)], key=unique("k"))
+    receipt = await redemption.redeem(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        code,
+        [redemption.Line(place.product_id, 1)],
+        key=unique("k"),
+    )
     return int(receipt["id"])

@@ -31,11 +31,15 @@ class ServerProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = settings.var_dir / f"{name}.log"
-        self.env = {**os.environ, "JIFEN_PORT": str(self.port), "JIFEN_HOST": "127.0.0.1",
-                    "JIFEN_DATABASE_URL": settings.database_url,
-                    "JIFEN_REDIS_URL": settings.redis_url,
-                    "JIFEN_SECRET_KEY": settings.secret_key,
-                    "JIFEN_VAR_DIR": str(settings.var_dir)}
+        self.env = {
+            **os.environ,
+            "JIFEN_PORT": str(self.port),
+            "JIFEN_HOST": "127.0.0.1",
+            "JIFEN_DATABASE_URL": settings.database_url,
+            "JIFEN_REDIS_URL": settings.redis_url,
+            "JIFEN_SECRET_KEY": settings.secret_key,
+            "JIFEN_VAR_DIR": str(settings.var_dir),
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -43,8 +47,9 @@ class ServerProcess:
         command = ["backend", "serve"] if self.real_entry_point else ["tests.clockserver"]
         env = self.env if self.real_entry_point else {**self.env, **CLOCK.environment()}
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", *command],
-                                            env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", *command], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         for _ in range(300):
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:

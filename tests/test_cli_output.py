@@ -19,14 +19,25 @@ from tests.factories import World, make_place, unique
 def jifen(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The command with its output going to a pipe, as in ``jifen … | cat`` (no COLUMNS)."""
     environment = {k: v for k, v in (env or os.environ).items() if k != "COLUMNS"}
-    return subprocess.run([sys.executable, "-m", "backend", *args], capture_output=True,
-                          text=True, env=environment, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "backend", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
 
 
 async def test_a_piped_chain_head_is_all_64_hex_characters(world: World) -> None:
     place = await make_place(world.a.town_id)
-    await ledger.award(CLI_ACTOR, place.village_id, place.households[0]["id"], 7,
-                       key=unique("pipe"), reason="测试积分")
+    await ledger.award(
+        CLI_ACTOR,
+        place.village_id,
+        place.households[0]["id"],
+        7,
+        key=unique("pipe"),
+        reason="测试积分",
+    )
     [head] = await checks.heads(place.village_id)
     printed = jifen("ledger", "head", "--village", str(place.village_id))
     assert printed.returncode == 0, printed.stderr
@@ -43,8 +54,11 @@ async def test_migrate_on_an_up_to_date_database_prints_one_line(world: World) -
 
 @pytest.mark.sqlite_only
 def test_migrate_on_a_fresh_database_prints_one_line_with_the_count(tmp_path: Path) -> None:
-    env = {**os.environ, "JIFEN_VAR_DIR": str(tmp_path),
-           "JIFEN_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}"}
+    env = {
+        **os.environ,
+        "JIFEN_VAR_DIR": str(tmp_path),
+        "JIFEN_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}",
+    }
     first = jifen("migrate", env=env)
     assert first.returncode == 0, first.stderr
     [line] = first.stdout.splitlines()

@@ -41,8 +41,9 @@ async def _expires_at(server_url: str, place_id: int, number: str) -> datetime:
     code = (await Village.select(Village.code).where(Village.id == place_id).first().run())["code"]
     # A household login hashes the PIN: under load it takes seconds, not httpx's default 5.
     async with httpx.AsyncClient(base_url=server_url, timeout=60) as http:
-        login = await http.post("/api/v1/auth/household-login",
-                                json={"village": code, "number": number, "pin": "2580"})
+        login = await http.post(
+            "/api/v1/auth/household-login", json={"village": code, "number": number, "pin": "2580"}
+        )
         assert login.status_code in (200, 201), login.text
         phone = await http.get(f"/api/v1/villages/{place_id}/phone-code")
         assert phone.status_code == 200, phone.text
@@ -68,8 +69,7 @@ async def test_the_backend_app_has_no_clock_control(
 ) -> None:
     """The control route exists only in tests/clockserver.py's wrapper."""
     before = clock.now()
-    response = await client.put(CONTROL_PATH, json={"at": "2030-01-01T00:00:00+00:00",
-                                                    "mono": 0.0})
+    response = await client.put(CONTROL_PATH, json={"at": "2030-01-01T00:00:00+00:00", "mono": 0.0})
     assert response.status_code in (404, 405)
     assert clock.now() - before < timedelta(minutes=1)
 
@@ -77,10 +77,18 @@ async def test_the_backend_app_has_no_clock_control(
 def test_no_setting_puts_a_production_process_on_the_tests_clock() -> None:
     """The launcher's variables (and JIFEN_* ones) do nothing to ``backend`` on its own."""
     env = {**os.environ, "TEST_CLOCK_AT": "2030-01-01T00:00:00+00:00", "TEST_CLOCK_MONOTONIC": "0"}
-    probe = ("from backend import clock; from backend.app import create_app; create_app(); "
-             "assert clock._source is clock._wall; print(clock.now().year)")
-    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    probe = (
+        "from backend import clock; from backend.app import create_app; create_app(); "
+        "assert clock._source is clock._wall; print(clock.now().year)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.split()[-1]) != 2030
 
@@ -98,7 +106,10 @@ def test_services_read_time_only_through_the_clock() -> None:
         str(path.relative_to(root))
         for path in (root / "backend").rglob("*.py")
         if "piccolo_migrations" not in path.parts
-        and re.search(r"datetime\.(now|utcnow|today)\(|date\.today\(|time\.time\(|"
-                      r"TimestamptzNow\(\)", path.read_text(encoding="utf-8"))
+        and re.search(
+            r"datetime\.(now|utcnow|today)\(|date\.today\(|time\.time\(|"
+            r"TimestamptzNow\(\)",
+            path.read_text(encoding="utf-8"),
+        )
     }
     assert readers <= WALL_CLOCK_READERS, sorted(readers - WALL_CLOCK_READERS)

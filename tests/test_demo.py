@@ -24,13 +24,20 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     town = await Town.select(Town.id).where(Town.code == TOWN["code"]).first().run()
     villages = await Village.select(Village.id).where(Village.town == town["id"]).run()
     assert len(villages) == len(VILLAGES) == 2
-    households = await Household.count().where(
-        Household.village.is_in([v["id"] for v in villages])
-    ).run()
+    households = (
+        await Household.count().where(Household.village.is_in([v["id"] for v in villages])).run()
+    )
     assert households == sum(v.households for v in VILLAGES) == 150
 
-    for username in ("town_admin", "xhx_committee", "xhx_committee2", "xhx_grid", "xhx_shop",
-                     "xhx_villager", "dhx_committee"):
+    for username in (
+        "town_admin",
+        "xhx_committee",
+        "xhx_committee2",
+        "xhx_grid",
+        "xhx_shop",
+        "xhx_villager",
+        "dhx_committee",
+    ):
         token, principal = await auth.login(username, DEMO_PASSWORD, "127.0.0.1")
         assert token and principal.grants, username
         me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
@@ -47,12 +54,19 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     assert shown["村道环境大扫除"]["checked_in"] == 11  # twelve came, one name struck
 
     # The first household paid once with its phone code, and its passbook prints.
-    first = await Household.select(Household.id).where(Household.village == xhx["id"]).order_by(
-        Household.id).first().run()
+    first = (
+        await Household.select(Household.id)
+        .where(Household.village == xhx["id"])
+        .order_by(Household.id)
+        .first()
+        .run()
+    )
     assert (await code_status(xhx["id"], first["id"], None)).state == "paid"
     token, _principal = await auth.login("xhx_committee", DEMO_PASSWORD, "127.0.0.1")
-    passbook = await client.get(f"/api/v1/villages/{xhx['id']}/households/{first['id']}"
-                                "/passbook.pdf", headers={"Authorization": f"Bearer {token}"})
+    passbook = await client.get(
+        f"/api/v1/villages/{xhx['id']}/households/{first['id']}/passbook.pdf",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert passbook.status_code == 200 and passbook.content.startswith(b"%PDF")
 
     # 东黄须村 is past its month: November on notice with a villager's objection waiting, and
@@ -67,9 +81,10 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     assert decided["state"] == "overturned" and decided["decision_reason"]  # 往期查看 shows it
     assert waiting.points == -20 and not waiting.can_post
     token, _principal = await auth.login("dhx_villager", DEMO_PASSWORD, "127.0.0.1")
-    notice = await client.get(f"/api/v1/villages/{dhx['id']}/periods/"
-                              f"{by_name['2026年11月']['id']}/notice",
-                              headers={"Authorization": f"Bearer {token}"})
+    notice = await client.get(
+        f"/api/v1/villages/{dhx['id']}/periods/{by_name['2026年11月']['id']}/notice",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert notice.status_code == 200, notice.text
     lines = notice.json()["lines"]
     assert len(lines) == 12 and [line["objection"] for line in lines].count("open") == 1

@@ -22,8 +22,10 @@ def _name(path: Path) -> str:
 
 
 def _code_lines(path: Path) -> list[tuple[int, str]]:
-    return [(n, COMMENT.sub("", line)) for n, line in
-            enumerate(path.read_text(encoding="utf-8").splitlines(), 1)]
+    return [
+        (n, COMMENT.sub("", line))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+    ]
 
 
 def test_each_dom_helper_is_defined_once_in_dom_js() -> None:
@@ -38,8 +40,9 @@ def test_each_dom_helper_is_defined_once_in_dom_js() -> None:
 
 
 def test_the_counter_box_is_built_once() -> None:
-    pages = [p.name for p in KIOSK.glob("*.html")
-             if 'id="overlay"' in p.read_text(encoding="utf-8")]
+    pages = [
+        p.name for p in KIOSK.glob("*.html") if 'id="overlay"' in p.read_text(encoding="utf-8")
+    ]
     assert pages == [], f"the box is built by kiosk/js/overlay.js, not copied into {pages}"
     builders = [_name(p) for p in SCRIPTS if 'id: "overlay"' in p.read_text(encoding="utf-8")]
     assert builders == ["overlay.js"]
@@ -52,6 +55,7 @@ def test_no_chinese_words_in_code_outside_the_word_lists() -> None:
             continue
         for n, line in _code_lines(path):
             if IDEOGRAPH.search(line) and not any(
-                    _name(path) == name and snippet in line for name, snippet in DATA_MATCHES):
+                _name(path) == name and snippet in line for name, snippet in DATA_MATCHES
+            ):
                 stray.append(f"kiosk/js/{_name(path)}:{n}: {line.strip()}")
     assert stray == [], "move these words into the page's word list:\n" + "\n".join(stray)

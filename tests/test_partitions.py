@@ -18,9 +18,13 @@ from tests.factories import add_sale, make_place, make_town
 
 
 def test_the_settings_are_read_and_checked() -> None:
-    settings = load_settings({"JIFEN_PARTITIONS": "8",
-                              "JIFEN_DATABASE_POOLER": "pgbouncer-transaction",
-                              "JIFEN_SECRET_KEY": "x" * 32})
+    settings = load_settings(
+        {
+            "JIFEN_PARTITIONS": "8",
+            "JIFEN_DATABASE_POOLER": "pgbouncer-transaction",
+            "JIFEN_SECRET_KEY": "x" * 32,
+        }
+    )
     assert (settings.partitions, settings.database_pooler) == (8, "pgbouncer-transaction")
     assert load_settings({"JIFEN_SECRET_KEY": "x" * 32}).partitions == 0
     for bad in ({"JIFEN_PARTITIONS": "-1"}, {"JIFEN_DATABASE_POOLER": "pgpool"}):
@@ -42,7 +46,8 @@ async def test_the_hot_tables_are_partitioned_as_the_setting_says() -> None:
         keys = await fetch(
             "SELECT conrelid::regclass::text AS table, pg_get_constraintdef(oid) AS key "
             "FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text = ANY($1)",
-            list(HOT_TABLES))
+            list(HOT_TABLES),
+        )
         assert {k["key"] for k in keys} == {"PRIMARY KEY (village, id)"}
 
 

@@ -22,14 +22,16 @@ def test_embedded_defaults_and_a_secret_kept_across_restarts(tmp_path: Path) -> 
 
 
 def test_explicit_values_win(tmp_path: Path) -> None:
-    settings = load_settings({
-        "JIFEN_VAR_DIR": str(tmp_path),
-        "JIFEN_DATABASE_URL": "postgresql://jifen@db:5432/jifen",
-        "JIFEN_REDIS_URL": "redis://cache:6379/0",
-        "JIFEN_SECRET_KEY": "s" * 48,
-        "JIFEN_PORT": "9000",
-        "JIFEN_LANGUAGE": "en",
-    })
+    settings = load_settings(
+        {
+            "JIFEN_VAR_DIR": str(tmp_path),
+            "JIFEN_DATABASE_URL": "postgresql://jifen@db:5432/jifen",
+            "JIFEN_REDIS_URL": "redis://cache:6379/0",
+            "JIFEN_SECRET_KEY": "s" * 48,
+            "JIFEN_PORT": "9000",
+            "JIFEN_LANGUAGE": "en",
+        }
+    )
     assert not settings.is_sqlite and not settings.is_memory_redis
     assert settings.port == 9000 and settings.language == "en"
     assert not (tmp_path / "secret_key").exists()

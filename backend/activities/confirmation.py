@@ -44,9 +44,7 @@ async def _open_period(village_id: int) -> int:
     raise NoOpenPeriod()
 
 
-async def finish_activity(
-    scorer: Scorer, village_id: int, activity_id: int
-) -> dict[str, Any]:
+async def finish_activity(scorer: Scorer, village_id: int, activity_id: int) -> dict[str, Any]:
     """running → finished; each attendance becomes a proposed evaluation (or says why not)."""
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
@@ -60,21 +58,40 @@ async def finish_activity(
                 continue
             try:
                 [evaluation_id] = await evaluations.propose(
-                    scorer, village_id, period_id, item["household_id"], current["rule_id"],
-                    note=note, source="batch",
+                    scorer,
+                    village_id,
+                    period_id,
+                    item["household_id"],
+                    current["rule_id"],
+                    note=note,
+                    source="batch",
                 )
             except DomainError as refusal:
-                await Attendance.update({Attendance.problem: refusal.message("zh")[:200]}).where(
-                    Attendance.id == item["id"]).run()
+                await (
+                    Attendance.update({Attendance.problem: refusal.message("zh")[:200]})
+                    .where(Attendance.id == item["id"])
+                    .run()
+                )
                 continue
-            await Attendance.update({Attendance.evaluation: evaluation_id}).where(
-                Attendance.id == item["id"]).run()
-        await Activity.update({Activity.status: "finished",
-                               Activity.finished_at: clock.now()}).where(
-            Activity.id == activity_id).run()
-        await record(scorer.actor, "activity.finish", "activity", activity_id,
-                     village_id=village_id, before={"status": "running"},
-                     after={"status": "finished", "period": period_id})
+            await (
+                Attendance.update({Attendance.evaluation: evaluation_id})
+                .where(Attendance.id == item["id"])
+                .run()
+            )
+        await (
+            Activity.update({Activity.status: "finished", Activity.finished_at: clock.now()})
+            .where(Activity.id == activity_id)
+            .run()
+        )
+        await record(
+            scorer.actor,
+            "activity.finish",
+            "activity",
+            activity_id,
+            village_id=village_id,
+            before={"status": "running"},
+            after={"status": "finished", "period": period_id},
+        )
     return await activity(village_id, activity_id)
 
 
@@ -98,21 +115,38 @@ async def confirm_activity(
         for item in items:
             if item["id"] in strikes:
                 reason = strikes[item["id"]]
-                await Attendance.update({Attendance.struck: True,
-                                         Attendance.strike_reason: reason}).where(
-                    Attendance.id == item["id"]).run()
+                await (
+                    Attendance.update({Attendance.struck: True, Attendance.strike_reason: reason})
+                    .where(Attendance.id == item["id"])
+                    .run()
+                )
                 if item["evaluation_id"] is not None:
-                    await evaluations.reject(scorer, village_id, item["evaluation_id"],
-                                             f"签到名单划去：{reason}")
+                    await evaluations.reject(
+                        scorer, village_id, item["evaluation_id"], f"签到名单划去：{reason}"
+                    )
             elif item["evaluation_id"] is not None and not item["struck"]:
-                await evaluations.verify(scorer, village_id, item["evaluation_id"],
-                                         note="活动签到名单确认")
-        await Activity.update({
-            Activity.status: "confirmed", Activity.confirmed_by: scorer.user_id,
-            Activity.confirmer_name: scorer.name, Activity.confirmed_at: clock.now(),
-        }).where(Activity.id == activity_id).run()
-        await record(scorer.actor, "activity.confirm", "activity", activity_id,
-                     village_id=village_id, before={"status": "finished"},
-                     after={"status": "confirmed",
-                            "struck": {str(k): v for k, v in strikes.items()}})
+                await evaluations.verify(
+                    scorer, village_id, item["evaluation_id"], note="活动签到名单确认"
+                )
+        await (
+            Activity.update(
+                {
+                    Activity.status: "confirmed",
+                    Activity.confirmed_by: scorer.user_id,
+                    Activity.confirmer_name: scorer.name,
+                    Activity.confirmed_at: clock.now(),
+                }
+            )
+            .where(Activity.id == activity_id)
+            .run()
+        )
+        await record(
+            scorer.actor,
+            "activity.confirm",
+            "activity",
+            activity_id,
+            village_id=village_id,
+            before={"status": "finished"},
+            after={"status": "confirmed", "struck": {str(k): v for k, v in strikes.items()}},
+        )
     return await activity(village_id, activity_id)

@@ -40,8 +40,9 @@ class ActivityController(Controller):
         """The caller organises the activity."""
         scorer = await scorer_of(principal, village_id)
         fields = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
-        return msgspec.convert(await services.create_activity(scorer, village_id, fields),
-                               s.Activity)
+        return msgspec.convert(
+            await services.create_activity(scorer, village_id, fields), s.Activity
+        )
 
     @get("/{activity_id:int}", **allow(*ANY_ROLE))
     async def get_activity(self, village_id: PathId, activity_id: PathId) -> s.Activity:
@@ -52,8 +53,9 @@ class ActivityController(Controller):
         self, village_id: PathId, activity_id: PathId, principal: CurrentPrincipal
     ) -> s.Activity:
         scorer = await scorer_of(principal, village_id)
-        return msgspec.convert(await services.start_activity(scorer, village_id, activity_id),
-                               s.Activity)
+        return msgspec.convert(
+            await services.start_activity(scorer, village_id, activity_id), s.Activity
+        )
 
     @get("/{activity_id:int}/signups", **allow(*ORGANISERS, Role.town_admin))
     async def list_signups(self, village_id: PathId, activity_id: PathId) -> list[s.Signup]:
@@ -67,72 +69,102 @@ class ActivityController(Controller):
         household_id = principal.household_in(village_id)
         if household_id is None:
             raise NotFound()
-        listed = await signups.sign_up(actor_of(principal), village_id, activity_id,
-                                       household_id)
+        listed = await signups.sign_up(actor_of(principal), village_id, activity_id, household_id)
         return msgspec.convert(listed, list[s.Signup])
 
     @get("/{activity_id:int}/attendances", **allow(*ORGANISERS, Role.town_admin))
     async def list_attendances(self, village_id: PathId, activity_id: PathId) -> list[s.Attendance]:
-        return msgspec.convert(await services.attendances(village_id, activity_id),
-                               list[s.Attendance])
+        return msgspec.convert(
+            await services.attendances(village_id, activity_id), list[s.Attendance]
+        )
 
     @post("/{activity_id:int}/attendances", **allow(*ORGANISERS))
     async def check_in(
-        self, village_id: PathId, activity_id: PathId, data: JSONBody[s.CheckIn],
+        self,
+        village_id: PathId,
+        activity_id: PathId,
+        data: JSONBody[s.CheckIn],
         principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Attendance:
         """Scan a household's card or phone code; a retry with the same key answers the same."""
         scorer = await scorer_of(principal, village_id)
-        scan = services.Scan(data.code, require_idempotency_key(idempotency_key),
-                             data.member_id, data.scanned_at)
+        scan = services.Scan(
+            data.code, require_idempotency_key(idempotency_key), data.member_id, data.scanned_at
+        )
         return msgspec.convert(
-            await services.check_in(scorer, village_id, activity_id, scan), s.Attendance)
+            await services.check_in(scorer, village_id, activity_id, scan), s.Attendance
+        )
 
     @post("/{activity_id:int}/attendances/batch", status_code=200, **allow(*ORGANISERS))
     async def check_in_batch(
-        self, request: Request, village_id: PathId, activity_id: PathId,
-        data: JSONBody[s.CheckInBatch], principal: CurrentPrincipal,
+        self,
+        request: Request,
+        village_id: PathId,
+        activity_id: PathId,
+        data: JSONBody[s.CheckInBatch],
+        principal: CurrentPrincipal,
     ) -> list[s.BatchResult]:
         """An offline phone's queue, safe to send again: each scan is recorded once."""
         scorer = await scorer_of(principal, village_id)
-        scans = [services.Scan(q.code, q.idempotency_key, q.member_id, q.scanned_at)
-                 for q in data.scans]
+        scans = [
+            services.Scan(q.code, q.idempotency_key, q.member_id, q.scanned_at) for q in data.scans
+        ]
         language = language_of(request)
         out = []
-        for scan, result in await services.check_in_batch(scorer, village_id, activity_id,
-                                                          scans):
+        for scan, result in await services.check_in_batch(scorer, village_id, activity_id, scans):
             if isinstance(result, DomainError):
-                out.append(s.BatchResult(scan.key, False, code=result.code,
-                                         detail=result.message(language)))
+                out.append(
+                    s.BatchResult(
+                        scan.key, False, code=result.code, detail=result.message(language)
+                    )
+                )
             else:
                 out.append(s.BatchResult(scan.key, True, msgspec.convert(result, s.Attendance)))
         return out
 
     @put("/{activity_id:int}/attendances/{attendance_id:int}/member", **allow(*ORGANISERS))
     async def set_member(
-        self, village_id: PathId, activity_id: PathId, attendance_id: PathId,
-        data: JSONBody[s.MemberChoice], principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        activity_id: PathId,
+        attendance_id: PathId,
+        data: JSONBody[s.MemberChoice],
+        principal: CurrentPrincipal,
     ) -> s.Attendance:
         """Which member of the household came (their volunteer hours)."""
         scorer = await scorer_of(principal, village_id)
-        return msgspec.convert(await services.set_member(
-            scorer, village_id, activity_id, attendance_id, data.member_id), s.Attendance)
+        return msgspec.convert(
+            await services.set_member(
+                scorer, village_id, activity_id, attendance_id, data.member_id
+            ),
+            s.Attendance,
+        )
 
-    @get("/{activity_id:int}/attendances/xlsx", **allow(*ORGANISERS, Role.town_admin),
-         media_type=XLSX)
+    @get(
+        "/{activity_id:int}/attendances/xlsx",
+        **allow(*ORGANISERS, Role.town_admin),
+        media_type=XLSX,
+    )
     async def attendance_sheet(self, village_id: PathId, activity_id: PathId) -> Response[bytes]:
         name, body = await sheets.attendance_xlsx(village_id, activity_id)
-        return Response(body, media_type=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
 
-    @get("/{activity_id:int}/sign-in-sheet", **allow(*ORGANISERS, Role.town_admin),
-         media_type="application/pdf")
+    @get(
+        "/{activity_id:int}/sign-in-sheet",
+        **allow(*ORGANISERS, Role.town_admin),
+        media_type="application/pdf",
+    )
     async def sign_in_sheet(self, village_id: PathId, activity_id: PathId) -> Response[bytes]:
         """A4 paper sign-in sheet with every household's card QR, for villages without phones."""
         body = await sheets.sign_in_sheet_pdf(village_id, activity_id)
-        return Response(body, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="sign-in-{activity_id}.pdf"'})
+        return Response(
+            body,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="sign-in-{activity_id}.pdf"'},
+        )
 
     @post("/{activity_id:int}/finish", status_code=200, **allow(*ORGANISERS))
     async def finish_activity(
@@ -141,19 +173,24 @@ class ActivityController(Controller):
         """Each attendance becomes a proposed evaluation of the activity's rule."""
         scorer = await scorer_of(principal, village_id)
         return msgspec.convert(
-            await confirmation.finish_activity(scorer, village_id, activity_id), s.Activity)
+            await confirmation.finish_activity(scorer, village_id, activity_id), s.Activity
+        )
 
     @post("/{activity_id:int}/confirm", status_code=200, **allow(Role.committee))
     async def confirm_activity(
-        self, village_id: PathId, activity_id: PathId, data: JSONBody[s.Confirmation],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        activity_id: PathId,
+        data: JSONBody[s.Confirmation],
+        principal: CurrentPrincipal,
     ) -> s.Activity:
         """Another committee member confirms the list, striking names that should not count."""
         scorer = await scorer_of(principal, village_id)
         strikes = {strike.attendance_id: strike.reason for strike in data.strikes}
         return msgspec.convert(
             await confirmation.confirm_activity(scorer, village_id, activity_id, strikes),
-            s.Activity)
+            s.Activity,
+        )
 
 
 class VolunteerHoursController(Controller):
@@ -167,5 +204,6 @@ class VolunteerHoursController(Controller):
         """Per household (no member) and per member, over one calendar year (this one unless
         ``year`` is given)."""
         year = year or clock.local_now().year
-        return msgspec.convert(await sheets.volunteer_hours(village_id, year),
-                               list[s.VolunteerHours])
+        return msgspec.convert(
+            await sheets.volunteer_hours(village_id, year), list[s.VolunteerHours]
+        )

@@ -120,7 +120,8 @@ class Strike(Strict):
 
 class Confirmation(Strict):
     strikes: Annotated[list[Strike], msgspec.Meta(max_length=1000)] = msgspec.field(
-        default_factory=list)
+        default_factory=list
+    )
 
 
 class VolunteerHours(msgspec.Struct):

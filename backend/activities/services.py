@@ -40,21 +40,46 @@ from backend.scoring.rules import current_rule
 from backend.settings import get_settings
 
 CLOCK_SKEW = timedelta(minutes=5)
-STATUS_ZH = {"planned": "计划中", "running": "进行中", "finished": "已结束",
-             "confirmed": "已确认"}
+STATUS_ZH = {"planned": "计划中", "running": "进行中", "finished": "已结束", "confirmed": "已确认"}
 ACTIVITY_FIELDS = (
-    Activity.id, Activity.village, Activity.title, Activity.rule, Activity.rule.code,
-    Activity.rule.category, Activity.rule.title, Activity.rule.points, Activity.place,
-    Activity.starts_at, Activity.ends_at, Activity.opens_at, Activity.closes_at,
-    Activity.capacity, Activity.organiser, Activity.organiser_name, Activity.status,
-    Activity.signup, Activity.confirmed_by, Activity.confirmer_name, Activity.finished_at,
+    Activity.id,
+    Activity.village,
+    Activity.title,
+    Activity.rule,
+    Activity.rule.code,
+    Activity.rule.category,
+    Activity.rule.title,
+    Activity.rule.points,
+    Activity.place,
+    Activity.starts_at,
+    Activity.ends_at,
+    Activity.opens_at,
+    Activity.closes_at,
+    Activity.capacity,
+    Activity.organiser,
+    Activity.organiser_name,
+    Activity.status,
+    Activity.signup,
+    Activity.confirmed_by,
+    Activity.confirmer_name,
+    Activity.finished_at,
     Activity.confirmed_at,
 )
 ATTENDANCE_FIELDS = (
-    Attendance.id, Attendance.activity, Attendance.household, Attendance.household.number,
-    Attendance.household.head_name, Attendance.member, Attendance.member.name,
-    Attendance.checked_in_at, Attendance.source, Attendance.struck, Attendance.strike_reason,
-    Attendance.evaluation, Attendance.problem, Attendance.idempotency_key,
+    Attendance.id,
+    Attendance.activity,
+    Attendance.household,
+    Attendance.household.number,
+    Attendance.household.head_name,
+    Attendance.member,
+    Attendance.member.name,
+    Attendance.checked_in_at,
+    Attendance.source,
+    Attendance.struck,
+    Attendance.strike_reason,
+    Attendance.evaluation,
+    Attendance.problem,
+    Attendance.idempotency_key,
 )
 
 
@@ -71,34 +96,56 @@ class Scan:
 
 def _activity_out(row: dict[str, Any], checked_in: int = 0) -> dict[str, Any]:
     return {
-        "id": row["id"], "village_id": row["village"], "title": row["title"],
-        "rule_id": row["rule"], "rule_code": row["rule.code"],
-        "rule_category": row["rule.category"], "rule_title": row["rule.title"],
-        "points": row["rule.points"], "place": row["place"], "starts_at": row["starts_at"],
-        "ends_at": row["ends_at"], "opens_at": row["opens_at"], "closes_at": row["closes_at"],
-        "capacity": row["capacity"], "organiser_id": row["organiser"],
-        "organiser_name": row["organiser_name"], "status": row["status"],
-        "signup": row["signup"], "confirmed_by": row["confirmed_by"],
-        "confirmer_name": row["confirmer_name"], "finished_at": row["finished_at"],
-        "confirmed_at": row["confirmed_at"], "checked_in": checked_in,
+        "id": row["id"],
+        "village_id": row["village"],
+        "title": row["title"],
+        "rule_id": row["rule"],
+        "rule_code": row["rule.code"],
+        "rule_category": row["rule.category"],
+        "rule_title": row["rule.title"],
+        "points": row["rule.points"],
+        "place": row["place"],
+        "starts_at": row["starts_at"],
+        "ends_at": row["ends_at"],
+        "opens_at": row["opens_at"],
+        "closes_at": row["closes_at"],
+        "capacity": row["capacity"],
+        "organiser_id": row["organiser"],
+        "organiser_name": row["organiser_name"],
+        "status": row["status"],
+        "signup": row["signup"],
+        "confirmed_by": row["confirmed_by"],
+        "confirmer_name": row["confirmer_name"],
+        "finished_at": row["finished_at"],
+        "confirmed_at": row["confirmed_at"],
+        "checked_in": checked_in,
     }
 
 
 def attendance_out(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": row["id"], "activity_id": row["activity"], "household_id": row["household"],
-        "number": row["household.number"], "head_name": row["household.head_name"],
-        "member_id": row["member"], "member_name": row["member.name"] or "",
-        "checked_in_at": row["checked_in_at"], "source": row["source"],
-        "struck": row["struck"], "strike_reason": row["strike_reason"],
-        "evaluation_id": row["evaluation"], "problem": row["problem"],
+        "id": row["id"],
+        "activity_id": row["activity"],
+        "household_id": row["household"],
+        "number": row["household.number"],
+        "head_name": row["household.head_name"],
+        "member_id": row["member"],
+        "member_name": row["member.name"] or "",
+        "checked_in_at": row["checked_in_at"],
+        "source": row["source"],
+        "struck": row["struck"],
+        "strike_reason": row["strike_reason"],
+        "evaluation_id": row["evaluation"],
+        "problem": row["problem"],
     }
 
 
 async def _count(activity_id: int) -> int:
-    return await Attendance.count().where(
-        (Attendance.activity == activity_id) & (Attendance.struck.eq(False))
-    ).run()
+    return (
+        await Attendance.count()
+        .where((Attendance.activity == activity_id) & (Attendance.struck.eq(False)))
+        .run()
+    )
 
 
 async def activity(village_id: int, activity_id: int, *, lock: bool = False) -> dict[str, Any]:
@@ -119,27 +166,43 @@ async def activities(village_id: int, status: str | None = None) -> list[dict[st
     where: Where | And = Activity.village == village_id
     if status is not None:
         where &= Activity.status == status
-    rows = await Activity.select(*ACTIVITY_FIELDS).where(where).order_by(
-        Activity.starts_at, ascending=False).run()
+    rows = (
+        await Activity.select(*ACTIVITY_FIELDS)
+        .where(where)
+        .order_by(Activity.starts_at, ascending=False)
+        .run()
+    )
     return [_activity_out(r, await _count(r["id"])) for r in rows]
 
 
 async def _with_members(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add each household's active members, so the organiser can pick who came."""
-    rows = await Member.select(Member.id, Member.name, Member.household).where(
-        Member.household.is_in([i["household_id"] for i in items] or [0])
-        & Member.active.eq(True)
-    ).order_by(Member.id).run()
+    rows = (
+        await Member.select(Member.id, Member.name, Member.household)
+        .where(
+            Member.household.is_in([i["household_id"] for i in items] or [0])
+            & Member.active.eq(True)
+        )
+        .order_by(Member.id)
+        .run()
+    )
     for item in items:
-        item["members"] = [{"id": r["id"], "name": r["name"]} for r in rows
-                           if r["household"] == item["household_id"]]
+        item["members"] = [
+            {"id": r["id"], "name": r["name"]}
+            for r in rows
+            if r["household"] == item["household_id"]
+        ]
     return items
 
 
 async def attendances(village_id: int, activity_id: int) -> list[dict[str, Any]]:
     await activity(village_id, activity_id)
-    rows = await Attendance.select(*ATTENDANCE_FIELDS).where(
-        Attendance.activity == activity_id).order_by(Attendance.checked_in_at).run()
+    rows = (
+        await Attendance.select(*ATTENDANCE_FIELDS)
+        .where(Attendance.activity == activity_id)
+        .order_by(Attendance.checked_in_at)
+        .run()
+    )
     return await _with_members([attendance_out(r) for r in rows])
 
 
@@ -156,16 +219,35 @@ async def create_activity(
         raise BadActivityTimes()
     async with write_transaction():
         await current_rule(village_id, fields["rule_id"])
-        row = (await Activity.insert(Activity(
-            village=village_id, title=fields["title"], rule=fields["rule_id"],
-            place=fields.get("place", ""), starts_at=fields["starts_at"],
-            ends_at=fields["ends_at"], opens_at=fields["opens_at"],
-            closes_at=fields["closes_at"], capacity=fields.get("capacity", 0),
-            signup=fields.get("signup", False), organiser=scorer.user_id,
-            organiser_name=scorer.name, status="planned",
-        )).returning(Activity.id).run())[0]
-        await record(scorer.actor, "activity.create", "activity", row["id"],
-                     village_id=village_id, after={k: str(v) for k, v in fields.items()})
+        row = (
+            await Activity.insert(
+                Activity(
+                    village=village_id,
+                    title=fields["title"],
+                    rule=fields["rule_id"],
+                    place=fields.get("place", ""),
+                    starts_at=fields["starts_at"],
+                    ends_at=fields["ends_at"],
+                    opens_at=fields["opens_at"],
+                    closes_at=fields["closes_at"],
+                    capacity=fields.get("capacity", 0),
+                    signup=fields.get("signup", False),
+                    organiser=scorer.user_id,
+                    organiser_name=scorer.name,
+                    status="planned",
+                )
+            )
+            .returning(Activity.id)
+            .run()
+        )[0]
+        await record(
+            scorer.actor,
+            "activity.create",
+            "activity",
+            row["id"],
+            village_id=village_id,
+            after={k: str(v) for k, v in fields.items()},
+        )
     return await activity(village_id, row["id"])
 
 
@@ -182,11 +264,16 @@ async def start_activity(scorer: Scorer, village_id: int, activity_id: int) -> d
         may_run(scorer, current)
         if current["status"] != "planned":
             raise ActivityWrongStatus(status=STATUS_ZH[current["status"]])
-        await Activity.update({Activity.status: "running"}).where(
-            Activity.id == activity_id).run()
-        await record(scorer.actor, "activity.start", "activity", activity_id,
-                     village_id=village_id, before={"status": "planned"},
-                     after={"status": "running"})
+        await Activity.update({Activity.status: "running"}).where(Activity.id == activity_id).run()
+        await record(
+            scorer.actor,
+            "activity.start",
+            "activity",
+            activity_id,
+            village_id=village_id,
+            before={"status": "planned"},
+            after={"status": "running"},
+        )
     return await activity(village_id, activity_id)
 
 
@@ -195,9 +282,12 @@ def _local(moment: datetime) -> str:
 
 
 async def _existing(activity_id: int, key: str) -> dict[str, Any] | None:
-    row = await Attendance.select(*ATTENDANCE_FIELDS).where(
-        (Attendance.activity == activity_id) & (Attendance.idempotency_key == key)
-    ).first().run()
+    row = (
+        await Attendance.select(*ATTENDANCE_FIELDS)
+        .where((Attendance.activity == activity_id) & (Attendance.idempotency_key == key))
+        .first()
+        .run()
+    )
     return None if row is None else (await _with_members([attendance_out(row)]))[0]
 
 
@@ -210,7 +300,11 @@ async def _member_of(village_id: int, household_id: int, member_id: int | None) 
 
 
 async def check_in(
-    scorer: Scorer, village_id: int, activity_id: int, scan: Scan, *,
+    scorer: Scorer,
+    village_id: int,
+    activity_id: int,
+    scan: Scan,
+    *,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Record the household a scanned card or phone code names; the same key returns the first
@@ -227,34 +321,64 @@ async def check_in(
             raise ActivityNotRunning()
         at = scan.scanned_at or now
         if not current["opens_at"] <= at <= current["closes_at"] or at > now + CLOCK_SKEW:
-            raise OutsideWindow(opens=_local(current["opens_at"]),
-                                closes=_local(current["closes_at"]))
+            raise OutsideWindow(
+                opens=_local(current["opens_at"]), closes=_local(current["closes_at"])
+            )
         scanned = await cards.resolve(scan.code, village_id=village_id, now=at)
         await _member_of(village_id, scanned.household_id, scan.member_id)
-        if await Attendance.exists().where(
-            (Attendance.activity == activity_id) & (Attendance.household == scanned.household_id)
-        ).run():
+        if (
+            await Attendance.exists()
+            .where(
+                (Attendance.activity == activity_id)
+                & (Attendance.household == scanned.household_id)
+            )
+            .run()
+        ):
             raise AlreadyCheckedIn(head_name=scanned.head_name, number=scanned.number)
         if current["capacity"] and current["checked_in"] >= current["capacity"]:
             raise ActivityFull(capacity=current["capacity"])
         await cards.consume_phone_code(scanned)
-        row = (await Attendance.insert(Attendance(
-            village=village_id, activity=activity_id, household=scanned.household_id,
-            member=scan.member_id, checked_in_at=at, idempotency_key=scan.key,
-            source=scanned.kind, recorded_by=scorer.user_id,
-        )).returning(Attendance.id).run())[0]
-        await record(scorer.actor, "attendance.check_in", "attendance", row["id"],
-                     village_id=village_id,
-                     after={"activity": activity_id, "household": scanned.household_id,
-                            "member": scan.member_id, "at": at.isoformat(),
-                            "source": scanned.kind})
+        row = (
+            await Attendance.insert(
+                Attendance(
+                    village=village_id,
+                    activity=activity_id,
+                    household=scanned.household_id,
+                    member=scan.member_id,
+                    checked_in_at=at,
+                    idempotency_key=scan.key,
+                    source=scanned.kind,
+                    recorded_by=scorer.user_id,
+                )
+            )
+            .returning(Attendance.id)
+            .run()
+        )[0]
+        await record(
+            scorer.actor,
+            "attendance.check_in",
+            "attendance",
+            row["id"],
+            village_id=village_id,
+            after={
+                "activity": activity_id,
+                "household": scanned.household_id,
+                "member": scan.member_id,
+                "at": at.isoformat(),
+                "source": scanned.kind,
+            },
+        )
     found = await _existing(activity_id, scan.key)
     assert found is not None
     return found
 
 
 async def check_in_batch(
-    scorer: Scorer, village_id: int, activity_id: int, scans: list[Scan], *,
+    scorer: Scorer,
+    village_id: int,
+    activity_id: int,
+    scans: list[Scan],
+    *,
     now: datetime | None = None,
 ) -> list[tuple[Scan, dict[str, Any] | DomainError]]:
     """Replay an offline phone's queue: each scan in its own transaction, so one refusal does
@@ -263,8 +387,7 @@ async def check_in_batch(
     results: list[tuple[Scan, dict[str, Any] | DomainError]] = []
     for scan in scans:
         try:
-            results.append((scan, await check_in(scorer, village_id, activity_id, scan,
-                                                 now=now)))
+            results.append((scan, await check_in(scorer, village_id, activity_id, scan, now=now)))
         except DomainError as refusal:
             results.append((scan, refusal))
     return results
@@ -280,18 +403,31 @@ async def set_member(
         may_run(scorer, current)
         if current["status"] == "confirmed":
             raise ActivityWrongStatus(status=STATUS_ZH["confirmed"])
-        row = await Attendance.select(Attendance.household, Attendance.member,
-                                      Attendance.idempotency_key).where(
-            (Attendance.id == attendance_id) & (Attendance.activity == activity_id)
-        ).first().run()
+        row = (
+            await Attendance.select(
+                Attendance.household, Attendance.member, Attendance.idempotency_key
+            )
+            .where((Attendance.id == attendance_id) & (Attendance.activity == activity_id))
+            .first()
+            .run()
+        )
         if row is None:
             raise NotFound()
         await _member_of(village_id, row["household"], member_id)
-        await Attendance.update({Attendance.member: member_id}).where(
-            Attendance.id == attendance_id).run()
-        await record(scorer.actor, "attendance.member", "attendance", attendance_id,
-                     village_id=village_id, before={"member": row["member"]},
-                     after={"member": member_id})
+        await (
+            Attendance.update({Attendance.member: member_id})
+            .where(Attendance.id == attendance_id)
+            .run()
+        )
+        await record(
+            scorer.actor,
+            "attendance.member",
+            "attendance",
+            attendance_id,
+            village_id=village_id,
+            before={"member": row["member"]},
+            after={"member": member_id},
+        )
     found = await _existing(activity_id, row["idempotency_key"])
     assert found is not None
     return found

@@ -40,15 +40,25 @@ async def volunteer_hours(village_id: int, year: int) -> list[dict[str, Any]]:
     """Minutes volunteered in ``year`` per household (``member_id`` None) and per member."""
     zone = _zone()
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
-    rows = await Attendance.select(
-        Attendance.household, Attendance.household.number, Attendance.household.head_name,
-        Attendance.member, Attendance.member.name, Attendance.activity.starts_at,
-        Attendance.activity.ends_at,
-    ).where(
-        (Attendance.village == village_id) & (Attendance.struck.eq(False))
-        & Attendance.activity._.status.is_in(["finished", "confirmed"])
-        & (Attendance.activity._.starts_at >= start) & (Attendance.activity._.starts_at < end)
-    ).run()
+    rows = (
+        await Attendance.select(
+            Attendance.household,
+            Attendance.household.number,
+            Attendance.household.head_name,
+            Attendance.member,
+            Attendance.member.name,
+            Attendance.activity.starts_at,
+            Attendance.activity.ends_at,
+        )
+        .where(
+            (Attendance.village == village_id)
+            & (Attendance.struck.eq(False))
+            & Attendance.activity._.status.is_in(["finished", "confirmed"])
+            & (Attendance.activity._.starts_at >= start)
+            & (Attendance.activity._.starts_at < end)
+        )
+        .run()
+    )
     totals: dict[tuple[int, int | None], dict[str, Any]] = {}
     for row in rows:
         minutes = int((row["activity.ends_at"] - row["activity.starts_at"]).total_seconds() // 60)
@@ -56,12 +66,18 @@ async def volunteer_hours(village_id: int, year: int) -> list[dict[str, Any]]:
         if row["member"] is not None:
             keys.append((row["household"], row["member"]))
         for household_id, member_id in keys:
-            entry = totals.setdefault((household_id, member_id), {
-                "household_id": household_id, "number": row["household.number"],
-                "head_name": row["household.head_name"], "member_id": member_id,
-                "member_name": row["member.name"] if member_id else "", "minutes": 0,
-                "activities": 0,
-            })
+            entry = totals.setdefault(
+                (household_id, member_id),
+                {
+                    "household_id": household_id,
+                    "number": row["household.number"],
+                    "head_name": row["household.head_name"],
+                    "member_id": member_id,
+                    "member_name": row["member.name"] if member_id else "",
+                    "minutes": 0,
+                    "activities": 0,
+                },
+            )
             entry["minutes"] += minutes
             entry["activities"] += 1
     return sorted(totals.values(), key=lambda e: (e["number"], e["member_id"] or 0))
@@ -77,26 +93,34 @@ async def attendance_xlsx(village_id: int, activity_id: int) -> tuple[str, bytes
     zone = _zone()
     sheet.append([current["title"]])
     starts, ends = current["starts_at"].astimezone(zone), current["ends_at"].astimezone(zone)
-    sheet.append([f"{current['place']}  {starts:%Y-%m-%d %H:%M} — {ends:%H:%M}"
-                  f"  组织者：{current['organiser_name']}"])
+    sheet.append(
+        [
+            f"{current['place']}  {starts:%Y-%m-%d %H:%M} — {ends:%H:%M}"
+            f"  组织者：{current['organiser_name']}"
+        ]
+    )
     sheet.append(["序号", "户号", "户主", "参加人", "签到时间", "方式", "状态", "说明"])
     for cell in sheet[3]:
         cell.font = BOLD
     for n, item in enumerate(await attendances(village_id, activity_id), start=1):
-        sheet.append([
-            n, item["number"], item["head_name"], item["member_name"],
-            f"{item['checked_in_at'].astimezone(zone):%Y-%m-%d %H:%M}",
-            SOURCE_ZH.get(item["source"], item["source"]),
-            "已划去" if item["struck"] else "有效", item["strike_reason"] or item["problem"],
-        ])
+        sheet.append(
+            [
+                n,
+                item["number"],
+                item["head_name"],
+                item["member_name"],
+                f"{item['checked_in_at'].astimezone(zone):%Y-%m-%d %H:%M}",
+                SOURCE_ZH.get(item["source"], item["source"]),
+                "已划去" if item["struck"] else "有效",
+                item["strike_reason"] or item["problem"],
+            ]
+        )
     out = io.BytesIO()
     defuse(book).save(out)
     return f"attendance-{activity_id}.xlsx", out.getvalue()
 
 
-def sign_in_pages(
-    title: str, subtitle: str, rows: list[tuple[str, str]]
-) -> list[Image.Image]:
+def sign_in_pages(title: str, subtitle: str, rows: list[tuple[str, str]]) -> list[Image.Image]:
     """A4 pages of (household number, head) rows, each with a signature line."""
     pages = []
     for first in range(0, max(len(rows), 1), PER_PAGE):
@@ -105,9 +129,8 @@ def sign_in_pages(
         draw.text((MARGIN, 60), title, font=cjk_font(56), fill=0)
         draw.text((MARGIN, 135), subtitle, font=cjk_font(30), fill=0)
         top = 200
-        for number, head in rows[first:first + PER_PAGE]:
-            draw.text((MARGIN, top + 50), f"{number}  {head}户",
-                      font=cjk_font(36), fill=0)
+        for number, head in rows[first : first + PER_PAGE]:
+            draw.text((MARGIN, top + 50), f"{number}  {head}户", font=cjk_font(36), fill=0)
             draw.text((A4[0] - 620, top + 50), "签名：", font=cjk_font(32), fill=0)
             draw.line((A4[0] - 520, top + 95, A4[0] - MARGIN, top + 95), fill=0, width=2)
             draw.line((MARGIN, top + ROW, A4[0] - MARGIN, top + ROW), fill=160, width=1)
@@ -122,8 +145,9 @@ async def sign_in_sheet_pdf(village_id: int, activity_id: int) -> bytes:
     households: list[dict[str, Any]] = []
     page = 1
     while True:
-        found, total = await registry.households(village_id, status="active", page=page,
-                                                 page_size=500)
+        found, total = await registry.households(
+            village_id, status="active", page=page, page_size=500
+        )
         households += found
         if not found or len(households) >= total:
             break
@@ -135,4 +159,3 @@ async def sign_in_sheet_pdf(village_id: int, activity_id: int) -> bytes:
     out = io.BytesIO()
     images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=200)
     return out.getvalue()
-

@@ -19,13 +19,26 @@ from backend.registry import services as registry
 
 async def signups(village_id: int, activity_id: int) -> list[dict[str, Any]]:
     await activity(village_id, activity_id)
-    rows = await ActivitySignup.select(
-        ActivitySignup.household, ActivitySignup.household.number,
-        ActivitySignup.household.head_name, ActivitySignup.created_at,
-    ).where(ActivitySignup.activity == activity_id).order_by(ActivitySignup.id).run()
-    return [{"household_id": r["household"], "number": r["household.number"],
-             "head_name": r["household.head_name"], "created_at": r["created_at"]}
-            for r in rows]
+    rows = (
+        await ActivitySignup.select(
+            ActivitySignup.household,
+            ActivitySignup.household.number,
+            ActivitySignup.household.head_name,
+            ActivitySignup.created_at,
+        )
+        .where(ActivitySignup.activity == activity_id)
+        .order_by(ActivitySignup.id)
+        .run()
+    )
+    return [
+        {
+            "household_id": r["household"],
+            "number": r["household.number"],
+            "head_name": r["household.head_name"],
+            "created_at": r["created_at"],
+        }
+        for r in rows
+    ]
 
 
 async def sign_up(
@@ -37,15 +50,27 @@ async def sign_up(
         if not current["signup"] or current["status"] not in ("planned", "running"):
             raise SignupClosed()
         await registry.household(village_id, household_id)
-        if await ActivitySignup.exists().where(
-            (ActivitySignup.activity == activity_id) & (ActivitySignup.household == household_id)
-        ).run():
+        if (
+            await ActivitySignup.exists()
+            .where(
+                (ActivitySignup.activity == activity_id)
+                & (ActivitySignup.household == household_id)
+            )
+            .run()
+        ):
             raise AlreadySignedUp()
         taken = await ActivitySignup.count().where(ActivitySignup.activity == activity_id).run()
         if current["capacity"] and taken >= current["capacity"]:
             raise ActivityFull(capacity=current["capacity"])
-        await ActivitySignup.insert(ActivitySignup(
-            village=village_id, activity=activity_id, household=household_id)).run()
-        await record(actor, "activity.sign_up", "activity", activity_id, village_id=village_id,
-                     after={"household": household_id})
+        await ActivitySignup.insert(
+            ActivitySignup(village=village_id, activity=activity_id, household=household_id)
+        ).run()
+        await record(
+            actor,
+            "activity.sign_up",
+            "activity",
+            activity_id,
+            village_id=village_id,
+            after={"household": household_id},
+        )
     return await signups(village_id, activity_id)

@@ -36,11 +36,14 @@ class AuditPage(msgspec.Struct, kw_only=True):
     page_size: int
 
 
-async def _page(page: int, page_size: int, shown: services.AuditFilter | None = None,
-                **scope: int) -> AuditPage:
+async def _page(
+    page: int, page_size: int, shown: services.AuditFilter | None = None, **scope: int
+) -> AuditPage:
     rows, total = await services.entries(page=page, page_size=page_size, shown=shown, **scope)
     return AuditPage(
-        items=msgspec.convert(rows, list[AuditEntry]), total=total, page=page,
+        items=msgspec.convert(rows, list[AuditEntry]),
+        total=total,
+        page=page,
         page_size=page_size,
     )
 
@@ -50,10 +53,14 @@ class AuditController(Controller):
 
     @get("/villages/{village_id:int}/audit", **allow(Role.committee, Role.town_admin))
     async def village_audit(
-        self, village_id: PathId, page: Page = 1, page_size: PageSize = 50,
+        self,
+        village_id: PathId,
+        page: Page = 1,
+        page_size: PageSize = 50,
         who: Annotated[str, Parameter(max_length=50)] = "",
         kind: Annotated[str, Parameter(max_length=32, pattern=r"^[a-z_]*$")] = "",
-        since: FromQuery[date | None] = None, until: FromQuery[date | None] = None,
+        since: FromQuery[date | None] = None,
+        until: FromQuery[date | None] = None,
     ) -> AuditPage:
         """Who did what, newest first; filtered by part of a person's name, the kind of thing
         changed (``household``, ``card``, ``evaluation`` …) and a range of days."""
@@ -61,6 +68,7 @@ class AuditController(Controller):
         return await _page(page, page_size, shown, village_id=village_id)
 
     @get("/towns/{town_id:int}/audit", **allow(Role.town_admin))
-    async def town_audit(self, town_id: PathId, page: Page = 1,
-                         page_size: PageSize = 50) -> AuditPage:
+    async def town_audit(
+        self, town_id: PathId, page: Page = 1, page_size: PageSize = 50
+    ) -> AuditPage:
         return await _page(page, page_size, town_id=town_id)

@@ -86,18 +86,25 @@ def _where(where: Any, shown: AuditFilter) -> Any:
         where &= AuditEntry.created_at >= datetime.combine(shown.since, time(), zone)
     if shown.until:
         where &= AuditEntry.created_at < datetime.combine(
-            shown.until + timedelta(days=1), time(), zone)
+            shown.until + timedelta(days=1), time(), zone
+        )
     return where
 
 
 async def entries(
-    *, village_id: int | None = None, town_id: int | None = None, page: int, page_size: int,
+    *,
+    village_id: int | None = None,
+    town_id: int | None = None,
+    page: int,
+    page_size: int,
     shown: AuditFilter | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of entries, newest first, for a village or for a whole town, filtered."""
-    where = AuditEntry.village == village_id if village_id is not None else (
-        AuditEntry.town == town_id
-    ) | (AuditEntry.village.town == town_id)
+    where = (
+        AuditEntry.village == village_id
+        if village_id is not None
+        else (AuditEntry.town == town_id) | (AuditEntry.village.town == town_id)
+    )
     where = _where(where, shown or AuditFilter())
     rows = (
         await AuditEntry.select(

@@ -71,8 +71,11 @@ async def check_may_create(principal: Principal, village_id: int, role: Role) ->
 
 
 async def _roles_here(user_id: int, village_id: int) -> set[Role]:
-    rows = await RoleGrant.select(RoleGrant.role).where(
-        (RoleGrant.user == user_id) & (RoleGrant.village == village_id)).run()
+    rows = (
+        await RoleGrant.select(RoleGrant.role)
+        .where((RoleGrant.user == user_id) & (RoleGrant.village == village_id))
+        .run()
+    )
     return {Role(row["role"]) for row in rows}
 
 
@@ -80,8 +83,12 @@ async def _target(principal: Principal, village_id: int, user_id: int) -> dict:
     """The account to change: one with a grant in this village (else not found), that the
     caller may manage (else :class:`AccountNotYours`); never the caller themselves here."""
     roles = await _roles_here(user_id, village_id)
-    user = await BaseUser.select(BaseUser.id, BaseUser.username, BaseUser.active).where(
-        BaseUser.id == user_id).first().run()
+    user = (
+        await BaseUser.select(BaseUser.id, BaseUser.username, BaseUser.active)
+        .where(BaseUser.id == user_id)
+        .first()
+        .run()
+    )
     if not roles or user is None:
         raise NotFound()
     if user_id == principal.user_id:
@@ -98,8 +105,11 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 async def village_accounts(principal: Principal, village_id: int) -> list[Account]:
     """Everyone with a role in the village, committee first, then by username."""
-    grants = await RoleGrant.select(RoleGrant.user, RoleGrant.role, RoleGrant.grid).where(
-        RoleGrant.village == village_id).run()
+    grants = (
+        await RoleGrant.select(RoleGrant.user, RoleGrant.role, RoleGrant.grid)
+        .where(RoleGrant.village == village_id)
+        .run()
+    )
     roles: dict[int, set[Role]] = {}
     grids: dict[int, set[int]] = {}
     for grant in grants:
@@ -108,25 +118,40 @@ async def village_accounts(principal: Principal, village_id: int) -> list[Accoun
             grids.setdefault(grant["user"], set()).add(grant["grid"])
     if not roles:
         return []
-    users = await BaseUser.select(BaseUser.id, BaseUser.username, BaseUser.active,
-                                  BaseUser.last_login).where(BaseUser.id.is_in(list(roles))).run()
+    users = (
+        await BaseUser.select(BaseUser.id, BaseUser.username, BaseUser.active, BaseUser.last_login)
+        .where(BaseUser.id.is_in(list(roles)))
+        .run()
+    )
     now = clock.now()
-    live = await AuthToken.select(AuthToken.user).where(
-        AuthToken.user.is_in(list(roles)) & AuthToken.revoked_at.is_null()
-        & (AuthToken.expires_at > now)).run()
+    live = (
+        await AuthToken.select(AuthToken.user)
+        .where(
+            AuthToken.user.is_in(list(roles))
+            & AuthToken.revoked_at.is_null()
+            & (AuthToken.expires_at > now)
+        )
+        .run()
+    )
     sessions: dict[int, int] = {}
     for token in live:
         sessions[token["user"]] = sessions.get(token["user"], 0) + 1
     town_admin = await _is_town_admin_of(principal, village_id)
-    names = {u["id"]: ((await db.first(USER_NAMES_SQL, u["id"])) or {}).get("display_name") or ""
-             for u in users}
+    names = {
+        u["id"]: ((await db.first(USER_NAMES_SQL, u["id"])) or {}).get("display_name") or ""
+        for u in users
+    }
     order = {role: n for n, role in enumerate(Role)}
     accounts = [
         Account(
-            user_id=u["id"], username=u["username"], display_name=names[u["id"]] or u["username"],
+            user_id=u["id"],
+            username=u["username"],
+            display_name=names[u["id"]] or u["username"],
             roles=tuple(r.value for r in sorted(roles[u["id"]], key=order.__getitem__)),
-            active=bool(u["active"]), last_login=_utc(u["last_login"]),
-            sessions=sessions.get(u["id"], 0), grid_ids=tuple(sorted(grids.get(u["id"], ()))),
+            active=bool(u["active"]),
+            last_login=_utc(u["last_login"]),
+            sessions=sessions.get(u["id"], 0),
+            grid_ids=tuple(sorted(grids.get(u["id"], ()))),
             manageable=u["id"] != principal.user_id
             and (town_admin or not roles[u["id"]] - COMMITTEE_MANAGES),
         )
@@ -147,39 +172,63 @@ async def _revoke(user_id: int, *, keep_token_hash: str = "") -> int:
     return int(live)
 
 
-async def end_sessions(actor: Actor, user_id: int, *, village_id: int | None = None,
-                       keep_token_hash: str = "") -> int:
+async def end_sessions(
+    actor: Actor, user_id: int, *, village_id: int | None = None, keep_token_hash: str = ""
+) -> int:
     """Every login of the user ends now (their phone, the kiosk, the console, /admin): the next
     request with any of their tokens is refused. Returns how many were live."""
     async with write_transaction():
         ended = await _revoke(user_id, keep_token_hash=keep_token_hash)
-        await record(actor, "user.end_sessions", "user", user_id, village_id=village_id,
-                     after={"ended": ended})
+        await record(
+            actor,
+            "user.end_sessions",
+            "user",
+            user_id,
+            village_id=village_id,
+            after={"ended": ended},
+        )
     return ended
 
 
-async def _store_password(actor: Actor, user_id: int, username: str, password: str,
-                          village_id: int | None, keep_token_hash: str = "") -> None:
+async def _store_password(
+    actor: Actor,
+    user_id: int,
+    username: str,
+    password: str,
+    village_id: int | None,
+    keep_token_hash: str = "",
+) -> None:
     check_password(password, username)
     hashed = await asyncio.to_thread(BaseUser.hash_password, password)
     async with write_transaction():
         await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == user_id).run()
         ended = await _revoke(user_id, keep_token_hash=keep_token_hash)
-        await record(actor, "user.password", "user", user_id, village_id=village_id,
-                     after={"sessions_ended": ended})
+        await record(
+            actor,
+            "user.password",
+            "user",
+            user_id,
+            village_id=village_id,
+            after={"sessions_ended": ended},
+        )
 
 
 async def _set_active(actor: Actor, user_id: int, active: bool, village_id: int | None) -> None:
     async with write_transaction():
         await BaseUser.update({BaseUser.active: active}).where(BaseUser.id == user_id).run()
         ended = 0 if active else await _revoke(user_id)
-        await record(actor, "user.activate" if active else "user.deactivate", "user", user_id,
-                     village_id=village_id, before={"active": not active},
-                     after={"active": active, "sessions_ended": ended})
+        await record(
+            actor,
+            "user.activate" if active else "user.deactivate",
+            "user",
+            user_id,
+            village_id=village_id,
+            before={"active": not active},
+            after={"active": active, "sessions_ended": ended},
+        )
 
 
-async def set_password(principal: Principal, village_id: int, user_id: int,
-                       password: str) -> None:
+async def set_password(principal: Principal, village_id: int, user_id: int, password: str) -> None:
     """A new password for someone the caller manages; their logins end."""
     user = await _target(principal, village_id, user_id)
     await _store_password(actor_of(principal), user_id, user["username"], password, village_id)
@@ -204,24 +253,44 @@ async def assign_grid(principal: Principal, village_id: int, user_id: int, grid_
         raise NotAGridOfficer()
     if not await registry.grid_in(village_id, grid_id):
         raise InvalidInput(detail="grid_id")
-    mine = ((RoleGrant.user == user_id) & (RoleGrant.village == village_id)
-            & (RoleGrant.role == Role.grid_officer.value))
+    mine = (
+        (RoleGrant.user == user_id)
+        & (RoleGrant.village == village_id)
+        & (RoleGrant.role == Role.grid_officer.value)
+    )
     async with write_transaction():
         before = [g["grid"] for g in await RoleGrant.select(RoleGrant.grid).where(mine).run()]
         await RoleGrant.update({RoleGrant.grid: grid_id}).where(mine).run()
-        await record(actor_of(principal), "user.grid", "user", user_id, village_id=village_id,
-                     before={"grid_ids": before}, after={"grid_ids": [grid_id]})
+        await record(
+            actor_of(principal),
+            "user.grid",
+            "user",
+            user_id,
+            village_id=village_id,
+            before={"grid_ids": before},
+            after={"grid_ids": [grid_id]},
+        )
 
 
 async def change_own_password(principal: Principal, current: str, new: str) -> None:
     """The caller's own new password, after proving the current one; their other logins end,
     the one making the change goes on."""
-    row = await BaseUser.select(BaseUser.password).where(
-        BaseUser.id == principal.user_id).first().run()
+    row = (
+        await BaseUser.select(BaseUser.password)
+        .where(BaseUser.id == principal.user_id)
+        .first()
+        .run()
+    )
     if row is None or not await asyncio.to_thread(_verify_password, current, row["password"]):
         raise LoginFailed()
-    await _store_password(actor_of(principal), principal.user_id, principal.username, new, None,
-                          keep_token_hash=principal.token_hash)
+    await _store_password(
+        actor_of(principal),
+        principal.user_id,
+        principal.username,
+        new,
+        None,
+        keep_token_hash=principal.token_hash,
+    )
 
 
 async def user_id_by_name(username: str) -> int:

@@ -32,16 +32,19 @@ def _run(work: Callable[[], Awaitable[Any]]) -> Any:
 
 def passwd(
     username: Username,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                          confirmation_prompt=True)] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
 ) -> None:
     """Set a user's password (at least 10 characters, not a common one); their logins end."""
     from backend.audit.services import CLI_ACTOR
     from backend.auth import accounts
 
     _run(lambda: accounts.set_password_by_name(CLI_ACTOR, username, password))
-    console.print(f"[green]密码已修改，{username} 的所有登录已失效 · password set, "
-                  f"every session of {username} ended[/green]")
+    console.print(
+        f"[green]密码已修改，{username} 的所有登录已失效 · password set, "
+        f"every session of {username} ended[/green]"
+    )
 
 
 def deactivate(username: Username) -> None:
@@ -50,8 +53,10 @@ def deactivate(username: Username) -> None:
     from backend.auth import accounts
 
     _run(lambda: accounts.set_active_by_name(CLI_ACTOR, username, False))
-    console.print(f"[green]已停用 {username}，其所有登录已失效 · {username} deactivated, "
-                  "every session ended[/green]")
+    console.print(
+        f"[green]已停用 {username}，其所有登录已失效 · {username} deactivated, "
+        "every session ended[/green]"
+    )
 
 
 def activate(username: Username) -> None:
@@ -72,8 +77,9 @@ def end_sessions(username: Username) -> None:
         return await accounts.end_sessions(CLI_ACTOR, await accounts.user_id_by_name(username))
 
     ended = _run(work)
-    console.print(f"[green]已结束 {username} 的 {ended} 个登录 · ended {ended} sessions of "
-                  f"{username}[/green]")
+    console.print(
+        f"[green]已结束 {username} 的 {ended} 个登录 · ended {ended} sessions of {username}[/green]"
+    )
 
 
 def admin_access(

@@ -32,8 +32,10 @@ class CommonPassword(DomainError):
     code = "common_password"
     status = 400
     zh = "这个密码太常见、太容易被猜到，请换一个更长、不含用户名的密码。"
-    en = ("This password is too common or too easy to guess: choose a longer one without the "
-          "username.")
+    en = (
+        "This password is too common or too easy to guess: choose a longer one without the "
+        "username."
+    )
 
 
 class UsernameTaken(DomainError):
@@ -66,8 +68,10 @@ class CommitteeNeedsTownAdmin(DomainError):
     code = "committee_needs_town_admin"
     status = 403
     zh = "村委账号只能由镇管理员创建或管理，这样任何人都不能自己核实自己的评分。"
-    en = ("Committee accounts are created and managed by the town admin, so nobody can verify "
-          "their own scores.")
+    en = (
+        "Committee accounts are created and managed by the town admin, so nobody can verify "
+        "their own scores."
+    )
 
 
 class GridOfficerNeedsGrid(DomainError):
@@ -91,5 +95,7 @@ class AccountNotYours(DomainError):
     code = "account_not_yours"
     status = 403
     zh = "您不能管理这个账号：村委账号由镇管理员管理，自己的密码请在“修改我的密码”中修改。"
-    en = ("You cannot manage this account: committee accounts are managed by the town admin, "
-          "and your own password is changed under “My password”.")
+    en = (
+        "You cannot manage this account: committee accounts are managed by the town admin, "
+        "and your own password is changed under “My password”."
+    )

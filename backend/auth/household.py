@@ -54,13 +54,21 @@ async def _village(typed: str) -> dict | None:
     """The village named by its code in any case, or by its name (with or without 村); a name
     two villages share names neither (the code is printed on the PIN letter)."""
     text = typed.strip()
-    by_code = await Village.select(Village.id, Village.code).where(
-        WhereRaw("upper(code) = {}", text.upper())).first().run()
+    by_code = (
+        await Village.select(Village.id, Village.code)
+        .where(WhereRaw("upper(code) = {}", text.upper()))
+        .first()
+        .run()
+    )
     if by_code is not None:
         return by_code
     names = [text, text + "村"] if not text.endswith("村") else [text]
-    rows = await Village.select(Village.id, Village.code).where(
-        Village.name.is_in(names)).limit(2).run()
+    rows = (
+        await Village.select(Village.id, Village.code)
+        .where(Village.name.is_in(names))
+        .limit(2)
+        .run()
+    )
     return rows[0] if len(rows) == 1 else None
 
 
@@ -74,38 +82,54 @@ async def canonical(village: str, number: str) -> Typed:
     prefixed = typed if typed.startswith(f"{code.upper()}-") else f"{code.upper()}-{typed}"
     if row is None:
         return Typed(code.upper(), prefixed, None)
-    found = await Household.select(
-        Household.id, Household.village, Household.public_id, Household.number, Household.head_name
-    ).where(
-        (Household.village == row["id"]) & (Household.status == "active")
-        & WhereRaw("upper(number) IN ({}, {})", typed, prefixed)
-    ).run()
+    found = (
+        await Household.select(
+            Household.id,
+            Household.village,
+            Household.public_id,
+            Household.number,
+            Household.head_name,
+        )
+        .where(
+            (Household.village == row["id"])
+            & (Household.status == "active")
+            & WhereRaw("upper(number) IN ({}, {})", typed, prefixed)
+        )
+        .run()
+    )
     exact = [h for h in found if h["number"].upper() == typed]
     household = (exact or found)[0] if found else None
     return Typed(code.upper(), household["number"].upper() if household else prefixed, household)
 
 
 async def _account(household: dict) -> int:
-    grant = await RoleGrant.select(RoleGrant.user).where(
-        (RoleGrant.role == Role.villager.value) & (RoleGrant.household == household["id"])
-    ).order_by(RoleGrant.id).first().run()
+    grant = (
+        await RoleGrant.select(RoleGrant.user)
+        .where((RoleGrant.role == Role.villager.value) & (RoleGrant.household == household["id"]))
+        .order_by(RoleGrant.id)
+        .first()
+        .run()
+    )
     if grant is not None:
         return int(grant["user"])
     return await auth.create_user(
         Actor(user_id=None, name="household-login", address=""),
-        f"hh-{household['public_id'].lower()}", secrets.token_urlsafe(24),
+        f"hh-{household['public_id'].lower()}",
+        secrets.token_urlsafe(24),
         [Grant(Role.villager, village_id=household["village"], household_id=household["id"])],
         display_name=f"{household['number']} {household['head_name']}"[:40],
     )
 
 
-def _counters(typed: Typed, address: str,
-              device: limits.Device | None) -> list[limits.Counter]:
+def _counters(typed: Typed, address: str, device: limits.Device | None) -> list[limits.Counter]:
     settings = get_settings()
     return limits.counters(
-        typed.subject, address, device,
-        limits.Counter(f"login:fail:village:{typed.village_code}",
-                       settings.household_failures_per_village),
+        typed.subject,
+        address,
+        device,
+        limits.Counter(
+            f"login:fail:village:{typed.village_code}", settings.household_failures_per_village
+        ),
         limits.Counter("login:fail:households", settings.household_failures_overall),
     )
 
@@ -134,8 +158,9 @@ async def login(
     judged_by = _counters(typed, address, device)
     await limits.refuse_if_over(judged_by)
     household = typed.household
-    verdict = await pins.pin_verdict(household["village"] if household else None,
-                                      household["id"] if household else None, pin)
+    verdict = await pins.pin_verdict(
+        household["village"] if household else None, household["id"] if household else None, pin
+    )
     if household is None or verdict not in ("good", "good_but_locked"):
         await limits.count_failure(judged_by)
         raise HouseholdLoginFailed()
@@ -143,8 +168,11 @@ async def login(
         if device is None:
             await limits.count_failure(judged_by)
             raise HouseholdLoginFailed()
-        await pins.lift_pin_lock(Actor(user_id=None, name="household-login", address=address),
-                                  household["village"], household["id"])
+        await pins.lift_pin_lock(
+            Actor(user_id=None, name="household-login", address=address),
+            household["village"],
+            household["id"],
+        )
     if device is not None:
         await limits.clear(judged_by)
     user_id = await _account(household)

@@ -93,8 +93,7 @@ def household_subject(village_code: str, number: str) -> str:
     return f"h:{village_code.upper()}:{number.upper()}"
 
 
-def counters(subject: str, address: str, device: Device | None,
-             *extra: Counter) -> list[Counter]:
+def counters(subject: str, address: str, device: Device | None, *extra: Counter) -> list[Counter]:
     """The counters a login attempt is judged by: the device's own, or else the subject's,
     the address's and any wider ones (a village's, all households')."""
     settings = get_settings()
@@ -133,8 +132,9 @@ async def count_failure(judged_by: list[Counter]) -> None:
     for i, counter in enumerate(judged_by):
         over = int(answers[2 * i]) - counter.limit
         if over >= 0:
-            longer.expire(counter.key, min(WINDOW_SECONDS * 2 ** min(over, 10),
-                                           LONGEST_DELAY_SECONDS))
+            longer.expire(
+                counter.key, min(WINDOW_SECONDS * 2 ** min(over, 10), LONGEST_DELAY_SECONDS)
+            )
     await _strict(longer.execute())
 
 

@@ -17,15 +17,23 @@ from backend.auth.errors import CommonPassword, WeakPassword
 
 MIN_LENGTH = 10
 COMMON_LIST = Path(__file__).with_name("common_passwords.txt")
-RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm",
-        "1qaz2wsx3edc4rfv", "qazwsxedc")
+RUNS = (
+    "0123456789",
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1qaz2wsx3edc4rfv",
+    "qazwsxedc",
+)
 
 
 @cache
 def common_passwords() -> frozenset[str]:
     lines = COMMON_LIST.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip()
-                     and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
 
 
 def _is_run(text: str) -> bool:

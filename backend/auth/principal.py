@@ -75,8 +75,11 @@ class Principal:
         roles = self.roles_in(village_id, town_id)
         if Role.grid_officer not in roles or roles - {Role.grid_officer, Role.villager}:
             return None  # a villager alone reads only their own household, checked apart
-        return {g.grid_id for g in self.grants if g.role is Role.grid_officer
-                and g.village_id == village_id and g.grid_id is not None}
+        return {
+            g.grid_id
+            for g in self.grants
+            if g.role is Role.grid_officer and g.village_id == village_id and g.grid_id is not None
+        }
 
     def town_ids(self) -> set[int]:
         return {g.town_id for g in self.grants if g.role is Role.town_admin and g.town_id}

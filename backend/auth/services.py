@@ -75,12 +75,15 @@ async def issue_token(user_id: int, address: str) -> str:
     expires = clock.now() + timedelta(days=get_settings().token_days)
     async with write_transaction():
         await AuthToken.insert(
-            AuthToken(user=user_id, token_hash=token_hash(token), address=address[:64],
-                      expires_at=expires)
+            AuthToken(
+                user=user_id, token_hash=token_hash(token), address=address[:64], expires_at=expires
+            )
         ).run()
-        await BaseUser.update({BaseUser.last_login: clock.now().replace(tzinfo=None)}).where(
-            BaseUser.id == user_id
-        ).run()
+        await (
+            BaseUser.update({BaseUser.last_login: clock.now().replace(tzinfo=None)})
+            .where(BaseUser.id == user_id)
+            .run()
+        )
     return token
 
 
@@ -140,9 +143,11 @@ async def authenticate(token: str, address: str) -> Principal | None:
 
 async def logout(principal: Principal) -> None:
     async with write_transaction():
-        await AuthToken.update({AuthToken.revoked_at: clock.now()}).where(
-            AuthToken.token_hash == principal.token_hash
-        ).run()
+        await (
+            AuthToken.update({AuthToken.revoked_at: clock.now()})
+            .where(AuthToken.token_hash == principal.token_hash)
+            .run()
+        )
 
 
 async def create_user(
@@ -170,23 +175,40 @@ async def create_user(
     async with write_transaction():
         if await BaseUser.exists().where(BaseUser.username == username).run():
             raise UsernameTaken()
-        user = BaseUser(username=username, email=email or f"{username}@jifen.invalid",
-                        active=True, admin=False, superuser=False)
+        user = BaseUser(
+            username=username,
+            email=email or f"{username}@jifen.invalid",
+            active=True,
+            admin=False,
+            superuser=False,
+        )
         user.password = hashed
         await user.save().run()
         await db.fetch(SET_DISPLAY_NAME_SQL, display_name.strip() or username, user.id)
         for grant in grants:
             await RoleGrant.insert(
-                RoleGrant(user=user.id, role=grant.role.value, town=grant.town_id,
-                          village=grant.village_id, household=grant.household_id,
-                          shop_id=grant.shop_id, grid=grant.grid_id)
+                RoleGrant(
+                    user=user.id,
+                    role=grant.role.value,
+                    town=grant.town_id,
+                    village=grant.village_id,
+                    household=grant.household_id,
+                    shop_id=grant.shop_id,
+                    grid=grant.grid_id,
+                )
             ).run()
         await record(
-            actor, "user.create", "user", user.id,
+            actor,
+            "user.create",
+            "user",
+            user.id,
             village_id=next((g.village_id for g in grants if g.village_id), None),
             town_id=next((g.town_id for g in grants if g.town_id), None),
-            after={"username": username, "display_name": display_name.strip() or username,
-                   "roles": [g.role.value for g in grants]},
+            after={
+                "username": username,
+                "display_name": display_name.strip() or username,
+                "roles": [g.role.value for g in grants],
+            },
         )
     return int(user.id)
 
@@ -197,9 +219,16 @@ async def end_household_sessions(household_id: int, *, keep_token_hash: str = ""
     caller's transaction, so the sessions end with the PIN reset or card reissue that ends
     them; returns how many ended."""
     users = RoleGrant.select(RoleGrant.user).where(
-        (RoleGrant.role == Role.villager.value) & (RoleGrant.household == household_id))
-    ended = await AuthToken.update({AuthToken.revoked_at: clock.now()}).where(
-        AuthToken.user.is_in(users) & AuthToken.revoked_at.is_null()
-        & (AuthToken.token_hash != keep_token_hash)
-    ).returning(AuthToken.id).run()
+        (RoleGrant.role == Role.villager.value) & (RoleGrant.household == household_id)
+    )
+    ended = (
+        await AuthToken.update({AuthToken.revoked_at: clock.now()})
+        .where(
+            AuthToken.user.is_in(users)
+            & AuthToken.revoked_at.is_null()
+            & (AuthToken.token_hash != keep_token_hash)
+        )
+        .returning(AuthToken.id)
+        .run()
+    )
     return len(ended)

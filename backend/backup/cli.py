@@ -23,8 +23,9 @@ def _refused(error: DomainError) -> typer.Exit:
     """Print a refusal (every finding first, if the ledger failed) and exit 1."""
     if isinstance(error, BackupNotSound):
         for failure in error.params.get("failures", []):
-            console.print(f"[red]✗ 村 {failure.village_id} ({failure.check}) "
-                          f"{failure.message}[/red]")
+            console.print(
+                f"[red]✗ 村 {failure.village_id} ({failure.check}) {failure.message}[/red]"
+            )
     console.print(f"[red]✗ {error.message('zh-CN')}[/red]")
     console.print(f"[red]  {error.message('en')} ({error.code})[/red]")
     return typer.Exit(1)
@@ -39,8 +40,10 @@ def _print_proof(proof: Proof, *, sqlite: bool) -> None:
     console.print(table)
     if sqlite:
         console.print("[green]✓ 完整性检查通过 · integrity_check ok[/green]")
-    console.print(f"[green]✓ 副本中 {proof.villages} 个村的账本核对无误 · "
-                  f"the copy's {proof.villages} ledgers hold[/green]")
+    console.print(
+        f"[green]✓ 副本中 {proof.villages} 个村的账本核对无误 · "
+        f"the copy's {proof.villages} ledgers hold[/green]"
+    )
 
 
 def _when(path: Path) -> str:
@@ -48,13 +51,19 @@ def _when(path: Path) -> str:
 
 
 def backup(
-    to: Annotated[Path | None, typer.Option(
-        help="Where backups go (default: $JIFEN_VAR_DIR/backups).")] = None,
-    keep: Annotated[int, typer.Option(min=1, help="How many backups of this kind to keep.")]
-    = services.DEFAULT_KEEP,
-    verify: Annotated[bool, typer.Option(
-        help="PostgreSQL: restore the dump into a scratch database and verify its ledger "
-             "(SQLite backups are always verified).")] = False,
+    to: Annotated[
+        Path | None, typer.Option(help="Where backups go (default: $JIFEN_VAR_DIR/backups).")
+    ] = None,
+    keep: Annotated[
+        int, typer.Option(min=1, help="How many backups of this kind to keep.")
+    ] = services.DEFAULT_KEEP,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            help="PostgreSQL: restore the dump into a scratch database and verify its ledger "
+            "(SQLite backups are always verified)."
+        ),
+    ] = False,
 ) -> None:
     """Back up the database while the server runs, prove the copy's ledger, keep the newest N.
 
@@ -63,8 +72,9 @@ def backup(
     from backend.settings import get_settings
 
     directory = to or services.default_directory()
-    console.print(f"备份数据库 backing up {get_settings().database_url.split('@')[-1]} "
-                  f"→ {directory}")
+    console.print(
+        f"备份数据库 backing up {get_settings().database_url.split('@')[-1]} → {directory}"
+    )
     try:
         with console.status("正在备份并核对 copying and verifying …"):
             made = asyncio.run(services.back_up(directory, keep, verify=verify))
@@ -73,11 +83,15 @@ def backup(
     if made.proof is not None:
         _print_proof(made.proof, sqlite=made.path.suffix == ".sqlite")
     else:
-        console.print("[yellow]未核对账本：没有把备份恢复出来检查。加 --verify 可恢复到临时数据库"
-                      "核对 · not verified: the dump was not restored; --verify restores it into "
-                      "a scratch database and verifies the ledger there[/yellow]")
-    console.print(f"[green]✓ 已备份 backed up: {made.path} ({made.size:,} bytes; "
-                  "名称中的时间为 UTC · the time in the name is UTC)[/green]")
+        console.print(
+            "[yellow]未核对账本：没有把备份恢复出来检查。加 --verify 可恢复到临时数据库"
+            "核对 · not verified: the dump was not restored; --verify restores it into "
+            "a scratch database and verifies the ledger there[/yellow]"
+        )
+    console.print(
+        f"[green]✓ 已备份 backed up: {made.path} ({made.size:,} bytes; "
+        "名称中的时间为 UTC · the time in the name is UTC)[/green]"
+    )
     for path in made.removed:
         console.print(f"  轮换删除 rotated away: {path.name}")
     console.print(f"保留最新 {keep} 份 · keeping the newest {keep}")
@@ -96,8 +110,10 @@ def restore(
         plan = services.plan_restore(backup_file)
         console.print(f"恢复备份 restoring: {plan.backup} ({_when(plan.backup)})")
         if plan.database.exists():
-            console.print(f"将替换 will replace: {plan.database} ({_when(plan.database)}, "
-                          f"{plan.database.stat().st_size:,} bytes)")
+            console.print(
+                f"将替换 will replace: {plan.database} ({_when(plan.database)}, "
+                f"{plan.database.stat().st_size:,} bytes)"
+            )
             console.print(f"原数据库移到 moved aside to: {plan.aside}")
         else:
             console.print(f"数据库尚不存在，直接放入 · no database yet at {plan.database}")
@@ -109,5 +125,7 @@ def restore(
         raise _refused(error) from None
     _print_proof(proof, sqlite=True)
     console.print(f"[green]✓ 已恢复 restored {plan.database}[/green]")
-    console.print("若使用独立的 Redis，请运行 jifen boards rebuild · with a Redis server of your "
-                  "own, run jifen boards rebuild")
+    console.print(
+        "若使用独立的 Redis，请运行 jifen boards rebuild · with a Redis server of your "
+        "own, run jifen boards rebuild"
+    )

@@ -31,12 +31,16 @@ class BackupExists(DomainError):
 class ToolMissing(DomainError):
     code = "pg_tool_missing"
     status = 500
-    zh = ("找不到 {tool}：请安装与数据库同一大版本或更新的 PostgreSQL 客户端"
-          "（Debian：apt-get install postgresql-client），"
-          "或按 README「备份」一节从数据库容器备份。")
-    en = ("{tool} is not installed: install the PostgreSQL client of the server's major version "
-          "or newer (Debian: apt-get install postgresql-client), or back up from the database "
-          "container as the README's Backups section shows.")
+    zh = (
+        "找不到 {tool}：请安装与数据库同一大版本或更新的 PostgreSQL 客户端"
+        "（Debian：apt-get install postgresql-client），"
+        "或按 README「备份」一节从数据库容器备份。"
+    )
+    en = (
+        "{tool} is not installed: install the PostgreSQL client of the server's major version "
+        "or newer (Debian: apt-get install postgresql-client), or back up from the database "
+        "container as the README's Backups section shows."
+    )
 
 
 class DumpFailed(DomainError):

@@ -68,8 +68,11 @@ def backups(directory: Path, kind: str) -> list[Path]:
     """The backups of one kind in ``directory``, oldest first; nothing else in it."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir()
-                  if PATTERN.match(p.name) and p.suffix == f".{kind}" and p.is_file())
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if PATTERN.match(p.name) and p.suffix == f".{kind}" and p.is_file()
+    )
 
 
 def rotate(directory: Path, kind: str, keep: int) -> list[Path]:

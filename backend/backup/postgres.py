@@ -38,9 +38,13 @@ def _libpq_list(value: str | int | list[str] | list[int]) -> str:
 
 
 def _libpq_env(config: dict[str, Any]) -> dict[str, str]:
-    env = {**os.environ, "PGHOST": _libpq_list(config["host"]),
-           "PGPORT": _libpq_list(config["port"]),
-           "PGUSER": config["user"], "PGDATABASE": config["database"]}
+    env = {
+        **os.environ,
+        "PGHOST": _libpq_list(config["host"]),
+        "PGPORT": _libpq_list(config["port"]),
+        "PGUSER": config["user"],
+        "PGDATABASE": config["database"],
+    }
     if "password" in config:
         env["PGPASSWORD"] = config["password"]
     if "target_session_attrs" in config:
@@ -51,8 +55,10 @@ def _libpq_env(config: dict[str, Any]) -> dict[str, str]:
 async def _run(command: list[str], config: dict[str, Any]) -> tuple[int, str]:
     """Exit status and the last lines of what the tool said on stderr."""
     child = await asyncio.create_subprocess_exec(
-        *command, env=_libpq_env(config),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        *command,
+        env=_libpq_env(config),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     _, err = await child.communicate()
     said = err.decode(errors="replace").strip().splitlines()
@@ -61,8 +67,9 @@ async def _run(command: list[str], config: dict[str, Any]) -> tuple[int, str]:
 
 async def dump(database_url: str, target: Path) -> None:
     """``pg_dump --format=custom`` into ``target``; on failure no file is left behind."""
-    code, said = await _run([tool("pg_dump"), "--format=custom", f"--file={target}"],
-                            postgres_config(database_url))
+    code, said = await _run(
+        [tool("pg_dump"), "--format=custom", f"--file={target}"], postgres_config(database_url)
+    )
     if code != 0:
         discard(target)
         raise DumpFailed(detail=said or f"exit status {code}")
@@ -94,15 +101,24 @@ async def verify_dump(database_url: str, dump_file: Path) -> Proof:
     pg_restore = tool("pg_restore")
     async with scratch_database(database_url) as scratch_url:
         config = postgres_config(scratch_url)
-        code, said = await _run([pg_restore, "--no-owner", "--no-privileges", "--exit-on-error",
-                                 f"--dbname={config['database']}", str(dump_file)], config)
+        code, said = await _run(
+            [
+                pg_restore,
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                f"--dbname={config['database']}",
+                str(dump_file),
+            ],
+            config,
+        )
         if code != 0:
-            raise ScratchRestoreFailed(database=config["database"],
-                                       detail=said or f"exit status {code}")
+            raise ScratchRestoreFailed(
+                database=config["database"], detail=said or f"exit status {code}"
+            )
         return await prove(scratch_url)
 
 
 def restore_command(dump_file: Path) -> str:
     """What to run instead of ``jifen restore`` on PostgreSQL (with the app stopped)."""
-    return (f'pg_restore --clean --if-exists --no-owner --dbname "$JIFEN_DATABASE_URL" '
-            f"{dump_file}")
+    return f'pg_restore --clean --if-exists --no-owner --dbname "$JIFEN_DATABASE_URL" {dump_file}'

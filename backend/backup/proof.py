@@ -59,8 +59,12 @@ async def prove(database_url: str) -> Proof:
     """Run every ledger check over the database at ``database_url`` in a child interpreter."""
     env = {**os.environ, "JIFEN_DATABASE_URL": database_url, "JIFEN_REDIS_URL": "memory://"}
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "backend.backup.proof", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "backend.backup.proof",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await child.communicate()
     if child.returncode != 0:
@@ -81,10 +85,19 @@ async def _check_this_database() -> dict[str, Any]:
     failures = [failure for village in villages for failure in await checks.verify_village(village)]
     return {
         "villages": len(villages),
-        "heads": [{"village": h["village"], "seq": h["seq"], "hash": h["hash"]}
-                  for h in await checks.heads()],
-        "failures": [{"village_id": f.village_id, "check": f.check, "message": f.message,
-                      "transfer_id": f.transfer_id} for f in failures],
+        "heads": [
+            {"village": h["village"], "seq": h["seq"], "hash": h["hash"]}
+            for h in await checks.heads()
+        ],
+        "failures": [
+            {
+                "village_id": f.village_id,
+                "check": f.check,
+                "message": f.message,
+                "transfer_id": f.transfer_id,
+            }
+            for f in failures
+        ],
     }
 
 

@@ -133,4 +133,3 @@ async def restore(plan: RestorePlan) -> Proof:
         plan.database.rename(plan.aside)
     files.publish(incoming, plan.database)
     return proof
-

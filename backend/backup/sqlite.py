@@ -20,8 +20,10 @@ BUSY_TIMEOUT_SECONDS = 30
 
 def copy_online(source: Path, target: Path) -> None:
     """Copy the live database at ``source`` into a new file ``target`` while others write."""
-    with closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)) as live, \
-            closing(sqlite3.connect(target)) as copy:
+    with (
+        closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)) as live,
+        closing(sqlite3.connect(target)) as copy,
+    ):
         live.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")
 
@@ -52,4 +54,3 @@ def ensure_unused(path: Path) -> None:
         database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm", "-journal")):
         raise DatabaseInUse(path=str(path))
-

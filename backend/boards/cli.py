@@ -50,8 +50,9 @@ async def rebuild_all(village: int | None) -> int:
 async def differences(village: int | None) -> list[str]:
     """Every board entry where Redis and the ledger disagree (missing boards included)."""
     found = []
-    for village_id in track(await _villages(village), description="核对排行榜 checking",
-                            console=console):
+    for village_id in track(
+        await _villages(village), description="核对排行榜 checking", console=console
+    ):
         found += await village_differences(village_id)
     return found
 
@@ -61,9 +62,11 @@ def _shared_redis_only() -> None:
     from backend.settings import get_settings
 
     if get_settings().is_memory_redis:
-        console.print("[yellow]内置 Redis：排行榜在服务进程内，重启服务即自动重建。"
-                      " · With the in-process Redis the boards live inside the server and"
-                      " rebuild themselves on start; set JIFEN_REDIS_URL to check them.[/yellow]")
+        console.print(
+            "[yellow]内置 Redis：排行榜在服务进程内，重启服务即自动重建。"
+            " · With the in-process Redis the boards live inside the server and"
+            " rebuild themselves on start; set JIFEN_REDIS_URL to check them.[/yellow]"
+        )
         raise typer.Exit(0)
 
 
@@ -85,30 +88,41 @@ def _ask_server(base: str, username: str, password: str, village: int | None) ->
 
     def call(method: str, path: str, token: str = "", body: object = None) -> Any:
         request = urllib.request.Request(  # noqa: S310 (http(s) of our own server)
-            f"{base}{path}", method=method,
+            f"{base}{path}",
+            method=method,
             data=None if body is None else json.dumps(body).encode(),
-            headers={"Content-Type": "application/json",
-                     **({"Authorization": f"Bearer {token}"} if token else {})})
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {token}"} if token else {}),
+            },
+        )
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return json.load(response)
 
-    token = call("POST", "/api/v1/auth/login", body={"username": username,
-                                                     "password": password})["token"]
-    villages = [village] if village else [v["id"] for v in call("GET", "/api/v1/villages",
-                                                                 token)]
-    return [line for village_id in villages
-            for line in call("GET", f"/api/v1/villages/{village_id}/boards-check",
-                             token)["differences"]]
+    token = call("POST", "/api/v1/auth/login", body={"username": username, "password": password})[
+        "token"
+    ]
+    villages = [village] if village else [v["id"] for v in call("GET", "/api/v1/villages", token)]
+    return [
+        line
+        for village_id in villages
+        for line in call("GET", f"/api/v1/villages/{village_id}/boards-check", token)["differences"]
+    ]
 
 
 @app.command("check")
 def check_command(
     village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
-    username: Annotated[str | None, typer.Option(
-        help="With the in-process Redis: a committee member or town admin of the running "
-             "server, whose boards are checked there.")] = None,
-    server: Annotated[str | None, typer.Option(
-        help="The running server (default http://JIFEN_HOST:JIFEN_PORT).")] = None,
+    username: Annotated[
+        str | None,
+        typer.Option(
+            help="With the in-process Redis: a committee member or town admin of the running "
+            "server, whose boards are checked there."
+        ),
+    ] = None,
+    server: Annotated[
+        str | None, typer.Option(help="The running server (default http://JIFEN_HOST:JIFEN_PORT).")
+    ] = None,
 ) -> None:
     """Compare Redis with the ledger; exit 1 on any difference. On the embedded default the
     boards live inside the running server, so the server is asked (log in with --username; the
@@ -119,19 +133,23 @@ def check_command(
     settings = get_settings()
     if settings.is_memory_redis:
         if not username:
-            console.print("[yellow]内置 Redis：排行榜在服务进程内，请用 --username"
-                          "（村委或镇管理员）让运行中的服务自己核对。 · With the in-process"
-                          " Redis the boards live in the running server: pass --username to"
-                          " have it check them.[/yellow]")
+            console.print(
+                "[yellow]内置 Redis：排行榜在服务进程内，请用 --username"
+                "（村委或镇管理员）让运行中的服务自己核对。 · With the in-process"
+                " Redis the boards live in the running server: pass --username to"
+                " have it check them.[/yellow]"
+            )
             raise typer.Exit(2)
-        password = os.environ.get("JIFEN_PASSWORD") or typer.prompt("密码 password",
-                                                                    hide_input=True)
+        password = os.environ.get("JIFEN_PASSWORD") or typer.prompt(
+            "密码 password", hide_input=True
+        )
         base = (server or f"http://{settings.host}:{settings.port}").rstrip("/")
         try:
             found = _ask_server(base, username, password, village)
         except (urllib.error.URLError, OSError) as exc:
-            console.print(f"[red]无法连接运行中的服务 {base} · cannot reach the server:"
-                          f" {exc}[/red]")
+            console.print(
+                f"[red]无法连接运行中的服务 {base} · cannot reach the server: {exc}[/red]"
+            )
             raise typer.Exit(2) from exc
     else:
         found = run(lambda: differences(village))

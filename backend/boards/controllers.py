@@ -62,91 +62,134 @@ class BoardsController(Controller):
 
     @get("/leaderboard", **allow(*ANY_ROLE))
     async def leaderboard(
-        self, village_id: PathId, scope_kind: ScopeQuery = "village",
+        self,
+        village_id: PathId,
+        scope_kind: ScopeQuery = "village",
         scope_id: Annotated[int | None, Parameter(ge=1)] = None,
         period_id: Annotated[int | None, Parameter(ge=1)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-        *, principal: CurrentPrincipal,
+        *,
+        principal: CurrentPrincipal,
     ) -> s.Leaderboard:
-        standings = await leaderboard.top(village_id, period_id, _scope(scope_kind, scope_id),
-                                          limit)
+        standings = await leaderboard.top(
+            village_id, period_id, _scope(scope_kind, scope_id), limit
+        )
         if not await _sees_hardship(principal, village_id):
             standings = await leaderboard.above_the_line(village_id, standings)
-        return s.Leaderboard(scope=scope_kind, scope_id=scope_id, period_id=period_id,
-                             items=msgspec.convert(await leaderboard.named(standings),
-                                                   list[s.Ranked]))
+        return s.Leaderboard(
+            scope=scope_kind,
+            scope_id=scope_id,
+            period_id=period_id,
+            items=msgspec.convert(await leaderboard.named(standings), list[s.Ranked]),
+        )
 
-    @get("/households/{household_id:int}/rank",
-         **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
+    @get(
+        "/households/{household_id:int}/rank",
+        **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager),
+    )
     async def rank(
-        self, village_id: PathId, household_id: PathId, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        household_id: PathId,
+        principal: CurrentPrincipal,
         scope_kind: ScopeQuery = "village",
         scope_id: Annotated[int | None, Parameter(ge=1)] = None,
         period_id: Annotated[int | None, Parameter(ge=1)] = None,
     ) -> s.Rank:
         await own_household_unless_staff(principal, village_id, household_id)
-        mine, near, ranked = await leaderboard.standing(village_id, household_id, period_id,
-                                                        _scope(scope_kind, scope_id))
+        mine, near, ranked = await leaderboard.standing(
+            village_id, household_id, period_id, _scope(scope_kind, scope_id)
+        )
         if not await _sees_hardship(principal, village_id):
             near = await leaderboard.above_the_line(village_id, near, keep=household_id)
-        return s.Rank(household_id=household_id, earned=mine.earned, rank=mine.rank,
-                      ranked=ranked, neighbours=msgspec.convert(await leaderboard.named(near),
-                                                                list[s.Ranked]))
+        return s.Rank(
+            household_id=household_id,
+            earned=mine.earned,
+            rank=mine.rank,
+            ranked=ranked,
+            neighbours=msgspec.convert(await leaderboard.named(near), list[s.Ranked]),
+        )
 
     @get("/periods/{period_id:int}/board/preview", **allow(*STAFF))
     async def preview(self, village_id: PathId, period_id: PathId) -> s.BoardPreview:
         return msgspec.convert(await services.compute(village_id, period_id), s.BoardPreview)
 
     @post("/periods/{period_id:int}/board", **allow(Role.committee))
-    async def publish(self, village_id: PathId, period_id: PathId,
-                      principal: CurrentPrincipal) -> s.Board:
+    async def publish(
+        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
+    ) -> s.Board:
         row = await services.publish(actor_of(principal), village_id, period_id)
         return msgspec.convert(row, s.Board)
 
     @get("/boards", **allow(*ANY_ROLE))
     async def list_boards(
-        self, village_id: PathId, limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
-        *, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        limit: Annotated[int | None, Parameter(ge=1, le=100)] = None,
+        *,
+        principal: CurrentPrincipal,
     ) -> list[s.Board]:
         sees = await _sees_hardship(principal, village_id)
-        return [_for(b, sees) for b in msgspec.convert(await services.boards(village_id, limit),
-                                                       list[s.Board])]
+        return [
+            _for(b, sees)
+            for b in msgspec.convert(await services.boards(village_id, limit), list[s.Board])
+        ]
 
     @get("/boards/{board_id:int}", **allow(*ANY_ROLE))
-    async def get_board(self, village_id: PathId, board_id: PathId,
-                        principal: CurrentPrincipal) -> s.Board:
-        return _for(msgspec.convert(await services.board(village_id, board_id), s.Board),
-                    await _sees_hardship(principal, village_id))
+    async def get_board(
+        self, village_id: PathId, board_id: PathId, principal: CurrentPrincipal
+    ) -> s.Board:
+        return _for(
+            msgspec.convert(await services.board(village_id, board_id), s.Board),
+            await _sees_hardship(principal, village_id),
+        )
 
-    @get("/boards/{board_id:int}/poster", **allow(*STAFF), media_type="application/pdf",
-         response_description="PDF (format=pdf, the default) or PNG (format=png)")
-    async def poster(self, village_id: PathId, board_id: PathId, request: Request,
-                     format: FromQuery[Literal["png", "pdf"]] = "pdf") -> Response[bytes]:
+    @get(
+        "/boards/{board_id:int}/poster",
+        **allow(*STAFF),
+        media_type="application/pdf",
+        response_description="PDF (format=pdf, the default) or PNG (format=png)",
+    )
+    async def poster(
+        self,
+        village_id: PathId,
+        board_id: PathId,
+        request: Request,
+        format: FromQuery[Literal["png", "pdf"]] = "pdf",
+    ) -> Response[bytes]:
         board = await services.board(village_id, board_id)
         url = verify_url(request, board["public_id"])
-        body, media = ((poster_pdf(board, url), "application/pdf") if format == "pdf"
-                       else (poster_png(board, url), "image/png"))
+        body, media = (
+            (poster_pdf(board, url), "application/pdf")
+            if format == "pdf"
+            else (poster_png(board, url), "image/png")
+        )
         name = f"board-{board_id}.{format}"
-        return Response(body, media_type=media,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
+        return Response(
+            body,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @get("/public-url", **allow(*STAFF))
     async def public_url(self, request: Request) -> s.PublicUrl:
         """What printed QR codes will open; ``warn`` when that is a loopback address."""
         base = public_base(request)
-        return s.PublicUrl(url=base, configured=bool(get_settings().public_url),
-                           warn=is_loopback(base))
+        return s.PublicUrl(
+            url=base, configured=bool(get_settings().public_url), warn=is_loopback(base)
+        )
 
     @get("/boards-check", **allow(*STAFF))
     async def check(self, village_id: PathId) -> s.BoardsCheck:
         await ranks.catch_up(village_id)  # what any read does first
-        return s.BoardsCheck(village_id=village_id,
-                             differences=await ranks.village_differences(village_id))
+        return s.BoardsCheck(
+            village_id=village_id, differences=await ranks.village_differences(village_id)
+        )
 
     @post("/screen-link", **allow(Role.committee), status_code=201)
-    async def make_screen_link(self, village_id: PathId,
-                               principal: CurrentPrincipal) -> s.ScreenLink:
+    async def make_screen_link(
+        self, village_id: PathId, principal: CurrentPrincipal
+    ) -> s.ScreenLink:
         return await public.make_screen_link(actor_of(principal), village_id)
 
     @delete("/screen-link", **allow(Role.committee))
@@ -169,14 +212,16 @@ class PublicBoardsController(Controller):
 
     @get("/villages/{code:str}/screen", **PUBLIC)
     async def screen(
-        self, code: Annotated[str, Parameter(max_length=32)],
+        self,
+        code: Annotated[str, Parameter(max_length=32)],
         token: Annotated[str | None, Parameter(max_length=64)] = None,
     ) -> s.PublicScreen:
         return await public.screen(code, token)
 
     @get("/villages/{code:str}/events", **PUBLIC)
-    async def events(self, code: Annotated[str, Parameter(max_length=32)],
-                     request: Request) -> ServerSentEvent:
+    async def events(
+        self, code: Annotated[str, Parameter(max_length=32)], request: Request
+    ) -> ServerSentEvent:
         village = await _village_by_code(code)
         address = request.client.host if request.client else ""
         live.slots.take(address)

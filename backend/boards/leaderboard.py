@@ -36,9 +36,7 @@ from backend.registry.tables import Household
 log = logging.getLogger("jifen.boards")
 
 
-async def _sql_standings(
-    village_id: int, period_id: int | None, scope: Scope
-) -> list[Standing]:
+async def _sql_standings(village_id: int, period_id: int | None, scope: Scope) -> list[Standing]:
     totals = await ledger.earned_by_household(village_id, period_id)
     households = [h for h in await active_households(village_id) if scope in scopes_of(h)]
     return competition_ranks([(h["id"], totals.get(h["id"], 0)) for h in households])
@@ -82,14 +80,13 @@ async def _read(
     return replies
 
 
-async def top(
-    village_id: int, period_id: int | None, scope: Scope, limit: int
-) -> list[Standing]:
+async def top(village_id: int, period_id: int | None, scope: Scope, limit: int) -> list[Standing]:
     """The best ``limit`` households of a scope, ranked 1, 2, 2, 4."""
     name = key(village_id, period_id, scope)
     try:
-        [rows] = await _read(village_id, name,
-                             lambda pipe: pipe.zrevrange(name, 0, limit - 1, withscores=True))
+        [rows] = await _read(
+            village_id, name, lambda pipe: pipe.zrevrange(name, 0, limit - 1, withscores=True)
+        )
     except cache.UNAVAILABLE as exc:
         _redis_down(exc)
         return (await _sql_standings(village_id, period_id, scope))[:limit]
@@ -102,8 +99,13 @@ def _ranked(rows: list[tuple[Any, float]], *, start: int, first_rank: int) -> li
     standings: list[Standing] = []
     for index, (who, score) in enumerate(rows):
         earned = int(score)
-        rank = (standings[-1].rank if standings and standings[-1].earned == earned
-                else first_rank if not standings else start + index + 1)
+        rank = (
+            standings[-1].rank
+            if standings and standings[-1].earned == earned
+            else first_rank
+            if not standings
+            else start + index + 1
+        )
         standings.append(Standing(int(who), earned, rank))
     return standings
 
@@ -133,15 +135,17 @@ async def standing(
     name = key(village_id, period_id, scope)
     try:
         [(position, size, start, above, flat)] = await _read(
-            village_id, name,
-            lambda pipe: pipe.eval(STANDING_SCRIPT, 1, name, member(household_id), around))
+            village_id,
+            name,
+            lambda pipe: pipe.eval(STANDING_SCRIPT, 1, name, member(household_id), around),
+        )
     except cache.UNAVAILABLE as exc:
         _redis_down(exc)
         everyone = await _sql_standings(village_id, period_id, scope)
         index = next((i for i, s in enumerate(everyone) if s.household_id == household_id), None)
         if index is None:
             raise NotFound() from exc
-        near = everyone[max(index - around, 0): index + around + 1]
+        near = everyone[max(index - around, 0) : index + around + 1]
         return everyone[index], near, len(everyone)
     if position < 0:
         raise NotFound()
@@ -151,8 +155,9 @@ async def standing(
     return mine, near, int(size)
 
 
-async def above_the_line(village_id: int, standings: list[Standing],
-                         keep: int | None = None) -> list[Standing]:
+async def above_the_line(
+    village_id: int, standings: list[Standing], keep: int | None = None
+) -> list[Standing]:
     """Standings as anyone but the committee sees them: none below the village's black line,
     so no ranking shows a low result that the black board leaves off (a hardship household's);
     ``keep``, the asker's own household, stays. Ranks are the village's, unchanged: the cut is
@@ -164,12 +169,20 @@ async def above_the_line(village_id: int, standings: list[Standing],
 async def named(standings: list[Standing]) -> list[dict[str, Any]]:
     """Standings with the household number and head's name, as boards show them."""
     ids = [s.household_id for s in standings]
-    rows = await Household.select(Household.id, Household.number, Household.head_name).where(
-        Household.id.is_in(ids or [0])
-    ).run()
+    rows = (
+        await Household.select(Household.id, Household.number, Household.head_name)
+        .where(Household.id.is_in(ids or [0]))
+        .run()
+    )
     names = {r["id"]: r for r in rows}
     return [
-        {"household_id": s.household_id, "number": names[s.household_id]["number"],
-         "head_name": names[s.household_id]["head_name"], "earned": s.earned, "rank": s.rank}
-        for s in standings if s.household_id in names
+        {
+            "household_id": s.household_id,
+            "number": names[s.household_id]["number"],
+            "head_name": names[s.household_id]["head_name"],
+            "earned": s.earned,
+            "rank": s.rank,
+        }
+        for s in standings
+        if s.household_id in names
     ]

@@ -48,8 +48,10 @@ class StreamSlots:
     def take(self, address: str) -> None:
         """Hold a slot for a new stream, or refuse it (429) when either cap is reached."""
         settings = get_settings()
-        if (self.by_address[address] >= settings.event_streams_per_address
-                or self.by_address.total() >= settings.event_streams_total):
+        if (
+            self.by_address[address] >= settings.event_streams_per_address
+            or self.by_address.total() >= settings.event_streams_total
+        ):
             raise TooManyStreams(retry_after=int(KEEPALIVE_SECONDS * 2))
         self.by_address[address] += 1
 
@@ -74,8 +76,9 @@ async def events(village_id: int, address: str) -> AsyncIterator[str]:
                 await pubsub.subscribe(updates_channel(village_id))
                 try:
                     while True:
-                        message = await pubsub.get_message(ignore_subscribe_messages=True,
-                                                           timeout=KEEPALIVE_SECONDS)
+                        message = await pubsub.get_message(
+                            ignore_subscribe_messages=True, timeout=KEEPALIVE_SECONDS
+                        )
                         yield "update" if message else "keepalive"
                 finally:
                     await pubsub.aclose()

@@ -38,8 +38,13 @@ def line_texts(entry: dict[str, Any]) -> tuple[str, str, str]:
     return f"第{entry['rank']}名", entry["head_name"], f"{entry['earned']:+d} 分"
 
 
-def _section(draw: ImageDraw.ImageDraw, top: int, title: str, colour: tuple[int, int, int],
-             entries: list[dict[str, Any]]) -> int:
+def _section(
+    draw: ImageDraw.ImageDraw,
+    top: int,
+    title: str,
+    colour: tuple[int, int, int],
+    entries: list[dict[str, Any]],
+) -> int:
     width = A3[0] - 2 * MARGIN
     draw.rectangle((MARGIN, top, MARGIN + width, top + 190), fill=colour)
     draw.text((A3[0] // 2, top + 95), title, font=cjk_font(120), fill="white", anchor="mm")
@@ -75,10 +80,16 @@ def black_notes(board: dict[str, Any]) -> list[str]:
 def poster_image(board: dict[str, Any], verify_url: str) -> Image.Image:
     image = Image.new("RGB", A3, "white")
     draw = ImageDraw.Draw(image)
-    draw.text((A3[0] // 2, MARGIN + 40), f"{board['village_name']}乡风文明红黑榜",
-              font=cjk_font(190), fill=RED, anchor="mt")
-    draw.text((A3[0] // 2, MARGIN + 300), board["period_name"], font=cjk_font(110), fill=INK,
-              anchor="mt")
+    draw.text(
+        (A3[0] // 2, MARGIN + 40),
+        f"{board['village_name']}乡风文明红黑榜",
+        font=cjk_font(190),
+        fill=RED,
+        anchor="mt",
+    )
+    draw.text(
+        (A3[0] // 2, MARGIN + 300), board["period_name"], font=cjk_font(110), fill=INK, anchor="mt"
+    )
     y = _section(draw, MARGIN + 520, "红  榜", RED, board["red"])
     y = _section(draw, y + 40, "黑  榜", BLACK_BOARD, board["black"])
     for note in black_notes(board):
@@ -86,23 +97,33 @@ def poster_image(board: dict[str, Any], verify_url: str) -> Image.Image:
         y += 100
     footer = A3[1] - MARGIN - 700
     draw.line((MARGIN, footer, A3[0] - MARGIN, footer), fill=(180, 180, 180), width=6)
-    draw.multiline_text((MARGIN, footer + 60), _wrap(board["rule_text"], 26),
-                        font=cjk_font(64), fill=INK, spacing=24)
+    draw.multiline_text(
+        (MARGIN, footer + 60),
+        _wrap(board["rule_text"], 26),
+        font=cjk_font(64),
+        fill=INK,
+        spacing=24,
+    )
     published = board["published_at"].astimezone(ZoneInfo(get_settings().timezone))
-    draw.text((MARGIN, footer + 420), f"发布日期：{published:%Y年%m月%d日}",
-              font=cjk_font(64), fill=INK)
-    draw.text((MARGIN, footer + 520),
-              f"账本链头：第 {board['chain_seq']} 笔 {board['chain_head'][:16]}",
-              font=cjk_font(52), fill=(90, 90, 90))
+    draw.text(
+        (MARGIN, footer + 420), f"发布日期：{published:%Y年%m月%d日}", font=cjk_font(64), fill=INK
+    )
+    draw.text(
+        (MARGIN, footer + 520),
+        f"账本链头：第 {board['chain_seq']} 笔 {board['chain_head'][:16]}",
+        font=cjk_font(52),
+        fill=(90, 90, 90),
+    )
     qr = _qr(verify_url, 560)
     image.paste(qr, (A3[0] - MARGIN - 560, footer + 60))
-    draw.text((A3[0] - MARGIN - 280, footer + 640), "扫码核验", font=cjk_font(56), fill=INK,
-              anchor="mt")
+    draw.text(
+        (A3[0] - MARGIN - 280, footer + 640), "扫码核验", font=cjk_font(56), fill=INK, anchor="mt"
+    )
     return image
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
 def poster_png(board: dict[str, Any], verify_url: str) -> bytes:

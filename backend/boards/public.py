@@ -48,26 +48,42 @@ def mask(name: str) -> str:
 
 
 def _listed(entries: list[dict[str, Any]], full_names: bool) -> list[PublicListed]:
-    return [PublicListed(rank=e["rank"], name=e["head_name"] if full_names else mask(
-        e["head_name"]), earned=e["earned"]) for e in entries]
+    return [
+        PublicListed(
+            rank=e["rank"],
+            name=e["head_name"] if full_names else mask(e["head_name"]),
+            earned=e["earned"],
+        )
+        for e in entries
+    ]
 
 
 def _public(board: dict[str, Any], *, withdrawn: bool, full_names: bool = False) -> PublicBoard:
     return PublicBoard(
-        public_id=board["public_id"], village_name=board["village_name"],
-        period_name=board["period_name"], size=board["size"],
+        public_id=board["public_id"],
+        village_name=board["village_name"],
+        period_name=board["period_name"],
+        size=board["size"],
         red=_listed(board["red"], full_names),
         black=[] if withdrawn else _listed(board["black"], full_names),
-        black_withdrawn=withdrawn, black_line=board["black_line"], rule_text=board["rule_text"],
-        chain_seq=board["chain_seq"], chain_head=board["chain_head"],
-        published_at=board["published_at"])
+        black_withdrawn=withdrawn,
+        black_line=board["black_line"],
+        rule_text=board["rule_text"],
+        chain_seq=board["chain_seq"],
+        chain_head=board["chain_head"],
+        published_at=board["published_at"],
+    )
 
 
 async def board(public_id: str) -> PublicBoard:
     """A published board by its public id, names masked; its black board only while it is the
     village's newest."""
-    row = await Board.select(Board.id, Board.village).where(
-        Board.public_id == public_id).first().run()
+    row = (
+        await Board.select(Board.id, Board.village)
+        .where(Board.public_id == public_id)
+        .first()
+        .run()
+    )
     if row is None or not public_id:
         raise NotFound()
     published = await services.board(row["village"], row["id"])
@@ -82,34 +98,54 @@ def _digest(token: str) -> str:
 async def screen(code: str, token: str | None) -> PublicScreen:
     """The hall screen: the newest board and the all-time top 20 — full names only with the
     village's current screen link."""
-    village = await Village.select(Village.id, Village.name, Village.screen_token).where(
-        Village.code == code).first().run()
+    village = (
+        await Village.select(Village.id, Village.name, Village.screen_token)
+        .where(Village.code == code)
+        .first()
+        .run()
+    )
     if village is None:
         raise NotFound()
-    full = bool(token) and bool(village["screen_token"]) and hmac.compare_digest(
-        _digest(token or ""), village["screen_token"])
+    full = (
+        bool(token)
+        and bool(village["screen_token"])
+        and hmac.compare_digest(_digest(token or ""), village["screen_token"])
+    )
     newest = await services.latest(village["id"])
     best = await leaderboard.top(village["id"], None, ("village", None), TOP)
     top = await leaderboard.named(await leaderboard.above_the_line(village["id"], best))
     return PublicScreen(
-        village_name=village["name"], full_names=full,
+        village_name=village["name"],
+        full_names=full,
         board=_public(newest, withdrawn=False, full_names=full) if newest else None,
-        top=_listed(top, full), notice=await _notice(village["id"], full))
+        top=_listed(top, full),
+        notice=await _notice(village["id"], full),
+    )
 
 
 async def _notice(village_id: int, full_names: bool) -> PublicNotice | None:
     """The period on notice, if one is, as the hall screen shows it."""
-    current = await Period.select(Period.id).where(
-        (Period.village == village_id) & (Period.state == "notice")).first().run()
+    current = (
+        await Period.select(Period.id)
+        .where((Period.village == village_id) & (Period.state == "notice"))
+        .first()
+        .run()
+    )
     if current is None:
         return None
     listed = await notice.notice(village_id, current["id"])
     return PublicNotice(
-        period_name=listed.period_name, notice_ends_at=listed.notice_ends_at or clock.now(),
-        lines=[PublicNoticeLine(
-            name=line.head_name if full_names else mask(line.head_name),
-            title=line.title if full_names or line.points > 0 else "",
-            points=line.points) for line in listed.lines])
+        period_name=listed.period_name,
+        notice_ends_at=listed.notice_ends_at or clock.now(),
+        lines=[
+            PublicNoticeLine(
+                name=line.head_name if full_names else mask(line.head_name),
+                title=line.title if full_names or line.points > 0 else "",
+                points=line.points,
+            )
+            for line in listed.lines
+        ],
+    )
 
 
 async def make_screen_link(actor: Actor, village_id: int) -> ScreenLink:
@@ -119,10 +155,19 @@ async def make_screen_link(actor: Actor, village_id: int) -> ScreenLink:
         code = await Village.select(Village.code).where(Village.id == village_id).first().run()
         if code is None:
             raise NotFound()
-        await Village.update({Village.screen_token: _digest(token)}).where(
-            Village.id == village_id).run()
-        await record(actor, "village.screen_link", "village", village_id, village_id=village_id,
-                     after={"screen_link": "made"})
+        await (
+            Village.update({Village.screen_token: _digest(token)})
+            .where(Village.id == village_id)
+            .run()
+        )
+        await record(
+            actor,
+            "village.screen_link",
+            "village",
+            village_id,
+            village_id=village_id,
+            after={"screen_link": "made"},
+        )
     return ScreenLink(token=token, path=f"/board.html?village={code['code']}&token={token}")
 
 
@@ -130,5 +175,11 @@ async def revoke_screen_link(actor: Actor, village_id: int) -> None:
     """The hall screen goes back to masked names."""
     async with write_transaction():
         await Village.update({Village.screen_token: ""}).where(Village.id == village_id).run()
-        await record(actor, "village.screen_link", "village", village_id, village_id=village_id,
-                     after={"screen_link": "revoked"})
+        await record(
+            actor,
+            "village.screen_link",
+            "village",
+            village_id,
+            village_id=village_id,
+            after={"screen_link": "revoked"},
+        )

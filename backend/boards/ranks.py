@@ -72,9 +72,11 @@ async def ledger_seq(village_id: int) -> int:
 
 
 async def active_households(village_id: int) -> list[dict[str, Any]]:
-    return await Household.select(Household.id, Household.grid, Household.moral_group).where(
-        (Household.village == village_id) & (Household.status == "active")
-    ).run()
+    return (
+        await Household.select(Household.id, Household.grid, Household.moral_group)
+        .where((Household.village == village_id) & (Household.status == "active"))
+        .run()
+    )
 
 
 def scopes_of(household: dict[str, Any]) -> list[Scope]:
@@ -91,8 +93,7 @@ async def expected(village_id: int) -> dict[str, dict[str, float]]:
 
     One query for the earned points of every period; each household's member and scopes are
     worked out once, and scores stay integers (what Redis is sent, and compares equal)."""
-    placed = [(h["id"], member(h["id"]), scopes_of(h))
-              for h in await active_households(village_id)]
+    placed = [(h["id"], member(h["id"]), scopes_of(h)) for h in await active_households(village_id)]
     boards: dict[str, dict[str, float]] = {}
     for period_id, totals in (await ledger.earned_by_period(village_id)).items():
         of_scope: dict[Scope, dict[str, float]] = {}
@@ -102,7 +103,8 @@ async def expected(village_id: int) -> dict[str, dict[str, float]]:
                 board = of_scope.get(scope)
                 if board is None:
                     board = of_scope[scope] = boards.setdefault(
-                        key(village_id, period_id, scope), {})
+                        key(village_id, period_id, scope), {}
+                    )
                 board[name] = score
     return boards
 
@@ -121,9 +123,13 @@ async def _rebuild_locked(village_id: int) -> int:
     old = set(await client.smembers(index_key(village_id)))
     token = await stage(village_id, boards)
     staged = [name for name, scores in boards.items() if scores]
-    keys = [index_key(village_id), mark_key(village_id),
-            *(k for name in staged for k in (staging_key(name, token), name)),
-            *(old - set(boards)), *(set(boards) - set(staged))]
+    keys = [
+        index_key(village_id),
+        mark_key(village_id),
+        *(k for name in staged for k in (staging_key(name, token), name)),
+        *(old - set(boards)),
+        *(set(boards) - set(staged)),
+    ]
     await client.eval(SWAP_SCRIPT, len(keys), *keys, mark, len(staged), *boards)
     await publish_update(village_id, mark)
     return len(boards)
@@ -208,20 +214,28 @@ async def catch_up(village_id: int) -> None:
         return
     async with _lock(village_id):
         mark = int(await client.get(mark_key(village_id)) or 0)
-        changed = await Transfer.select(Transfer.debit, Transfer.credit, Transfer.period_id).where(
-            (Transfer.village == village_id) & (Transfer.seq > mark) & (Transfer.seq <= head)
-        ).run()
+        changed = (
+            await Transfer.select(Transfer.debit, Transfer.credit, Transfer.period_id)
+            .where(
+                (Transfer.village == village_id) & (Transfer.seq > mark) & (Transfer.seq <= head)
+            )
+            .run()
+        )
         accounts = {c for row in changed for c in (row["debit"], row["credit"])}
-        owners = await Account.select(Account.id, Account.owner).where(
-            Account.id.is_in(list(accounts) or [0]) & (Account.kind == "household")
-        ).run()
+        owners = (
+            await Account.select(Account.id, Account.owner)
+            .where(Account.id.is_in(list(accounts) or [0]) & (Account.kind == "household"))
+            .run()
+        )
         by_account = {r["id"]: r["owner"] for r in owners}
         touched: set[tuple[int, int | None]] = set()
         for row in changed:
             for account in (row["debit"], row["credit"]):
                 if account in by_account:
-                    touched |= {(by_account[account], None), (by_account[account],
-                                                              row["period_id"])}
+                    touched |= {
+                        (by_account[account], None),
+                        (by_account[account], row["period_id"]),
+                    }
         households = {h["id"]: h for h in await active_households(village_id)}
         known = set(await client.smembers(index_key(village_id)))
         if any(key(village_id, period_id) not in known for _, period_id in touched):
@@ -255,8 +269,7 @@ async def village_differences(village_id: int) -> list[str]:
             missing = set(scores) - set(actual)
             wrong = {m for m in scores if m in actual and actual[m] != scores[m]}
             extra = set(actual) - set(scores)
-            found.append(f"{name}: {len(missing)} missing, {len(wrong)} wrong, "
-                         f"{len(extra)} extra")
+            found.append(f"{name}: {len(missing)} missing, {len(wrong)} wrong, {len(extra)} extra")
     return found
 
 
@@ -269,9 +282,14 @@ async def follow_household(village_id: int, household_id: int) -> None:
     async with _lock(village_id):
         if await client.get(mark_key(village_id)) is None:
             return
-        row = await Household.select(Household.id, Household.grid, Household.moral_group,
-                                     Household.status).where(
-            (Household.id == household_id) & (Household.village == village_id)).first().run()
+        row = (
+            await Household.select(
+                Household.id, Household.grid, Household.moral_group, Household.status
+            )
+            .where((Household.id == household_id) & (Household.village == village_id))
+            .first()
+            .run()
+        )
         names = set(await client.smembers(index_key(village_id)))
         write = client.pipeline(transaction=True)
         for name in names:

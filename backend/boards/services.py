@@ -47,14 +47,20 @@ from backend.scoring.tables import Evaluation, Period
 
 def rule_text(size: int, line: int = 0) -> str:
     below = "有净扣分（本期积分低于 0 分）" if line == 0 else f"本期积分低于 {line} 分"
-    return (f"按本期累计积分从高到低排名（并列同名次，如 1、2、2、4），前 {size} 名上红榜；"
-            f"{below}的户中，最后 {size} 名上黑榜，不足 {size} 户时黑榜从少；"
-            f"并列者一同上榜；关怀户不上黑榜。")
+    return (
+        f"按本期累计积分从高到低排名（并列同名次，如 1、2、2、4），前 {size} 名上红榜；"
+        f"{below}的户中，最后 {size} 名上黑榜，不足 {size} 户时黑榜从少；"
+        f"并列者一同上榜；关怀户不上黑榜。"
+    )
 
 
 async def _period(village_id: int, period_id: int) -> dict[str, Any]:
-    row = await Period.select(Period.id, Period.name, Period.state).where(
-        (Period.id == period_id) & (Period.village == village_id)).first().run()
+    row = (
+        await Period.select(Period.id, Period.name, Period.state)
+        .where((Period.id == period_id) & (Period.village == village_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
     return row
@@ -62,16 +68,22 @@ async def _period(village_id: int, period_id: int) -> dict[str, Any]:
 
 async def _categories(period_id: int, household_ids: list[int]) -> dict[int, list[dict]]:
     """Per household, the categories whose posted evaluations earned or cost points."""
-    rows = await Evaluation.select(Evaluation.household, Evaluation.points,
-                                   Evaluation.rule.category).where(
-        (Evaluation.period == period_id) & (Evaluation.state == "posted")
-        & Evaluation.household.is_in(household_ids or [0])
-    ).run()
+    rows = (
+        await Evaluation.select(Evaluation.household, Evaluation.points, Evaluation.rule.category)
+        .where(
+            (Evaluation.period == period_id)
+            & (Evaluation.state == "posted")
+            & Evaluation.household.is_in(household_ids or [0])
+        )
+        .run()
+    )
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         sums[row["household"]][row["rule.category"]] += row["points"]
-    return {h: [{"category": c, "points": p} for c, p in sorted(cats.items(), key=lambda i: -i[1])]
-            for h, cats in sums.items()}
+    return {
+        h: [{"category": c, "points": p} for c, p in sorted(cats.items(), key=lambda i: -i[1])]
+        for h, cats in sums.items()
+    }
 
 
 def _cut(standings: list[Standing], size: int) -> list[Standing]:
@@ -84,10 +96,13 @@ async def compute(village_id: int, period_id: int) -> dict[str, Any]:
     village = await registry.village(village_id)
     size = village["board_size"]
     totals = await ledger.earned_by_household(village_id, period_id)
-    households = await Household.select(Household.id, Household.number, Household.head_name,
-                                         Household.hardship).where(
-        (Household.village == village_id) & (Household.status == "active")
-    ).run()
+    households = (
+        await Household.select(
+            Household.id, Household.number, Household.head_name, Household.hardship
+        )
+        .where((Household.village == village_id) & (Household.status == "active"))
+        .run()
+    )
     eligible = [h for h in households if village["board_include_idle"] or h["id"] in totals]
     info = {h["id"]: h for h in eligible}
     best = competition_ranks([(h["id"], totals.get(h["id"], 0)) for h in eligible])
@@ -96,20 +111,38 @@ async def compute(village_id: int, period_id: int) -> dict[str, Any]:
     line = village["black_line"]
     below = [h for h in eligible if totals.get(h["id"], 0) < line and h["id"] not in on_red]
     candidates = [(h["id"], -totals.get(h["id"], 0)) for h in below if not h["hardship"]]
-    black = [Standing(s.household_id, -s.earned, s.rank)
-             for s in _cut(competition_ranks(candidates), size)]
+    black = [
+        Standing(s.household_id, -s.earned, s.rank)
+        for s in _cut(competition_ranks(candidates), size)
+    ]
     categories = await _categories(period_id, [s.household_id for s in red + black])
 
     def listed(standings: list[Standing]) -> list[dict[str, Any]]:
-        return [{"rank": s.rank, "household_id": s.household_id,
-                 "number": info[s.household_id]["number"],
-                 "head_name": info[s.household_id]["head_name"], "earned": s.earned,
-                 "categories": categories.get(s.household_id, [])} for s in standings]
+        return [
+            {
+                "rank": s.rank,
+                "household_id": s.household_id,
+                "number": info[s.household_id]["number"],
+                "head_name": info[s.household_id]["head_name"],
+                "earned": s.earned,
+                "categories": categories.get(s.household_id, []),
+            }
+            for s in standings
+        ]
 
-    return {"village_id": village_id, "village_name": village["name"], "period_id": period_id,
-            "period_name": period["name"], "period_state": period["state"], "size": size,
-            "red": listed(red), "black": listed(black), "rule_text": rule_text(size, line),
-            "black_line": line, "hardship_left_off": sum(1 for h in below if h["hardship"])}
+    return {
+        "village_id": village_id,
+        "village_name": village["name"],
+        "period_id": period_id,
+        "period_name": period["name"],
+        "period_state": period["state"],
+        "size": size,
+        "red": listed(red),
+        "black": listed(black),
+        "rule_text": rule_text(size, line),
+        "black_line": line,
+        "hardship_left_off": sum(1 for h in below if h["hardship"]),
+    }
 
 
 async def publish(actor: Actor, village_id: int, period_id: int) -> dict[str, Any]:
@@ -119,57 +152,116 @@ async def publish(actor: Actor, village_id: int, period_id: int) -> dict[str, An
         raise PeriodNotClosed()
     village = await registry.village(village_id)
     async with write_transaction():
-        if await Board.exists().where(
-            (Board.village == village_id) & (Board.period == period_id)).run():
+        if (
+            await Board.exists()
+            .where((Board.village == village_id) & (Board.period == period_id))
+            .run()
+        ):
             raise BoardAlreadyPublished()
         try:
-            board_id = (await Board.insert(Board(
-                village=village_id, period=period_id, size=draft["size"],
-                red=json.dumps(draft["red"], ensure_ascii=False),
-                black=json.dumps(draft["black"], ensure_ascii=False),
-                rule_text=draft["rule_text"], chain_seq=0, chain_head="",
-                published_by=actor.user_id, publisher_name=actor.name,
-                black_line=draft["black_line"], hardship_left_off=draft["hardship_left_off"],
-                public_id=secrets.token_urlsafe(12),
-            )).returning(Board.id).run())[0]["id"]
+            board_id = (
+                await Board.insert(
+                    Board(
+                        village=village_id,
+                        period=period_id,
+                        size=draft["size"],
+                        red=json.dumps(draft["red"], ensure_ascii=False),
+                        black=json.dumps(draft["black"], ensure_ascii=False),
+                        rule_text=draft["rule_text"],
+                        chain_seq=0,
+                        chain_head="",
+                        published_by=actor.user_id,
+                        publisher_name=actor.name,
+                        black_line=draft["black_line"],
+                        hardship_left_off=draft["hardship_left_off"],
+                        public_id=secrets.token_urlsafe(12),
+                    )
+                )
+                .returning(Board.id)
+                .run()
+            )[0]["id"]
         except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
             raise BoardAlreadyPublished() from exc
         if village["red_bonus"]:
             for entry in draft["red"]:
                 await ledger.award(
-                    actor, village_id, entry["household_id"], village["red_bonus"],
-                    key=f"board:{board_id}:red:{entry['household_id']}", kind="bonus",
-                    reason=f"{draft['period_name']} 红榜奖励", reference={"board": board_id},
+                    actor,
+                    village_id,
+                    entry["household_id"],
+                    village["red_bonus"],
+                    key=f"board:{board_id}:red:{entry['household_id']}",
+                    kind="bonus",
+                    reason=f"{draft['period_name']} 红榜奖励",
+                    reference={"board": board_id},
                 )
-        head = await LedgerHead.select(LedgerHead.seq, LedgerHead.hash).where(
-            LedgerHead.village == village_id).first().run()
-        await Board.update({Board.chain_seq: head["seq"] if head else 0,
-                            Board.chain_head: head["hash"] if head else ""}).where(
-            Board.id == board_id).run()
-        await record(actor, "board.publish", "board", board_id, village_id=village_id,
-                     after={"period": period_id, "red": len(draft["red"]),
-                            "black": len(draft["black"])})
+        head = (
+            await LedgerHead.select(LedgerHead.seq, LedgerHead.hash)
+            .where(LedgerHead.village == village_id)
+            .first()
+            .run()
+        )
+        await (
+            Board.update(
+                {
+                    Board.chain_seq: head["seq"] if head else 0,
+                    Board.chain_head: head["hash"] if head else "",
+                }
+            )
+            .where(Board.id == board_id)
+            .run()
+        )
+        await record(
+            actor,
+            "board.publish",
+            "board",
+            board_id,
+            village_id=village_id,
+            after={"period": period_id, "red": len(draft["red"]), "black": len(draft["black"])},
+        )
     return await board(village_id, board_id)
 
 
 def _published() -> Any:
     """The select every reading of a published board goes through: one query, however many."""
     return Board.select(
-        Board.id, Board.village, Board.village.name, Board.period, Board.period.name, Board.size,
-        Board.red, Board.black, Board.rule_text, Board.chain_seq, Board.chain_head,
-        Board.publisher_name, Board.published_at, Board.black_line, Board.hardship_left_off,
+        Board.id,
+        Board.village,
+        Board.village.name,
+        Board.period,
+        Board.period.name,
+        Board.size,
+        Board.red,
+        Board.black,
+        Board.rule_text,
+        Board.chain_seq,
+        Board.chain_head,
+        Board.publisher_name,
+        Board.published_at,
+        Board.black_line,
+        Board.hardship_left_off,
         Board.public_id,
     ).output(load_json=True)
 
 
 def _as_published(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "village_id": row["village"], "village_name": row["village.name"],
-            "period_id": row["period"], "period_name": row["period.name"], "size": row["size"],
-            "red": row["red"], "black": row["black"], "rule_text": row["rule_text"],
-            "chain_seq": row["chain_seq"], "chain_head": row["chain_head"],
-            "publisher_name": row["publisher_name"], "published_at": row["published_at"],
-            "black_line": row["black_line"], "hardship_left_off": row["hardship_left_off"],
-            "public_id": row["public_id"]}
+    return {
+        "id": row["id"],
+        "village_id": row["village"],
+        "village_name": row["village.name"],
+        "period_id": row["period"],
+        "period_name": row["period.name"],
+        "size": row["size"],
+        "red": row["red"],
+        "black": row["black"],
+        "rule_text": row["rule_text"],
+        "chain_seq": row["chain_seq"],
+        "chain_head": row["chain_head"],
+        "publisher_name": row["publisher_name"],
+        "published_at": row["published_at"],
+        "black_line": row["black_line"],
+        "hardship_left_off": row["hardship_left_off"],
+        "public_id": row["public_id"],
+    }
 
 
 async def board(village_id: int | None, board_id: int) -> dict[str, Any]:
@@ -191,6 +283,9 @@ async def latest(village_id: int) -> dict[str, Any] | None:
 async def boards(village_id: int, limit: int | None = None) -> list[dict[str, Any]]:
     """Published boards, newest first (the first ``limit`` of them: a villager's home shows
     only the latest), read in one query whatever their number."""
-    query = _published().where(Board.village == village_id).order_by(
-        Board.published_at, Board.id, ascending=False)
+    query = (
+        _published()
+        .where(Board.village == village_id)
+        .order_by(Board.published_at, Board.id, ascending=False)
+    )
     return [_as_published(row) for row in await (query.limit(limit) if limit else query).run()]

@@ -102,8 +102,7 @@ def mac_is_valid(secret: str, village_id: int, code: CardCode | PhoneCode) -> bo
     if isinstance(code, CardCode):
         expected = _mac(secret, "card.v1", village_id, code.public_id, code.version)
     else:
-        expected = _mac(secret, "phone.v1", village_id, code.public_id, code.time_step,
-                        code.nonce)
+        expected = _mac(secret, "phone.v1", village_id, code.public_id, code.time_step, code.nonce)
     return hmac.compare_digest(expected.encode(), code.mac.encode())
 
 

@@ -33,8 +33,11 @@ class CardController(Controller):
     async def get_card(self, village_id: PathId, household_id: PathId) -> s.Card:
         return msgspec.convert(await services.card(village_id, household_id), s.Card)
 
-    @get("/households/{household_id:int}/card.png", **allow(Role.committee, Role.town_admin),
-         media_type="image/png")
+    @get(
+        "/households/{household_id:int}/card.png",
+        **allow(Role.committee, Role.town_admin),
+        media_type="image/png",
+    )
     async def get_card_png(self, village_id: PathId, household_id: PathId) -> Response[bytes]:
         return _png(pictures.card_qr_png(await services.card_payload(village_id, household_id)))
 
@@ -45,24 +48,34 @@ class CardController(Controller):
         row = await services.reissue_card(actor_of(principal), village_id, household_id)
         return msgspec.convert(row, s.Card)
 
-    @put("/households/{household_id:int}/card/pin",
-         **allow(Role.committee, Role.villager, before_pin_change=True))
+    @put(
+        "/households/{household_id:int}/card/pin",
+        **allow(Role.committee, Role.villager, before_pin_change=True),
+    )
     async def set_pin(
-        self, village_id: PathId, household_id: PathId, data: JSONBody[s.PinSet],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        household_id: PathId,
+        data: JSONBody[s.PinSet],
+        principal: CurrentPrincipal,
     ) -> s.Card:
         if await own_household_unless_staff(principal, village_id, household_id):
-            row = await services.set_pin(actor_of(principal), village_id, household_id, data.pin,
-                                         must_change=True)
+            row = await services.set_pin(
+                actor_of(principal), village_id, household_id, data.pin, must_change=True
+            )
         else:
-            row = await services.change_own_pin(actor_of(principal), village_id, household_id,
-                                                data.pin, data.current_pin,
-                                                keep_token_hash=principal.token_hash)
+            row = await services.change_own_pin(
+                actor_of(principal),
+                village_id,
+                household_id,
+                data.pin,
+                data.current_pin,
+                keep_token_hash=principal.token_hash,
+            )
         return msgspec.convert(row, s.Card)
 
     # Every code on the sheet is a live card: the committee's to print, not the grid officers'.
-    @get("/cards.pdf", **allow(Role.committee, Role.town_admin),
-         media_type="application/pdf")
+    @get("/cards.pdf", **allow(Role.committee, Role.town_admin), media_type="application/pdf")
     async def card_sheet(
         self,
         village_id: PathId,
@@ -72,9 +85,13 @@ class CardController(Controller):
         """Every current card of the village (or a grid), or one household's card reprinted
         with its current version (``household_id``): not a reissue, nothing is revoked."""
         content = await services.card_sheet_pdf(village_id, grid_id, household_id)
-        return Response(content=content, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="cards-{village_id}.pdf"',
-        })
+        return Response(
+            content=content,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="cards-{village_id}.pdf"',
+            },
+        )
 
     @get("/phone-code", **allow(Role.villager))
     async def phone_code(self, village_id: PathId, principal: CurrentPrincipal) -> s.PhoneCode:
@@ -83,8 +100,9 @@ class CardController(Controller):
         return s.PhoneCode(payload=payload, expires_at=expires_at, seconds=max(seconds, 0))
 
     @get("/phone-code.png", **allow(Role.villager), media_type="image/png")
-    async def phone_code_png(self, village_id: PathId,
-                             principal: CurrentPrincipal) -> Response[bytes]:
+    async def phone_code_png(
+        self, village_id: PathId, principal: CurrentPrincipal
+    ) -> Response[bytes]:
         payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
         response = _png(pictures.card_qr_png(payload))
         response.headers["X-Expires-At"] = expires_at.isoformat()

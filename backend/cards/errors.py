@@ -108,7 +108,11 @@ class PinMustChange(DomainError):
 
     code = "pin_must_change"
     status = 403
-    zh = ("请先修改 PIN：这个 PIN 是别人替您设的（PIN 告知单或村委重设），"
-          "改成只有您知道的新 PIN 后才能继续。")
-    en = ("Please change your PIN first: it was set for you (a PIN letter or a committee reset). "
-          "Choose a new PIN only you know to go on.")
+    zh = (
+        "请先修改 PIN：这个 PIN 是别人替您设的（PIN 告知单或村委重设），"
+        "改成只有您知道的新 PIN 后才能继续。"
+    )
+    en = (
+        "Please change your PIN first: it was set for you (a PIN letter or a committee reset). "
+        "Choose a new PIN only you know to go on."
+    )

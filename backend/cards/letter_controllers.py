@@ -22,7 +22,8 @@ class PinLettersIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Which households get a letter: these ids, else one grid's, else every active one."""
 
     household_ids: Annotated[list[Id], msgspec.Meta(max_length=2000)] = msgspec.field(
-        default_factory=list)
+        default_factory=list
+    )
     grid_id: Id | None = None
 
 
@@ -30,10 +31,17 @@ class PinLetterController(Controller):
     path = "/villages/{village_id:int}"
     tags = ["cards"]
 
-    @post("/pin-letters", status_code=200, **allow(Role.committee, Role.town_admin),
-          media_type="application/pdf")
+    @post(
+        "/pin-letters",
+        status_code=200,
+        **allow(Role.committee, Role.town_admin),
+        media_type="application/pdf",
+    )
     async def pin_letters(
-        self, village_id: PathId, data: JSONBody[PinLettersIn], principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        data: JSONBody[PinLettersIn],
+        principal: CurrentPrincipal,
         request: Request,
     ) -> Response[bytes]:
         """A fresh initial PIN for each chosen household, and the A4 letters to hand out (POST:
@@ -41,9 +49,17 @@ class PinLetterController(Controller):
         code = (await registry.village(village_id))["code"]
         address = f"{public_base(request)}/me.html?village={code}"
         batch = await letters.issue_pin_letters(
-            actor_of(principal), village_id, household_ids=data.household_ids,
-            grid_id=data.grid_id, page_address=address)
-        return Response(content=batch.document, media_type="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="pin-letters-{code}.pdf"',
-            "Cache-Control": "no-store",
-        })
+            actor_of(principal),
+            village_id,
+            household_ids=data.household_ids,
+            grid_id=data.grid_id,
+            page_address=address,
+        )
+        return Response(
+            content=batch.document,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="pin-letters-{code}.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )

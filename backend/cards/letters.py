@@ -55,12 +55,11 @@ class PinLetters:
 
 def new_pin() -> str:
     """Six random digits from the system's secure generator."""
-    return f"{secrets.randbelow(10 ** PIN_DIGITS):0{PIN_DIGITS}d}"
+    return f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
 
 
 def _qr(address: str) -> Image.Image:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4,
-                         box_size=1)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=1)
     code.add_data(address)
     code.make(fit=True)
     code.box_size = max(QR_SIDE // (code.modules_count + 8), 1)
@@ -100,8 +99,12 @@ def letters_pdf(letters: Sequence[PinLetter]) -> bytes:
 
 
 async def issue_pin_letters(
-    actor: Actor, village_id: int, *, household_ids: Sequence[int] | None = None,
-    grid_id: int | None = None, page_address: str,
+    actor: Actor,
+    village_id: int,
+    *,
+    household_ids: Sequence[int] | None = None,
+    grid_id: int | None = None,
+    page_address: str,
 ) -> PinLetters:
     """The PDF of PIN letters for the chosen households (by id, else one grid's, else every
     active household of the village); every one of them gets a fresh initial PIN that must be
@@ -115,8 +118,9 @@ async def issue_pin_letters(
         chosen = []
         page = 1
         while True:
-            rows, total = await registry.households(village_id, grid_id=grid_id,
-                                                    status="active", page=page, page_size=500)
+            rows, total = await registry.households(
+                village_id, grid_id=grid_id, status="active", page=page, page_size=500
+            )
             chosen += rows
             if not rows or len(chosen) >= total:
                 break
@@ -124,13 +128,22 @@ async def issue_pin_letters(
     if not chosen:
         raise NoHouseholdsChosen()
     chosen.sort(key=lambda h: h["number"])
-    letters = [PinLetter(village["name"], village["code"], h["number"], h["head_name"],
-                         new_pin(), page_address) for h in chosen]
+    letters = [
+        PinLetter(
+            village["name"], village["code"], h["number"], h["head_name"], new_pin(), page_address
+        )
+        for h in chosen
+    ]
     document = await asyncio.to_thread(letters_pdf, letters)
     async with write_transaction():
         for household, letter in zip(chosen, letters, strict=True):
-            await services.set_pin(actor, village_id, household["id"], letter.pin,
-                                   must_change=True)
-        await record(actor, "card.pin_letters", "village", village_id, village_id=village_id,
-                     after={"households": [h["number"] for h in chosen]})
+            await services.set_pin(actor, village_id, household["id"], letter.pin, must_change=True)
+        await record(
+            actor,
+            "card.pin_letters",
+            "village",
+            village_id,
+            village_id=village_id,
+            after={"households": [h["number"] for h in chosen]},
+        )
     return PinLetters(document, tuple(letters))

@@ -62,12 +62,12 @@ def card_qr_png(payload: str, side: int = 400) -> bytes:
     return out.getvalue()
 
 
-def _draw_card(sheet: Image.Image, left: int, top: int, village_name: str, card: PrintedCard
-               ) -> None:
+def _draw_card(
+    sheet: Image.Image, left: int, top: int, village_name: str, card: PrintedCard
+) -> None:
     draw = ImageDraw.Draw(sheet)
     width, height = CARD
-    draw.rounded_rectangle((left, top, left + width, top + height), radius=18, outline=150,
-                           width=2)
+    draw.rounded_rectangle((left, top, left + width, top + height), radius=18, outline=150, width=2)
     qr = qr_image(card.payload, QR_SIDE)
     sheet.paste(qr, (left + PAD, top + (height - qr.height) // 2))
     x = left + PAD + QR_SIDE + 20
@@ -88,10 +88,15 @@ def card_sheet_pages(village_name: str, cards: Sequence[PrintedCard]) -> list[Im
     pages = []
     for start in range(0, max(len(cards), 1), per_page):
         page = Image.new("L", A4, 255)
-        for i, card in enumerate(cards[start:start + per_page]):
+        for i, card in enumerate(cards[start : start + per_page]):
             column, row = i % COLUMNS, i // COLUMNS
-            _draw_card(page, margin_x + column * (CARD[0] + GAP),
-                       margin_y + row * (CARD[1] + GAP), village_name, card)
+            _draw_card(
+                page,
+                margin_x + column * (CARD[0] + GAP),
+                margin_y + row * (CARD[1] + GAP),
+                village_name,
+                card,
+            )
         pages.append(page)
     return pages
 
@@ -99,6 +104,12 @@ def card_sheet_pages(village_name: str, cards: Sequence[PrintedCard]) -> list[Im
 def card_sheet_pdf(village_name: str, cards: Sequence[PrintedCard]) -> bytes:
     pages = card_sheet_pages(village_name, cards)
     out = io.BytesIO()
-    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=DPI,
-                  title=f"{village_name} 积分卡")
+    pages[0].save(
+        out,
+        format="PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=DPI,
+        title=f"{village_name} 积分卡",
+    )
     return out.getvalue()

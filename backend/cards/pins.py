@@ -37,9 +37,12 @@ async def pin_verdict(village_id: int | None, household_id: int | None, pin: str
     ``village_id``/``household_id`` None: there is no such household (the work is done anyway)."""
     row = None
     if village_id is not None and household_id is not None:
-        row = await Card.select(Card.pin_hash, Card.pin_locked_at).where(
-            (Card.household == household_id) & (Card.village == village_id)
-        ).first().run()
+        row = (
+            await Card.select(Card.pin_hash, Card.pin_locked_at)
+            .where((Card.household == household_id) & (Card.village == village_id))
+            .first()
+            .run()
+        )
     pin_hash = row["pin_hash"] if row and row["pin_hash"] else None
     good = await asyncio.to_thread(_matches, pin_hash or _NOBODY, pin)
     if pin_hash is None:
@@ -52,12 +55,29 @@ async def pin_verdict(village_id: int | None, household_id: int | None, pin: str
 async def lift_pin_lock(actor: Actor, village_id: int, household_id: int) -> None:
     """The household proved its PIN from its own phone: the kiosk's lock and its count go."""
     async with write_transaction():
-        lifted = await Card.update({
-            Card.pin_locked_at: None, Card.pin_failures: 0, Card.pin_failed_at: None,
-        }).where(
-            (Card.household == household_id) & (Card.village == village_id)
-            & Card.pin_locked_at.is_not_null()
-        ).returning(Card.id).run()
+        lifted = (
+            await Card.update(
+                {
+                    Card.pin_locked_at: None,
+                    Card.pin_failures: 0,
+                    Card.pin_failed_at: None,
+                }
+            )
+            .where(
+                (Card.household == household_id)
+                & (Card.village == village_id)
+                & Card.pin_locked_at.is_not_null()
+            )
+            .returning(Card.id)
+            .run()
+        )
         if lifted:
-            await record(actor, "card.unlock_pin", "card", household_id, village_id=village_id,
-                         before={"locked": True}, after={"locked": False})
+            await record(
+                actor,
+                "card.unlock_pin",
+                "card",
+                household_id,
+                village_id=village_id,
+                before={"locked": True},
+                after={"locked": False},
+            )

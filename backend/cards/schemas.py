@@ -13,10 +13,13 @@ from backend.http.input import Strict
 # a message a villager can read. The schema only documents it (Litestar copies the ``extra`` of
 # ``extra_json_schema`` into the OpenAPI document): a msgspec constraint here would answer the
 # generic ``invalid_input`` before the service is asked. Every request that carries a PIN uses it.
-Pin = Annotated[str, msgspec.Meta(
-    description="4–6 digits; any other PIN is refused with pin_format",
-    extra_json_schema={"extra": {"pattern": r"^[0-9]{4,6}$"}},
-)]
+Pin = Annotated[
+    str,
+    msgspec.Meta(
+        description="4–6 digits; any other PIN is refused with pin_format",
+        extra_json_schema={"extra": {"pattern": r"^[0-9]{4,6}$"}},
+    ),
+]
 Payload = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 

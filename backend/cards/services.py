@@ -84,10 +84,19 @@ def _secret() -> str:
 
 
 async def _card_row(household_id: int) -> dict[str, Any] | None:
-    return await Card.select(
-        Card.version, Card.pin_hash, Card.pin_failures, Card.pin_locked_at, Card.issued_at,
-        Card.pin_must_change,
-    ).where(Card.household == household_id).first().run()
+    return (
+        await Card.select(
+            Card.version,
+            Card.pin_hash,
+            Card.pin_failures,
+            Card.pin_locked_at,
+            Card.issued_at,
+            Card.pin_must_change,
+        )
+        .where(Card.household == household_id)
+        .first()
+        .run()
+    )
 
 
 async def _active_household(village_id: int, household_id: int) -> dict[str, Any]:
@@ -99,9 +108,12 @@ async def _active_household(village_id: int, household_id: int) -> dict[str, Any
 
 async def _ensure_card(actor: Actor, village_id: int, household_id: int) -> bool:
     """Create the household's card row at version 1 unless it exists; True if created."""
-    created = await Card.insert(
-        Card(village=village_id, household=household_id, issued_by=actor.user_id)
-    ).on_conflict(target=Card.household, action="DO NOTHING").returning(Card.id).run()
+    created = (
+        await Card.insert(Card(village=village_id, household=household_id, issued_by=actor.user_id))
+        .on_conflict(target=Card.household, action="DO NOTHING")
+        .returning(Card.id)
+        .run()
+    )
     return bool(created)
 
 
@@ -153,16 +165,17 @@ async def card_sheet_pdf(
         page += 1
     versions = {
         row["household"]: row["version"]
-        for row in await Card.select(Card.household, Card.version).where(
-            Card.village == village_id
-        ).run()
+        for row in await Card.select(Card.household, Card.version)
+        .where(Card.village == village_id)
+        .run()
     }
     printed = []
     for household in households:
         version = versions.get(household["id"], 1)
         payload = codes.card_payload(_secret(), village_id, household["public_id"], version)
-        printed.append(pictures.PrintedCard(payload, household["head_name"],
-                                            household["number"], version))
+        printed.append(
+            pictures.PrintedCard(payload, household["head_name"], household["number"], version)
+        )
     return await asyncio.to_thread(pictures.card_sheet_pdf, village["name"], printed)
 
 
@@ -171,8 +184,14 @@ async def issue_card(actor: Actor, village_id: int, household_id: int) -> dict[s
     async with write_transaction():
         await _active_household(village_id, household_id)
         if await _ensure_card(actor, village_id, household_id):
-            await record(actor, "card.issue", "card", household_id, village_id=village_id,
-                         after={"household": household_id, "version": 1})
+            await record(
+                actor,
+                "card.issue",
+                "card",
+                household_id,
+                village_id=village_id,
+                after={"household": household_id, "version": 1},
+            )
     return await card(village_id, household_id)
 
 
@@ -181,16 +200,29 @@ async def reissue_card(actor: Actor, village_id: int, household_id: int) -> dict
     async with write_transaction():
         await _active_household(village_id, household_id)
         await _ensure_card(actor, village_id, household_id)
-        rows = await Card.update({
-            Card.version: Card.version + 1,
-            Card.reissued_at: clock.now(),
-            Card.reissued_by: actor.user_id,
-        }).where(Card.household == household_id).returning(Card.version).run()
+        rows = (
+            await Card.update(
+                {
+                    Card.version: Card.version + 1,
+                    Card.reissued_at: clock.now(),
+                    Card.reissued_by: actor.user_id,
+                }
+            )
+            .where(Card.household == household_id)
+            .returning(Card.version)
+            .run()
+        )
         version = rows[0]["version"]
         ended = await auth.end_household_sessions(household_id)
-        await record(actor, "card.reissue", "card", household_id, village_id=village_id,
-                     before={"version": version - 1},
-                     after={"version": version, "sessions_ended": ended})
+        await record(
+            actor,
+            "card.reissue",
+            "card",
+            household_id,
+            village_id=village_id,
+            before={"version": version - 1},
+            after={"version": version, "sessions_ended": ended},
+        )
     return await card(village_id, household_id)
 
 
@@ -203,7 +235,12 @@ def require_pin_format(pin: str) -> None:
 
 
 async def set_pin(
-    actor: Actor, village_id: int, household_id: int, pin: str, *, keep_token_hash: str = "",
+    actor: Actor,
+    village_id: int,
+    household_id: int,
+    pin: str,
+    *,
+    keep_token_hash: str = "",
     must_change: bool = False,
 ) -> dict[str, Any]:
     """Set or replace the household's PIN (4–6 digits); this also lifts a lockout and ends
@@ -215,22 +252,48 @@ async def set_pin(
         await _active_household(village_id, household_id)
         await _ensure_card(actor, village_id, household_id)
         before = await _card_row(household_id)
-        await Card.update({
-            Card.pin_hash: pin_hash, Card.pin_failures: 0, Card.pin_locked_at: None,
-            Card.pin_failed_at: None, Card.pin_must_change: must_change,
-        }).where(Card.household == household_id).run()
+        await (
+            Card.update(
+                {
+                    Card.pin_hash: pin_hash,
+                    Card.pin_failures: 0,
+                    Card.pin_locked_at: None,
+                    Card.pin_failed_at: None,
+                    Card.pin_must_change: must_change,
+                }
+            )
+            .where(Card.household == household_id)
+            .run()
+        )
         ended = await auth.end_household_sessions(household_id, keep_token_hash=keep_token_hash)
-        await record(actor, "card.set_pin", "card", household_id, village_id=village_id,
-                     before={"had_pin": bool(before and before["pin_hash"]),
-                             "locked": bool(before and before["pin_locked_at"])},
-                     after={"had_pin": True, "locked": False, "sessions_ended": ended,
-                            "must_change": must_change})
+        await record(
+            actor,
+            "card.set_pin",
+            "card",
+            household_id,
+            village_id=village_id,
+            before={
+                "had_pin": bool(before and before["pin_hash"]),
+                "locked": bool(before and before["pin_locked_at"]),
+            },
+            after={
+                "had_pin": True,
+                "locked": False,
+                "sessions_ended": ended,
+                "must_change": must_change,
+            },
+        )
     return await card(village_id, household_id)
 
 
 async def change_own_pin(
-    actor: Actor, village_id: int, household_id: int, pin: str, current_pin: str | None,
-    *, keep_token_hash: str = "",
+    actor: Actor,
+    village_id: int,
+    household_id: int,
+    pin: str,
+    current_pin: str | None,
+    *,
+    keep_token_hash: str = "",
 ) -> dict[str, Any]:
     """A villager's change of their own PIN: the current one first, when there is one, so a
     session left open on a phone is not enough to take the card over. A wrong current PIN counts
@@ -239,8 +302,12 @@ async def change_own_pin(
     for given in (pin, current_pin):
         if given is not None:
             require_pin_format(given)
-    row = await Card.select(Card.pin_hash).where(
-        (Card.household == household_id) & (Card.village == village_id)).first().run()
+    row = (
+        await Card.select(Card.pin_hash)
+        .where((Card.household == household_id) & (Card.village == village_id))
+        .first()
+        .run()
+    )
     if row is not None and row["pin_hash"] is not None:
         if current_pin is None:
             raise PinCurrentRequired()
@@ -276,25 +343,38 @@ async def check_pin(village_id: int, household_id: int, pin: str) -> None:
     async with write_transaction():
         if good:
             # A lock that landed while we were hashing still wins over the correct PIN.
-            still_open = await Card.select(Card.id).where(
-                mine & Card.pin_locked_at.is_null()
-            ).run()
+            still_open = await Card.select(Card.id).where(mine & Card.pin_locked_at.is_null()).run()
             if not still_open:
                 raise PinLocked()
             return
         now = clock.now()
-        await Card.update({Card.pin_failures: 0}).where(
-            mine & Card.pin_locked_at.is_null()
-            & (Card.pin_failed_at < now - timedelta(days=PIN_FAILURES_FORGOTTEN_DAYS))
-        ).run()
-        counted = await Card.update({
-            Card.pin_failures: Card.pin_failures + 1, Card.pin_failed_at: now,
-        }).where(mine & Card.pin_locked_at.is_null()).returning(Card.pin_failures).run()
+        await (
+            Card.update({Card.pin_failures: 0})
+            .where(
+                mine
+                & Card.pin_locked_at.is_null()
+                & (Card.pin_failed_at < now - timedelta(days=PIN_FAILURES_FORGOTTEN_DAYS))
+            )
+            .run()
+        )
+        counted = (
+            await Card.update(
+                {
+                    Card.pin_failures: Card.pin_failures + 1,
+                    Card.pin_failed_at: now,
+                }
+            )
+            .where(mine & Card.pin_locked_at.is_null())
+            .returning(Card.pin_failures)
+            .run()
+        )
         failures = counted[0]["pin_failures"] if counted else PIN_TRIES
         if failures >= PIN_TRIES:
-            await Card.update({Card.pin_locked_at: clock.now()}).where(
-                mine & Card.pin_locked_at.is_null()
-            ).run()
+            await (
+                Card.update({Card.pin_locked_at: clock.now()})
+                .where(mine & Card.pin_locked_at.is_null())
+                .run()
+            )
     if failures >= PIN_TRIES:
         raise PinLocked()
     raise PinWrong(tries_left=PIN_TRIES - failures)
@@ -317,8 +397,11 @@ def _used_key(village_id: int, digest: str) -> str:
 async def _is_used(village_id: int, digest: str) -> bool:
     if await cache.guarded(cache.redis().exists(_used_key(village_id, digest)), 0):
         return True
-    return bool(await UsedPhoneCode.exists().where(
-        (UsedPhoneCode.village == village_id) & (UsedPhoneCode.digest == digest)).run())
+    return bool(
+        await UsedPhoneCode.exists()
+        .where((UsedPhoneCode.village == village_id) & (UsedPhoneCode.digest == digest))
+        .run()
+    )
 
 
 def read_code(payload: str, village_id: int) -> codes.CardCode | codes.PhoneCode:
@@ -347,8 +430,13 @@ async def resolve(payload: str, *, village_id: int, now: datetime | None = None)
 
 
 def accept(
-    code: codes.CardCode | codes.PhoneCode, village_id: int, household: dict[str, Any] | None,
-    card_row: dict[str, Any] | None, *, used: bool, now: datetime | None = None,
+    code: codes.CardCode | codes.PhoneCode,
+    village_id: int,
+    household: dict[str, Any] | None,
+    card_row: dict[str, Any] | None,
+    *,
+    used: bool,
+    now: datetime | None = None,
 ) -> Scanned:
     """Judge a signed code against what the database holds: the household it names (``id``,
     ``public_id``, ``head_name``, ``number``, ``status``; None if there is none), its card row
@@ -360,9 +448,12 @@ def accept(
     if household["status"] != "active":
         raise HouseholdInactive()
     named: dict[str, Any] = {
-        "household_id": household["id"], "village_id": village_id,
-        "public_id": household["public_id"], "head_name": household["head_name"],
-        "number": household["number"], "has_pin": bool(card_row and card_row["pin_hash"]),
+        "household_id": household["id"],
+        "village_id": village_id,
+        "public_id": household["public_id"],
+        "head_name": household["head_name"],
+        "number": household["number"],
+        "has_pin": bool(card_row and card_row["pin_hash"]),
     }
     if isinstance(code, codes.CardCode):
         current = card_row["version"] if card_row else 1
@@ -378,8 +469,13 @@ def accept(
         raise CodeExpired()
     if used:
         raise CodeUsed()
-    return Scanned(kind="phone", time_step=code.time_step, digest=code.digest,
-                   expires_at=codes.phone_code_expires_at(code.time_step), **named)
+    return Scanned(
+        kind="phone",
+        time_step=code.time_step,
+        digest=code.digest,
+        expires_at=codes.phone_code_expires_at(code.time_step),
+        **named,
+    )
 
 
 async def consume_phone_code(scanned: Scanned) -> None:
@@ -404,7 +500,10 @@ async def consume_phone_code(scanned: Scanned) -> None:
     if not first or not await db.fetch(
         "INSERT INTO used_phone_code (village, household, digest, time_step, used_at) "
         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (village, digest) DO NOTHING RETURNING id",
-        scanned.village_id, scanned.household_id, scanned.digest, scanned.time_step,
+        scanned.village_id,
+        scanned.household_id,
+        scanned.digest,
+        scanned.time_step,
         clock.now(),
     ):
         raise CodeUsed()
@@ -418,9 +517,12 @@ async def prune_used_phone_codes(now: datetime | None = None) -> int:
     """
     cutoff = (now or clock.now()) - timedelta(days=1)
     async with write_transaction():
-        gone = await UsedPhoneCode.delete().where(UsedPhoneCode.used_at < cutoff).returning(
-            UsedPhoneCode.id
-        ).run()
+        gone = (
+            await UsedPhoneCode.delete()
+            .where(UsedPhoneCode.used_at < cutoff)
+            .returning(UsedPhoneCode.id)
+            .run()
+        )
     return len(gone)
 
 
@@ -435,6 +537,10 @@ background_prune = background.every(PRUNE_SECONDS, _prune_now, "phone-code pruni
 
 async def pin_must_change(village_id: int, household_id: int) -> bool:
     """Whether the household's PIN was chosen by someone else and is still to be replaced."""
-    row = await Card.select(Card.pin_must_change).where(
-        (Card.household == household_id) & (Card.village == village_id)).first().run()
+    row = (
+        await Card.select(Card.pin_must_change)
+        .where((Card.household == household_id) & (Card.village == village_id))
+        .first()
+        .run()
+    )
     return bool(row and row["pin_must_change"])

@@ -34,8 +34,9 @@ class Card(Table):
 
     id: Serial
     village = ForeignKey(references=Village, on_delete=OnDelete.restrict, null=False)
-    household = ForeignKey(references=Household, on_delete=OnDelete.restrict, null=False,
-                           unique=True)
+    household = ForeignKey(
+        references=Household, on_delete=OnDelete.restrict, null=False, unique=True
+    )
     version = Integer(default=1)
     pin_hash = Text(null=True, default=None)
     pin_failures = Integer(default=0)

@@ -15,25 +15,40 @@ from backend.scoring.evaluations import Scorer
 
 
 async def past_month_with_board(
-    village_id: int, households: list[int], rule_ids: list[int], proposers: list[Scorer],
+    village_id: int,
+    households: list[int],
+    rule_ids: list[int],
+    proposers: list[Scorer],
     checker: Scorer,
 ) -> int:
     """Score October, close it and publish its board; returns the board's id."""
-    period = await periods.open_period(CLI_ACTOR, village_id, name="2026年10月", kind="month",
-                                       starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        village_id,
+        name="2026年10月",
+        kind="month",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
+    )
     rng = random.Random(2026_10)
     for n in range(60):
         household = rng.choice(households[1:])
         rule = rng.choice(rule_ids)
         try:
             [evaluation_id] = await evaluations.propose(
-                proposers[n % len(proposers)], village_id, period["id"], household, rule,
-                note=rng.choice(["巡查发现", "群众反映", "村民代表推荐"]))
+                proposers[n % len(proposers)],
+                village_id,
+                period["id"],
+                household,
+                rule,
+                note=rng.choice(["巡查发现", "群众反映", "村民代表推荐"]),
+            )
         except OverCap:
             continue  # a draw over the rule's cap is simply not entered
         await evaluations.verify(checker, village_id, evaluation_id, note="入户核实属实")
     noticed = await periods.start_notice(CLI_ACTOR, village_id, period["id"])
-    await posting.close_and_post(CLI_ACTOR, village_id, period["id"],
-                                 now=noticed["notice_ends_at"] + timedelta(minutes=1))
+    await posting.close_and_post(
+        CLI_ACTOR, village_id, period["id"], now=noticed["notice_ends_at"] + timedelta(minutes=1)
+    )
     board = await boards.publish(CLI_ACTOR, village_id, period["id"])
     return int(board["id"])

@@ -22,8 +22,13 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
     actor = await staff_actor(shopkeeper)
     shop = (await catalogue.shops(vid))[0]
     products = await catalogue.products(vid, shop["id"])
-    households = [r["id"] for r in await Household.select(Household.id).where(
-        Household.village == vid).order_by(Household.id).run()]
+    households = [
+        r["id"]
+        for r in await Household.select(Household.id)
+        .where(Household.village == vid)
+        .order_by(Household.id)
+        .run()
+    ]
     rng = random.Random(f"sales-{village_code}")
     last = None
     for n in range(sales):
@@ -35,17 +40,34 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
         product = rng.choice(affordable)
         try:
             last = await redemption.redeem(
-                actor, vid, shop["id"], await cards.card_payload(vid, household),
-                [redemption.Line(product["id"], 1)], key=f"demo-sale-{village_code}-{n}")
+                actor,
+                vid,
+                shop["id"],
+                await cards.card_payload(vid, household),
+                [redemption.Line(product["id"], 1)],
+                key=f"demo-sale-{village_code}-{n}",
+            )
         except DomainError:
             continue  # over a monthly limit: the kiosk would have said so too
     if last is not None:
-        await redemption.void(actor, vid, shop["id"], last["id"], "顾客拿错商品，已退回",
-                              key=f"demo-void-{village_code}")
+        await redemption.void(
+            actor,
+            vid,
+            shop["id"],
+            last["id"],
+            "顾客拿错商品，已退回",
+            key=f"demo-void-{village_code}",
+        )
     # The first household pays once with the phone code, as the villager's page shows it
     # (its page then says what its newest code paid for).
     code, _expires = await cards.phone_code(vid, households[0])
     cheapest = min(products, key=lambda p: p["price"])
     with contextlib.suppress(DomainError):  # too few points: nothing to show
-        await redemption.redeem(actor, vid, shop["id"], code, [redemption.Line(cheapest["id"], 1)],
-                                key=f"demo-phone-sale-{village_code}")
+        await redemption.redeem(
+            actor,
+            vid,
+            shop["id"],
+            code,
+            [redemption.Line(cheapest["id"], 1)],
+            key=f"demo-phone-sale-{village_code}",
+        )

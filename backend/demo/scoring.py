@@ -46,11 +46,22 @@ RULE_BOOK = [
 ]
 CROSS_RULE = "JC01"  # scored only by tallying the cross-evaluation, never drawn at random
 PROPOSALS = [
-    ("xhx_grid", "HJ01"), ("xhx_grid", "HJ03"), ("xhx_grid", "LL01"), ("xhx_grid", "ZF01"),
-    ("xhx_grid", "HJ04"), ("xhx_grid", "HJ01"), ("xhx_committee", "XL01"),
-    ("xhx_committee", "YF01"), ("xhx_committee", "LL02"), ("xhx_committee", "YF03"),
-    ("xhx_committee", "XL02"), ("xhx_committee", "HJ01"), ("xhx_committee", "YF02"),
-    ("xhx_grid", "HJ03"), ("xhx_committee", "LL01"), ("xhx_committee", "ZF02"),
+    ("xhx_grid", "HJ01"),
+    ("xhx_grid", "HJ03"),
+    ("xhx_grid", "LL01"),
+    ("xhx_grid", "ZF01"),
+    ("xhx_grid", "HJ04"),
+    ("xhx_grid", "HJ01"),
+    ("xhx_committee", "XL01"),
+    ("xhx_committee", "YF01"),
+    ("xhx_committee", "LL02"),
+    ("xhx_committee", "YF03"),
+    ("xhx_committee", "XL02"),
+    ("xhx_committee", "HJ01"),
+    ("xhx_committee", "YF02"),
+    ("xhx_grid", "HJ03"),
+    ("xhx_committee", "LL01"),
+    ("xhx_committee", "ZF02"),
 ]
 
 
@@ -60,14 +71,31 @@ async def village_with_rule_book(village_code: str) -> tuple[int, dict[str, int]
     village = await Village.select(Village.id).where(Village.code == village_code).first().run()
     assert village is not None
     vid = village["id"]
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        {"code": c, "category": cat, "title": t, "points": p, "cap": cap,
-         "evidence_required": ev, "proposers": who}
-        for c, cat, t, p, cap, ev, who in RULE_BOOK
-    ], note="村民代表大会通过的村规民约积分细则")
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        vid,
+        [
+            {
+                "code": c,
+                "category": cat,
+                "title": t,
+                "points": p,
+                "cap": cap,
+                "evidence_required": ev,
+                "proposers": who,
+            }
+            for c, cat, t, p, cap, ev, who in RULE_BOOK
+        ],
+        note="村民代表大会通过的村规民约积分细则",
+    )
     by_code = {r["code"]: r["id"] for r in book["rules"]}
-    households = [r["id"] for r in await Household.select(Household.id).where(
-        Household.village == vid).order_by(Household.id).run()]
+    households = [
+        r["id"]
+        for r in await Household.select(Household.id)
+        .where(Household.village == vid)
+        .order_by(Household.id)
+        .run()
+    ]
     return vid, by_code, households
 
 
@@ -78,17 +106,34 @@ async def load_scoring_demo() -> None:
         "xhx_committee": await staff_scorer("xhx_committee", "committee"),
     }
     checker = await staff_scorer("xhx_committee2", "committee")
-    await past_month_with_board(vid, households,
-                                [by_code[code] for code, *_, evidence, _who in RULE_BOOK
-                                 if not evidence and code != CROSS_RULE],
-                                [scorers["xhx_committee"]], checker)
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    await past_month_with_board(
+        vid,
+        households,
+        [
+            by_code[code]
+            for code, *_, evidence, _who in RULE_BOOK
+            if not evidence and code != CROSS_RULE
+        ],
+        [scorers["xhx_committee"]],
+        checker,
+    )
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     rng = random.Random(2026_11)
     for n, (username, code) in enumerate(PROPOSALS):
         household = households[1 + (n * 7 + rng.randint(0, 3)) % (len(households) - 1)]
         [evaluation_id] = await evaluations.propose(
-            scorers[username], vid, period["id"], household, by_code[code],
+            scorers[username],
+            vid,
+            period["id"],
+            household,
+            by_code[code],
             note=rng.choice(["巡查发现", "群众反映", "村民代表推荐", ""]),
         )
         if n % 3 != 2:

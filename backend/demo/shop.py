@@ -24,10 +24,25 @@ async def demo_shop(village_id: int, village_name: str) -> int:
     """Create the village's 积分超市 with a stocked shelf; return the shop id."""
     shop = await catalogue.create_shop(CLI_ACTOR, village_id, f"{village_name}积分超市", [])
     for name, category, unit, price, limit, stock, donor, yuan in GOODS:
-        product = await catalogue.add_product(CLI_ACTOR, village_id, shop["id"], {
-            "name": name, "category": category, "unit": unit, "price": price,
-            "limit_per_period": limit,
-        })
-        await catalogue.restock(CLI_ACTOR, village_id, shop["id"], product["id"], stock, donor,
-                                round(yuan * stock * 100))
+        product = await catalogue.add_product(
+            CLI_ACTOR,
+            village_id,
+            shop["id"],
+            {
+                "name": name,
+                "category": category,
+                "unit": unit,
+                "price": price,
+                "limit_per_period": limit,
+            },
+        )
+        await catalogue.restock(
+            CLI_ACTOR,
+            village_id,
+            shop["id"],
+            product["id"],
+            stock,
+            donor,
+            round(yuan * stock * 100),
+        )
     return int(shop["id"])

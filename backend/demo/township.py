@@ -42,10 +42,20 @@ class DemoVillage:
 
 
 VILLAGES = (
-    DemoVillage("西黄须村", "XHX", 80, ("一网格", "二网格", "三网格", "四网格"),
-                ("第一道德小组", "第二道德小组", "第三道德小组", "第四道德小组", "第五道德小组")),
-    DemoVillage("东黄须村", "DHX", 70, ("东一网格", "东二网格", "东三网格"),
-                ("东道德一组", "东道德二组", "东道德三组", "东道德四组")),
+    DemoVillage(
+        "西黄须村",
+        "XHX",
+        80,
+        ("一网格", "二网格", "三网格", "四网格"),
+        ("第一道德小组", "第二道德小组", "第三道德小组", "第四道德小组", "第五道德小组"),
+    ),
+    DemoVillage(
+        "东黄须村",
+        "DHX",
+        70,
+        ("东一网格", "东二网格", "东三网格"),
+        ("东道德一组", "东道德二组", "东道德三组", "东道德四组"),
+    ),
 )
 STREETS = ["幸福街", "和谐路", "文明巷", "振兴路", "槐树巷", "向阳街"]
 
@@ -63,22 +73,41 @@ def hardship(marked: bool) -> dict[str, object]:
 
 
 def demo_users(
-    code: str, village_id: int, first_household: int, shop_id: int, first_head: str,
+    code: str,
+    village_id: int,
+    first_household: int,
+    shop_id: int,
+    first_head: str,
     grid_id: int,
 ) -> list[tuple[str, str, Grant]]:
     """(username, display name, grant) of one village's demo accounts."""
     prefix, names = code.lower(), STAFF_NAMES.get(code, {})
     return [
-        (f"{prefix}_committee", names.get("committee", ""),
-         Grant(Role.committee, village_id=village_id)),
-        (f"{prefix}_committee2", names.get("committee2", ""),
-         Grant(Role.committee, village_id=village_id)),
-        (f"{prefix}_grid", names.get("grid", ""),
-         Grant(Role.grid_officer, village_id=village_id, grid_id=grid_id)),
-        (f"{prefix}_shop", names.get("shop", ""),
-         Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id)),
-        (f"{prefix}_villager", first_head,
-         Grant(Role.villager, village_id=village_id, household_id=first_household)),
+        (
+            f"{prefix}_committee",
+            names.get("committee", ""),
+            Grant(Role.committee, village_id=village_id),
+        ),
+        (
+            f"{prefix}_committee2",
+            names.get("committee2", ""),
+            Grant(Role.committee, village_id=village_id),
+        ),
+        (
+            f"{prefix}_grid",
+            names.get("grid", ""),
+            Grant(Role.grid_officer, village_id=village_id, grid_id=grid_id),
+        ),
+        (
+            f"{prefix}_shop",
+            names.get("shop", ""),
+            Grant(Role.shopkeeper, village_id=village_id, shop_id=shop_id),
+        ),
+        (
+            f"{prefix}_villager",
+            first_head,
+            Grant(Role.villager, village_id=village_id, household_id=first_household),
+        ),
     ]
 
 
@@ -94,9 +123,14 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
     rng = random.Random(20261123)
     town = await registry.create_town(CLI_ACTOR, TOWN["name"], TOWN["code"])
     # The published demo password would fail the password rule: only the demo may use it.
-    await auth.create_user(CLI_ACTOR, "town_admin", DEMO_PASSWORD,
-                           [Grant(Role.town_admin, town_id=town["id"])], display_name="刘振东",
-                           checked=False)
+    await auth.create_user(
+        CLI_ACTOR,
+        "town_admin",
+        DEMO_PASSWORD,
+        [Grant(Role.town_admin, town_id=town["id"])],
+        display_name="刘振东",
+        checked=False,
+    )
     for spec in VILLAGES:
         village = await registry.create_village(
             CLI_ACTOR, town["id"], name=spec.name, code=spec.code
@@ -105,11 +139,13 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         grids = [await registry.create_grid(CLI_ACTOR, vid, n) for n in spec.grids]
         groups = [await registry.create_moral_group(CLI_ACTOR, vid, n) for n in spec.groups]
         first, first_head = None, ""
-        for n in track(range(1, spec.households + 1), description=f"{spec.name} 户",
-                       console=console):
+        for n in track(
+            range(1, spec.households + 1), description=f"{spec.name} 户", console=console
+        ):
             head, members = family(rng)
             household = await registry.create_household(
-                CLI_ACTOR, vid,
+                CLI_ACTOR,
+                vid,
                 {
                     "number": f"{spec.code}-{n:03d}",
                     "head_name": head,
@@ -125,10 +161,12 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
                 first, first_head = household["id"], head
         assert first is not None
         shop_id = await demo_shop(vid, spec.name)
-        for username, name, grant in demo_users(spec.code, vid, first, shop_id, first_head,
-                                                grids[0]["id"]):
-            await auth.create_user(CLI_ACTOR, username, DEMO_PASSWORD, [grant],
-                                   display_name=name, checked=False)
+        for username, name, grant in demo_users(
+            spec.code, vid, first, shop_id, first_head, grids[0]["id"]
+        ):
+            await auth.create_user(
+                CLI_ACTOR, username, DEMO_PASSWORD, [grant], display_name=name, checked=False
+            )
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
     await issue_demo_cards(console, town["id"])
     await load_scoring_demo()
@@ -141,8 +179,13 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
 
 
 async def create_user_by_codes(
-    username: str, password: str, role: Role, town_code: str | None, village_code: str | None,
-    display_name: str = "", grid: str | None = None,
+    username: str,
+    password: str,
+    role: Role,
+    town_code: str | None,
+    village_code: str | None,
+    display_name: str = "",
+    grid: str | None = None,
 ) -> int:
     """``jifen createuser``: resolve the town or village by code (and a grid officer's grid by
     its name in that village), then create the user."""
@@ -152,18 +195,24 @@ async def create_user_by_codes(
             raise NotFound()
         grant = Grant(role, town_id=town["id"])
     else:
-        village = await Village.select(Village.id).where(
-            Village.code == (village_code or "")
-        ).first().run()
+        village = (
+            await Village.select(Village.id)
+            .where(Village.code == (village_code or ""))
+            .first()
+            .run()
+        )
         if village is None or role is Role.villager:
             raise NotFound()
         grid_id = None
         if grid is not None:
-            found = await Grid.select(Grid.id).where(
-                (Grid.village == village["id"]) & (Grid.name == grid)).first().run()
+            found = (
+                await Grid.select(Grid.id)
+                .where((Grid.village == village["id"]) & (Grid.name == grid))
+                .first()
+                .run()
+            )
             if found is None:
                 raise NotFound()
             grid_id = found["id"]
         grant = Grant(role, village_id=village["id"], grid_id=grid_id)
-    return await auth.create_user(CLI_ACTOR, username, password, [grant],
-                                  display_name=display_name)
+    return await auth.create_user(CLI_ACTOR, username, password, [grant], display_name=display_name)

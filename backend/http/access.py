@@ -95,8 +95,12 @@ async def refuse_until_own_pin(principal: Principal) -> None:
     if principal.roles() != {Role.villager}:
         return
     for grant in principal.grants:
-        if (grant.role is Role.villager and grant.village_id and grant.household_id
-                and await cards.pin_must_change(grant.village_id, grant.household_id)):
+        if (
+            grant.role is Role.villager
+            and grant.village_id
+            and grant.household_id
+            and await cards.pin_must_change(grant.village_id, grant.household_id)
+        ):
             raise PinMustChange()
 
 

@@ -50,8 +50,12 @@ def _admin() -> Any:
 
 
 async def has_admin_access(user_id: int) -> bool:
-    row = await BaseUser.select(BaseUser.admin, BaseUser.active).where(
-        BaseUser.id == user_id).first().run()
+    row = (
+        await BaseUser.select(BaseUser.admin, BaseUser.active)
+        .where(BaseUser.id == user_id)
+        .first()
+        .run()
+    )
     return bool(row and row["admin"] and row["active"])
 
 

@@ -30,19 +30,28 @@ PathId = FromPath[int]
 """An ``{…_id:int}`` segment of the route's path,
 declared as such (Litestar 3 no longer infers it)."""
 UPLOAD_FIELD = "data"
-Upload = Annotated[UploadFile, Body(
-    media_type=RequestEncodingType.MULTI_PART,
-    description=f"multipart/form-data with the file in the field `{UPLOAD_FIELD}`",
-    schema_extra={"properties": {UPLOAD_FIELD: {"type": "string", "format": "binary"}},
-                  "required": [UPLOAD_FIELD]},
-)]
+Upload = Annotated[
+    UploadFile,
+    Body(
+        media_type=RequestEncodingType.MULTI_PART,
+        description=f"multipart/form-data with the file in the field `{UPLOAD_FIELD}`",
+        schema_extra={
+            "properties": {UPLOAD_FIELD: {"type": "string", "format": "binary"}},
+            "required": [UPLOAD_FIELD],
+        },
+    ),
+]
 """An uploaded file (a sheet, a roster, a picture): the pages send it as ``data``."""
 Page = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Parameter(ge=1, le=100, description="rows per page, at most 100")]
 IdempotencyKey = Annotated[
     str | None,
-    HeaderParameter(name="Idempotency-Key", min_length=1, max_length=200,
-                    description="made by the client before it sends; a retry sends the same key"),
+    HeaderParameter(
+        name="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="made by the client before it sends; a retry sends the same key",
+    ),
 ]
 
 

@@ -96,8 +96,8 @@ def on_validation_error(request: Request, exc: ValidationException) -> Response[
 def on_http_error(request: Request, exc: HTTPException) -> Response[dict[str, Any]]:
     kind = BY_STATUS.get(exc.status_code)
     if kind is None:
-        error: DomainError = InternalError() if exc.status_code >= 500 else InvalidInput(
-            detail=str(exc.detail)
+        error: DomainError = (
+            InternalError() if exc.status_code >= 500 else InvalidInput(detail=str(exc.detail))
         )
     elif kind is InvalidInput:
         error = InvalidInput(detail=str(exc.detail))

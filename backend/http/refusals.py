@@ -92,7 +92,8 @@ class BadSheetProblem(ProblemDetails):
 
 
 BODIES: dict[Refusal, type[ProblemDetails]] = {
-    InvalidInput: InvalidInputProblem, HiddenCharacters: InvalidInputProblem,
+    InvalidInput: InvalidInputProblem,
+    HiddenCharacters: InvalidInputProblem,
     BadSheet: BadSheetProblem,
 }
 EDGE_WRITE: tuple[Refusal, ...] = (CrossOriginRefused, UnsupportedMediaType, BodyTooLarge)
@@ -212,10 +213,17 @@ def operation_refusals(handler: HTTPRouteHandler) -> frozenset[Refusal]:
 
 
 def _example(refusal: Refusal) -> Example:
-    return Example(summary=refusal.code, description=refusal.en, value={
-        "type": f"urn:jifen:problem:{refusal.code}", "title": refusal.code,
-        "status": refusal.status, "code": refusal.code, "detail": refusal.zh,
-    })
+    return Example(
+        summary=refusal.code,
+        description=refusal.en,
+        value={
+            "type": f"urn:jifen:problem:{refusal.code}",
+            "title": refusal.code,
+            "status": refusal.status,
+            "code": refusal.code,
+            "detail": refusal.zh,
+        },
+    )
 
 
 def responses_for(refusals: frozenset[Refusal]) -> dict[int, ResponseSpec]:
@@ -228,7 +236,9 @@ def responses_for(refusals: frozenset[Refusal]) -> dict[int, ResponseSpec]:
         bodies = sorted({BODIES.get(r, ProblemDetails) for r in group}, key=lambda b: b.__name__)
         container: Any = bodies[0] if len(bodies) == 1 else Union[tuple(bodies)]  # noqa: UP007
         specs[status] = ResponseSpec(
-            data_container=container, media_type=PROBLEM_JSON, generate_examples=False,
+            data_container=container,
+            media_type=PROBLEM_JSON,
+            generate_examples=False,
             description="; ".join(f"`{r.code}`: {r.en}" for r in group),
             examples=[_example(r) for r in group],
         )
@@ -260,6 +270,9 @@ def document_refusals(app: Litestar) -> None:
     """Give every API operation of ``app`` its refusals in the OpenAPI document (lazily)."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
-            if (isinstance(handler, HTTPRouteHandler) and handler.include_in_schema
-                    and not isinstance(handler.responses, _Refusals)):
+            if (
+                isinstance(handler, HTTPRouteHandler)
+                and handler.include_in_schema
+                and not isinstance(handler.responses, _Refusals)
+            ):
                 handler.responses = _Refusals(handler, handler.responses or {})

@@ -32,10 +32,12 @@ from backend.errors import CrossOriginRefused, NotFound, UnsupportedMediaType
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("text/plain", "application/x-www-form-urlencoded")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
-            "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-            "frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 FRAMING_ONLY_CSP = "frame-ancestors 'none'"
 OWN_SCRIPTS = ("/api/schema", "/admin")
 COMMON_HEADERS = {

@@ -31,8 +31,12 @@ class LanAddresses:
 
 def addresses_for(address: str, http_port: int, https_port: int) -> LanAddresses:
     base = f"https://{address}:{https_port}"
-    return LanAddresses(https=base, certificate_page=f"http://{address}:{http_port}/lan.html",
-                        kiosk=f"{base}/shop.html", villager=f"{base}/me.html")
+    return LanAddresses(
+        https=base,
+        certificate_page=f"http://{address}:{http_port}/lan.html",
+        kiosk=f"{base}/shop.html",
+        villager=f"{base}/me.html",
+    )
 
 
 def qr_text(data: str) -> str:
@@ -46,8 +50,9 @@ def qr_text(data: str) -> str:
     return out.getvalue().rstrip("\n")
 
 
-def announce(console: Console, ca: LocalCA, addresses: tuple[str, ...], http_port: int,
-             https_port: int) -> list[LanAddresses]:
+def announce(
+    console: Console, ca: LocalCA, addresses: tuple[str, ...], http_port: int, https_port: int
+) -> list[LanAddresses]:
     """Print where the devices go, in the order a township does it: install the certificate
     on each tablet once, then open the kiosk or the villager's page (QR codes for the first
     address). Returns the addresses printed."""
@@ -56,26 +61,40 @@ def announce(console: Console, ca: LocalCA, addresses: tuple[str, ...], http_por
     # terminal folds them, and a copy or a log keeps each one whole on its line.
     console.print("积分 Jifen 在本村局域网上 · Jifen on the village LAN", style="bold")
     for entry in every:
-        console.print(f"  {entry.https}    （HTTP :{http_port} 自动转到 HTTPS · "
-                      "redirects to HTTPS）", highlight=False, soft_wrap=True)
+        console.print(
+            f"  {entry.https}    （HTTP :{http_port} 自动转到 HTTPS · redirects to HTTPS）",
+            highlight=False,
+            soft_wrap=True,
+        )
     if not every:
         console.print("[red]没有找到局域网地址：请检查网线或 Wi-Fi · no LAN address found[/red]")
         return every
     first = every[0]
-    console.print("\n第一步：每台平板、手机先装一次本机证书 · first install this PC's certificate "
-                  "on each tablet and phone:", style="bold")
+    console.print(
+        "\n第一步：每台平板、手机先装一次本机证书 · first install this PC's certificate "
+        "on each tablet and phone:",
+        style="bold",
+    )
     for entry in every:
         console.print(f"  {entry.certificate_page}", highlight=False, soft_wrap=True)
-    console.print(f"  证书 certificate: {ca.name}\n  指纹 SHA-256: {ca.fingerprint}",
-                  highlight=False, soft_wrap=True)
-    for title, url in (("证书安装页 certificate page", first.certificate_page),
-                       ("超市收银台 shop kiosk", first.kiosk),
-                       ("村民页面 villager's page", first.villager)):
+    console.print(
+        f"  证书 certificate: {ca.name}\n  指纹 SHA-256: {ca.fingerprint}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for title, url in (
+        ("证书安装页 certificate page", first.certificate_page),
+        ("超市收银台 shop kiosk", first.kiosk),
+        ("村民页面 villager's page", first.villager),
+    ):
         console.print(f"\n{title}: {url}", highlight=False, soft_wrap=True)
         # Dark blocks on a white ground whatever the terminal's colours (a phone reads dark on
         # light); piped, the characters alone.
         console.print(Text(qr_text(url), style="black on white"), highlight=False)
-    console.print(f"\n海报和卡片上的二维码要用的地址：请设置 JIFEN_PUBLIC_URL={first.https} · "
-                  f"for posters and cards set JIFEN_PUBLIC_URL={first.https}", highlight=False,
-                  soft_wrap=True)
+    console.print(
+        f"\n海报和卡片上的二维码要用的地址：请设置 JIFEN_PUBLIC_URL={first.https} · "
+        f"for posters and cards set JIFEN_PUBLIC_URL={first.https}",
+        highlight=False,
+        soft_wrap=True,
+    )
     return every

@@ -77,9 +77,13 @@ def _now() -> datetime.datetime:
 def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                       serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
 
 
 def fingerprint_of(certificate: x509.Certificate) -> str:
@@ -88,9 +92,12 @@ def fingerprint_of(certificate: x509.Certificate) -> str:
 
 def _described(folder: Path, certificate: x509.Certificate) -> LocalCA:
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return LocalCA(certificate=folder / CA_FILE, key=folder / CA_KEY_FILE,
-                   fingerprint=fingerprint_of(certificate),
-                   name=str(names[0].value) if names else "")
+    return LocalCA(
+        certificate=folder / CA_FILE,
+        key=folder / CA_KEY_FILE,
+        fingerprint=fingerprint_of(certificate),
+        name=str(names[0].value) if names else "",
+    )
 
 
 def load_local_ca(folder: Path) -> LocalCA | None:
@@ -109,25 +116,37 @@ def ensure_local_ca(folder: Path) -> LocalCA:
         return existing
     folder.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COMMON_NAME, f"Jifen 积分 本地证书 {socket.gethostname()}"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Jifen"),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, f"Jifen 积分 本地证书 {socket.gethostname()}"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Jifen"),
+        ]
+    )
     now = _now()
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name)
+        .subject_name(name)
+        .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=CA_DAYS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
-                                     content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False,
-                                     encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                       critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
     _write_key(folder / CA_KEY_FILE, key)
@@ -135,8 +154,9 @@ def ensure_local_ca(folder: Path) -> LocalCA:
     return _described(folder, certificate)
 
 
-def _still_good(path: Path, addresses: tuple[str, ...], hostnames: tuple[str, ...],
-                ca: x509.Certificate) -> datetime.datetime | None:
+def _still_good(
+    path: Path, addresses: tuple[str, ...], hostnames: tuple[str, ...], ca: x509.Certificate
+) -> datetime.datetime | None:
     """The end date of the certificate at ``path`` if it is signed by ``ca``, names every
     address and host name wanted, and has more than a month to live."""
     if not path.exists():
@@ -159,8 +179,9 @@ def _still_good(path: Path, addresses: tuple[str, ...], hostnames: tuple[str, ..
     return end
 
 
-def ensure_server_certificate(ca: LocalCA, folder: Path, addresses: tuple[str, ...],
-                              hostnames: tuple[str, ...]) -> ServerCertificate:
+def ensure_server_certificate(
+    ca: LocalCA, folder: Path, addresses: tuple[str, ...], hostnames: tuple[str, ...]
+) -> ServerCertificate:
     """A server certificate from ``ca`` valid for every address and host name given: the one
     on disk if it still is, else a new one (a new key too) over it."""
     ca_certificate = x509.load_pem_x509_certificate(ca.certificate.read_bytes())
@@ -178,24 +199,41 @@ def ensure_server_certificate(ca: LocalCA, folder: Path, addresses: tuple[str, .
     ]
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
-                                                    addresses[0] if addresses else hostnames[0])]))
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(
+                        NameOID.COMMON_NAME, addresses[0] if addresses else hostnames[0]
+                    )
+                ]
+            )
+        )
         .issuer_name(ca_certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=False, crl_sign=False,
-                                     content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False,
-                                     encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=False,
+                crl_sign=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectAlternativeName(alternative), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                       critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                       critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
         .sign(ca_key, hashes.SHA256())
     )
     _write_key(key_path, key)

@@ -36,16 +36,23 @@ def local_ca() -> LocalCA:
 @get("/ca.crt", tags=["lan"], media_type=CA_MEDIA_TYPE, **PUBLIC)
 async def ca_certificate() -> Response[bytes]:
     """The local authority's certificate (PEM), to install once on each tablet."""
-    return Response(local_ca().certificate.read_bytes(), media_type=CA_MEDIA_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{CA_DOWNLOAD_NAME}"'})
+    return Response(
+        local_ca().certificate.read_bytes(),
+        media_type=CA_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{CA_DOWNLOAD_NAME}"'},
+    )
 
 
 @get("/ca.json", tags=["lan"], **PUBLIC)
 async def ca_facts() -> LocalCAFacts:
     """The authority's name and SHA-256 fingerprint, and the HTTPS port to open afterwards."""
     ca = local_ca()
-    return LocalCAFacts(name=ca.name, fingerprint=ca.fingerprint,
-                        https_port=get_settings().https_port, download="/lan/ca.crt")
+    return LocalCAFacts(
+        name=ca.name,
+        fingerprint=ca.fingerprint,
+        https_port=get_settings().https_port,
+        download="/lan/ca.crt",
+    )
 
 
 def lan_router() -> Router:

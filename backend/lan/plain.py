@@ -27,10 +27,18 @@ from backend.lan.controllers import lan_router
 
 # What the certificate page needs, and nothing else: every other page talks to the API, which
 # only HTTPS serves.
-OVER_HTTP = frozenset({
-    "/lan.html", "/js/lan.js", "/js/lan-text.js", "/js/i18n.js", "/js/api.js", "/css/kiosk.css",
-    "/lan/ca.crt", "/lan/ca.json",
-})
+OVER_HTTP = frozenset(
+    {
+        "/lan.html",
+        "/js/lan.js",
+        "/js/lan-text.js",
+        "/js/i18n.js",
+        "/js/api.js",
+        "/css/kiosk.css",
+        "/lan/ca.crt",
+        "/lan/ca.json",
+    }
+)
 
 
 def redirect_target(scope: Scope, https_port: int) -> str:
@@ -52,8 +60,9 @@ def plain_http_app(kiosk_dir: Path, https_port: int) -> ASGIApp:
     pages = Litestar(
         route_handlers=[
             lan_router(),
-            create_static_files_router(path="/", directories=[kiosk_dir], html_mode=False,
-                                       include_in_schema=False),
+            create_static_files_router(
+                path="/", directories=[kiosk_dir], html_mode=False, include_in_schema=False
+            ),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=None,
@@ -66,11 +75,15 @@ def plain_http_app(kiosk_dir: Path, https_port: int) -> ASGIApp:
         target = redirect_target(scope, https_port).encode("latin-1")
         # 308: the method and body stay as they were (a POST is not turned into a GET).
         start: HTTPResponseStartEvent = {
-            "type": "http.response.start", "status": 308,
+            "type": "http.response.start",
+            "status": 308,
             "headers": [(b"location", target), (b"content-length", b"0")],
         }
-        body: HTTPResponseBodyEvent = {"type": "http.response.body", "body": b"",
-                                       "more_body": False}
+        body: HTTPResponseBodyEvent = {
+            "type": "http.response.body",
+            "body": b"",
+            "more_body": False,
+        }
         await send(start)
         await send(body)
 

@@ -52,13 +52,21 @@ def serve_lan(host: str, console: Console) -> None:
     certificate = ensure_server_certificate(ca, folder, addresses, hostnames)
     announce(console, ca, lan_addresses(host), settings.port, settings.https_port)
     https = uvicorn.Config(
-        "backend.app:create_app", factory=True, host=host, port=settings.https_port,
-        ssl_certfile=str(certificate.certificate), ssl_keyfile=str(certificate.key),
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS, log_level="info",
+        "backend.app:create_app",
+        factory=True,
+        host=host,
+        port=settings.https_port,
+        ssl_certfile=str(certificate.certificate),
+        ssl_keyfile=str(certificate.key),
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        log_level="info",
         proxy_headers=False,  # nothing stands in front of it on the LAN
     )
     http = uvicorn.Config(
-        plain_http_app(PROJECT_ROOT / "kiosk", settings.https_port), host=host,
-        port=settings.port, lifespan="off", log_level="warning",
+        plain_http_app(PROJECT_ROOT / "kiosk", settings.https_port),
+        host=host,
+        port=settings.port,
+        lifespan="off",
+        log_level="warning",
     )
     asyncio.run(_serve_both(https, http))

@@ -59,85 +59,136 @@ class AdjustmentRequestRecord:
 
 def _record(row: dict[str, Any]) -> AdjustmentRequestRecord:
     return AdjustmentRequestRecord(
-        id=row["id"], household_id=row["household"], amount=row["amount"], reason=row["reason"],
-        status=row["status"], proposed_by=row["proposed_by_name"],
-        proposed_by_id=row["proposed_by"], decided_by=row["decided_by_name"],
-        decided_at=row["decided_at"], decision_reason=row["decision_reason"],
-        transfer_id=row["transfer"], created_at=row["created_at"],
+        id=row["id"],
+        household_id=row["household"],
+        amount=row["amount"],
+        reason=row["reason"],
+        status=row["status"],
+        proposed_by=row["proposed_by_name"],
+        proposed_by_id=row["proposed_by"],
+        decided_by=row["decided_by_name"],
+        decided_at=row["decided_at"],
+        decision_reason=row["decision_reason"],
+        transfer_id=row["transfer"],
+        created_at=row["created_at"],
     )
 
 
 async def approval_limit(village_id: int) -> int:
-    row = await Village.select(Village.adjustment_approval_above).where(
-        Village.id == village_id).first().run()
+    row = (
+        await Village.select(Village.adjustment_approval_above)
+        .where(Village.id == village_id)
+        .first()
+        .run()
+    )
     return int(row["adjustment_approval_above"]) if row else 0
 
 
-async def check_limit_change(village_id: int, changes: dict[str, Any],
-                             town_admin: bool) -> None:
+async def check_limit_change(village_id: int, changes: dict[str, Any], town_admin: bool) -> None:
     """A committee member may lower the limit, never raise it (that would undo four eyes)."""
     new = changes.get("adjustment_approval_above")
     if new is not None and not town_admin and new > await approval_limit(village_id):
         raise ApprovalLimitNeedsTownAdmin()
 
 
-async def adjust(actor: Actor, village_id: int, household_id: int, amount: int, *, key: str,
-                 reason: str) -> Posted:
+async def adjust(
+    actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str
+) -> Posted:
     """A committee member's own adjustment, within the village's limit."""
     limit = await approval_limit(village_id)
     if abs(amount) > limit:
         raise AdjustmentNeedsApproval(limit=limit)
-    return await services.adjust(actor, village_id, household_id, amount, key=key,
-                                 reason=reason)
+    return await services.adjust(actor, village_id, household_id, amount, key=key, reason=reason)
 
 
-async def propose(actor: Actor, village_id: int, household_id: int, amount: int, *, key: str,
-                  reason: str) -> AdjustmentRequestRecord:
+async def propose(
+    actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str
+) -> AdjustmentRequestRecord:
     """Ask a second committee member to approve an adjustment; the same key proposes once."""
     check_request(abs(amount), key, reason)
     await registry.household(village_id, household_id)
     async with write_transaction():
-        existing = await AdjustmentRequest.select().where(
-            (AdjustmentRequest.village == village_id)
-            & (AdjustmentRequest.idempotency_key == key)).first().run()
+        existing = (
+            await AdjustmentRequest.select()
+            .where(
+                (AdjustmentRequest.village == village_id)
+                & (AdjustmentRequest.idempotency_key == key)
+            )
+            .first()
+            .run()
+        )
         if existing is not None:
             return _record(existing)
-        row = (await AdjustmentRequest.insert(AdjustmentRequest(
-            village=village_id, household=household_id, amount=amount, reason=reason,
-            idempotency_key=key, proposed_by=actor.user_id, proposed_by_name=actor.name,
-        )).returning(*AdjustmentRequest.all_columns()).run())[0]
-        await record(actor, "ledger.adjustment_request", "adjustment_request", row["id"],
-                     village_id=village_id,
-                     after={"household": household_id, "amount": amount, "reason": reason})
+        row = (
+            await AdjustmentRequest.insert(
+                AdjustmentRequest(
+                    village=village_id,
+                    household=household_id,
+                    amount=amount,
+                    reason=reason,
+                    idempotency_key=key,
+                    proposed_by=actor.user_id,
+                    proposed_by_name=actor.name,
+                )
+            )
+            .returning(*AdjustmentRequest.all_columns())
+            .run()
+        )[0]
+        await record(
+            actor,
+            "ledger.adjustment_request",
+            "adjustment_request",
+            row["id"],
+            village_id=village_id,
+            after={"household": household_id, "amount": amount, "reason": reason},
+        )
     return _record(row)
 
 
-async def requests(village_id: int, status: str | None = "pending"
-                   ) -> list[AdjustmentRequestRecord]:
+async def requests(
+    village_id: int, status: str | None = "pending"
+) -> list[AdjustmentRequestRecord]:
     where: Combinable = AdjustmentRequest.village == village_id
     if status is not None:
         where &= AdjustmentRequest.status == status
-    rows = await AdjustmentRequest.select().where(where).order_by(
-        AdjustmentRequest.id, ascending=False).limit(200).run()
+    rows = (
+        await AdjustmentRequest.select()
+        .where(where)
+        .order_by(AdjustmentRequest.id, ascending=False)
+        .limit(200)
+        .run()
+    )
     return [_record(row) for row in rows]
 
 
-async def _decide(actor: Actor, village_id: int, request_id: int, status: str,
-                  reason: str = "") -> dict:
+async def _decide(
+    actor: Actor, village_id: int, request_id: int, status: str, reason: str = ""
+) -> dict:
     """Move a pending request to ``status`` in the caller's transaction, or say why not."""
-    row = await AdjustmentRequest.select().where(
-        (AdjustmentRequest.id == request_id) & (AdjustmentRequest.village == village_id)
-    ).first().run()
+    row = (
+        await AdjustmentRequest.select()
+        .where((AdjustmentRequest.id == request_id) & (AdjustmentRequest.village == village_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
     if row["proposed_by"] == actor.user_id:
         raise OwnAdjustmentRequest()
-    decided = await AdjustmentRequest.update({
-        AdjustmentRequest.status: status, AdjustmentRequest.decided_by: actor.user_id,
-        AdjustmentRequest.decided_by_name: actor.name,
-        AdjustmentRequest.decided_at: clock.now(), AdjustmentRequest.decision_reason: reason,
-    }).where((AdjustmentRequest.id == request_id)
-             & (AdjustmentRequest.status == "pending")).returning(AdjustmentRequest.id).run()
+    decided = (
+        await AdjustmentRequest.update(
+            {
+                AdjustmentRequest.status: status,
+                AdjustmentRequest.decided_by: actor.user_id,
+                AdjustmentRequest.decided_by_name: actor.name,
+                AdjustmentRequest.decided_at: clock.now(),
+                AdjustmentRequest.decision_reason: reason,
+            }
+        )
+        .where((AdjustmentRequest.id == request_id) & (AdjustmentRequest.status == "pending"))
+        .returning(AdjustmentRequest.id)
+        .run()
+    )
     if not decided:  # someone else decided first: the guarded update says so
         raise AdjustmentRequestDecided(status=row["status"])
     return row
@@ -148,33 +199,56 @@ async def approve(actor: Actor, village_id: int, request_id: int) -> AdjustmentR
     async with write_transaction():
         row = await _decide(actor, village_id, request_id, "approved")
         posted = await services.adjust(
-            actor, village_id, row["household"], row["amount"],
-            key=f"adjustment-request:{request_id}", reason=row["reason"],
+            actor,
+            village_id,
+            row["household"],
+            row["amount"],
+            key=f"adjustment-request:{request_id}",
+            reason=row["reason"],
         )
-        await AdjustmentRequest.update({AdjustmentRequest.transfer: posted.id}).where(
-            AdjustmentRequest.id == request_id).run()
-        await record(actor, "ledger.adjustment_request.approve", "adjustment_request",
-                     request_id, village_id=village_id, after={"transfer": posted.id})
+        await (
+            AdjustmentRequest.update({AdjustmentRequest.transfer: posted.id})
+            .where(AdjustmentRequest.id == request_id)
+            .run()
+        )
+        await record(
+            actor,
+            "ledger.adjustment_request.approve",
+            "adjustment_request",
+            request_id,
+            village_id=village_id,
+            after={"transfer": posted.id},
+        )
     return await one(village_id, request_id)
 
 
-async def refuse(actor: Actor, village_id: int, request_id: int,
-                 reason: str) -> AdjustmentRequestRecord:
+async def refuse(
+    actor: Actor, village_id: int, request_id: int, reason: str
+) -> AdjustmentRequestRecord:
     """The second member's no, with the reason the proposer and the history will read."""
     reason = reason.strip()
     if not reason:
         raise ReasonRequired(field="reason")
     async with write_transaction():
         await _decide(actor, village_id, request_id, "refused", reason)
-        await record(actor, "ledger.adjustment_request.refuse", "adjustment_request",
-                     request_id, village_id=village_id, after={"reason": reason})
+        await record(
+            actor,
+            "ledger.adjustment_request.refuse",
+            "adjustment_request",
+            request_id,
+            village_id=village_id,
+            after={"reason": reason},
+        )
     return await one(village_id, request_id)
 
 
 async def one(village_id: int, request_id: int) -> AdjustmentRequestRecord:
-    row = await AdjustmentRequest.select().where(
-        (AdjustmentRequest.id == request_id) & (AdjustmentRequest.village == village_id)
-    ).first().run()
+    row = (
+        await AdjustmentRequest.select()
+        .where((AdjustmentRequest.id == request_id) & (AdjustmentRequest.village == village_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
     return _record(row)

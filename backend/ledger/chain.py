@@ -33,13 +33,24 @@ from typing import Any
 # The canonical field and the column of a chain row (verify's query, posting's row) it is read
 # from.
 HASHED_FIELDS = {
-    "village": "village_key", "seq": "seq", "public_id": "public_id",
-    "debit": "debit_identity", "credit": "credit_identity", "amount": "amount",
-    "debit_balance": "debit_balance", "credit_balance": "credit_balance", "kind": "kind",
-    "reason": "reason", "reference": "reference", "period": "period_name",
-    "actor": "actor_username", "actor_name": "actor_name",
-    "idempotency_key": "idempotency_key", "request_hash": "request_hash",
-    "reverses": "reverses_public_id", "created_at": "created_at",
+    "village": "village_key",
+    "seq": "seq",
+    "public_id": "public_id",
+    "debit": "debit_identity",
+    "credit": "credit_identity",
+    "amount": "amount",
+    "debit_balance": "debit_balance",
+    "credit_balance": "credit_balance",
+    "kind": "kind",
+    "reason": "reason",
+    "reference": "reference",
+    "period": "period_name",
+    "actor": "actor_username",
+    "actor_name": "actor_name",
+    "idempotency_key": "idempotency_key",
+    "request_hash": "request_hash",
+    "reverses": "reverses_public_id",
+    "created_at": "created_at",
 }
 
 

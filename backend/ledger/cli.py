@@ -16,18 +16,28 @@ from backend.ledger import verify as checks
 from backend.ledger.moving import Moved
 from backend.terminal import make_console
 
-app = typer.Typer(help="The points ledger: verify the hash chains, print their heads, move a "
-                  "village to another database.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The points ledger: verify the hash chains, print their heads, move a "
+    "village to another database.",
+    no_args_is_help=True,
+)
 console = make_console()
 
 
 def _heads_table(rows: list[dict[str, Any]]) -> Table:
-    table = Table("村 village", "笔数 seq", Column("链头 head hash", overflow="fold", min_width=64),
-                  "更新 updated")
+    table = Table(
+        "村 village",
+        "笔数 seq",
+        Column("链头 head hash", overflow="fold", min_width=64),
+        "更新 updated",
+    )
     for row in rows:
-        table.add_row(str(row["village"]), str(row["seq"]), row["hash"],
-                      row["updated_at"].isoformat(timespec="seconds"))
+        table.add_row(
+            str(row["village"]),
+            str(row["seq"]),
+            row["hash"],
+            row["updated_at"].isoformat(timespec="seconds"),
+        )
     return table
 
 
@@ -35,8 +45,7 @@ async def verify_ledgers(village_id: int | None, out: Console) -> list[checks.Fa
     """Run every check over one village or all of them; print failures, then the heads."""
     villages = [village_id] if village_id is not None else await checks.ledger_villages()
     failures: list[checks.Failure] = []
-    for vid in track(villages, description="核对账本 verifying", console=out,
-                     transient=True):
+    for vid in track(villages, description="核对账本 verifying", console=out, transient=True):
         failures += await checks.verify_village(vid)
     for failure in failures:
         out.print(f"[red]✗ 村 {failure.village_id} ({failure.check}) {failure.message}[/red]")
@@ -68,9 +77,11 @@ def head(
 
 
 def _moved(moved: Moved, verb: str) -> None:
-    console.print(f"[green]✓ {verb} 村 {moved.code} (id {moved.village_id}): "
-                  f"{sum(moved.rows.values())} rows · 链头 head seq {moved.head_seq} "
-                  f"{moved.head_hash} · 排行榜 boards {moved.boards}[/green]")
+    console.print(
+        f"[green]✓ {verb} 村 {moved.code} (id {moved.village_id}): "
+        f"{sum(moved.rows.values())} rows · 链头 head seq {moved.head_seq} "
+        f"{moved.head_hash} · 排行榜 boards {moved.boards}[/green]"
+    )
 
 
 @app.command("export-village")

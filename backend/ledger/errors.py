@@ -34,10 +34,14 @@ class AdjustmentNeedsApproval(DomainError):
 
     code = "adjustment_needs_approval"
     status = 409
-    zh = ("调整超过本村设定的 {limit} 分，需要另一位村委批准：请提交调整申请"
-          "（POST …/adjustment-requests）。")
-    en = ("The adjustment is above the village's limit of {limit} points and needs a second "
-          "committee member's approval: submit it as an adjustment request.")
+    zh = (
+        "调整超过本村设定的 {limit} 分，需要另一位村委批准：请提交调整申请"
+        "（POST …/adjustment-requests）。"
+    )
+    en = (
+        "The adjustment is above the village's limit of {limit} points and needs a second "
+        "committee member's approval: submit it as an adjustment request."
+    )
 
 
 class OwnAdjustmentRequest(DomainError):
@@ -58,5 +62,7 @@ class ApprovalLimitNeedsTownAdmin(DomainError):
     code = "approval_limit_needs_town_admin"
     status = 403
     zh = "只有镇管理员可以提高需要第二人批准的调整分数线；村委只能降低它。"
-    en = ("Only the town admin can raise the adjustment approval limit; the committee can only "
-          "lower it.")
+    en = (
+        "Only the town admin can raise the adjustment approval limit; the committee can only "
+        "lower it."
+    )

@@ -54,39 +54,68 @@ async def household_history(
     village_id: int, household_id: int, since: datetime | None, until: datetime | None
 ) -> History:
     """The household's transfers posted in [since, until), in chain order (either end open)."""
-    account = await Account.select(Account.id).where(
-        (Account.village == village_id) & (Account.kind == "household")
-        & (Account.owner == household_id)
-    ).first().run()
+    account = (
+        await Account.select(Account.id)
+        .where(
+            (Account.village == village_id)
+            & (Account.kind == "household")
+            & (Account.owner == household_id)
+        )
+        .first()
+        .run()
+    )
     if account is None:
         return History(0, ())
     mine = (Transfer.debit == account["id"]) | (Transfer.credit == account["id"])
     where = (Transfer.village == village_id) & mine
     opening = 0
     if since is not None:
-        before = await Transfer.select(
-            Transfer.debit, Transfer.debit_balance, Transfer.credit_balance
-        ).where(where & (Transfer.created_at < since)).order_by(
-            Transfer.seq, ascending=False).first().run()
+        before = (
+            await Transfer.select(Transfer.debit, Transfer.debit_balance, Transfer.credit_balance)
+            .where(where & (Transfer.created_at < since))
+            .order_by(Transfer.seq, ascending=False)
+            .first()
+            .run()
+        )
         if before is not None:
             out = before["debit"] == account["id"]
             opening = before["debit_balance"] if out else before["credit_balance"]
         where &= Transfer.created_at >= since
     if until is not None:
         where &= Transfer.created_at < until
-    rows = await Transfer.select(
-        Transfer.seq, Transfer.kind, Transfer.amount, Transfer.debit, Transfer.debit_balance,
-        Transfer.credit_balance, Transfer.reason, Transfer.period_id, Transfer.reverses,
-        Transfer.created_at, Transfer.debit.kind, Transfer.credit.kind,
-    ).where(where).order_by(Transfer.seq).run()
+    rows = (
+        await Transfer.select(
+            Transfer.seq,
+            Transfer.kind,
+            Transfer.amount,
+            Transfer.debit,
+            Transfer.debit_balance,
+            Transfer.credit_balance,
+            Transfer.reason,
+            Transfer.period_id,
+            Transfer.reverses,
+            Transfer.created_at,
+            Transfer.debit.kind,
+            Transfer.credit.kind,
+        )
+        .where(where)
+        .order_by(Transfer.seq)
+        .run()
+    )
     lines = []
     for row in rows:
         out = row["debit"] == account["id"]
-        lines.append(HistoryLine(
-            seq=row["seq"], kind=row["kind"],
-            other=row["credit.kind"] if out else row["debit.kind"],
-            amount=-row["amount"] if out else row["amount"],
-            balance=row["debit_balance"] if out else row["credit_balance"], reason=row["reason"],
-            period_id=row["period_id"], reverses=row["reverses"], created_at=row["created_at"],
-        ))
+        lines.append(
+            HistoryLine(
+                seq=row["seq"],
+                kind=row["kind"],
+                other=row["credit.kind"] if out else row["debit.kind"],
+                amount=-row["amount"] if out else row["amount"],
+                balance=row["debit_balance"] if out else row["credit_balance"],
+                reason=row["reason"],
+                period_id=row["period_id"],
+                reverses=row["reverses"],
+                created_at=row["created_at"],
+            )
+        )
     return History(opening, tuple(lines))

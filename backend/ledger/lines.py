@@ -21,11 +21,27 @@ from backend.spreadsheets import csv_row, text_row
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {
-    "award": "奖励", "bonus": "加分奖励", "deduction": "扣分", "redemption": "积分兑换",
-    "reversal": "冲正", "adjustment": "人工调整",
+    "award": "奖励",
+    "bonus": "加分奖励",
+    "deduction": "扣分",
+    "redemption": "积分兑换",
+    "reversal": "冲正",
+    "adjustment": "人工调整",
 }
-HEADER = ("流水号", "序号", "时间", "类型", "户号", "户主", "积分", "余额", "说明", "期次",
-          "经办人", "哈希")
+HEADER = (
+    "流水号",
+    "序号",
+    "时间",
+    "类型",
+    "户号",
+    "户主",
+    "积分",
+    "余额",
+    "说明",
+    "期次",
+    "经办人",
+    "哈希",
+)
 
 
 def describe(kind: str, reason: str, period_id: int | None, reverses: int | None) -> str:
@@ -38,9 +54,11 @@ def describe(kind: str, reason: str, period_id: int | None, reverses: int | None
 
 
 def statement_line(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
-            "description": describe(row["kind"], row["reason"], row["period_id"],
-                                    row["reverses"])}
+    return {
+        **row,
+        "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+        "description": describe(row["kind"], row["reason"], row["period_id"], row["reverses"]),
+    }
 
 
 async def export_rows(village_id: int, start: date, end: date) -> list[tuple[Any, ...]]:
@@ -48,28 +66,49 @@ async def export_rows(village_id: int, start: date, end: date) -> list[tuple[Any
     (inclusive, local dates), in chain order, with the household's number and head's name."""
     since = datetime.combine(start, time(), LOCAL)
     until = datetime.combine(end + timedelta(days=1), time(), LOCAL)
-    transfers = await Transfer.select(*Transfer.all_columns()).where(
-        (Transfer.village == village_id) & (Transfer.created_at >= since)
-        & (Transfer.created_at < until)
-    ).order_by(Transfer.seq).run()
-    accounts = {a["id"]: a for a in await Account.select(
-        Account.id, Account.kind, Account.owner).where(Account.village == village_id).run()}
-    households = {h["id"]: h for h in await Household.select(
-        Household.id, Household.number, Household.head_name).where(
-        Household.village == village_id).run()}
+    transfers = (
+        await Transfer.select(*Transfer.all_columns())
+        .where(
+            (Transfer.village == village_id)
+            & (Transfer.created_at >= since)
+            & (Transfer.created_at < until)
+        )
+        .order_by(Transfer.seq)
+        .run()
+    )
+    accounts = {
+        a["id"]: a
+        for a in await Account.select(Account.id, Account.kind, Account.owner)
+        .where(Account.village == village_id)
+        .run()
+    }
+    households = {
+        h["id"]: h
+        for h in await Household.select(Household.id, Household.number, Household.head_name)
+        .where(Household.village == village_id)
+        .run()
+    }
     rows = []
     for t in transfers:
         out = accounts[t["debit"]]["kind"] == "household"
         owner = accounts[t["debit"] if out else t["credit"]]["owner"]
         household = households.get(owner, {"number": str(owner), "head_name": ""})
-        rows.append((
-            t["id"], t["seq"], t["created_at"].astimezone(LOCAL).strftime("%Y-%m-%d %H:%M:%S"),
-            KIND_LABELS.get(t["kind"], t["kind"]), household["number"], household["head_name"],
-            -t["amount"] if out else t["amount"],
-            t["debit_balance"] if out else t["credit_balance"],
-            describe(t["kind"], t["reason"], t["period_id"], t["reverses"]),
-            t["period_id"] or "", t["actor_name"], t["hash"],
-        ))
+        rows.append(
+            (
+                t["id"],
+                t["seq"],
+                t["created_at"].astimezone(LOCAL).strftime("%Y-%m-%d %H:%M:%S"),
+                KIND_LABELS.get(t["kind"], t["kind"]),
+                household["number"],
+                household["head_name"],
+                -t["amount"] if out else t["amount"],
+                t["debit_balance"] if out else t["credit_balance"],
+                describe(t["kind"], t["reason"], t["period_id"], t["reverses"]),
+                t["period_id"] or "",
+                t["actor_name"],
+                t["hash"],
+            )
+        )
     return rows
 
 

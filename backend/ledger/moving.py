@@ -37,32 +37,61 @@ FORMAT = "jifen-village/1"
 
 # Tables in an order where every row's parents come first; how each one's rows are chosen.
 BY_VILLAGE = (
-    "grid", "moral_group", "household", "member", "card", "used_phone_code", "rule_book",
-    "rule", "period", "scoring_setting", "evaluation", "objection", "cross_assignment",
-    "cross_mark", "score_sheet_upload", "activity", "activity_signup", "attendance", "shop",
+    "grid",
+    "moral_group",
+    "household",
+    "member",
+    "card",
+    "used_phone_code",
+    "rule_book",
+    "rule",
+    "period",
+    "scoring_setting",
+    "evaluation",
+    "objection",
+    "cross_assignment",
+    "cross_mark",
+    "score_sheet_upload",
+    "activity",
+    "activity_signup",
+    "attendance",
+    "shop",
     "shop_village",
 )
 BY_SHOP = ("product", "stock_movement")
 LEDGER = ("account", "ledger_head", "transfer")
 LATER_BY_VILLAGE = ("redemption", "adjustment_request", "board", "role_grant", "audit_entry")
 BY_REDEMPTION = ("redemption_line",)
-ORDER = ("town", "piccolo_user", "village", *BY_VILLAGE, *BY_SHOP, *LEDGER, *LATER_BY_VILLAGE,
-         *BY_REDEMPTION)
+ORDER = (
+    "town",
+    "piccolo_user",
+    "village",
+    *BY_VILLAGE,
+    *BY_SHOP,
+    *LEDGER,
+    *LATER_BY_VILLAGE,
+    *BY_REDEMPTION,
+)
 
 # Integer columns that hold another row's id without a declared foreign key.
 USER = "piccolo_user"
 ID_REFS: dict[tuple[str, str], str] = {
     ("role_grant", "shop_id"): "shop",
     ("cross_mark", "entered_by"): USER,
-    ("evaluation", "proposed_by"): USER, ("evaluation", "verified_by"): USER,
-    ("objection", "filed_by"): USER, ("objection", "decided_by"): USER,
+    ("evaluation", "proposed_by"): USER,
+    ("evaluation", "verified_by"): USER,
+    ("objection", "filed_by"): USER,
+    ("objection", "decided_by"): USER,
     ("score_sheet_upload", "uploaded_by"): USER,
-    ("activity", "organiser"): USER, ("activity", "confirmed_by"): USER,
+    ("activity", "organiser"): USER,
+    ("activity", "confirmed_by"): USER,
     ("attendance", "recorded_by"): USER,
     ("adjustment_request", "household"): "household",
     ("adjustment_request", "transfer"): "transfer",
-    ("transfer", "period_id"): "period", ("transfer", "reverses"): "transfer",
-    ("redemption", "transfer"): "transfer", ("redemption", "void_transfer"): "transfer",
+    ("transfer", "period_id"): "period",
+    ("transfer", "reverses"): "transfer",
+    ("redemption", "transfer"): "transfer",
+    ("redemption", "void_transfer"): "transfer",
     ("stock_movement", "redemption"): "redemption",
     ("ledger_head", "village"): "village",
 }
@@ -93,8 +122,10 @@ class SchemaMismatch(DomainError):
     code = "schema_mismatch"
     status = 409
     zh = "文件来自另一个版本的数据库结构（缺少或多出：{migrations}），请先把两边都升级到同一版本。"
-    en = ("The file comes from another schema version (missing or extra: {migrations}); "
-          "migrate both databases to the same version first.")
+    en = (
+        "The file comes from another schema version (missing or extra: {migrations}); "
+        "migrate both databases to the same version first."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +149,10 @@ def _tables() -> dict[str, type[Table]]:
 def _refs(table: type[Table]) -> dict[str, str]:
     """Every column of ``table`` that holds another row's id, and that row's table."""
     name = table._meta.tablename
-    refs = {c._meta.name: c._foreign_key_meta.resolved_references._meta.tablename
-            for c in table._meta.foreign_key_columns}
+    refs = {
+        c._meta.name: c._foreign_key_meta.resolved_references._meta.tablename
+        for c in table._meta.foreign_key_columns
+    }
     refs |= {column: target for (t, column), target in ID_REFS.items() if t == name}
     return refs
 
@@ -163,20 +196,31 @@ async def export_village(code: str) -> tuple[dict[str, Any], Moved]:
     shops = _ids(rows["shop"])
     for name in BY_SHOP:
         rows[name] = await _select(name, _in("shop", shops))
-    rows["redemption_line"] = await _select("redemption_line",
-                                            _in("redemption", _ids(rows["redemption"])))
+    rows["redemption_line"] = await _select(
+        "redemption_line", _in("redemption", _ids(rows["redemption"]))
+    )
     tables = _tables()
-    users = sorted({row[column] for name, table_rows in rows.items()
-                    for column, target in _refs(tables[name]).items() if target == USER
-                    for row in table_rows if row.get(column) is not None})
+    users = sorted(
+        {
+            row[column]
+            for name, table_rows in rows.items()
+            for column, target in _refs(tables[name]).items()
+            if target == USER
+            for row in table_rows
+            if row.get(column) is not None
+        }
+    )
     rows[USER] = await _select(USER, _in("id", users))
-    head: dict[str, Any] = rows["ledger_head"][0] if rows["ledger_head"] else {"seq": 0,
-                                                                               "hash": ""}
+    head: dict[str, Any] = rows["ledger_head"][0] if rows["ledger_head"] else {"seq": 0, "hash": ""}
     document = {
-        "format": FORMAT, "schema": await _schema(), "village": code,
+        "format": FORMAT,
+        "schema": await _schema(),
+        "village": code,
         "head": {"seq": head["seq"], "hash": head["hash"]},
-        "tables": {name: [{k: _encode(val) for k, val in row.items()} for row in rows[name]]
-                   for name in ORDER},
+        "tables": {
+            name: [{k: _encode(val) for k, val in row.items()} for row in rows[name]]
+            for name in ORDER
+        },
     }
     counts = {name: len(rows[name]) for name in ORDER}
     return document, Moved(v, code, counts, head["seq"], head["hash"])
@@ -222,9 +266,14 @@ async def _refuse_clashes(document: dict[str, Any]) -> None:
     if await db.first("SELECT id FROM village WHERE code = $1", document["village"]):
         raise VillageCodeTaken(code=document["village"])
     names = [u["username"] for u in document["tables"][USER]]
-    taken = [r["username"] for r in await db.fetch(
-        f"SELECT username FROM piccolo_user WHERE username IN "  # noqa: S608
-        f"({', '.join(f'${n}' for n in range(1, len(names) + 1)) or 'NULL'})", *names)]
+    taken = [
+        r["username"]
+        for r in await db.fetch(
+            f"SELECT username FROM piccolo_user WHERE username IN "  # noqa: S608
+            f"({', '.join(f'${n}' for n in range(1, len(names) + 1)) or 'NULL'})",
+            *names,
+        )
+    ]
     if taken:
         raise UsernameTaken(usernames=", ".join(sorted(taken)))
 
@@ -263,22 +312,28 @@ async def import_village(actor: Actor, document: dict[str, Any]) -> Moved:
                     if column in values:
                         values[column] = new_id(target, values[column])
                 if name == "account" and values["owner"] is not None:
-                    values["owner"] += offsets["household" if values["kind"] == "household"
-                                               else "shop"]
+                    values["owner"] += offsets[
+                        "household" if values["kind"] == "household" else "shop"
+                    ]
                 await _insert(name, values)
             counts[name] = len(file_rows)
         await _realign_sequences([n for n in ORDER if n not in ("town", "ledger_head")])
         village_id = document["tables"]["village"][0]["id"] + offsets["village"]
         failures = await verify_village(village_id)
-        head = await db.first("SELECT seq, hash FROM ledger_head WHERE village = $1",
-                              village_id)
+        head = await db.first("SELECT seq, hash FROM ledger_head WHERE village = $1", village_id)
         seq, hash_ = (head["seq"], head["hash"]) if head else (0, "")
         if failures:
             raise VillageFileBroken(problem=failures[0].message)
         if (seq, hash_) != (document["head"]["seq"], document["head"]["hash"]):
             raise VillageFileBroken(problem="the chain head differs from the file's")
-        await record(actor, "village.imported", "village", village_id, village_id=village_id,
-                     after={"code": document["village"], "head_seq": seq, "head_hash": hash_})
+        await record(
+            actor,
+            "village.imported",
+            "village",
+            village_id,
+            village_id=village_id,
+            after={"code": document["village"], "head_seq": seq, "head_hash": hash_},
+        )
     from backend.boards.ranks import rebuild
 
     boards = await rebuild(village_id)
@@ -291,7 +346,8 @@ async def _insert_town(tables: dict[str, type[Table]], town: dict[str, Any]) -> 
     row = await db.first(
         f"INSERT INTO town ({_quoted(values)}) VALUES "  # noqa: S608
         f"({', '.join(f'${n}' for n in range(1, len(values) + 1))}) RETURNING id",
-        *values.values())
+        *values.values(),
+    )
     assert row is not None
     return int(row["id"])
 
@@ -304,7 +360,9 @@ async def _insert(name: str, values: dict[str, Any]) -> None:
     """One row as it is (``user`` is a reserved word on PostgreSQL: every name is quoted)."""
     await db.fetch(
         f"INSERT INTO {name} ({_quoted(values)}) VALUES "  # noqa: S608
-        f"({', '.join(f'${n}' for n in range(1, len(values) + 1))})", *values.values())
+        f"({', '.join(f'${n}' for n in range(1, len(values) + 1))})",
+        *values.values(),
+    )
 
 
 async def _realign_sequences(names: list[str]) -> None:
@@ -313,5 +371,7 @@ async def _realign_sequences(names: list[str]) -> None:
     if not is_postgres():
         return
     for name in names:
-        await db.fetch(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
-                       f"(SELECT coalesce(max(id), 1) FROM {name}))")
+        await db.fetch(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
+            f"(SELECT coalesce(max(id), 1) FROM {name}))"
+        )

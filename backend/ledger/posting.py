@@ -127,11 +127,25 @@ async def _append_in_postgres(
     Python path must finish: a head or account to open, or a floor that refuses."""
     created_at = clock.now()
     done = await db.first(
-        APPEND_CALL, village_id, key, request_hash, posting.kind,
-        posting.debit.kind, posting.debit.owner, posting.floor or posting.debit.floor,
-        posting.credit.kind, posting.credit.owner, posting.amount, posting.reason,
-        canonical_json(posting.reference), posting.period_id, actor.user_id, actor.name[:100],
-        posting.reverses, created_at, new_public_id(),
+        APPEND_CALL,
+        village_id,
+        key,
+        request_hash,
+        posting.kind,
+        posting.debit.kind,
+        posting.debit.owner,
+        posting.floor or posting.debit.floor,
+        posting.credit.kind,
+        posting.credit.owner,
+        posting.amount,
+        posting.reason,
+        canonical_json(posting.reference),
+        posting.period_id,
+        actor.user_id,
+        actor.name[:100],
+        posting.reverses,
+        created_at,
+        new_public_id(),
     )
     assert done is not None
     if done["outcome"] == "replay":
@@ -140,44 +154,87 @@ async def _append_in_postgres(
         return _replay(earlier, request_hash, key)
     if done["outcome"] != "posted":
         return None
-    return _appended(posting, done["transfer_id"], done["seq"], done["hash"], created_at,
-                     done["debit_balance"], done["credit_balance"])
+    return _appended(
+        posting,
+        done["transfer_id"],
+        done["seq"],
+        done["hash"],
+        created_at,
+        done["debit_balance"],
+        done["credit_balance"],
+    )
 
 
-def _appended(posting: Posting, transfer_id: int, seq: int, link_hash: str,
-              created_at: datetime, debit_balance: int, credit_balance: int) -> Posted:
+def _appended(
+    posting: Posting,
+    transfer_id: int,
+    seq: int,
+    link_hash: str,
+    created_at: datetime,
+    debit_balance: int,
+    credit_balance: int,
+) -> Posted:
     """A transfer just written, as its caller sees it: the household's side and balance."""
     on_credit = posting.credit.kind == "household"
     household = posting.credit if on_credit else posting.debit
     return Posted(
-        id=transfer_id, seq=seq, kind=posting.kind, amount=posting.amount,
+        id=transfer_id,
+        seq=seq,
+        kind=posting.kind,
+        amount=posting.amount,
         household_id=household.owner or 0,
         balance=credit_balance if on_credit else debit_balance,
-        hash=link_hash, created_at=created_at, replayed=False,
+        hash=link_hash,
+        created_at=created_at,
+        replayed=False,
     )
 
 
 async def _post(
-    actor: Actor, village_id: int, key: str, request_hash: str,
+    actor: Actor,
+    village_id: int,
+    key: str,
+    request_hash: str,
     build: Posting | Callable[[], Awaitable[Posting]],
 ) -> Posted:
     async with write_transaction():
         head = await _lock_head(village_id)
-        prior = await first("SELECT id FROM transfer WHERE village = $1 "
-                            "AND idempotency_key = $2", village_id, key)
+        prior = await first(
+            "SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2", village_id, key
+        )
         if prior is not None:
             earlier = await first(REPLAY_SQL + "WHERE t.id = $1", prior["id"])
             assert earlier is not None
             return _replay(earlier, request_hash, key)
         posting = build if isinstance(build, Posting) else await build()
-        debit = await _move(village_id, posting.debit, -posting.amount,
-                            posting.floor or posting.debit.floor)
+        debit = await _move(
+            village_id, posting.debit, -posting.amount, posting.floor or posting.debit.floor
+        )
         credit = await _move(village_id, posting.credit, posting.amount, "none")
-        row = _row(village_id, head, head["seq"] + 1, head["hash"], key, request_hash,
-                   posting, debit, credit, await _names(actor, posting), actor, clock.now())
+        row = _row(
+            village_id,
+            head,
+            head["seq"] + 1,
+            head["hash"],
+            key,
+            request_hash,
+            posting,
+            debit,
+            credit,
+            await _names(actor, posting),
+            actor,
+            clock.now(),
+        )
         inserted = await _append(row)
-    return _appended(posting, inserted, row["seq"], row["hash"], row["created_at"],
-                     debit["balance"], credit["balance"])
+    return _appended(
+        posting,
+        inserted,
+        row["seq"],
+        row["hash"],
+        row["created_at"],
+        debit["balance"],
+        credit["balance"],
+    )
 
 
 async def _append(row: dict[str, Any]) -> int:
@@ -187,9 +244,13 @@ async def _append(row: dict[str, Any]) -> int:
         inserted = await first(PG_APPEND_SQL, *args)
     else:
         inserted = await first(INSERT_SQL, *args)
-        await fetch("UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 "
-                    "WHERE village = $1", row["village"], row["seq"], row["hash"],
-                    row["created_at"])
+        await fetch(
+            "UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 WHERE village = $1",
+            row["village"],
+            row["seq"],
+            row["hash"],
+            row["created_at"],
+        )
     assert inserted is not None
     return int(inserted["id"])
 
@@ -212,16 +273,31 @@ async def post_many(
     async with write_transaction():
         head = await _lock_head(village_id)
         marks = ", ".join(f"${n}" for n in range(2, len(keys) + 2))
-        earlier = {row["idempotency_key"]: row for row in await fetch(
-            REPLAY_SQL + f"WHERE t.village = $1 AND t.idempotency_key IN ({marks})",
-            village_id, *keys,
-        )}
-        replayed = {key: _replay(earlier[key], fingerprint(request), key)
-                    for key, request, _posting in items if key in earlier}
-        appended = iter(await _append_many(actor, village_id, head, [
-            (key, fingerprint(request), posting)
-            for key, request, posting in items if key not in earlier
-        ]))
+        earlier = {
+            row["idempotency_key"]: row
+            for row in await fetch(
+                REPLAY_SQL + f"WHERE t.village = $1 AND t.idempotency_key IN ({marks})",
+                village_id,
+                *keys,
+            )
+        }
+        replayed = {
+            key: _replay(earlier[key], fingerprint(request), key)
+            for key, request, _posting in items
+            if key in earlier
+        }
+        appended = iter(
+            await _append_many(
+                actor,
+                village_id,
+                head,
+                [
+                    (key, fingerprint(request), posting)
+                    for key, request, posting in items
+                    if key not in earlier
+                ],
+            )
+        )
     return [replayed[key] if key in replayed else next(appended) for key in keys]
 
 
@@ -232,7 +308,9 @@ def _replay(row: dict[str, Any], request_hash: str, key: str) -> Posted:
 
 
 async def _append_many(
-    actor: Actor, village_id: int, head: dict[str, Any],
+    actor: Actor,
+    village_id: int,
+    head: dict[str, Any],
     postings: list[tuple[str, str, Posting]],
 ) -> list[Posted]:
     """Move both balances of each (key, request hash, posting) in order, chain the rows after
@@ -244,58 +322,111 @@ async def _append_many(
     balances: list[int] = []
     names: dict[tuple[int | None, int | None], dict[str, Any]] = {}
     for key, request_hash, posting in postings:
-        debit = await _move(village_id, posting.debit, -posting.amount,
-                            posting.floor or posting.debit.floor)
+        debit = await _move(
+            village_id, posting.debit, -posting.amount, posting.floor or posting.debit.floor
+        )
         credit = await _move(village_id, posting.credit, posting.amount, "none")
         seq += 1
         names_key = (posting.period_id, posting.reverses)
         if names_key not in names:
             names[names_key] = await _names(actor, posting)
-        row = _row(village_id, head, seq, prev_hash, key, request_hash, posting, debit, credit,
-                   names[names_key], actor, now)
+        row = _row(
+            village_id,
+            head,
+            seq,
+            prev_hash,
+            key,
+            request_hash,
+            posting,
+            debit,
+            credit,
+            names[names_key],
+            actor,
+            now,
+        )
         prev_hash = row["hash"]
         rows.append(row)
         on_credit = posting.credit.kind == "household"
         balances.append(credit["balance"] if on_credit else debit["balance"])
     ids: dict[int, int] = {}
     for start in range(0, len(rows), INSERT_ROWS):
-        part = rows[start:start + INSERT_ROWS]
+        part = rows[start : start + INSERT_ROWS]
         width = len(INSERT_COLUMNS)
         values = ", ".join(
             "(" + ", ".join(f"${n * width + c}" for c in range(1, width + 1)) + ")"
             for n in range(len(part))
         )
-        inserted = await fetch(INSERT_MANY_SQL + values + " RETURNING id, seq",
-                               *(row[c] for row in part for c in INSERT_COLUMNS))
+        inserted = await fetch(
+            INSERT_MANY_SQL + values + " RETURNING id, seq",
+            *(row[c] for row in part for c in INSERT_COLUMNS),
+        )
         ids |= {r["seq"]: r["id"] for r in inserted}
-    await fetch("UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 "
-                "WHERE village = $1", village_id, seq, prev_hash, now)
+    await fetch(
+        "UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 WHERE village = $1",
+        village_id,
+        seq,
+        prev_hash,
+        now,
+    )
     out = []
     for (_key, _hash, posting), row, balance in zip(postings, rows, balances, strict=True):
         household = posting.credit if posting.credit.kind == "household" else posting.debit
-        out.append(Posted(
-            id=ids[row["seq"]], seq=row["seq"], kind=posting.kind, amount=posting.amount,
-            household_id=household.owner or 0, balance=balance, hash=row["hash"],
-            created_at=now, replayed=False,
-        ))
+        out.append(
+            Posted(
+                id=ids[row["seq"]],
+                seq=row["seq"],
+                kind=posting.kind,
+                amount=posting.amount,
+                household_id=household.owner or 0,
+                balance=balance,
+                hash=row["hash"],
+                created_at=now,
+                replayed=False,
+            )
+        )
     return out
 
 
-def _row(village_id: int, head: dict[str, Any], seq: int, prev_hash: str, key: str,
-         request_hash: str, posting: Posting, debit: dict[str, Any], credit: dict[str, Any],
-         names: dict[str, Any], actor: Actor, now: datetime) -> dict[str, Any]:
+def _row(
+    village_id: int,
+    head: dict[str, Any],
+    seq: int,
+    prev_hash: str,
+    key: str,
+    request_hash: str,
+    posting: Posting,
+    debit: dict[str, Any],
+    credit: dict[str, Any],
+    names: dict[str, Any],
+    actor: Actor,
+    now: datetime,
+) -> dict[str, Any]:
     """The transfer's columns (:data:`INSERT_COLUMNS`) beside the stable names the chain hashes
     (:data:`backend.ledger.chain.HASHED_FIELDS`), linked to ``prev_hash``."""
     row: dict[str, Any] = {
-        "village": village_id, "seq": seq, "public_id": new_public_id(), "debit": debit["id"],
-        "credit": credit["id"], "amount": posting.amount, "debit_balance": debit["balance"],
-        "credit_balance": credit["balance"], "kind": posting.kind, "reason": posting.reason,
-        "reference": canonical_json(posting.reference), "period_id": posting.period_id,
-        "actor": actor.user_id, "actor_name": actor.name[:100], "idempotency_key": key,
-        "request_hash": request_hash, "reverses": posting.reverses,
-        "prev_hash": prev_hash, "created_at": now,
-        "village_key": head["village_key"], "debit_identity": debit["identity"],
-        "credit_identity": credit["identity"], **names,
+        "village": village_id,
+        "seq": seq,
+        "public_id": new_public_id(),
+        "debit": debit["id"],
+        "credit": credit["id"],
+        "amount": posting.amount,
+        "debit_balance": debit["balance"],
+        "credit_balance": credit["balance"],
+        "kind": posting.kind,
+        "reason": posting.reason,
+        "reference": canonical_json(posting.reference),
+        "period_id": posting.period_id,
+        "actor": actor.user_id,
+        "actor_name": actor.name[:100],
+        "idempotency_key": key,
+        "request_hash": request_hash,
+        "reverses": posting.reverses,
+        "prev_hash": prev_hash,
+        "created_at": now,
+        "village_key": head["village_key"],
+        "debit_identity": debit["identity"],
+        "credit_identity": credit["identity"],
+        **names,
     }
     row["hash"] = link(prev_hash, row)
     return row
@@ -310,17 +441,35 @@ async def _names(actor: Actor, posting: Posting) -> dict[str, Any]:
         "SELECT (SELECT name FROM period WHERE id = $1) AS period_name, "
         "(SELECT username FROM piccolo_user WHERE id = $2) AS actor_username, "
         "(SELECT public_id FROM transfer WHERE id = $3) AS reverses_public_id",
-        posting.period_id, actor.user_id, posting.reverses,
+        posting.period_id,
+        actor.user_id,
+        posting.reverses,
     )
     assert names is not None
     return names
 
 
 INSERT_COLUMNS = (
-    "village", "seq", "public_id", "debit", "credit", "amount", "debit_balance",
-    "credit_balance", "kind",
-    "reason", "reference", "period_id", "actor", "actor_name", "idempotency_key",
-    "request_hash", "reverses", "prev_hash", "hash", "created_at",
+    "village",
+    "seq",
+    "public_id",
+    "debit",
+    "credit",
+    "amount",
+    "debit_balance",
+    "credit_balance",
+    "kind",
+    "reason",
+    "reference",
+    "period_id",
+    "actor",
+    "actor_name",
+    "idempotency_key",
+    "request_hash",
+    "reverses",
+    "prev_hash",
+    "hash",
+    "created_at",
 )
 INSERT_SQL = (
     f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608 (constants)
@@ -333,8 +482,10 @@ PG_APPEND_SQL = (
 )
 INSERT_MANY_SQL = f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608
 INSERT_ROWS = 500  # 20 values a row: well under either engine's limit of bound values
-APPEND_CALL = ("SELECT * FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-               "$13, $14, $15, $16, $17, $18)")
+APPEND_CALL = (
+    "SELECT * FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+    "$13, $14, $15, $16, $17, $18)"
+)
 REPLAY_SQL = """SELECT t.id, t.idempotency_key, t.seq, t.kind, t.amount, t.hash, t.created_at,
     t.request_hash,
     t.debit_balance, t.credit_balance, t.period_id, t.reverses, d.kind AS debit_kind,
@@ -345,10 +496,15 @@ REPLAY_SQL = """SELECT t.id, t.idempotency_key, t.seq, t.kind, t.amount, t.hash,
 def _posted(row: dict[str, Any], *, replayed: bool) -> Posted:
     on_debit = row["debit_kind"] == "household"
     return Posted(
-        id=row["id"], seq=row["seq"], kind=row["kind"], amount=row["amount"],
+        id=row["id"],
+        seq=row["seq"],
+        kind=row["kind"],
+        amount=row["amount"],
         household_id=row["debit_owner"] if on_debit else row["credit_owner"],
         balance=row["debit_balance"] if on_debit else row["credit_balance"],
-        hash=row["hash"], created_at=row["created_at"], replayed=replayed,
+        hash=row["hash"],
+        created_at=row["created_at"],
+        replayed=replayed,
     )
 
 
@@ -369,16 +525,22 @@ async def _lock_head(village_id: int) -> dict[str, Any]:
 
     PostgreSQL takes the row lock; SQLite's immediate transaction already holds the only write
     lock there is."""
-    lock = ("SELECT seq, hash, village_key FROM ledger_head WHERE village = $1"  # noqa: S608
-            + (" FOR UPDATE" if is_postgres() else ""))
+    lock = (
+        "SELECT seq, hash, village_key FROM ledger_head WHERE village = $1"  # noqa: S608
+        + (" FOR UPDATE" if is_postgres() else "")
+    )
     head = await first(lock, village_id)
     if head is None:
         key = await current_village_key(village_id)
         if not key:
             raise NotFound()
-        await fetch("INSERT INTO ledger_head (village, seq, hash, village_key) "
-                    "VALUES ($1, 0, $2, $3) ON CONFLICT DO NOTHING",
-                    village_id, genesis(key), key)
+        await fetch(
+            "INSERT INTO ledger_head (village, seq, hash, village_key) "
+            "VALUES ($1, 0, $2, $3) ON CONFLICT DO NOTHING",
+            village_id,
+            genesis(key),
+            key,
+        )
         head = await first(lock, village_id)
         assert head is not None
     return head
@@ -399,12 +561,15 @@ async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> dict[s
 
     A deduction also records the village's current setting on the account, so the CHECK
     ``allow_negative OR balance >= 0`` holds whatever the village decides later."""
+
     def owner(n: int) -> str:
         return "owner IS NULL" if side.owner is None else f"owner = ${n}"
 
     flag = f", allow_negative = {ALLOWS_NEGATIVE}" if floor == "village" else ""
-    statement = (f"UPDATE account SET balance = balance + $2{flag} WHERE village = $1 "  # noqa: S608
-                 f"AND kind = $3 AND {owner(4)}{GUARDS[floor]} RETURNING id, balance, identity")
+    statement = (
+        f"UPDATE account SET balance = balance + $2{flag} WHERE village = $1 "  # noqa: S608
+        f"AND kind = $3 AND {owner(4)}{GUARDS[floor]} RETURNING id, balance, identity"
+    )
     args: list[Any] = [village_id, delta, side.kind]
     if side.owner is not None:
         args.append(side.owner)
@@ -414,7 +579,9 @@ async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> dict[s
             return moved
         account = await first(
             f"SELECT balance FROM account WHERE village = $1 AND kind = $2 AND {owner(3)}",  # noqa: S608
-            village_id, side.kind, *args[3:],
+            village_id,
+            side.kind,
+            *args[3:],
         )
         if account is not None:
             raise InsufficientPoints(balance=account["balance"], amount=-delta)
@@ -424,15 +591,22 @@ async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> dict[s
 
 async def _open_account(village_id: int, side: Side) -> None:
     """Open an account on first use; a household must belong to the village."""
-    if side.kind == "household" and await first(
-        "SELECT id FROM household WHERE id = $1 AND village = $2", side.owner, village_id
-    ) is None:
+    if (
+        side.kind == "household"
+        and await first(
+            "SELECT id FROM household WHERE id = $1 AND village = $2", side.owner, village_id
+        )
+        is None
+    ):
         raise NotFound()
     allow = {"issuance": "true", "household": ALLOWS_NEGATIVE, "shop": "false"}[side.kind]
     await fetch(
         f"INSERT INTO account (village, kind, owner, balance, allow_negative, identity) "  # noqa: S608
         f"VALUES ($1, $2, $3, 0, {allow}, $4) ON CONFLICT DO NOTHING",
-        village_id, side.kind, side.owner, await _identity(side),
+        village_id,
+        side.kind,
+        side.owner,
+        await _identity(side),
     )
 
 

@@ -32,22 +32,37 @@ class ChainLink(msgspec.Struct, frozen=True, kw_only=True):
 async def chain_link(code: str, seq: int) -> ChainLink:
     """One link of a village's chain, by the village's code; a link it does not have is not
     found."""
-    village = await Village.select(Village.id, Village.name).where(
-        Village.code == code).first().run()
+    village = (
+        await Village.select(Village.id, Village.name).where(Village.code == code).first().run()
+    )
     if village is None:
         raise NotFound()
-    head = await LedgerHead.select(LedgerHead.seq).where(
-        LedgerHead.village == village["id"]).first().run()
+    head = (
+        await LedgerHead.select(LedgerHead.seq)
+        .where(LedgerHead.village == village["id"])
+        .first()
+        .run()
+    )
     head_seq = head["seq"] if head else 0
     if seq == 0:
-        return ChainLink(village_name=village["name"], seq=0, hash="", created_at=None,
-                         head_seq=head_seq)
-    row = await Transfer.select(Transfer.hash, Transfer.created_at).where(
-        (Transfer.village == village["id"]) & (Transfer.seq == seq)).first().run()
+        return ChainLink(
+            village_name=village["name"], seq=0, hash="", created_at=None, head_seq=head_seq
+        )
+    row = (
+        await Transfer.select(Transfer.hash, Transfer.created_at)
+        .where((Transfer.village == village["id"]) & (Transfer.seq == seq))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
-    return ChainLink(village_name=village["name"], seq=seq, hash=row["hash"],
-                     created_at=row["created_at"], head_seq=head_seq)
+    return ChainLink(
+        village_name=village["name"],
+        seq=seq,
+        hash=row["hash"],
+        created_at=row["created_at"],
+        head_seq=head_seq,
+    )
 
 
 class PublicChainController(Controller):
@@ -55,6 +70,9 @@ class PublicChainController(Controller):
     tags = ["public"]
 
     @get("/villages/{code:str}/chain/{seq:int}", **PUBLIC)
-    async def link(self, code: Annotated[str, Parameter(max_length=32)],
-                   seq: Annotated[int, Parameter(ge=0, le=2**62)]) -> ChainLink:
+    async def link(
+        self,
+        code: Annotated[str, Parameter(max_length=32)],
+        seq: Annotated[int, Parameter(ge=0, le=2**62)],
+    ) -> ChainLink:
         return await chain_link(code, seq)

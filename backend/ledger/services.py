@@ -37,39 +37,79 @@ from backend.ledger.posting import (
 from backend.ledger.tables import Account, Transfer
 
 __all__ = [
-    "Points", "Posted", "adjust", "award", "balance", "balances", "deduct", "earned",
-    "earned_by_household", "earned_by_period", "post_points", "redeem", "reverse", "statement",
+    "Points",
+    "Posted",
+    "adjust",
+    "award",
+    "balance",
+    "balances",
+    "deduct",
+    "earned",
+    "earned_by_household",
+    "earned_by_period",
+    "post_points",
+    "redeem",
+    "reverse",
+    "statement",
 ]
 
 
 def _award(
-    household_id: int, amount: int, reason: str, reference: dict[str, Any] | None,
-    period_id: int | None, kind: str = "award",
+    household_id: int,
+    amount: int,
+    reason: str,
+    reference: dict[str, Any] | None,
+    period_id: int | None,
+    kind: str = "award",
 ) -> tuple[dict[str, Any], Posting]:
     """The request (fingerprinted for the key) and the posting of an award or a bonus."""
     if kind not in ("award", "bonus"):
         raise InvalidInput(detail="kind must be award or bonus")
     reference = reference or {}
-    request = {"op": kind, "household": household_id, "amount": amount, "reason": reason,
-               "reference": reference, "period": period_id}
-    return request, Posting(kind, ISSUANCE, Side("household", household_id), amount, reason,
-                            reference, period_id)
+    request = {
+        "op": kind,
+        "household": household_id,
+        "amount": amount,
+        "reason": reason,
+        "reference": reference,
+        "period": period_id,
+    }
+    return request, Posting(
+        kind, ISSUANCE, Side("household", household_id), amount, reason, reference, period_id
+    )
 
 
 def _deduction(
-    household_id: int, amount: int, reason: str, reference: dict[str, Any] | None,
+    household_id: int,
+    amount: int,
+    reason: str,
+    reference: dict[str, Any] | None,
     period_id: int | None,
 ) -> tuple[dict[str, Any], Posting]:
     reference = reference or {}
-    request = {"op": "deduction", "household": household_id, "amount": amount, "reason": reason,
-               "reference": reference, "period": period_id}
-    return request, Posting("deduction", Side("household", household_id), ISSUANCE, amount,
-                            reason, reference, period_id)
+    request = {
+        "op": "deduction",
+        "household": household_id,
+        "amount": amount,
+        "reason": reason,
+        "reference": reference,
+        "period": period_id,
+    }
+    return request, Posting(
+        "deduction", Side("household", household_id), ISSUANCE, amount, reason, reference, period_id
+    )
 
 
 async def award(
-    actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str,
-    reference: dict[str, Any] | None = None, period_id: int | None = None,
+    actor: Actor,
+    village_id: int,
+    household_id: int,
+    amount: int,
+    *,
+    key: str,
+    reason: str,
+    reference: dict[str, Any] | None = None,
+    period_id: int | None = None,
     kind: Literal["award", "bonus"] = "award",
 ) -> Posted:
     """Issue points to a household (issuance → household). Exactly one transfer per key."""
@@ -79,8 +119,15 @@ async def award(
 
 
 async def deduct(
-    actor: Actor, village_id: int, household_id: int, amount: int, *, key: str, reason: str,
-    reference: dict[str, Any] | None = None, period_id: int | None = None,
+    actor: Actor,
+    village_id: int,
+    household_id: int,
+    amount: int,
+    *,
+    key: str,
+    reason: str,
+    reference: dict[str, Any] | None = None,
+    period_id: int | None = None,
 ) -> Posted:
     """Take points back (household → issuance). Below zero only if the village allows it."""
     check_request(amount, key, reason)
@@ -109,23 +156,50 @@ async def post_points(actor: Actor, village_id: int, entries: list[Points]) -> l
         amount = abs(entry.points)
         check_request(amount, entry.key, entry.reason)
         build = _award if entry.points > 0 else _deduction
-        request, posting = build(entry.household_id, amount, entry.reason, entry.reference,
-                                 entry.period_id)
+        request, posting = build(
+            entry.household_id, amount, entry.reason, entry.reference, entry.period_id
+        )
         items.append((entry.key, request, posting))
     return await post_many(actor, village_id, items)
+
+
 async def redeem(
-    actor: Actor, village_id: int, household_id: int, shop_id: int, amount: int, *, key: str,
-    reason: str, reference: dict[str, Any] | None = None,
+    actor: Actor,
+    village_id: int,
+    household_id: int,
+    shop_id: int,
+    amount: int,
+    *,
+    key: str,
+    reason: str,
+    reference: dict[str, Any] | None = None,
 ) -> Posted:
     """Spend points at a shop (household → shop). Never below zero, whatever the village says."""
     check_request(amount, key, reason)
     reference = reference or {}
-    request = {"op": "redemption", "household": household_id, "shop": shop_id,
-               "amount": amount, "reason": reason, "reference": reference}
-    return await post(actor, village_id, key, request, Posting(
-        "redemption", Side("household", household_id), Side("shop", shop_id), amount, reason,
-        reference, floor="zero",
-    ))
+    request = {
+        "op": "redemption",
+        "household": household_id,
+        "shop": shop_id,
+        "amount": amount,
+        "reason": reason,
+        "reference": reference,
+    }
+    return await post(
+        actor,
+        village_id,
+        key,
+        request,
+        Posting(
+            "redemption",
+            Side("household", household_id),
+            Side("shop", shop_id),
+            amount,
+            reason,
+            reference,
+            floor="zero",
+        ),
+    )
 
 
 async def reverse(
@@ -146,7 +220,10 @@ async def reverse(
             "reversal",
             Side(original["credit_kind"], original["credit_owner"]),
             Side(original["debit_kind"], original["debit_owner"]),
-            original["amount"], reason, {"reverses": transfer_id}, original["period_id"],
+            original["amount"],
+            reason,
+            {"reverses": transfer_id},
+            original["period_id"],
             reverses=transfer_id,
         )
 
@@ -163,44 +240,81 @@ async def adjust(
     check_request(abs(amount), key, reason)
     household = Side("household", household_id)
     debit, credit = (ISSUANCE, household) if amount > 0 else (household, ISSUANCE)
-    request = {"op": "adjustment", "household": household_id, "amount": amount,
-               "reason": reason}
+    request = {"op": "adjustment", "household": household_id, "amount": amount, "reason": reason}
     async with write_transaction():
-        posted = await post(actor, village_id, key, request, Posting(
-            "adjustment", debit, credit, abs(amount), reason, {},
-        ))
+        posted = await post(
+            actor,
+            village_id,
+            key,
+            request,
+            Posting(
+                "adjustment",
+                debit,
+                credit,
+                abs(amount),
+                reason,
+                {},
+            ),
+        )
         if not posted.replayed:
-            await record(actor, "ledger.adjust", "transfer", posted.id, village_id=village_id,
-                         after={"household": household_id, "amount": amount, "reason": reason,
-                                "balance": posted.balance})
+            await record(
+                actor,
+                "ledger.adjust",
+                "transfer",
+                posted.id,
+                village_id=village_id,
+                after={
+                    "household": household_id,
+                    "amount": amount,
+                    "reason": reason,
+                    "balance": posted.balance,
+                },
+            )
     return posted
 
 
 async def _account_ids(village_id: int, household_id: int) -> tuple[int | None, int | None]:
-    rows = await Account.select(Account.id, Account.kind).where(
-        (Account.village == village_id)
-        & (((Account.kind == "household") & (Account.owner == household_id))
-           | (Account.kind == "issuance"))
-    ).run()
+    rows = (
+        await Account.select(Account.id, Account.kind)
+        .where(
+            (Account.village == village_id)
+            & (
+                ((Account.kind == "household") & (Account.owner == household_id))
+                | (Account.kind == "issuance")
+            )
+        )
+        .run()
+    )
     ids = {r["kind"]: r["id"] for r in rows}
     return ids.get("issuance"), ids.get("household")
 
 
 async def balance(village_id: int, household_id: int) -> int:
     """What the household can spend now (0 before its first transfer)."""
-    row = await Account.select(Account.balance).where(
-        (Account.village == village_id) & (Account.kind == "household")
-        & (Account.owner == household_id)
-    ).first().run()
+    row = (
+        await Account.select(Account.balance)
+        .where(
+            (Account.village == village_id)
+            & (Account.kind == "household")
+            & (Account.owner == household_id)
+        )
+        .first()
+        .run()
+    )
     return row["balance"] if row else 0
 
 
 async def balances(village_id: int, household_ids: list[int]) -> dict[int, int]:
     """:func:`balance` of many households in one query."""
-    rows = await Account.select(Account.owner, Account.balance).where(
-        (Account.village == village_id) & (Account.kind == "household")
-        & Account.owner.is_in(household_ids or [0])
-    ).run()
+    rows = (
+        await Account.select(Account.owner, Account.balance)
+        .where(
+            (Account.village == village_id)
+            & (Account.kind == "household")
+            & Account.owner.is_in(household_ids or [0])
+        )
+        .run()
+    )
     found = {r["owner"]: r["balance"] for r in rows}
     return {household_id: found.get(household_id, 0) for household_id in household_ids}
 
@@ -239,8 +353,9 @@ async def earned_by_household(village_id: int, period_id: int | None = None) -> 
     """Earned points of every household of the village with any (for boards and rankings)."""
     if period_id is None:
         return (await earned_by_period(village_id))[None]
-    rows = await Transfer.raw(EARNED_SQL % {"period": " AND t.period_id = {}"},
-                              *[village_id, village_id, period_id] * 2).run()
+    rows = await Transfer.raw(
+        EARNED_SQL % {"period": " AND t.period_id = {}"}, *[village_id, village_id, period_id] * 2
+    ).run()
     return {r["household"]: int(r["total"]) for r in rows}
 
 
@@ -258,7 +373,11 @@ async def earned_by_period(village_id: int) -> dict[int | None, dict[int, int]]:
 
 
 async def statement(
-    village_id: int, household_id: int, *, page: int = 1, page_size: int = 50,
+    village_id: int,
+    household_id: int,
+    *,
+    page: int = 1,
+    page_size: int = 50,
     period_id: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """A household's transfers, newest first, each signed from the household's side with its
@@ -270,19 +389,40 @@ async def statement(
     where: Any = (Transfer.debit == account) | (Transfer.credit == account)
     if period_id is not None:
         where &= Transfer.period_id == period_id
-    rows = await Transfer.select(
-        Transfer.id, Transfer.seq, Transfer.kind, Transfer.amount, Transfer.debit,
-        Transfer.debit_balance, Transfer.credit_balance, Transfer.reason, Transfer.reference,
-        Transfer.period_id, Transfer.actor_name, Transfer.reverses, Transfer.hash,
-        Transfer.created_at,
-    ).where(where).order_by(Transfer.id, ascending=False).limit(page_size).offset(
-        (page - 1) * page_size
-    ).output(load_json=True).run()
+    rows = (
+        await Transfer.select(
+            Transfer.id,
+            Transfer.seq,
+            Transfer.kind,
+            Transfer.amount,
+            Transfer.debit,
+            Transfer.debit_balance,
+            Transfer.credit_balance,
+            Transfer.reason,
+            Transfer.reference,
+            Transfer.period_id,
+            Transfer.actor_name,
+            Transfer.reverses,
+            Transfer.hash,
+            Transfer.created_at,
+        )
+        .where(where)
+        .order_by(Transfer.id, ascending=False)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .output(load_json=True)
+        .run()
+    )
     total = await Transfer.count().where(where).run()
     lines = []
     for row in rows:
         out = row.pop("debit") == account
         debit_balance, credit_balance = row.pop("debit_balance"), row.pop("credit_balance")
-        lines.append({**row, "amount": -row["amount"] if out else row["amount"],
-                      "balance": debit_balance if out else credit_balance})
+        lines.append(
+            {
+                **row,
+                "amount": -row["amount"] if out else row["amount"],
+                "balance": debit_balance if out else credit_balance,
+            }
+        )
     return lines, total

@@ -24,4 +24,3 @@ async def fetch(statement: str, *args: Any) -> list[dict[str, Any]]:
 async def first(statement: str, *args: Any) -> dict[str, Any] | None:
     rows = await fetch(statement, *args)
     return rows[0] if rows else None
-

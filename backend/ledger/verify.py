@@ -46,16 +46,23 @@ def check_chain(rows: Rows) -> list[Failure]:
     for t in rows.transfers:
         problem = None
         if t["seq"] != expected_seq:
-            problem = (f"seq {t['seq']} where {expected_seq} was expected: a transfer before it "
-                       "was deleted or one was inserted")
+            problem = (
+                f"seq {t['seq']} where {expected_seq} was expected: a transfer before it "
+                "was deleted or one was inserted"
+            )
         elif t["prev_hash"] != expected_prev:
             problem = "its prev_hash is not the previous transfer's hash"
         elif link(t["prev_hash"], t) != t["hash"]:
             problem = "its contents no longer match its hash (edited)"
         if problem:
-            return [Failure(rows.village_id, "chain",
-                            f"first broken transfer #{t['id']} (seq {t['seq']}): {problem}",
-                            t["id"])]
+            return [
+                Failure(
+                    rows.village_id,
+                    "chain",
+                    f"first broken transfer #{t['id']} (seq {t['seq']}): {problem}",
+                    t["id"],
+                )
+            ]
         expected_prev, expected_seq = t["hash"], expected_seq + 1
     return []
 
@@ -69,10 +76,15 @@ def check_head(rows: Rows) -> list[Failure]:
         return [Failure(rows.village_id, "head", "transfers exist but the chain head is missing")]
     if rows.head["seq"] != seq or rows.head["hash"] != hash_:
         where = f"after transfer #{last['id']} (seq {seq})" if last else "at the start"
-        return [Failure(rows.village_id, "head",
-                        f"the chain head (seq {rows.head['seq']}) does not match the last "
-                        f"transfer: the chain ends {where}, so transfers were deleted or added",
-                        last["id"] if last else None)]
+        return [
+            Failure(
+                rows.village_id,
+                "head",
+                f"the chain head (seq {rows.head['seq']}) does not match the last "
+                f"transfer: the chain ends {where}, so transfers were deleted or added",
+                last["id"] if last else None,
+            )
+        ]
     return []
 
 
@@ -82,10 +94,14 @@ def check_cached_balances(rows: Rows) -> list[Failure]:
         sums[t["debit"]] -= t["amount"]
         sums[t["credit"]] += t["amount"]
     return [
-        Failure(rows.village_id, "balance",
-                f"account #{a['id']} ({a['kind']} {a['owner']}) caches {a['balance']} but its "
-                f"transfers sum to {sums[a['id']]}")
-        for a in rows.accounts.values() if a["balance"] != sums[a["id"]]
+        Failure(
+            rows.village_id,
+            "balance",
+            f"account #{a['id']} ({a['kind']} {a['owner']}) caches {a['balance']} but its "
+            f"transfers sum to {sums[a['id']]}",
+        )
+        for a in rows.accounts.values()
+        if a["balance"] != sums[a["id"]]
     ]
 
 
@@ -94,11 +110,16 @@ def check_running_balances(rows: Rows) -> list[Failure]:
     for t in rows.transfers:
         running[t["debit"]] -= t["amount"]
         running[t["credit"]] += t["amount"]
-        if (running[t["debit"]], running[t["credit"]]) != (t["debit_balance"],
-                                                           t["credit_balance"]):
-            return [Failure(rows.village_id, "running_balance",
-                            f"transfer #{t['id']} (seq {t['seq']}) records balances that its "
-                            "predecessors do not add up to", t["id"])]
+        if (running[t["debit"]], running[t["credit"]]) != (t["debit_balance"], t["credit_balance"]):
+            return [
+                Failure(
+                    rows.village_id,
+                    "running_balance",
+                    f"transfer #{t['id']} (seq {t['seq']}) records balances that its "
+                    "predecessors do not add up to",
+                    t["id"],
+                )
+            ]
     return []
 
 
@@ -111,16 +132,24 @@ def check_zero_sum(rows: Rows) -> list[Failure]:
 
 def check_floors(rows: Rows) -> list[Failure]:
     return [
-        Failure(rows.village_id, "floor",
-                f"account #{a['id']} ({a['kind']} {a['owner']}) is at {a['balance']} below zero")
-        for a in rows.accounts.values() if a["balance"] < 0 and not a["allow_negative"]
+        Failure(
+            rows.village_id,
+            "floor",
+            f"account #{a['id']} ({a['kind']} {a['owner']}) is at {a['balance']} below zero",
+        )
+        for a in rows.accounts.values()
+        if a["balance"] < 0 and not a["allow_negative"]
     ]
 
 
 def check_accounts(rows: Rows) -> list[Failure]:
     return [
-        Failure(rows.village_id, "accounts",
-                f"transfer #{t['id']} moves points to or from another village's account", t["id"])
+        Failure(
+            rows.village_id,
+            "accounts",
+            f"transfer #{t['id']} moves points to or from another village's account",
+            t["id"],
+        )
         for t in rows.transfers
         if t["debit"] not in rows.accounts or t["credit"] not in rows.accounts
     ]
@@ -131,34 +160,61 @@ def check_reversals(rows: Rows) -> list[Failure]:
     failures = []
     for t in rows.transfers:
         if (t["kind"] == "reversal") != (t["reverses"] is not None):
-            failures.append(Failure(rows.village_id, "reversal",
-                                    f"transfer #{t['id']} is a {t['kind']} with reverses="
-                                    f"{t['reverses']}", t["id"]))
+            failures.append(
+                Failure(
+                    rows.village_id,
+                    "reversal",
+                    f"transfer #{t['id']} is a {t['kind']} with reverses={t['reverses']}",
+                    t["id"],
+                )
+            )
         elif t["reverses"] is not None:
             original = by_id.get(t["reverses"])
-            if (original is None or original["kind"] == "reversal"
-                    or (original["debit"], original["credit"], original["amount"])
-                    != (t["credit"], t["debit"], t["amount"])):
-                failures.append(Failure(rows.village_id, "reversal",
-                                        f"reversal #{t['id']} does not mirror transfer "
-                                        f"#{t['reverses']} of this village", t["id"]))
+            if (
+                original is None
+                or original["kind"] == "reversal"
+                or (original["debit"], original["credit"], original["amount"])
+                != (t["credit"], t["debit"], t["amount"])
+            ):
+                failures.append(
+                    Failure(
+                        rows.village_id,
+                        "reversal",
+                        f"reversal #{t['id']} does not mirror transfer "
+                        f"#{t['reverses']} of this village",
+                        t["id"],
+                    )
+                )
     return failures
 
 
 CHECKS: tuple[Callable[[Rows], list[Failure]], ...] = (
-    check_chain, check_head, check_cached_balances, check_running_balances, check_zero_sum,
-    check_floors, check_accounts, check_reversals,
+    check_chain,
+    check_head,
+    check_cached_balances,
+    check_running_balances,
+    check_zero_sum,
+    check_floors,
+    check_accounts,
+    check_reversals,
 )
 
 
 async def load(village_id: int) -> Rows:
     transfers = await db.fetch(CHAIN_ROWS_SQL, village_id)
-    accounts = await Account.select(
-        Account.id, Account.kind, Account.owner, Account.balance, Account.allow_negative
-    ).where(Account.village == village_id).run()
-    head = await LedgerHead.select(LedgerHead.seq, LedgerHead.hash, LedgerHead.village_key).where(
-        LedgerHead.village == village_id
-    ).first().run()
+    accounts = (
+        await Account.select(
+            Account.id, Account.kind, Account.owner, Account.balance, Account.allow_negative
+        )
+        .where(Account.village == village_id)
+        .run()
+    )
+    head = (
+        await LedgerHead.select(LedgerHead.seq, LedgerHead.hash, LedgerHead.village_key)
+        .where(LedgerHead.village == village_id)
+        .first()
+        .run()
+    )
     key = head["village_key"] if head else await current_village_key(village_id)
     for t in transfers:
         t["village_key"] = key
@@ -167,8 +223,11 @@ async def load(village_id: int) -> Rows:
 
 async def current_village_key(village_id: int) -> str:
     """The key a chain of this village starts from today: its town's code and its own."""
-    row = await db.first("SELECT t.code AS town, v.code AS village FROM village v "
-                         "JOIN town t ON t.id = v.town WHERE v.id = $1", village_id)
+    row = await db.first(
+        "SELECT t.code AS town, v.code AS village FROM village v "
+        "JOIN town t ON t.id = v.town WHERE v.id = $1",
+        village_id,
+    )
     return village_key(row["town"], row["village"]) if row else ""
 
 
@@ -186,8 +245,9 @@ async def ledger_villages() -> list[int]:
 
 
 async def heads(village_id: int | None = None) -> list[dict[str, Any]]:
-    query = LedgerHead.select(LedgerHead.village, LedgerHead.seq, LedgerHead.hash,
-                              LedgerHead.updated_at)
+    query = LedgerHead.select(
+        LedgerHead.village, LedgerHead.seq, LedgerHead.hash, LedgerHead.updated_at
+    )
     if village_id is not None:
         query = query.where(LedgerHead.village == village_id)
     return await query.order_by(LedgerHead.village).run()

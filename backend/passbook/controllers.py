@@ -24,20 +24,32 @@ PaperSize = Annotated[Literal["A5", "A4"], Parameter(description="A5 (default) o
 
 
 def _pdf(content: bytes, name: str) -> Response[bytes]:
-    return Response(content, media_type=PDF, headers={
-        "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
+    return Response(
+        content,
+        media_type=PDF,
+        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 class PassbookController(Controller):
     path = "/villages/{village_id:int}"
     tags = ["passbook"]
 
-    @get("/households/{household_id:int}/passbook.pdf", media_type=PDF,
-         **allow(Role.committee, Role.town_admin, Role.grid_officer, Role.villager))
+    @get(
+        "/households/{household_id:int}/passbook.pdf",
+        media_type=PDF,
+        **allow(Role.committee, Role.town_admin, Role.grid_officer, Role.villager),
+    )
     async def household_passbook(
-        self, request: Request, village_id: PathId, household_id: PathId,
-        principal: CurrentPrincipal, period_id: OptionalId = None, start: Day = None,
-        end: Day = None, paper: PaperSize = "A5",
+        self,
+        request: Request,
+        village_id: PathId,
+        household_id: PathId,
+        principal: CurrentPrincipal,
+        period_id: OptionalId = None,
+        start: Day = None,
+        end: Day = None,
+        paper: PaperSize = "A5",
     ) -> Response[bytes]:
         """A household's 积分存折 over a period, or dates, or everything so far."""
         await own_household_unless_staff(principal, village_id, household_id)
@@ -48,9 +60,15 @@ class PassbookController(Controller):
 
     @get("/passbooks.pdf", media_type=PDF, **allow(Role.committee, Role.town_admin))
     async def village_passbooks(
-        self, request: Request, village_id: PathId, grid_id: OptionalId = None,
-        household_id: OptionalId = None, period_id: OptionalId = None, start: Day = None,
-        end: Day = None, paper: PaperSize = "A5",
+        self,
+        request: Request,
+        village_id: PathId,
+        grid_id: OptionalId = None,
+        household_id: OptionalId = None,
+        period_id: OptionalId = None,
+        start: Day = None,
+        end: Day = None,
+        paper: PaperSize = "A5",
     ) -> Response[bytes]:
         """The passbooks the committee prints: one household, a grid, or the whole village."""
         span = await services.span_of(village_id, period_id, start, end)

@@ -34,8 +34,7 @@ SHEETS = {"A5": (148.0, 210.0), "A4": (210.0, 297.0)}  # mm, portrait
 def _qr_png(url: str) -> bytes:
     """The chain-check QR (one per printing: every household's page shares the head, so a
     village's worth draws it once and the PDF embeds it once)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
-                         box_size=8)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, box_size=8)
     code.add_data(url)
     code.make(fit=True)
     out = io.BytesIO()
@@ -53,8 +52,7 @@ class _Sheet(FPDF):
         self.set_y(-10)
         self.set_font(FONT, size=7.5)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"{self.owner}　第 {self.page_no() - self.first_page + 1} 页",
-                  align="C")
+        self.cell(0, 5, f"{self.owner}　第 {self.page_no() - self.first_page + 1} 页", align="C")
 
 
 def _signed(amount: int) -> str:
@@ -68,20 +66,21 @@ def _household(pdf: _Sheet, book: Passbook, size: float) -> None:
     width = pdf.epw
     qr_side = 30.0 if pdf.w < 200 else 36.0
     top = pdf.get_y()
-    pdf.image(_qr_png(book.verify_url), x=pdf.l_margin + width - qr_side, y=top, w=qr_side,
-              h=qr_side)
+    pdf.image(
+        _qr_png(book.verify_url), x=pdf.l_margin + width - qr_side, y=top, w=qr_side, h=qr_side
+    )
     text_width = width - qr_side - 3
     pdf.set_text_color(*RED)
     pdf.set_font(FONT, size=size + 7)
     pdf.cell(text_width, 9, f"{book.village_name}　积分存折", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, size=size + 1.5)
-    pdf.cell(text_width, 6.5, f"户号 {book.number}　户主 {book.head_name}",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        text_width, 6.5, f"户号 {book.number}　户主 {book.head_name}", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_font(FONT, size=size)
     family = "、".join([f"{book.members[0]}（户主）", *book.members[1:]])
-    pdf.multi_cell(text_width, 5, f"家庭成员：{family}", align="L", new_x="LMARGIN",
-                   new_y="NEXT")
+    pdf.multi_cell(text_width, 5, f"家庭成员：{family}", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(text_width, 5, f"期间：{book.span.label}", new_x="LMARGIN", new_y="NEXT")
     if book.stars is None:
         stars = "五星文明户：还没有公示或结束的评议周期"
@@ -93,14 +92,22 @@ def _household(pdf: _Sheet, book: Passbook, size: float) -> None:
     pdf.set_y(max(pdf.get_y(), top + qr_side) + 1)
     pdf.set_font(FONT, size=size - 1.5)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(width, 4, f"扫二维码核验账本链头：第 {book.chain_seq} 笔　打印于 "
-                   f"{book.printed_at:%Y-%m-%d %H:%M}\n哈希 {book.chain_hash or '（账本为空）'}",
-                   align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        width,
+        4,
+        f"扫二维码核验账本链头：第 {book.chain_seq} 笔　打印于 "
+        f"{book.printed_at:%Y-%m-%d %H:%M}\n哈希 {book.chain_hash or '（账本为空）'}",
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(1.5)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, size=size + 0.5)
-    summary = (f"期初余额 {book.opening}　期末余额 {book.closing}　"
-               f"期内得分 {_signed(book.earned)}　兑换用去 {book.spent}")
+    summary = (
+        f"期初余额 {book.opening}　期末余额 {book.closing}　"
+        f"期内得分 {_signed(book.earned)}　兑换用去 {book.spent}"
+    )
     pdf.cell(width, 7, summary, border=1, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(FONT, size=size)
@@ -108,8 +115,13 @@ def _household(pdf: _Sheet, book: Passbook, size: float) -> None:
         pdf.cell(width, 6, "这段时间没有积分流水。", new_x="LMARGIN", new_y="NEXT")
         return
     heading = FontFace(color=(255, 255, 255), fill_color=RED)
-    with pdf.table(col_widths=(20, 62, 13, 13), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT"),
-                   headings_style=heading, line_height=size * 0.5, padding=0.8) as table:
+    with pdf.table(
+        col_widths=(20, 62, 13, 13),
+        text_align=("LEFT", "LEFT", "RIGHT", "RIGHT"),
+        headings_style=heading,
+        line_height=size * 0.5,
+        padding=0.8,
+    ) as table:
         row = table.row()
         for title in ("日期", "摘要", "积分", "余额"):
             row.cell(title)
@@ -117,8 +129,7 @@ def _household(pdf: _Sheet, book: Passbook, size: float) -> None:
             row = table.row()
             row.cell(f"{line.day:%Y-%m-%d}")
             row.cell(line.words)
-            row.cell(_signed(line.amount),
-                     style=FontFace(color=GREEN if line.amount >= 0 else RED))
+            row.cell(_signed(line.amount), style=FontFace(color=GREEN if line.amount >= 0 else RED))
             row.cell(str(line.balance))
 
 

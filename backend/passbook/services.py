@@ -107,9 +107,9 @@ async def span_of(
         found = await scoring_periods.period(village_id, period_id)
         closed = found["closed_at"]
         label = f"{found['name']}（{found['starts_on']} 至 " + (
-            f"{closed.astimezone(zone):%Y-%m-%d} 结算）" if closed else "今天，尚未结算）")
-        return Span(label, datetime.combine(found["starts_on"], time(), zone), closed,
-                    period_id)
+            f"{closed.astimezone(zone):%Y-%m-%d} 结算）" if closed else "今天，尚未结算）"
+        )
+        return Span(label, datetime.combine(found["starts_on"], time(), zone), closed, period_id)
     if any(d is not None and not FIRST_DAY <= d <= LAST_DAY for d in (start, end)):
         raise InvalidInput(detail=f"dates must lie between {FIRST_DAY} and {LAST_DAY}")
     if start is not None and end is not None and start > end:
@@ -123,21 +123,28 @@ async def span_of(
     )
 
 
-def _words(kind: str, reason: str, period_id: int | None, names: dict[int, str],
-           span: Span) -> str:
+def _words(kind: str, reason: str, period_id: int | None, names: dict[int, str], span: Span) -> str:
     label = KIND_LABELS.get(kind, kind)
     # "积分超市兑换：洗衣粉×1" says what it is already; "乱倒垃圾" needs its 扣分 in front.
     words = reason if label[-2:] in reason else f"{label}：{reason}"
-    if (period_id is not None and period_id != span.period_id and period_id in names
-            and names[period_id] not in reason):
+    if (
+        period_id is not None
+        and period_id != span.period_id
+        and period_id in names
+        and names[period_id] not in reason
+    ):
         words += f"（{names[period_id]}）"
     return words
 
 
-async def _stars(village_id: int, household_id: int, span: Span,
-                 periods: list[dict[str, Any]]) -> Stars | None:
-    wanted = [p for p in periods if p["id"] == span.period_id] if span.period_id else [
-        p for p in periods if p["state"] != "open"]
+async def _stars(
+    village_id: int, household_id: int, span: Span, periods: list[dict[str, Any]]
+) -> Stars | None:
+    wanted = (
+        [p for p in periods if p["id"] == span.period_id]
+        if span.period_id
+        else [p for p in periods if p["state"] != "open"]
+    )
     if not wanted:
         return None
     period = wanted[0]  # the period asked for, or the newest on notice or closed
@@ -166,8 +173,9 @@ async def passbooks(
     what the committee prints for the households without phones."""
     if grid_id is not None and grid_id not in {g["id"] for g in await registry.grids(village_id)}:
         raise UnknownGrid()
-    rows, _total = await registry.households(village_id, grid_id=grid_id, status="active",
-                                             page_size=MAX_HOUSEHOLDS)
+    rows, _total = await registry.households(
+        village_id, grid_id=grid_id, status="active", page_size=MAX_HOUSEHOLDS
+    )
     return await _passbooks(village_id, [r["id"] for r in rows], span, base_url)
 
 
@@ -189,17 +197,32 @@ async def _passbooks(
         members = [m["name"] for m in household["members"] if m["active"]]
         if household["head_name"] in members:
             members.remove(household["head_name"])
-        out.append(Passbook(
-            village_name=village["name"], number=household["number"],
-            head_name=household["head_name"], members=(household["head_name"], *members),
-            span=span, opening=history.opening, closing=history.closing,
-            earned=sum(ln.amount for ln in history.lines if ln.other == "issuance"),
-            spent=-sum(ln.amount for ln in history.lines if ln.other == "shop"),
-            lines=tuple(PassbookLine(
-                day=ln.created_at.astimezone(zone).date(),
-                words=_words(ln.kind, ln.reason, ln.period_id, names, span),
-                amount=ln.amount, balance=ln.balance, seq=ln.seq) for ln in history.lines),
-            stars=await _stars(village_id, household_id, span, periods),
-            chain_seq=chain_seq, chain_hash=chain_hash, verify_url=url, printed_at=printed_at,
-        ))
+        out.append(
+            Passbook(
+                village_name=village["name"],
+                number=household["number"],
+                head_name=household["head_name"],
+                members=(household["head_name"], *members),
+                span=span,
+                opening=history.opening,
+                closing=history.closing,
+                earned=sum(ln.amount for ln in history.lines if ln.other == "issuance"),
+                spent=-sum(ln.amount for ln in history.lines if ln.other == "shop"),
+                lines=tuple(
+                    PassbookLine(
+                        day=ln.created_at.astimezone(zone).date(),
+                        words=_words(ln.kind, ln.reason, ln.period_id, names, span),
+                        amount=ln.amount,
+                        balance=ln.balance,
+                        seq=ln.seq,
+                    )
+                    for ln in history.lines
+                ),
+                stars=await _stars(village_id, household_id, span, periods),
+                chain_seq=chain_seq,
+                chain_hash=chain_hash,
+                verify_url=url,
+                printed_at=printed_at,
+            )
+        )
     return out

@@ -65,7 +65,8 @@ class VillageController(Controller):
         changes = given(data)
         town_id = await services.town_of_village(village_id) or 0
         await approvals.check_limit_change(
-            village_id, changes, Role.town_admin in principal.roles_in(village_id, town_id))
+            village_id, changes, Role.town_admin in principal.roles_in(village_id, town_id)
+        )
         row = await services.update_village(actor_of(principal), village_id, changes)
         return msgspec.convert(row, s.Village)
 
@@ -111,15 +112,22 @@ class HouseholdController(Controller):
         status: FromQuery[s.HouseholdStatus | None] = None,
         page: Page = 1,
         page_size: PageSize = 50,
-        *, principal: CurrentPrincipal,
+        *,
+        principal: CurrentPrincipal,
     ) -> s.HouseholdPage:
         rows, total = await services.households(
-            village_id, query=q[:50], grid_id=grid_id, moral_group_id=moral_group_id,
-            status=status, page=page, page_size=page_size,
+            village_id,
+            query=q[:50],
+            grid_id=grid_id,
+            moral_group_id=moral_group_id,
+            status=status,
+            page=page,
+            page_size=page_size,
             grid_scope=await grid_scope(principal, village_id),
         )
         return s.HouseholdPage(
-            items=[await household_for(principal, village_id, r) for r in rows], total=total,
+            items=[await household_for(principal, village_id, r) for r in rows],
+            total=total,
             page=page,
             page_size=page_size,
         )
@@ -135,13 +143,17 @@ class HouseholdController(Controller):
 
     @post("/roster", status_code=200, **allow(*STAFF))
     async def import_roster(
-        self, village_id: PathId, data: Upload, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        data: Upload,
+        principal: CurrentPrincipal,
         dry_run: FromQuery[bool] = False,
     ) -> s.RosterResult:
         """The village's household roster (花名册, xlsx or CSV): every household added, or none
         and every bad cell named; ``dry_run`` says what would be added."""
-        result = await roster.import_roster(actor_of(principal), village_id, await data.read(),
-                                            dry_run=dry_run)
+        result = await roster.import_roster(
+            actor_of(principal), village_id, await data.read(), dry_run=dry_run
+        )
         return msgspec.convert(result, s.RosterResult, from_attributes=True)
 
     @get("/{household_id:int}", **allow(*READERS, Role.villager))
@@ -157,8 +169,11 @@ class HouseholdController(Controller):
 
     @patch("/{household_id:int}", **allow(*STAFF))
     async def update_household(
-        self, village_id: PathId, household_id: PathId, data: JSONBody[s.HouseholdUpdate],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        household_id: PathId,
+        data: JSONBody[s.HouseholdUpdate],
+        principal: CurrentPrincipal,
     ) -> s.Household:
         row = await services.update_household(
             actor_of(principal), village_id, household_id, given(data)
@@ -167,8 +182,11 @@ class HouseholdController(Controller):
 
     @post("/{household_id:int}/members", **allow(*STAFF))
     async def add_member(
-        self, village_id: PathId, household_id: PathId, data: JSONBody[s.MemberCreate],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        household_id: PathId,
+        data: JSONBody[s.MemberCreate],
+        principal: CurrentPrincipal,
     ) -> s.Household:
         row = await services.add_member(
             actor_of(principal), village_id, household_id, data.name, data.relation
@@ -180,7 +198,9 @@ class HouseholdController(Controller):
         self,
         village_id: PathId,
         household_id: PathId,
-        member_id: PathId, data: JSONBody[s.MemberUpdate], principal: CurrentPrincipal,
+        member_id: PathId,
+        data: JSONBody[s.MemberUpdate],
+        principal: CurrentPrincipal,
     ) -> s.Household:
         row = await services.update_member(
             actor_of(principal), village_id, household_id, member_id, given(data)

@@ -24,9 +24,16 @@ from backend.registry.tables import Grid, Household, MoralGroup
 from backend.sheets import BadSheet, SheetProblem, at, header_row, sheet_rows, text
 
 MAX_ROWS = 5000
-COLUMNS = {"户号": "number", "户主": "head_name", "住址": "address", "电话": "phone",
-           "网格": "grid", "道德小组": "moral_group", "关怀户": "hardship",
-           "家庭成员": "members"}
+COLUMNS = {
+    "户号": "number",
+    "户主": "head_name",
+    "住址": "address",
+    "电话": "phone",
+    "网格": "grid",
+    "道德小组": "moral_group",
+    "关怀户": "hardship",
+    "家庭成员": "members",
+}
 REQUIRED = ("number", "head_name")
 NUMBER = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 PHONE = re.compile(r"^[0-9+\- ]{0,32}$")
@@ -73,8 +80,9 @@ def _members(value: str) -> list[tuple[str, str]] | None:
     return out
 
 
-def _read_row(n: int, cells: dict[str, tuple[int, str]],
-              problems: list[SheetProblem]) -> RosterHousehold:
+def _read_row(
+    n: int, cells: dict[str, tuple[int, str]], problems: list[SheetProblem]
+) -> RosterHousehold:
     def value(key: str) -> str:
         return cells.get(key, (0, ""))[1]
 
@@ -100,9 +108,17 @@ def _read_row(n: int, cells: dict[str, tuple[int, str]],
         bad("members", "bad_members")
     head = (value("head_name"), "户主")
     listed = [m for m in members or [] if m[0] != head[0]]
-    return RosterHousehold(n, value("number"), value("head_name"), value("address"),
-                           value("phone"), value("grid"), value("moral_group"),
-                           hardship in YES, (head, *listed))
+    return RosterHousehold(
+        n,
+        value("number"),
+        value("head_name"),
+        value("address"),
+        value("phone"),
+        value("grid"),
+        value("moral_group"),
+        hardship in YES,
+        (head, *listed),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,15 +149,24 @@ def read_roster(rows: list[list[object]]) -> RosterSheet:
         return RosterSheet([], problems)
     households: list[RosterHousehold] = []
     seen: dict[str, int] = {}
-    for n, row in enumerate(rows[header + 1:], start=header + 2):
+    for n, row in enumerate(rows[header + 1 :], start=header + 2):
         if not any(text(v) for v in row):
             continue
-        cells = {key: (column, text(row[column - 1]) if column <= len(row) else "")
-                 for key, column in columns.items()}
+        cells = {
+            key: (column, text(row[column - 1]) if column <= len(row) else "")
+            for key, column in columns.items()
+        }
         household = _read_row(n, cells, problems)
         if household.number in seen:
-            problems.append(at(n, columns["number"], "duplicate_number_in_sheet",
-                               number=household.number, first_row=seen[household.number]))
+            problems.append(
+                at(
+                    n,
+                    columns["number"],
+                    "duplicate_number_in_sheet",
+                    number=household.number,
+                    first_row=seen[household.number],
+                )
+            )
         seen.setdefault(household.number, n)
         households.append(household)
     if not households and not problems:
@@ -163,18 +188,31 @@ async def import_roster(
     sheet = read_roster(await run_heavy(sheet_rows, data, MAX_ROWS + 20))
     households, problems = sheet.households, list(sheet.problems)
     async with write_transaction():
-        taken = {r["number"] for r in await Household.select(Household.number).where(
-            (Household.village == village_id)
-            & Household.number.is_in([h.number for h in households] or [""])).run()}
-        problems += [at(h.row, sheet.number_column, "household_number_taken", number=h.number)
-                     for h in households if h.number in taken]
+        taken = {
+            r["number"]
+            for r in await Household.select(Household.number)
+            .where(
+                (Household.village == village_id)
+                & Household.number.is_in([h.number for h in households] or [""])
+            )
+            .run()
+        }
+        problems += [
+            at(h.row, sheet.number_column, "household_number_taken", number=h.number)
+            for h in households
+            if h.number in taken
+        ]
         if problems:
             raise BadSheet(problems)
         grids, groups = await _named(Grid, village_id), await _named(MoralGroup, village_id)
-        new_grids = tuple(dict.fromkeys(
-            h.grid for h in households if h.grid and h.grid not in grids))
-        new_groups = tuple(dict.fromkeys(
-            h.moral_group for h in households if h.moral_group and h.moral_group not in groups))
+        new_grids = tuple(
+            dict.fromkeys(h.grid for h in households if h.grid and h.grid not in grids)
+        )
+        new_groups = tuple(
+            dict.fromkeys(
+                h.moral_group for h in households if h.moral_group and h.moral_group not in groups
+            )
+        )
         result = RosterResult(dry_run, tuple(h.number for h in households), new_grids, new_groups)
         if dry_run:
             return result
@@ -183,13 +221,31 @@ async def import_roster(
         for name in new_groups:
             groups[name] = (await services.create_moral_group(actor, village_id, name))["id"]
         for h in households:
-            await services.create_household(actor, village_id, {
-                "number": h.number, "head_name": h.head_name, "address": h.address,
-                "phone": h.phone, "grid_id": grids.get(h.grid), "hardship": h.hardship,
-                "hardship_reason": ROSTER_HARDSHIP if h.hardship else "",
-                "moral_group_id": groups.get(h.moral_group),
-            }, [{"name": name, "relation": relation} for name, relation in h.members])
-        await record(actor, "household.import", "village", village_id, village_id=village_id,
-                     after={"households": list(result.numbers), "grids": list(new_grids),
-                            "moral_groups": list(new_groups)})
+            await services.create_household(
+                actor,
+                village_id,
+                {
+                    "number": h.number,
+                    "head_name": h.head_name,
+                    "address": h.address,
+                    "phone": h.phone,
+                    "grid_id": grids.get(h.grid),
+                    "hardship": h.hardship,
+                    "hardship_reason": ROSTER_HARDSHIP if h.hardship else "",
+                    "moral_group_id": groups.get(h.moral_group),
+                },
+                [{"name": name, "relation": relation} for name, relation in h.members],
+            )
+        await record(
+            actor,
+            "household.import",
+            "village",
+            village_id,
+            village_id=village_id,
+            after={
+                "households": list(result.numbers),
+                "grids": list(new_grids),
+                "moral_groups": list(new_groups),
+            },
+        )
     return result

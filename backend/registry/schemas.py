@@ -76,7 +76,8 @@ class VillageUpdate(Strict):
         msgspec.UNSET
     )
     adjustment_approval_above: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | (
-        msgspec.UnsetType) = msgspec.UNSET
+        msgspec.UnsetType
+    ) = msgspec.UNSET
 
 
 class Grid(msgspec.Struct, kw_only=True):

@@ -28,17 +28,35 @@ from backend.registry.errors import (
 from backend.registry.tables import Grid, Household, Member, MoralGroup, Town, Village
 
 VILLAGE_FIELDS = (
-    Village.id, Village.town, Village.name, Village.code, Village.allow_negative_balance,
-    Village.notice_days, Village.board_size, Village.pin_threshold, Village.daily_cap,
-    Village.void_window_hours, Village.red_bonus, Village.board_include_idle,
+    Village.id,
+    Village.town,
+    Village.name,
+    Village.code,
+    Village.allow_negative_balance,
+    Village.notice_days,
+    Village.board_size,
+    Village.pin_threshold,
+    Village.daily_cap,
+    Village.void_window_hours,
+    Village.red_bonus,
+    Village.board_include_idle,
     Village.black_line,
     Village.adjustment_approval_above,
 )
 NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
 HOUSEHOLD_FIELDS = (
-    Household.id, Household.village, Household.number, Household.public_id,
-    Household.head_name, Household.address, Household.phone, Household.grid,
-    Household.moral_group, Household.hardship, Household.hardship_reason, Household.status,
+    Household.id,
+    Household.village,
+    Household.number,
+    Household.public_id,
+    Household.head_name,
+    Household.address,
+    Household.phone,
+    Household.grid,
+    Household.moral_group,
+    Household.hardship,
+    Household.hardship_reason,
+    Household.status,
     Household.created_at,
 )
 MEMBER_FIELDS = (Member.id, Member.name, Member.relation, Member.active, Member.status)
@@ -72,26 +90,40 @@ async def create_town(actor: Actor, name: str, code: str) -> dict[str, Any]:
         if await Town.exists().where(Town.code == code).run():
             raise DuplicateCode(value=code)
         row = (await Town.insert(Town(name=name, code=code)).returning(Town.id).run())[0]
-        await record(actor, "town.create", "town", row["id"], town_id=row["id"],
-                     after={"name": name, "code": code})
+        await record(
+            actor,
+            "town.create",
+            "town",
+            row["id"],
+            town_id=row["id"],
+            after={"name": name, "code": code},
+        )
     return {"id": row["id"], "name": name, "code": code}
 
 
 async def towns(town_ids: set[int]) -> list[dict[str, Any]]:
-    return await Town.select(Town.id, Town.name, Town.code).where(
-        Town.id.is_in(list(town_ids) or [0])
-    ).order_by(Town.id).run()
+    return (
+        await Town.select(Town.id, Town.name, Town.code)
+        .where(Town.id.is_in(list(town_ids) or [0]))
+        .order_by(Town.id)
+        .run()
+    )
 
 
 async def create_village(actor: Actor, town_id: int, **fields: Any) -> dict[str, Any]:
     async with write_transaction():
         if await Village.exists().where(Village.code == fields["code"]).run():
             raise DuplicateCode(value=fields["code"])
-        row = (
-            await Village.insert(Village(town=town_id, **fields)).returning(Village.id).run()
-        )[0]
-        await record(actor, "village.create", "village", row["id"], village_id=row["id"],
-                     town_id=town_id, after=fields)
+        row = (await Village.insert(Village(town=town_id, **fields)).returning(Village.id).run())[0]
+        await record(
+            actor,
+            "village.create",
+            "village",
+            row["id"],
+            village_id=row["id"],
+            town_id=town_id,
+            after=fields,
+        )
     return await village(row["id"])
 
 
@@ -104,9 +136,14 @@ async def village(village_id: int) -> dict[str, Any]:
 
 async def villages(village_ids: set[int], town_ids: set[int]) -> list[dict[str, Any]]:
     """The villages someone may see: their own, and every village of the towns they run."""
-    rows = await Village.select(*VILLAGE_FIELDS).where(
-        Village.id.is_in(list(village_ids) or [0]) | Village.town.is_in(list(town_ids) or [0])
-    ).order_by(Village.id).run()
+    rows = (
+        await Village.select(*VILLAGE_FIELDS)
+        .where(
+            Village.id.is_in(list(village_ids) or [0]) | Village.town.is_in(list(town_ids) or [0])
+        )
+        .order_by(Village.id)
+        .run()
+    )
     return [_village_out(r) for r in rows]
 
 
@@ -116,8 +153,15 @@ async def update_village(actor: Actor, village_id: int, changes: dict[str, Any])
         before, after = changed_fields(current, changes)
         if after:
             await Village.update(after).where(Village.id == village_id).run()
-            await record(actor, "village.update", "village", village_id,
-                         village_id=village_id, before=before, after=after)
+            await record(
+                actor,
+                "village.update",
+                "village",
+                village_id,
+                village_id=village_id,
+                before=before,
+                after=after,
+            )
     return await village(village_id)
 
 
@@ -127,18 +171,28 @@ async def _create_named(
     async with write_transaction():
         if await table.exists().where((table.village == village_id) & (table.name == name)).run():
             raise DuplicateName(name=name)
-        row = (await table.insert(table(village=village_id, name=name)).returning(table.id)
-               .run())[0]
+        row = (await table.insert(table(village=village_id, name=name)).returning(table.id).run())[
+            0
+        ]
         entity = table._meta.tablename
-        await record(actor, f"{entity}.create", entity, row["id"], village_id=village_id,
-                     after={"name": name})
+        await record(
+            actor,
+            f"{entity}.create",
+            entity,
+            row["id"],
+            village_id=village_id,
+            after={"name": name},
+        )
     return {"id": row["id"], "village_id": village_id, "name": name}
 
 
 async def _list_named(table: type[NamedGroup], village_id: int) -> list[dict]:
-    rows = await table.select(table.id, table.name).where(table.village == village_id).order_by(
-        table.id
-    ).run()
+    rows = (
+        await table.select(table.id, table.name)
+        .where(table.village == village_id)
+        .order_by(table.id)
+        .run()
+    )
     return [{**r, "village_id": village_id} for r in rows]
 
 
@@ -166,14 +220,18 @@ async def moral_groups(village_id: int) -> list[dict[str, Any]]:
 
 async def _check_places(village_id: int, fields: dict[str, Any]) -> None:
     grid_id = fields.get("grid")
-    if grid_id is not None and not await Grid.exists().where(
-        (Grid.id == grid_id) & (Grid.village == village_id)
-    ).run():
+    if (
+        grid_id is not None
+        and not await Grid.exists().where((Grid.id == grid_id) & (Grid.village == village_id)).run()
+    ):
         raise UnknownGrid()
     group_id = fields.get("moral_group")
-    if group_id is not None and not await MoralGroup.exists().where(
-        (MoralGroup.id == group_id) & (MoralGroup.village == village_id)
-    ).run():
+    if (
+        group_id is not None
+        and not await MoralGroup.exists()
+        .where((MoralGroup.id == group_id) & (MoralGroup.village == village_id))
+        .run()
+    ):
         raise UnknownMoralGroup()
 
 
@@ -218,43 +276,71 @@ async def create_household(
     columns = _hardship_kept({}, _household_columns(fields))
     async with write_transaction():
         await _check_places(village_id, columns)
-        if await Household.exists().where(
-            (Household.village == village_id) & (Household.number == columns["number"])
-        ).run():
+        if (
+            await Household.exists()
+            .where((Household.village == village_id) & (Household.number == columns["number"]))
+            .run()
+        ):
             raise DuplicateHouseholdNumber(number=columns["number"])
         row = (
             await Household.insert(
                 Household(village=village_id, public_id=new_public_id(), **columns)
-            ).returning(Household.id).run()
+            )
+            .returning(Household.id)
+            .run()
         )[0]
         for member in members:
-            await Member.insert(Member(household=row["id"], village=village_id,
-                                       name=member["name"], relation=member["relation"])).run()
-        await record(actor, "household.create", "household", row["id"], village_id=village_id,
-                     after={**fields, "hardship_reason": columns.get("hardship_reason", ""),
-                            "members": members})
+            await Member.insert(
+                Member(
+                    household=row["id"],
+                    village=village_id,
+                    name=member["name"],
+                    relation=member["relation"],
+                )
+            ).run()
+        await record(
+            actor,
+            "household.create",
+            "household",
+            row["id"],
+            village_id=village_id,
+            after={
+                **fields,
+                "hardship_reason": columns.get("hardship_reason", ""),
+                "members": members,
+            },
+        )
     await _boards_follow(village_id, row["id"])
     return await household(village_id, row["id"])
 
 
 async def household(village_id: int, household_id: int) -> dict[str, Any]:
     """One household of this village with its members; another village's id is not found."""
-    row = await Household.select(*HOUSEHOLD_FIELDS).where(
-        (Household.id == household_id) & (Household.village == village_id)
-    ).first().run()
+    row = (
+        await Household.select(*HOUSEHOLD_FIELDS)
+        .where((Household.id == household_id) & (Household.village == village_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
-    members = await Member.select(*MEMBER_FIELDS).where(
-        Member.household == household_id
-    ).order_by(Member.id).run()
+    members = (
+        await Member.select(*MEMBER_FIELDS)
+        .where(Member.household == household_id)
+        .order_by(Member.id)
+        .run()
+    )
     return {**_household_out(row), "members": members}
 
 
 async def household_by_public_id(village_id: int, public_id: str) -> dict[str, Any] | None:
     """The household a scanned QR code names (no members: this is the kiosk's hot path)."""
-    row = await Household.select(*HOUSEHOLD_FIELDS).where(
-        (Household.public_id == public_id) & (Household.village == village_id)
-    ).first().run()
+    row = (
+        await Household.select(*HOUSEHOLD_FIELDS)
+        .where((Household.public_id == public_id) & (Household.village == village_id))
+        .first()
+        .run()
+    )
     return _household_out(row) if row else None
 
 
@@ -295,9 +381,14 @@ async def households(
         where &= Household.moral_group == moral_group_id
     if status is not None:
         where &= Household.status == status
-    rows = await Household.select(*HOUSEHOLD_FIELDS).where(where).order_by(
-        Household.number
-    ).limit(page_size).offset((page - 1) * page_size).run()
+    rows = (
+        await Household.select(*HOUSEHOLD_FIELDS)
+        .where(where)
+        .order_by(Household.number)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .run()
+    )
     total = await Household.count().where(where).run()
     return [_household_out(r) for r in rows], total
 
@@ -308,23 +399,35 @@ async def update_household(
     """Change a household; a move between grids or groups is audited like any other change,
     and a 关怀户 mark never stands without its reason (the audit entry keeps it)."""
     async with write_transaction():
-        current = await Household.select(*HOUSEHOLD_FIELDS).where(
-            (Household.id == household_id) & (Household.village == village_id)
-        ).first().run()
+        current = (
+            await Household.select(*HOUSEHOLD_FIELDS)
+            .where((Household.id == household_id) & (Household.village == village_id))
+            .first()
+            .run()
+        )
         if current is None:
             raise NotFound()
         columns = _hardship_kept(current, _household_columns(changes))
         await _check_places(village_id, columns)
         before, after = changed_fields(current, columns)
         if after:
-            await Household.update({**after, Household.updated_at: clock.now()}).where(
-                Household.id == household_id
-            ).run()
-            action = "household.move" if {"grid", "moral_group"} & after.keys() else (
-                "household.update"
+            await (
+                Household.update({**after, Household.updated_at: clock.now()})
+                .where(Household.id == household_id)
+                .run()
             )
-            await record(actor, action, "household", household_id, village_id=village_id,
-                         before=before, after=after)
+            action = (
+                "household.move" if {"grid", "moral_group"} & after.keys() else ("household.update")
+            )
+            await record(
+                actor,
+                action,
+                "household",
+                household_id,
+                village_id=village_id,
+                before=before,
+                after=after,
+            )
     if {"grid", "moral_group", "status"} & after.keys():
         await _boards_follow(village_id, household_id)
     return await household(village_id, household_id)
@@ -335,11 +438,21 @@ async def add_member(
 ) -> dict[str, Any]:
     async with write_transaction():
         await household(village_id, household_id)
-        row = (await Member.insert(
-            Member(household=household_id, village=village_id, name=name, relation=relation)
-        ).returning(Member.id).run())[0]
-        await record(actor, "member.create", "member", row["id"], village_id=village_id,
-                     after={"household": household_id, "name": name, "relation": relation})
+        row = (
+            await Member.insert(
+                Member(household=household_id, village=village_id, name=name, relation=relation)
+            )
+            .returning(Member.id)
+            .run()
+        )[0]
+        await record(
+            actor,
+            "member.create",
+            "member",
+            row["id"],
+            village_id=village_id,
+            after={"household": household_id, "name": name, "relation": relation},
+        )
     return await household(village_id, household_id)
 
 
@@ -358,16 +471,28 @@ async def update_member(
     actor: Actor, village_id: int, household_id: int, member_id: int, changes: dict[str, Any]
 ) -> dict[str, Any]:
     async with write_transaction():
-        current = await Member.select(Member.name, Member.relation, Member.active,
-                                      Member.status).where(
-            (Member.id == member_id) & (Member.household == household_id)
-            & (Member.village == village_id)
-        ).first().run()
+        current = (
+            await Member.select(Member.name, Member.relation, Member.active, Member.status)
+            .where(
+                (Member.id == member_id)
+                & (Member.household == household_id)
+                & (Member.village == village_id)
+            )
+            .first()
+            .run()
+        )
         if current is None:
             raise NotFound()
         before, after = changed_fields(current, _member_columns(changes))
         if after:
             await Member.update(after).where(Member.id == member_id).run()
-            await record(actor, "member.update", "member", member_id, village_id=village_id,
-                         before=before, after=after)
+            await record(
+                actor,
+                "member.update",
+                "member",
+                member_id,
+                village_id=village_id,
+                before=before,
+                after=after,
+            )
     return await household(village_id, household_id)

@@ -111,4 +111,3 @@ class Member(Table):
     # active, moved (迁出) or deceased (去世); ``active`` is true exactly when status is active.
     status = Varchar(length=16, default="active")
     created_at = Timestamptz(default=ClockNow())
-

@@ -21,7 +21,8 @@ class TownDashboardController(Controller):
 
     @get("/", **allow(Role.town_admin))
     async def town_dashboard(
-        self, town_id: PathId,
+        self,
+        town_id: PathId,
         year: Annotated[int | None, Parameter(ge=2020, le=2100)] = None,
         month: Annotated[int | None, Parameter(ge=1, le=12)] = None,
     ) -> TownDashboard:
@@ -30,5 +31,9 @@ class TownDashboardController(Controller):
         if (year is None) != (month is None):
             year = month = None
         rows = await services.town_dashboard(town_id, year, month)
-        return TownDashboard(town_id=town_id, year=year, month=month,
-                             villages=msgspec.convert(rows, list[VillageFigures]))
+        return TownDashboard(
+            town_id=town_id,
+            year=year,
+            month=month,
+            villages=msgspec.convert(rows, list[VillageFigures]),
+        )

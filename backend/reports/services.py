@@ -37,8 +37,12 @@ AWARD_KINDS = ["award", "bonus"]
 
 async def _sums(table: Any, value: Any, where: Any) -> dict[int, int]:
     """``value`` aggregated per village (Sum or Count aliased ``n``)."""
-    rows = await table.select(table.village, value.as_alias("n")).where(where).group_by(
-        table.village).run()
+    rows = (
+        await table.select(table.village, value.as_alias("n"))
+        .where(where)
+        .group_by(table.village)
+        .run()
+    )
     return {r["village"]: int(r["n"] or 0) for r in rows}
 
 
@@ -52,21 +56,34 @@ def _within(column: Any, bounds: tuple[datetime, datetime] | None) -> Any:
 async def _participating(
     village_ids: list[int], bounds: tuple[datetime, datetime] | None = None
 ) -> dict[int, int]:
-    accounts = {r["id"]: (r["village"], r["owner"]) for r in await Account.select(
-        Account.id, Account.village, Account.owner).where(
-        Account.village.is_in(village_ids) & (Account.kind == "household")).run()}
+    accounts = {
+        r["id"]: (r["village"], r["owner"])
+        for r in await Account.select(Account.id, Account.village, Account.owner)
+        .where(Account.village.is_in(village_ids) & (Account.kind == "household"))
+        .run()
+    }
     active: dict[int, set[int]] = defaultdict(set)
-    moved = await Transfer.select(Transfer.debit, Transfer.credit).where(
-        Transfer.village.is_in(village_ids) & _within(Transfer.created_at, bounds)
-    ).distinct().run()
+    moved = (
+        await Transfer.select(Transfer.debit, Transfer.credit)
+        .where(Transfer.village.is_in(village_ids) & _within(Transfer.created_at, bounds))
+        .distinct()
+        .run()
+    )
     for row in moved:
         for account in (row["debit"], row["credit"]):
             if account in accounts:
                 village, household = accounts[account]
                 active[village].add(household)
-    scored = await Evaluation.select(Evaluation.village, Evaluation.household).where(
-        Evaluation.village.is_in(village_ids) & (Evaluation.state != "rejected")
-        & _within(Evaluation.created_at, bounds)).distinct().run()
+    scored = (
+        await Evaluation.select(Evaluation.village, Evaluation.household)
+        .where(
+            Evaluation.village.is_in(village_ids)
+            & (Evaluation.state != "rejected")
+            & _within(Evaluation.created_at, bounds)
+        )
+        .distinct()
+        .run()
+    )
     for row in scored:
         active[row["village"]].add(row["household"])
     return {village: len(households) for village, households in active.items()}
@@ -78,35 +95,58 @@ async def town_dashboard(
     """One row per village of the town, by village id, each with its bar chart (SVG); the flows
     of one calendar month when ``year`` and ``month`` are given, of all time otherwise."""
     bounds = month_bounds(year, month) if year and month else None
-    villages = await Village.select(Village.id, Village.name, Village.code).where(
-        Village.town == town_id).order_by(Village.id).run()
+    villages = (
+        await Village.select(Village.id, Village.name, Village.code)
+        .where(Village.town == town_id)
+        .order_by(Village.id)
+        .run()
+    )
     ids = [v["id"] for v in villages] or [0]
-    households = await _sums(Household, Count(Household.id),
-                             Household.village.is_in(ids) & (Household.status == "active"))
+    households = await _sums(
+        Household,
+        Count(Household.id),
+        Household.village.is_in(ids) & (Household.status == "active"),
+    )
     participating = await _participating(ids, bounds)
-    issued = await _sums(Transfer, Sum(Transfer.amount),
-                         Transfer.village.is_in(ids) & Transfer.kind.is_in(AWARD_KINDS)
-                         & _within(Transfer.created_at, bounds))
-    redeemed = await _sums(Redemption, Sum(Redemption.total),
-                           Redemption.village.is_in(ids) & (Redemption.status == "completed")
-                           & _within(Redemption.created_at, bounds))
-    objections = await _sums(Objection, Count(Objection.id),
-                             Objection.village.is_in(ids) & (Objection.state == "open"))
+    issued = await _sums(
+        Transfer,
+        Sum(Transfer.amount),
+        Transfer.village.is_in(ids)
+        & Transfer.kind.is_in(AWARD_KINDS)
+        & _within(Transfer.created_at, bounds),
+    )
+    redeemed = await _sums(
+        Redemption,
+        Sum(Redemption.total),
+        Redemption.village.is_in(ids)
+        & (Redemption.status == "completed")
+        & _within(Redemption.created_at, bounds),
+    )
+    objections = await _sums(
+        Objection, Count(Objection.id), Objection.village.is_in(ids) & (Objection.state == "open")
+    )
     stock: dict[int, int] = defaultdict(int)
-    for p in await Product.select(Product.village, Product.price, Product.stock).where(
-        Product.village.is_in(ids) & Product.active.eq(True)
-    ).run():
+    for p in (
+        await Product.select(Product.village, Product.price, Product.stock)
+        .where(Product.village.is_in(ids) & Product.active.eq(True))
+        .run()
+    ):
         stock[p["village"]] += p["price"] * max(p["stock"], 0)
     rows = []
     for v in villages:
         row = {
-            "village_id": v["id"], "name": v["name"], "code": v["code"],
+            "village_id": v["id"],
+            "name": v["name"],
+            "code": v["code"],
             "households": households.get(v["id"], 0),
             "participating": participating.get(v["id"], 0),
-            "issued": issued.get(v["id"], 0), "redeemed": redeemed.get(v["id"], 0),
-            "open_objections": objections.get(v["id"], 0), "stock_value": stock[v["id"]],
+            "issued": issued.get(v["id"], 0),
+            "redeemed": redeemed.get(v["id"], 0),
+            "open_objections": objections.get(v["id"], 0),
+            "stock_value": stock[v["id"]],
         }
-        row["chart_svg"] = bar_chart([("发放", row["issued"]), ("兑换", row["redeemed"]),
-                                      ("库存", row["stock_value"])])
+        row["chart_svg"] = bar_chart(
+            [("发放", row["issued"]), ("兑换", row["redeemed"]), ("库存", row["stock_value"])]
+        )
         rows.append(row)
     return rows

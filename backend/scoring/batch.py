@@ -38,20 +38,30 @@ class Cell:
 
 
 async def _households(village_id: int, ids: list[int]) -> dict[int, str]:
-    query = Household.select(Household.id, Household.number).where(
-        (Household.village == village_id) & Household.id.is_in(ids or [0])
-        & (Household.status == "active")
-    ).order_by(Household.id)
+    query = (
+        Household.select(Household.id, Household.number)
+        .where(
+            (Household.village == village_id)
+            & Household.id.is_in(ids or [0])
+            & (Household.status == "active")
+        )
+        .order_by(Household.id)
+    )
     if is_postgres():
         query = query.lock_rows("UPDATE")
     return {r["id"]: r["number"] for r in await query.run()}
 
 
 async def _used(period_id: int, household_ids: list[int]) -> Counter[tuple[int, str]]:
-    rows = await Evaluation.select(Evaluation.household, Evaluation.rule._.code).where(
-        (Evaluation.period == period_id) & Evaluation.household.is_in(household_ids or [0])
-        & (Evaluation.state != "rejected")
-    ).run()
+    rows = (
+        await Evaluation.select(Evaluation.household, Evaluation.rule._.code)
+        .where(
+            (Evaluation.period == period_id)
+            & Evaluation.household.is_in(household_ids or [0])
+            & (Evaluation.state != "rejected")
+        )
+        .run()
+    )
     return Counter((r["household"], r["rule.code"]) for r in rows)
 
 
@@ -60,7 +70,12 @@ def _problem(cell: Cell, kind: str, **params: Any) -> SheetProblem:
 
 
 async def enter_batch(
-    scorer: Scorer, village_id: int, period_id: int, cells: list[Cell], *, dry_run: bool = False,
+    scorer: Scorer,
+    village_id: int,
+    period_id: int,
+    cells: list[Cell],
+    *,
+    dry_run: bool = False,
     source: str = "batch",
 ) -> dict[str, Any]:
     """Check every cell, then enter them all (or, with ``dry_run``, only say what would be)."""
@@ -88,27 +103,50 @@ async def enter_batch(
             else:
                 key = (cell.household_id, rule["code"])
                 if counts[key] + cell.times > rule["cap"]:
-                    problems.append(
-                        _problem(cell, "over_cap", cap=rule["cap"], before=counts[key]))
+                    problems.append(_problem(cell, "over_cap", cap=rule["cap"], before=counts[key]))
                 counts[key] += cell.times
-                entries.append({
-                    "household_id": cell.household_id,
-                    "household_number": numbers[cell.household_id],
-                    "rule_id": cell.rule_id, "rule_code": rule["code"], "times": cell.times,
-                    "points": rule["points"] * cell.times,
-                })
+                entries.append(
+                    {
+                        "household_id": cell.household_id,
+                        "household_number": numbers[cell.household_id],
+                        "rule_id": cell.rule_id,
+                        "rule_code": rule["code"],
+                        "times": cell.times,
+                        "points": rule["points"] * cell.times,
+                    }
+                )
         if problems:
             raise BadSheet(problems)
         ids: list[int] = []
         if not dry_run and entries:
-            rows = await Evaluation.insert(*[
-                Evaluation(village=village_id, period=period_id, household=e["household_id"],
-                           rule=e["rule_id"], points=rules[e["rule_id"]]["points"],
-                           state="proposed", source=source, proposed_by=scorer.user_id,
-                           proposer_name=scorer.name)
-                for e in entries for _ in range(e["times"])
-            ]).returning(Evaluation.id).run()
+            rows = (
+                await Evaluation.insert(
+                    *[
+                        Evaluation(
+                            village=village_id,
+                            period=period_id,
+                            household=e["household_id"],
+                            rule=e["rule_id"],
+                            points=rules[e["rule_id"]]["points"],
+                            state="proposed",
+                            source=source,
+                            proposed_by=scorer.user_id,
+                            proposer_name=scorer.name,
+                        )
+                        for e in entries
+                        for _ in range(e["times"])
+                    ]
+                )
+                .returning(Evaluation.id)
+                .run()
+            )
             ids = [r["id"] for r in rows]
-            await record(scorer.actor, "evaluation.batch", "period", period_id,
-                         village_id=village_id, after={"evaluations": ids, "entries": entries})
+            await record(
+                scorer.actor,
+                "evaluation.batch",
+                "period",
+                period_id,
+                village_id=village_id,
+                after={"evaluations": ids, "entries": entries},
+            )
     return {"dry_run": dry_run, "entries": entries, "evaluation_ids": ids}

@@ -56,16 +56,22 @@ async def scorer_of(principal: Principal, village_id: int) -> Scorer:
     """The caller's roles in this village, and the household their villager grant names."""
     town_id = await registry.town_of_village(village_id) or 0
     return Scorer(
-        user_id=principal.user_id, name=principal.name,
+        user_id=principal.user_id,
+        name=principal.name,
         roles=frozenset(r.value for r in principal.roles_in(village_id, town_id)),
-        household_id=principal.household_in(village_id), address=principal.address,
+        household_id=principal.household_in(village_id),
+        address=principal.address,
     )
 
 
 def attachment(body: bytes, filename: str, media_type: str) -> Response[bytes]:
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
-    })
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
+        },
+    )
 
 
 class RuleBookController(Controller):
@@ -88,8 +94,11 @@ class RuleBookController(Controller):
 
     @patch("/rules/{rule_code:str}", **allow(Role.committee))
     async def edit_rule(
-        self, village_id: PathId, rule_code: FromPath[str], data: JSONBody[s.RuleUpdate],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        rule_code: FromPath[str],
+        data: JSONBody[s.RuleUpdate],
+        principal: CurrentPrincipal,
     ) -> s.RuleBook:
         """Changing one rule adopts a new version; evaluations keep the version they used."""
         scorer = await scorer_of(principal, village_id)
@@ -99,8 +108,9 @@ class RuleBookController(Controller):
     @get("/xlsx", **allow(*STAFF), media_type=XLSX)
     async def export_rule_book(self, village_id: PathId) -> Response[bytes]:
         book = await rules.current_rule_book(village_id)
-        return attachment(rulesheet.rule_book_xlsx(book), f"rule-book-v{book['version']}.xlsx",
-                          XLSX)
+        return attachment(
+            rulesheet.rule_book_xlsx(book), f"rule-book-v{book['version']}.xlsx", XLSX
+        )
 
     @post("/xlsx", **allow(Role.committee))
     async def import_rule_book(
@@ -133,8 +143,9 @@ class PeriodController(Controller):
         return msgspec.convert(await periods.period(village_id, period_id), s.Period)
 
     @post("/{period_id:int}/notice", status_code=200, **allow(Role.committee))
-    async def start_notice(self, village_id: PathId, period_id: PathId,
-                           principal: CurrentPrincipal) -> s.Period:
+    async def start_notice(
+        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
+    ) -> s.Period:
         scorer = await scorer_of(principal, village_id)
         row = await periods.start_notice(scorer.actor, village_id, period_id)
         return msgspec.convert(row, s.Period)
@@ -152,10 +163,15 @@ class EvaluationController(Controller):
     path = "/villages/{village_id:int}"
     tags = ["scoring"]
 
-    @get("/periods/{period_id:int}/evaluations",
-         **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
+    @get(
+        "/periods/{period_id:int}/evaluations",
+        **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager),
+    )
     async def list_evaluations(
-        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        principal: CurrentPrincipal,
         household_id: FromQuery[int | None] = None,
     ) -> list[s.Evaluation]:
         """Staff see every evaluation; a villager sees their own household's once on notice
@@ -165,51 +181,78 @@ class EvaluationController(Controller):
         if scorer.roles & {"committee", "grid_officer", "town_admin"}:
             rows = await evaluations(village_id, period_id, household_id=household_id)
         else:
-            rows = await evaluations(village_id, period_id, household_id=scorer.household_id or 0,
-                                     states=["notice", "posted"])
+            rows = await evaluations(
+                village_id,
+                period_id,
+                household_id=scorer.household_id or 0,
+                states=["notice", "posted"],
+            )
         return msgspec.convert(rows, list[s.Evaluation])
 
     @post("/periods/{period_id:int}/evaluations", **allow(Role.committee, Role.grid_officer))
     async def propose_evaluation(
-        self, village_id: PathId, period_id: PathId, data: JSONBody[s.EvaluationCreate],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        data: JSONBody[s.EvaluationCreate],
+        principal: CurrentPrincipal,
     ) -> s.Evaluation:
         scorer = await scorer_of(principal, village_id)
-        ids = await propose(scorer, village_id, period_id, data.household_id, data.rule_id,
-                            note=data.note)
+        ids = await propose(
+            scorer, village_id, period_id, data.household_id, data.rule_id, note=data.note
+        )
         return msgspec.convert(await one_evaluation(village_id, ids[0]), s.Evaluation)
 
-    @post("/periods/{period_id:int}/evaluations/with-evidence",
-          request_max_body_size=EVIDENCE_BODY_BYTES, **allow(Role.committee, Role.grid_officer))
+    @post(
+        "/periods/{period_id:int}/evaluations/with-evidence",
+        request_max_body_size=EVIDENCE_BODY_BYTES,
+        **allow(Role.committee, Role.grid_officer),
+    )
     async def propose_with_evidence(
-        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        principal: CurrentPrincipal,
         data: Annotated[EvidenceForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Evaluation:
         """A proposal with a JPEG/PNG/WebP photo (≤ 5 MB); the stored copy has no EXIF/GPS."""
-        if not (0 < data.household_id < 2**31 and 0 < data.rule_id < 2**31 and
-                len(data.note) <= 500):
+        if not (
+            0 < data.household_id < 2**31 and 0 < data.rule_id < 2**31 and len(data.note) <= 500
+        ):
             raise InvalidInput(detail="household_id, rule_id, note")
         scorer = await scorer_of(principal, village_id)
         new_id = await propose_with_evidence(
-            scorer, village_id, period_id, data.household_id, data.rule_id,
-            photo=await data.photo.read(), note=data.note,
+            scorer,
+            village_id,
+            period_id,
+            data.household_id,
+            data.rule_id,
+            photo=await data.photo.read(),
+            note=data.note,
         )
         return msgspec.convert(await one_evaluation(village_id, new_id), s.Evaluation)
 
-    @get("/evaluations/{evaluation_id:int}/evidence", media_type="image/jpeg",
-         **allow(Role.committee, Role.town_admin))
+    @get(
+        "/evaluations/{evaluation_id:int}/evidence",
+        media_type="image/jpeg",
+        **allow(Role.committee, Role.town_admin),
+    )
     async def get_evidence(
         self, village_id: PathId, evaluation_id: PathId, thumbnail: FromQuery[bool] = False
     ) -> Response[bytes]:
         """The stripped photo (or its thumbnail): committee and town admins only."""
         body = await evidence_of(village_id, evaluation_id, thumbnail=thumbnail)
-        return Response(body, media_type="image/jpeg",
-                        headers={"Cache-Control": "private, max-age=3600"})
+        return Response(
+            body, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"}
+        )
 
     @post("/evaluations/{evaluation_id:int}/verify", status_code=200, **allow(Role.committee))
     async def verify_evaluation(
-        self, village_id: PathId, evaluation_id: PathId, data: JSONBody[s.Verification],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        evaluation_id: PathId,
+        data: JSONBody[s.Verification],
+        principal: CurrentPrincipal,
     ) -> s.Evaluation:
         scorer = await scorer_of(principal, village_id)
         row = await verify(scorer, village_id, evaluation_id, data.note)
@@ -226,8 +269,11 @@ class EvaluationController(Controller):
 
     @post("/evaluations/{evaluation_id:int}/reject", status_code=200, **allow(Role.committee))
     async def reject_evaluation(
-        self, village_id: PathId, evaluation_id: PathId, data: JSONBody[s.Rejection],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        evaluation_id: PathId,
+        data: JSONBody[s.Rejection],
+        principal: CurrentPrincipal,
     ) -> s.Evaluation:
         scorer = await scorer_of(principal, village_id)
         row = await reject(scorer, village_id, evaluation_id, data.reason)
@@ -238,8 +284,10 @@ class ObjectionController(Controller):
     path = "/villages/{village_id:int}"
     tags = ["scoring"]
 
-    @get("/periods/{period_id:int}/objections",
-         **allow(Role.committee, Role.town_admin, Role.villager))
+    @get(
+        "/periods/{period_id:int}/objections",
+        **allow(Role.committee, Role.town_admin, Role.villager),
+    )
     async def list_objections(
         self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
     ) -> list[s.Objection]:
@@ -252,16 +300,24 @@ class ObjectionController(Controller):
             rows = [{**row, "filer_name": ""} for row in rows]
         return msgspec.convert(rows, list[s.Objection])
 
-    @get("/periods/{period_id:int}/notice",
-         **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager))
+    @get(
+        "/periods/{period_id:int}/notice",
+        **allow(Role.committee, Role.grid_officer, Role.town_admin, Role.villager),
+    )
     async def notice(self, village_id: PathId, period_id: PathId) -> village_notice.Notice:
         """公示: every line of the period on notice, for everyone of the village."""
         return await village_notice.notice(village_id, period_id)
 
-    @get("/periods/{period_id:int}/notice-sheet.pdf", media_type="application/pdf",
-         **allow(Role.committee, Role.town_admin))
+    @get(
+        "/periods/{period_id:int}/notice-sheet.pdf",
+        media_type="application/pdf",
+        **allow(Role.committee, Role.town_admin),
+    )
     async def notice_sheet(
-        self, village_id: PathId, period_id: PathId, request: Request,
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        request: Request,
         size: FromQuery[Literal["a4", "a3"]] = "a4",
     ) -> Response[bytes]:
         """The printable notice sheet (公示表) for the notice board, full names, with a QR code
@@ -270,12 +326,16 @@ class ObjectionController(Controller):
         village = await registry.village(village_id)
         listed = await village_notice.notice(village_id, period_id, reprint=True)
         url = f"{public_base(request)}/me.html?village={village['code']}"
-        return attachment(sheet_pdf(village["name"], listed, url, size),
-                          f"notice-{period_id}.pdf", "application/pdf")
+        return attachment(
+            sheet_pdf(village["name"], listed, url, size),
+            f"notice-{period_id}.pdf",
+            "application/pdf",
+        )
 
     @get("/objections/mine", **allow(Role.villager))
-    async def my_objections(self, village_id: PathId,
-                            principal: CurrentPrincipal) -> list[village_notice.ObjectionOutcome]:
+    async def my_objections(
+        self, village_id: PathId, principal: CurrentPrincipal
+    ) -> list[village_notice.ObjectionOutcome]:
         """Objections about the villager's household or filed by them, with the decisions."""
         household_id = principal.household_in(village_id)
         if household_id is None:
@@ -284,8 +344,11 @@ class ObjectionController(Controller):
 
     @post("/evaluations/{evaluation_id:int}/objections", **allow(Role.committee, Role.villager))
     async def file_objection(
-        self, village_id: PathId, evaluation_id: PathId, data: JSONBody[s.ObjectionCreate],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        evaluation_id: PathId,
+        data: JSONBody[s.ObjectionCreate],
+        principal: CurrentPrincipal,
     ) -> s.Objection:
         scorer = await scorer_of(principal, village_id)
         row = await objections.file_objection(scorer, village_id, evaluation_id, data.reason)
@@ -293,12 +356,16 @@ class ObjectionController(Controller):
 
     @post("/objections/{objection_id:int}/decision", status_code=200, **allow(Role.committee))
     async def decide_objection(
-        self, village_id: PathId, objection_id: PathId, data: JSONBody[s.ObjectionDecision],
+        self,
+        village_id: PathId,
+        objection_id: PathId,
+        data: JSONBody[s.ObjectionDecision],
         principal: CurrentPrincipal,
     ) -> s.Objection:
         scorer = await scorer_of(principal, village_id)
-        row = await objections.decide_objection(scorer, village_id, objection_id,
-                                                uphold=data.uphold, reason=data.reason)
+        row = await objections.decide_objection(
+            scorer, village_id, objection_id, uphold=data.uphold, reason=data.reason
+        )
         return msgspec.convert(row, s.Objection)
 
 
@@ -308,13 +375,17 @@ class BatchController(Controller):
 
     @post("/evaluations/batch", status_code=200, **allow(Role.committee, Role.grid_officer))
     async def batch_entry(
-        self, village_id: PathId, period_id: PathId, data: JSONBody[s.BatchIn],
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        data: JSONBody[s.BatchIn],
         principal: CurrentPrincipal,
         dry_run: FromQuery[bool] = False,
     ) -> s.BatchResult:
         """A grid of households × rules in one request: all entered, or none."""
-        cells = [Cell(c.household_id, c.rule_id, c.times, index=n)
-                 for n, c in enumerate(data.cells)]
+        cells = [
+            Cell(c.household_id, c.rule_id, c.times, index=n) for n, c in enumerate(data.cells)
+        ]
         scorer = await scorer_of(principal, village_id)
         result = await enter_batch(scorer, village_id, period_id, cells, dry_run=dry_run)
         return msgspec.convert(result, s.BatchResult)
@@ -328,7 +399,11 @@ class BatchController(Controller):
 
     @post("/score-sheet", status_code=200, **allow(Role.committee, Role.grid_officer))
     async def upload_score_sheet(
-        self, village_id: PathId, period_id: PathId, data: Upload, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        data: Upload,
+        principal: CurrentPrincipal,
         dry_run: FromQuery[bool] = False,
     ) -> s.BatchResult:
         """An xlsx or CSV (UTF-8 or GBK) score sheet; ``dry_run`` previews what would be entered."""

@@ -33,13 +33,19 @@ DEFAULT_SETTINGS = {"star_threshold": 10, "cross_bands": [[80, 5], [60, 2], [0, 
 
 
 async def scoring_settings(village_id: int) -> dict[str, Any]:
-    row = await ScoringSetting.select(
-        ScoringSetting.star_threshold, ScoringSetting.cross_bands
-    ).where(ScoringSetting.village == village_id).first().run()
+    row = (
+        await ScoringSetting.select(ScoringSetting.star_threshold, ScoringSetting.cross_bands)
+        .where(ScoringSetting.village == village_id)
+        .first()
+        .run()
+    )
     if row is None:
         return {"village_id": village_id, **DEFAULT_SETTINGS}
-    return {"village_id": village_id, "star_threshold": row["star_threshold"],
-            "cross_bands": json.loads(row["cross_bands"])}
+    return {
+        "village_id": village_id,
+        "star_threshold": row["star_threshold"],
+        "cross_bands": json.loads(row["cross_bands"]),
+    }
 
 
 async def update_scoring_settings(
@@ -55,14 +61,29 @@ async def update_scoring_settings(
             values = {**current, **after}
             threshold, bands = values["star_threshold"], json.dumps(values["cross_bands"])
             if await ScoringSetting.exists().where(ScoringSetting.village == village_id).run():
-                await ScoringSetting.update({
-                    ScoringSetting.star_threshold: threshold, ScoringSetting.cross_bands: bands,
-                }).where(ScoringSetting.village == village_id).run()
+                await (
+                    ScoringSetting.update(
+                        {
+                            ScoringSetting.star_threshold: threshold,
+                            ScoringSetting.cross_bands: bands,
+                        }
+                    )
+                    .where(ScoringSetting.village == village_id)
+                    .run()
+                )
             else:
-                await ScoringSetting.insert(ScoringSetting(
-                    village=village_id, star_threshold=threshold, cross_bands=bands)).run()
-            await record(actor, "scoring_setting.update", "village", village_id,
-                         village_id=village_id, before=before, after=after)
+                await ScoringSetting.insert(
+                    ScoringSetting(village=village_id, star_threshold=threshold, cross_bands=bands)
+                ).run()
+            await record(
+                actor,
+                "scoring_setting.update",
+                "village",
+                village_id,
+                village_id=village_id,
+                before=before,
+                after=after,
+            )
     return await scoring_settings(village_id)
 
 
@@ -73,36 +94,62 @@ async def assign_groups(
     async with write_transaction():
         if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
             raise PeriodNotOpen()
-        groups = {r["id"] for r in await MoralGroup.select(MoralGroup.id).where(
-            MoralGroup.village == village_id).run()}
+        groups = {
+            r["id"]
+            for r in await MoralGroup.select(MoralGroup.id)
+            .where(MoralGroup.village == village_id)
+            .run()
+        }
         for marker, target in pairs:
             if marker not in groups or target not in groups:
                 raise UnknownMoralGroup()
             if marker == target:
                 raise OwnGroup()
-            if not await CrossAssignment.exists().where(
-                (CrossAssignment.period == period_id) & (CrossAssignment.marker_group == marker)
-                & (CrossAssignment.target_group == target)
-            ).run():
-                await CrossAssignment.insert(CrossAssignment(
-                    village=village_id, period=period_id, marker_group=marker,
-                    target_group=target)).run()
-        await record(actor, "cross.assign", "period", period_id, village_id=village_id,
-                     after={"pairs": pairs})
+            if (
+                not await CrossAssignment.exists()
+                .where(
+                    (CrossAssignment.period == period_id)
+                    & (CrossAssignment.marker_group == marker)
+                    & (CrossAssignment.target_group == target)
+                )
+                .run()
+            ):
+                await CrossAssignment.insert(
+                    CrossAssignment(
+                        village=village_id,
+                        period=period_id,
+                        marker_group=marker,
+                        target_group=target,
+                    )
+                ).run()
+        await record(
+            actor,
+            "cross.assign",
+            "period",
+            period_id,
+            village_id=village_id,
+            after={"pairs": pairs},
+        )
     return await assignments(village_id, period_id)
 
 
 async def assignments(village_id: int, period_id: int) -> list[dict[str, int]]:
-    rows = await CrossAssignment.select(
-        CrossAssignment.marker_group, CrossAssignment.target_group
-    ).where((CrossAssignment.village == village_id) & (CrossAssignment.period == period_id)
-            ).order_by(CrossAssignment.id).run()
-    return [{"marker_group_id": r["marker_group"], "target_group_id": r["target_group"]}
-            for r in rows]
+    rows = (
+        await CrossAssignment.select(CrossAssignment.marker_group, CrossAssignment.target_group)
+        .where((CrossAssignment.village == village_id) & (CrossAssignment.period == period_id))
+        .order_by(CrossAssignment.id)
+        .run()
+    )
+    return [
+        {"marker_group_id": r["marker_group"], "target_group_id": r["target_group"]} for r in rows
+    ]
 
 
 async def enter_marks(
-    scorer: Scorer, village_id: int, period_id: int, marker_id: int,
+    scorer: Scorer,
+    village_id: int,
+    period_id: int,
+    marker_id: int,
     marks: list[tuple[int, str, int]],
 ) -> int:
     """Record one marker household's (household, criterion, 0–10) marks; a mark entered again
@@ -111,31 +158,56 @@ async def enter_marks(
         if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
             raise PeriodNotOpen()
         ids = sorted({marker_id, *(m[0] for m in marks)})
-        group_of = {r["id"]: r["moral_group"] for r in await Household.select(
-            Household.id, Household.moral_group).where(
-            (Household.village == village_id) & Household.id.is_in(ids)).run()}
+        group_of = {
+            r["id"]: r["moral_group"]
+            for r in await Household.select(Household.id, Household.moral_group)
+            .where((Household.village == village_id) & Household.id.is_in(ids))
+            .run()
+        }
         if len(group_of) != len(ids) or None in group_of.values():
             raise UnknownMoralGroup()
-        allowed = {(a["marker_group_id"], a["target_group_id"])
-                   for a in await assignments(village_id, period_id)}
+        allowed = {
+            (a["marker_group_id"], a["target_group_id"])
+            for a in await assignments(village_id, period_id)
+        }
         for household_id, criterion, mark in marks:
             pair = (group_of[marker_id], group_of[household_id])
             if pair[0] == pair[1]:
                 raise OwnGroup()
             if pair not in allowed:
                 raise NotAssigned()
-            where = ((CrossMark.period == period_id) & (CrossMark.marker == marker_id)
-                     & (CrossMark.household == household_id) & (CrossMark.criterion == criterion))
+            where = (
+                (CrossMark.period == period_id)
+                & (CrossMark.marker == marker_id)
+                & (CrossMark.household == household_id)
+                & (CrossMark.criterion == criterion)
+            )
             if await CrossMark.exists().where(where).run():
-                await CrossMark.update({CrossMark.mark: mark,
-                                        CrossMark.entered_by: scorer.user_id}).where(where).run()
+                await (
+                    CrossMark.update({CrossMark.mark: mark, CrossMark.entered_by: scorer.user_id})
+                    .where(where)
+                    .run()
+                )
             else:
-                await CrossMark.insert(CrossMark(
-                    village=village_id, period=period_id, marker=marker_id,
-                    household=household_id, criterion=criterion, mark=mark,
-                    entered_by=scorer.user_id)).run()
-        await record(scorer.actor, "cross.mark", "household", marker_id, village_id=village_id,
-                     after={"period": period_id, "marks": marks})
+                await CrossMark.insert(
+                    CrossMark(
+                        village=village_id,
+                        period=period_id,
+                        marker=marker_id,
+                        household=household_id,
+                        criterion=criterion,
+                        mark=mark,
+                        entered_by=scorer.user_id,
+                    )
+                ).run()
+        await record(
+            scorer.actor,
+            "cross.mark",
+            "household",
+            marker_id,
+            village_id=village_id,
+            after={"period": period_id, "marks": marks},
+        )
     return len(marks)
 
 
@@ -158,9 +230,13 @@ async def cross_results(village_id: int, period_id: int) -> list[dict[str, Any]]
     """Each marked household's result (in tenths, rounded down) and the points it earns."""
     await period(village_id, period_id)
     bands = (await scoring_settings(village_id))["cross_bands"]
-    rows = await CrossMark.select(CrossMark.household, CrossMark.criterion, CrossMark.mark,
-                                  CrossMark.marker).where(
-        (CrossMark.village == village_id) & (CrossMark.period == period_id)).run()
+    rows = (
+        await CrossMark.select(
+            CrossMark.household, CrossMark.criterion, CrossMark.mark, CrossMark.marker
+        )
+        .where((CrossMark.village == village_id) & (CrossMark.period == period_id))
+        .run()
+    )
     marks: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     markers: dict[int, set[int]] = defaultdict(set)
     for row in rows:
@@ -170,12 +246,15 @@ async def cross_results(village_id: int, period_id: int) -> list[dict[str, Any]]
     for household_id in sorted(marks):
         criteria = {c: trimmed_mean(m) for c, m in sorted(marks[household_id].items())}
         overall = sum(criteria.values(), Fraction(0)) / len(criteria)
-        results.append({
-            "household_id": household_id, "markers": len(markers[household_id]),
-            "result_tenths": int(overall * 10),
-            "criteria_tenths": {c: int(v * 10) for c, v in criteria.items()},
-            "points": points_for(overall, bands),
-        })
+        results.append(
+            {
+                "household_id": household_id,
+                "markers": len(markers[household_id]),
+                "result_tenths": int(overall * 10),
+                "criteria_tenths": {c: int(v * 10) for c, v in criteria.items()},
+                "points": points_for(overall, bands),
+            }
+        )
     return results
 
 
@@ -191,6 +270,13 @@ async def propose_cross_results(
             whole, tenth = divmod(result["result_tenths"], 10)
             if result["points"]:
                 [result["evaluation_id"]] = await propose(
-                    scorer, village_id, period_id, result["household_id"], rule_id,
-                    note=f"交叉评议 {whole}.{tenth} 分", source="cross", points=result["points"])
+                    scorer,
+                    village_id,
+                    period_id,
+                    result["household_id"],
+                    rule_id,
+                    note=f"交叉评议 {whole}.{tenth} 分",
+                    source="cross",
+                    points=result["points"],
+                )
     return results

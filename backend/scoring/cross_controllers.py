@@ -31,8 +31,10 @@ class ScoringSettingsController(Controller):
 
     @patch("/", **allow(Role.committee))
     async def update_settings(
-        self, village_id: PathId, data: JSONBody[s.ScoringSettingsUpdate],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        data: JSONBody[s.ScoringSettingsUpdate],
+        principal: CurrentPrincipal,
     ) -> s.ScoringSettings:
         changes = given(data)
         if "cross_bands" in changes:
@@ -53,8 +55,11 @@ class CrossEvaluationController(Controller):
 
     @post("/cross-assignments", status_code=200, **allow(Role.committee))
     async def assign_groups(
-        self, village_id: PathId, period_id: PathId, data: JSONBody[s.Assignments],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        data: JSONBody[s.Assignments],
+        principal: CurrentPrincipal,
     ) -> list[s.Assignment]:
         scorer = await scorer_of(principal, village_id)
         pairs = [(p.marker_group_id, p.target_group_id) for p in data.pairs]
@@ -63,14 +68,18 @@ class CrossEvaluationController(Controller):
 
     @post("/cross-marks", status_code=200, **allow(Role.committee, Role.grid_officer))
     async def enter_marks(
-        self, village_id: PathId, period_id: PathId, data: JSONBody[s.MarkSheet],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        data: JSONBody[s.MarkSheet],
+        principal: CurrentPrincipal,
     ) -> s.MarksEntered:
         """One marker household's sheet of 0–10 marks, typed in by staff."""
         scorer = await scorer_of(principal, village_id)
         marks = [(m.household_id, m.criterion, m.mark) for m in data.marks]
-        entered = await cross.enter_marks(scorer, village_id, period_id,
-                                          data.marker_household_id, marks)
+        entered = await cross.enter_marks(
+            scorer, village_id, period_id, data.marker_household_id, marks
+        )
         return s.MarksEntered(entered=entered)
 
     @get("/cross-sheets/{household_id:int}", **allow(*STAFF))
@@ -83,19 +92,27 @@ class CrossEvaluationController(Controller):
 
     @get("/cross-sheets.pdf", **allow(*STAFF), media_type="application/pdf")
     async def marking_sheets_pdf(
-        self, village_id: PathId, period_id: PathId, household_id: OptionalId = None,
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        household_id: OptionalId = None,
         group_id: OptionalId = None,
     ) -> Response[bytes]:
         """Paper sheets for members without phones: one household's, one group's, or (with
         neither) every member's of every group assigned to mark this period."""
         if household_id is not None and group_id is not None:
             raise InvalidInput(detail="household_id or group_id, not both")
-        sheets = ([await marksheet.marking_sheet(village_id, period_id, household_id)]
-                  if household_id is not None
-                  else await marksheet.marking_sheets(village_id, period_id, group_id=group_id))
+        sheets = (
+            [await marksheet.marking_sheet(village_id, period_id, household_id)]
+            if household_id is not None
+            else await marksheet.marking_sheets(village_id, period_id, group_id=group_id)
+        )
         content = await marksheet.marking_sheets_pdf(village_id, sheets)
-        return Response(content, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="cross-sheets-{period_id}.pdf"'})
+        return Response(
+            content,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="cross-sheets-{period_id}.pdf"'},
+        )
 
     @get("/cross-results", **allow(*STAFF))
     async def cross_results(self, village_id: PathId, period_id: PathId) -> list[s.CrossResult]:
@@ -104,8 +121,11 @@ class CrossEvaluationController(Controller):
 
     @post("/cross-results", status_code=200, **allow(Role.committee))
     async def propose_cross_results(
-        self, village_id: PathId, period_id: PathId, data: JSONBody[s.Tally],
-        principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        data: JSONBody[s.Tally],
+        principal: CurrentPrincipal,
     ) -> list[s.CrossResult]:
         """Turn the results into proposed evaluations of the named rule (then 入户核实 as usual)."""
         scorer = await scorer_of(principal, village_id)
@@ -114,7 +134,10 @@ class CrossEvaluationController(Controller):
 
     @get("/stars", **allow(*STAFF, Role.villager))
     async def list_stars(
-        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        period_id: PathId,
+        principal: CurrentPrincipal,
         household_id: FromQuery[int | None] = None,
     ) -> list[s.Stars]:
         """Stars per household; a villager asks for (and gets) their own household only."""

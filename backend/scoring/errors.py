@@ -35,8 +35,10 @@ class SheetAlreadyUploaded(DomainError):
     code = "sheet_already_uploaded"
     status = 409
     zh = "这份评分表已于 {uploaded_at} 由 {uploaded_by} 上传过（{count} 条评分），未重复录入。"
-    en = ("This score sheet was already uploaded at {uploaded_at} by {uploaded_by} "
-          "({count} score(s)); nothing was entered twice.")
+    en = (
+        "This score sheet was already uploaded at {uploaded_at} by {uploaded_by} "
+        "({count} score(s)); nothing was entered twice."
+    )
 
 
 class PeriodNotOpen(DomainError):
@@ -183,5 +185,7 @@ class HeldStillTooLarge(DomainError):
     code = "held_still_too_large"
     status = 409
     zh = "这户现在只有 {balance} 分，扣 {points} 分会低于零：请继续暂缓，或说明理由后免予扣分。"
-    en = ("The household holds {balance} points only: deducting {points} would go below zero."
-          " Keep it waiting, or waive it with a reason.")
+    en = (
+        "The household holds {balance} points only: deducting {points} would go below zero."
+        " Keep it waiting, or waive it with a reason."
+    )

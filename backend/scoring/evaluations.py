@@ -36,11 +36,25 @@ from backend.scoring.rules import current_rule
 from backend.scoring.tables import Evaluation
 
 EVALUATION_FIELDS = (
-    Evaluation.id, Evaluation.village, Evaluation.period, Evaluation.household, Evaluation.rule,
-    Evaluation.rule.code, Evaluation.rule.category, Evaluation.rule.title, Evaluation.points,
-    Evaluation.state, Evaluation.source, Evaluation.note, Evaluation.evidence,
-    Evaluation.proposed_by, Evaluation.proposer_name, Evaluation.verified_by,
-    Evaluation.verifier_name, Evaluation.verify_note, Evaluation.reject_reason,
+    Evaluation.id,
+    Evaluation.village,
+    Evaluation.period,
+    Evaluation.household,
+    Evaluation.rule,
+    Evaluation.rule.code,
+    Evaluation.rule.category,
+    Evaluation.rule.title,
+    Evaluation.points,
+    Evaluation.state,
+    Evaluation.source,
+    Evaluation.note,
+    Evaluation.evidence,
+    Evaluation.proposed_by,
+    Evaluation.proposer_name,
+    Evaluation.verified_by,
+    Evaluation.verifier_name,
+    Evaluation.verify_note,
+    Evaluation.reject_reason,
     Evaluation.created_at,
 )
 
@@ -63,29 +77,46 @@ class Scorer:
 
 def _out(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": row["id"], "village_id": row["village"], "period_id": row["period"],
-        "household_id": row["household"], "rule_id": row["rule"],
-        "rule_code": row["rule.code"], "category": row["rule.category"],
-        "title": row["rule.title"], "points": row["points"], "state": row["state"],
-        "source": row["source"], "note": row["note"],
-        "has_evidence": row["evidence"] is not None, "proposed_by": row["proposed_by"],
-        "proposer_name": row["proposer_name"], "verified_by": row["verified_by"],
-        "verifier_name": row["verifier_name"], "verify_note": row["verify_note"],
-        "reject_reason": row["reject_reason"], "created_at": row["created_at"],
+        "id": row["id"],
+        "village_id": row["village"],
+        "period_id": row["period"],
+        "household_id": row["household"],
+        "rule_id": row["rule"],
+        "rule_code": row["rule.code"],
+        "category": row["rule.category"],
+        "title": row["rule.title"],
+        "points": row["points"],
+        "state": row["state"],
+        "source": row["source"],
+        "note": row["note"],
+        "has_evidence": row["evidence"] is not None,
+        "proposed_by": row["proposed_by"],
+        "proposer_name": row["proposer_name"],
+        "verified_by": row["verified_by"],
+        "verifier_name": row["verifier_name"],
+        "verify_note": row["verify_note"],
+        "reject_reason": row["reject_reason"],
+        "created_at": row["created_at"],
     }
 
 
 async def evaluation(village_id: int, evaluation_id: int) -> dict[str, Any]:
-    row = await Evaluation.select(*EVALUATION_FIELDS).where(
-        (Evaluation.id == evaluation_id) & (Evaluation.village == village_id)
-    ).first().run()
+    row = (
+        await Evaluation.select(*EVALUATION_FIELDS)
+        .where((Evaluation.id == evaluation_id) & (Evaluation.village == village_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
     return _out(row)
 
 
 async def evaluations(
-    village_id: int, period_id: int, *, household_id: int | None = None,
+    village_id: int,
+    period_id: int,
+    *,
+    household_id: int | None = None,
     states: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     where: Where | Any = (Evaluation.village == village_id) & (Evaluation.period == period_id)
@@ -100,7 +131,8 @@ async def evaluations(
 async def active_household(village_id: int, household_id: int) -> None:
     """Lock (on PostgreSQL) the household row: proposals for one household queue here."""
     query = Household.select(Household.id).where(
-        (Household.id == household_id) & (Household.village == village_id)
+        (Household.id == household_id)
+        & (Household.village == village_id)
         & (Household.status == "active")
     )
     if is_postgres():
@@ -112,15 +144,29 @@ async def active_household(village_id: int, household_id: int) -> None:
 async def used(period_id: int, household_id: int, code: str) -> int:
     """Non-rejected applications of a rule code, whichever rule book version they used: a
     mid-period change of wording does not reset the cap."""
-    return await Evaluation.count().where(
-        (Evaluation.period == period_id) & (Evaluation.household == household_id)
-        & (Evaluation.rule._.code == code) & (Evaluation.state != "rejected")
-    ).run()
+    return (
+        await Evaluation.count()
+        .where(
+            (Evaluation.period == period_id)
+            & (Evaluation.household == household_id)
+            & (Evaluation.rule._.code == code)
+            & (Evaluation.state != "rejected")
+        )
+        .run()
+    )
 
 
 async def propose(
-    scorer: Scorer, village_id: int, period_id: int, household_id: int, rule_id: int, *,
-    note: str = "", evidence: str | None = None, times: int = 1, source: str = "manual",
+    scorer: Scorer,
+    village_id: int,
+    period_id: int,
+    household_id: int,
+    rule_id: int,
+    *,
+    note: str = "",
+    evidence: str | None = None,
+    times: int = 1,
+    source: str = "manual",
     points: int | None = None,
 ) -> list[int]:
     """Propose ``rule`` for ``household`` ``times`` times (1 for one entry); returns the new ids."""
@@ -138,33 +184,65 @@ async def propose(
         count = await used(period_id, household_id, rule["code"])
         if count + times > rule["cap"]:
             raise OverCap(rule=rule["title"], cap=rule["cap"], count=count)
-        rows = await Evaluation.insert(*[
-            Evaluation(village=village_id, period=period_id, household=household_id,
-                       rule=rule_id, points=rule["points"] if points is None else points,
-                       state="proposed", source=source, note=note, evidence=evidence,
-                       proposed_by=scorer.user_id, proposer_name=scorer.name)
-            for _ in range(times)
-        ]).returning(Evaluation.id).run()
+        rows = (
+            await Evaluation.insert(
+                *[
+                    Evaluation(
+                        village=village_id,
+                        period=period_id,
+                        household=household_id,
+                        rule=rule_id,
+                        points=rule["points"] if points is None else points,
+                        state="proposed",
+                        source=source,
+                        note=note,
+                        evidence=evidence,
+                        proposed_by=scorer.user_id,
+                        proposer_name=scorer.name,
+                    )
+                    for _ in range(times)
+                ]
+            )
+            .returning(Evaluation.id)
+            .run()
+        )
         ids = [r["id"] for r in rows]
         for new_id in ids:
-            await record(scorer.actor, "evaluation.propose", "evaluation", new_id,
-                         village_id=village_id,
-                         after={"period": period_id, "household": household_id,
-                                "rule": rule_id, "points": rule["points"] if points is None
-                                else points, "source": source, "note": note,
-                                "evidence": evidence})
+            await record(
+                scorer.actor,
+                "evaluation.propose",
+                "evaluation",
+                new_id,
+                village_id=village_id,
+                after={
+                    "period": period_id,
+                    "household": household_id,
+                    "rule": rule_id,
+                    "points": rule["points"] if points is None else points,
+                    "source": source,
+                    "note": note,
+                    "evidence": evidence,
+                },
+            )
     return ids
 
 
 async def propose_with_evidence(
-    scorer: Scorer, village_id: int, period_id: int, household_id: int, rule_id: int, *,
-    photo: bytes, note: str = "",
+    scorer: Scorer,
+    village_id: int,
+    period_id: int,
+    household_id: int,
+    rule_id: int,
+    *,
+    photo: bytes,
+    note: str = "",
 ) -> int:
     """Propose one evaluation with a photo; a refused proposal leaves no photo behind."""
     name = await run_heavy(store_evidence, photo)
     try:
-        [new_id] = await propose(scorer, village_id, period_id, household_id, rule_id,
-                                 note=note, evidence=name)
+        [new_id] = await propose(
+            scorer, village_id, period_id, household_id, rule_id, note=note, evidence=name
+        )
     except BaseException:
         discard_evidence(name)
         raise
@@ -172,9 +250,12 @@ async def propose_with_evidence(
 
 
 async def evidence_of(village_id: int, evaluation_id: int, *, thumbnail: bool) -> bytes:
-    row = await Evaluation.select(Evaluation.evidence).where(
-        (Evaluation.id == evaluation_id) & (Evaluation.village == village_id)
-    ).first().run()
+    row = (
+        await Evaluation.select(Evaluation.evidence)
+        .where((Evaluation.id == evaluation_id) & (Evaluation.village == village_id))
+        .first()
+        .run()
+    )
     if row is None or row["evidence"] is None:
         raise NotFound()
     path = evidence_path(row["evidence"], thumbnail=thumbnail)
@@ -198,18 +279,31 @@ async def verify(
         current = await _pending(scorer, village_id, evaluation_id)
         if current["proposed_by"] is not None and current["proposed_by"] == scorer.user_id:
             raise SelfVerification()
-        done = await Evaluation.update({
-            Evaluation.state: "verified", Evaluation.verified_by: scorer.user_id,
-            Evaluation.verifier_name: scorer.name, Evaluation.verify_note: note,
-            Evaluation.decided_at: clock.now(),
-        }).where(
-            (Evaluation.id == evaluation_id) & (Evaluation.state == "proposed")
-        ).returning(Evaluation.id).run()
+        done = (
+            await Evaluation.update(
+                {
+                    Evaluation.state: "verified",
+                    Evaluation.verified_by: scorer.user_id,
+                    Evaluation.verifier_name: scorer.name,
+                    Evaluation.verify_note: note,
+                    Evaluation.decided_at: clock.now(),
+                }
+            )
+            .where((Evaluation.id == evaluation_id) & (Evaluation.state == "proposed"))
+            .returning(Evaluation.id)
+            .run()
+        )
         if not done:
             raise EvaluationNotPending()
-        await record(scorer.actor, "evaluation.verify", "evaluation", evaluation_id,
-                     village_id=village_id, before={"state": "proposed"},
-                     after={"state": "verified", "note": note})
+        await record(
+            scorer.actor,
+            "evaluation.verify",
+            "evaluation",
+            evaluation_id,
+            village_id=village_id,
+            before={"state": "proposed"},
+            after={"state": "verified", "note": note},
+        )
     return await evaluation(village_id, evaluation_id)
 
 
@@ -230,15 +324,29 @@ async def reject(
     """Reject a proposed or verified evaluation before notice; it no longer counts to the cap."""
     async with write_transaction():
         current = await _pending(scorer, village_id, evaluation_id)
-        done = await Evaluation.update({
-            Evaluation.state: "rejected", Evaluation.reject_reason: reason,
-            Evaluation.decided_at: clock.now(),
-        }).where(
-            (Evaluation.id == evaluation_id) & Evaluation.state.is_in(["proposed", "verified"])
-        ).returning(Evaluation.id).run()
+        done = (
+            await Evaluation.update(
+                {
+                    Evaluation.state: "rejected",
+                    Evaluation.reject_reason: reason,
+                    Evaluation.decided_at: clock.now(),
+                }
+            )
+            .where(
+                (Evaluation.id == evaluation_id) & Evaluation.state.is_in(["proposed", "verified"])
+            )
+            .returning(Evaluation.id)
+            .run()
+        )
         if not done:
             raise EvaluationNotPending()
-        await record(scorer.actor, "evaluation.reject", "evaluation", evaluation_id,
-                     village_id=village_id, before={"state": current["state"]},
-                     after={"state": "rejected", "reason": reason})
+        await record(
+            scorer.actor,
+            "evaluation.reject",
+            "evaluation",
+            evaluation_id,
+            village_id=village_id,
+            before={"state": current["state"]},
+            after={"state": "rejected", "reason": reason},
+        )
     return await evaluation(village_id, evaluation_id)

@@ -47,24 +47,42 @@ async def held(village_id: int, period_id: int) -> list[HeldDeduction]:
     current = await periods.period(village_id, period_id)
     if current["state"] != "closed":
         return []
-    objected = {r["evaluation"] for r in await Objection.select(Objection.evaluation).where(
-        (Objection.state == "open") & (Objection.evaluation.period == period_id)).run()}
-    rows = [e for e in await evaluations(village_id, period_id, states=["notice"])
-            if e["points"] < 0 and e["id"] not in objected]
+    objected = {
+        r["evaluation"]
+        for r in await Objection.select(Objection.evaluation)
+        .where((Objection.state == "open") & (Objection.evaluation.period == period_id))
+        .run()
+    }
+    rows = [
+        e
+        for e in await evaluations(village_id, period_id, states=["notice"])
+        if e["points"] < 0 and e["id"] not in objected
+    ]
     ids = list({r["household_id"] for r in rows})
-    people = {h["id"]: h for h in await Household.select(
-        Household.id, Household.number, Household.head_name).where(
-        Household.id.is_in(ids or [0])).run()}
+    people = {
+        h["id"]: h
+        for h in await Household.select(Household.id, Household.number, Household.head_name)
+        .where(Household.id.is_in(ids or [0]))
+        .run()
+    }
     balances = await ledger.balances(village_id, ids)
     negative_ok = (await registry.village(village_id))["allow_negative_balance"]
-    found = [HeldDeduction(
-        evaluation_id=r["id"], period_id=period_id, household_id=r["household_id"],
-        number=people[r["household_id"]]["number"],
-        head_name=people[r["household_id"]]["head_name"], rule_code=r["rule_code"],
-        category=r["category"], title=r["title"], points=r["points"],
-        balance=balances.get(r["household_id"], 0),
-        can_post=negative_ok or balances.get(r["household_id"], 0) + r["points"] >= 0,
-    ) for r in rows]
+    found = [
+        HeldDeduction(
+            evaluation_id=r["id"],
+            period_id=period_id,
+            household_id=r["household_id"],
+            number=people[r["household_id"]]["number"],
+            head_name=people[r["household_id"]]["head_name"],
+            rule_code=r["rule_code"],
+            category=r["category"],
+            title=r["title"],
+            points=r["points"],
+            balance=balances.get(r["household_id"], 0),
+            can_post=negative_ok or balances.get(r["household_id"], 0) + r["points"] >= 0,
+        )
+        for r in rows
+    ]
     return sorted(found, key=lambda h: (h.number, h.rule_code, h.evaluation_id))
 
 
@@ -85,25 +103,52 @@ async def post_held(actor: Actor, village_id: int, evaluation_id: int) -> HeldDe
         full = await evaluation(village_id, evaluation_id)
         period = await periods.period(village_id, item.period_id)
         if await periods.mark_posted(evaluation_id):
-            await ledger.post_points(actor, village_id, [ledger.Points(
-                item.household_id, item.points, f"evaluation:{evaluation_id}",
-                _reason(full, period["name"]), period_id=item.period_id,
-                reference={"evaluation": evaluation_id, "rule": item.rule_code})])
-            await record(actor, "evaluation.post_held", "evaluation", evaluation_id,
-                         village_id=village_id, before={"state": "notice"},
-                         after={"state": "posted", "points": item.points})
+            await ledger.post_points(
+                actor,
+                village_id,
+                [
+                    ledger.Points(
+                        item.household_id,
+                        item.points,
+                        f"evaluation:{evaluation_id}",
+                        _reason(full, period["name"]),
+                        period_id=item.period_id,
+                        reference={"evaluation": evaluation_id, "rule": item.rule_code},
+                    )
+                ],
+            )
+            await record(
+                actor,
+                "evaluation.post_held",
+                "evaluation",
+                evaluation_id,
+                village_id=village_id,
+                before={"state": "notice"},
+                after={"state": "posted", "points": item.points},
+            )
     return item
 
 
-async def waive_held(actor: Actor, village_id: int, evaluation_id: int,
-                     reason: str) -> HeldDeduction:
+async def waive_held(
+    actor: Actor, village_id: int, evaluation_id: int, reason: str
+) -> HeldDeduction:
     """Waive a held deduction: it will never post; the reason is kept and audited."""
     async with write_transaction():
         item = await _one(village_id, evaluation_id)
-        await Evaluation.update({Evaluation.state: "rejected",
-                                 Evaluation.reject_reason: f"免予扣分：{reason}"}).where(
-            (Evaluation.id == evaluation_id) & (Evaluation.state == "notice")).run()
-        await record(actor, "evaluation.waive", "evaluation", evaluation_id,
-                     village_id=village_id, before={"state": "notice"},
-                     after={"state": "rejected", "reason": reason})
+        await (
+            Evaluation.update(
+                {Evaluation.state: "rejected", Evaluation.reject_reason: f"免予扣分：{reason}"}
+            )
+            .where((Evaluation.id == evaluation_id) & (Evaluation.state == "notice"))
+            .run()
+        )
+        await record(
+            actor,
+            "evaluation.waive",
+            "evaluation",
+            evaluation_id,
+            village_id=village_id,
+            before={"state": "notice"},
+            after={"state": "rejected", "reason": reason},
+        )
     return item

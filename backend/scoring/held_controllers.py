@@ -20,14 +20,18 @@ class HeldController(Controller):
     async def list_held(self, village_id: PathId, period_id: PathId) -> list[held.HeldDeduction]:
         return await held.held(village_id, period_id)
 
-    @post("/evaluations/{evaluation_id:int}/post-held", status_code=200,
-          **allow(Role.committee))
-    async def post_held(self, village_id: PathId, evaluation_id: PathId,
-                        principal: CurrentPrincipal) -> held.HeldDeduction:
+    @post("/evaluations/{evaluation_id:int}/post-held", status_code=200, **allow(Role.committee))
+    async def post_held(
+        self, village_id: PathId, evaluation_id: PathId, principal: CurrentPrincipal
+    ) -> held.HeldDeduction:
         return await held.post_held(actor_of(principal), village_id, evaluation_id)
 
     @post("/evaluations/{evaluation_id:int}/waive", status_code=200, **allow(Role.committee))
-    async def waive(self, village_id: PathId, evaluation_id: PathId,
-                    data: JSONBody[s.Rejection], principal: CurrentPrincipal
-                    ) -> held.HeldDeduction:
+    async def waive(
+        self,
+        village_id: PathId,
+        evaluation_id: PathId,
+        data: JSONBody[s.Rejection],
+        principal: CurrentPrincipal,
+    ) -> held.HeldDeduction:
         return await held.waive_held(actor_of(principal), village_id, evaluation_id, data.reason)

@@ -27,13 +27,22 @@ from backend.scoring.tables import CrossMark
 MARGIN, TOP, ROW, FOOT = 90, 250, 70, 170
 FIXED = (("户号", 200), ("户主", 220), ("小组", 260))
 PER_PAGE = (A4[1] - TOP - FOOT) // ROW - 1
-WHO = (Household.id, Household.number, Household.head_name, Household.moral_group,
-       Household.moral_group.name)
+WHO = (
+    Household.id,
+    Household.number,
+    Household.head_name,
+    Household.moral_group,
+    Household.moral_group.name,
+)
 
 
 def _who(row: dict[str, Any]) -> dict[str, Any]:
-    return {"household_id": row["id"], "number": row["number"], "head_name": row["head_name"],
-            "group_name": row["moral_group.name"] or ""}
+    return {
+        "household_id": row["id"],
+        "number": row["number"],
+        "head_name": row["head_name"],
+        "group_name": row["moral_group.name"] or "",
+    }
 
 
 async def criteria(village_id: int) -> list[str]:
@@ -42,36 +51,64 @@ async def criteria(village_id: int) -> list[str]:
     return list(dict.fromkeys(rule["category"] for rule in book["rules"]))
 
 
-async def _sheets(village_id: int, period_id: int, markers: list[dict[str, Any]]
-                  ) -> list[dict[str, Any]]:
+async def _sheets(
+    village_id: int, period_id: int, markers: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     current = await period(village_id, period_id)
     columns = await criteria(village_id)
     targets_of: dict[int, list[int]] = defaultdict(list)
     for pair in await assignments(village_id, period_id):
         targets_of[pair["marker_group_id"]].append(pair["target_group_id"])
-    marked = await Household.select(*WHO).where(
-        (Household.village == village_id) & (Household.status == "active")
-        & Household.moral_group.is_in(sorted({g for t in targets_of.values() for g in t}) or [0])
-    ).order_by(Household.number).run()
+    marked = (
+        await Household.select(*WHO)
+        .where(
+            (Household.village == village_id)
+            & (Household.status == "active")
+            & Household.moral_group.is_in(
+                sorted({g for t in targets_of.values() for g in t}) or [0]
+            )
+        )
+        .order_by(Household.number)
+        .run()
+    )
     given: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    for row in await CrossMark.select(CrossMark.marker, CrossMark.household, CrossMark.criterion,
-                                      CrossMark.mark).where(
-        (CrossMark.village == village_id) & (CrossMark.period == period_id)
-        & CrossMark.marker.is_in([m["id"] for m in markers] or [0])
-    ).run():
+    for row in (
+        await CrossMark.select(
+            CrossMark.marker, CrossMark.household, CrossMark.criterion, CrossMark.mark
+        )
+        .where(
+            (CrossMark.village == village_id)
+            & (CrossMark.period == period_id)
+            & CrossMark.marker.is_in([m["id"] for m in markers] or [0])
+        )
+        .run()
+    ):
         given[(row["marker"], row["household"])][row["criterion"]] = row["mark"]
-    return [{
-        "period_id": period_id, "period_name": current["name"], "period_state": current["state"],
-        "marker": _who(marker), "criteria": columns,
-        "households": [{**_who(h), "marks": given[(marker["id"], h["id"])]} for h in marked
-                       if h["moral_group"] in targets_of[marker["moral_group"]]],
-    } for marker in markers]
+    return [
+        {
+            "period_id": period_id,
+            "period_name": current["name"],
+            "period_state": current["state"],
+            "marker": _who(marker),
+            "criteria": columns,
+            "households": [
+                {**_who(h), "marks": given[(marker["id"], h["id"])]}
+                for h in marked
+                if h["moral_group"] in targets_of[marker["moral_group"]]
+            ],
+        }
+        for marker in markers
+    ]
 
 
 async def marking_sheet(village_id: int, period_id: int, marker_id: int) -> dict[str, Any]:
     """One marker's sheet; a household outside every moral group marks nobody and is refused."""
-    marker = await Household.select(*WHO).where(
-        (Household.id == marker_id) & (Household.village == village_id)).first().run()
+    marker = (
+        await Household.select(*WHO)
+        .where((Household.id == marker_id) & (Household.village == village_id))
+        .first()
+        .run()
+    )
     if marker is None:
         raise NotFound()
     if marker["moral_group"] is None:
@@ -87,15 +124,24 @@ async def marking_sheets(
     in the period, in household-number order."""
     if group_id is not None:
         groups = [group_id]
-        if not await MoralGroup.exists().where(
-                (MoralGroup.id == group_id) & (MoralGroup.village == village_id)).run():
+        if (
+            not await MoralGroup.exists()
+            .where((MoralGroup.id == group_id) & (MoralGroup.village == village_id))
+            .run()
+        ):
             raise UnknownMoralGroup()
     else:
         groups = sorted({a["marker_group_id"] for a in await assignments(village_id, period_id)})
-    markers = await Household.select(*WHO).where(
-        (Household.village == village_id) & (Household.status == "active")
-        & Household.moral_group.is_in(groups or [0])
-    ).order_by(Household.number).run()
+    markers = (
+        await Household.select(*WHO)
+        .where(
+            (Household.village == village_id)
+            & (Household.status == "active")
+            & Household.moral_group.is_in(groups or [0])
+        )
+        .order_by(Household.number)
+        .run()
+    )
     return await _sheets(village_id, period_id, markers)
 
 
@@ -105,37 +151,54 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int = 28) -> An
     return cjk_font(size)
 
 
-def _page(village: str, sheet: dict[str, Any], rows: list[dict[str, Any]], number: int,
-          pages: int) -> Image.Image:
+def _page(
+    village: str, sheet: dict[str, Any], rows: list[dict[str, Any]], number: int, pages: int
+) -> Image.Image:
     page = Image.new("L", A4, 255)
     draw = ImageDraw.Draw(page)
     marker = sheet["marker"]
-    draw.text((MARGIN, 55), f"{village} {sheet['period_name']} 道德小组交叉评议表",
-              font=cjk_font(50), fill=0)
-    draw.text((MARGIN, 130), f"评议人：{marker['number']} {marker['head_name']}户"
-              f"（{marker['group_name']}）", font=cjk_font(32), fill=0)
+    draw.text(
+        (MARGIN, 55),
+        f"{village} {sheet['period_name']} 道德小组交叉评议表",
+        font=cjk_font(50),
+        fill=0,
+    )
+    draw.text(
+        (MARGIN, 130),
+        f"评议人：{marker['number']} {marker['head_name']}户（{marker['group_name']}）",
+        font=cjk_font(32),
+        fill=0,
+    )
     draw.text((MARGIN, 182), "每项填 0–10 的整数分；不评本组的户。", font=cjk_font(26), fill=90)
-    draw.text((A4[0] - MARGIN, 140), f"第 {number}/{pages} 页", font=cjk_font(26), fill=0,
-              anchor="ra")
+    draw.text(
+        (A4[0] - MARGIN, 140), f"第 {number}/{pages} 页", font=cjk_font(26), fill=0, anchor="ra"
+    )
     columns = list(FIXED)
     free = A4[0] - 2 * MARGIN - sum(w for _, w in FIXED)
     width = free // max(len(sheet["criteria"]), 1)
     columns += [(c, width) for c in sheet["criteria"]]
     top = TOP
-    for cells in [[c for c, _ in columns], *[
-            [h["number"], h["head_name"], h["group_name"]] for h in rows]]:
+    for cells in [
+        [c for c, _ in columns],
+        *[[h["number"], h["head_name"], h["group_name"]] for h in rows],
+    ]:
         left = MARGIN
         for (_, w), text in zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True):
             draw.rectangle((left, top, left + w, top + ROW), outline=0, width=2)
-            draw.text((left + w // 2, top + ROW // 2), text, font=_fit(draw, text, w), fill=0,
-                      anchor="mm")
+            draw.text(
+                (left + w // 2, top + ROW // 2), text, font=_fit(draw, text, w), fill=0, anchor="mm"
+            )
             left += w
         top += ROW
     if not sheet["households"]:
         draw.text((MARGIN, top + 40), "本期没有安排本组评议其他小组。", font=cjk_font(32), fill=0)
     if number == pages:
-        draw.text((MARGIN, A4[1] - FOOT + 40), "评议人签名：________________    "
-                  "日期：____年____月____日", font=cjk_font(32), fill=0)
+        draw.text(
+            (MARGIN, A4[1] - FOOT + 40),
+            "评议人签名：________________    日期：____年____月____日",
+            font=cjk_font(32),
+            fill=0,
+        )
     return page
 
 
@@ -144,13 +207,15 @@ def sheet_pages(village: str, sheets: list[dict[str, Any]]) -> list[Image.Image]
     images = []
     for sheet in sheets:
         rows = sheet["households"]
-        chunks = [rows[n:n + PER_PAGE] for n in range(0, len(rows), PER_PAGE)] or [[]]
-        images += [_page(village, sheet, chunk, n, len(chunks))
-                   for n, chunk in enumerate(chunks, start=1)]
+        chunks = [rows[n : n + PER_PAGE] for n in range(0, len(rows), PER_PAGE)] or [[]]
+        images += [
+            _page(village, sheet, chunk, n, len(chunks)) for n, chunk in enumerate(chunks, start=1)
+        ]
     if not images:
         page = Image.new("L", A4, 255)
-        ImageDraw.Draw(page).text((MARGIN, 60), f"{village}：本期还没有安排交叉评议。",
-                                  font=cjk_font(40), fill=0)
+        ImageDraw.Draw(page).text(
+            (MARGIN, 60), f"{village}：本期还没有安排交叉评议。", font=cjk_font(40), fill=0
+        )
         images.append(page)
     return images
 

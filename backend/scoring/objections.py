@@ -29,26 +29,43 @@ from backend.scoring.periods import period
 from backend.scoring.tables import Evaluation, Objection
 
 OBJECTION_FIELDS = (
-    Objection.id, Objection.village, Objection.evaluation, Objection.evaluation.household,
-    Objection.evaluation.period, Objection.filer_name, Objection.reason, Objection.state,
-    Objection.decision_reason, Objection.created_at, Objection.decided_at,
+    Objection.id,
+    Objection.village,
+    Objection.evaluation,
+    Objection.evaluation.household,
+    Objection.evaluation.period,
+    Objection.filer_name,
+    Objection.reason,
+    Objection.state,
+    Objection.decision_reason,
+    Objection.created_at,
+    Objection.decided_at,
 )
 
 
 def _out(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": row["id"], "village_id": row["village"], "evaluation_id": row["evaluation"],
-        "household_id": row["evaluation.household"], "period_id": row["evaluation.period"],
-        "filer_name": row["filer_name"], "reason": row["reason"], "state": row["state"],
-        "decision_reason": row["decision_reason"], "created_at": row["created_at"],
+        "id": row["id"],
+        "village_id": row["village"],
+        "evaluation_id": row["evaluation"],
+        "household_id": row["evaluation.household"],
+        "period_id": row["evaluation.period"],
+        "filer_name": row["filer_name"],
+        "reason": row["reason"],
+        "state": row["state"],
+        "decision_reason": row["decision_reason"],
+        "created_at": row["created_at"],
         "decided_at": row["decided_at"],
     }
 
 
 async def objection(village_id: int, objection_id: int) -> dict[str, Any]:
-    row = await Objection.select(*OBJECTION_FIELDS).where(
-        (Objection.id == objection_id) & (Objection.village == village_id)
-    ).first().run()
+    row = (
+        await Objection.select(*OBJECTION_FIELDS)
+        .where((Objection.id == objection_id) & (Objection.village == village_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
     return _out(row)
@@ -80,17 +97,34 @@ async def file_objection(
             raise PeriodNotInNotice()
         if target["state"] != "notice":
             raise EvaluationNotInNotice()
-        if await Objection.exists().where(
-            (Objection.evaluation == evaluation_id) & (Objection.state == "open")
-        ).run():
+        if (
+            await Objection.exists()
+            .where((Objection.evaluation == evaluation_id) & (Objection.state == "open"))
+            .run()
+        ):
             raise ObjectionAlreadyOpen()
-        row = (await Objection.insert(Objection(
-            village=village_id, evaluation=evaluation_id, filed_by=scorer.user_id,
-            filer_name=scorer.name, reason=reason, state="open",
-        )).returning(Objection.id).run())[0]
-        await record(scorer.actor, "objection.file", "objection", row["id"],
-                     village_id=village_id,
-                     after={"evaluation": evaluation_id, "reason": reason})
+        row = (
+            await Objection.insert(
+                Objection(
+                    village=village_id,
+                    evaluation=evaluation_id,
+                    filed_by=scorer.user_id,
+                    filer_name=scorer.name,
+                    reason=reason,
+                    state="open",
+                )
+            )
+            .returning(Objection.id)
+            .run()
+        )[0]
+        await record(
+            scorer.actor,
+            "objection.file",
+            "objection",
+            row["id"],
+            village_id=village_id,
+            after={"evaluation": evaluation_id, "reason": reason},
+        )
     return await objection(village_id, row["id"])
 
 
@@ -104,22 +138,40 @@ async def decide_objection(
         if scorer.household_id == current["household_id"]:
             raise OwnHousehold()
         state = "upheld" if uphold else "overturned"
-        done = await Objection.update({
-            Objection.state: state, Objection.decided_by: scorer.user_id,
-            Objection.decision_reason: reason, Objection.decided_at: now,
-        }).where((Objection.id == objection_id) & (Objection.state == "open")).returning(
-            Objection.id
-        ).run()
+        done = (
+            await Objection.update(
+                {
+                    Objection.state: state,
+                    Objection.decided_by: scorer.user_id,
+                    Objection.decision_reason: reason,
+                    Objection.decided_at: now,
+                }
+            )
+            .where((Objection.id == objection_id) & (Objection.state == "open"))
+            .returning(Objection.id)
+            .run()
+        )
         if not done:
             raise ObjectionDecided()
         if uphold:
-            await Evaluation.update({
-                Evaluation.state: "rejected", Evaluation.reject_reason: reason,
-                Evaluation.decided_at: now,
-            }).where(
-                (Evaluation.id == current["evaluation_id"]) & (Evaluation.state == "notice")
-            ).run()
-        await record(scorer.actor, "objection.uphold" if uphold else "objection.overturn",
-                     "objection", objection_id, village_id=village_id,
-                     before={"state": "open"}, after={"state": state, "reason": reason})
+            await (
+                Evaluation.update(
+                    {
+                        Evaluation.state: "rejected",
+                        Evaluation.reject_reason: reason,
+                        Evaluation.decided_at: now,
+                    }
+                )
+                .where((Evaluation.id == current["evaluation_id"]) & (Evaluation.state == "notice"))
+                .run()
+            )
+        await record(
+            scorer.actor,
+            "objection.uphold" if uphold else "objection.overturn",
+            "objection",
+            objection_id,
+            village_id=village_id,
+            before={"state": "open"},
+            after={"state": state, "reason": reason},
+        )
     return await objection(village_id, objection_id)

@@ -29,8 +29,15 @@ from backend.scoring.errors import (
 from backend.scoring.tables import Evaluation, Objection, Period
 
 PERIOD_FIELDS = (
-    Period.id, Period.village, Period.name, Period.kind, Period.starts_on, Period.ends_on,
-    Period.state, Period.notice_ends_at, Period.closed_at,
+    Period.id,
+    Period.village,
+    Period.name,
+    Period.kind,
+    Period.starts_on,
+    Period.ends_on,
+    Period.state,
+    Period.notice_ends_at,
+    Period.closed_at,
 )
 
 
@@ -57,9 +64,12 @@ async def period(
 
 
 async def periods(village_id: int) -> list[dict[str, Any]]:
-    rows = await Period.select(*PERIOD_FIELDS).where(Period.village == village_id).order_by(
-        Period.starts_on, ascending=False
-    ).run()
+    rows = (
+        await Period.select(*PERIOD_FIELDS)
+        .where(Period.village == village_id)
+        .order_by(Period.starts_on, ascending=False)
+        .run()
+    )
     return [_out(r) for r in rows]
 
 
@@ -70,21 +80,40 @@ async def open_period(
     if ends_on < starts_on:
         raise BadPeriodDates()
     async with write_transaction():
-        if await Period.exists().where(
-            (Period.village == village_id) & (Period.state == "open")
-        ).run():
+        if (
+            await Period.exists()
+            .where((Period.village == village_id) & (Period.state == "open"))
+            .run()
+        ):
             raise PeriodAlreadyOpen()
-        if await Period.exists().where(
-            (Period.village == village_id) & (Period.name == name)
-        ).run():
+        if (
+            await Period.exists()
+            .where((Period.village == village_id) & (Period.name == name))
+            .run()
+        ):
             raise DuplicatePeriodName(name=name)
-        row = (await Period.insert(Period(
-            village=village_id, name=name, kind=kind, starts_on=starts_on, ends_on=ends_on,
-            state="open",
-        )).returning(Period.id).run())[0]
-        await record(actor, "period.open", "period", row["id"], village_id=village_id,
-                     after={"name": name, "kind": kind, "starts_on": starts_on,
-                            "ends_on": ends_on})
+        row = (
+            await Period.insert(
+                Period(
+                    village=village_id,
+                    name=name,
+                    kind=kind,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    state="open",
+                )
+            )
+            .returning(Period.id)
+            .run()
+        )[0]
+        await record(
+            actor,
+            "period.open",
+            "period",
+            row["id"],
+            village_id=village_id,
+            after={"name": name, "kind": kind, "starts_on": starts_on, "ends_on": ends_on},
+        )
     return await period(village_id, row["id"])
 
 
@@ -97,24 +126,37 @@ async def start_notice(
         current = await period(village_id, period_id, lock="UPDATE")
         if current["state"] != "open":
             raise PeriodNotOpen()
-        pending = await Evaluation.count().where(
-            (Evaluation.period == period_id) & (Evaluation.state == "proposed")
-        ).run()
+        pending = (
+            await Evaluation.count()
+            .where((Evaluation.period == period_id) & (Evaluation.state == "proposed"))
+            .run()
+        )
         if pending:
             raise UnverifiedEvaluations(count=pending)
         days = (await registry.village(village_id))["notice_days"]
         ends_at = now + timedelta(days=days)
-        moved = await Period.update({Period.state: "notice", Period.notice_ends_at: ends_at}).where(
-            (Period.id == period_id) & (Period.state == "open")
-        ).returning(Period.id).run()
+        moved = (
+            await Period.update({Period.state: "notice", Period.notice_ends_at: ends_at})
+            .where((Period.id == period_id) & (Period.state == "open"))
+            .returning(Period.id)
+            .run()
+        )
         if not moved:
             raise PeriodNotOpen()
-        await Evaluation.update({Evaluation.state: "notice"}).where(
-            (Evaluation.period == period_id) & (Evaluation.state == "verified")
-        ).run()
-        await record(actor, "period.notice", "period", period_id, village_id=village_id,
-                     before={"state": "open"},
-                     after={"state": "notice", "notice_ends_at": ends_at})
+        await (
+            Evaluation.update({Evaluation.state: "notice"})
+            .where((Evaluation.period == period_id) & (Evaluation.state == "verified"))
+            .run()
+        )
+        await record(
+            actor,
+            "period.notice",
+            "period",
+            period_id,
+            village_id=village_id,
+            before={"state": "open"},
+            after={"state": "notice", "notice_ends_at": ends_at},
+        )
     return await period(village_id, period_id)
 
 
@@ -133,11 +175,20 @@ async def close_period(
             raise PeriodNotInNotice()
         if now < current["notice_ends_at"]:
             raise NoticeNotOver(ends_at=current["notice_ends_at"].isoformat(timespec="minutes"))
-        await Period.update({Period.state: "closed", Period.closed_at: now}).where(
-            Period.id == period_id
-        ).run()
-        await record(actor, "period.close", "period", period_id, village_id=village_id,
-                     before={"state": "notice"}, after={"state": "closed"})
+        await (
+            Period.update({Period.state: "closed", Period.closed_at: now})
+            .where(Period.id == period_id)
+            .run()
+        )
+        await record(
+            actor,
+            "period.close",
+            "period",
+            period_id,
+            village_id=village_id,
+            before={"state": "notice"},
+            after={"state": "closed"},
+        )
     return await period(village_id, period_id)
 
 
@@ -148,19 +199,36 @@ async def evaluations_to_post(period_id: int) -> list[dict[str, Any]]:
         (Objection.state == "open") & (Objection.evaluation.period == period_id)
     )
     held_ids = [r["evaluation"] for r in await held.run()]
-    where = (Evaluation.period == period_id) & (Evaluation.state == "notice") & (
-        Evaluation.period.state.is_in(["notice", "closed"])
+    where = (
+        (Evaluation.period == period_id)
+        & (Evaluation.state == "notice")
+        & (Evaluation.period.state.is_in(["notice", "closed"]))
     )
     if held_ids:
         where &= Evaluation.id.not_in(held_ids)
-    rows = await Evaluation.select(
-        Evaluation.id, Evaluation.village, Evaluation.household, Evaluation.period,
-        Evaluation.rule, Evaluation.points,
-    ).where(where).order_by(Evaluation.id).run()
+    rows = (
+        await Evaluation.select(
+            Evaluation.id,
+            Evaluation.village,
+            Evaluation.household,
+            Evaluation.period,
+            Evaluation.rule,
+            Evaluation.points,
+        )
+        .where(where)
+        .order_by(Evaluation.id)
+        .run()
+    )
     return [
-        {"id": r["id"], "village_id": r["village"], "household_id": r["household"],
-         "period_id": r["period"], "rule_id": r["rule"], "points": r["points"],
-         "key": f"evaluation:{r['id']}"}
+        {
+            "id": r["id"],
+            "village_id": r["village"],
+            "household_id": r["household"],
+            "period_id": r["period"],
+            "rule_id": r["rule"],
+            "points": r["points"],
+            "key": f"evaluation:{r['id']}",
+        }
         for r in rows
     ]
 
@@ -176,8 +244,12 @@ async def mark_posted(evaluation_id: int, *, now: datetime | None = None) -> boo
 async def mark_all_posted(evaluation_ids: list[int], *, now: datetime | None = None) -> set[int]:
     """:func:`mark_posted` for many in one statement: the ids that were on notice until now."""
     async with write_transaction():
-        done = await Evaluation.update(
-            {Evaluation.state: "posted", Evaluation.posted_at: now or clock.now()}
-        ).where(Evaluation.id.is_in(evaluation_ids or [0]) & (Evaluation.state == "notice")
-                ).returning(Evaluation.id).run()
+        done = (
+            await Evaluation.update(
+                {Evaluation.state: "posted", Evaluation.posted_at: now or clock.now()}
+            )
+            .where(Evaluation.id.is_in(evaluation_ids or [0]) & (Evaluation.state == "notice"))
+            .returning(Evaluation.id)
+            .run()
+        )
     return {row["id"] for row in done}

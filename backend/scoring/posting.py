@@ -29,12 +29,16 @@ def _reason(item: dict[str, Any], period_name: str) -> str:
     period, who entered it and who checked it."""
     checked = f"，{item['verifier_name']}入户核实" if item["verifier_name"] else ""
     what = f"：{item['note']}" if item["note"] else ""
-    return (f"{item['category']}·{item['title']}{what}（{period_name}，{item['proposer_name']}录入"
-            f"{checked}）")
+    return (
+        f"{item['category']}·{item['title']}{what}（{period_name}，{item['proposer_name']}录入"
+        f"{checked}）"
+    )
 
 
 async def post_approved(
-    actor: Actor, village_id: int, period_id: int,
+    actor: Actor,
+    village_id: int,
+    period_id: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, list[int]]:
     """Post every evaluation of a closed period that may post.
@@ -48,37 +52,57 @@ async def post_approved(
     if period["state"] != "closed" or not due:
         return 0, []
     negative_ok = (await registry.village(village_id))["allow_negative_balance"]
-    items = [e for e in await evaluations.evaluations(village_id, period_id, states=["notice"])
-             if e["id"] in due]
-    versions = {r["id"]: r["rule_book.version"] for r in await Rule.select(
-        Rule.id, Rule.rule_book.version).where(
-        Rule.id.is_in(list({e["rule_id"] for e in items}) or [0])).run()}
+    items = [
+        e
+        for e in await evaluations.evaluations(village_id, period_id, states=["notice"])
+        if e["id"] in due
+    ]
+    versions = {
+        r["id"]: r["rule_book.version"]
+        for r in await Rule.select(Rule.id, Rule.rule_book.version)
+        .where(Rule.id.is_in(list({e["rule_id"] for e in items}) or [0]))
+        .run()
+    }
     posted, blocked = 0, []
     for start in range(0, len(items), CHUNK):
-        chunk = items[start:start + CHUNK]
+        chunk = items[start : start + CHUNK]
         async with write_transaction():
-            cleared = chunk if negative_ok else _within_balances(
-                chunk, await ledger.balances(village_id, [e["household_id"] for e in chunk]))
+            cleared = (
+                chunk
+                if negative_ok
+                else _within_balances(
+                    chunk, await ledger.balances(village_id, [e["household_id"] for e in chunk])
+                )
+            )
             blocked += [item["id"] for item in chunk if item not in cleared]
             marked = await periods.mark_all_posted([item["id"] for item in cleared])
-            await ledger.post_points(actor, village_id, [
-                ledger.Points(
-                    item["household_id"], item["points"], f"evaluation:{item['id']}",
-                    _reason(item, period["name"]), period_id=period_id,
-                    reference={"evaluation": item["id"], "rule": item["rule_code"],
-                               "rule_version": versions.get(item["rule_id"])},
-                )
-                for item in cleared if item["id"] in marked
-            ])
+            await ledger.post_points(
+                actor,
+                village_id,
+                [
+                    ledger.Points(
+                        item["household_id"],
+                        item["points"],
+                        f"evaluation:{item['id']}",
+                        _reason(item, period["name"]),
+                        period_id=period_id,
+                        reference={
+                            "evaluation": item["id"],
+                            "rule": item["rule_code"],
+                            "rule_version": versions.get(item["rule_id"]),
+                        },
+                    )
+                    for item in cleared
+                    if item["id"] in marked
+                ],
+            )
             posted += len(marked)
         if progress is not None:
             progress(min(start + CHUNK, len(items)), len(items))
     return posted, blocked
 
 
-def _within_balances(
-    chunk: list[dict[str, Any]], balances: dict[int, int]
-) -> list[dict[str, Any]]:
+def _within_balances(chunk: list[dict[str, Any]], balances: dict[int, int]) -> list[dict[str, Any]]:
     """The evaluations that keep every balance at or above zero, posted in order: a deduction
     beyond what the household holds (counting the chunk's earlier awards) waits."""
     running = dict(balances)
@@ -93,7 +117,11 @@ def _within_balances(
 
 
 async def close_and_post(
-    actor: Actor, village_id: int, period_id: int, *, now: datetime | None = None,
+    actor: Actor,
+    village_id: int,
+    period_id: int,
+    *,
+    now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Close the period (once its notice is over) and post what it approved; safe to repeat."""

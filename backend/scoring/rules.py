@@ -20,8 +20,14 @@ from backend.scoring.tables import Rule, RuleBook
 
 PROPOSER_ROLES = ("committee", "grid_officer")
 RULE_FIELDS = (
-    Rule.id, Rule.code, Rule.category, Rule.title, Rule.points, Rule.cap,
-    Rule.evidence_required, Rule.proposers,
+    Rule.id,
+    Rule.code,
+    Rule.category,
+    Rule.title,
+    Rule.points,
+    Rule.cap,
+    Rule.evidence_required,
+    Rule.proposers,
 )
 
 
@@ -47,26 +53,52 @@ async def adopt_rule_book(
             current = None
         if current is not None and _same_rules(current["rules"], rules):
             return {**current, "unchanged": True}
-        last = await RuleBook.select(RuleBook.version).where(
-            RuleBook.village == village_id
-        ).order_by(RuleBook.version, ascending=False).first().run()
+        last = (
+            await RuleBook.select(RuleBook.version)
+            .where(RuleBook.village == village_id)
+            .order_by(RuleBook.version, ascending=False)
+            .first()
+            .run()
+        )
         version = (last["version"] if last else 0) + 1
-        await RuleBook.update({RuleBook.is_current: False}).where(
-            (RuleBook.village == village_id) & (RuleBook.is_current.eq(True))
-        ).run()
-        book = (await RuleBook.insert(
-            RuleBook(village=village_id, version=version, is_current=True, note=note)
-        ).returning(RuleBook.id).run())[0]["id"]
+        await (
+            RuleBook.update({RuleBook.is_current: False})
+            .where((RuleBook.village == village_id) & (RuleBook.is_current.eq(True)))
+            .run()
+        )
+        book = (
+            await RuleBook.insert(
+                RuleBook(village=village_id, version=version, is_current=True, note=note)
+            )
+            .returning(RuleBook.id)
+            .run()
+        )[0]["id"]
         if rules:
-            await Rule.insert(*[
-                Rule(rule_book=book, village=village_id, position=n, code=r["code"],
-                     category=r["category"], title=r["title"], points=r["points"], cap=r["cap"],
-                     evidence_required=r["evidence_required"],
-                     proposers=",".join(sorted(set(r["proposers"]))))
-                for n, r in enumerate(rules)
-            ]).run()
-        await record(actor, "rule_book.adopt", "rule_book", book, village_id=village_id,
-                     after={"version": version, "note": note, "rules": rules})
+            await Rule.insert(
+                *[
+                    Rule(
+                        rule_book=book,
+                        village=village_id,
+                        position=n,
+                        code=r["code"],
+                        category=r["category"],
+                        title=r["title"],
+                        points=r["points"],
+                        cap=r["cap"],
+                        evidence_required=r["evidence_required"],
+                        proposers=",".join(sorted(set(r["proposers"]))),
+                    )
+                    for n, r in enumerate(rules)
+                ]
+            ).run()
+        await record(
+            actor,
+            "rule_book.adopt",
+            "rule_book",
+            book,
+            village_id=village_id,
+            after={"version": version, "note": note, "rules": rules},
+        )
     return await current_rule_book(village_id)
 
 
@@ -85,8 +117,18 @@ async def edit_rule(
 
 
 def _comparable(rules: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    return [(r["code"], r["category"], r["title"], r["points"], r["cap"],
-             bool(r["evidence_required"]), tuple(sorted(set(r["proposers"])))) for r in rules]
+    return [
+        (
+            r["code"],
+            r["category"],
+            r["title"],
+            r["points"],
+            r["cap"],
+            bool(r["evidence_required"]),
+            tuple(sorted(set(r["proposers"]))),
+        )
+        for r in rules
+    ]
 
 
 def _same_rules(current: list[dict[str, Any]], rules: list[dict[str, Any]]) -> bool:
@@ -99,24 +141,35 @@ def _plain(rule: dict[str, Any]) -> dict[str, Any]:
 
 
 async def current_rule_book(village_id: int) -> dict[str, Any]:
-    book = await RuleBook.select(RuleBook.id, RuleBook.version, RuleBook.note,
-                                 RuleBook.created_at).where(
-        (RuleBook.village == village_id) & (RuleBook.is_current.eq(True))
-    ).first().run()
+    book = (
+        await RuleBook.select(RuleBook.id, RuleBook.version, RuleBook.note, RuleBook.created_at)
+        .where((RuleBook.village == village_id) & (RuleBook.is_current.eq(True)))
+        .first()
+        .run()
+    )
     if book is None:
         raise NoRuleBook()
-    rows = await Rule.select(*RULE_FIELDS).where(Rule.rule_book == book["id"]).order_by(
-        Rule.position
-    ).run()
+    rows = (
+        await Rule.select(*RULE_FIELDS)
+        .where(Rule.rule_book == book["id"])
+        .order_by(Rule.position)
+        .run()
+    )
     return {**book, "village_id": village_id, "rules": [rule_out(r) for r in rows]}
 
 
 async def current_rule(village_id: int, rule_id: int) -> dict[str, Any]:
     """A rule of the village's current version; an old version's or another village's is refused."""
-    row = await Rule.select(*RULE_FIELDS).where(
-        (Rule.id == rule_id) & (Rule.village == village_id)
-        & (Rule.rule_book._.is_current.eq(True))
-    ).first().run()
+    row = (
+        await Rule.select(*RULE_FIELDS)
+        .where(
+            (Rule.id == rule_id)
+            & (Rule.village == village_id)
+            & (Rule.rule_book._.is_current.eq(True))
+        )
+        .first()
+        .run()
+    )
     if row is None:
         raise UnknownRule()
     return rule_out(row)

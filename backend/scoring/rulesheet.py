@@ -31,11 +31,17 @@ def rule_book_xlsx(book: dict[str, Any]) -> bytes:
     sheet.title = f"积分细则第{book['version']}版"
     sheet.append(HEADERS)
     for rule in book["rules"]:
-        sheet.append((
-            rule["code"], rule["category"], rule["title"], rule["points"], rule["cap"],
-            "是" if rule["evidence_required"] else "否",
-            "、".join(ROLE_LABELS[p] for p in rule["proposers"]),
-        ))
+        sheet.append(
+            (
+                rule["code"],
+                rule["category"],
+                rule["title"],
+                rule["points"],
+                rule["cap"],
+                "是" if rule["evidence_required"] else "否",
+                "、".join(ROLE_LABELS[p] for p in rule["proposers"]),
+            )
+        )
     for column, width in zip("ABCDEFG", (10, 12, 40, 8, 10, 10, 16), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
@@ -79,7 +85,11 @@ def _rule_from_row(n: int, cells: tuple, problems: list[SheetProblem]) -> dict[s
     if any(label not in ROLE_NAMES for label in labels):
         problems.append(at(n, 7, "bad_proposers"))
     return {
-        "code": code, "category": category, "title": title, "points": points, "cap": cap,
+        "code": code,
+        "category": category,
+        "title": title,
+        "points": points,
+        "cap": cap,
         "evidence_required": evidence in YES,
         "proposers": sorted({ROLE_NAMES.get(label, "committee") for label in labels}),
     }

@@ -44,8 +44,7 @@ class RuleUpdate(Strict):
     cap: Cap | msgspec.UnsetType = msgspec.UNSET
     evidence_required: bool | msgspec.UnsetType = msgspec.UNSET
     proposers: (
-        Annotated[list[ProposerRole], msgspec.Meta(min_length=1, max_length=2)]
-        | msgspec.UnsetType
+        Annotated[list[ProposerRole], msgspec.Meta(min_length=1, max_length=2)] | msgspec.UnsetType
     ) = msgspec.UNSET
 
     def __post_init__(self) -> None:

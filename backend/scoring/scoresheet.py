@@ -57,8 +57,12 @@ async def score_sheet_xlsx(village_id: int, period_id: int, grid_id: int | None)
     where = (Household.village == village_id) & (Household.status == "active")
     if grid_id is not None:
         where &= Household.grid == grid_id
-    households = await Household.select(Household.number, Household.head_name).where(
-        where).order_by(Household.number).run()
+    households = (
+        await Household.select(Household.number, Household.head_name)
+        .where(where)
+        .order_by(Household.number)
+        .run()
+    )
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -127,9 +131,7 @@ class SheetCells:
     problems: list[SheetProblem]
 
 
-async def cells_from_sheet(
-    village_id: int, period_id: int, rows: list[list[object]]
-) -> SheetCells:
+async def cells_from_sheet(village_id: int, period_id: int, rows: list[list[object]]) -> SheetCells:
     """The cells a filled-in sheet asks for, and every problem of its layout and values."""
     header = header_row(rows, "户号")
     if header is None:
@@ -143,7 +145,7 @@ async def cells_from_sheet(
     codes = {r["code"]: r["id"] for r in (await current_rule_book(village_id))["rules"]}
     columns: dict[int, int] = {}
     first_rule = offset + FIRST_RULE_COLUMN
-    for column, value in enumerate(rows[header][first_rule - 1:], start=first_rule):
+    for column, value in enumerate(rows[header][first_rule - 1 :], start=first_rule):
         code = text(value).split(" ")[0]
         if not code:
             continue
@@ -151,13 +153,17 @@ async def cells_from_sheet(
             problems.append(at(header + 1, column, "unknown_rule_code", code=code))
         else:
             columns[column] = codes[code]
-    body = [(n, list(r) + [None] * (offset + 2))
-            for n, r in enumerate(rows[header + 1:], start=header + 2)
-            if any(text(v) for v in r)]
+    body = [
+        (n, list(r) + [None] * (offset + 2))
+        for n, r in enumerate(rows[header + 1 :], start=header + 2)
+        if any(text(v) for v in r)
+    ]
     numbers = {text(r[offset]) for _, r in body if text(r[offset])}
-    found = await Household.select(Household.id, Household.number, Household.head_name).where(
-        (Household.village == village_id) & Household.number.is_in(list(numbers) or [""])
-    ).run()
+    found = (
+        await Household.select(Household.id, Household.number, Household.head_name)
+        .where((Household.village == village_id) & Household.number.is_in(list(numbers) or [""]))
+        .run()
+    )
     households = {r["number"]: r["id"] for r in found}
     heads = {r["number"]: r["head_name"] for r in found}
     cells: list[Cell] = []
@@ -165,29 +171,29 @@ async def cells_from_sheet(
     seen: dict[str, tuple[int, list[str]]] = {}
     for n, row in body:
         number = text(row[offset])
-        words = [text(v) for v in row[offset + 1:]]
+        words = [text(v) for v in row[offset + 1 :]]
         if number in seen:
             first_row, first_words = seen[number]
             if first_words == words:
                 repeats.append(Repeat(n, first_row))
             else:
-                problems.append(at(n, offset + 1, "duplicate_household_row",
-                                   number=number, first_row=first_row))
+                problems.append(
+                    at(n, offset + 1, "duplicate_household_row", number=number, first_row=first_row)
+                )
             continue
         seen[number] = (n, words)
         if number not in households:
             problems.append(at(n, offset + 1, "unknown_household_number", number=number))
         elif text(row[offset + 1]) and text(row[offset + 1]) != heads[number]:
             problems.append(at(n, offset + 2, "head_mismatch", head=heads[number]))
-        for column, value in enumerate(row[first_rule - 1:], start=first_rule):
+        for column, value in enumerate(row[first_rule - 1 :], start=first_rule):
             if text(value) == "":
                 continue
             times = _times(value)
             if times is None:
                 problems.append(at(n, column, "bad_times", value=text(value), max=MAX_TIMES))
             elif times and column in columns and number in households:
-                cells.append(Cell(households[number], columns[column], times, row=n,
-                                  column=column))
+                cells.append(Cell(households[number], columns[column], times, row=n, column=column))
     return SheetCells(cells, repeats, problems)
 
 
@@ -199,15 +205,23 @@ def sheet_digest(period_id: int, cells: list[Cell]) -> str:
 
 
 async def _refuse_if_uploaded(village_id: int, period_id: int, digest: str) -> None:
-    first = await ScoreSheetUpload.select().where(
-        (ScoreSheetUpload.village == village_id) & (ScoreSheetUpload.period == period_id)
-        & (ScoreSheetUpload.digest == digest)
-    ).first().run()
+    first = (
+        await ScoreSheetUpload.select()
+        .where(
+            (ScoreSheetUpload.village == village_id)
+            & (ScoreSheetUpload.period == period_id)
+            & (ScoreSheetUpload.digest == digest)
+        )
+        .first()
+        .run()
+    )
     if first:
         moment = first["created_at"].astimezone(ZoneInfo(get_settings().timezone))
-        raise SheetAlreadyUploaded(uploaded_at=moment.strftime("%Y-%m-%d %H:%M"),
-                                   uploaded_by=first["uploader_name"],
-                                   count=first["evaluations"])
+        raise SheetAlreadyUploaded(
+            uploaded_at=moment.strftime("%Y-%m-%d %H:%M"),
+            uploaded_by=first["uploader_name"],
+            count=first["evaluations"],
+        )
 
 
 async def upload_score_sheet(
@@ -215,8 +229,7 @@ async def upload_score_sheet(
 ) -> dict[str, Any]:
     """Enter a filled-in sheet, all or nothing; every bad cell is named in the refusal; the same
     scores are entered at most once per period (a second upload is refused, naming the first)."""
-    sheet = await cells_from_sheet(village_id, period_id,
-                                   await run_heavy(sheet_rows, data))
+    sheet = await cells_from_sheet(village_id, period_id, await run_heavy(sheet_rows, data))
     problems = list(sheet.problems)
     digest = sheet_digest(period_id, sheet.cells)
     try:
@@ -224,8 +237,14 @@ async def upload_score_sheet(
             if sheet.cells:
                 await _refuse_if_uploaded(village_id, period_id, digest)
             try:
-                result = await enter_batch(scorer, village_id, period_id, sheet.cells,
-                                           dry_run=dry_run or bool(problems), source="batch")
+                result = await enter_batch(
+                    scorer,
+                    village_id,
+                    period_id,
+                    sheet.cells,
+                    dry_run=dry_run or bool(problems),
+                    source="batch",
+                )
             except BadSheet as refused:
                 problems += refused.params["problems"]
             if problems:
@@ -235,14 +254,19 @@ async def upload_score_sheet(
                     await _refuse_if_uploaded(village_id, period_id, digest)
                 raise BadSheet(problems)
             if not dry_run and sheet.cells:
-                await ScoreSheetUpload.insert(ScoreSheetUpload(
-                    village=village_id, period=period_id, digest=digest,
-                    uploaded_by=scorer.user_id, uploader_name=scorer.name,
-                    evaluations=len(result["evaluation_ids"]))).run()
+                await ScoreSheetUpload.insert(
+                    ScoreSheetUpload(
+                        village=village_id,
+                        period=period_id,
+                        digest=digest,
+                        uploaded_by=scorer.user_id,
+                        uploader_name=scorer.name,
+                        evaluations=len(result["evaluation_ids"]),
+                    )
+                ).run()
     except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
         # The same sheet, uploaded at the same moment, committed first (the unique index on
         # the digest held): this one rolled back whole and is told about that one.
         await _refuse_if_uploaded(village_id, period_id, digest)
         raise
-    return {**result, "repeats": [{"row": r.row, "first_row": r.first_row}
-                                  for r in sheet.repeats]}
+    return {**result, "repeats": [{"row": r.row, "first_row": r.first_row} for r in sheet.repeats]}

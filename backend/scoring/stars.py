@@ -19,20 +19,30 @@ async def stars(
 ) -> list[dict[str, Any]]:
     await period(village_id, period_id)
     threshold = (await scoring_settings(village_id))["star_threshold"]
-    where: Where | Any = (Evaluation.village == village_id) & (Evaluation.period == period_id) & (
-        Evaluation.state.is_in(["notice", "posted"])
+    where: Where | Any = (
+        (Evaluation.village == village_id)
+        & (Evaluation.period == period_id)
+        & (Evaluation.state.is_in(["notice", "posted"]))
     )
     if household_id is not None:
         where &= Evaluation.household == household_id
-    rows = await Evaluation.select(
-        Evaluation.household, Evaluation.rule._.category, Evaluation.points
-    ).where(where).run()
+    rows = (
+        await Evaluation.select(Evaluation.household, Evaluation.rule._.category, Evaluation.points)
+        .where(where)
+        .run()
+    )
     earned: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         earned[row["household"]][row["rule.category"]] += row["points"]
     out = []
     for household, by_category in sorted(earned.items()):
         starred = sorted(c for c, p in by_category.items() if p >= threshold)
-        out.append({"household_id": household, "stars": len(starred), "categories": starred,
-                    "earned_by_category": dict(by_category)})
+        out.append(
+            {
+                "household_id": household,
+                "stars": len(starred),
+                "categories": starred,
+                "earned_by_category": dict(by_category),
+            }
+        )
     return out

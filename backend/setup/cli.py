@@ -47,8 +47,9 @@ def setup() -> None:
         console.print(refused.message(language), style="red", markup=False, highlight=False)
         for problem in refused.body(language).get("problems", []):  # a roster's bad cells
             place = f"{problem.get('column', '')}{problem.get('row', '')}"
-            console.print(f"  {place} {problem['message']}", style="red", markup=False,
-                          highlight=False)
+            console.print(
+                f"  {place} {problem['message']}", style="red", markup=False, highlight=False
+            )
         raise typer.Exit(1) from refused
     console.print(answers.word("done", town=plan.town_name), style="green", highlight=False)
     for code, count in done.households.items():

@@ -61,8 +61,7 @@ class Answers:
         self.out.print("" if secret else line.rstrip("\n"), highlight=False, markup=False)
         return line.rstrip("\r\n")
 
-    def ask(self, question: str, check: Check, *, default: str = "",
-            secret: bool = False) -> str:
+    def ask(self, question: str, check: Check, *, default: str = "", secret: bool = False) -> str:
         """The checked answer (``check`` normalises it or raises :class:`BadAnswer`)."""
         while True:
             raw = self._line(question, default, secret).strip() or default
@@ -78,8 +77,7 @@ class Answers:
         return "en" if self.words is WORDS["en"] else "zh-CN"
 
 
-def _ask_code(answers: Answers, question: str, taken: set[str], *,
-              optional: bool = False) -> str:
+def _ask_code(answers: Answers, question: str, taken: set[str], *, optional: bool = False) -> str:
     def check(raw: str) -> str:
         code = raw.upper()
         if optional and not code:
@@ -102,8 +100,9 @@ def _text(answers: Answers, question: str) -> Check:
     return check
 
 
-def _ask_accounts(answers: Answers, heading: str, role: Role, village: str | None,
-                  example: str, taken: set[str]) -> list[AccountPlan]:
+def _ask_accounts(
+    answers: Answers, heading: str, role: Role, village: str | None, example: str, taken: set[str]
+) -> list[AccountPlan]:
     """Accounts until an empty username."""
     answers.out.print(f"\n{heading}", style="bold", highlight=False)
     found: list[AccountPlan] = []
@@ -123,8 +122,9 @@ def _ask_accounts(answers: Answers, heading: str, role: Role, village: str | Non
         username = answers.ask(question, check)
         if not username:
             return found
-        display = answers.ask(answers.word("display_name"),
-                              _text(answers, answers.word("display_name")))
+        display = answers.ask(
+            answers.word("display_name"), _text(answers, answers.word("display_name"))
+        )
         password = _ask_password(answers, username)
         taken.add(username)
         found.append(AccountPlan(username, display, password, role, village))
@@ -139,8 +139,9 @@ def _ask_password(answers: Answers, username: str) -> str:
         try:
             check_staff_password(raw, username)
         except DomainError as refused:
-            raise BadAnswer(question=question.strip(),
-                            reason=refused.message(answers.language)) from refused
+            raise BadAnswer(
+                question=question.strip(), reason=refused.message(answers.language)
+            ) from refused
         return raw
 
     while True:
@@ -178,12 +179,16 @@ def _ask_villages(answers: Answers) -> list[VillagePlan]:
             answers.out.print(f"[red]{answers.word('need_village')}[/red]")
             continue
         codes.add(code)
-        name = answers.ask(answers.word("village_name", code=code),
-                           _text(answers, answers.word("village_name", code=code)))
+        name = answers.ask(
+            answers.word("village_name", code=code),
+            _text(answers, answers.word("village_name", code=code)),
+        )
         grids = names_list(answers.ask(answers.word("grids", name=name), lambda raw: raw))
         groups = names_list(answers.ask(answers.word("groups", name=name), lambda raw: raw))
-        roster = answers.ask(answers.word("roster", name=name),
-                             _existing_file(answers, answers.word("roster", name=name)))
+        roster = answers.ask(
+            answers.word("roster", name=name),
+            _existing_file(answers, answers.word("roster", name=name)),
+        )
         villages.append(VillagePlan(code, name, grids, groups, roster))
 
 
@@ -191,30 +196,46 @@ def gather_plan(answers: Answers, default_public_url: str) -> SetupPlan | None:
     """Ask every question in a township's order; None when the operator does not confirm."""
     out = answers.out
     out.print(answers.word("welcome"), style="bold", highlight=False)
-    town_name = answers.ask(answers.word("town_name"),
-                            _text(answers, answers.word("town_name")))
+    town_name = answers.ask(answers.word("town_name"), _text(answers, answers.word("town_name")))
     town_code = _ask_code(answers, answers.word("town_code"), set())
     villages = _ask_villages(answers)
     usernames: set[str] = set()
     accounts: list[AccountPlan] = []
     while not accounts:
-        accounts = _ask_accounts(answers, answers.word("admin"), Role.town_admin, None,
-                                 f"{town_code.lower()}_admin", usernames)
+        accounts = _ask_accounts(
+            answers,
+            answers.word("admin"),
+            Role.town_admin,
+            None,
+            f"{town_code.lower()}_admin",
+            usernames,
+        )
         if not accounts and not answers.interactive:
             raise answers.refusal(answers.word("admin"), "need_text")
     for village in villages:
         committee: list[AccountPlan] = []
         while not committee:
-            committee = _ask_accounts(answers, answers.word("committee", name=village.name),
-                                      Role.committee, village.code,
-                                      f"{village.code.lower()}_committee", usernames)
+            committee = _ask_accounts(
+                answers,
+                answers.word("committee", name=village.name),
+                Role.committee,
+                village.code,
+                f"{village.code.lower()}_committee",
+                usernames,
+            )
             if not committee and not answers.interactive:
-                raise answers.refusal(answers.word("committee", name=village.name),
-                                      "need_committee")
+                raise answers.refusal(
+                    answers.word("committee", name=village.name), "need_committee"
+                )
         accounts += committee
-        accounts += _ask_accounts(answers, answers.word("shopkeeper", name=village.name),
-                                  Role.shopkeeper, village.code,
-                                  f"{village.code.lower()}_shop", usernames)
+        accounts += _ask_accounts(
+            answers,
+            answers.word("shopkeeper", name=village.name),
+            Role.shopkeeper,
+            village.code,
+            f"{village.code.lower()}_shop",
+            usernames,
+        )
 
     def url(raw: str) -> str:
         if not raw.startswith(("http://", "https://")):
@@ -222,9 +243,17 @@ def gather_plan(answers: Answers, default_public_url: str) -> SetupPlan | None:
         return raw.rstrip("/")
 
     public_url = answers.ask(answers.word("public_url"), url, default=default_public_url)
-    out.print("\n" + answers.word("summary", town=town_name, code=town_code,
-                                  villages=len(villages), accounts=len(accounts)),
-              highlight=False)
+    out.print(
+        "\n"
+        + answers.word(
+            "summary",
+            town=town_name,
+            code=town_code,
+            villages=len(villages),
+            accounts=len(accounts),
+        ),
+        highlight=False,
+    )
     confirmed = answers.ask(answers.word("confirm"), lambda raw: raw.lower())
     if confirmed not in ("y", "yes", "是", "确认"):
         out.print(answers.word("cancelled"))

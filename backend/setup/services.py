@@ -54,15 +54,15 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
         shop_ids: dict[str, int] = {}
         households: dict[str, int] = {}
         for spec in plan.villages:
-            village = await registry.create_village(CLI_ACTOR, town["id"], name=spec.name,
-                                                    code=spec.code)
+            village = await registry.create_village(
+                CLI_ACTOR, town["id"], name=spec.name, code=spec.code
+            )
             village_ids[spec.code] = village["id"]
             for grid in spec.grids:
                 await registry.create_grid(CLI_ACTOR, village["id"], grid)
             for group in spec.moral_groups:
                 await registry.create_moral_group(CLI_ACTOR, village["id"], group)
-            shop = await catalogue.create_shop(CLI_ACTOR, village["id"], shop_name(spec.name),
-                                               [])
+            shop = await catalogue.create_shop(CLI_ACTOR, village["id"], shop_name(spec.name), [])
             shop_ids[spec.code] = shop["id"]
             if spec.roster_file:  # all or nothing with the township: a bad cell builds nothing
                 data = await asyncio.to_thread(Path(spec.roster_file).read_bytes)
@@ -73,14 +73,31 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
                 grant = Grant(Role.town_admin, town_id=town["id"])
             else:
                 code = account.village_code or ""
-                grant = Grant(account.role, village_id=village_ids[code],
-                              shop_id=shop_ids[code] if account.role is Role.shopkeeper
-                              else None)
-            await auth.create_user(CLI_ACTOR, account.username, account.password, [grant],
-                                   display_name=account.display_name)
+                grant = Grant(
+                    account.role,
+                    village_id=village_ids[code],
+                    shop_id=shop_ids[code] if account.role is Role.shopkeeper else None,
+                )
+            await auth.create_user(
+                CLI_ACTOR,
+                account.username,
+                account.password,
+                [grant],
+                display_name=account.display_name,
+            )
         await SetupRecord.insert(SetupRecord(town=town["id"], public_url=plan.public_url)).run()
-        await record(CLI_ACTOR, "setup.complete", "town", town["id"], town_id=town["id"],
-                     after={"villages": list(village_ids), "public_url": plan.public_url,
-                            "accounts": [a.username for a in plan.accounts]})
-    return SetupDone(town_id=town["id"], village_ids=village_ids, shop_ids=shop_ids,
-                     households=households)
+        await record(
+            CLI_ACTOR,
+            "setup.complete",
+            "town",
+            town["id"],
+            town_id=town["id"],
+            after={
+                "villages": list(village_ids),
+                "public_url": plan.public_url,
+                "accounts": [a.username for a in plan.accounts],
+            },
+        )
+    return SetupDone(
+        town_id=town["id"], village_ids=village_ids, shop_ids=shop_ids, households=households
+    )

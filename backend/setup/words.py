@@ -29,7 +29,7 @@ WORDS: dict[str, dict[str, str]] = {
         "next_serve": "  1. 启动：scripts/serve --lan（平板和手机从局域网用 HTTPS 打开）",
         "next_public": "  2. 设置海报地址：JIFEN_PUBLIC_URL={url}",
         "next_roster": "  3. 还没有名单的村：用村委账号登录 {url}/console.html，"
-                       "在“农户与积分卡”里导入 Excel 名单",
+        "在“农户与积分卡”里导入 Excel 名单",
         "bad": "回答不对",
         "no_more": "没有更多回答了",
         "need_code": "要以大写字母开头，2 到 16 个大写字母或数字",
@@ -44,23 +44,23 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "welcome": "Jifen first run: the town, its villages and the first accounts. "
-                   "An empty answer means “no more”.",
+        "An empty answer means “no more”.",
         "town_name": "Town name (e.g. 洪井镇)",
         "town_code": "Town code (capital letters or digits, starting with a letter, e.g. HJZ)",
         "village_code": "Village {n} code (e.g. XHX, the prefix of household numbers; "
-                        "empty when there are no more)",
+        "empty when there are no more)",
         "village_name": "Name of village {code} (e.g. 西黄须村)",
         "grids": "Grids of {name} (separated by commas, e.g. 一网格, 二网格)",
         "groups": "Moral groups of {name} (separated by commas; may be empty)",
         "roster": "The household roster of {name} (the path of an Excel or CSV file; may be "
-                  "empty, to import it later in the console)",
+        "empty, to import it later in the console)",
         "admin": "Town admin account",
         "committee": "Committee accounts of {name} (at least one; verification needs a second "
-                     "member, so two is better)",
+        "member, so two is better)",
         "shopkeeper": "Shopkeeper accounts of {name}'s supermarket (may be empty: add them in "
-                      "the console later)",
+        "the console later)",
         "username": "  Username (lower-case letters and digits, e.g. {example}; "
-                    "empty when no more)",
+        "empty when no more)",
         "display_name": "  Full name (what people see, e.g. 王丽)",
         "password": "  Password (not a birthday or 123456: nothing easy to guess)",
         "password_again": "  Password again",
@@ -72,15 +72,15 @@ WORDS: dict[str, dict[str, str]] = {
         "cancelled": "Cancelled: nothing was written.",
         "next": "Next:",
         "next_serve": "  1. Start it: scripts/serve --lan (tablets and phones over HTTPS on "
-                      "the LAN)",
+        "the LAN)",
         "next_public": "  2. Set the posters' address: JIFEN_PUBLIC_URL={url}",
         "next_roster": "  3. A village without its roster yet: log in with a committee account at "
-                       "{url}/console.html and import the Excel list under Households & cards",
+        "{url}/console.html and import the Excel list under Households & cards",
         "bad": "Wrong answer",
         "no_more": "no more answers",
         "need_code": "a capital letter, then 1 to 15 capital letters or digits",
         "need_username": "3 to 32 lower-case letters, digits or _ . -, starting with a letter "
-                         "or digit",
+        "or digit",
         "need_text": "must not be empty",
         "need_url": "must start with http:// or https://",
         "need_file": "no such file",

@@ -20,8 +20,16 @@ from backend.shop.errors import DuplicateProduct, ForeignVillage, OutOfStock
 from backend.shop.tables import Product, Shop, ShopVillage, StockMovement
 
 PRODUCT_FIELDS = (
-    Product.id, Product.shop, Product.name, Product.category, Product.unit, Product.price,
-    Product.stock, Product.limit_per_period, Product.active, Product.picture,
+    Product.id,
+    Product.shop,
+    Product.name,
+    Product.category,
+    Product.unit,
+    Product.price,
+    Product.stock,
+    Product.limit_per_period,
+    Product.active,
+    Product.picture,
 )
 
 
@@ -39,40 +47,64 @@ async def create_shop(
     async with write_transaction():
         town = await Village.select(Village.town).where(Village.id == village_id).first().run()
         served = sorted({village_id, *also_serves})
-        same_town = await Village.count().where(
-            Village.id.is_in(served) & (Village.town == (town or {}).get("town"))
-        ).run()
+        same_town = (
+            await Village.count()
+            .where(Village.id.is_in(served) & (Village.town == (town or {}).get("town")))
+            .run()
+        )
         if town is None or same_town != len(served):
             raise ForeignVillage()
         row = (await Shop.insert(Shop(village=village_id, name=name)).returning(Shop.id).run())[0]
         for served_id in served:
             await ShopVillage.insert(ShopVillage(shop=row["id"], village=served_id)).run()
-        await record(actor, "shop.create", "shop", row["id"], village_id=village_id,
-                     after={"name": name, "villages": served})
+        await record(
+            actor,
+            "shop.create",
+            "shop",
+            row["id"],
+            village_id=village_id,
+            after={"name": name, "villages": served},
+        )
     return await shop(village_id, row["id"])
 
 
 async def shop(village_id: int, shop_id: int) -> dict[str, Any]:
     """A shop as seen from a village it serves; otherwise not found."""
-    row = await Shop.select(Shop.id, Shop.village, Shop.name, Shop.active).where(
-        (Shop.id == shop_id)
-        & Shop.id.is_in(ShopVillage.select(ShopVillage.shop).where(
-            ShopVillage.village == village_id
-        ))
-    ).first().run()
+    row = (
+        await Shop.select(Shop.id, Shop.village, Shop.name, Shop.active)
+        .where(
+            (Shop.id == shop_id)
+            & Shop.id.is_in(
+                ShopVillage.select(ShopVillage.shop).where(ShopVillage.village == village_id)
+            )
+        )
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
-    villages = await ShopVillage.select(ShopVillage.village).where(
-        ShopVillage.shop == shop_id
-    ).order_by(ShopVillage.village).run()
-    return {"id": row["id"], "village_id": row["village"], "name": row["name"],
-            "active": row["active"], "villages": [v["village"] for v in villages]}
+    villages = (
+        await ShopVillage.select(ShopVillage.village)
+        .where(ShopVillage.shop == shop_id)
+        .order_by(ShopVillage.village)
+        .run()
+    )
+    return {
+        "id": row["id"],
+        "village_id": row["village"],
+        "name": row["name"],
+        "active": row["active"],
+        "villages": [v["village"] for v in villages],
+    }
 
 
 async def shops(village_id: int) -> list[dict[str, Any]]:
-    rows = await ShopVillage.select(ShopVillage.shop).where(
-        ShopVillage.village == village_id
-    ).order_by(ShopVillage.shop).run()
+    rows = (
+        await ShopVillage.select(ShopVillage.shop)
+        .where(ShopVillage.village == village_id)
+        .order_by(ShopVillage.shop)
+        .run()
+    )
     return [await shop(village_id, r["shop"]) for r in rows]
 
 
@@ -81,23 +113,37 @@ async def add_product(
 ) -> dict[str, Any]:
     async with write_transaction():
         await shop(village_id, shop_id)
-        if await Product.exists().where(
-            (Product.village == village_id) & (Product.shop == shop_id)
-            & (Product.name == fields["name"])
-        ).run():
+        if (
+            await Product.exists()
+            .where(
+                (Product.village == village_id)
+                & (Product.shop == shop_id)
+                & (Product.name == fields["name"])
+            )
+            .run()
+        ):
             raise DuplicateProduct(name=fields["name"])
-        row = (await Product.insert(Product(village=village_id, shop=shop_id, stock=0, **fields))
-               .returning(Product.id).run())[0]
-        await record(actor, "product.create", "product", row["id"], village_id=village_id,
-                     after=fields)
+        row = (
+            await Product.insert(Product(village=village_id, shop=shop_id, stock=0, **fields))
+            .returning(Product.id)
+            .run()
+        )[0]
+        await record(
+            actor, "product.create", "product", row["id"], village_id=village_id, after=fields
+        )
     return await product(village_id, shop_id, row["id"])
 
 
 async def product(village_id: int, shop_id: int, product_id: int) -> dict[str, Any]:
     await shop(village_id, shop_id)
-    row = await Product.select(*PRODUCT_FIELDS).where(
-        (Product.id == product_id) & (Product.shop == shop_id) & (Product.village == village_id)
-    ).first().run()
+    row = (
+        await Product.select(*PRODUCT_FIELDS)
+        .where(
+            (Product.id == product_id) & (Product.shop == shop_id) & (Product.village == village_id)
+        )
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
     return _product_out(row)
@@ -110,9 +156,12 @@ async def products(
     where: Any = (Product.shop == shop_id) & (Product.village == village_id)
     if not include_inactive:
         where &= Product.active.eq(True)
-    rows = await Product.select(*PRODUCT_FIELDS).where(where).order_by(
-        Product.category, Product.price, Product.id
-    ).run()
+    rows = (
+        await Product.select(*PRODUCT_FIELDS)
+        .where(where)
+        .order_by(Product.category, Product.price, Product.id)
+        .run()
+    )
     return [_product_out(r) for r in rows]
 
 
@@ -127,17 +176,34 @@ async def update_product(
 ) -> dict[str, Any]:
     async with write_transaction():
         current = await product(village_id, shop_id, product_id)
-        if "name" in changes and changes["name"] != current["name"] and await Product.exists(
-        ).where((Product.village == village_id) & (Product.shop == shop_id)
-                & (Product.name == changes["name"])).run():
+        if (
+            "name" in changes
+            and changes["name"] != current["name"]
+            and await Product.exists()
+            .where(
+                (Product.village == village_id)
+                & (Product.shop == shop_id)
+                & (Product.name == changes["name"])
+            )
+            .run()
+        ):
             raise DuplicateProduct(name=changes["name"])
         before, after = changed_fields(current, changes)
         if after:
-            await Product.update({**after, Product.updated_at: clock.now()}).where(
-                Product.id == product_id
-            ).run()
-            await record(actor, "product.update", "product", product_id, village_id=village_id,
-                         before=before, after=after)
+            await (
+                Product.update({**after, Product.updated_at: clock.now()})
+                .where(Product.id == product_id)
+                .run()
+            )
+            await record(
+                actor,
+                "product.update",
+                "product",
+                product_id,
+                village_id=village_id,
+                before=before,
+                after=after,
+            )
     return await product(village_id, shop_id, product_id)
 
 
@@ -164,34 +230,73 @@ async def move_stock(
         "UPDATE product SET stock = stock + {}, updated_at = {}"
         " WHERE id = {} AND village = {} AND shop = {} AND stock + {} >= 0"
         " RETURNING stock, name, unit",
-        quantity, now, product_id, village_id, shop_id, quantity,
+        quantity,
+        now,
+        product_id,
+        village_id,
+        shop_id,
+        quantity,
     ).run()
     if not rows:
-        current = await Product.select(Product.stock, Product.name, Product.unit).where(
-            Product.id == product_id
-        ).first().run()
+        current = (
+            await Product.select(Product.stock, Product.name, Product.unit)
+            .where(Product.id == product_id)
+            .first()
+            .run()
+        )
         if current is None:
             raise NotFound()
         raise OutOfStock(product=current["name"], stock=current["stock"], unit=current["unit"])
-    await StockMovement.insert(StockMovement(
-        village=village_id, shop=shop_id, product=product_id, kind=kind, quantity=quantity,
-        stock_after=rows[0]["stock"], donor=donor, value_fen=value_fen, reason=reason,
-        redemption=redemption_id, actor=actor.user_id, actor_name=actor.name, created_at=now,
-    )).run()
+    await StockMovement.insert(
+        StockMovement(
+            village=village_id,
+            shop=shop_id,
+            product=product_id,
+            kind=kind,
+            quantity=quantity,
+            stock_after=rows[0]["stock"],
+            donor=donor,
+            value_fen=value_fen,
+            reason=reason,
+            redemption=redemption_id,
+            actor=actor.user_id,
+            actor_name=actor.name,
+            created_at=now,
+        )
+    ).run()
     return int(rows[0]["stock"])
 
 
 async def restock(
-    actor: Actor, village_id: int, shop_id: int, product_id: int, quantity: int,
-    donor: str, value_fen: int | None,
+    actor: Actor,
+    village_id: int,
+    shop_id: int,
+    product_id: int,
+    quantity: int,
+    donor: str,
+    value_fen: int | None,
 ) -> dict[str, Any]:
     """Goods onto the shelf, with who gave them (爱心企业, 村集体…) and their value if known."""
     async with write_transaction():
         await product(village_id, shop_id, product_id)
-        await move_stock(actor, village_id, shop_id, product_id, quantity, "restock", donor=donor,
-                         value_fen=value_fen)
-        await record(actor, "stock.restock", "product", product_id, village_id=village_id,
-                     after={"quantity": quantity, "donor": donor, "value_fen": value_fen})
+        await move_stock(
+            actor,
+            village_id,
+            shop_id,
+            product_id,
+            quantity,
+            "restock",
+            donor=donor,
+            value_fen=value_fen,
+        )
+        await record(
+            actor,
+            "stock.restock",
+            "product",
+            product_id,
+            village_id=village_id,
+            after={"quantity": quantity, "donor": donor, "value_fen": value_fen},
+        )
     return await product(village_id, shop_id, product_id)
 
 
@@ -201,10 +306,17 @@ async def write_off(
     """Goods off the shelf that were not sold (spoiled, broken), with the reason."""
     async with write_transaction():
         await product(village_id, shop_id, product_id)
-        await move_stock(actor, village_id, shop_id, product_id, -quantity, "write_off",
-                         reason=reason)
-        await record(actor, "stock.write_off", "product", product_id, village_id=village_id,
-                     after={"quantity": quantity, "reason": reason})
+        await move_stock(
+            actor, village_id, shop_id, product_id, -quantity, "write_off", reason=reason
+        )
+        await record(
+            actor,
+            "stock.write_off",
+            "product",
+            product_id,
+            village_id=village_id,
+            after={"quantity": quantity, "reason": reason},
+        )
     return await product(village_id, shop_id, product_id)
 
 
@@ -212,11 +324,21 @@ async def movements(
     village_id: int, shop_id: int, product_id: int, *, limit: int = 100
 ) -> list[dict[str, Any]]:
     await product(village_id, shop_id, product_id)
-    return await StockMovement.select(
-        StockMovement.id, StockMovement.kind, StockMovement.quantity, StockMovement.stock_after,
-        StockMovement.donor, StockMovement.value_fen, StockMovement.reason,
-        StockMovement.redemption, StockMovement.actor_name, StockMovement.created_at,
-    ).where((StockMovement.village == village_id) & (StockMovement.product == product_id)
-            ).order_by(
-        StockMovement.id, ascending=False
-    ).limit(limit).run()
+    return (
+        await StockMovement.select(
+            StockMovement.id,
+            StockMovement.kind,
+            StockMovement.quantity,
+            StockMovement.stock_after,
+            StockMovement.donor,
+            StockMovement.value_fen,
+            StockMovement.reason,
+            StockMovement.redemption,
+            StockMovement.actor_name,
+            StockMovement.created_at,
+        )
+        .where((StockMovement.village == village_id) & (StockMovement.product == product_id))
+        .order_by(StockMovement.id, ascending=False)
+        .limit(limit)
+        .run()
+    )

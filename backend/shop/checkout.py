@@ -67,31 +67,56 @@ CONTEXT_SQL = """SELECT v.pin_threshold, v.daily_cap, r.id AS sale_id, r.request
 
 
 async def context(
-    village_id: int, shop_id: int, key: str, public_id: str | None, digest: str | None,
+    village_id: int,
+    shop_id: int,
+    key: str,
+    public_id: str | None,
+    digest: str | None,
     product_ids: list[int],
 ) -> Context | None:
     """Everything the checks need in one round trip; None if the village does not exist."""
-    rows = await fetch(CONTEXT_SQL.format(products=_marks(6, len(product_ids))),
-                       village_id, key, shop_id, public_id, digest, *product_ids)
+    rows = await fetch(
+        CONTEXT_SQL.format(products=_marks(6, len(product_ids))),
+        village_id,
+        key,
+        shop_id,
+        public_id,
+        digest,
+        *product_ids,
+    )
     if not rows:
         return None
     top = rows[0]
     return Context(
         village={"pin_threshold": top["pin_threshold"], "daily_cap": top["daily_cap"]},
-        earlier=None if top["sale_id"] is None else {
-            "id": top["sale_id"], "request_hash": top["request_hash"], "shop": top["sale_shop"]},
-        shop=None if top["shop_id"] is None else {"id": top["shop_id"],
-                                                  "name": top["shop_name"]},
-        household=None if top["household_id"] is None else {
-            "id": top["household_id"], "public_id": top["public_id"],
-            "head_name": top["head_name"], "number": top["number"], "status": top["status"]},
-        card=None if top["version"] is None else {"version": top["version"],
-                                                  "pin_hash": top["pin_hash"]},
+        earlier=None
+        if top["sale_id"] is None
+        else {"id": top["sale_id"], "request_hash": top["request_hash"], "shop": top["sale_shop"]},
+        shop=None if top["shop_id"] is None else {"id": top["shop_id"], "name": top["shop_name"]},
+        household=None
+        if top["household_id"] is None
+        else {
+            "id": top["household_id"],
+            "public_id": top["public_id"],
+            "head_name": top["head_name"],
+            "number": top["number"],
+            "status": top["status"],
+        },
+        card=None
+        if top["version"] is None
+        else {"version": top["version"], "pin_hash": top["pin_hash"]},
         used=bool(top["used"]),
         products=[
-            {"id": r["product_id"], "name": r["name"], "unit": r["unit"], "price": r["price"],
-             "limit_per_period": r["limit_per_period"], "stock": r["stock"]}
-            for r in rows if r["product_id"] is not None
+            {
+                "id": r["product_id"],
+                "name": r["name"],
+                "unit": r["unit"],
+                "price": r["price"],
+                "limit_per_period": r["limit_per_period"],
+                "stock": r["stock"],
+            }
+            for r in rows
+            if r["product_id"] is not None
         ],
     )
 
@@ -100,7 +125,10 @@ RECEIPT_TRIES = 5
 
 
 async def sell(
-    actor: Actor, sale: dict[str, Any], products: list[dict[str, Any]], counts: Counter[int],
+    actor: Actor,
+    sale: dict[str, Any],
+    products: list[dict[str, Any]],
+    counts: Counter[int],
 ) -> int | None:
     """Insert the sale row (claiming its idempotency key), take the cart off the shelf (never
     below zero), log each stock movement and write the lines; returns the sale's id, or None
@@ -118,19 +146,27 @@ async def sell(
         sale_id = await writer(actor, sale, products, counts)
         if sale_id is not None:
             return sale_id
-        if await first("SELECT id FROM redemption WHERE village = $1 AND idempotency_key = $2",
-                       sale["village"], sale["idempotency_key"]):
+        if await first(
+            "SELECT id FROM redemption WHERE village = $1 AND idempotency_key = $2",
+            sale["village"],
+            sale["idempotency_key"],
+        ):
             return None
     raise RuntimeError(f"no free receipt number after {RECEIPT_TRIES} draws")
 
 
 def _insert_sale(sale: dict[str, Any]) -> str:
-    return (f"INSERT INTO redemption ({', '.join(sale)}) VALUES ({_marks(1, len(sale))}) "  # noqa: S608 (column names are ours)
-            "ON CONFLICT DO NOTHING RETURNING id")
+    return (
+        f"INSERT INTO redemption ({', '.join(sale)}) VALUES ({_marks(1, len(sale))}) "  # noqa: S608 (column names are ours)
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
 
 
 async def _sell_postgres(
-    actor: Actor, sale: dict[str, Any], products: list[dict[str, Any]], counts: Counter[int],
+    actor: Actor,
+    sale: dict[str, Any],
+    products: list[dict[str, Any]],
+    counts: Counter[int],
 ) -> int | None:
     """One statement. The sale row is inserted first (the products' lock waits on it through
     the one-time EXISTS filter), then the products are locked in id order, all of them before
@@ -146,18 +182,29 @@ async def _sell_postgres(
     args: list[Any] = [*sale.values()]
     wanted = []
     for product in products:
-        args += [product["id"], counts[product["id"]], product["name"], product["unit"],
-                 product["price"]]
+        args += [
+            product["id"],
+            counts[product["id"]],
+            product["name"],
+            product["unit"],
+            product["price"],
+        ]
         n = len(args)
-        wanted.append(f"(CAST(${n - 4} AS INTEGER), CAST(${n - 3} AS INTEGER), "
-                      f"CAST(${n - 2} AS TEXT), CAST(${n - 1} AS TEXT), CAST(${n} AS INTEGER))")
+        wanted.append(
+            f"(CAST(${n - 4} AS INTEGER), CAST(${n - 3} AS INTEGER), "
+            f"CAST(${n - 2} AS TEXT), CAST(${n - 1} AS TEXT), CAST(${n} AS INTEGER))"
+        )
     args += [actor.user_id, actor.name]
-    shop, village, at, who, name = (f"${list(sale).index('shop') + 1}",
-                                    f"${list(sale).index('village') + 1}",
-                                    f"${list(sale).index('created_at') + 1}",
-                                    f"${len(args) - 1}", f"${len(args)}")
-    row = await first(f"""WITH sale AS ({_insert_sale(sale)}),
-        want (product, quantity, name, unit, price) AS (VALUES {', '.join(wanted)}),
+    shop, village, at, who, name = (
+        f"${list(sale).index('shop') + 1}",
+        f"${list(sale).index('village') + 1}",
+        f"${list(sale).index('created_at') + 1}",
+        f"${len(args) - 1}",
+        f"${len(args)}",
+    )
+    row = await first(
+        f"""WITH sale AS ({_insert_sale(sale)}),
+        want (product, quantity, name, unit, price) AS (VALUES {", ".join(wanted)}),
         locked AS (SELECT id, stock FROM product WHERE village = {village} AND shop = {shop}
             AND id IN (SELECT product FROM want) AND EXISTS (SELECT 1 FROM sale)
             ORDER BY id FOR NO KEY UPDATE),
@@ -178,7 +225,8 @@ async def _sell_postgres(
         SELECT (SELECT id FROM sale) AS sale_id, (SELECT count(*) FROM locked) AS locked,
             (SELECT count(*) FROM moved) AS moved,
             (SELECT json_agg(json_build_array(id, stock)) FROM locked) AS stock""",  # noqa: S608
-                      *args)
+        *args,
+    )
     assert row is not None
     if row["sale_id"] is None:
         return None
@@ -201,12 +249,16 @@ def _refuse_short(
 ) -> None:
     for product in products:
         if stock.get(product["id"], 0) < counts[product["id"]]:
-            raise OutOfStock(product=product["name"], stock=stock.get(product["id"], 0),
-                             unit=product["unit"])
+            raise OutOfStock(
+                product=product["name"], stock=stock.get(product["id"], 0), unit=product["unit"]
+            )
 
 
 async def _sell_sqlite(
-    actor: Actor, sale: dict[str, Any], products: list[dict[str, Any]], counts: Counter[int],
+    actor: Actor,
+    sale: dict[str, Any],
+    products: list[dict[str, Any]],
+    counts: Counter[int],
 ) -> int | None:
     """Four statements, each without a round trip. The immediate transaction excludes every
     other writer, so the stock read with the context is the stock now; the UPDATE is guarded
@@ -226,19 +278,48 @@ async def _sell_sqlite(
     moved = await fetch(
         f"UPDATE product SET stock = stock - {taken}, updated_at = $2 "  # noqa: S608
         f"WHERE village = $3 AND shop = $1 AND id IN ({ids}) AND stock >= {taken} "
-        "RETURNING id", *update)
+        "RETURNING id",
+        *update,
+    )
     if len(moved) != len(products):
         raise AssertionError("stock moved under the sale's write lock")
-    for statement, args in (_values(
-        "stock_movement (village, shop, product, kind, quantity, stock_after, redemption, "
-        "actor, actor_name, created_at)",
-        [(sale["village"], sale["shop"], p["id"], "sale", -counts[p["id"]],
-          p["stock"] - counts[p["id"]], sale_id, actor.user_id, actor.name, at) for p in products],
-    ), _values(
-        "redemption_line (village, redemption, product, name, unit, quantity, price, subtotal)",
-        [(sale["village"], sale_id, p["id"], p["name"], p["unit"], counts[p["id"]], p["price"],
-          p["price"] * counts[p["id"]]) for p in products],
-    )):
+    for statement, args in (
+        _values(
+            "stock_movement (village, shop, product, kind, quantity, stock_after, redemption, "
+            "actor, actor_name, created_at)",
+            [
+                (
+                    sale["village"],
+                    sale["shop"],
+                    p["id"],
+                    "sale",
+                    -counts[p["id"]],
+                    p["stock"] - counts[p["id"]],
+                    sale_id,
+                    actor.user_id,
+                    actor.name,
+                    at,
+                )
+                for p in products
+            ],
+        ),
+        _values(
+            "redemption_line (village, redemption, product, name, unit, quantity, price, subtotal)",
+            [
+                (
+                    sale["village"],
+                    sale_id,
+                    p["id"],
+                    p["name"],
+                    p["unit"],
+                    counts[p["id"]],
+                    p["price"],
+                    p["price"] * counts[p["id"]],
+                )
+                for p in products
+            ],
+        ),
+    ):
         await fetch(statement, *args)
     return sale_id
 
@@ -250,7 +331,10 @@ def _values(table: str, rows: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
 
 
 async def taken(
-    household_id: int, sale_id: int, day: datetime | None, month: datetime,
+    household_id: int,
+    sale_id: int,
+    day: datetime | None,
+    month: datetime,
     product_ids: list[int],
 ) -> tuple[int, dict[int, int]]:
     """What the household spent since ``day`` (None: not asked) and took of each product since
@@ -260,10 +344,12 @@ async def taken(
     args: list[Any] = [household_id, sale_id]
     if day is not None:
         args.append(day)
-        parts.append("SELECT 0 AS product, COALESCE(SUM(total), 0) AS taken "  # noqa: S608
-                     "FROM redemption "
-                     "WHERE household = $1 AND status = 'completed' AND id <> $2 "
-                     f"AND created_at >= ${len(args)}")
+        parts.append(
+            "SELECT 0 AS product, COALESCE(SUM(total), 0) AS taken "  # noqa: S608
+            "FROM redemption "
+            "WHERE household = $1 AND status = 'completed' AND id <> $2 "
+            f"AND created_at >= ${len(args)}"
+        )
     if product_ids:
         args.append(month)
         parts.append(
@@ -280,5 +366,9 @@ async def taken(
 
 async def settle(sale_id: int, transfer_id: int, balance_after: int) -> None:
     """Name the ledger transfer on the sale row, with the balance it left."""
-    await fetch("UPDATE redemption SET transfer = $2, balance_after = $3 WHERE id = $1",
-                sale_id, transfer_id, balance_after)
+    await fetch(
+        "UPDATE redemption SET transfer = $2, balance_after = $3 WHERE id = $1",
+        sale_id,
+        transfer_id,
+        balance_after,
+    )

@@ -60,8 +60,13 @@ async def code_status(
     balance = await ledger.balance(village_id, household_id)
     mine = UsedPhoneCode.household == household_id
     if payload is None:
-        spent = await UsedPhoneCode.select(UsedPhoneCode.used_at, UsedPhoneCode.time_step).where(
-            mine).order_by(UsedPhoneCode.used_at, ascending=False).first().run()
+        spent = (
+            await UsedPhoneCode.select(UsedPhoneCode.used_at, UsedPhoneCode.time_step)
+            .where(mine)
+            .order_by(UsedPhoneCode.used_at, ascending=False)
+            .first()
+            .run()
+        )
         if spent is None:
             return CodeStatus(state="none", balance=balance)
         step = spent["time_step"]
@@ -69,25 +74,46 @@ async def code_status(
         code = cards.read_code(payload, village_id)
         if not isinstance(code, codes.PhoneCode) or code.public_id != household["public_id"]:
             raise NotFound()
-        spent = await UsedPhoneCode.select(UsedPhoneCode.used_at).where(
-            mine & (UsedPhoneCode.digest == code.digest)).first().run()
+        spent = (
+            await UsedPhoneCode.select(UsedPhoneCode.used_at)
+            .where(mine & (UsedPhoneCode.digest == code.digest))
+            .first()
+            .run()
+        )
         if spent is None:
             alive = (now or clock.now()) < codes.phone_code_expires_at(code.time_step)
             return CodeStatus(state="waiting" if alive else "expired", balance=balance)
         step = code.time_step
     made = datetime.fromtimestamp(step * codes.STEP_SECONDS, tz=UTC)
-    sale = await Redemption.select(
-        Redemption.total, Redemption.balance_after, Redemption.receipt_no, Redemption.status,
-        Redemption.created_at, Redemption.shop.name,
-    ).where(
-        (Redemption.village == village_id) & (Redemption.household == household_id)
-        & (Redemption.code_kind == "phone") & (Redemption.created_at >= made)
-        & (Redemption.created_at <= spent["used_at"])
-    ).order_by(Redemption.created_at, ascending=False).first().run()
+    sale = (
+        await Redemption.select(
+            Redemption.total,
+            Redemption.balance_after,
+            Redemption.receipt_no,
+            Redemption.status,
+            Redemption.created_at,
+            Redemption.shop.name,
+        )
+        .where(
+            (Redemption.village == village_id)
+            & (Redemption.household == household_id)
+            & (Redemption.code_kind == "phone")
+            & (Redemption.created_at >= made)
+            & (Redemption.created_at <= spent["used_at"])
+        )
+        .order_by(Redemption.created_at, ascending=False)
+        .first()
+        .run()
+    )
     if sale is None:
         return CodeStatus(state="used", balance=balance)
     return CodeStatus(
-        state="paid", balance=balance, total=sale["total"], balance_after=sale["balance_after"],
-        receipt_no=sale["receipt_no"], shop_name=sale["shop.name"], sale_status=sale["status"],
+        state="paid",
+        balance=balance,
+        total=sale["total"],
+        balance_after=sale["balance_after"],
+        receipt_no=sale["receipt_no"],
+        shop_name=sale["shop.name"],
+        sale_status=sale["status"],
         paid_at=sale["created_at"],
     )

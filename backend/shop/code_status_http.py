@@ -14,10 +14,16 @@ from backend.http.access import CurrentPrincipal, allow
 from backend.http.input import PathId
 from backend.shop.code_status import CodeStatus, code_status
 
-Payload = Annotated[str | None, Parameter(
-    min_length=1, max_length=200,
-    description="the JF2 payload the page shows (without it: the newest code the household spent)",
-)]
+Payload = Annotated[
+    str | None,
+    Parameter(
+        min_length=1,
+        max_length=200,
+        description=(
+            "the JF2 payload the page shows (without it: the newest code the household spent)"
+        ),
+    ),
+]
 
 
 class PhoneCodeStatusController(Controller):
@@ -25,8 +31,9 @@ class PhoneCodeStatusController(Controller):
     tags = ["cards"]
 
     @get("/status", **allow(Role.villager))
-    async def status(self, village_id: PathId, principal: CurrentPrincipal,
-                     code: Payload = None) -> CodeStatus:
+    async def status(
+        self, village_id: PathId, principal: CurrentPrincipal, code: Payload = None
+    ) -> CodeStatus:
         household_id = principal.household_in(village_id)
         if household_id is None:
             raise NotFound()

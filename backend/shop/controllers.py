@@ -32,77 +32,125 @@ class ShopController(Controller):
         return msgspec.convert(await catalogue.shops(village_id), list[s.Shop])
 
     @post("/", **allow(Role.committee, Role.town_admin))
-    async def create_shop(self, village_id: PathId, data: JSONBody[s.ShopCreate],
-                          principal: CurrentPrincipal) -> s.Shop:
-        row = await catalogue.create_shop(actor_of(principal), village_id, data.name,
-                                          data.also_serves)
+    async def create_shop(
+        self, village_id: PathId, data: JSONBody[s.ShopCreate], principal: CurrentPrincipal
+    ) -> s.Shop:
+        row = await catalogue.create_shop(
+            actor_of(principal), village_id, data.name, data.also_serves
+        )
         return msgspec.convert(row, s.Shop)
 
     @get("/{shop_id:int}/products", **allow(*ANY_ROLE))
-    async def list_products(self, village_id: PathId, shop_id: PathId,
-                            include_inactive: FromQuery[bool] = False) -> list[s.Product]:
+    async def list_products(
+        self, village_id: PathId, shop_id: PathId, include_inactive: FromQuery[bool] = False
+    ) -> list[s.Product]:
         rows = await catalogue.products(village_id, shop_id, include_inactive=include_inactive)
         return msgspec.convert(rows, list[s.Product])
 
     @post("/{shop_id:int}/products", **allow(*SHOP_STAFF))
-    async def add_product(self, village_id: PathId, shop_id: PathId,
-                          data: JSONBody[s.ProductCreate],
-                          principal: CurrentPrincipal) -> s.Product:
+    async def add_product(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        data: JSONBody[s.ProductCreate],
+        principal: CurrentPrincipal,
+    ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
-        row = await catalogue.add_product(actor_of(principal), village_id, shop_id,
-                                          msgspec.structs.asdict(data))
+        row = await catalogue.add_product(
+            actor_of(principal), village_id, shop_id, msgspec.structs.asdict(data)
+        )
         return msgspec.convert(row, s.Product)
 
     @patch(PRODUCT, **allow(*SHOP_STAFF))
-    async def update_product(self, village_id: PathId, shop_id: PathId, product_id: PathId,
-                             data: JSONBody[s.ProductUpdate],
-                             principal: CurrentPrincipal) -> s.Product:
+    async def update_product(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        product_id: PathId,
+        data: JSONBody[s.ProductUpdate],
+        principal: CurrentPrincipal,
+    ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
-        row = await catalogue.update_product(actor_of(principal), village_id, shop_id,
-                                             product_id, given(data))
+        row = await catalogue.update_product(
+            actor_of(principal), village_id, shop_id, product_id, given(data)
+        )
         return msgspec.convert(row, s.Product)
 
     @post(PRODUCT + "/picture", **allow(*SHOP_STAFF), request_max_body_size=6_000_000)
     async def upload_picture(
-        self, village_id: PathId, shop_id: PathId, product_id: PathId, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        product_id: PathId,
+        principal: CurrentPrincipal,
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         name = await run_heavy(store_picture, await data.read())
-        row = await catalogue.update_product(actor_of(principal), village_id, shop_id,
-                                             product_id, {"picture": name})
+        row = await catalogue.update_product(
+            actor_of(principal), village_id, shop_id, product_id, {"picture": name}
+        )
         return msgspec.convert(row, s.Product)
 
     @get(PRODUCT + "/picture", **allow(*ANY_ROLE), media_type="image/jpeg")
-    async def picture(self, village_id: PathId, shop_id: PathId, product_id: PathId,
-                      thumbnail: FromQuery[bool] = True) -> Response[bytes]:
+    async def picture(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        product_id: PathId,
+        thumbnail: FromQuery[bool] = True,
+    ) -> Response[bytes]:
         name = await catalogue.picture_name(village_id, shop_id, product_id)
         path = picture_path(name, thumbnail=thumbnail)
         if path is None:
             raise NotFound()
-        return Response(path.read_bytes(), media_type="image/jpeg",
-                        headers={"Cache-Control": "private, max-age=3600"})
+        return Response(
+            path.read_bytes(),
+            media_type="image/jpeg",
+            headers={"Cache-Control": "private, max-age=3600"},
+        )
 
     @post(PRODUCT + "/restock", **allow(*SHOP_STAFF))
-    async def restock(self, village_id: PathId, shop_id: PathId, product_id: PathId,
-                      data: JSONBody[s.Restock], principal: CurrentPrincipal) -> s.Product:
+    async def restock(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        product_id: PathId,
+        data: JSONBody[s.Restock],
+        principal: CurrentPrincipal,
+    ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         value_fen = None if data.value_yuan is None else round(data.value_yuan * 100)
-        row = await catalogue.restock(actor_of(principal), village_id, shop_id, product_id,
-                                      data.quantity, data.donor, value_fen)
+        row = await catalogue.restock(
+            actor_of(principal),
+            village_id,
+            shop_id,
+            product_id,
+            data.quantity,
+            data.donor,
+            value_fen,
+        )
         return msgspec.convert(row, s.Product)
 
     @post(PRODUCT + "/write-off", **allow(*SHOP_STAFF))
-    async def write_off(self, village_id: PathId, shop_id: PathId, product_id: PathId,
-                        data: JSONBody[s.WriteOff], principal: CurrentPrincipal) -> s.Product:
+    async def write_off(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        product_id: PathId,
+        data: JSONBody[s.WriteOff],
+        principal: CurrentPrincipal,
+    ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
-        row = await catalogue.write_off(actor_of(principal), village_id, shop_id, product_id,
-                                        data.quantity, data.reason)
+        row = await catalogue.write_off(
+            actor_of(principal), village_id, shop_id, product_id, data.quantity, data.reason
+        )
         return msgspec.convert(row, s.Product)
 
     @get(PRODUCT + "/movements", **allow(*SHOP_STAFF))
-    async def movements(self, village_id: PathId, shop_id: PathId, product_id: PathId,
-                        principal: CurrentPrincipal) -> list[s.StockMovement]:
+    async def movements(
+        self, village_id: PathId, shop_id: PathId, product_id: PathId, principal: CurrentPrincipal
+    ) -> list[s.StockMovement]:
         await shop_staff(principal, village_id, shop_id)
         rows = await catalogue.movements(village_id, shop_id, product_id)
         return msgspec.convert(rows, list[s.StockMovement])

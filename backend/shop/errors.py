@@ -37,8 +37,10 @@ class LimitExceeded(DomainError):
     code = "limit_exceeded"
     status = 409
     zh = "超过限额：{product} 每户每月限兑 {limit}{unit}，本月已兑 {already}{unit}。"
-    en = "Over the limit: {product} is limited to {limit} {unit} per household per month " \
-         "({already} already this month)."
+    en = (
+        "Over the limit: {product} is limited to {limit} {unit} per household per month "
+        "({already} already this month)."
+    )
 
 
 class DailyCapExceeded(DomainError):
@@ -62,8 +64,10 @@ class PinNotSetForSale(DomainError):
     code = "pin_not_set_for_sale"
     status = 409
     zh = "本次兑换超过 {threshold} 积分，需要输入 PIN，但该户还没有设置 PIN，请到村委会设置。"
-    en = ("This sale is over {threshold} points and needs the household's PIN, but the household "
-          "has no PIN yet: the village committee can set one.")
+    en = (
+        "This sale is over {threshold} points and needs the household's PIN, but the household "
+        "has no PIN yet: the village committee can set one."
+    )
 
 
 class ProductUnavailable(DomainError):
@@ -91,5 +95,7 @@ class PriceChanged(DomainError):
     code = "price_changed"
     status = 409
     zh = "价格已变：{product} 现在是 {price} 积分（收银台显示的是 {shown} 积分），请重新确认。"
-    en = "The price changed: {product} is now {price} points (the till showed {shown}); " \
-         "confirm again."
+    en = (
+        "The price changed: {product} is now {price} points (the till showed {shown}); "
+        "confirm again."
+    )

@@ -91,9 +91,12 @@ def local_midnight(now: datetime, *, month: bool = False) -> datetime:
 
 
 async def _by_key(village_id: int, key: str) -> dict[str, Any] | None:
-    return await Redemption.select(Redemption.id, Redemption.request_hash, Redemption.shop).where(
-        (Redemption.village == village_id) & (Redemption.idempotency_key == key)
-    ).first().run()
+    return (
+        await Redemption.select(Redemption.id, Redemption.request_hash, Redemption.shop)
+        .where((Redemption.village == village_id) & (Redemption.idempotency_key == key))
+        .first()
+        .run()
+    )
 
 
 async def _replay(village_id: int, existing: dict[str, Any], wanted: str) -> dict[str, Any]:
@@ -103,24 +106,35 @@ async def _replay(village_id: int, existing: dict[str, Any], wanted: str) -> dic
 
 
 async def _check_limits(
-    village: dict[str, Any], household_id: int, sale_id: int, priced: list[dict[str, Any]],
-    counts: Counter[int], total: int,
+    village: dict[str, Any],
+    household_id: int,
+    sale_id: int,
+    priced: list[dict[str, Any]],
+    counts: Counter[int],
+    total: int,
 ) -> None:
     limited = [p for p in priced if p["limit_per_period"] is not None]
     if not village["daily_cap"] and not limited:
         return
     now = clock.now()
     spent, already = await checkout.taken(
-        household_id, sale_id, local_midnight(now) if village["daily_cap"] else None,
-        local_midnight(now, month=True), [p["id"] for p in limited],
+        household_id,
+        sale_id,
+        local_midnight(now) if village["daily_cap"] else None,
+        local_midnight(now, month=True),
+        [p["id"] for p in limited],
     )
     if village["daily_cap"] and spent + total > village["daily_cap"]:
         raise DailyCapExceeded(cap=village["daily_cap"], spent=spent)
     for product in limited:
         took = already.get(product["id"], 0)
         if took + counts[product["id"]] > product["limit_per_period"]:
-            raise LimitExceeded(product=product["name"], limit=product["limit_per_period"],
-                                unit=product["unit"], already=took)
+            raise LimitExceeded(
+                product=product["name"],
+                limit=product["limit_per_period"],
+                unit=product["unit"],
+                already=took,
+            )
 
 
 async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
@@ -129,25 +143,37 @@ async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
     scanned = await cards.resolve(code, village_id=village_id)
     village = await registry.village(village_id)
     household_id = scanned.household_id
-    limited = await Product.select(Product.id, Product.limit_per_period).where(
-        (Product.village == village_id) & (Product.shop == shop_id) & Product.active.eq(True)
-        & Product.limit_per_period.is_not_null()
-    ).run()
+    limited = (
+        await Product.select(Product.id, Product.limit_per_period)
+        .where(
+            (Product.village == village_id)
+            & (Product.shop == shop_id)
+            & Product.active.eq(True)
+            & Product.limit_per_period.is_not_null()
+        )
+        .run()
+    )
     now = clock.now()
     spent, taken = await checkout.taken(
-        household_id, 0, local_midnight(now) if village["daily_cap"] else None,
-        local_midnight(now, month=True), [p["id"] for p in limited],
+        household_id,
+        0,
+        local_midnight(now) if village["daily_cap"] else None,
+        local_midnight(now, month=True),
+        [p["id"] for p in limited],
     )
     return {
-        "household_id": household_id, "number": scanned.number, "head_name": scanned.head_name,
-        "kind": scanned.kind, "balance": await ledger.balance(village_id, household_id),
+        "household_id": household_id,
+        "number": scanned.number,
+        "head_name": scanned.head_name,
+        "kind": scanned.kind,
+        "balance": await ledger.balance(village_id, household_id),
         "pin_needed_above": village["pin_threshold"] or None if scanned.has_pin else None,
-        "daily_remaining": (
-            max(village["daily_cap"] - spent, 0) if village["daily_cap"] else None
-        ),
+        "daily_remaining": (max(village["daily_cap"] - spent, 0) if village["daily_cap"] else None),
         "allowances": [
-            {"product_id": p["id"],
-             "remaining": max(p["limit_per_period"] - taken.get(p["id"], 0), 0)}
+            {
+                "product_id": p["id"],
+                "remaining": max(p["limit_per_period"] - taken.get(p["id"], 0), 0),
+            }
             for p in limited
         ],
     }
@@ -160,8 +186,12 @@ def _check_prices(priced: list[dict[str, Any]], lines: list[Line]) -> None:
     for line in lines:
         product = now[line.product_id]
         if line.shown_price is not None and line.shown_price != product["price"]:
-            raise PriceChanged(product=product["name"], price=product["price"],
-                               shown=line.shown_price, product_id=product["id"])
+            raise PriceChanged(
+                product=product["name"],
+                price=product["price"],
+                shown=line.shown_price,
+                product_id=product["id"],
+            )
 
 
 def _reason(priced: list[dict[str, Any]], counts: Counter[int]) -> str:
@@ -170,7 +200,13 @@ def _reason(priced: list[dict[str, Any]], counts: Counter[int]) -> str:
 
 
 async def redeem(
-    actor: Actor, village_id: int, shop_id: int, code: str, lines: list[Line], *, key: str,
+    actor: Actor,
+    village_id: int,
+    shop_id: int,
+    code: str,
+    lines: list[Line],
+    *,
+    key: str,
     pin: str | None = None,
 ) -> dict[str, Any]:
     """Sell the cart to the household the scanned code names; returns the receipt.
@@ -187,8 +223,9 @@ async def redeem(
     raced = 0
     while True:
         try:
-            return await _attempt(actor, village_id, shop_id, code, lines, key, wanted,
-                                  pin_checked=pin_checked)
+            return await _attempt(
+                actor, village_id, shop_id, code, lines, key, wanted, pin_checked=pin_checked
+            )
         except _PinNeeded as need:
             if pin_checked or not pin:
                 raise PinRequired(threshold=need.threshold) from None
@@ -215,8 +252,15 @@ class _PinNeeded(Exception):
 
 
 async def _attempt(
-    actor: Actor, village_id: int, shop_id: int, code: str, lines: list[Line], key: str,
-    wanted: str, *, pin_checked: bool,
+    actor: Actor,
+    village_id: int,
+    shop_id: int,
+    code: str,
+    lines: list[Line],
+    key: str,
+    wanted: str,
+    *,
+    pin_checked: bool,
 ) -> dict[str, Any]:
     unreadable: DomainError | None = None
     try:
@@ -226,8 +270,12 @@ async def _attempt(
     counts = _quantities(lines)
     async with write_transaction():
         found = await checkout.context(
-            village_id, shop_id, key, signed.public_id if signed else None,
-            signed.digest if isinstance(signed, PhoneCode) else None, sorted(counts),
+            village_id,
+            shop_id,
+            key,
+            signed.public_id if signed else None,
+            signed.digest if isinstance(signed, PhoneCode) else None,
+            sorted(counts),
         )
         if found is None:
             raise NotFound()
@@ -253,72 +301,139 @@ async def _attempt(
 
 
 async def _sell(
-    actor: Actor, village_id: int, found: checkout.Context, scanned: cards.Scanned,
-    counts: Counter[int], total: int, key: str, wanted: str,
+    actor: Actor,
+    village_id: int,
+    found: checkout.Context,
+    scanned: cards.Scanned,
+    counts: Counter[int],
+    total: int,
+    key: str,
+    wanted: str,
 ) -> dict[str, Any]:
     """Write the sale inside the transaction :func:`_attempt` opened; returns the receipt."""
     assert found.shop is not None
     shop_id, priced = found.shop["id"], found.products
     now = clock.now()
     sale = {
-        "village": village_id, "shop": shop_id, "household": scanned.household_id,
-        "total": total, "code_kind": scanned.kind, "idempotency_key": key,
-        "request_hash": wanted, "actor": actor.user_id, "actor_name": actor.name,
+        "village": village_id,
+        "shop": shop_id,
+        "household": scanned.household_id,
+        "total": total,
+        "code_kind": scanned.kind,
+        "idempotency_key": key,
+        "request_hash": wanted,
+        "actor": actor.user_id,
+        "actor_name": actor.name,
         "created_at": now,
     }
     sale_id = await checkout.sell(actor, sale, priced, counts)
     if sale_id is None:
         raise _KeyTaken()
     posted = await ledger.redeem(
-        actor, village_id, scanned.household_id, shop_id, total,
-        key=f"redemption:{sale_id}", reason=_reason(priced, counts),
+        actor,
+        village_id,
+        scanned.household_id,
+        shop_id,
+        total,
+        key=f"redemption:{sale_id}",
+        reason=_reason(priced, counts),
         reference={"redemption": sale_id},
     )
     await _check_limits(found.village, scanned.household_id, sale_id, priced, counts, total)
     await cards.consume_phone_code(scanned)
     await checkout.settle(sale_id, posted.id, posted.balance)
     return {
-        "id": sale_id, "receipt_no": sale["receipt_no"], "shop_id": shop_id,
-        "shop_name": found.shop["name"], "household_id": scanned.household_id,
-        "household_number": scanned.number, "head_name": scanned.head_name,
-        "lines": [{"product_id": p["id"], "name": p["name"], "unit": p["unit"],
-                   "quantity": counts[p["id"]], "price": p["price"],
-                   "subtotal": p["price"] * counts[p["id"]]} for p in priced],
-        "total": total, "balance_after": posted.balance, "status": "completed",
-        "void_reason": "", "voided_at": None, "balance_after_void": None, "created_at": now,
+        "id": sale_id,
+        "receipt_no": sale["receipt_no"],
+        "shop_id": shop_id,
+        "shop_name": found.shop["name"],
+        "household_id": scanned.household_id,
+        "household_number": scanned.number,
+        "head_name": scanned.head_name,
+        "lines": [
+            {
+                "product_id": p["id"],
+                "name": p["name"],
+                "unit": p["unit"],
+                "quantity": counts[p["id"]],
+                "price": p["price"],
+                "subtotal": p["price"] * counts[p["id"]],
+            }
+            for p in priced
+        ],
+        "total": total,
+        "balance_after": posted.balance,
+        "status": "completed",
+        "void_reason": "",
+        "voided_at": None,
+        "balance_after_void": None,
+        "created_at": now,
         "shopkeeper": actor.name,
-        "code_kind": scanned.kind, "replayed": False,
+        "code_kind": scanned.kind,
+        "replayed": False,
     }
 
 
 async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]:
     """What the 58 mm receipt prints: shop, household, items, points, balance after, time."""
     shop = await catalogue.shop(village_id, shop_id)
-    row = await Redemption.select(
-        Redemption.id, Redemption.receipt_no, Redemption.total, Redemption.balance_after,
-        Redemption.status, Redemption.void_reason, Redemption.voided_at, Redemption.created_at,
-        Redemption.void_balance_after,
-        Redemption.actor_name, Redemption.code_kind, Redemption.household.number,
-        Redemption.household.head_name, Redemption.household.id,
-    ).where(
-        (Redemption.id == sale_id) & (Redemption.village == village_id)
-        & (Redemption.shop == shop_id)
-    ).first().run()
+    row = (
+        await Redemption.select(
+            Redemption.id,
+            Redemption.receipt_no,
+            Redemption.total,
+            Redemption.balance_after,
+            Redemption.status,
+            Redemption.void_reason,
+            Redemption.voided_at,
+            Redemption.created_at,
+            Redemption.void_balance_after,
+            Redemption.actor_name,
+            Redemption.code_kind,
+            Redemption.household.number,
+            Redemption.household.head_name,
+            Redemption.household.id,
+        )
+        .where(
+            (Redemption.id == sale_id)
+            & (Redemption.village == village_id)
+            & (Redemption.shop == shop_id)
+        )
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound()
-    lines = await RedemptionLine.select(
-        RedemptionLine.product, RedemptionLine.name, RedemptionLine.unit,
-        RedemptionLine.quantity, RedemptionLine.price, RedemptionLine.subtotal,
-    ).where(RedemptionLine.redemption == sale_id).order_by(RedemptionLine.id).run()
+    lines = (
+        await RedemptionLine.select(
+            RedemptionLine.product,
+            RedemptionLine.name,
+            RedemptionLine.unit,
+            RedemptionLine.quantity,
+            RedemptionLine.price,
+            RedemptionLine.subtotal,
+        )
+        .where(RedemptionLine.redemption == sale_id)
+        .order_by(RedemptionLine.id)
+        .run()
+    )
     return {
-        "id": row["id"], "receipt_no": row["receipt_no"], "shop_id": shop_id,
-        "shop_name": shop["name"], "household_id": row["household.id"],
-        "household_number": row["household.number"], "head_name": row["household.head_name"],
+        "id": row["id"],
+        "receipt_no": row["receipt_no"],
+        "shop_id": shop_id,
+        "shop_name": shop["name"],
+        "household_id": row["household.id"],
+        "household_number": row["household.number"],
+        "head_name": row["household.head_name"],
         "lines": [{"product_id": ln.pop("product"), **ln} for ln in lines],
-        "total": row["total"], "balance_after": row["balance_after"], "status": row["status"],
-        "void_reason": row["void_reason"], "voided_at": row["voided_at"],
+        "total": row["total"],
+        "balance_after": row["balance_after"],
+        "status": row["status"],
+        "void_reason": row["void_reason"],
+        "voided_at": row["voided_at"],
         "balance_after_void": row["void_balance_after"],
-        "created_at": row["created_at"], "shopkeeper": row["actor_name"],
+        "created_at": row["created_at"],
+        "shopkeeper": row["actor_name"],
         "code_kind": row["code_kind"],
     }
 
@@ -331,9 +446,16 @@ def void_hash(shop_id: int, sale_id: int, reason: str) -> str:
 
 async def _void_by_key(village_id: int, key: str, wanted: str) -> dict[str, Any] | None:
     """The first answer to a void under this key, or None if the key is new."""
-    earlier = await Redemption.select(
-        Redemption.id, Redemption.shop, Redemption.void_request_hash,
-    ).where((Redemption.village == village_id) & (Redemption.void_key == key)).first().run()
+    earlier = (
+        await Redemption.select(
+            Redemption.id,
+            Redemption.shop,
+            Redemption.void_request_hash,
+        )
+        .where((Redemption.village == village_id) & (Redemption.void_key == key))
+        .first()
+        .run()
+    )
     if earlier is None:
         return None
     if earlier["void_request_hash"] != wanted:
@@ -342,8 +464,13 @@ async def _void_by_key(village_id: int, key: str, wanted: str) -> dict[str, Any]
 
 
 async def void(
-    actor: Actor, village_id: int, shop_id: int, sale_id: int, reason: str,
-    *, key: str | None = None,
+    actor: Actor,
+    village_id: int,
+    shop_id: int,
+    sale_id: int,
+    reason: str,
+    *,
+    key: str | None = None,
 ) -> dict[str, Any]:
     """Undo a sale within the village's window: reverse its transfer once, restock its goods.
 
@@ -360,13 +487,20 @@ async def void(
         if clock.now() - sale["created_at"] > window:
             raise VoidWindowClosed(hours=village["void_window_hours"])
         try:
-            claimed = await Redemption.update({
-                Redemption.status: "voided", Redemption.void_reason: reason,
-                Redemption.voided_at: clock.now(), Redemption.void_key: key,
-                Redemption.void_request_hash: wanted if key is not None else "",
-            }).where((Redemption.id == sale_id) & (Redemption.status == "completed")).returning(
-                Redemption.transfer
-            ).run()
+            claimed = (
+                await Redemption.update(
+                    {
+                        Redemption.status: "voided",
+                        Redemption.void_reason: reason,
+                        Redemption.voided_at: clock.now(),
+                        Redemption.void_key: key,
+                        Redemption.void_request_hash: wanted if key is not None else "",
+                    }
+                )
+                .where((Redemption.id == sale_id) & (Redemption.status == "completed"))
+                .returning(Redemption.transfer)
+                .run()
+            )
         except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
             # the key was claimed meanwhile by a void of another sale
             raise IdempotencyKeyReused() from None
@@ -375,17 +509,37 @@ async def void(
                 return replay
             raise AlreadyVoided()
         for line in sorted(sale["lines"], key=lambda ln: ln["product_id"]):
-            await catalogue.move_stock(actor, village_id, shop_id, line["product_id"],
-                                       line["quantity"], "void", reason=reason,
-                                       redemption_id=sale_id)
+            await catalogue.move_stock(
+                actor,
+                village_id,
+                shop_id,
+                line["product_id"],
+                line["quantity"],
+                "void",
+                reason=reason,
+                redemption_id=sale_id,
+            )
         posted = await ledger.reverse(
-            actor, village_id, claimed[0]["transfer"], key=f"void:{sale_id}",
+            actor,
+            village_id,
+            claimed[0]["transfer"],
+            key=f"void:{sale_id}",
             reason=f"撤销兑换 {sale['receipt_no']}：{reason}",
         )
-        await Redemption.update({Redemption.void_transfer: posted.id,
-                                 Redemption.void_balance_after: posted.balance}).where(
-            Redemption.id == sale_id
-        ).run()
-        await record(actor, "redemption.void", "redemption", sale_id, village_id=village_id,
-                     before={"status": "completed"}, after={"status": "voided", "reason": reason})
+        await (
+            Redemption.update(
+                {Redemption.void_transfer: posted.id, Redemption.void_balance_after: posted.balance}
+            )
+            .where(Redemption.id == sale_id)
+            .run()
+        )
+        await record(
+            actor,
+            "redemption.void",
+            "redemption",
+            sale_id,
+            village_id=village_id,
+            before={"status": "completed"},
+            after={"status": "voided", "reason": reason},
+        )
     return await receipt(village_id, shop_id, sale_id)

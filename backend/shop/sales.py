@@ -25,53 +25,91 @@ class SalesController(Controller):
     tags = ["shop"]
 
     @post("/scan", status_code=200, **allow(*SELLERS))
-    async def scan(self, village_id: PathId, shop_id: PathId, data: JSONBody[s.Scan],
-                   principal: CurrentPrincipal) -> s.Customer:
+    async def scan(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        data: JSONBody[s.Scan],
+        principal: CurrentPrincipal,
+    ) -> s.Customer:
         await shop_staff(principal, village_id, shop_id)
-        return msgspec.convert(await redemption.customer(village_id, shop_id, data.code),
-                               s.Customer)
+        return msgspec.convert(
+            await redemption.customer(village_id, shop_id, data.code), s.Customer
+        )
 
     @post("/redemptions", **allow(*SELLERS))
-    async def redeem(self, village_id: PathId, shop_id: PathId, data: JSONBody[s.RedemptionCreate],
-                     principal: CurrentPrincipal,
-                     idempotency_key: IdempotencyKey = None) -> s.Receipt:
+    async def redeem(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        data: JSONBody[s.RedemptionCreate],
+        principal: CurrentPrincipal,
+        idempotency_key: IdempotencyKey = None,
+    ) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
-        lines = [redemption.Line(line.product_id, line.quantity, line.price)
-                 for line in data.lines]
+        lines = [redemption.Line(line.product_id, line.quantity, line.price) for line in data.lines]
         row = await redemption.redeem(
-            actor_of(principal), village_id, shop_id, data.code, lines,
-            key=require_idempotency_key(idempotency_key), pin=data.pin,
+            actor_of(principal),
+            village_id,
+            shop_id,
+            data.code,
+            lines,
+            key=require_idempotency_key(idempotency_key),
+            pin=data.pin,
         )
         return msgspec.convert(row, s.Receipt)
 
     @get("/redemptions", **allow(*SELLERS, Role.town_admin))
-    async def todays_sales(self, village_id: PathId, shop_id: PathId,
-                           principal: CurrentPrincipal) -> list[s.TodaysSale]:
+    async def todays_sales(
+        self, village_id: PathId, shop_id: PathId, principal: CurrentPrincipal
+    ) -> list[s.TodaysSale]:
         """Today's sales at this shop, newest first: for reprinting and voiding at the till."""
         await shop_staff(principal, village_id, shop_id)
-        return msgspec.convert(await today.todays_sales(village_id, shop_id),
-                               list[s.TodaysSale], from_attributes=True)
+        return msgspec.convert(
+            await today.todays_sales(village_id, shop_id), list[s.TodaysSale], from_attributes=True
+        )
 
     @get("/redemptions/{redemption_id:int}", **allow(*SELLERS, Role.town_admin))
-    async def get_receipt(self, village_id: PathId, shop_id: PathId, redemption_id: PathId,
-                          principal: CurrentPrincipal) -> s.Receipt:
+    async def get_receipt(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        redemption_id: PathId,
+        principal: CurrentPrincipal,
+    ) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
-        return msgspec.convert(await redemption.receipt(village_id, shop_id, redemption_id),
-                               s.Receipt)
+        return msgspec.convert(
+            await redemption.receipt(village_id, shop_id, redemption_id), s.Receipt
+        )
 
     @post("/redemptions/{redemption_id:int}/void", status_code=200, **allow(*SELLERS))
-    async def void(self, village_id: PathId, shop_id: PathId, redemption_id: PathId,
-                   data: JSONBody[s.Void], principal: CurrentPrincipal,
-                   idempotency_key: IdempotencyKey = None) -> s.Receipt:
+    async def void(
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        redemption_id: PathId,
+        data: JSONBody[s.Void],
+        principal: CurrentPrincipal,
+        idempotency_key: IdempotencyKey = None,
+    ) -> s.Receipt:
         """Void a sale; with an Idempotency-Key a retry gets the first void's answer."""
         await shop_staff(principal, village_id, shop_id)
-        row = await redemption.void(actor_of(principal), village_id, shop_id, redemption_id,
-                                    data.reason, key=idempotency_key)
+        row = await redemption.void(
+            actor_of(principal),
+            village_id,
+            shop_id,
+            redemption_id,
+            data.reason,
+            key=idempotency_key,
+        )
         return msgspec.convert(row, s.Receipt)
 
     @get("/settlement", **allow(*SELLERS, Role.town_admin), media_type=XLSX)
     async def settlement_sheet(
-        self, village_id: PathId, shop_id: PathId, principal: CurrentPrincipal,
+        self,
+        village_id: PathId,
+        shop_id: PathId,
+        principal: CurrentPrincipal,
         year: Annotated[int | None, Parameter(ge=2020, le=2100)] = None,
         month: Annotated[int | None, Parameter(ge=1, le=12)] = None,
     ) -> Response[bytes]:
@@ -81,5 +119,8 @@ class SalesController(Controller):
         year, month = year or today.year, month or today.month
         report = await settlement(village_id, shop_id, year, month)
         name = f"settlement-{shop_id}-{year}-{month:02d}.xlsx"
-        return Response(settlement_xlsx(report), media_type=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            settlement_xlsx(report),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

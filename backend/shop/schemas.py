@@ -29,8 +29,9 @@ class Shop(msgspec.Struct, kw_only=True):
 
 class ShopCreate(Strict):
     name: Name
-    also_serves: Annotated[list[Annotated[int, msgspec.Meta(ge=1)]],
-                           msgspec.Meta(max_length=50)] = msgspec.field(default_factory=list)
+    also_serves: Annotated[
+        list[Annotated[int, msgspec.Meta(ge=1)]], msgspec.Meta(max_length=50)
+    ] = msgspec.field(default_factory=list)
 
 
 class Product(msgspec.Struct, kw_only=True):

@@ -30,30 +30,58 @@ async def settlement(village_id: int, shop_id: int, year: int, month: int) -> di
     """Points redeemed, goods and quantities, and donated stock of one shop in one month."""
     shop = await catalogue.shop(village_id, shop_id)
     start, end = month_bounds(year, month)
-    in_month = (Redemption.shop == shop_id) & (Redemption.created_at >= start) & (
-        Redemption.created_at < end)
-    sales = await Redemption.select(Redemption.id, Redemption.total, Redemption.status).where(
-        in_month).run()
+    in_month = (
+        (Redemption.shop == shop_id)
+        & (Redemption.created_at >= start)
+        & (Redemption.created_at < end)
+    )
+    sales = (
+        await Redemption.select(Redemption.id, Redemption.total, Redemption.status)
+        .where(in_month)
+        .run()
+    )
     completed = [s["id"] for s in sales if s["status"] == "completed"]
     goods: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for line in await RedemptionLine.select(
-        RedemptionLine.name, RedemptionLine.unit, RedemptionLine.quantity, RedemptionLine.subtotal
-    ).where(RedemptionLine.redemption.is_in(completed or [0])).run():
+    for line in (
+        await RedemptionLine.select(
+            RedemptionLine.name,
+            RedemptionLine.unit,
+            RedemptionLine.quantity,
+            RedemptionLine.subtotal,
+        )
+        .where(RedemptionLine.redemption.is_in(completed or [0]))
+        .run()
+    ):
         goods[(line["name"], line["unit"])][0] += line["quantity"]
         goods[(line["name"], line["unit"])][1] += line["subtotal"]
-    donations = await StockMovement.select(
-        StockMovement.created_at, StockMovement.product.name, StockMovement.product.unit,
-        StockMovement.quantity, StockMovement.donor, StockMovement.value_fen,
-    ).where(
-        (StockMovement.shop == shop_id) & (StockMovement.kind == "restock")
-        & (StockMovement.created_at >= start) & (StockMovement.created_at < end)
-    ).order_by(StockMovement.id).run()
+    donations = (
+        await StockMovement.select(
+            StockMovement.created_at,
+            StockMovement.product.name,
+            StockMovement.product.unit,
+            StockMovement.quantity,
+            StockMovement.donor,
+            StockMovement.value_fen,
+        )
+        .where(
+            (StockMovement.shop == shop_id)
+            & (StockMovement.kind == "restock")
+            & (StockMovement.created_at >= start)
+            & (StockMovement.created_at < end)
+        )
+        .order_by(StockMovement.id)
+        .run()
+    )
     return {
-        "shop": shop["name"], "month": f"{year}-{month:02d}",
-        "sales": len(completed), "voided": len(sales) - len(completed),
+        "shop": shop["name"],
+        "month": f"{year}-{month:02d}",
+        "sales": len(completed),
+        "voided": len(sales) - len(completed),
         "points": sum(s["total"] for s in sales if s["status"] == "completed"),
-        "goods": [{"name": n, "unit": u, "quantity": q, "points": p}
-                  for (n, u), (q, p) in sorted(goods.items())],
+        "goods": [
+            {"name": n, "unit": u, "quantity": q, "points": p}
+            for (n, u), (q, p) in sorted(goods.items())
+        ],
         "donations": donations,
     }
 
@@ -65,8 +93,11 @@ def settlement_xlsx(report: dict[str, Any]) -> bytes:
     summary.title = "汇总"
     summary.append([f"{report['shop']} {report['month']} 积分兑换对账单"])
     summary["A1"].font = BOLD
-    for row in (("兑换笔数", report["sales"]), ("撤销笔数", report["voided"]),
-                ("兑换积分合计", report["points"])):
+    for row in (
+        ("兑换笔数", report["sales"]),
+        ("撤销笔数", report["voided"]),
+        ("兑换积分合计", report["points"]),
+    ):
         summary.append(list(row))
     goods = book.create_sheet("商品")
     goods.append(["商品", "单位", "数量", "积分"])
@@ -75,11 +106,18 @@ def settlement_xlsx(report: dict[str, Any]) -> bytes:
     donated = book.create_sheet("捐赠入库")
     donated.append(["日期", "商品", "数量", "单位", "捐赠方", "价值（元）"])
     for row in report["donations"]:
-        donated.append([
-            row["created_at"].astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d"),
-            row["product.name"], row["quantity"], row["product.unit"], row["donor"],
-            None if row["value_fen"] is None else row["value_fen"] / 100,
-        ])
+        donated.append(
+            [
+                row["created_at"]
+                .astimezone(ZoneInfo(get_settings().timezone))
+                .strftime("%Y-%m-%d"),
+                row["product.name"],
+                row["quantity"],
+                row["product.unit"],
+                row["donor"],
+                None if row["value_fen"] is None else row["value_fen"] / 100,
+            ]
+        )
     for sheet in (goods, donated):
         for cell in sheet[1]:
             cell.font = BOLD

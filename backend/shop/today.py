@@ -51,29 +51,56 @@ async def todays_sales(village_id: int, shop_id: int, limit: int = 200) -> list[
     await catalogue.shop(village_id, shop_id)
     village = await registry.village(village_id)
     now = clock.now()
-    rows = await Redemption.select(
-        Redemption.id, Redemption.receipt_no, Redemption.total, Redemption.created_at,
-        Redemption.actor_name, Redemption.status, Redemption.void_reason,
-        Redemption.household.number, Redemption.household.head_name,
-    ).where(
-        (Redemption.village == village_id) & (Redemption.shop == shop_id)
-        & (Redemption.created_at >= local_midnight(now))
-    ).order_by(Redemption.id, ascending=False).limit(limit).run()
+    rows = (
+        await Redemption.select(
+            Redemption.id,
+            Redemption.receipt_no,
+            Redemption.total,
+            Redemption.created_at,
+            Redemption.actor_name,
+            Redemption.status,
+            Redemption.void_reason,
+            Redemption.household.number,
+            Redemption.household.head_name,
+        )
+        .where(
+            (Redemption.village == village_id)
+            & (Redemption.shop == shop_id)
+            & (Redemption.created_at >= local_midnight(now))
+        )
+        .order_by(Redemption.id, ascending=False)
+        .limit(limit)
+        .run()
+    )
     items: dict[int, list[SoldItem]] = {row["id"]: [] for row in rows}
     if rows:
-        for line in await RedemptionLine.select(
-            RedemptionLine.redemption, RedemptionLine.name, RedemptionLine.unit,
-            RedemptionLine.quantity,
-        ).where(RedemptionLine.redemption.is_in(list(items))).order_by(RedemptionLine.id).run():
+        for line in (
+            await RedemptionLine.select(
+                RedemptionLine.redemption,
+                RedemptionLine.name,
+                RedemptionLine.unit,
+                RedemptionLine.quantity,
+            )
+            .where(RedemptionLine.redemption.is_in(list(items)))
+            .order_by(RedemptionLine.id)
+            .run()
+        ):
             items[line["redemption"]].append(
-                SoldItem(name=line["name"], unit=line["unit"], quantity=line["quantity"]))
+                SoldItem(name=line["name"], unit=line["unit"], quantity=line["quantity"])
+            )
     window = timedelta(hours=village["void_window_hours"])
     return [
         TodaysSale(
-            id=row["id"], receipt_no=row["receipt_no"],
-            household_number=row["household.number"], head_name=row["household.head_name"],
-            items=items[row["id"]], total=row["total"], created_at=row["created_at"],
-            shopkeeper=row["actor_name"], status=row["status"], void_reason=row["void_reason"],
+            id=row["id"],
+            receipt_no=row["receipt_no"],
+            household_number=row["household.number"],
+            head_name=row["household.head_name"],
+            items=items[row["id"]],
+            total=row["total"],
+            created_at=row["created_at"],
+            shopkeeper=row["actor_name"],
+            status=row["status"],
+            void_reason=row["void_reason"],
             voidable=row["status"] == "completed" and now - row["created_at"] <= window,
         )
         for row in rows

@@ -15,26 +15,41 @@ from scripts.bench.common import ROOT
 
 # benchmark → [(figure, goal as text, test)]
 GOALS: dict[str, list[tuple[str, str, object]]] = {
-    "ledger": [("ratio", "≥ 0.6 × pgbench", lambda v: v >= 0.6),
-               ("ledger_tps", "", None), ("pgbench_tps", "", None)],
-    "redeem": [("ratio", "≥ 0.6 × pgbench", lambda v: v >= 0.6),
-               ("p99_ms", "≤ 50 ms", lambda v: v <= 50), ("redeem_rps", "", None),
-               ("sqlite_rps", "≥ 200 /s", lambda v: v >= 200),
-               ("sqlite_locked", "0", lambda v: v == 0),
-               ("peak_rss_mb", "≤ 200 MB", lambda v: v <= 200),
-               ("pg_cpu_ms", "", None), ("pgbench_pg_cpu_ms", "", None),
-               ("paced_rps", "", None), ("paced_p99_ms", "", None)],
+    "ledger": [
+        ("ratio", "≥ 0.6 × pgbench", lambda v: v >= 0.6),
+        ("ledger_tps", "", None),
+        ("pgbench_tps", "", None),
+    ],
+    "redeem": [
+        ("ratio", "≥ 0.6 × pgbench", lambda v: v >= 0.6),
+        ("p99_ms", "≤ 50 ms", lambda v: v <= 50),
+        ("redeem_rps", "", None),
+        ("sqlite_rps", "≥ 200 /s", lambda v: v >= 200),
+        ("sqlite_locked", "0", lambda v: v == 0),
+        ("peak_rss_mb", "≤ 200 MB", lambda v: v <= 200),
+        ("pg_cpu_ms", "", None),
+        ("pgbench_pg_cpu_ms", "", None),
+        ("paced_rps", "", None),
+        ("paced_p99_ms", "", None),
+    ],
     "close_period": [("close_seconds", "≤ 10 s", lambda v: v <= 10), ("evaluations", "", None)],
-    "scale": [("v4_ratio", "≥ 1 × 1 village", lambda v: v >= 1),
-              ("v16_ratio", "≥ 1 × 1 village", lambda v: v >= 1),
-              ("v4_p99_ratio", "≤ 1 × 1 village", lambda v: v <= 1),
-              ("v16_p99_ratio", "≤ 1 × 1 village", lambda v: v <= 1),
-              ("v1_rps", "", None), ("v16_rps", "", None)],
-    "boards": [("top_p99_ms", "≤ 5 ms", lambda v: v <= 5),
-               ("rebuild_seconds", "≤ 60 s", lambda v: v <= 60), ("households", "", None),
-               ("cluster_top_p99_ms", "≤ 5 ms", lambda v: v <= 5),
-               ("cluster_rebuild_seconds", "≤ 60 s", lambda v: v <= 60),
-               ("cluster_top_ratio", "", None), ("cluster_rebuild_ratio", "", None)],
+    "scale": [
+        ("v4_ratio", "≥ 1 × 1 village", lambda v: v >= 1),
+        ("v16_ratio", "≥ 1 × 1 village", lambda v: v >= 1),
+        ("v4_p99_ratio", "≤ 1 × 1 village", lambda v: v <= 1),
+        ("v16_p99_ratio", "≤ 1 × 1 village", lambda v: v <= 1),
+        ("v1_rps", "", None),
+        ("v16_rps", "", None),
+    ],
+    "boards": [
+        ("top_p99_ms", "≤ 5 ms", lambda v: v <= 5),
+        ("rebuild_seconds", "≤ 60 s", lambda v: v <= 60),
+        ("households", "", None),
+        ("cluster_top_p99_ms", "≤ 5 ms", lambda v: v <= 5),
+        ("cluster_rebuild_seconds", "≤ 60 s", lambda v: v <= 60),
+        ("cluster_top_ratio", "", None),
+        ("cluster_rebuild_ratio", "", None),
+    ],
 }
 
 
@@ -79,19 +94,21 @@ def main() -> None:
                 verdict, failed = "**fail**", failed + 1
             shown = "—" if value is None else f"{value:g}"
             rows.append(f"| `scripts/bench/{name}` | {figure} | {shown} | {goal} | {verdict} |")
-    report = "\n".join([
-        "# Benchmarks",
-        "",
-        f"Run by `scripts/bench/all` on {datetime.date.today()} — {machine()}, "
-        f"Python {sys.version.split()[0]}.",
-        "",
-        "| benchmark | figure | value | goal | verdict |",
-        "|---|---|---|---|---|",
-        *rows,
-        "",
-        f"{passed} goals met, {failed} missed.",
-        "",
-    ])
+    report = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            f"Run by `scripts/bench/all` on {datetime.date.today()} — {machine()}, "
+            f"Python {sys.version.split()[0]}.",
+            "",
+            "| benchmark | figure | value | goal | verdict |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+            f"{passed} goals met, {failed} missed.",
+            "",
+        ]
+    )
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "benchmarks.md").write_text(report)
     print(f"RESULT goals_met={passed} goals_missed={failed}")

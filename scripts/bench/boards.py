@@ -85,22 +85,32 @@ async def measure() -> dict[str, float]:
     villages = [r["id"] for r in await Village.select(Village.id).order_by(Village.id).run()]
     households = await Household.count().run()
     sample = villages[len(villages) // 2]
-    intended = {r["household"]: int(r["total"]) for r in await Household.raw(
-        "SELECT household, SUM(CASE WHEN kind = 'deduction' THEN -amount ELSE amount END) "
-        "AS total FROM bench_moves WHERE village = {} GROUP BY household", sample).run()}
+    intended = {
+        r["household"]: int(r["total"])
+        for r in await Household.raw(
+            "SELECT household, SUM(CASE WHEN kind = 'deduction' THEN -amount ELSE amount END) "
+            "AS total FROM bench_moves WHERE village = {} GROUP BY household",
+            sample,
+        ).run()
+    }
     assert await ledger.earned_by_household(sample) == intended, "setup is not what boards read"
 
     began = time.perf_counter()
     boards = await rebuild_all(None)
     rebuild_seconds = time.perf_counter() - began
     print(f"rebuild: {boards} boards of {len(villages)} villages in {rebuild_seconds:.1f} s")
-    scores: dict[bytes, float] = dict(await cache.redis().zrange(  # type: ignore[arg-type]
-        ranks.key(sample, None), 0, -1, withscores=True))
+    scores: dict[bytes, float] = dict(
+        await cache.redis().zrange(  # type: ignore[arg-type]
+            ranks.key(sample, None), 0, -1, withscores=True
+        )
+    )
     assert {int(m): int(s) for m, s in scores.items() if int(s)} == {
-        h: t for h, t in intended.items() if t}, "Redis does not match the ledger"
+        h: t for h, t in intended.items() if t
+    }, "Redis does not match the ledger"
 
     picks = await Household.raw(
-        "SELECT id, village FROM household ORDER BY random() LIMIT {}", REQUESTS).run()
+        "SELECT id, village FROM household ORDER BY random() LIMIT {}", REQUESTS
+    ).run()
     rng = random.Random(5)
     both, tops, mine = [], [], []
     for pick in picks:
@@ -109,20 +119,26 @@ async def measure() -> dict[str, float]:
         best = await leaderboard.top(pick["village"], period_id, ("village", None), 20)
         middle = time.perf_counter()
         standing, _near, _size = await leaderboard.standing(
-            pick["village"], pick["id"], period_id, ("village", None))
+            pick["village"], pick["id"], period_id, ("village", None)
+        )
         end = time.perf_counter()
         assert len(best) == 20 and standing.household_id == pick["id"]
         both.append(end - start)
         tops.append(middle - start)
         mine.append(end - middle)
     for name, values in (("top 20", tops), ("my rank", mine), ("top 20 + my rank", both)):
-        print(f"{name}: p50 {median(values) * 1000:.2f} ms, p99 "
-              f"{percentile(values, 0.99) * 1000:.2f} ms over {len(values)} requests")
+        print(
+            f"{name}: p50 {median(values) * 1000:.2f} ms, p99 "
+            f"{percentile(values, 0.99) * 1000:.2f} ms over {len(values)} requests"
+        )
     print(f"redis: {await used_memory()} used; redis fallback reads: {cache.failures['count']}")
     await db.stop()
     await cache.close()
-    return {"top_p99_ms": percentile(both, 0.99) * 1000, "rebuild_seconds": rebuild_seconds,
-            "households": households}
+    return {
+        "top_p99_ms": percentile(both, 0.99) * 1000,
+        "rebuild_seconds": rebuild_seconds,
+        "households": households,
+    }
 
 
 def measure_on(redis_url: str, tag: str) -> dict[str, float]:
@@ -130,8 +146,9 @@ def measure_on(redis_url: str, tag: str) -> dict[str, float]:
     var_dir = ROOT / "var" / "bench-boards"
     figures = var_dir / f"figures-{tag}.json"
     print(f"== {tag}: {redis_url} ==", flush=True)
-    run_module("scripts.bench.boards", bench_env(DATABASE_URL, redis_url, var_dir), "measure",
-               str(figures))
+    run_module(
+        "scripts.bench.boards", bench_env(DATABASE_URL, redis_url, var_dir), "measure", str(figures)
+    )
     return dict(json.loads(figures.read_text()))
 
 
@@ -146,33 +163,54 @@ def main() -> None:
     ports = args.cluster_ports.split(",")
     scratch_database(DATABASE)
     single_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    run_module("scripts.bench.boards", bench_env(DATABASE_URL, single_url,
-                                                 ROOT / "var" / "bench-boards"), "migrate")
+    run_module(
+        "scripts.bench.boards",
+        bench_env(DATABASE_URL, single_url, ROOT / "var" / "bench-boards"),
+        "migrate",
+    )
     began = time.perf_counter()
-    subprocess.run(["psql", *PG, "-q", "-d", DATABASE, "-v", f"villages={args.villages}",
-                    "-v", f"households={HOUSEHOLDS}", "-f",
-                    str(ROOT / "scripts" / "bench" / "boards_setup.sql")],
-                   check=True, stdout=subprocess.DEVNULL)
-    print(f"setup: {args.villages * HOUSEHOLDS} households bulk-inserted in "
-          f"{time.perf_counter() - began:.0f} s")
+    subprocess.run(
+        [
+            "psql",
+            *PG,
+            "-q",
+            "-d",
+            DATABASE,
+            "-v",
+            f"villages={args.villages}",
+            "-v",
+            f"households={HOUSEHOLDS}",
+            "-f",
+            str(ROOT / "scripts" / "bench" / "boards_setup.sql"),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    print(
+        f"setup: {args.villages * HOUSEHOLDS} households bulk-inserted in "
+        f"{time.perf_counter() - began:.0f} s"
+    )
     flush_redis(REDIS_DB)
     try:
         single = measure_on(single_url, "single")
     finally:
         flush_redis(REDIS_DB)
-    cluster_url = subprocess.run([str(CLUSTER_SCRIPT), "start", *ports], check=True,
-                                 capture_output=True, text=True).stdout.strip()
+    cluster_url = subprocess.run(
+        [str(CLUSTER_SCRIPT), "start", *ports], check=True, capture_output=True, text=True
+    ).stdout.strip()
     try:
         cluster = measure_on(cluster_url, "cluster")
     finally:
         subprocess.run([str(CLUSTER_SCRIPT), "stop", *ports], check=True)
-    print(f"RESULT top_p99_ms={single['top_p99_ms']:.2f} "
-          f"rebuild_seconds={single['rebuild_seconds']:.1f} "
-          f"households={int(single['households'])} "
-          f"cluster_top_p99_ms={cluster['top_p99_ms']:.2f} "
-          f"cluster_rebuild_seconds={cluster['rebuild_seconds']:.1f} "
-          f"cluster_top_ratio={cluster['top_p99_ms'] / single['top_p99_ms']:.2f} "
-          f"cluster_rebuild_ratio={cluster['rebuild_seconds'] / single['rebuild_seconds']:.2f}")
+    print(
+        f"RESULT top_p99_ms={single['top_p99_ms']:.2f} "
+        f"rebuild_seconds={single['rebuild_seconds']:.1f} "
+        f"households={int(single['households'])} "
+        f"cluster_top_p99_ms={cluster['top_p99_ms']:.2f} "
+        f"cluster_rebuild_seconds={cluster['rebuild_seconds']:.1f} "
+        f"cluster_top_ratio={cluster['top_p99_ms'] / single['top_p99_ms']:.2f} "
+        f"cluster_rebuild_ratio={cluster['rebuild_seconds'] / single['rebuild_seconds']:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def psql(sql: str, database: str = "postgres") -> None:
-    subprocess.run(["psql", *PG, "-q", "-d", database, "-c", sql], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["psql", *PG, "-q", "-d", database, "-c", sql], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def analyze(database: str) -> None:
@@ -53,11 +54,27 @@ def pgbench_baseline(clients: int = 8, threads: int = 2, seconds: int = 15) -> B
     """TPC-B-like tps of this PostgreSQL, in a scratch database, as the baseline. The backends'
     CPU is read from the third second to two before the end, while every client is connected."""
     scratch_database("jifen_bench_pgbench")
-    subprocess.run(["pgbench", *PG, "-i", "-s", "10", "-q", "jifen_bench_pgbench"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["pgbench", *PG, "-i", "-s", "10", "-q", "jifen_bench_pgbench"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     run = subprocess.Popen(
-        ["pgbench", *PG, "-c", str(clients), "-j", str(threads), "-T", str(seconds),
-         "jifen_bench_pgbench"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            "pgbench",
+            *PG,
+            "-c",
+            str(clients),
+            "-j",
+            str(threads),
+            "-T",
+            str(seconds),
+            "jifen_bench_pgbench",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     time.sleep(3)
     backends, began = BackendCpu("jifen_bench_pgbench"), time.monotonic()
@@ -83,9 +100,19 @@ class BackendCpu:
 
     def _read(self) -> dict[int, float]:
         pids = subprocess.run(
-            ["psql", *PG, "-Atq", "-d", "postgres", "-c",
-             f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database}'"],  # noqa: S608 (our scratch database)
-            check=True, capture_output=True, text=True).stdout.split()
+            [
+                "psql",
+                *PG,
+                "-Atq",
+                "-d",
+                "postgres",
+                "-c",
+                f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database}'",  # noqa: S608 (our scratch database)
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         return {int(pid): _own_cpu_seconds(int(pid)) for pid in pids}
 
     def spent(self) -> float:
@@ -95,8 +122,13 @@ class BackendCpu:
 
 def bench_env(database_url: str, redis_url: str, var_dir: Path) -> dict[str, str]:
     var_dir.mkdir(parents=True, exist_ok=True)
-    return {**os.environ, "JIFEN_DATABASE_URL": database_url, "JIFEN_REDIS_URL": redis_url,
-            "JIFEN_VAR_DIR": str(var_dir), "JIFEN_SECRET_KEY": "bench-only-secret-0123456789"}
+    return {
+        **os.environ,
+        "JIFEN_DATABASE_URL": database_url,
+        "JIFEN_REDIS_URL": redis_url,
+        "JIFEN_VAR_DIR": str(var_dir),
+        "JIFEN_SECRET_KEY": "bench-only-secret-0123456789",
+    }
 
 
 def free_port() -> int:
@@ -110,8 +142,10 @@ def start_server(env: dict[str, str], workers: int = 1) -> tuple[subprocess.Pope
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "backend", "serve", "--workers", str(workers)],
-        env={**env, "JIFEN_PORT": str(port), "JIFEN_HOST": "127.0.0.1"}, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**env, "JIFEN_PORT": str(port), "JIFEN_HOST": "127.0.0.1"},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):

@@ -21,9 +21,14 @@ class KioskConnection:
     def __init__(self, base_url: str, headers: dict[str, str]) -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
-        self.fixed = "".join(f"{name}: {value}\r\n" for name, value in {
-            "Host": f"{self.host}:{self.port}", "Content-Type": "application/json", **headers,
-        }.items())
+        self.fixed = "".join(
+            f"{name}: {value}\r\n"
+            for name, value in {
+                "Host": f"{self.host}:{self.port}",
+                "Content-Type": "application/json",
+                **headers,
+            }.items()
+        )
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -33,8 +38,11 @@ class KioskConnection:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         payload = json.dumps(body).encode()
         extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        self.writer.write(f"POST {path} HTTP/1.1\r\n{self.fixed}{extra}"
-                          f"Content-Length: {len(payload)}\r\n\r\n".encode() + payload)
+        self.writer.write(
+            f"POST {path} HTTP/1.1\r\n{self.fixed}{extra}"
+            f"Content-Length: {len(payload)}\r\n\r\n".encode()
+            + payload
+        )
         status = int((await self.reader.readline()).split()[1])
         length, close = 0, False
         while (line := await self.reader.readline()) not in (b"\r\n", b""):

@@ -43,23 +43,27 @@ async def build_township() -> list[tuple[int, list[int]]]:
     town = await registry.create_town(CLI_ACTOR, "压测镇", "BENCH")
     villages = []
     for v in range(VILLAGES):
-        village = await registry.create_village(CLI_ACTOR, town["id"], name=f"压测{v}村",
-                                                code=f"B{v}")
+        village = await registry.create_village(
+            CLI_ACTOR, town["id"], name=f"压测{v}村", code=f"B{v}"
+        )
         households = [
-            (await registry.create_household(
-                CLI_ACTOR, village["id"], {"number": f"H{n}", "head_name": "压测户"}, []))["id"]
+            (
+                await registry.create_household(
+                    CLI_ACTOR, village["id"], {"number": f"H{n}", "head_name": "压测户"}, []
+                )
+            )["id"]
             for n in range(HOUSEHOLDS)
         ]
         for household in households:  # open every account, as a village that is in use has
-            await ledger.award(CLI_ACTOR, village["id"], household, 1, key=f"open:{household}",
-                               reason="开户")
+            await ledger.award(
+                CLI_ACTOR, village["id"], household, 1, key=f"open:{household}", reason="开户"
+            )
         villages.append((village["id"], households))
     await db.stop()
     return villages
 
 
-async def write_for(villages: list[tuple[int, list[int]]], writers: int,
-                    start_at: float) -> int:
+async def write_for(villages: list[tuple[int, list[int]]], writers: int, start_at: float) -> int:
     from backend import db
     from backend.audit.services import CLI_ACTOR
     from backend.ledger import services as ledger
@@ -73,9 +77,16 @@ async def write_for(villages: list[tuple[int, list[int]]], writers: int,
         posted = 0
         while time.time() < deadline:
             village, households = rng.choice(villages)
-            await ledger.award(CLI_ACTOR, village, rng.choice(households), rng.randint(1, 10),
-                               key=f"bench:{uuid.uuid4()}", reason="环境卫生达标",
-                               reference={"rule": "HJ-01", "rule_version": 1}, period_id=1)
+            await ledger.award(
+                CLI_ACTOR,
+                village,
+                rng.choice(households),
+                rng.randint(1, 10),
+                key=f"bench:{uuid.uuid4()}",
+                reason="环境卫生达标",
+                reference={"rule": "HJ-01", "rule_version": 1},
+                period_id=1,
+            )
             posted += 1
         return posted
 
@@ -84,8 +95,12 @@ async def write_for(villages: list[tuple[int, list[int]]], writers: int,
     return sum(counts)
 
 
-def process_main(villages: list[tuple[int, list[int]]], writers: int, start_at: float,
-                 results: multiprocessing.Queue) -> None:
+def process_main(
+    villages: list[tuple[int, list[int]]],
+    writers: int,
+    start_at: float,
+    results: multiprocessing.Queue,
+) -> None:
     import uvloop  # the loop uvicorn runs the app on (`jifen serve`), so the one to measure
 
     configure()
@@ -100,8 +115,9 @@ def ledger_tps() -> float:
     results: multiprocessing.Queue = context.Queue()
     start_at = time.time() + 3.0
     processes = [
-        context.Process(target=process_main,
-                        args=(villages, WRITERS // PROCESSES, start_at, results))
+        context.Process(
+            target=process_main, args=(villages, WRITERS // PROCESSES, start_at, results)
+        )
         for _ in range(PROCESSES)
     ]
     for process in processes:
@@ -109,8 +125,10 @@ def ledger_tps() -> float:
     total = sum(results.get() for _ in processes)
     for process in processes:
         process.join()
-    print(f"ledger: {total} transfers in {SECONDS:.0f} s with {WRITERS} writers "
-          f"in {PROCESSES} processes")
+    print(
+        f"ledger: {total} transfers in {SECONDS:.0f} s with {WRITERS} writers "
+        f"in {PROCESSES} processes"
+    )
     return total / SECONDS
 
 

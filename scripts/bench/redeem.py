@@ -50,14 +50,20 @@ PACED_EVERY = 0.1  # 32 kiosks → 320 sales/s offered, about half of what they 
 
 
 def setup(env: dict[str, str], villages: int, households: int) -> list[dict]:
-    out = subprocess.run([sys.executable, "-m", "scripts.bench.redeem_setup", str(villages),
-                          str(households)], env=env, cwd=ROOT, check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "scripts.bench.redeem_setup", str(villages), str(households)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-async def load(url: str, villages: list[dict], kiosks: int, seconds: int,
-               every: float | None = None) -> dict[str, float]:
+async def load(
+    url: str, villages: list[dict], kiosks: int, seconds: int, every: float | None = None
+) -> dict[str, float]:
     """Kiosks selling flat out (closed loop), or each one sale ``every`` seconds (paced). A
     paced sale's latency counts from when it was due, so a server that falls behind shows it."""
     latencies: list[float] = []
@@ -72,15 +78,18 @@ async def load(url: str, villages: list[dict], kiosks: int, seconds: int,
         due = time.perf_counter() + (every or 0) * n / kiosks
         try:
             while time.monotonic() < deadline:
-                body = {"code": rng.choice(village["codes"]),
-                        "lines": [{"product_id": p, "quantity": 1} for p in village["products"]]}
+                body = {
+                    "code": rng.choice(village["codes"]),
+                    "lines": [{"product_id": p, "quantity": 1} for p in village["products"]],
+                }
                 if every:
                     await asyncio.sleep(due - time.perf_counter())
                     start, due = due, due + every
                 else:
                     start = time.perf_counter()
                 status, answer = await connection.post(
-                    target, body, {"Idempotency-Key": str(uuid.uuid4())})
+                    target, body, {"Idempotency-Key": str(uuid.uuid4())}
+                )
                 latencies.append(time.perf_counter() - start)
                 if status != 201:
                     code = (answer or {}).get("code", str(status))
@@ -92,12 +101,23 @@ async def load(url: str, villages: list[dict], kiosks: int, seconds: int,
     await asyncio.gather(*(kiosk(n) for n in range(kiosks)))
     elapsed = time.monotonic() - began
     ok = len(latencies) - sum(failures.values())
-    return {"rps": ok / elapsed, "sales": ok, "p50_ms": median(latencies) * 1000,
-            "p99_ms": percentile(latencies, 0.99) * 1000, "failures": failures}  # type: ignore
+    return {
+        "rps": ok / elapsed,
+        "sales": ok,
+        "p50_ms": median(latencies) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "failures": failures,
+    }  # type: ignore
 
 
-def run(env: dict[str, str], villages: int, households: int, kiosks: int,
-        workers: int, paced_every: float | None = None) -> tuple[dict, float, str]:
+def run(
+    env: dict[str, str],
+    villages: int,
+    households: int,
+    kiosks: int,
+    workers: int,
+    paced_every: float | None = None,
+) -> tuple[dict, float, str]:
     data = setup(env, villages, households)
     database = env["JIFEN_DATABASE_URL"].rsplit("/", 1)[1]
     postgres = env["JIFEN_DATABASE_URL"].startswith("postgresql:")
@@ -120,18 +140,26 @@ def run(env: dict[str, str], villages: int, households: int, kiosks: int,
 
 
 def main() -> None:
-    pg_env = bench_env(scratch_database("jifen_bench_redeem"), "redis://127.0.0.1:6379/14",
-                       ROOT / "var" / "bench-redeem-pg")
+    pg_env = bench_env(
+        scratch_database("jifen_bench_redeem"),
+        "redis://127.0.0.1:6379/14",
+        ROOT / "var" / "bench-redeem-pg",
+    )
     subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
-    pg, rss, _log = run(pg_env, villages=20, households=40, kiosks=32, workers=1,
-                        paced_every=PACED_EVERY)
+    pg, rss, _log = run(
+        pg_env, villages=20, households=40, kiosks=32, workers=1, paced_every=PACED_EVERY
+    )
     paced = pg["paced"]
-    print(f"postgresql: {pg['rps']:.0f} redemptions/s, p50 {pg['p50_ms']:.1f} ms, "
-          f"p99 {pg['p99_ms']:.1f} ms, refusals {pg['failures']}, peak RSS {rss:.0f} MB, "
-          f"server CPU {pg['cpu_ms']:.2f} ms/sale, PostgreSQL CPU {pg['pg_cpu_ms']:.2f} ms/sale")
-    print(f"postgresql, each kiosk one sale every {PACED_EVERY * 1000:.0f} ms: "
-          f"{paced['rps']:.0f} redemptions/s, p50 {paced['p50_ms']:.1f} ms, "
-          f"p99 {paced['p99_ms']:.1f} ms, refusals {paced['failures']}")
+    print(
+        f"postgresql: {pg['rps']:.0f} redemptions/s, p50 {pg['p50_ms']:.1f} ms, "
+        f"p99 {pg['p99_ms']:.1f} ms, refusals {pg['failures']}, peak RSS {rss:.0f} MB, "
+        f"server CPU {pg['cpu_ms']:.2f} ms/sale, PostgreSQL CPU {pg['pg_cpu_ms']:.2f} ms/sale"
+    )
+    print(
+        f"postgresql, each kiosk one sale every {PACED_EVERY * 1000:.0f} ms: "
+        f"{paced['rps']:.0f} redemptions/s, p50 {paced['p50_ms']:.1f} ms, "
+        f"p99 {paced['p99_ms']:.1f} ms, refusals {paced['failures']}"
+    )
     baseline = pgbench_baseline()
     tps = baseline.tps
     print(f"pgbench: {tps:.0f} tps, PostgreSQL CPU {baseline.pg_cpu_ms:.2f} ms/transaction")
@@ -141,15 +169,20 @@ def main() -> None:
     sqlite_env = bench_env(f"sqlite:///{sqlite_dir / 'bench.sqlite'}", "memory://", sqlite_dir)
     lite, _rss, log = run(sqlite_env, villages=4, households=40, kiosks=8, workers=1)
     locked = log.count("database is locked") + sum(
-        n for code, n in lite["failures"].items() if code == "internal_error")
-    print(f"sqlite: {lite['rps']:.0f} redemptions/s, p99 {lite['p99_ms']:.1f} ms, "
-          f"refusals {lite['failures']}, 'database is locked': {locked}, "
-          f"server CPU {lite['cpu_ms']:.2f} ms/sale")
-    print(f"RESULT redeem_rps={pg['rps']:.0f} p99_ms={pg['p99_ms']:.1f} pgbench_tps={tps:.0f} "
-          f"ratio={pg['rps'] / tps:.2f} sqlite_rps={lite['rps']:.0f} sqlite_locked={locked} "
-          f"peak_rss_mb={rss:.0f} pg_cpu_ms={pg['pg_cpu_ms']:.2f} "
-          f"pgbench_pg_cpu_ms={baseline.pg_cpu_ms:.2f} paced_rps={paced['rps']:.0f} "
-          f"paced_p99_ms={paced['p99_ms']:.1f}")
+        n for code, n in lite["failures"].items() if code == "internal_error"
+    )
+    print(
+        f"sqlite: {lite['rps']:.0f} redemptions/s, p99 {lite['p99_ms']:.1f} ms, "
+        f"refusals {lite['failures']}, 'database is locked': {locked}, "
+        f"server CPU {lite['cpu_ms']:.2f} ms/sale"
+    )
+    print(
+        f"RESULT redeem_rps={pg['rps']:.0f} p99_ms={pg['p99_ms']:.1f} pgbench_tps={tps:.0f} "
+        f"ratio={pg['rps'] / tps:.2f} sqlite_rps={lite['rps']:.0f} sqlite_locked={locked} "
+        f"peak_rss_mb={rss:.0f} pg_cpu_ms={pg['pg_cpu_ms']:.2f} "
+        f"pgbench_pg_cpu_ms={baseline.pg_cpu_ms:.2f} paced_rps={paced['rps']:.0f} "
+        f"paced_p99_ms={paced['p99_ms']:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -28,31 +28,45 @@ async def build(villages: int, households: int) -> list[dict]:
     town = await registry.create_town(CLI_ACTOR, "基准镇", "BENCH")
     out = []
     for v in range(villages):
-        village = await registry.create_village(CLI_ACTOR, town["id"], name=f"基准村{v}",
-                                                code=f"BENCH{v}")
+        village = await registry.create_village(
+            CLI_ACTOR, town["id"], name=f"基准村{v}", code=f"BENCH{v}"
+        )
         vid = village["id"]
         shop = await catalogue.create_shop(CLI_ACTOR, vid, "积分超市", [])
         products = []
         for name, price in (("洗衣粉", 10), ("香皂", 5)):
-            product = await catalogue.add_product(CLI_ACTOR, vid, shop["id"],
-                                                  {"name": name, "price": price})
-            await catalogue.restock(CLI_ACTOR, vid, shop["id"], product["id"], 1_000_000, "",
-                                    None)
+            product = await catalogue.add_product(
+                CLI_ACTOR, vid, shop["id"], {"name": name, "price": price}
+            )
+            await catalogue.restock(CLI_ACTOR, vid, shop["id"], product["id"], 1_000_000, "", None)
             products.append(product["id"])
         codes = []
         for h in range(households):
             household = await registry.create_household(
-                CLI_ACTOR, vid, {"number": f"B{h:04d}", "head_name": f"户主{h}"}, [])
-            await ledger.award(CLI_ACTOR, vid, household["id"], 100_000, key=f"seed-{h}",
-                               reason="基准测试积分")
+                CLI_ACTOR, vid, {"number": f"B{h:04d}", "head_name": f"户主{h}"}, []
+            )
+            await ledger.award(
+                CLI_ACTOR, vid, household["id"], 100_000, key=f"seed-{h}", reason="基准测试积分"
+            )
             await cards.issue_card(CLI_ACTOR, vid, household["id"])
             codes.append(await cards.card_payload(vid, household["id"]))
         username = f"bench_shop_{v}"
-        user_id = await auth.create_user(CLI_ACTOR, username, PASSWORD, [
-            Grant(Role.shopkeeper, village_id=vid, shop_id=shop["id"])])
+        user_id = await auth.create_user(
+            CLI_ACTOR,
+            username,
+            PASSWORD,
+            [Grant(Role.shopkeeper, village_id=vid, shop_id=shop["id"])],
+        )
         token = await auth.issue_token(user_id, "bench")
-        out.append({"village": vid, "shop": shop["id"], "products": products, "codes": codes,
-                    "token": token})
+        out.append(
+            {
+                "village": vid,
+                "shop": shop["id"],
+                "products": products,
+                "codes": codes,
+                "token": token,
+            }
+        )
     await db.stop()
     await cache.close()
     return out

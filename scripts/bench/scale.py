@@ -42,15 +42,34 @@ REDIS_DB = int(os.environ.get("JIFEN_BENCH_SCALE_REDIS_DB", "14"))
 
 
 def main() -> None:
-    env = {**bench_env(scratch_database(DATABASE), f"redis://127.0.0.1:6379/{REDIS_DB}",
-                       ROOT / "var" / "bench-scale"), "JIFEN_PARTITIONS": str(PARTITIONS)}
+    env = {
+        **bench_env(
+            scratch_database(DATABASE),
+            f"redis://127.0.0.1:6379/{REDIS_DB}",
+            ROOT / "var" / "bench-scale",
+        ),
+        "JIFEN_PARTITIONS": str(PARTITIONS),
+    }
     flush_redis(REDIS_DB)
     villages = setup(env, max(STEPS), HOUSEHOLDS)
     analyze(DATABASE)
     partitions = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atq", "-d", DATABASE, "-c",
-         "SELECT count(*) FROM pg_inherits WHERE inhparent = 'transfer'::regclass"],
-        check=True, capture_output=True, text=True).stdout.strip()
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-Atq",
+            "-d",
+            DATABASE,
+            "-c",
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = 'transfer'::regclass",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     server, url = start_server(env)
     figures: dict[int, dict[str, float]] = {}
     try:
@@ -58,16 +77,20 @@ def main() -> None:
         for step in STEPS:
             figures[step] = asyncio.run(load(url, villages[:step], KIOSKS, SECONDS))
             f = figures[step]
-            print(f"{step:>2} village(s), {KIOSKS} kiosks: {f['rps']:.0f} sales/s, "
-                  f"p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms, refusals {f['failures']}")
+            print(
+                f"{step:>2} village(s), {KIOSKS} kiosks: {f['rps']:.0f} sales/s, "
+                f"p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms, refusals {f['failures']}"
+            )
     finally:
         server.terminate()
         server.communicate(timeout=20)
     base = figures[STEPS[0]]
     parts = []
     for step in STEPS:
-        parts += [f"v{step}_rps={figures[step]['rps']:.0f}",
-                  f"v{step}_p99_ms={figures[step]['p99_ms']:.1f}"]
+        parts += [
+            f"v{step}_rps={figures[step]['rps']:.0f}",
+            f"v{step}_p99_ms={figures[step]['p99_ms']:.1f}",
+        ]
     for step in STEPS[1:]:
         parts.append(f"v{step}_ratio={figures[step]['rps'] / base['rps']:.2f}")
     for step in STEPS[1:]:

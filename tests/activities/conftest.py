@@ -39,9 +39,14 @@ class Event:
 
     async def third_household_card(self) -> str:
         household = await registry.create_household(
-            CLI_ACTOR, self.place.village_id,
-            {"number": "H3", "head_name": "赵大山", "grid_id": self.place.grid_id,
-             "moral_group_id": self.place.moral_group_id},
+            CLI_ACTOR,
+            self.place.village_id,
+            {
+                "number": "H3",
+                "head_name": "赵大山",
+                "grid_id": self.place.grid_id,
+                "moral_group_id": self.place.moral_group_id,
+            },
             [{"name": "赵大山", "relation": "户主"}],
         )
         return await cards.card_payload(self.place.village_id, household["id"])
@@ -51,22 +56,46 @@ class Event:
 async def event(client: AsyncClient) -> Event:
     place = await make_place((await make_town())["id"])
     _, token, _name = await make_user(Role.committee, place)
-    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "ZY01", "category": "志愿服务", "title": "参加环境整治", "points": 3, "cap": 4,
-         "evidence_required": False, "proposers": ["committee", "grid_officer"]},
-    ])
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
-                                       kind="month", starts_on=date(2026, 11, 1),
-                                       ends_on=date(2026, 11, 30))
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            {
+                "code": "ZY01",
+                "category": "志愿服务",
+                "title": "参加环境整治",
+                "points": 3,
+                "cap": 4,
+                "evidence_required": False,
+                "proposers": ["committee", "grid_officer"],
+            },
+        ],
+    )
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     rule_id = book["rules"][0]["id"]
-    created = await client.post(f"/api/v1/villages/{place.village_id}/activities", json={
-        "title": "村道清扫", "rule_id": rule_id, "place": "村委会门口",
-        "starts_at": (NOW - timedelta(hours=1)).isoformat(),
-        "ends_at": (NOW + timedelta(hours=2)).isoformat(), "capacity": 2,
-    }, headers=place.headers(Role.grid_officer))
+    created = await client.post(
+        f"/api/v1/villages/{place.village_id}/activities",
+        json={
+            "title": "村道清扫",
+            "rule_id": rule_id,
+            "place": "村委会门口",
+            "starts_at": (NOW - timedelta(hours=1)).isoformat(),
+            "ends_at": (NOW + timedelta(hours=2)).isoformat(),
+            "capacity": 2,
+        },
+        headers=place.headers(Role.grid_officer),
+    )
     assert created.status_code == 201, created.text
-    event = Event(place, created.json()["id"], period["id"], rule_id,
-                  {"Authorization": f"Bearer {token}"})
+    event = Event(
+        place, created.json()["id"], period["id"], rule_id, {"Authorization": f"Bearer {token}"}
+    )
     started = await client.post(event.url("/start"), headers=place.headers(Role.grid_officer))
     assert started.status_code == 200 and started.json()["status"] == "running", started.text
     return event

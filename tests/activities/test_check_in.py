@@ -19,8 +19,11 @@ def key() -> dict[str, str]:
 
 
 async def scan(client: AsyncClient, event: Event, code: str, **body: object) -> tuple[int, dict]:
-    response = await client.post(event.url("/attendances"), json={"code": code, **body},
-                                 headers={**event.headers(Role.grid_officer), **key()})
+    response = await client.post(
+        event.url("/attendances"),
+        json={"code": code, **body},
+        headers={**event.headers(Role.grid_officer), **key()},
+    )
     return response.status_code, response.json()
 
 
@@ -52,12 +55,14 @@ async def test_the_same_key_answers_with_the_first_attendance(
 
 
 async def test_a_scan_outside_the_window_is_refused(client: AsyncClient, event: Event) -> None:
-    status, body = await scan(client, event, await event.card(0),
-                              scanned_at=(NOW - timedelta(hours=3)).isoformat())
+    status, body = await scan(
+        client, event, await event.card(0), scanned_at=(NOW - timedelta(hours=3)).isoformat()
+    )
     assert status == 409 and body["code"] == "outside_window"
     assert "不在签到时间内" in body["detail"]
-    status, body = await scan(client, event, await event.card(0),
-                              scanned_at=(NOW + timedelta(hours=1)).isoformat())
+    status, body = await scan(
+        client, event, await event.card(0), scanned_at=(NOW + timedelta(hours=1)).isoformat()
+    )
     assert status == 409 and body["code"] == "outside_window"
 
 
@@ -81,8 +86,7 @@ async def test_a_full_activity_is_refused(client: AsyncClient, event: Event) -> 
 
 
 async def test_a_phone_code_is_spent_by_check_in(client: AsyncClient, event: Event) -> None:
-    code, _expires = await cards.phone_code(event.place.village_id,
-                                            event.place.households[1]["id"])
+    code, _expires = await cards.phone_code(event.place.village_id, event.place.households[1]["id"])
     status, body = await scan(client, event, code)
     assert status == 201 and body["source"] == "phone"
     status, body = await scan(client, event, code)
@@ -90,8 +94,11 @@ async def test_a_phone_code_is_spent_by_check_in(client: AsyncClient, event: Eve
 
 
 async def test_only_organisers_and_committee_check_in(client: AsyncClient, event: Event) -> None:
-    response = await client.post(event.url("/attendances"), json={"code": await event.card(0)},
-                                 headers={**event.headers(Role.villager), **key()})
+    response = await client.post(
+        event.url("/attendances"),
+        json={"code": await event.card(0)},
+        headers={**event.headers(Role.villager), **key()},
+    )
     assert response.status_code == 403
 
 
@@ -100,12 +107,14 @@ async def test_the_organiser_picks_which_member_came(client: AsyncClient, event:
     assert status == 201 and attendance["member_id"] is None
     member = attendance["members"][0]
     url = event.url(f"/attendances/{attendance['id']}/member")
-    picked = await client.put(url, json={"member_id": member["id"]},
-                              headers=event.headers(Role.grid_officer))
+    picked = await client.put(
+        url, json={"member_id": member["id"]}, headers=event.headers(Role.grid_officer)
+    )
     assert picked.status_code == 200 and picked.json()["member_name"] == member["name"]
     other = event.place.households[1]["members"][0]["id"]
-    wrong = await client.put(url, json={"member_id": other},
-                             headers=event.headers(Role.grid_officer))
+    wrong = await client.put(
+        url, json={"member_id": other}, headers=event.headers(Role.grid_officer)
+    )
     assert wrong.status_code == 422 and wrong.json()["code"] == "unknown_member"
 
 
@@ -113,11 +122,17 @@ async def test_another_grid_officer_cannot_run_the_activity(
     client: AsyncClient, event: Event
 ) -> None:
     _, token, _name = await make_user(Role.grid_officer, event.place)
-    response = await client.post(event.url("/attendances"), json={"code": await event.card(0)},
-                                 headers={"Authorization": f"Bearer {token}", **key()})
+    response = await client.post(
+        event.url("/attendances"),
+        json={"code": await event.card(0)},
+        headers={"Authorization": f"Bearer {token}", **key()},
+    )
     assert response.status_code == 403 and response.json()["code"] == "not_organiser"
-    committee = await client.post(event.url("/attendances"), json={"code": await event.card(0)},
-                                  headers={**event.headers(Role.committee), **key()})
+    committee = await client.post(
+        event.url("/attendances"),
+        json={"code": await event.card(0)},
+        headers={**event.headers(Role.committee), **key()},
+    )
     assert committee.status_code == 201
 
 
@@ -128,11 +143,18 @@ async def test_villagers_sign_up_once_where_the_activity_takes_it(
     closed = await client.post(event.url("/signups"), headers=villager)
     assert closed.status_code == 409 and closed.json()["code"] == "signup_closed"
 
-    created = await client.post(f"/api/v1/villages/{event.place.village_id}/activities", json={
-        "title": "植树", "rule_id": event.rule_id, "signup": True, "capacity": 1,
-        "starts_at": (NOW + timedelta(days=2)).isoformat(),
-        "ends_at": (NOW + timedelta(days=2, hours=2)).isoformat(),
-    }, headers=event.headers(Role.committee))
+    created = await client.post(
+        f"/api/v1/villages/{event.place.village_id}/activities",
+        json={
+            "title": "植树",
+            "rule_id": event.rule_id,
+            "signup": True,
+            "capacity": 1,
+            "starts_at": (NOW + timedelta(days=2)).isoformat(),
+            "ends_at": (NOW + timedelta(days=2, hours=2)).isoformat(),
+        },
+        headers=event.headers(Role.committee),
+    )
     url = f"/api/v1/villages/{event.place.village_id}/activities/{created.json()['id']}/signups"
     signed = await client.post(url, headers=villager)
     assert signed.status_code == 201
@@ -146,6 +168,5 @@ async def test_villagers_sign_up_once_where_the_activity_takes_it(
 async def test_a_scan_time_without_a_time_zone_is_invalid_input(
     client: AsyncClient, event: Event
 ) -> None:
-    status, body = await scan(client, event, await event.card(0),
-                              scanned_at="2026-11-23T10:00:00")
+    status, body = await scan(client, event, await event.card(0), scanned_at="2026-11-23T10:00:00")
     assert status == 400 and body["code"] == "invalid_input"

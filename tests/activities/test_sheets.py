@@ -18,10 +18,17 @@ async def test_hours_count_finished_attendance_per_household_and_member(
 ) -> None:
     member = event.place.households[0]["members"][0]
     scans = [
-        {"code": await event.card(0), "idempotency_key": uuid.uuid4().hex,
-         "scanned_at": (NOW - timedelta(minutes=5)).isoformat(), "member_id": member["id"]},
-        {"code": await event.card(1), "idempotency_key": uuid.uuid4().hex,
-         "scanned_at": (NOW - timedelta(minutes=4)).isoformat()},
+        {
+            "code": await event.card(0),
+            "idempotency_key": uuid.uuid4().hex,
+            "scanned_at": (NOW - timedelta(minutes=5)).isoformat(),
+            "member_id": member["id"],
+        },
+        {
+            "code": await event.card(1),
+            "idempotency_key": uuid.uuid4().hex,
+            "scanned_at": (NOW - timedelta(minutes=4)).isoformat(),
+        },
     ]
     headers = event.headers(Role.grid_officer)
     await client.post(event.url("/attendances/batch"), json={"scans": scans}, headers=headers)
@@ -46,10 +53,7 @@ async def test_hours_count_finished_attendance_per_household_and_member(
 
 
 async def test_the_paper_sign_in_sheet_is_a_pdf(client: AsyncClient, event: Event) -> None:
-    response = await client.get(event.url("/sign-in-sheet"),
-                                headers=event.headers(Role.committee))
+    response = await client.get(event.url("/sign-in-sheet"), headers=event.headers(Role.committee))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/pdf")
     assert response.content.startswith(b"%PDF")
-
-

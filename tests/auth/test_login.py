@@ -13,8 +13,9 @@ from tests.factories import PASSWORD, World, unique
 
 async def new_user(world: World) -> str:
     username = unique("login").lower()
-    await auth.create_user(CLI_ACTOR, username, PASSWORD,
-                           [Grant(Role.committee, village_id=world.a.village_id)])
+    await auth.create_user(
+        CLI_ACTOR, username, PASSWORD, [Grant(Role.committee, village_id=world.a.village_id)]
+    )
     return username
 
 
@@ -22,8 +23,9 @@ async def test_login_gives_a_token_and_a_cookie_and_logout_revokes_it(
     client: AsyncClient, world: World
 ) -> None:
     username = await new_user(world)
-    response = await client.post("/api/v1/auth/login",
-                                 json={"username": username, "password": PASSWORD})
+    response = await client.post(
+        "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+    )
     assert response.status_code == 201, response.text
     token = response.json()["token"]
     assert response.json()["user"]["grants"][0]["role"] == "committee"
@@ -49,23 +51,24 @@ async def test_wrong_password_and_unknown_user_get_the_same_refusal(
 ) -> None:
     username = await new_user(world)
     wrong = await client.post("/api/v1/auth/login", json={"username": username, "password": "no"})
-    unknown = await client.post("/api/v1/auth/login",
-                                json={"username": "nobody-here", "password": "no"})
+    unknown = await client.post(
+        "/api/v1/auth/login", json={"username": "nobody-here", "password": "no"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json()["code"] == unknown.json()["code"] == "login_failed"
     assert wrong.json()["detail"] == "用户名或密码不正确。"
 
 
-async def test_repeated_failures_lock_the_username_out(
-    client: AsyncClient, world: World
-) -> None:
+async def test_repeated_failures_lock_the_username_out(client: AsyncClient, world: World) -> None:
     username = await new_user(world)
     for _ in range(5):
-        response = await client.post("/api/v1/auth/login",
-                                     json={"username": username, "password": "wrong-guess"})
+        response = await client.post(
+            "/api/v1/auth/login", json={"username": username, "password": "wrong-guess"}
+        )
         assert response.status_code == 401
-    locked = await client.post("/api/v1/auth/login",
-                               json={"username": username, "password": PASSWORD})
+    locked = await client.post(
+        "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+    )
     assert locked.status_code == 429
     assert locked.json()["code"] == "too_many_login_failures"
     assert int(locked.headers["retry-after"]) > 0
@@ -92,19 +95,37 @@ async def test_committee_creates_a_villager_bound_to_a_household_of_its_village(
 ) -> None:
     headers = world.a.headers(Role.committee)
     target = f"/api/v1/villages/{world.a.village_id}/users"
-    foreign = await client.post(target, headers=headers, json={
-        "username": unique("v").lower(), "password": PASSWORD, "role": "villager",
-        "household_id": world.b.households[0]["id"]})
+    foreign = await client.post(
+        target,
+        headers=headers,
+        json={
+            "username": unique("v").lower(),
+            "password": PASSWORD,
+            "role": "villager",
+            "household_id": world.b.households[0]["id"],
+        },
+    )
     assert foreign.status_code == 404
-    missing = await client.post(target, headers=headers, json={
-        "username": unique("v").lower(), "password": PASSWORD, "role": "villager"})
+    missing = await client.post(
+        target,
+        headers=headers,
+        json={"username": unique("v").lower(), "password": PASSWORD, "role": "villager"},
+    )
     assert missing.status_code == 400
     username = unique("v").lower()
-    created = await client.post(target, headers=headers, json={
-        "username": username, "password": PASSWORD, "role": "villager",
-        "household_id": world.a.households[1]["id"]})
+    created = await client.post(
+        target,
+        headers=headers,
+        json={
+            "username": username,
+            "password": PASSWORD,
+            "role": "villager",
+            "household_id": world.a.households[1]["id"],
+        },
+    )
     assert created.status_code == 201, created.text
-    login = await client.post("/api/v1/auth/login",
-                              json={"username": username, "password": PASSWORD})
+    login = await client.post(
+        "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+    )
     grant = login.json()["user"]["grants"][0]
     assert grant["household_id"] == world.a.households[1]["id"]

@@ -92,9 +92,7 @@ async def test_undeclared_roles_get_403_and_anonymous_gets_401(
     assert checked > 20
 
 
-async def test_declared_roles_of_another_village_get_404(
-    client: AsyncClient, world: World
-) -> None:
+async def test_declared_roles_of_another_village_get_404(client: AsyncClient, world: World) -> None:
     checked = 0
     await add_scoring(world.a)
     for method, path, roles in await operations(client):

@@ -37,9 +37,13 @@ class Township:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "JIFEN_DATABASE_URL": self.database_url,
-                "JIFEN_VAR_DIR": str(self.var_dir), "JIFEN_REDIS_URL": "memory://",
-                "COLUMNS": "200"}
+        return {
+            **os.environ,
+            "JIFEN_DATABASE_URL": self.database_url,
+            "JIFEN_VAR_DIR": str(self.var_dir),
+            "JIFEN_REDIS_URL": "memory://",
+            "COLUMNS": "200",
+        }
 
     @property
     def village(self) -> int:
@@ -49,22 +53,37 @@ class Township:
     def backups(self) -> Path:
         return self.var_dir / "backups"
 
-    def jifen(self, *args: str, env: dict[str, str] | None = None,
-              ) -> subprocess.CompletedProcess[str]:
+    def jifen(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         """The command line, as an operator runs it against this township."""
-        return subprocess.run([sys.executable, "-m", "backend", *args], capture_output=True,
-                              text=True, env=env or self.env, check=False, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "backend", *args],
+            capture_output=True,
+            text=True,
+            env=env or self.env,
+            check=False,
+            timeout=120,
+        )
 
     def write(self, *args: str) -> str:
         """One of township.py's writers, in its own process; returns what it printed."""
-        done = subprocess.run([sys.executable, "-m", "tests.backup.township", *args],
-                              capture_output=True, text=True, env=self.env, check=True,
-                              timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.backup.township", *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            check=True,
+            timeout=120,
+        )
         return done.stdout
 
     def writer(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-m", "tests.backup.township", *args],
-                                env=self.env, text=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.backup.township", *args], env=self.env, text=True
+        )
 
 
 async def _scratch_postgres() -> tuple[str, str]:

@@ -35,8 +35,9 @@ def committed(log: Path, at_least: int = 0) -> list[tuple[int, str]]:
 
 async def tamper(township: Township) -> int:
     """Change one transfer's amount behind the service's back; returns its id."""
-    statement = ("UPDATE transfer SET amount = amount + 5 WHERE village = {} AND seq = 2 "
-                 "RETURNING id")
+    statement = (
+        "UPDATE transfer SET amount = amount + 5 WHERE village = {} AND seq = 2 RETURNING id"
+    )
     if SQLITE:
         with closing(sqlite3.connect(township.database_url.removeprefix("sqlite:///"))) as db:
             [(transfer,)] = db.execute(statement.format(township.village)).fetchall()
@@ -50,7 +51,8 @@ async def tamper(township: Township) -> int:
 
 
 async def test_a_backup_taken_while_awards_are_written_holds_every_one_committed_before(
-    township: Township, tmp_path: Path,
+    township: Township,
+    tmp_path: Path,
 ) -> None:
     household = township.place["households"][1]["id"]
     log, stop = tmp_path / "committed.txt", tmp_path / "stop"
@@ -73,8 +75,12 @@ async def test_a_backup_taken_while_awards_are_written_holds_every_one_committed
     if SQLITE:
         with closing(sqlite3.connect(backup)) as copy:
             assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            hashes = {h for (h,) in copy.execute("SELECT hash FROM transfer WHERE village = ?",
-                                                 (township.village,))}
+            hashes = {
+                h
+                for (h,) in copy.execute(
+                    "SELECT hash FROM transfer WHERE village = ?", (township.village,)
+                )
+            }
         assert {h for _, h in before} <= hashes and len(hashes) == seq
 
 
@@ -83,9 +89,15 @@ async def test_rotation_keeps_the_newest_n_and_touches_nothing_else(township: To
     folder.mkdir(parents=True)
     other_kind = "dump" if SQLITE else "sqlite"
     old = [f"jifen-202601{day:02}-020000.{KIND}" for day in range(1, 5)]
-    bystanders = [f"jifen-20260101-020000.{other_kind}", "notes.txt", "jifen-latest.sqlite",
-                  f"jifen-20251231-020000.{KIND}.failed", f"jifen-20251231-020000.{KIND}.partial",
-                  f"jifen-20251231-020000.{KIND}.bak", f"jifen-2026010-020000.{KIND}"]
+    bystanders = [
+        f"jifen-20260101-020000.{other_kind}",
+        "notes.txt",
+        "jifen-latest.sqlite",
+        f"jifen-20251231-020000.{KIND}.failed",
+        f"jifen-20251231-020000.{KIND}.partial",
+        f"jifen-20251231-020000.{KIND}.bak",
+        f"jifen-2026010-020000.{KIND}",
+    ]
     for name in old + bystanders:
         (folder / name).write_text("kept by the operator")
     (folder / f"jifen-20251230-020000.{KIND}").mkdir()  # a backup's name, but a folder
@@ -125,8 +137,9 @@ async def test_a_tampered_backup_fails_the_proof(township: Township) -> None:
     [backup] = township.backups.glob("jifen-*.sqlite")
     assert (await prove_sqlite(backup)).holds
     with closing(sqlite3.connect(backup)) as copy:
-        [(transfer,)] = copy.execute("UPDATE transfer SET amount = amount + 5 WHERE seq = 2 "
-                                     "RETURNING id").fetchall()
+        [(transfer,)] = copy.execute(
+            "UPDATE transfer SET amount = amount + 5 WHERE seq = 2 RETURNING id"
+        ).fetchall()
         copy.commit()
 
     proof = await prove_sqlite(backup)

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.postgres_only
 async def databases_like(township: Township, pattern: str) -> list[str]:
     connection = await asyncpg.connect(**postgres_config(township.database_url))
     try:
-        rows = await connection.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1",
-                                      pattern)
+        rows = await connection.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE $1", pattern
+        )
     finally:
         await connection.close()
     return [row["datname"] for row in rows]
@@ -48,7 +49,8 @@ async def test_without_verify_the_output_says_the_dump_was_not_verified(
 
 
 async def test_without_pg_dump_the_backup_is_refused_clearly(
-    township: Township, tmp_path: Path,
+    township: Township,
+    tmp_path: Path,
 ) -> None:
     nothing = tmp_path / "no-tools"
     nothing.mkdir()
@@ -73,5 +75,7 @@ async def test_a_failing_pg_dump_leaves_no_file(township: Township) -> None:
 async def test_restore_on_postgres_names_the_pg_restore_command(township: Township) -> None:
     refused = township.jifen("restore", "jifen-20260101-020000.dump", "--yes")
     assert refused.returncode == 1 and "restore_postgresql" in refused.stdout
-    assert ('pg_restore --clean --if-exists --no-owner --dbname "$JIFEN_DATABASE_URL" '
-            "jifen-20260101-020000.dump") in refused.stdout
+    assert (
+        'pg_restore --clean --if-exists --no-owner --dbname "$JIFEN_DATABASE_URL" '
+        "jifen-20260101-020000.dump"
+    ) in refused.stdout

@@ -75,8 +75,9 @@ async def test_restore_refuses_while_the_database_is_open(township: Township) ->
 async def test_restore_refuses_a_tampered_backup_and_changes_nothing(township: Township) -> None:
     backup, _ = backed_up(township)
     with closing(sqlite3.connect(backup)) as copy:
-        [(transfer,)] = copy.execute("UPDATE transfer SET amount = amount + 5 WHERE seq = 2 "
-                                     "RETURNING id").fetchall()
+        [(transfer,)] = copy.execute(
+            "UPDATE transfer SET amount = amount + 5 WHERE seq = 2 RETURNING id"
+        ).fetchall()
         copy.commit()
     live = township.var_dir / "jifen.sqlite"
     before = fingerprint(live)
@@ -87,5 +88,8 @@ async def test_restore_refuses_a_tampered_backup_and_changes_nothing(township: T
     assert "backup_not_sound" in refused.stdout and "未通过核对" in refused.stdout
     assert f"first broken transfer #{transfer}" in refused.stdout
     assert fingerprint(live) == before
-    assert not [p for p in township.var_dir.iterdir()
-                if "before-restore" in p.name or p.name.endswith(".restoring")]
+    assert not [
+        p
+        for p in township.var_dir.iterdir()
+        if "before-restore" in p.name or p.name.endswith(".restoring")
+    ]

@@ -35,8 +35,14 @@ async def build() -> dict[str, Any]:
         await migrate()
     place = await make_place((await make_town())["id"], with_users=False)
     for household in place.households:
-        await ledger.award(CLI_ACTOR, place.village_id, household["id"], 20, key=unique("seed"),
-                           reason="环境卫生达标")
+        await ledger.award(
+            CLI_ACTOR,
+            place.village_id,
+            household["id"],
+            20,
+            key=unique("seed"),
+            reason="环境卫生达标",
+        )
         await cards.issue_card(CLI_ACTOR, place.village_id, household["id"])
     found = asdict(place)
     found["households"] = [{"id": h["id"]} for h in place.households]
@@ -50,8 +56,9 @@ def _asked_to_stop(stop: Path) -> bool:
 async def awards(village: int, household: int, out: Path, stop: Path) -> None:
     with out.open("a") as log:
         while not _asked_to_stop(stop):
-            posted = await ledger.award(CLI_ACTOR, village, household, 1, key=unique("w"),
-                                        reason="志愿服务")
+            posted = await ledger.award(
+                CLI_ACTOR, village, household, 1, key=unique("w"), reason="志愿服务"
+            )
             log.write(f"{posted.seq} {posted.hash}\n")
             log.flush()
             await asyncio.sleep(0)

@@ -30,7 +30,13 @@ from tests.factories import Place, make_place, make_town, unique
 def test_standard_competition_ranking() -> None:
     ranks = competition_ranks([(1, 30), (2, 20), (3, 20), (4, 10), (5, 10), (6, 5)])
     assert [(s.earned, s.rank) for s in ranks] == [
-        (30, 1), (20, 2), (20, 2), (10, 4), (10, 4), (5, 6)]
+        (30, 1),
+        (20, 2),
+        (20, 2),
+        (10, 4),
+        (10, 4),
+        (5, 6),
+    ]
 
 
 async def village_with_scores(scores: list[int], period_id: int = 7) -> tuple[Place, list[int]]:
@@ -38,16 +44,33 @@ async def village_with_scores(scores: list[int], period_id: int = 7) -> tuple[Pl
     ids = [h["id"] for h in place.households]
     for n in range(len(scores) - len(ids)):
         household = await registry.create_household(
-            CLI_ACTOR, place.village_id,
-            {"number": f"X{n}", "head_name": f"户主{n}", "grid_id": place.grid_id}, [])
+            CLI_ACTOR,
+            place.village_id,
+            {"number": f"X{n}", "head_name": f"户主{n}", "grid_id": place.grid_id},
+            [],
+        )
         ids.append(household["id"])
     for household_id, score in zip(ids, scores, strict=True):
         if score > 0:
-            await ledger.award(CLI_ACTOR, place.village_id, household_id, score,
-                               key=unique("a"), reason="测试", period_id=period_id)
+            await ledger.award(
+                CLI_ACTOR,
+                place.village_id,
+                household_id,
+                score,
+                key=unique("a"),
+                reason="测试",
+                period_id=period_id,
+            )
         elif score < 0:
-            await ledger.deduct(CLI_ACTOR, place.village_id, household_id, -score,
-                                key=unique("d"), reason="测试", period_id=period_id)
+            await ledger.deduct(
+                CLI_ACTOR,
+                place.village_id,
+                household_id,
+                -score,
+                key=unique("d"),
+                reason="测试",
+                period_id=period_id,
+            )
     return place, ids
 
 
@@ -55,8 +78,7 @@ async def test_top_and_rank_with_ties(client: AsyncClient) -> None:
     place, ids = await village_with_scores([30, 20, 20, 10, 0])
     top = await leaderboard.top(place.village_id, None, ("village", None), 10)
     assert [(s.earned, s.rank) for s in top] == [(30, 1), (20, 2), (20, 2), (10, 4), (0, 5)]
-    mine, near, ranked = await leaderboard.standing(place.village_id, ids[3], 7,
-                                                    ("village", None))
+    mine, near, ranked = await leaderboard.standing(place.village_id, ids[3], 7, ("village", None))
     assert (mine.rank, mine.earned, ranked) == (4, 10, 5)
     assert [s.rank for s in near] == [2, 2, 4, 5]
 
@@ -65,8 +87,9 @@ async def test_neighbours_tied_with_households_above_them_share_their_rank(
     client: AsyncClient,
 ) -> None:
     place, ids = await village_with_scores([30, 20, 20, 20, 10])
-    mine, near, ranked = await leaderboard.standing(place.village_id, ids[4], None,
-                                                    ("village", None))
+    mine, near, ranked = await leaderboard.standing(
+        place.village_id, ids[4], None, ("village", None)
+    )
     assert (mine.rank, ranked) == (5, 5)
     assert [(s.earned, s.rank) for s in near] == [(20, 2), (20, 2), (10, 5)]
 
@@ -82,8 +105,9 @@ async def test_rebuild_all_counts_every_board_of_every_village(client: AsyncClie
 
 async def test_balance_does_not_rank_spending_does_not_lower_a_rank(client: AsyncClient) -> None:
     place, ids = await village_with_scores([50, 40])
-    await ledger.redeem(CLI_ACTOR, place.village_id, ids[0], place.shop_id, 45,
-                        key=unique("r"), reason="兑换")
+    await ledger.redeem(
+        CLI_ACTOR, place.village_id, ids[0], place.shop_id, 45, key=unique("r"), reason="兑换"
+    )
     top = await leaderboard.top(place.village_id, None, ("village", None), 2)
     assert [(s.household_id, s.earned) for s in top] == [(ids[0], 50), (ids[1], 40)]
 
@@ -116,8 +140,9 @@ async def test_a_crash_between_commit_and_redis_leaves_no_drift(client: AsyncCli
     place, ids = await village_with_scores([10, 20])
     await leaderboard.top(place.village_id, None, ("village", None), 5)
     # The posting commits, then the process dies before Redis hears of it.
-    await ledger.award(CLI_ACTOR, place.village_id, ids[0], 25, key=unique("a"), reason="补记",
-                       period_id=7)
+    await ledger.award(
+        CLI_ACTOR, place.village_id, ids[0], 25, key=unique("a"), reason="补记", period_id=7
+    )
     assert await differences(place.village_id) != []
     # Recovery applies what came after the mark; applying it again changes nothing.
     top = await leaderboard.top(place.village_id, None, ("village", None), 5)
@@ -136,30 +161,45 @@ async def test_redis_down_ranks_still_served(
     monkeypatch.setattr(cache, "redis", lambda: dead)
     top = await leaderboard.top(place.village_id, None, ("village", None), 5)
     assert [(s.household_id, s.earned) for s in top][:2] == [(ids[1], 8), (ids[0], 4)]
-    mine, _near, _ranked = await leaderboard.standing(place.village_id, ids[0], None,
-                                                      ("village", None))
+    mine, _near, _ranked = await leaderboard.standing(
+        place.village_id, ids[0], None, ("village", None)
+    )
     assert mine.rank == 2
 
 
 async def test_leaderboard_api(client: AsyncClient) -> None:
     place = await make_place((await make_town())["id"])
     for n, household in enumerate(place.households):
-        await ledger.award(CLI_ACTOR, place.village_id, household["id"], 10 * (n + 1),
-                           key=unique("a"), reason="测试")
-    response = await client.get(f"/api/v1/villages/{place.village_id}/leaderboard?limit=5",
-                                headers=place.headers(Role.villager))
+        await ledger.award(
+            CLI_ACTOR,
+            place.village_id,
+            household["id"],
+            10 * (n + 1),
+            key=unique("a"),
+            reason="测试",
+        )
+    response = await client.get(
+        f"/api/v1/villages/{place.village_id}/leaderboard?limit=5",
+        headers=place.headers(Role.villager),
+    )
     assert response.status_code == 200
     items = response.json()["items"]
     assert [i["earned"] for i in items] == [20, 10]
     assert items[0]["head_name"] == "李秀英"
     own = place.households[0]["id"]
-    rank = await client.get(f"/api/v1/villages/{place.village_id}/households/{own}/rank",
-                            headers=place.headers(Role.villager))
+    rank = await client.get(
+        f"/api/v1/villages/{place.village_id}/households/{own}/rank",
+        headers=place.headers(Role.villager),
+    )
     assert rank.json()["rank"] == 2 and rank.json()["ranked"] == 2
     other = place.households[1]["id"]
-    hidden = await client.get(f"/api/v1/villages/{place.village_id}/households/{other}/rank",
-                              headers=place.headers(Role.villager))
+    hidden = await client.get(
+        f"/api/v1/villages/{place.village_id}/households/{other}/rank",
+        headers=place.headers(Role.villager),
+    )
     assert hidden.status_code == 404
-    bad = await client.get(f"/api/v1/villages/{place.village_id}/leaderboard?scope=grid",
-                           headers=place.headers(Role.villager))
+    bad = await client.get(
+        f"/api/v1/villages/{place.village_id}/leaderboard?scope=grid",
+        headers=place.headers(Role.villager),
+    )
     assert bad.status_code == 400

@@ -32,7 +32,11 @@ LAN_CERTIFICATE = {"/lan/ca.crt", "/lan/ca.json"}
 
 def test_names_are_masked_in_the_middle() -> None:
     assert [public.mask(n) for n in ("张三丰", "张三", "欧阳小明", "李")] == [
-        "张*丰", "张*", "欧**明", "李"]
+        "张*丰",
+        "张*",
+        "欧**明",
+        "李",
+    ]
 
 
 def keys(value: Any) -> set[str]:
@@ -50,12 +54,20 @@ async def test_no_public_operation_returns_a_black_board_households_name_number_
     board = await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
     black = board["black"]
     assert {e["head_name"] for e in black} == {"吴六顺", "郑七星"}
-    numbers = [(await Household.select(Household.number).where(
-        Household.id == e["household_id"]).first().run())["number"] for e in black]
+    numbers = [
+        (
+            await Household.select(Household.number)
+            .where(Household.id == e["household_id"])
+            .first()
+            .run()
+        )["number"]
+        for e in black
+    ]
     # Categories are checked by key: no public reply has a "categories" or "category" field.
     secrets = ["吴六顺", "郑七星", *numbers]
-    code = (await Village.select(Village.code).where(
-        Village.id == place.village_id).first().run())["code"]
+    code = (await Village.select(Village.code).where(Village.id == place.village_id).first().run())[
+        "code"
+    ]
     values = {"code": code, "public_id": board["public_id"], "seq": 1}
     async with httpx.AsyncClient(base_url=server_url, timeout=10) as anonymous:
         document = (await anonymous.get("/api/schema/openapi.json")).json()
@@ -79,15 +91,22 @@ async def test_no_public_operation_returns_a_black_board_households_name_number_
                     assert not keys(json.loads(body)) & PRIVATE_KEYS, path
                 walked += 1
     assert walked >= 3
-    assert "吴*顺" in (await httpx.AsyncClient(base_url=server_url).get(
-        f"/api/v1/public/boards/{board['public_id']}")).text
+    assert (
+        "吴*顺"
+        in (
+            await httpx.AsyncClient(base_url=server_url).get(
+                f"/api/v1/public/boards/{board['public_id']}"
+            )
+        ).text
+    )
 
 
 async def test_the_screen_link_shows_full_names_until_revoked(client: AsyncClient) -> None:
     place, made = await closed_period({"王大富": 30, "钱多多": 20, "吴六顺": -9})
     await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
-    code = (await Village.select(Village.code).where(
-        Village.id == place.village_id).first().run())["code"]
+    code = (await Village.select(Village.code).where(Village.id == place.village_id).first().run())[
+        "code"
+    ]
     screen = f"/api/v1/public/villages/{code}/screen"
     committee = place.headers(Role.committee)
     link = f"/api/v1/villages/{place.village_id}/screen-link"
@@ -118,8 +137,10 @@ async def test_a_black_board_leaves_public_view_when_the_next_board_is_published
     later = (await client.get(url)).json()
     assert later["black"] == [] and later["black_withdrawn"]
     assert later["red"][0]["name"] == "王*富"
-    inside = await client.get(f"/api/v1/villages/{place.village_id}/boards/{first['id']}",
-                              headers=place.headers(Role.villager))
+    inside = await client.get(
+        f"/api/v1/villages/{place.village_id}/boards/{first['id']}",
+        headers=place.headers(Role.villager),
+    )
     assert inside.json()["black"][0]["head_name"] == "吴六顺"
 
 
@@ -130,15 +151,20 @@ async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for
     vid = place.village_id
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULES)
     rule = {r["code"]: r["id"] for r in book["rules"]}
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     first, second = place.households
     for household, code in ((first, "XL01"), (second, "HJ02")):
-        [made] = await evaluations.propose(proposer, vid, period["id"], household["id"],
-                                           rule[code])
+        [made] = await evaluations.propose(proposer, vid, period["id"], household["id"], rule[code])
         await evaluations.verify(checker, vid, made)
     code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
     screen = f"/api/v1/public/villages/{code}/screen"
@@ -146,11 +172,18 @@ async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for
     await periods.start_notice(CLI_ACTOR, vid, period["id"])
     shown = (await client.get(screen)).json()["notice"]
     found = sorted((line["name"], line["title"], line["points"]) for line in shown["lines"])
-    assert found == sorted([
-        (public.mask(first["head_name"]), "赡养老人，孝敬父母", 10),
-        (public.mask(second["head_name"]), "", -2)])
-    token = (await client.post(f"/api/v1/villages/{vid}/screen-link",
-                               headers=place.headers(Role.committee))).json()["token"]
+    assert found == sorted(
+        [
+            (public.mask(first["head_name"]), "赡养老人，孝敬父母", 10),
+            (public.mask(second["head_name"]), "", -2),
+        ]
+    )
+    token = (
+        await client.post(
+            f"/api/v1/villages/{vid}/screen-link", headers=place.headers(Role.committee)
+        )
+    ).json()["token"]
     full = (await client.get(screen, params={"token": token})).json()["notice"]
     assert (second["head_name"], "乱堆乱放", -2) in [
-        (line["name"], line["title"], line["points"]) for line in full["lines"]]
+        (line["name"], line["title"], line["points"]) for line in full["lines"]
+    ]

@@ -23,33 +23,66 @@ from backend.scoring import periods
 from tests.factories import Place, add_board, make_place, make_town, unique
 
 
-async def closed_period(scores: dict[str, int], *, hardship: set[str] = frozenset(),
-                        idle: set[str] = frozenset(), **village: object) -> tuple[Place, dict]:
+async def closed_period(
+    scores: dict[str, int],
+    *,
+    hardship: set[str] = frozenset(),
+    idle: set[str] = frozenset(),
+    **village: object,
+) -> tuple[Place, dict]:
     """A village whose households (named by ``scores``) earned these points in one period."""
     place = await make_place((await make_town())["id"])
-    await registry.update_village(CLI_ACTOR, place.village_id,
-                                  {"board_size": 2, "allow_negative_balance": True, **village})
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年10月",
-                                       kind="month", starts_on=date(2026, 10, 1),
-                                       ends_on=date(2026, 10, 31))
+    await registry.update_village(
+        CLI_ACTOR, place.village_id, {"board_size": 2, "allow_negative_balance": True, **village}
+    )
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年10月",
+        kind="month",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
+    )
     ids = {}
     for name, score in {**scores, **dict.fromkeys(idle, 0)}.items():
         household = await registry.create_household(
-            CLI_ACTOR, place.village_id,
-            {"number": unique("N"), "head_name": name, "hardship": name in hardship,
-             "hardship_reason": "低保户" if name in hardship else ""}, [])
+            CLI_ACTOR,
+            place.village_id,
+            {
+                "number": unique("N"),
+                "head_name": name,
+                "hardship": name in hardship,
+                "hardship_reason": "低保户" if name in hardship else "",
+            },
+            [],
+        )
         ids[name] = household["id"]
         if name in idle:
             continue
         post = ledger.award if score > 0 else ledger.deduct
-        await post(CLI_ACTOR, place.village_id, household["id"], abs(score) or 1,
-                   key=unique("s"), reason="测试", period_id=period["id"])
+        await post(
+            CLI_ACTOR,
+            place.village_id,
+            household["id"],
+            abs(score) or 1,
+            key=unique("s"),
+            reason="测试",
+            period_id=period["id"],
+        )
         if score == 0:
-            await ledger.deduct(CLI_ACTOR, place.village_id, household["id"], 1,
-                                key=unique("z"), reason="测试", period_id=period["id"])
+            await ledger.deduct(
+                CLI_ACTOR,
+                place.village_id,
+                household["id"],
+                1,
+                key=unique("z"),
+                reason="测试",
+                period_id=period["id"],
+            )
     await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
-    await periods.close_period(CLI_ACTOR, place.village_id, period["id"],
-                               now=clock.now() + timedelta(days=30))
+    await periods.close_period(
+        CLI_ACTOR, place.village_id, period["id"], now=clock.now() + timedelta(days=30)
+    )
     return place, {"period_id": period["id"], "ids": ids}
 
 
@@ -59,21 +92,25 @@ def names(entries: list[dict]) -> list[tuple[int, str]]:
 
 async def test_ties_at_both_cut_offs_are_all_listed() -> None:
     place, made = await closed_period(
-        {"甲": 30, "乙": 20, "丙": 20, "丁": 10, "戊": -5, "己": -5, "庚": 8})
+        {"甲": 30, "乙": 20, "丙": 20, "丁": 10, "戊": -5, "己": -5, "庚": 8}
+    )
     board = await boards.compute(place.village_id, made["period_id"])
     assert sorted(names(board["red"])) == [(1, "甲"), (2, "丙"), (2, "乙")]
     assert sorted(names(board["black"])) == [(1, "己"), (1, "戊")]
     assert "并列" in board["rule_text"]
 
 
-async def test_hardship_households_are_never_on_the_black_board_and_idle_ones_are_left_out(
-) -> None:
-    place, made = await closed_period({"甲": 30, "乙": 20, "丙": 10, "丁": -9, "戊": 5},
-                                      hardship={"丁"}, idle={"闲"})
+async def test_hardship_households_are_never_on_the_black_board_and_idle_ones_are_left_out() -> (
+    None
+):
+    place, made = await closed_period(
+        {"甲": 30, "乙": 20, "丙": 10, "丁": -9, "戊": 5}, hardship={"丁"}, idle={"闲"}
+    )
     board = await boards.compute(place.village_id, made["period_id"])
     assert board["black"] == [] and board["hardship_left_off"] == 1
-    await registry.update_village(CLI_ACTOR, place.village_id,
-                                  {"board_include_idle": True, "black_line": 1})
+    await registry.update_village(
+        CLI_ACTOR, place.village_id, {"board_include_idle": True, "black_line": 1}
+    )
     with_idle = await boards.compute(place.village_id, made["period_id"])
     # 闲 and the place's own idle households, all at 0: tied, all first.
     assert (1, "闲") in names(with_idle["black"]) and with_idle["hardship_left_off"] == 1
@@ -89,8 +126,9 @@ async def test_a_household_that_gained_points_is_never_on_the_black_board() -> N
 
 
 async def test_hardship_households_skipped_do_not_pull_up_a_household_with_awards() -> None:
-    place, made = await closed_period({"甲": 30, "乙": 20, "丙": 1, "丁": -9, "戊": -9, "己": -2},
-                                      hardship={"丁", "戊"})
+    place, made = await closed_period(
+        {"甲": 30, "乙": 20, "丙": 1, "丁": -9, "戊": -9, "己": -2}, hardship={"丁", "戊"}
+    )
     board = await boards.compute(place.village_id, made["period_id"])
     assert names(board["black"]) == [(1, "己")] and board["hardship_left_off"] == 2
 
@@ -110,8 +148,10 @@ async def test_publish_once_with_an_idempotent_red_bonus(client: AsyncClient) ->
     assert await ledger.balance(place.village_id, made["ids"]["甲"]) == 35
     public = await client.get(f"/api/v1/public/boards/{board['public_id']}")
     assert public.status_code == 200
-    assert public.json()["red"] == [{"rank": 1, "name": "甲", "earned": 30},
-                                    {"rank": 2, "name": "乙", "earned": 20}]
+    assert public.json()["red"] == [
+        {"rank": 1, "name": "甲", "earned": 30},
+        {"rank": 2, "name": "乙", "earned": 20},
+    ]
     assert (await client.get(f"/api/v1/public/boards/{board['id']}")).status_code == 404
 
 
@@ -124,13 +164,15 @@ async def test_a_villager_reads_the_latest_board_or_an_empty_list(client: AsyncC
     latest = await client.get(url, params={"limit": 1}, headers=villager)
     assert latest.status_code == 200
     assert [(b["period_name"], names(b["red"])) for b in latest.json()] == [
-        ("2026年10月", [(1, "甲"), (2, "乙")])]
+        ("2026年10月", [(1, "甲"), (2, "乙")])
+    ]
     refused = await client.get(url, params={"limit": 0}, headers=villager)
     assert refused.status_code == 400
 
 
 async def test_every_board_is_listed_newest_first_in_one_query_however_many(
-    client: AsyncClient, monkeypatch: pytest.MonkeyPatch,
+    client: AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     place = await make_place((await make_town())["id"])
     statements: list[object] = []
@@ -155,8 +197,10 @@ async def test_every_board_is_listed_newest_first_in_one_query_however_many(
     url = f"/api/v1/villages/{place.village_id}/boards"
     listed = await client.get(url, headers=place.headers(Role.villager))
     assert listed.status_code == 200
-    one_by_one = [(await client.get(f"{url}/{board_id}", headers=place.headers(Role.villager))
-                   ).json() for board_id in reversed(published)]
+    one_by_one = [
+        (await client.get(f"{url}/{board_id}", headers=place.headers(Role.villager))).json()
+        for board_id in reversed(published)
+    ]
     assert listed.json() == one_by_one
     first_two = await client.get(url, params={"limit": 2}, headers=place.headers(Role.villager))
     assert first_two.json() == one_by_one[:2]
@@ -164,9 +208,14 @@ async def test_every_board_is_listed_newest_first_in_one_query_however_many(
 
 async def test_a_period_still_open_cannot_be_published() -> None:
     place = await make_place((await make_town())["id"], with_users=False)
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
-                                       kind="month", starts_on=date(2026, 11, 1),
-                                       ends_on=date(2026, 11, 30))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     try:
         await boards.publish(CLI_ACTOR, place.village_id, period["id"])
     except DomainError as error:

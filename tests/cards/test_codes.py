@@ -39,7 +39,7 @@ def test_a_phone_payload_is_alphanumeric_with_a_fresh_nonce_each_time() -> None:
 def test_changing_any_character_of_the_mac_breaks_it(position: int) -> None:
     payload = codes.card_payload(SECRET, 7, PUBLIC_ID, 1)
     head, mac = payload.rsplit(":", 1)
-    changed = mac[:position] + ("A" if mac[position] != "A" else "B") + mac[position + 1:]
+    changed = mac[:position] + ("A" if mac[position] != "A" else "B") + mac[position + 1 :]
     assert not codes.mac_is_valid(SECRET, 7, codes.parse(f"{head}:{changed}"))
 
 
@@ -55,12 +55,22 @@ def test_a_card_mac_does_not_pass_as_a_phone_code() -> None:
     assert not codes.mac_is_valid(SECRET, 7, codes.PhoneCode(PUBLIC_ID, 1, "A" * 16, card.mac))
 
 
-@pytest.mark.parametrize("garbage", [
-    "", "hello", "JF1:", "JF1:ABCDEFGHJK:1", "JF1:ABCDEFGHJK:1:AAAA",
-    "JF1:ABCDEFGHJK:0:" + "A" * 20, "JF1:ABCDEFGHJ1:1:" + "A" * 20,
-    "JF3:ABCDEFGHJK:1:" + "A" * 20, "JF1:ABCDEFGHJK:1:" + "A" * 200,
-    "JF2:ABCDEFGHJK:58000000:" + "A" * 16, "https://example.com/JF1:ABCDEFGHJK:1:" + "A" * 20,
-])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "",
+        "hello",
+        "JF1:",
+        "JF1:ABCDEFGHJK:1",
+        "JF1:ABCDEFGHJK:1:AAAA",
+        "JF1:ABCDEFGHJK:0:" + "A" * 20,
+        "JF1:ABCDEFGHJ1:1:" + "A" * 20,
+        "JF3:ABCDEFGHJK:1:" + "A" * 20,
+        "JF1:ABCDEFGHJK:1:" + "A" * 200,
+        "JF2:ABCDEFGHJK:58000000:" + "A" * 16,
+        "https://example.com/JF1:ABCDEFGHJK:1:" + "A" * 20,
+    ],
+)
 def test_garbage_and_truncated_payloads_are_unreadable(garbage: str) -> None:
     with pytest.raises(CodeUnreadable):
         codes.parse(garbage)

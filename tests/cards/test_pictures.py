@@ -41,8 +41,9 @@ def test_the_shipped_font_draws_chinese_rather_than_missing_glyph_boxes() -> Non
 
 def test_a_card_sheet_has_ten_cards_a_page_and_every_qr_decodes() -> None:
     cards = [
-        pictures.PrintedCard(codes.card_payload("secret", 1, f"ABCDEFGH{a}{b}", 1), "王建国",
-                             f"H{n}", 1)
+        pictures.PrintedCard(
+            codes.card_payload("secret", 1, f"ABCDEFGH{a}{b}", 1), "王建国", f"H{n}", 1
+        )
         for n, (a, b) in enumerate(zip("ABCDEFGHJKLM", "ABCDEFGHJKLM", strict=True))
     ]
     pages = pictures.card_sheet_pages("西黄须村", cards)

@@ -25,14 +25,17 @@ from tests.factories import World, make_place, make_town
 def pdf_pages(document: bytes, folder: Path) -> list[Image.Image]:
     """The pages of a PDF as pictures (poppler's pdftoppm at a coarse 60 dpi)."""
     (folder / "letters.pdf").write_bytes(document)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(folder / "letters.pdf"),
-                    str(folder / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(folder / "letters.pdf"), str(folder / "page")],
+        check=True,
+    )
     return [Image.open(p) for p in sorted(folder.glob("page*.png"))]
 
 
 async def household_login(client: AsyncClient, code: str, number: str, pin: str) -> dict:
-    response = await client.post("/api/v1/auth/household-login",
-                                 json={"village": code, "number": number, "pin": pin})
+    response = await client.post(
+        "/api/v1/auth/household-login", json={"village": code, "number": number, "pin": pin}
+    )
     assert response.status_code == 201, response.text
     answer: dict = response.json()
     return answer
@@ -50,8 +53,10 @@ async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) 
     assert batch.document.startswith(b"%PDF")
     code = (await registry.village(vid))["code"]
 
-    refused = await client.post("/api/v1/auth/household-login",
-                                json={"village": code, "number": first["number"], "pin": "2580"})
+    refused = await client.post(
+        "/api/v1/auth/household-login",
+        json={"village": code, "number": first["number"], "pin": "2580"},
+    )
     # the old PIN stopped working: the one answer for every failed household login
     assert (refused.status_code, refused.json()["code"]) == (401, "login_failed")
     answer = await household_login(client, code, first["number"], pins[0])
@@ -59,8 +64,11 @@ async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) 
     villager = {"Authorization": f"Bearer {answer['token']}"}
     assert (await client.get("/api/v1/auth/me", headers=villager)).json()["must_change_pin"]
 
-    changed = await client.put(f"/api/v1/villages/{vid}/households/{first['id']}/card/pin",
-                               json={"pin": "97531", "current_pin": pins[0]}, headers=villager)
+    changed = await client.put(
+        f"/api/v1/villages/{vid}/households/{first['id']}/card/pin",
+        json={"pin": "97531", "current_pin": pins[0]},
+        headers=villager,
+    )
     assert changed.status_code == 200, changed.text
     assert changed.json()["pin_must_change"] is False
     assert not (await client.get("/api/v1/auth/me", headers=villager)).json()["must_change_pin"]
@@ -74,9 +82,11 @@ async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_
     place = await make_place(world.a.town_id)
     vid = place.village_id
     code = (await registry.village(vid))["code"]
-    response = await client.post(f"/api/v1/villages/{vid}/pin-letters",
-                                 json={"grid_id": place.grid_id},
-                                 headers=place.headers(Role.committee))
+    response = await client.post(
+        f"/api/v1/villages/{vid}/pin-letters",
+        json={"grid_id": place.grid_id},
+        headers=place.headers(Role.committee),
+    )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     pages = await asyncio.to_thread(pdf_pages, response.content, tmp_path)
@@ -87,15 +97,18 @@ async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_
         assert await cards.pin_must_change(vid, household["id"])
 
     for role in (Role.grid_officer, Role.shopkeeper):
-        refused = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
-                                    headers=place.headers(role))
+        refused = await client.post(
+            f"/api/v1/villages/{vid}/pin-letters", json={}, headers=place.headers(role)
+        )
         assert refused.status_code == 403
     # The letters gave the villager's household a new PIN, which ended its sessions.
-    ended = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
-                              headers=place.headers(Role.villager))
+    ended = await client.post(
+        f"/api/v1/villages/{vid}/pin-letters", json={}, headers=place.headers(Role.villager)
+    )
     assert ended.status_code == 401
-    other = await client.post(f"/api/v1/villages/{vid}/pin-letters", json={},
-                              headers=world.b.headers(Role.committee))
+    other = await client.post(
+        f"/api/v1/villages/{vid}/pin-letters", json={}, headers=world.b.headers(Role.committee)
+    )
     assert other.status_code == 404
 
 
@@ -108,9 +121,11 @@ async def test_the_letters_qr_opens_the_configured_public_address(
     code = (await registry.village(place.village_id))["code"]
     chosen = replace(get_settings(), public_url="https://jifen.example.cn")
     monkeypatch.setattr("backend.http.public_url.get_settings", lambda: chosen)
-    response = await client.post(f"/api/v1/villages/{place.village_id}/pin-letters",
-                                 json={"household_ids": [place.households[0]["id"]]},
-                                 headers=place.headers(Role.committee))
+    response = await client.post(
+        f"/api/v1/villages/{place.village_id}/pin-letters",
+        json={"household_ids": [place.households[0]["id"]]},
+        headers=place.headers(Role.committee),
+    )
     assert response.status_code == 200, response.text
     [page] = await asyncio.to_thread(pdf_pages, response.content, tmp_path)
     [found] = zxingcpp.read_barcodes(page)
@@ -130,8 +145,13 @@ async def test_until_the_pin_is_changed_the_household_may_only_change_it(
     answer = await household_login(client, code, household["number"], "864200")
     villager = {"Authorization": f"Bearer {answer['token']}"}
     own = f"/api/v1/villages/{vid}/households/{household['id']}"
-    for path in (f"{own}/points", f"{own}/statement", f"/api/v1/villages/{vid}/phone-code",
-                 f"/api/v1/villages/{vid}/objections/mine", "/api/v1/villages"):
+    for path in (
+        f"{own}/points",
+        f"{own}/statement",
+        f"/api/v1/villages/{vid}/phone-code",
+        f"/api/v1/villages/{vid}/objections/mine",
+        "/api/v1/villages",
+    ):
         refused = await client.get(path, headers=villager)
         assert refused.status_code == 403, (path, refused.text)
         assert refused.json()["code"] == "pin_must_change"
@@ -143,8 +163,9 @@ async def test_until_the_pin_is_changed_the_household_may_only_change_it(
     staff = await client.get(f"{own}/points", headers=place.headers(Role.committee))
     assert staff.status_code == 200
 
-    changed = await client.put(f"{own}/card/pin", headers=villager,
-                               json={"pin": "97531", "current_pin": "864200"})
+    changed = await client.put(
+        f"{own}/card/pin", headers=villager, json={"pin": "97531", "current_pin": "864200"}
+    )
     assert changed.status_code == 200, changed.text
     assert (await client.get(f"{own}/points", headers=villager)).status_code == 200
     ended = await client.post("/api/v1/auth/logout", headers=villager)
@@ -159,12 +180,17 @@ async def test_one_household_card_reprinted_and_anothers_refused(
     place = world.a
     vid, household = place.village_id, place.households[0]["id"]
     url = f"/api/v1/villages/{vid}/cards.pdf"
-    printed = await client.get(url, params={"household_id": household},
-                               headers=place.headers(Role.committee))
+    printed = await client.get(
+        url, params={"household_id": household}, headers=place.headers(Role.committee)
+    )
     assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
-    elsewhere = await client.get(url, params={"household_id": world.b.households[0]["id"]},
-                                 headers=place.headers(Role.committee))
+    elsewhere = await client.get(
+        url,
+        params={"household_id": world.b.households[0]["id"]},
+        headers=place.headers(Role.committee),
+    )
     assert elsewhere.status_code == 404
-    refused = await client.get(url, params={"household_id": household},
-                               headers=place.headers(Role.grid_officer))
+    refused = await client.get(
+        url, params={"household_id": household}, headers=place.headers(Role.grid_officer)
+    )
     assert refused.status_code == 403

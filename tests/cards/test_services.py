@@ -44,7 +44,10 @@ async def test_a_card_names_its_household(place: Place) -> None:
     payload = await services.card_payload(place.village_id, household["id"])
     scanned = await services.resolve(payload, village_id=place.village_id)
     assert (scanned.kind, scanned.household_id, scanned.head_name, scanned.number) == (
-        "card", household["id"], "王建国", "H1"
+        "card",
+        household["id"],
+        "王建国",
+        "H1",
     )
     assert scanned.version == 1
 
@@ -96,7 +99,9 @@ async def test_reissuing_kills_the_old_card_and_is_audited(place: Place) -> None
     entries, _ = await audit.entries(village_id=place.village_id, page=1, page_size=5)
     assert entries[0]["action"] == "card.reissue"
     assert (entries[0]["before"], entries[0]["after"]) == (
-        {"version": 1}, {"version": 2, "sessions_ended": 0})
+        {"version": 1},
+        {"version": 2, "sessions_ended": 0},
+    )
 
 
 async def test_issuing_twice_keeps_one_card(place: Place) -> None:
@@ -110,8 +115,7 @@ async def test_issuing_twice_keeps_one_card(place: Place) -> None:
 async def test_a_moved_household_cannot_use_its_card(place: Place) -> None:
     household_id = place.households[0]["id"]
     payload = await services.card_payload(place.village_id, household_id)
-    await registry.update_household(CLI_ACTOR, place.village_id, household_id,
-                                    {"status": "moved"})
+    await registry.update_household(CLI_ACTOR, place.village_id, household_id, {"status": "moved"})
     with pytest.raises(HouseholdInactive):
         await services.resolve(payload, village_id=place.village_id)
     with pytest.raises(HouseholdInactive):
@@ -123,8 +127,9 @@ async def test_a_phone_code_is_good_for_its_step_and_the_next_then_expires(place
         place.village_id, place.households[1]["id"], now=NOON
     )
     assert expires_at == NOON - timedelta(seconds=5) + timedelta(seconds=60)
-    scanned = await services.resolve(payload, village_id=place.village_id,
-                                     now=expires_at - timedelta(seconds=1))
+    scanned = await services.resolve(
+        payload, village_id=place.village_id, now=expires_at - timedelta(seconds=1)
+    )
     assert (scanned.kind, scanned.household_id) == ("phone", place.households[1]["id"])
     with pytest.raises(CodeExpired) as refused:
         await services.resolve(payload, village_id=place.village_id, now=expires_at)
@@ -142,9 +147,7 @@ async def test_a_phone_code_from_a_future_step_is_refused(place: Place) -> None:
 async def _spend(payload: str, village_id: int) -> None:
     """What a sale does with a phone code: resolve it and consume it in its transaction."""
     async with write_transaction():
-        await services.consume_phone_code(
-            await services.resolve(payload, village_id=village_id)
-        )
+        await services.consume_phone_code(await services.resolve(payload, village_id=village_id))
 
 
 async def test_a_phone_code_pays_once_and_scanning_does_not_spend_it(place: Place) -> None:
@@ -266,8 +269,9 @@ async def test_pruning_forgets_only_codes_that_could_no_longer_be_accepted(place
         await services.resolve(payload, village_id=place.village_id)
     assert await services.prune_used_phone_codes(now=clock.now() + timedelta(days=2)) >= 1
     with pytest.raises(CodeExpired):  # long refused by its age before its record is looked up
-        await services.resolve(payload, village_id=place.village_id,
-                               now=clock.now() + timedelta(days=2))
+        await services.resolve(
+            payload, village_id=place.village_id, now=clock.now() + timedelta(days=2)
+        )
 
 
 async def test_the_server_prunes_spent_codes_itself(
@@ -288,6 +292,8 @@ async def test_the_server_prunes_spent_codes_itself(
     monkeypatch.setattr(services, "prune_used_phone_codes", two_days_on)
     async with services.background_prune(None):  # type: ignore[arg-type]
         await asyncio.wait_for(pruned.wait(), 30)
-    assert not await UsedPhoneCode.exists().where(
-        UsedPhoneCode.household == place.households[0]["id"]).run()
-
+    assert (
+        not await UsedPhoneCode.exists()
+        .where(UsedPhoneCode.household == place.households[0]["id"])
+        .run()
+    )

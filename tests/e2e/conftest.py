@@ -18,8 +18,16 @@ from backend.settings import get_settings, is_ci
 from tests.clock import CLOCK
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 # An assertion waits for what the user would see as long as an action waits (Playwright's 30 s),
 # not Playwright's 5 s: on a loaded machine a login that hashes a PIN and redraws the page took
@@ -54,8 +62,9 @@ async def launch_browser() -> AsyncIterator[Launch]:
         launched: list[Browser] = []
 
         async def launch(*extra: str) -> Browser:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM,
-                                                       args=[*ARGS, *extra])
+            browser = await playwright.chromium.launch(
+                executable_path=CHROMIUM, args=[*ARGS, *extra]
+            )
             launched.append(browser)
             follow_the_clock(browser)
             return browser
@@ -87,8 +96,9 @@ def follow_the_clock(browser: Browser) -> None:
     CLOCK.browsers.append(browser)
 
 
-async def villager_page(browser: Browser, server_url: str, village_id: int, number: str,
-                        pin: str) -> Page:
+async def villager_page(
+    browser: Browser, server_url: str, village_id: int, number: str, pin: str
+) -> Page:
     """A phone-sized me.html logged in with 户号 + PIN."""
     from backend.registry.tables import Village
 
@@ -102,8 +112,7 @@ async def villager_page(browser: Browser, server_url: str, village_id: int, numb
     return page
 
 
-async def log_in_at(page: Page, server_url: str, address: str, username: str,
-                    opened: str) -> None:
+async def log_in_at(page: Page, server_url: str, address: str, username: str, opened: str) -> None:
     """The staff page ``address`` logged in as ``username`` (every test user's password), once
     its ``opened`` part shows."""
     from tests.factories import PASSWORD

@@ -20,8 +20,17 @@ from backend.scoring import periods
 from tests.boards.test_red_black import closed_period
 from tests.e2e.conftest import Launch, committee_page, screenshots, villager_page
 
-SCORES = {"赵大山": 30, "钱二妹": 20, "孙三丰": 20, "李四海": 10, "周五福": 1,
-          "吴六顺": -9, "郑七星": -5, "冯八斗": -5, "陈九如": -20}
+SCORES = {
+    "赵大山": 30,
+    "钱二妹": 20,
+    "孙三丰": 20,
+    "李四海": 10,
+    "周五福": 1,
+    "吴六顺": -9,
+    "郑七星": -5,
+    "冯八斗": -5,
+    "陈九如": -20,
+}
 RED = [("第1名", "赵大山"), ("第2名", "孙三丰"), ("第2名", "钱二妹")]
 BLACK = [("第1名", "吴六顺"), ("第2名", "冯八斗"), ("第2名", "郑七星")]
 
@@ -31,7 +40,8 @@ async def lines(page: Page, selector: str) -> list[tuple[str, str]]:
     await expect(page.locator(f"{selector} li").first).to_be_visible()
     found = await page.locator(f"{selector} li").evaluate_all(
         "items => items.map(li => [li.querySelector('.rank').textContent,"
-        " li.querySelector('.name').textContent])")
+        " li.querySelector('.name').textContent])"
+    )
     return sorted((rank, name) for rank, name in found)
 
 
@@ -43,17 +53,16 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     server_url: str, launch_browser: Launch
 ) -> None:
     place, made = await closed_period(SCORES, hardship={"陈九如"})
-    village = await Village.select(Village.code).where(
-        Village.id == place.village_id).first().run()
+    village = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
     browser = await launch_browser()
 
     console = await committee_page(browser, server_url, place.usernames[Role.committee])
     await console.click("#tabs button[data-tab=board]")
-    assert await lines(console, "#red-list") == sorted(
-        (rank, name) for rank, name in RED)
+    assert await lines(console, "#red-list") == sorted((rank, name) for rank, name in RED)
     assert await lines(console, "#black-list") == sorted(BLACK)
     await expect(console.locator("#black-notes")).to_contain_text(
-        "另有 1 户关怀户低于黑榜线，按村规不上黑榜。")
+        "另有 1 户关怀户低于黑榜线，按村规不上黑榜。"
+    )
     await console.screenshot(path=screenshots() / "board-console-preview.png", full_page=True)
     await console.click("#publish")
     await console.locator("dialog.in-page").get_by_role("button", name="确认发布").click()
@@ -67,8 +76,12 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     assert all(e["earned"] < 0 for e in board["black"])
     assert "周五福" not in {e["head_name"] for e in board["black"]}
 
-    number = (await Household.select(Household.number).where(
-        Household.id == made["ids"]["周五福"]).first().run())["number"]
+    number = (
+        await Household.select(Household.number)
+        .where(Household.id == made["ids"]["周五福"])
+        .first()
+        .run()
+    )["number"]
     await cards.set_pin(CLI_ACTOR, place.village_id, made["ids"]["周五福"], "2580")
     phone = await villager_page(browser, server_url, place.village_id, number, "2580")
     assert await lines(phone, "#board-red") == poster_red
@@ -107,7 +120,8 @@ async def test_unknown_villages_and_boards_get_a_readable_page(
     hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     await hall.goto(f"{server_url}/board.html?village=NOPE")
     await expect(hall.locator("#missing")).to_have_text(
-        "没有找到村代码为“NOPE”的村。请检查网址中的 village=… 是否写对。")
+        "没有找到村代码为“NOPE”的村。请检查网址中的 village=… 是否写对。"
+    )
     await expect(hall.locator("#boards")).to_be_hidden()
     verify = await browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
     await verify.goto(f"{server_url}/verify.html?board=999")
@@ -123,8 +137,7 @@ async def test_the_hall_screen_fits_twenty_rows_and_the_rule_on_1920_by_1080(
 ) -> None:
     scores = {f"户主{index:02d}号": 50 - 2 * index for index in range(24)}
     place, _made = await closed_period(scores)
-    village = await Village.select(Village.code).where(
-        Village.id == place.village_id).first().run()
+    village = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
     await boards.publish(CLI_ACTOR, place.village_id, _made["period_id"])
     browser = await launch_browser()
     hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
@@ -141,9 +154,14 @@ async def test_the_console_warns_of_a_loopback_qr_address_prints_the_notice_and_
 ) -> None:
     place, made = await closed_period({"赵大山": 30, "钱二妹": 20, "吴六顺": -9})
     await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
-                                       kind="month", starts_on=date(2026, 11, 1),
-                                       ends_on=date(2026, 11, 30))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
     browser = await launch_browser()
     console = await committee_page(browser, server_url, place.usernames[Role.committee])
@@ -157,7 +175,7 @@ async def test_the_console_warns_of_a_loopback_qr_address_prints_the_notice_and_
     await expect(console.locator("#screen-link-made")).to_contain_text("token=")
     await console.screenshot(path=screenshots() / "console-board-publicity.png", full_page=True)
     shown = await console.locator("#screen-link-made").inner_text()
-    link = shown[shown.index("http"):shown.index("（")]
+    link = shown[shown.index("http") : shown.index("（")]
     hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     await hall.goto(link)
     await expect(hall.locator("#black li .name")).to_have_text(["吴六顺"])

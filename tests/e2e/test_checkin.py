@@ -23,18 +23,42 @@ from tests.factories import Place, make_place, make_town
 
 async def running_activity(place: Place) -> dict[str, Any]:
     """A volunteer activity of ``place`` that started an hour ago, organised by its grid officer."""
-    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "ZY01", "category": "志愿服务", "title": "参加环境整治", "points": 3, "cap": 4,
-         "evidence_required": False, "proposers": ["committee", "grid_officer"]},
-    ])
-    await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月", kind="month",
-                              starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            {
+                "code": "ZY01",
+                "category": "志愿服务",
+                "title": "参加环境整治",
+                "points": 3,
+                "cap": 4,
+                "evidence_required": False,
+                "proposers": ["committee", "grid_officer"],
+            },
+        ],
+    )
+    await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
     now = clock.now()
-    activity = await activities.create_activity(organiser, place.village_id, {
-        "title": "村道清扫", "rule_id": book["rules"][0]["id"], "place": "村委会门口",
-        "starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(hours=2),
-    })
+    activity = await activities.create_activity(
+        organiser,
+        place.village_id,
+        {
+            "title": "村道清扫",
+            "rule_id": book["rules"][0]["id"],
+            "place": "村委会门口",
+            "starts_at": now - timedelta(hours=1),
+            "ends_at": now + timedelta(hours=2),
+        },
+    )
     await activities.start_activity(organiser, place.village_id, activity["id"])
     return activity
 
@@ -116,7 +140,8 @@ async def test_a_refusal_in_chinese_then_the_page_in_english_after_switching(
     await expect(page.locator("#logout")).to_have_text("Log out")
     await expect(page.locator("#desk .card p").last).to_contain_text("Checked in")
     await expect(page.locator("#scan")).to_have_attribute(
-        "placeholder", "Scan a points card or phone code")
+        "placeholder", "Scan a points card or phone code"
+    )
     await page.locator("#scan").type(code + "\n", delay=5)
     await expect(page.locator("#o-title")).to_have_text("Card revoked")
     await expect(page.locator("#o-detail")).to_contain_text("reported lost")

@@ -23,10 +23,13 @@ async def test_a_page_keeps_the_tests_time_and_moves_with_it(
     first = await page.evaluate("Date.now()")
     # time flows in the page too (polled in the page: the page's CSP forbids wait_for_function's
     # evaluated strings)
-    await page.evaluate("""(first) => new Promise((done) => {
+    await page.evaluate(
+        """(first) => new Promise((done) => {
         const tick = () => (Date.now() > first ? done() : requestAnimationFrame(tick));
         tick();
-    })""", first)
+    })""",
+        first,
+    )
     await clock.advance(timedelta(days=3))
     assert abs(await page_now() - clock.now()) < timedelta(seconds=5)
     await browser.close()

@@ -42,11 +42,22 @@ async def test_grid_entry_verification_notice_objection_close(
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     await registry.update_village(CLI_ACTOR, vid, {"notice_days": 1})
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        TIDY_YARD,
-        {"code": "XF01", "category": "孝老爱亲", "title": "赡养老人", "points": 10, "cap": 1,
-         "evidence_required": False, "proposers": ["committee"]},
-    ])
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        vid,
+        [
+            TIDY_YARD,
+            {
+                "code": "XF01",
+                "category": "孝老爱亲",
+                "title": "赡养老人",
+                "points": 10,
+                "cap": 1,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+        ],
+    )
     h1, h2 = place.households
     await cards.issue_card(CLI_ACTOR, vid, h1["id"])
     await cards.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
@@ -69,10 +80,12 @@ async def test_grid_entry_verification_notice_objection_close(
     # One score with a photo already waits (entered on a phone), so H2's cap is nearer.
     photo = io.BytesIO()
     Image.new("RGB", (80, 60), "green").save(photo, format="PNG")
-    scorer = Scorer(user_id=place.user_ids[Role.committee], name="张委员",
-                    roles=frozenset({"committee"}))
-    await evaluations.propose_with_evidence(scorer, vid, period_id, h2["id"],
-                                            book["rules"][0]["id"], photo=photo.getvalue())
+    scorer = Scorer(
+        user_id=place.user_ids[Role.committee], name="张委员", roles=frozenset({"committee"})
+    )
+    await evaluations.propose_with_evidence(
+        scorer, vid, period_id, h2["id"], book["rules"][0]["id"], photo=photo.getvalue()
+    )
 
     # Grid entry with the keyboard: H1 gets HJ01 twice; H2 HJ01 twice more and XF01 once.
     await page.click("#tabs button[data-tab=grid]")
@@ -145,7 +158,8 @@ async def test_grid_entry_verification_notice_objection_close(
     await asked.get_by_role("button", name="提出异议").click()
     await expect(asked).to_have_count(0)
     await expect(phone.locator("#pending li.mine button").first).to_have_text(
-        "已提异议：待村委答复")
+        "已提异议：待村委答复"
+    )
 
     # The committee upholds it: that score is withdrawn.
     await other.reload()
@@ -163,8 +177,9 @@ async def test_grid_entry_verification_notice_objection_close(
     await expect(other.locator("#close-wait")).to_contain_text("之后才能结束公示并入账")
     ends = (await periods.period(vid, period_id))["notice_ends_at"]
     assert f"{ends.astimezone():%H:%M}" in await other.locator("#close-wait").inner_text()
-    closed = await posting.close_and_post(CLI_ACTOR, vid, period_id,
-                                          now=clock.now() + timedelta(days=2))
+    closed = await posting.close_and_post(
+        CLI_ACTOR, vid, period_id, now=clock.now() + timedelta(days=2)
+    )
     assert closed["posted"] == 5 and closed["blocked"] == []
     await other.reload()
     await expect(other.locator("#close-wait")).to_be_hidden()
@@ -230,9 +245,13 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
     server_url: str, launch_browser: Launch
 ) -> None:
     place = await make_place((await make_town())["id"])
-    await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        TIDY_YARD,
-    ])
+    await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            TIDY_YARD,
+        ],
+    )
     await cards.issue_card(CLI_ACTOR, place.village_id, place.households[0]["id"])
     browser = await launch_browser()
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
@@ -261,13 +280,18 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
     await page.click("#rule-save")
     await expect(page.locator("#rule-version")).to_have_text("v2 加孝老条目")
     assert [r["code"] for r in (await rules.current_rule_book(place.village_id))["rules"]] == [
-        "HJ01", "XF01"]
+        "HJ01",
+        "XF01",
+    ]
 
     await page.click("#tabs button[data-tab=households]")
 
     household = place.households[0]["id"]
-    await page.locator("#household-list tr", has_text="王建国").get_by_role(
-        "button", name="补办新卡").click()
+    await (
+        page.locator("#household-list tr", has_text="王建国")
+        .get_by_role("button", name="补办新卡")
+        .click()
+    )
     await page.locator("dialog.in-page").get_by_role("button", name="补办新卡").click()
     await expect(page.locator(f"#card-{household}")).to_have_text("已补办")
     assert (await cards.card(place.village_id, household))["version"] == 2
@@ -278,13 +302,24 @@ async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
     server_url: str, launch_browser: Launch
 ) -> None:
     place = await make_place((await make_town())["id"])
-    await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        TIDY_YARD,
-    ])
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name="11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
-    sheet = openpyxl.load_workbook(io.BytesIO(await scoresheet.score_sheet_xlsx(
-        place.village_id, period["id"], place.grid_id)))
+    await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            TIDY_YARD,
+        ],
+    )
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(await scoresheet.score_sheet_xlsx(place.village_id, period["id"], place.grid_id))
+    )
     cells = sheet.active
     cells.cell(row=3, column=3, value="两次")
     cells.cell(row=4, column=3, value=1)
@@ -293,9 +328,16 @@ async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
     browser = await launch_browser()
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
     await page.click("#tabs button[data-tab=grid]")
-    await page.set_input_files("#sheet-upload", files=[{
-        "name": "sheet.xlsx", "buffer": filled.getvalue(),
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    await page.set_input_files(
+        "#sheet-upload",
+        files=[
+            {
+                "name": "sheet.xlsx",
+                "buffer": filled.getvalue(),
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ],
+    )
     await expect(page.locator("#grid-result")).to_contain_text("未做任何修改")
     problems = page.locator("#sheet-problems tr")
     await expect(problems).to_have_count(2)
@@ -329,14 +371,17 @@ async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement
     await dialog.locator("input[name=pin]").fill("12")
     await dialog.get_by_role("button", name="确定").click()
     await expect(dialog.locator(".field-error").first).to_contain_text(
-        re.compile("pin", re.IGNORECASE))
+        re.compile("pin", re.IGNORECASE)
+    )
     await dialog.locator("input[name=pin]").fill("864209")
     await dialog.get_by_role("button", name="确定").click()
     await expect(page.locator(f"#card-{household['id']}")).to_have_text("PIN 已重设")
     await cards.check_pin(place.village_id, household["id"], "864209")
     logged, _ = await audit.entries(village_id=place.village_id, page=1, page_size=5)
     assert (logged[0]["action"], logged[0]["actor_name"]) == (
-        "card.set_pin", place.usernames[Role.committee])
+        "card.set_pin",
+        place.usernames[Role.committee],
+    )
 
     await page.click("#tabs button[data-tab=shop]")
     now = clock.local_now()
@@ -350,6 +395,7 @@ async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement
 
     await page.click("#lang")
     await page.click("#tabs button[data-tab=households]")
-    await expect(page.locator("#household-list tr").nth(1).get_by_role("button", name="Reset PIN")
-                 ).to_be_visible()
+    await expect(
+        page.locator("#household-list tr").nth(1).get_by_role("button", name="Reset PIN")
+    ).to_be_visible()
     await browser.close()

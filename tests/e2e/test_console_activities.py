@@ -21,8 +21,15 @@ PC = {"width": 1366, "height": 768}
 # The clerk types times on a village PC, whose clock shows Beijing time (the tests' Chromium
 # would otherwise run in the machine's UTC).
 BEIJING = "Asia/Shanghai"
-VOLUNTEER = {"code": "ZY01", "category": "志愿服务", "title": "参加志愿服务活动", "points": 3,
-             "cap": 4, "evidence_required": False, "proposers": ["committee"]}
+VOLUNTEER = {
+    "code": "ZY01",
+    "category": "志愿服务",
+    "title": "参加志愿服务活动",
+    "points": 3,
+    "cap": 4,
+    "evidence_required": False,
+    "proposers": ["committee"],
+}
 
 
 async def test_plan_start_finish_and_confirm_an_activity(
@@ -31,8 +38,14 @@ async def test_plan_start_finish_and_confirm_an_activity(
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     await rules.adopt_rule_book(CLI_ACTOR, vid, [VOLUNTEER])
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年12月", kind="month",
-                                       starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年12月",
+        kind="month",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+    )
     _, _, second = await make_user(Role.committee, place)
     browser = await launch_browser()
     page = await browser.new_page(viewport=PC, locale="zh-CN", timezone_id=BEIJING)
@@ -56,12 +69,14 @@ async def test_plan_start_finish_and_confirm_an_activity(
     await dialog.get_by_role("button", name="确定").click()
     await expect(row).to_contain_text("进行中")
     [activity] = await activities.activities(vid, None)
-    organiser = Scorer(user_id=place.user_ids[Role.committee], name="organiser",
-                       roles=frozenset({"committee"}))
-    for household in place.households:   # two households scanned on the organiser's phone
+    organiser = Scorer(
+        user_id=place.user_ids[Role.committee], name="organiser", roles=frozenset({"committee"})
+    )
+    for household in place.households:  # two households scanned on the organiser's phone
         code = await cards.card_payload(vid, household["id"])
-        await activities.check_in(organiser, vid, activity["id"],
-                                  activities.Scan(code, unique("scan")))
+        await activities.check_in(
+            organiser, vid, activity["id"], activities.Scan(code, unique("scan"))
+        )
     await page.click("#tabs button[data-tab=activities]")
     await expect(row).to_contain_text("进行中")
     await row.get_by_role("button", name="结束活动").click()
@@ -85,15 +100,19 @@ async def test_plan_start_finish_and_confirm_an_activity(
     struck = place.households[1]
     await confirm.get_by_label(f"划去 {struck['number']}", exact=False).check()
     await confirm.get_by_role("button", name="确定").click()
-    await expect(confirm.locator("label", has_text="划去的理由").locator(".field-error")
-                 ).to_have_text("请写明划去的理由。")
+    await expect(
+        confirm.locator("label", has_text="划去的理由").locator(".field-error")
+    ).to_have_text("请写明划去的理由。")
     await confirm.get_by_label("划去的理由").fill("只来了十分钟")
     await other.screenshot(path=screenshots() / "console-activity-confirm.png")
     await confirm.get_by_role("button", name="确定").click()
     await expect(theirs).to_contain_text("已确认")
     await other.screenshot(path=screenshots() / "console-activities.png")
-    states = {e["household_id"]: e["state"]
-              for e in await evaluations.evaluations(vid, period["id"]) if e["rule_code"] == "ZY01"}
+    states = {
+        e["household_id"]: e["state"]
+        for e in await evaluations.evaluations(vid, period["id"])
+        if e["rule_code"] == "ZY01"
+    }
     assert states[place.households[0]["id"]] == "verified"  # the confirmation is the check
     assert states.get(struck["id"]) in (None, "rejected")
     await browser.close()

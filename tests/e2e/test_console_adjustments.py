@@ -20,9 +20,13 @@ PC = {"width": 1366, "height": 768}
 
 async def committee_member(place: Place, display_name: str) -> str:
     username = unique("c").lower()
-    await auth.create_user(CLI_ACTOR, username, PASSWORD,
-                           [Grant(Role.committee, village_id=place.village_id)],
-                           display_name=display_name)
+    await auth.create_user(
+        CLI_ACTOR,
+        username,
+        PASSWORD,
+        [Grant(Role.committee, village_id=place.village_id)],
+        display_name=display_name,
+    )
     return username
 
 
@@ -39,8 +43,9 @@ async def propose(page: Page, who: str, amount: str, reason: str) -> None:
     await expect(page.locator("#adjust-result")).to_contain_text("已提交申请")
 
 
-async def test_propose_approve_and_refuse_with_a_reason(server_url: str,
-                                                        launch_browser: Launch) -> None:
+async def test_propose_approve_and_refuse_with_a_reason(
+    server_url: str, launch_browser: Launch
+) -> None:
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     h1 = place.households[0]
@@ -76,7 +81,8 @@ async def test_propose_approve_and_refuse_with_a_reason(server_url: str,
     await expect(dialog).to_contain_text("修缮村祠堂义务出工 20 天（周国平 提出）")
     await dialog.get_by_role("button", name="批准入账").click()
     await expect(other.locator("#adjust-result")).to_have_text(
-        f"已批准并入账：户号 {h1['number']} +500 分，现有 500 分。")
+        f"已批准并入账：户号 {h1['number']} +500 分，现有 500 分。"
+    )
     assert await ledger.balance(vid, h1["id"]) == 500
 
     await waiting.filter(has_text="-300").get_by_role("button", name="不批准").click()
@@ -101,5 +107,6 @@ async def test_propose_approve_and_refuse_with_a_reason(server_url: str,
     await page.click("#tabs button[data-tab=audit]")
     await page.click("#tabs button[data-tab=ledger]")
     await expect(page.locator("#request-history tr", has_text="-300")).to_contain_text(
-        "检查记录里这一户是合格的")
+        "检查记录里这一户是合格的"
+    )
     await browser.close()

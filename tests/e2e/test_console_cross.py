@@ -22,17 +22,40 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
 ) -> None:
     place = await make_place((await make_town())["id"])
     vid = place.village_id
-    await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        TIDY_YARD,
-        {"code": "JC01", "category": "乡风文明", "title": "道德小组交叉评议", "points": 5,
-         "cap": 1, "evidence_required": False, "proposers": ["committee"]},
-    ])
+    await rules.adopt_rule_book(
+        CLI_ACTOR,
+        vid,
+        [
+            TIDY_YARD,
+            {
+                "code": "JC01",
+                "category": "乡风文明",
+                "title": "道德小组交叉评议",
+                "points": 5,
+                "cap": 1,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+        ],
+    )
     second = await registry.create_moral_group(CLI_ACTOR, vid, "第二道德小组")
-    marked = [await registry.create_household(
-        CLI_ACTOR, vid, {"number": number, "head_name": name, "moral_group_id": second["id"]},
-        []) for number, name in (("H3", "赵福生"), ("H4", "钱秀兰"))]
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    marked = [
+        await registry.create_household(
+            CLI_ACTOR,
+            vid,
+            {"number": number, "head_name": name, "moral_group_id": second["id"]},
+            [],
+        )
+        for number, name in (("H3", "赵福生"), ("H4", "钱秀兰"))
+    ]
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     browser = await launch_browser()
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
     await page.click("#tabs button[data-tab=cross]")
@@ -48,12 +71,14 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
     await form.locator("select[name=target]").select_option(label="第二道德小组")
     await form.get_by_role("button", name="安排评议").click()
     await expect(page.locator("#cross-pairs li")).to_have_text(
-        re.compile(r"^第一道德小组 → 第二道德小组"))
+        re.compile(r"^第一道德小组 → 第二道德小组")
+    )
 
     # 王建国's paper sheet, typed in: the rule book's categories across, H3 and H4 down.
     await expect(page.locator("#cross-marker option:checked")).to_have_text("H1 王建国")
     await expect(page.locator("#cross-sheet th")).to_have_text(
-        ["户号", "户主", "小组", "环境卫生", "乡风文明"])
+        ["户号", "户主", "小组", "环境卫生", "乡风文明"]
+    )
     await expect(page.locator("#cross-sheet tr")).to_have_count(3)
     await page.focus('#cross-sheet input[data-row="0"][data-col="0"]')
     for keys in ("9", "ArrowRight", "8", "Enter", "7", "ArrowLeft", "6"):
@@ -81,7 +106,9 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
     await expect(page.locator("#cross-proposed")).to_have_text("已生成 2 条评分，等待入户核实。")
     proposed = await evaluations.evaluations(vid, period["id"])
     assert sorted((e["household_id"], e["points"], e["source"]) for e in proposed) == [
-        (marked[0]["id"], 5, "cross"), (marked[1]["id"], 2, "cross")]
+        (marked[0]["id"], 5, "cross"),
+        (marked[1]["id"], 2, "cross"),
+    ]
 
     await page.click("#lang")
     await expect(page.locator("#tabs button[data-tab=cross]")).to_have_text("Cross-evaluation")

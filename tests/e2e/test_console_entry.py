@@ -39,18 +39,43 @@ async def demo_village() -> tuple[Place, int, list[str]]:
     """A village with the demo's rule book, 26 households in one grid and an open period."""
     place = await make_place((await make_town())["id"])
     vid = place.village_id
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        {"code": c, "category": cat, "title": t, "points": p, "cap": cap,
-         "evidence_required": ev, "proposers": who}
-        for c, cat, t, p, cap, ev, who in RULE_BOOK])
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        vid,
+        [
+            {
+                "code": c,
+                "category": cat,
+                "title": t,
+                "points": p,
+                "cap": cap,
+                "evidence_required": ev,
+                "proposers": who,
+            }
+            for c, cat, t, p, cap, ev, who in RULE_BOOK
+        ],
+    )
     for n in range(3, 27):
         name = NAMES[n % len(NAMES)]
         await registry.create_household(
-            CLI_ACTOR, vid, {"number": f"H{n}", "head_name": name, "grid_id": place.grid_id,
-                             "moral_group_id": place.moral_group_id},
-            [{"name": name, "relation": "户主"}])
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+            CLI_ACTOR,
+            vid,
+            {
+                "number": f"H{n}",
+                "head_name": name,
+                "grid_id": place.grid_id,
+                "moral_group_id": place.moral_group_id,
+            },
+            [{"name": name, "relation": "户主"}],
+        )
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     return place, period["id"], [r["code"] for r in book["rules"]]
 
 
@@ -155,14 +180,15 @@ async def test_a_sheet_with_a_title_row_enters_once_and_again_is_refused(
     server_url: str, launch_browser: Launch
 ) -> None:
     place, period_id, _codes = await demo_village()
-    sheet = openpyxl.load_workbook(io.BytesIO(await scoresheet.score_sheet_xlsx(
-        place.village_id, period_id, place.grid_id)))
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(await scoresheet.score_sheet_xlsx(place.village_id, period_id, place.grid_id))
+    )
     cells = sheet.active
     assert cells is not None
     cells.insert_rows(1)
     cells["A1"] = "测试村2026年11月文明积分评分表"
-    cells["C4"] = 1   # H1 HJ01
-    cells["E5"] = 2   # H2 HJ03 twice
+    cells["C4"] = 1  # H1 HJ01
+    cells["E5"] = 2  # H2 HJ03 twice
     filled = io.BytesIO()
     sheet.save(filled)
     upload = [{"name": "评分表.xlsx", "buffer": filled.getvalue(), "mimeType": XLSX}]
@@ -188,10 +214,13 @@ async def test_a_sheet_with_a_title_row_enters_once_and_again_is_refused(
     sheet.save(worse)
     await page.click("#lang")
     await page.click("#tabs button[data-tab=grid]")
-    await page.set_input_files("#sheet-upload", files=[
-        {"name": "sheet.xlsx", "buffer": worse.getvalue(), "mimeType": XLSX}])
+    await page.set_input_files(
+        "#sheet-upload",
+        files=[{"name": "sheet.xlsx", "buffer": worse.getvalue(), "mimeType": XLSX}],
+    )
     await expect(page.locator("#grid-result")).to_have_text(
-        "The sheet has 2 problem(s); nothing was changed.")
+        "The sheet has 2 problem(s); nothing was changed."
+    )
     problems = page.locator("#sheet-problems tr")
     await expect(problems).to_have_count(3)
     await expect(problems.nth(1)).to_have_text(re.compile("4C.*“x” is not a whole number"))

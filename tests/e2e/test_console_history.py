@@ -31,7 +31,8 @@ async def test_a_closed_period_is_read_only_with_its_decisions_and_board(
     await expect(screen).to_have_attribute("aria-busy", "false")
     await expect(page.locator("#history-period option:checked")).to_have_text("2026年10月")
     await expect(page.locator("#history-summary")).to_contain_text(
-        "入账 1 条，暂缓扣分 0 条，因异议撤销 1 条")
+        "入账 1 条，暂缓扣分 0 条，因异议撤销 1 条"
+    )
     decisions = page.locator("#history-objections tr")
     await expect(decisions).to_have_count(3)
     for words in ("王建国", "她家院子根本没收拾", "异议成立（撤销评分）", "复查属实，撤销这条加分"):

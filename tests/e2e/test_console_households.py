@@ -83,16 +83,19 @@ async def test_add_move_mark_and_import_households(server_url: str, launch_brows
 
     # The roster with one bad row adds nothing and lists the bad cells; the good one adds all.
     bad = roster_xlsx(*GOOD, ["R-004", "", "张三（子", "", "", "", "也许", ""])
-    await page.set_input_files("#roster-upload", files=[
-        {"name": "花名册.xlsx", "buffer": bad, "mimeType": XLSX}])
+    await page.set_input_files(
+        "#roster-upload", files=[{"name": "花名册.xlsx", "buffer": bad, "mimeType": XLSX}]
+    )
     await expect(page.locator("#roster-result")).to_have_text("表格有 3 处错误，未做任何修改。")
     problems = page.locator("#roster-problems tr")
     await expect(problems).to_have_count(4)
     await expect(problems.nth(1)).to_have_text(re.compile("7B户主姓名不能为空"))
     await page.screenshot(path=screenshots() / "console-roster-problems.png")
     await expect(page.locator("#household-count")).to_have_text("共 3 户")
-    await page.set_input_files("#roster-upload", files=[
-        {"name": "花名册.xlsx", "buffer": roster_xlsx(*GOOD), "mimeType": XLSX}])
+    await page.set_input_files(
+        "#roster-upload",
+        files=[{"name": "花名册.xlsx", "buffer": roster_xlsx(*GOOD), "mimeType": XLSX}],
+    )
     await expect(page.locator("#roster-result")).to_have_text("已导入 3 户。")
     await expect(page.locator("#household-count")).to_have_text("共 6 户")
     await expect(page.locator("#household-list tr", has_text="R-002")).to_contain_text("新网格")
@@ -127,8 +130,11 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
 
     # The letter's PIN is on paper only; the committee resets it to one the test knows, which
     # must be changed at the next login too.
-    await page.locator("#household-list tr", has_text=household["head_name"]).get_by_role(
-        "button", name="重设 PIN").click()
+    await (
+        page.locator("#household-list tr", has_text=household["head_name"])
+        .get_by_role("button", name="重设 PIN")
+        .click()
+    )
     await dialog.locator("input[name=pin]").fill("135790")
     await dialog.get_by_role("button", name="确定").click()
     await expect(dialog).to_have_count(0)
@@ -159,8 +165,9 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     await browser.close()
 
 
-async def test_a_member_added_and_one_marked_moved_away(server_url: str,
-                                                      launch_browser: Launch) -> None:
+async def test_a_member_added_and_one_marked_moved_away(
+    server_url: str, launch_browser: Launch
+) -> None:
     place = await make_place((await make_town())["id"])
     vid, household = place.village_id, place.households[0]
     browser = await launch_browser()

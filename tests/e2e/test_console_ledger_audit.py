@@ -28,14 +28,24 @@ async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_brows
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, [TIDY_YARD])
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     h1, h2 = place.households
-    entering = Scorer(user_id=place.user_ids[Role.committee],
-                      name=place.usernames[Role.committee], roles=frozenset({"committee"}))
+    entering = Scorer(
+        user_id=place.user_ids[Role.committee],
+        name=place.usernames[Role.committee],
+        roles=frozenset({"committee"}),
+    )
     rule = book["rules"][0]["id"]
-    await enter_batch(entering, vid, period["id"],
-                      [Cell(h1["id"], rule, 2), Cell(h2["id"], rule, 1)])
+    await enter_batch(
+        entering, vid, period["id"], [Cell(h1["id"], rule, 2), Cell(h2["id"], rule, 1)]
+    )
     _, _, second = await make_user(Role.committee, place)
     browser = await launch_browser()
 
@@ -76,7 +86,8 @@ async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_brows
     await page.screenshot(path=screenshots() / "console-adjust.png")
     await dialog.get_by_role("button", name="确认入账").click()
     await expect(page.locator("#adjust-result")).to_have_text(
-        f"已调整：户号 {h1['number']} +5 分，余额 5。")
+        f"已调整：户号 {h1['number']} +5 分，余额 5。"
+    )
     assert await ledger.balance(vid, h1["id"]) == 5
 
     # The ledger export downloads as Excel with the adjustment in it.

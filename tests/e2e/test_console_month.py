@@ -35,10 +35,24 @@ PHONE = {"width": 360, "height": 740}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RULE_BOOK = [
     TIDY_YARD,  # HJ01 +5, cap 3
-    {"code": "XF01", "category": "孝老爱亲", "title": "赡养老人", "points": 10, "cap": 1,
-     "evidence_required": False, "proposers": ["committee"]},
-    {"code": "KF01", "category": "环境卫生", "title": "乱堆乱放", "points": -8, "cap": 1,
-     "evidence_required": False, "proposers": ["committee"]},
+    {
+        "code": "XF01",
+        "category": "孝老爱亲",
+        "title": "赡养老人",
+        "points": 10,
+        "cap": 1,
+        "evidence_required": False,
+        "proposers": ["committee"],
+    },
+    {
+        "code": "KF01",
+        "category": "环境卫生",
+        "title": "乱堆乱放",
+        "points": -8,
+        "cap": 1,
+        "evidence_required": False,
+        "proposers": ["committee"],
+    },
 ]
 
 
@@ -71,8 +85,11 @@ def fill_sheet(sheet_bytes: bytes, marks: dict[tuple[str, str], int]) -> bytes:
     cells.insert_rows(1)
     cells["A1"] = "2026年11月 文明积分评分表（第一网格）"
     rows = list(cells.iter_rows())
-    header = next(r for r in rows if any(str(c.value or "").startswith("HJ01") or
-                                         "HJ01" in str(c.value or "") for c in r))
+    header = next(
+        r
+        for r in rows
+        if any(str(c.value or "").startswith("HJ01") or "HJ01" in str(c.value or "") for c in r)
+    )
     for (number, code), count in marks.items():
         column = next(c.column for c in header if code in str(c.value or ""))
         row = next(r[0].row for r in rows if str(r[0].value) == number)
@@ -94,8 +111,13 @@ async def test_a_committees_whole_month_from_the_console(
     await cards.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
     first, second = unique("li").lower(), unique("zhao").lower()
     for username, name in ((first, "李建华"), (second, "赵秀英")):
-        await auth.create_user(CLI_ACTOR, username, PASSWORD,
-                               [Grant(Role.committee, village_id=vid)], display_name=name)
+        await auth.create_user(
+            CLI_ACTOR,
+            username,
+            PASSWORD,
+            [Grant(Role.committee, village_id=vid)],
+            display_name=name,
+        )
     code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
     browser = await launch_browser()
 
@@ -132,8 +154,13 @@ async def test_a_committees_whole_month_from_the_console(
     async with page.expect_download() as sheet_download:
         await page.click("#sheet-download")
     blank = await saved(await sheet_download.value, "month-sheet-blank.xlsx")
-    upload = [{"name": "评分表.xlsx", "mimeType": XLSX,
-               "buffer": fill_sheet(blank, {(h2["number"], "HJ01"): 1})}]
+    upload = [
+        {
+            "name": "评分表.xlsx",
+            "mimeType": XLSX,
+            "buffer": fill_sheet(blank, {(h2["number"], "HJ01"): 1}),
+        }
+    ]
     await page.set_input_files("#sheet-upload", files=upload)
     await expect(page.locator("#grid-result")).to_have_text("已保存 1 条评分，等待入户核实。")
     await page.set_input_files("#sheet-upload", files=upload)

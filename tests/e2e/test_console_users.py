@@ -30,8 +30,7 @@ async def test_committee_keeps_its_village_s_accounts(
     await expect(shop_row).to_contain_text("超市管理员")
     # People by their names; the username they log in with beneath.
     await expect(shop_row.locator("td.person strong")).to_have_text("张会计")
-    await expect(shop_row.locator("td.person small")).to_have_text(
-        place.usernames[Role.shopkeeper])
+    await expect(shop_row.locator("td.person small")).to_have_text(place.usernames[Role.shopkeeper])
     await expect(page.locator(f"#user-{other_committee}")).to_contain_text("由镇管理员管理")
     await expect(page.locator(f"#user-{place.user_ids[Role.committee]}")).to_contain_text("本人")
 
@@ -46,8 +45,10 @@ async def test_committee_keeps_its_village_s_accounts(
     async with httpx.AsyncClient(base_url=server_url) as client:
         old = await client.get("/api/v1/auth/me", headers=place.headers(Role.shopkeeper))
         assert old.status_code == 401
-        relogin = await client.post("/api/v1/auth/login", json={
-            "username": place.usernames[Role.shopkeeper], "password": NEW_PASSWORD})
+        relogin = await client.post(
+            "/api/v1/auth/login",
+            json={"username": place.usernames[Role.shopkeeper], "password": NEW_PASSWORD},
+        )
         assert relogin.status_code == 201
 
     grid_row = page.locator(f"#user-{place.user_ids[Role.grid_officer]}")

@@ -26,8 +26,14 @@ async def test_held_deductions_are_posted_or_waived_from_the_console(
     vid = place.village_id
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULES)
     clutter = next(r["id"] for r in book["rules"] if r["code"] == "HJ02")
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
@@ -36,8 +42,9 @@ async def test_held_deductions_are_posted_or_waived_from_the_console(
         [made] = await evaluations.propose(proposer, vid, period["id"], household["id"], clutter)
         await evaluations.verify(checker, vid, made)
     await periods.start_notice(CLI_ACTOR, vid, period["id"])
-    closed = await posting.close_and_post(CLI_ACTOR, vid, period["id"],
-                                          now=clock.now() + timedelta(days=30))
+    closed = await posting.close_and_post(
+        CLI_ACTOR, vid, period["id"], now=clock.now() + timedelta(days=30)
+    )
     assert len(closed["blocked"]) == 2
     await ledger.award(CLI_ACTOR, vid, first["id"], 5, key=unique("gift"), reason="测试")
 
@@ -62,5 +69,6 @@ async def test_held_deductions_are_posted_or_waived_from_the_console(
     assert await ledger.balance(vid, second["id"]) == 0
     entries, _ = await audit.entries(village_id=vid, page=1, page_size=100)
     assert [e["after"]["reason"] for e in entries if e["action"] == "evaluation.waive"] == [
-        "家中老人住院，本期免扣"]
+        "家中老人住院，本期免扣"
+    ]
     await browser.close()

@@ -25,8 +25,9 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     server_url: str, launch_browser: Launch
 ) -> None:
     place = await stocked_place(100)
-    soap = await catalogue.add_product(CLI_ACTOR, place.village_id, place.shop_id,
-                                       {"name": "香皂", "price": 5, "unit": "块"})
+    soap = await catalogue.add_product(
+        CLI_ACTOR, place.village_id, place.shop_id, {"name": "香皂", "price": 5, "unit": "块"}
+    )
     await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap["id"], 10, "", None)
     household = place.households[0]
     code = await cards.card_payload(place.village_id, household["id"])
@@ -65,7 +66,8 @@ async def test_camera_reads_the_card(
     code = await cards.card_payload(place.village_id, household["id"])
     video = qr_video(card_qr_png(code), tmp_path / "card.y4m")
     browser = await launch_browser(
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     )
     context = await browser.new_context(viewport={"width": 1920, "height": 1080})

@@ -32,8 +32,10 @@ def home_trusting(ca_file: Path, home: Path) -> Path:
     nssdb = home / ".pki" / "nssdb"
     nssdb.mkdir(parents=True)
     subprocess.run([certutil, "-d", f"sql:{nssdb}", "-N", "--empty-password"], check=True)
-    subprocess.run([certutil, "-d", f"sql:{nssdb}", "-A", "-t", "C,,", "-n", "jifen-lan",
-                    "-i", str(ca_file)], check=True)
+    subprocess.run(
+        [certutil, "-d", f"sql:{nssdb}", "-A", "-t", "C,,", "-n", "jifen-lan", "-i", str(ca_file)],
+        check=True,
+    )
     return home
 
 
@@ -48,14 +50,20 @@ async def test_the_kiosk_over_lan_https_is_a_secure_context_and_its_camera_reads
     home = home_trusting(lan_server.ca_file, tmp_path / "home")
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, env={**os.environ, "HOME": str(home)},
-            args=[*ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                  f"--use-file-for-fake-video-capture={video}"])
+            executable_path=CHROMIUM,
+            env={**os.environ, "HOME": str(home)},
+            args=[
+                *ARGS,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
         try:
-            page = await browser.new_page(viewport={"width": 1280, "height": 800},
-                                          locale="zh-CN")
-            await log_in_at(page, lan_server.https, "shop.html",
-                            place.usernames[Role.shopkeeper], "#till")
+            page = await browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+            await log_in_at(
+                page, lan_server.https, "shop.html", place.usernames[Role.shopkeeper], "#till"
+            )
             assert page.url.startswith("https://")
             assert await page.evaluate("window.isSecureContext") is True
             await page.click("#camera")
@@ -76,14 +84,14 @@ async def test_the_certificate_page_on_a_phone_over_plain_http(lan_server: LanSe
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740},
-                                          locale="zh-CN", accept_downloads=True)
+            page = await browser.new_page(
+                viewport={"width": 360, "height": 740}, locale="zh-CN", accept_downloads=True
+            )
             await page.goto(f"{lan_server.http}/lan.html")
             fingerprint = page.locator("#fingerprint")
             await expect(fingerprint).to_have_text((await _facts(lan_server))["fingerprint"])
             await expect(page.locator("#kiosk")).to_have_text(f"{lan_server.https}/shop.html")
-            await page.screenshot(path=screenshots() / "lan-certificate-page.png",
-                                  full_page=True)
+            await page.screenshot(path=screenshots() / "lan-certificate-page.png", full_page=True)
             async with page.expect_download() as download:
                 await page.get_by_role("link", name="下载证书").click()
             saved = await (await download.value).path()

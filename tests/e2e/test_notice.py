@@ -30,14 +30,20 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     objector, neighbour = place.households
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULES)
     filial = next(r["id"] for r in book["rules"] if r["code"] == "XL01")
-    period = await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                                       starts_on=datetime(2026, 11, 1).date(),
-                                       ends_on=datetime(2026, 11, 30).date())
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=datetime(2026, 11, 1).date(),
+        ends_on=datetime(2026, 11, 30).date(),
+    )
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
-    [evaluation_id] = await evaluations.propose(proposer, vid, period["id"], neighbour["id"],
-                                                filial)
+    [evaluation_id] = await evaluations.propose(
+        proposer, vid, period["id"], neighbour["id"], filial
+    )
     await evaluations.verify(checker, vid, evaluation_id)
     await periods.start_notice(CLI_ACTOR, vid, period["id"])
     for household in place.households:
@@ -76,13 +82,15 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
 
     [filed] = await objections.objections(vid, period["id"])
     assert filed["filer_name"]  # the committee sees who objected
-    await objections.decide_objection(checker, vid, filed["id"], uphold=False,
-                                      reason="入户核实：老人由本户赡养，评分成立")
-    await posting.close_and_post(CLI_ACTOR, vid, period["id"],
-                                 now=clock.now() + timedelta(days=30))
+    await objections.decide_objection(
+        checker, vid, filed["id"], uphold=False, reason="入户核实：老人由本户赡养，评分成立"
+    )
+    await posting.close_and_post(CLI_ACTOR, vid, period["id"], now=clock.now() + timedelta(days=30))
 
-    for household, who in ((objector, f"我对{neighbour['head_name']}家提的异议"),
-                           (neighbour, "有人对我家提的异议")):
+    for household, who in (
+        (objector, f"我对{neighbour['head_name']}家提的异议"),
+        (neighbour, "有人对我家提的异议"),
+    ):
         page = await villager_page(browser, server_url, vid, household["number"], "2580")
         await page.click("nav button[data-tab=history]")
         decision = page.locator("#decisions li")
@@ -91,8 +99,9 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
         await expect(decision).to_contain_text("入户核实：老人由本户赡养，评分成立")
         await expect(decision).to_contain_text(who)
         await expect(decision).not_to_contain_text(filed["filer_name"])
-        await page.screenshot(path=screenshots() / f"villager-decision-{household['number']}.png",
-                              full_page=True)
+        await page.screenshot(
+            path=screenshots() / f"villager-decision-{household['number']}.png", full_page=True
+        )
         await page.click("#elder")  # and the decisions list in elder mode
         await expect(page.locator("body")).to_have_class("elder")
         assert await page.evaluate(SMALL_TEXTS) == []

@@ -23,12 +23,12 @@ async def test_a_villager_downloads_the_passbook_and_its_qr_checks_the_chain(
     require_poppler()
     place = await stocked_place(30)
     household = place.households[0]
-    await ledger.deduct(CLI_ACTOR, place.village_id, household["id"], 4, key=unique("d"),
-                        reason="占道堆放柴草")
+    await ledger.deduct(
+        CLI_ACTOR, place.village_id, household["id"], 4, key=unique("d"), reason="占道堆放柴草"
+    )
     await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch_browser()
-    page = await villager_page(browser, server_url, place.village_id, household["number"],
-                               "2580")
+    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
     await page.set_viewport_size({"width": 360, "height": 740})
     await page.click("nav button[data-tab=history]")
     await expect(page.locator("#lines li")).to_have_count(2)
@@ -51,7 +51,8 @@ async def test_a_villager_downloads_the_passbook_and_its_qr_checks_the_chain(
 
     await check.goto(address[:-1] + ("0" if address[-1] != "0" else "1"))
     await expect(check.locator("#verdict")).to_have_text(
-        "✘ 不一致：请告诉村委会，账本可能被改动过。")
+        "✘ 不一致：请告诉村委会，账本可能被改动过。"
+    )
     await browser.close()
 
 
@@ -68,8 +69,10 @@ async def test_the_committee_prints_one_grids_passbooks_on_a4(
     await form.locator("select[name=scope]").select_option(label="网格：一网格")
     await form.locator("select[name=paper]").select_option("A4")
     link = page.locator("#passbook-pdf")
-    await expect(link).to_have_attribute("href", f"/api/v1/villages/{place.village_id}/"
-                                         f"passbooks.pdf?paper=A4&grid_id={place.grid_id}")
+    await expect(link).to_have_attribute(
+        "href",
+        f"/api/v1/villages/{place.village_id}/passbooks.pdf?paper=A4&grid_id={place.grid_id}",
+    )
     await page.screenshot(path=screenshots() / "console-passbooks.png")
     answer = await page.request.get(f"{server_url}{await link.get_attribute('href')}")
     assert answer.ok and answer.headers["content-type"] == "application/pdf"

@@ -23,13 +23,21 @@ async def log_in_as(page: Page, place: Place, role: Role, password: str) -> None
     await page.click("#login button[type=submit]")
 
 
-@pytest.mark.parametrize(("address", "role", "error", "opened"), [
-    ("shop.html", Role.shopkeeper, "#login-error", "#till"),
-    ("checkin.html", Role.grid_officer, "#login-error", "#desk"),
-    ("console.html", Role.committee, "#error", "#app"),
-])
+@pytest.mark.parametrize(
+    ("address", "role", "error", "opened"),
+    [
+        ("shop.html", Role.shopkeeper, "#login-error", "#till"),
+        ("checkin.html", Role.grid_officer, "#login-error", "#desk"),
+        ("console.html", Role.committee, "#error", "#app"),
+    ],
+)
 async def test_staff_pages_refuse_log_in_and_log_out_alike(
-    server_url: str, launch_browser: Launch, address: str, role: Role, error: str, opened: str,
+    server_url: str,
+    launch_browser: Launch,
+    address: str,
+    role: Role,
+    error: str,
+    opened: str,
 ) -> None:
     place = await make_place((await make_town())["id"])
     browser = await launch_browser()
@@ -59,8 +67,7 @@ async def test_the_villager_page_says_what_a_pin_looks_like_then_logs_in_and_out
     await page.goto(f"{server_url}/me.html")
     await page.fill("input[name=village]", village["code"])
     await page.fill("input[name=number]", household["number"])
-    for pin, refusal in (("12a", "PIN 必须是 4 到 6 位数字。"),
-                         ("0000", "户号或 PIN 不正确。")):
+    for pin, refusal in (("12a", "PIN 必须是 4 到 6 位数字。"), ("0000", "户号或 PIN 不正确。")):
         await page.fill("input[name=pin]", pin)
         await page.click("#login button[type=submit]")
         await expect(page.locator("#login-error")).to_have_text(refusal)

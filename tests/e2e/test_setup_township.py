@@ -29,8 +29,10 @@ def township_server(empty_database: EmptyDatabase) -> Iterator[str]:
     built = empty_database.jifen("setup", answers=township_answers())
     assert built.returncode == 0, built.stdout + built.stderr
     server = ServerProcess("setup-township-server")
-    server.env.update(JIFEN_DATABASE_URL=empty_database.env["JIFEN_DATABASE_URL"],
-                      JIFEN_VAR_DIR=empty_database.env["JIFEN_VAR_DIR"])
+    server.env.update(
+        JIFEN_DATABASE_URL=empty_database.env["JIFEN_DATABASE_URL"],
+        JIFEN_VAR_DIR=empty_database.env["JIFEN_VAR_DIR"],
+    )
     server.start()
     yield server.url
     server.stop()
@@ -39,8 +41,9 @@ def township_server(empty_database: EmptyDatabase) -> Iterator[str]:
 @contextlib.contextmanager
 def staff(url: str, username: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=url) as client:
-        answer = client.post("/api/v1/auth/login",
-                             json={"username": username, "password": PASSWORD})
+        answer = client.post(
+            "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+        )
         assert answer.status_code in (200, 201), answer.text
         client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
         yield client
@@ -57,9 +60,15 @@ def add_household(url: str) -> tuple[int, str]:
         grids = committee.get(f"/api/v1/villages/{village['id']}/grids").json()
         assert [g["name"] for g in grids] == ["一网格", "二网格"]
         groups = committee.get(f"/api/v1/villages/{village['id']}/moral-groups").json()
-        household = committee.post(f"/api/v1/villages/{village['id']}/households", json={
-            "number": "XHX-001", "head_name": HEAD, "grid_id": grids[0]["id"],
-            "moral_group_id": groups[0]["id"]}).json()
+        household = committee.post(
+            f"/api/v1/villages/{village['id']}/households",
+            json={
+                "number": "XHX-001",
+                "head_name": HEAD,
+                "grid_id": grids[0]["id"],
+                "moral_group_id": groups[0]["id"],
+            },
+        ).json()
         base = f"/api/v1/villages/{village['id']}/households/{household['id']}"
         assert committee.put(f"{base}/card/pin", json={"pin": "2468"}).status_code == 200
         picture = committee.get(f"{base}/card.png")

@@ -37,13 +37,21 @@ async def counter(soap_limit: int | None = None, **village: object) -> Counter:
     other = place.households[1]["id"]
     await ledger.award(CLI_ACTOR, place.village_id, other, 60, key=unique("seed"), reason="测试")
     await cards.issue_card(CLI_ACTOR, place.village_id, other)
-    soap = await catalogue.add_product(CLI_ACTOR, place.village_id, place.shop_id, {
-        "name": "香皂", "price": 5, "unit": "块", "limit_per_period": soap_limit})
+    soap = await catalogue.add_product(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        {"name": "香皂", "price": 5, "unit": "块", "limit_per_period": soap_limit},
+    )
     await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap["id"], 10, "", None)
     cashier = unique("wl").lower()
-    await auth.create_user(CLI_ACTOR, cashier, PASSWORD, [
-        Grant(Role.shopkeeper, village_id=place.village_id, shop_id=place.shop_id)],
-        display_name="王丽")
+    await auth.create_user(
+        CLI_ACTOR,
+        cashier,
+        PASSWORD,
+        [Grant(Role.shopkeeper, village_id=place.village_id, shop_id=place.shop_id)],
+        display_name="王丽",
+    )
     codes = [await cards.card_payload(place.village_id, h["id"]) for h in place.households]
     return Counter(place, soap["id"], codes, cashier)
 
@@ -62,9 +70,17 @@ async def scan(page: Page, code: str) -> None:
 
 
 async def sales(place: Place) -> list[dict]:
-    return await Redemption.select(Redemption.id, Redemption.household, Redemption.receipt_no,
-                                   Redemption.status, Redemption.void_reason).where(
-        Redemption.village == place.village_id).run()
+    return (
+        await Redemption.select(
+            Redemption.id,
+            Redemption.household,
+            Redemption.receipt_no,
+            Redemption.status,
+            Redemption.void_reason,
+        )
+        .where(Redemption.village == place.village_id)
+        .run()
+    )
 
 
 def tampered(code: str) -> str:
@@ -169,8 +185,7 @@ async def test_void_from_todays_sales_after_a_reload(
     await expect(row).to_contain_text("香皂×2")
     await expect(row).to_contain_text("10")
     await expect(row).to_contain_text("王丽")
-    assert (await row.locator("a.reprint").get_attribute("href") or "").endswith(
-        f"id={sale['id']}")
+    assert (await row.locator("a.reprint").get_attribute("href") or "").endswith(f"id={sale['id']}")
     await row.locator("button.void").click()
     await expect(page.locator("#void-dialog")).to_be_visible()
     await expect(page.locator("#vd-sale")).to_contain_text(sale["receipt_no"])
@@ -189,8 +204,10 @@ async def test_void_from_todays_sales_after_a_reload(
     assert await ledger.balance(till.place.village_id, till.place.households[0]["id"]) == 100
 
     receipt = await page.context.new_page()
-    await receipt.goto(f"{server_url}/receipt.html?village={till.place.village_id}"
-                       f"&shop={till.place.shop_id}&id={sale['id']}")
+    await receipt.goto(
+        f"{server_url}/receipt.html?village={till.place.village_id}"
+        f"&shop={till.place.shop_id}&id={sale['id']}"
+    )
     await expect(receipt.locator("#clerk")).to_have_text("王丽")
 
 
@@ -198,8 +215,14 @@ async def test_the_till_shows_what_the_limits_leave(
     server_url: str, launch_browser: Launch
 ) -> None:
     till = await counter(soap_limit=2, daily_cap=30)
-    await redemption.redeem(CLI_ACTOR, till.place.village_id, till.place.shop_id, till.codes[0],
-                            [redemption.Line(till.soap, 1)], key=unique("earlier"))
+    await redemption.redeem(
+        CLI_ACTOR,
+        till.place.village_id,
+        till.place.shop_id,
+        till.codes[0],
+        [redemption.Line(till.soap, 1)],
+        key=unique("earlier"),
+    )
     page = await open_till(await launch_browser(), server_url, till)
     await scan(page, till.codes[0])
     soap = page.locator(f"[data-product-id='{till.soap}']")
@@ -257,8 +280,9 @@ async def test_a_price_changed_after_the_scan_asks_to_confirm_again(
     page = await open_till(await launch_browser(), server_url, till)
     await scan(page, till.codes[0])
     await page.click(f"[data-product-id='{till.soap}']")
-    await catalogue.update_product(CLI_ACTOR, till.place.village_id, till.place.shop_id,
-                                   till.soap, {"price": 7})
+    await catalogue.update_product(
+        CLI_ACTOR, till.place.village_id, till.place.shop_id, till.soap, {"price": 7}
+    )
     await page.click("#confirm")
     await expect(page.locator("#o-title")).to_have_text("价格已变")
     await expect(page.locator("#o-detail")).to_contain_text("7 积分")

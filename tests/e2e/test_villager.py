@@ -56,8 +56,14 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
     [decoded] = zxingcpp.read_barcodes(picture)
     assert decoded.text == await code.get_attribute("data-payload")
 
-    receipt = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, decoded.text,
-                                      [redemption.Line(place.product_id, 2)], key=unique("p"))
+    receipt = await redemption.redeem(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        decoded.text,
+        [redemption.Line(place.product_id, 2)],
+        key=unique("p"),
+    )
     assert receipt["balance_after"] == 40
     assert await ledger.balance(place.village_id, household["id"]) == 40
 
@@ -75,28 +81,53 @@ async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
     """October scored by rule code per household (by index), verified by a second member,
     noticed, closed and posted, its board published; then November opened."""
     vid = place.village_id
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        {"code": "XL01", "category": "孝老爱亲", "title": "赡养老人", "points": 10, "cap": 1,
-         "evidence_required": False, "proposers": ["committee"]},
-        TIDY_YARD,
-    ])
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        vid,
+        [
+            {
+                "code": "XL01",
+                "category": "孝老爱亲",
+                "title": "赡养老人",
+                "points": 10,
+                "cap": 1,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+            TIDY_YARD,
+        ],
+    )
     rule = {r["code"]: r["id"] for r in book["rules"]}
-    october = await periods.open_period(CLI_ACTOR, vid, name="2026年10月", kind="month",
-                                        starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31))
+    october = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年10月",
+        kind="month",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
+    )
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     for index, codes in marks.items():
         for code in codes:
             [evaluation_id] = await evaluations.propose(
-                proposer, vid, october["id"], place.households[index]["id"], rule[code])
+                proposer, vid, october["id"], place.households[index]["id"], rule[code]
+            )
             await evaluations.verify(checker, vid, evaluation_id)
     await periods.start_notice(CLI_ACTOR, vid, october["id"])
-    await posting.close_and_post(CLI_ACTOR, vid, october["id"],
-                                 now=clock.now() + timedelta(days=30))
+    await posting.close_and_post(
+        CLI_ACTOR, vid, october["id"], now=clock.now() + timedelta(days=30)
+    )
     await boards.publish(CLI_ACTOR, vid, october["id"])
-    await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                              starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
 
 
 async def test_home_shows_the_stars_and_the_board_and_history_filters_by_period(
@@ -105,8 +136,9 @@ async def test_home_shows_the_stars_and_the_board_and_history_filters_by_period(
     place = await make_place((await make_town())["id"])
     household = place.households[0]
     await scored_month(place, {0: ["XL01", "HJ01"], 1: ["HJ01"]})
-    await ledger.award(CLI_ACTOR, place.village_id, household["id"], 7, key=unique("g"),
-                       reason="春节慰问")
+    await ledger.award(
+        CLI_ACTOR, place.village_id, household["id"], 7, key=unique("g"), reason="春节慰问"
+    )
     await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch_browser()
     page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")

@@ -49,24 +49,20 @@ async def sell_with_phone_code(server_url: str, place: Place, code: str, quantit
     async with httpx.AsyncClient(base_url=server_url) as kiosk:
         response = await kiosk.post(
             f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions",
-            json={"code": code, "lines": [{"product_id": place.product_id,
-                                           "quantity": quantity}]},
+            json={"code": code, "lines": [{"product_id": place.product_id, "quantity": quantity}]},
             headers={**place.headers(Role.shopkeeper), "Idempotency-Key": unique("till")},
         )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
 
-async def logged_in(
-    server_url: str, launch: Launch, points: int
-) -> tuple[Place, Browser, Page]:
+async def logged_in(server_url: str, launch: Launch, points: int) -> tuple[Place, Browser, Page]:
     """A fresh village whose first household has ``points``, logged in on a 360×740 phone."""
     place = await stocked_place(points)
     household = place.households[0]
     await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch()
-    page = await villager_page(browser, server_url, place.village_id, household["number"],
-                               "2580")
+    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
     await page.set_viewport_size(PHONE)
     await expect(page.locator("#balance")).to_have_text(str(points))
     return place, browser, page
@@ -77,7 +73,8 @@ async def test_a_sale_with_the_phone_code_shows_paid_and_the_new_balance_without
 ) -> None:
     place, browser, page = await logged_in(server_url, launch_browser, 60)
     await expect(page.locator("#summary .who")).to_have_text(
-        f"户主 {place.households[0]['head_name']} {place.households[0]['number']}")
+        f"户主 {place.households[0]['head_name']} {place.households[0]['number']}"
+    )
     await page.click("nav button[data-tab=pay]")
     code = page.locator("#code")
     await expect(code).to_have_attribute("data-payload", re.compile(r"^JF2:"))
@@ -100,7 +97,8 @@ async def test_a_sale_with_the_phone_code_shows_paid_and_the_new_balance_without
     await page.click("#fresh-code")
     await expect(page.locator("#paid")).to_be_hidden()
     await expect(code).to_have_attribute(
-        "data-payload", re.compile(rf"^JF2:(?!{re.escape(payload[4:])}$)"))
+        "data-payload", re.compile(rf"^JF2:(?!{re.escape(payload[4:])}$)")
+    )
     await page.click("nav button[data-tab=home]")
     await expect(page.locator("#balance")).to_have_text("40")
     await browser.close()
@@ -110,8 +108,14 @@ async def test_home_figures_follow_the_ledger_when_the_page_comes_back_into_view
     server_url: str, launch_browser: Launch
 ) -> None:
     place, browser, page = await logged_in(server_url, launch_browser, 30)
-    await ledger.award(CLI_ACTOR, place.village_id, place.households[0]["id"], 12,
-                       key=unique("bonus"), reason="义务劳动")
+    await ledger.award(
+        CLI_ACTOR,
+        place.village_id,
+        place.households[0]["id"],
+        12,
+        key=unique("bonus"),
+        reason="义务劳动",
+    )
     await page.evaluate("""() => {
       Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
       document.dispatchEvent(new Event("visibilitychange"));
@@ -133,14 +137,17 @@ async def test_elder_mode_makes_every_text_large_and_keeps_the_code_on_the_scree
     await expect(page.locator("#balance")).to_have_text("25")
 
     # One figure per row, its label beside it.
-    boxes = [await page.locator(f"#summary .figures > div:nth-child({n})").bounding_box()
-             for n in (1, 2, 3)]
+    boxes = [
+        await page.locator(f"#summary .figures > div:nth-child({n})").bounding_box()
+        for n in (1, 2, 3)
+    ]
     assert all(b is not None for b in boxes)
     tops = [b["y"] for b in boxes if b]
     assert tops[0] < tops[1] < tops[2]
     assert await page.evaluate(SMALL_TEXTS) == []
     colours = await page.locator(".label, small, #balance").evaluate_all(
-        "(all) => [...new Set(all.map((e) => getComputedStyle(e).color))]")
+        "(all) => [...new Set(all.map((e) => getComputedStyle(e).color))]"
+    )
     assert colours == ["rgb(0, 0, 0)"]  # black on white, not grey
     await page.screenshot(path=screenshots() / "villager-elder-home.png", full_page=True)
 

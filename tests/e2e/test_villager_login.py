@@ -22,11 +22,15 @@ async def village_with_household() -> tuple[str, str, int, int]:
     """A village (its name and code) whose household <CODE>-001, head 王建国, has PIN 4321."""
     code = unique("L")
     name = "西" + unique("黄")[-5:] + "村"
-    village = await registry.create_village(CLI_ACTOR, (await make_town())["id"], name=name,
-                                            code=code)
+    village = await registry.create_village(
+        CLI_ACTOR, (await make_town())["id"], name=name, code=code
+    )
     household = await registry.create_household(
-        CLI_ACTOR, village["id"], {"number": f"{code}-001", "head_name": "王建国"},
-        [{"name": "王建国", "relation": "户主"}, {"name": "王小明", "relation": "子女"}])
+        CLI_ACTOR,
+        village["id"],
+        {"number": f"{code}-001", "head_name": "王建国"},
+        [{"name": "王建国", "relation": "户主"}, {"name": "王小明", "relation": "子女"}],
+    )
     await cards.set_pin(CLI_ACTOR, village["id"], household["id"], "4321")
     return name, code, village["id"], household["id"]
 
@@ -58,8 +62,12 @@ async def test_login_forgives_what_people_type_and_refuses_the_rest_alike(
         await expect(page.locator("#app")).to_be_hidden()
     await page.screenshot(path=screenshots() / "villager-login-refused.png")
 
-    for typed in [(name, "001"), (code.lower(), f"{code.lower()}-001"),
-                  (f" {code} ", f" {code}-001 "), (name.removesuffix("村"), f"{code}-001")]:
+    for typed in [
+        (name, "001"),
+        (code.lower(), f"{code.lower()}-001"),
+        (f" {code} ", f" {code}-001 "),
+        (name.removesuffix("村"), f"{code}-001"),
+    ]:
         await page.goto(f"{server_url}/me.html")
         await log_in(page, typed[0], typed[1], "4321")
         await expect(page.locator("#app")).to_be_visible()

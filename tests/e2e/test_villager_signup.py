@@ -35,32 +35,60 @@ class Planned:
 
 async def planned_activity() -> Planned:
     place = await make_place((await make_town())["id"])
-    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "ZY02", "category": "志愿服务", "title": "看望孤寡老人", "points": 3, "cap": 4,
-         "evidence_required": False, "proposers": ["committee", "grid_officer"]},
-    ])
-    await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月", kind="month",
-                              starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            {
+                "code": "ZY02",
+                "category": "志愿服务",
+                "title": "看望孤寡老人",
+                "points": 3,
+                "cap": 4,
+                "evidence_required": False,
+                "proposers": ["committee", "grid_officer"],
+            },
+        ],
+    )
+    await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
     soon = clock.now() + timedelta(days=2)
-    activity = await activities.create_activity(organiser, place.village_id, {
-        "title": "重阳节看望老人", "rule_id": book["rules"][0]["id"], "place": "敬老院",
-        "starts_at": soon, "ends_at": soon + timedelta(hours=3), "signup": True,
-    })
+    activity = await activities.create_activity(
+        organiser,
+        place.village_id,
+        {
+            "title": "重阳节看望老人",
+            "rule_id": book["rules"][0]["id"],
+            "place": "敬老院",
+            "starts_at": soon,
+            "ends_at": soon + timedelta(hours=3),
+            "signup": True,
+        },
+    )
     household = place.households[1]
     await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
     village = await Village.select(Village.code).where(Village.id == place.village_id).first()
-    return Planned(place.village_id, village["code"], activity["id"], household["id"],
-                   household["number"], "1357")
+    return Planned(
+        place.village_id,
+        village["code"],
+        activity["id"],
+        household["id"],
+        household["number"],
+        "1357",
+    )
 
 
-async def test_a_villager_signs_up_from_the_phone(
-    server_url: str, launch_browser: Launch
-) -> None:
+async def test_a_villager_signs_up_from_the_phone(server_url: str, launch_browser: Launch) -> None:
     planned = await planned_activity()
     browser = await launch_browser()
-    page = await villager_page(browser, server_url, planned.village_id, planned.number,
-                               planned.pin)
+    page = await villager_page(browser, server_url, planned.village_id, planned.number, planned.pin)
     await page.click("nav button[data-tab=activities]")
     entry = page.locator("#activity-list li", has_text="重阳节看望老人")
     await expect(entry).to_be_visible()

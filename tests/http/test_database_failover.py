@@ -22,13 +22,24 @@ from tests.factories import stocked_place
 
 
 def test_a_url_may_name_every_node_of_the_cluster() -> None:
-    config = postgres_config("postgresql://jifen:s%40cret@10.0.0.1:5432,10.0.0.2:6432,[::1]/jifen"
-                             "?target_session_attrs=read-write")
-    assert config == {"host": ["10.0.0.1", "10.0.0.2", "::1"], "port": [5432, 6432, 5432],
-                      "database": "jifen", "user": "jifen", "password": "s@cret",
-                      "target_session_attrs": "read-write"}
+    config = postgres_config(
+        "postgresql://jifen:s%40cret@10.0.0.1:5432,10.0.0.2:6432,[::1]/jifen"
+        "?target_session_attrs=read-write"
+    )
+    assert config == {
+        "host": ["10.0.0.1", "10.0.0.2", "::1"],
+        "port": [5432, 6432, 5432],
+        "database": "jifen",
+        "user": "jifen",
+        "password": "s@cret",
+        "target_session_attrs": "read-write",
+    }
     assert postgres_config("postgresql://postgres@127.0.0.1:5432/jifen_test") == {
-        "host": "127.0.0.1", "port": 5432, "database": "jifen_test", "user": "postgres"}
+        "host": "127.0.0.1",
+        "port": 5432,
+        "database": "jifen_test",
+        "user": "postgres",
+    }
 
 
 def test_failover_errors_are_told_apart_from_mistakes() -> None:
@@ -36,8 +47,11 @@ def test_failover_errors_are_told_apart_from_mistakes() -> None:
     assert lost_primary(asyncpg.exceptions.AdminShutdownError("unexpected postmaster exit"))
     assert lost_primary(asyncpg.exceptions.ReadOnlySQLTransactionError("read-only"))
     assert lost_primary(ConnectionRefusedError(111, "refused"))
-    assert lost_primary(asyncpg.exceptions.InternalClientError(
-        "cannot switch to state 15; another operation (2) is in progress"))
+    assert lost_primary(
+        asyncpg.exceptions.InternalClientError(
+            "cannot switch to state 15; another operation (2) is in progress"
+        )
+    )
     assert lost_primary(asyncpg.InterfaceError("cannot call fetch(): connection is closed"))
     assert not lost_primary(asyncpg.InterfaceError("connection has been released to the pool"))
     assert not lost_primary(asyncpg.exceptions.UniqueViolationError("duplicate key"))
@@ -45,11 +59,14 @@ def test_failover_errors_are_told_apart_from_mistakes() -> None:
 
 @pytest.mark.postgres_only
 async def test_a_sale_on_a_standby_is_503_and_its_retry_sells_once(
-        client: httpx.AsyncClient) -> None:
+    client: httpx.AsyncClient,
+) -> None:
     place = await stocked_place(100)
     household = place.households[0]["id"]
-    sale = {"code": await cards.card_payload(place.village_id, household),
-            "lines": [{"product_id": place.product_id, "quantity": 1}]}
+    sale = {
+        "code": await cards.card_payload(place.village_id, household),
+        "lines": [{"product_id": place.product_id, "quantity": 1}],
+    }
     url = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions"
     headers = {**place.headers(Role.shopkeeper), "Idempotency-Key": "failover-retry-1"}
     database = postgres_config(get_settings().database_url)["database"]
@@ -58,8 +75,10 @@ async def test_a_sale_on_a_standby_is_503_and_its_retry_sells_once(
         admin = await asyncpg.connect(**postgres_config(get_settings().database_url))
         try:
             await admin.execute("SET default_transaction_read_only = off")
-            await admin.execute(f'ALTER DATABASE "{database}" SET default_transaction_read_only'
-                                f" = {'on' if on else 'off'}")
+            await admin.execute(
+                f'ALTER DATABASE "{database}" SET default_transaction_read_only'
+                f" = {'on' if on else 'off'}"
+            )
         finally:
             await admin.close()
         db.reconnect_pool()

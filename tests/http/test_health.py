@@ -23,13 +23,13 @@ async def test_redis_down_is_503(client: AsyncClient, monkeypatch: pytest.Monkey
     assert response.json() == {"database": "ok", "redis": "down"}
 
 
-async def test_database_down_is_503(
-    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_database_down_is_503(client: AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from piccolo.engine.postgres import PostgresEngine
 
-    unreachable = PostgresEngine(config={"host": "127.0.0.1", "port": 1, "database": "x",
-                                         "user": "x", "timeout": 0.5}, extensions=())
+    unreachable = PostgresEngine(
+        config={"host": "127.0.0.1", "port": 1, "database": "x", "user": "x", "timeout": 0.5},
+        extensions=(),
+    )
     monkeypatch.setattr(db, "engine", lambda: unreachable)
     response = await client.get("/health")
     assert response.status_code == 503

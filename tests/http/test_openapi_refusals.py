@@ -43,8 +43,12 @@ def document() -> dict[str, Any]:
 
 
 def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(method.upper(), path): op for path, item in document["paths"].items()
-            for method, op in item.items() if isinstance(op, dict) and "responses" in op}
+    return {
+        (method.upper(), path): op
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if isinstance(op, dict) and "responses" in op
+    }
 
 
 def documented(operation: dict[str, Any]) -> dict[str, int]:
@@ -71,33 +75,51 @@ def every_refusal() -> list[type[DomainError]]:
 
 def test_every_refusal_is_documented_where_it_can_be_answered(document: dict[str, Any]) -> None:
     answered = {code for op in operations(document).values() for code in documented(op)}
-    missing = sorted(f"{r.__module__}.{r.__name__} ({r.code})" for r in every_refusal()
-                     if r.__module__ not in NOT_OVER_HTTP and r.code not in NO_OPERATION | UNUSED
-                     and r.code not in answered)
-    assert missing == [], ("refusals no operation documents: raise them where the reader in "
-                           "backend/http/refusals.py can follow, or delete them if unused")
+    missing = sorted(
+        f"{r.__module__}.{r.__name__} ({r.code})"
+        for r in every_refusal()
+        if r.__module__ not in NOT_OVER_HTTP
+        and r.code not in NO_OPERATION | UNUSED
+        and r.code not in answered
+    )
+    assert missing == [], (
+        "refusals no operation documents: raise them where the reader in "
+        "backend/http/refusals.py can follow, or delete them if unused"
+    )
 
 
-def test_a_sale_documents_its_conflicts_bad_codes_and_locked_pins(
-        document: dict[str, Any]) -> None:
+def test_a_sale_documents_its_conflicts_bad_codes_and_locked_pins(document: dict[str, Any]) -> None:
     sale = documented(operations(document)[("POST", SALE)])
-    for code, status in {"insufficient_points": 409, "out_of_stock": 409, "card_revoked": 409,
-                         "code_used": 409, "code_expired": 409, "code_forged": 422,
-                         "idempotency_key_reused": 422, "pin_locked": 423, "pin_wrong": 422,
-                         "idempotency_key_missing": 400, "not_authenticated": 401,
-                         "not_found": 404, "cross_origin_refused": 403}.items():
+    for code, status in {
+        "insufficient_points": 409,
+        "out_of_stock": 409,
+        "card_revoked": 409,
+        "code_used": 409,
+        "code_expired": 409,
+        "code_forged": 422,
+        "idempotency_key_reused": 422,
+        "pin_locked": 423,
+        "pin_wrong": 422,
+        "idempotency_key_missing": 400,
+        "not_authenticated": 401,
+        "not_found": 404,
+        "cross_origin_refused": 403,
+    }.items():
         assert sale.get(code) == status, code
 
 
 async def test_refusals_answered_by_a_sale_are_in_its_document(
-        client: AsyncClient, document: dict[str, Any]) -> None:
+    client: AsyncClient, document: dict[str, Any]
+) -> None:
     sale = documented(operations(document)[("POST", SALE)])
     place = await stocked_place(30)
     code = await card(place)
-    answers = [await sell(client, place, code, [(place.product_id, 4)]),
-               await sell(client, place, code, [(place.product_id, 1)], key=False),
-               await sell(client, place, code, [(999999, 1)]),
-               await sell(client, place, "JF1:NOT:A:CARD", [(place.product_id, 1)])]
+    answers = [
+        await sell(client, place, code, [(place.product_id, 4)]),
+        await sell(client, place, code, [(place.product_id, 1)], key=False),
+        await sell(client, place, code, [(999999, 1)]),
+        await sell(client, place, "JF1:NOT:A:CARD", [(place.product_id, 1)]),
+    ]
     key = unique("sale")
     await sell(client, place, code, [(place.product_id, 1)], key=key)
     answers.append(await sell(client, place, code, [(place.product_id, 2)], key=key))
@@ -108,7 +130,8 @@ async def test_refusals_answered_by_a_sale_are_in_its_document(
 
 
 async def test_a_bad_score_sheet_is_documented_with_its_problem_list(
-        client: AsyncClient, document: dict[str, Any]) -> None:
+    client: AsyncClient, document: dict[str, Any]
+) -> None:
     upload = operations(document)[("POST", SCORE_SHEET)]
     assert documented(upload)["bad_sheet"] == 422
     schema = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
@@ -122,25 +145,31 @@ async def test_a_bad_score_sheet_is_documented_with_its_problem_list(
     answer = await client.post(
         f"/api/v1/villages/{place.village_id}/periods/{period_id}/score-sheet",
         files={UPLOAD_FIELD: ("sheet.xlsx", b"PK not a workbook")},
-        headers=place.headers(Role.committee))
+        headers=place.headers(Role.committee),
+    )
     assert answer.status_code == 422, answer.text
     problem = msgspec.convert(answer.json(), BadSheetProblem)
     assert problem.code == "bad_sheet" and problem.problems[0].kind == "not_xlsx"
 
     wrong = await client.post(
         f"/api/v1/villages/{place.village_id}/periods/{period_id}/score-sheet?dry_run=maybe",
-        files={UPLOAD_FIELD: ("sheet.xlsx", b"")}, headers=place.headers(Role.committee))
+        files={UPLOAD_FIELD: ("sheet.xlsx", b"")},
+        headers=place.headers(Role.committee),
+    )
     assert wrong.status_code == 400
     assert msgspec.convert(wrong.json(), InvalidInputProblem).errors
 
 
 def test_files_are_documented_with_their_media_types(document: dict[str, Any]) -> None:
     app = create_app(background_jobs=False)
-    files = {(method, "/" + route.path_format.strip("/"))
-             for route in app.routes for handler in getattr(route, "route_handlers", ())
-             if "bytes" in str(handler.fn.__annotations__.get("return", ""))
-             and handler.include_in_schema
-             for method in handler.http_methods}
+    files = {
+        (method, "/" + route.path_format.strip("/"))
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        if "bytes" in str(handler.fn.__annotations__.get("return", ""))
+        and handler.include_in_schema
+        for method in handler.http_methods
+    }
     kinds = {}
     for (method, path), op in operations(document).items():
         if (method, path) in files:
@@ -148,7 +177,8 @@ def test_files_are_documented_with_their_media_types(document: dict[str, Any]) -
             kinds[path] = set(ok["content"])
     assert kinds and all(JSON not in types for types in kinds.values()), kinds
     assert kinds[SCORE_SHEET] == {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    }
     assert kinds["/api/v1/villages/{village_id}/ledger/export"] == {"text/csv; charset=utf-8"}
     assert kinds["/api/v1/villages/{village_id}/boards/{board_id}/poster"] == {"application/pdf"}
 
@@ -158,4 +188,7 @@ def test_every_operation_answers_problems_as_problem_json(document: dict[str, An
         for status, response in op["responses"].items():
             if int(status) >= 400:
                 assert set(response.get("content", {})) == {"application/problem+json"}, (
-                    method, path, status)
+                    method,
+                    path,
+                    status,
+                )

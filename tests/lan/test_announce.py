@@ -18,6 +18,10 @@ def test_values_are_never_folded_on_an_80_column_terminal(tmp_path: Path) -> Non
     ca = ensure_local_ca(tmp_path)
     [printed] = announce(terminal, ca, ("192.168.100.200",), 18000, 18443)
     lines = out.getvalue().splitlines()
-    for value in (ca.fingerprint, printed.https, printed.certificate_page,
-                  f"JIFEN_PUBLIC_URL={printed.https}"):
+    for value in (
+        ca.fingerprint,
+        printed.https,
+        printed.certificate_page,
+        f"JIFEN_PUBLIC_URL={printed.https}",
+    ):
         assert any(value in line for line in lines), value

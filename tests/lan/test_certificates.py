@@ -52,8 +52,7 @@ def test_a_certificate_from_another_authority_is_replaced(tmp_path: Path) -> Non
     ensure_server_certificate(other, tmp_path / "mine", ("127.0.0.1",), NAMES)
     replaced = ensure_server_certificate(mine, tmp_path / "mine", ("127.0.0.1",), NAMES)
     issued = x509.load_pem_x509_certificate(replaced.certificate.read_bytes())
-    issued.verify_directly_issued_by(x509.load_pem_x509_certificate(
-        mine.certificate.read_bytes()))
+    issued.verify_directly_issued_by(x509.load_pem_x509_certificate(mine.certificate.read_bytes()))
 
 
 def test_lan_addresses_are_the_given_one_or_every_non_loopback_ipv4() -> None:

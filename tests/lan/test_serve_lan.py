@@ -43,8 +43,9 @@ def test_the_http_port_redirects_to_https_keeping_path_query_and_method(
     login = httpx.post(f"{lan_server.http}/api/v1/auth/login", json={"username": "x"})
     assert login.status_code == 308
     assert login.headers["location"] == f"{lan_server.https}/api/v1/auth/login"
-    followed = httpx.get(f"{lan_server.http}/health", follow_redirects=True,
-                         verify=lan_server.trusting())
+    followed = httpx.get(
+        f"{lan_server.http}/health", follow_redirects=True, verify=lan_server.trusting()
+    )
     assert followed.status_code == 200 and str(followed.url) == f"{lan_server.https}/health"
 
 
@@ -60,8 +61,10 @@ def test_the_certificate_page_and_the_certificate_are_served_over_plain_http(
         assert download.content == expected
     facts = httpx.get(f"{lan_server.http}/lan/ca.json").json()
     authority = x509.load_pem_x509_certificate(expected)
-    assert facts["fingerprint"].replace(":", "").lower() == authority.fingerprint(
-        hashes.SHA256()).hex()
+    assert (
+        facts["fingerprint"].replace(":", "").lower()
+        == authority.fingerprint(hashes.SHA256()).hex()
+    )
     assert facts["https_port"] == int(lan_server.https.rsplit(":", 1)[1])
     page = httpx.get(f"{lan_server.http}/lan.html")
     assert page.status_code == 200 and "安装本机证书" in page.text
@@ -99,10 +102,13 @@ def test_the_terminal_shows_the_addresses_the_fingerprint_and_scannable_qr_codes
     for title in ("超市收银台", "村民页面", "证书安装页"):
         start = next(i for i, line in enumerate(lines) if line.startswith(title))
         block = []
-        for line in lines[start + 1:]:
+        for line in lines[start + 1 :]:
             if line == "" or set(line) - set(" \xa0█▀▄"):
                 break
             block.append(line)
         decoded.append(qr_from_terminal(block))
-    assert decoded == [f"{lan_server.https}/shop.html", f"{lan_server.https}/me.html",
-                       f"{lan_server.http}/lan.html"]
+    assert decoded == [
+        f"{lan_server.https}/shop.html",
+        f"{lan_server.https}/me.html",
+        f"{lan_server.http}/lan.html",
+    ]

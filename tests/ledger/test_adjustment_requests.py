@@ -15,9 +15,13 @@ from tests.factories import PASSWORD, Place, make_place, make_town, unique
 
 
 async def committee_member(place: Place, display_name: str) -> dict[str, str]:
-    user_id = await auth.create_user(CLI_ACTOR, unique("c").lower(), PASSWORD,
-                                     [Grant(Role.committee, village_id=place.village_id)],
-                                     display_name=display_name)
+    user_id = await auth.create_user(
+        CLI_ACTOR,
+        unique("c").lower(),
+        PASSWORD,
+        [Grant(Role.committee, village_id=place.village_id)],
+        display_name=display_name,
+    )
     return {"Authorization": f"Bearer {await auth.issue_token(user_id, '127.0.0.1')}"}
 
 
@@ -30,8 +34,10 @@ async def test_a_refusal_needs_a_reason_which_the_request_and_the_audit_keep(
     first = await committee_member(place, "周国平")
     second = await committee_member(place, "吴桂兰")
     made = await client.post(
-        f"{base}/adjustment-requests", headers={**first, "Idempotency-Key": uuid.uuid4().hex},
-        json={"household_id": household, "amount": 500, "reason": "修祠堂出工"})
+        f"{base}/adjustment-requests",
+        headers={**first, "Idempotency-Key": uuid.uuid4().hex},
+        json={"household_id": household, "amount": 500, "reason": "修祠堂出工"},
+    )
     assert made.status_code == 201, made.text
     request = made.json()
     assert request["proposed_by"] == "周国平" and request["proposed_by_id"]
@@ -56,8 +62,10 @@ async def test_a_refusal_needs_a_reason_which_the_request_and_the_audit_keep(
 
     history = await client.get(f"{base}/adjustment-requests?status=all", headers=first)
     assert [(r["status"], r["decision_reason"]) for r in history.json()] == [
-        ("refused", "没有出工记录")]
-    audit = (await client.get(f"{base}/audit?kind=ledger",
-                              headers=place.headers(Role.committee))).json()["items"]
+        ("refused", "没有出工记录")
+    ]
+    audit = (
+        await client.get(f"{base}/audit?kind=ledger", headers=place.headers(Role.committee))
+    ).json()["items"]
     entry = next(e for e in audit if e["action"] == "ledger.adjustment_request.refuse")
     assert entry["actor_name"] == "吴桂兰" and entry["after"] == {"reason": "没有出工记录"}

@@ -24,25 +24,44 @@ async def history(world: World) -> tuple[Place, dict[str, ledger.Posted]]:
     """An award by a committee member in a period, a second award, a sale and a reversal."""
     place = await make_place(world.a.town_id)
     v, (one, two) = place.village_id, (h["id"] for h in place.households)
-    period = await periods.open_period(CLI_ACTOR, v, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        v,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     committee = Actor(user_id=place.user_ids[Role.committee], name="张委员")
     posted = {
-        "award": await ledger.award(committee, v, one, 30, key="a1", reason="环境卫生达标",
-                                    reference={"rule": "A1"}, period_id=period["id"]),
+        "award": await ledger.award(
+            committee,
+            v,
+            one,
+            30,
+            key="a1",
+            reason="环境卫生达标",
+            reference={"rule": "A1"},
+            period_id=period["id"],
+        ),
         "other": await ledger.award(CLI_ACTOR, v, two, 12, key="a2", reason="孝老爱亲"),
-        "sale": await ledger.redeem(CLI_ACTOR, v, one, place.shop_id, 10, key="r1",
-                                    reason="洗衣粉"),
+        "sale": await ledger.redeem(
+            CLI_ACTOR, v, one, place.shop_id, 10, key="r1", reason="洗衣粉"
+        ),
     }
-    posted["reversal"] = await ledger.reverse(CLI_ACTOR, v, posted["other"].id, key="x1",
-                                              reason="录错了")
+    posted["reversal"] = await ledger.reverse(
+        CLI_ACTOR, v, posted["other"].id, key="x1", reason="录错了"
+    )
     assert await verify_village(v) == []
     return place, posted
 
 
 async def account_of(village_id: int, household_id: int) -> int:
-    row = await db.first("SELECT id FROM account WHERE village = $1 AND kind = 'household' "
-                         "AND owner = $2", village_id, household_id)
+    row = await db.first(
+        "SELECT id FROM account WHERE village = $1 AND kind = 'household' AND owner = $2",
+        village_id,
+        household_id,
+    )
     assert row is not None
     return int(row["id"])
 
@@ -84,8 +103,7 @@ async def test_a_tampered_field_is_named(world: World, field: str) -> None:
         value = posted["award"].id
     elif value == "an hour later":
         value = target.created_at + timedelta(hours=1)
-    await db.fetch(f"UPDATE transfer SET {column} = $1 WHERE id = $2", value,
-                   target.id)
+    await db.fetch(f"UPDATE transfer SET {column} = $1 WHERE id = $2", value, target.id)
     chain = [f for f in await verify_village(place.village_id) if f.check == "chain"]
     # A moved seq reorders the chain: the first transfer out of place is the one after it.
     assert len(chain) == 1 and (field == "seq" or chain[0].transfer_id == target.id), field
@@ -93,8 +111,9 @@ async def test_a_tampered_field_is_named(world: World, field: str) -> None:
 
 async def test_a_tampered_village_key_breaks_the_first_link(world: World) -> None:
     place, posted = await history(world)
-    await db.fetch("UPDATE ledger_head SET village_key = 'HJZ/DJC' WHERE village = $1",
-                   place.village_id)
+    await db.fetch(
+        "UPDATE ledger_head SET village_key = 'HJZ/DJC' WHERE village = $1", place.village_id
+    )
     chain = [f for f in await verify_village(place.village_id) if f.check == "chain"]
     assert [f.transfer_id for f in chain] == [posted["award"].id]
 
@@ -102,18 +121,25 @@ async def test_a_tampered_village_key_breaks_the_first_link(world: World) -> Non
 async def test_the_canonical_bytes_name_no_serial_id(world: World) -> None:
     place, posted = await history(world)
     rows = await db.fetch(CHAIN_ROWS_SQL, place.village_id)
-    head = await db.first("SELECT village_key, hash FROM ledger_head WHERE village = $1",
-                          place.village_id)
+    head = await db.first(
+        "SELECT village_key, hash FROM ledger_head WHERE village = $1", place.village_id
+    )
     assert head is not None
     key = head["village_key"]
-    assert key.endswith("/" + (await db.first("SELECT code FROM village WHERE id = $1",
-                                              place.village_id) or {})["code"])
+    assert key.endswith(
+        "/"
+        + (await db.first("SELECT code FROM village WHERE id = $1", place.village_id) or {})["code"]
+    )
     assert rows[0]["prev_hash"] == genesis(key)
-    award, _other, sale, reversal = (json.loads(canonical_bytes({**r, "village_key": key}))
-                                     for r in rows)
+    award, _other, sale, reversal = (
+        json.loads(canonical_bytes({**r, "village_key": key})) for r in rows
+    )
     public_one = place.households[0]["public_id"]
     assert (award["village"], award["debit"], award["credit"]) == (
-        key, "issuance", f"household:{public_one}")
+        key,
+        "issuance",
+        f"household:{public_one}",
+    )
     assert award["period"] == "2026年11月"
     assert award["actor"] == place.usernames[Role.committee]
     assert sale["credit"] == f"shop:{key}/积分超市"

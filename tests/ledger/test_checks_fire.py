@@ -17,9 +17,15 @@ async def test_balances_that_do_not_sum_to_zero_are_found(world: World) -> None:
     household = place.households[0]["id"]
     await ledger.award(CLI_ACTOR, place.village_id, household, 12, key="z1", reason="环境卫生")
     assert await verify_village(place.village_id) == []
-    [account] = await Account.select(Account.id).where(
-        (Account.village == place.village_id) & (Account.kind == "household")
-        & (Account.owner == household)).run()
+    [account] = (
+        await Account.select(Account.id)
+        .where(
+            (Account.village == place.village_id)
+            & (Account.kind == "household")
+            & (Account.owner == household)
+        )
+        .run()
+    )
     await engine().run_ddl(f"UPDATE account SET balance = balance + 7 WHERE id = {account['id']}")
     failures = await verify_village(place.village_id)
     [zero_sum] = [f for f in failures if f.check == "zero_sum"]
@@ -36,9 +42,11 @@ async def test_a_reversal_that_does_not_mirror_its_transfer_is_found(world: Worl
     await engine().run_ddl(f"UPDATE transfer SET reverses = {other.id} WHERE id = {reversal.id}")
     failures = await verify_village(v)
     assert [(f.check, f.transfer_id) for f in failures if f.check == "reversal"] == [
-        ("reversal", reversal.id)]
+        ("reversal", reversal.id)
+    ]
     assert f"does not mirror transfer #{other.id}" in next(
-        f.message for f in failures if f.check == "reversal")
+        f.message for f in failures if f.check == "reversal"
+    )
 
     await engine().run_ddl(f"UPDATE transfer SET reverses = NULL WHERE id = {reversal.id}")
     [lost] = [f for f in await verify_village(v) if f.check == "reversal"]

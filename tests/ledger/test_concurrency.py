@@ -23,8 +23,10 @@ async def test_50_concurrent_redemptions_spend_exactly_what_is_there(world: Worl
     await ledger.award(CLI_ACTOR, v, h, balance, key="seed", reason="年度表彰")
 
     results = await asyncio.gather(
-        *(ledger.redeem(CLI_ACTOR, v, h, SHOP, cost, key=f"sale-{n}", reason="兑换：食用油")
-          for n in range(50)),
+        *(
+            ledger.redeem(CLI_ACTOR, v, h, SHOP, cost, key=f"sale-{n}", reason="兑换：食用油")
+            for n in range(50)
+        ),
         return_exceptions=True,
     )
 
@@ -42,13 +44,16 @@ async def test_100_concurrent_calls_with_one_key_make_one_transfer(world: World)
     v, h = place.village_id, place.households[1]["id"]
 
     results = await asyncio.gather(
-        *(ledger.award(CLI_ACTOR, v, h, 8, key="evaluation:42", reason="移风易俗：婚事简办")
-          for _ in range(100))
+        *(
+            ledger.award(CLI_ACTOR, v, h, 8, key="evaluation:42", reason="移风易俗：婚事简办")
+            for _ in range(100)
+        )
     )
 
     assert sum(not r.replayed for r in results) == 1
     assert {dataclasses.replace(r, replayed=False) for r in results} == {
-        dataclasses.replace(results[0], replayed=False)}
+        dataclasses.replace(results[0], replayed=False)
+    }
     assert await Transfer.count().where(Transfer.village == v).run() == 1
     assert await ledger.balance(v, h) == 8
     assert await verify_village(v) == []
@@ -62,8 +67,10 @@ async def test_a_retried_sale_that_empties_the_account_is_replayed_not_refused(
     await ledger.award(CLI_ACTOR, v, h, 50, key="seed", reason="年度表彰")
 
     results = await asyncio.gather(
-        *(ledger.redeem(CLI_ACTOR, v, h, SHOP, 40, key="redemption:9", reason="兑换：电饭煲")
-          for _ in range(30))
+        *(
+            ledger.redeem(CLI_ACTOR, v, h, SHOP, 40, key="redemption:9", reason="兑换：电饭煲")
+            for _ in range(30)
+        )
     )
 
     assert sum(not r.replayed for r in results) == 1

@@ -22,8 +22,15 @@ async def test_villager_reads_own_statement_in_words_but_not_the_neighbours(
     client: AsyncClient, world: World
 ) -> None:
     own, other = world.a.households[0]["id"], world.a.households[1]["id"]
-    await ledger.award(CLI_ACTOR, world.a.village_id, own, 5, key=f"t{uuid.uuid4()}",
-                       reason="环境卫生达标 +5", period_id=9)
+    await ledger.award(
+        CLI_ACTOR,
+        world.a.village_id,
+        own,
+        5,
+        key=f"t{uuid.uuid4()}",
+        reason="环境卫生达标 +5",
+        period_id=9,
+    )
     headers = world.a.headers(Role.villager)
     response = await client.get(url(world, own, "statement?page_size=1"), headers=headers)
     assert response.status_code == 200, response.text
@@ -46,8 +53,9 @@ async def test_a_statement_filtered_by_period_shows_only_that_periods_lines(
     own = world.a.households[0]["id"]
     v = world.a.village_id
     for points, reason, period in ((5, "庭院整洁", 31), (3, "邻里互助", 32)):
-        await ledger.award(CLI_ACTOR, v, own, points, key=f"t{uuid.uuid4()}", reason=reason,
-                           period_id=period)
+        await ledger.award(
+            CLI_ACTOR, v, own, points, key=f"t{uuid.uuid4()}", reason=reason, period_id=period
+        )
     await ledger.redeem(CLI_ACTOR, v, own, 1, 2, key=f"t{uuid.uuid4()}", reason="兑换：盐")
     headers = world.a.headers(Role.villager)
     response = await client.get(url(world, own, "statement?period_id=31"), headers=headers)
@@ -64,13 +72,20 @@ async def test_a_statement_filtered_by_period_shows_only_that_periods_lines(
 async def test_points_show_balance_and_earned_apart(client: AsyncClient, world: World) -> None:
     household = world.a.households[1]["id"]
     v = world.a.village_id
-    before = (await client.get(url(world, household, "points?period_id=77"),
-                               headers=world.a.headers(Role.committee))).json()
-    await ledger.award(CLI_ACTOR, v, household, 9, key=f"t{uuid.uuid4()}", reason="义务植树",
-                       period_id=77)
+    before = (
+        await client.get(
+            url(world, household, "points?period_id=77"), headers=world.a.headers(Role.committee)
+        )
+    ).json()
+    await ledger.award(
+        CLI_ACTOR, v, household, 9, key=f"t{uuid.uuid4()}", reason="义务植树", period_id=77
+    )
     await ledger.redeem(CLI_ACTOR, v, household, 1, 4, key=f"t{uuid.uuid4()}", reason="兑换：盐")
-    after = (await client.get(url(world, household, "points?period_id=77"),
-                              headers=world.a.headers(Role.committee))).json()
+    after = (
+        await client.get(
+            url(world, household, "points?period_id=77"), headers=world.a.headers(Role.committee)
+        )
+    ).json()
     assert after["balance"] - before["balance"] == 5
     assert after["earned"] - before["earned"] == 9
     assert after["earned_in_period"] == 9
@@ -95,14 +110,21 @@ async def test_adjustment_needs_a_key_replays_and_refuses_a_reused_one(
     reused = await client.post(target, json={**body, "amount": 4}, headers=keyed)
     assert reused.status_code == 422 and reused.json()["code"] == "idempotency_key_reused"
 
-    audit = (await client.get(f"/api/v1/villages/{world.a.village_id}/audit",
-                              headers=headers)).json()
-    adjusted = [e for e in audit["items"] if e["action"] == "ledger.adjust"
-                and e["entity_id"] == str(first.json()["id"])]
+    audit = (
+        await client.get(f"/api/v1/villages/{world.a.village_id}/audit", headers=headers)
+    ).json()
+    adjusted = [
+        e
+        for e in audit["items"]
+        if e["action"] == "ledger.adjust" and e["entity_id"] == str(first.json()["id"])
+    ]
     assert len(adjusted) == 1 and adjusted[0]["after"]["reason"] == "补录：上月志愿服务"
 
-    empty = await client.post(target, json={"amount": 3, "reason": ""},
-                              headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+    empty = await client.post(
+        target,
+        json={"amount": 3, "reason": ""},
+        headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert empty.status_code == 400
 
 
@@ -112,7 +134,8 @@ async def test_overdrawn_redemption_answers_insufficient_points(
     household = world.a.households[1]["id"]
     balance = await ledger.balance(world.a.village_id, household)
     response = await client.post(
-        url(world, household, "adjustments"), json={"amount": -(balance + 1), "reason": "更正"},
+        url(world, household, "adjustments"),
+        json={"amount": -(balance + 1), "reason": "更正"},
         headers={**world.a.headers(Role.committee), "Idempotency-Key": str(uuid.uuid4())},
     )
     assert response.status_code == 409
@@ -121,8 +144,14 @@ async def test_overdrawn_redemption_answers_insufficient_points(
 
 
 async def test_export_csv_has_a_bom_and_xlsx_opens(client: AsyncClient, world: World) -> None:
-    await ledger.award(CLI_ACTOR, world.a.village_id, world.a.households[0]["id"], 2,
-                       key=f"t{uuid.uuid4()}", reason="参加村民议事会")
+    await ledger.award(
+        CLI_ACTOR,
+        world.a.village_id,
+        world.a.households[0]["id"],
+        2,
+        key=f"t{uuid.uuid4()}",
+        reason="参加村民议事会",
+    )
     base = f"/api/v1/villages/{world.a.village_id}/ledger/export"
     headers = world.a.headers(Role.town_admin)
     csv_response = await client.get(base, headers=headers)

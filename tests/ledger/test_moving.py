@@ -69,18 +69,37 @@ async def moved_village() -> tuple[Place, str]:
     a voided sale and a reversal: the kinds of rows a move must carry."""
     place = await make_place((await make_town())["id"])
     v = place.village_id
-    book = await rules.adopt_rule_book(CLI_ACTOR, v, [
-        {"code": "XL01", "category": "孝老爱亲", "title": "照顾老人", "points": 10, "cap": 2,
-         "evidence_required": False, "proposers": ["committee"]},
-    ])
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        v,
+        [
+            {
+                "code": "XL01",
+                "category": "孝老爱亲",
+                "title": "照顾老人",
+                "points": 10,
+                "cap": 2,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+        ],
+    )
     care = book["rules"][0]["id"]
-    period = await periods.open_period(CLI_ACTOR, v, name="2026年11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        v,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     second = Scorer(None, "李委员", frozenset({"committee"}))
     a, b = (h["id"] for h in place.households)
-    ids = [*await evaluations.propose(first, v, period["id"], a, care),
-           *await evaluations.propose(first, v, period["id"], b, care)]
+    ids = [
+        *await evaluations.propose(first, v, period["id"], a, care),
+        *await evaluations.propose(first, v, period["id"], b, care),
+    ]
     for evaluation_id in ids:
         await evaluations.verify(second, v, evaluation_id)
     await periods.start_notice(CLI_ACTOR, v, period["id"])
@@ -91,10 +110,12 @@ async def moved_village() -> tuple[Place, str]:
     await posting.close_and_post(CLI_ACTOR, v, period["id"], now=later)
     await ledger.award(CLI_ACTOR, v, a, 30, key="bonus", reason="志愿服务")
     code = await cards.card_payload(v, a)
-    sold = await redemption.redeem(CLI_ACTOR, v, place.shop_id, code,
-                                   [redemption.Line(place.product_id, 1)], key="sale-1")
-    voided = await redemption.redeem(CLI_ACTOR, v, place.shop_id, code,
-                                     [redemption.Line(place.product_id, 1)], key="sale-2")
+    sold = await redemption.redeem(
+        CLI_ACTOR, v, place.shop_id, code, [redemption.Line(place.product_id, 1)], key="sale-1"
+    )
+    voided = await redemption.redeem(
+        CLI_ACTOR, v, place.shop_id, code, [redemption.Line(place.product_id, 1)], key="sale-2"
+    )
     await redemption.void(CLI_ACTOR, v, place.shop_id, voided["id"], "顾客拿错了")
     award = await ledger.award(CLI_ACTOR, v, b, 3, key="mistake", reason="录错了")
     await ledger.reverse(CLI_ACTOR, v, award.id, key="undo", reason="冲正")
@@ -116,23 +137,35 @@ def target_url(tmp_path: Path) -> str:
 def jifen(url: str, *args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "backend", *args]
     # The target's boards live in its own in-process Redis: the test run's Redis is the source's.
-    env = {**os.environ, "JIFEN_DATABASE_URL": url, "JIFEN_REDIS_URL": "memory://",
-           "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "JIFEN_DATABASE_URL": url,
+        "JIFEN_REDIS_URL": "memory://",
+        "COLUMNS": "200",
+    }
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
 def ensure_database(url: str) -> None:
     if url.startswith("postgres"):
         server, name = url.rsplit("/", 1)
-        subprocess.run([sys.executable, "-c", (
-            "import asyncio, asyncpg\n"
-            "async def main():\n"
-            f"    c = await asyncpg.connect('{server}/postgres')\n"
-            f"    q = \"SELECT 1 FROM pg_database WHERE datname = '{name}'\"\n"
-            "    if not await c.fetchval(q):\n"
-            f"        await c.execute('CREATE DATABASE {name}')\n"
-            "    await c.close()\n"
-            "asyncio.run(main())\n")], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import asyncio, asyncpg\n"
+                    "async def main():\n"
+                    f"    c = await asyncpg.connect('{server}/postgres')\n"
+                    f"    q = \"SELECT 1 FROM pg_database WHERE datname = '{name}'\"\n"
+                    "    if not await c.fetchval(q):\n"
+                    f"        await c.execute('CREATE DATABASE {name}')\n"
+                    "    await c.close()\n"
+                    "asyncio.run(main())\n"
+                ),
+            ],
+            check=True,
+        )
 
 
 async def head_of(village_id: int) -> dict[str, Any]:
@@ -146,9 +179,18 @@ async def test_a_village_moves_with_every_chain_head_unchanged(tmp_path: Path) -
     before = await head_of(place.village_id)
     document, exported = await export_village(code)
     assert exported.head_hash == before["hash"]
-    assert {"household", "evaluation", "objection", "period", "rule_book", "redemption",
-            "redemption_line", "stock_movement", "transfer", "audit_entry",
-            } <= {name for name, n in exported.rows.items() if n}
+    assert {
+        "household",
+        "evaluation",
+        "objection",
+        "period",
+        "rule_book",
+        "redemption",
+        "redemption_line",
+        "stock_movement",
+        "transfer",
+        "audit_entry",
+    } <= {name for name, n in exported.rows.items() if n}
     file = tmp_path / "village.json"
     file.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 

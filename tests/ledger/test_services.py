@@ -24,24 +24,32 @@ SHOP = 7
 async def fresh(world: World, *, allow_negative: bool = False) -> Place:
     place = await make_place(world.a.town_id, with_users=False)
     if allow_negative:
-        await registry.update_village(CLI_ACTOR, place.village_id,
-                                      {"allow_negative_balance": True})
+        await registry.update_village(CLI_ACTOR, place.village_id, {"allow_negative_balance": True})
     return place
 
 
 async def test_award_deduct_redeem_reverse_keep_balance_and_earned_apart(world: World) -> None:
     place = await fresh(world)
     v, h = place.village_id, place.households[0]["id"]
-    award = await ledger.award(CLI_ACTOR, v, h, 10, key="a1", reason="环境卫生达标 +5",
-                               reference={"rule": "HJ-01", "rule_version": 3}, period_id=1)
+    award = await ledger.award(
+        CLI_ACTOR,
+        v,
+        h,
+        10,
+        key="a1",
+        reason="环境卫生达标 +5",
+        reference={"rule": "HJ-01", "rule_version": 3},
+        period_id=1,
+    )
     await ledger.award(CLI_ACTOR, v, h, 4, key="a2", reason="志愿服务", kind="bonus", period_id=2)
     await ledger.deduct(CLI_ACTOR, v, h, 3, key="d1", reason="乱堆乱放 −3", period_id=1)
-    sale = await ledger.redeem(CLI_ACTOR, v, h, SHOP, 6, key="r1", reason="兑换：洗衣粉",
-                               reference={"redemption": 1})
+    sale = await ledger.redeem(
+        CLI_ACTOR, v, h, SHOP, 6, key="r1", reason="兑换：洗衣粉", reference={"redemption": 1}
+    )
 
     assert (award.balance, sale.balance) == (10, 5)
-    assert await ledger.balance(v, h) == 5            # 10 + 4 − 3 − 6
-    assert await ledger.earned(v, h) == 11            # spending never lowers earned points
+    assert await ledger.balance(v, h) == 5  # 10 + 4 − 3 − 6
+    assert await ledger.earned(v, h) == 11  # spending never lowers earned points
     assert await ledger.earned(v, h, period_id=1) == 7
     assert await ledger.earned(v, h, period_id=2) == 4
     assert await ledger.earned_by_household(v) == {h: 11}
@@ -55,8 +63,13 @@ async def test_award_deduct_redeem_reverse_keep_balance_and_earned_apart(world: 
     assert await verify_village(v) == []
 
 
-AWKWARD_TEXT = ['引号"与反斜杠\\', "换行\n制表\t回车\r", "控制\x01\x1f字符\b\f", "表情🌾/斜杠",
-                "'单引号' 与 \u2028 行分隔"]
+AWKWARD_TEXT = [
+    '引号"与反斜杠\\',
+    "换行\n制表\t回车\r",
+    "控制\x01\x1f字符\b\f",
+    "表情🌾/斜杠",
+    "'单引号' 与 \u2028 行分隔",
+]
 
 
 async def test_links_of_any_text_verify_whichever_engine_computed_them(world: World) -> None:
@@ -67,8 +80,9 @@ async def test_links_of_any_text_verify_whichever_engine_computed_them(world: Wo
     for n, text in enumerate(AWKWARD_TEXT):
         actor = Actor(user_id=world.a.user_ids[Role.committee], name=text)
         reference = {"note": text, "nested": {"list": [1, None, True, text]}, "ratio": 0.5}
-        await ledger.award(actor, v, h, n + 1, key=f"{text}:{n}", reason=text,
-                           reference=reference, period_id=n)
+        await ledger.award(
+            actor, v, h, n + 1, key=f"{text}:{n}", reason=text, reference=reference, period_id=n
+        )
         await ledger.deduct(actor, v, h, 100, key=f"d{n}", reason=text)
     assert await verify_village(v) == []
 
@@ -98,15 +112,24 @@ async def test_floors_redemption_never_below_zero_deduction_only_if_village_allo
             await ledger.redeem(CLI_ACTOR, v, h, SHOP, 6, key="r", reason="兑换：大米")
         assert refused.value.params == {"balance": 5, "amount": 6}
     with pytest.raises(InsufficientPoints):
-        await ledger.deduct(CLI_ACTOR, strict.village_id, strict.households[0]["id"], 8,
-                            key="d", reason="私搭乱建")
+        await ledger.deduct(
+            CLI_ACTOR, strict.village_id, strict.households[0]["id"], 8, key="d", reason="私搭乱建"
+        )
     assert await ledger.balance(strict.village_id, strict.households[0]["id"]) == 5
-    lent = await ledger.deduct(CLI_ACTOR, lenient.village_id, lenient.households[0]["id"], 8,
-                               key="d", reason="私搭乱建")
+    lent = await ledger.deduct(
+        CLI_ACTOR, lenient.village_id, lenient.households[0]["id"], 8, key="d", reason="私搭乱建"
+    )
     assert lent.balance == -3
     with pytest.raises(InsufficientPoints):
-        await ledger.redeem(CLI_ACTOR, lenient.village_id, lenient.households[0]["id"], SHOP, 1,
-                            key="r2", reason="兑换：盐")
+        await ledger.redeem(
+            CLI_ACTOR,
+            lenient.village_id,
+            lenient.households[0]["id"],
+            SHOP,
+            1,
+            key="r2",
+            reason="兑换：盐",
+        )
     assert await verify_village(strict.village_id) == []
     assert await verify_village(lenient.village_id) == []
 
@@ -157,7 +180,9 @@ async def test_statement_is_newest_first_and_signed_from_the_household(world: Wo
     lines, total = await ledger.statement(v, h, page_size=2)
     assert total == 3
     assert [(line["kind"], line["amount"], line["balance"]) for line in lines] == [
-        ("adjustment", -1, 2), ("redemption", -2, 3)]
+        ("adjustment", -1, 2),
+        ("redemption", -2, 3),
+    ]
     older, _ = await ledger.statement(v, h, page=2, page_size=2)
     assert [(line["reason"], line["period_id"]) for line in older] == [("环境卫生达标 +5", 4)]
 
@@ -167,11 +192,15 @@ async def test_a_batch_posts_in_order_replays_keys_and_refuses_as_a_whole(world:
     v = place.village_id
     h, g = (household["id"] for household in place.households)
     first = await ledger.award(CLI_ACTOR, v, h, 5, key="e1", reason="孝老爱亲", period_id=1)
-    posted = await ledger.post_points(CLI_ACTOR, v, [
-        ledger.Points(h, 5, "e1", "孝老爱亲", period_id=1),
-        ledger.Points(g, 10, "e2", "志愿服务", period_id=1),
-        ledger.Points(g, -4, "e3", "乱堆乱放", period_id=1),
-    ])
+    posted = await ledger.post_points(
+        CLI_ACTOR,
+        v,
+        [
+            ledger.Points(h, 5, "e1", "孝老爱亲", period_id=1),
+            ledger.Points(g, 10, "e2", "志愿服务", period_id=1),
+            ledger.Points(g, -4, "e3", "乱堆乱放", period_id=1),
+        ],
+    )
     assert [p.replayed for p in posted] == [True, False, False]
     assert posted[0].id == first.id and [p.balance for p in posted] == [5, 10, 6]
     assert await ledger.balances(v, [h, g]) == {h: 5, g: 6}
@@ -179,11 +208,13 @@ async def test_a_batch_posts_in_order_replays_keys_and_refuses_as_a_whole(world:
     with pytest.raises(IdempotencyKeyReused):
         await ledger.post_points(CLI_ACTOR, v, [ledger.Points(h, 7, "e1", "孝老爱亲")])
     with pytest.raises(InvalidInput):
-        await ledger.post_points(CLI_ACTOR, v, [ledger.Points(h, 1, "e4", "甲"),
-                                                ledger.Points(h, 1, "e4", "甲")])
+        await ledger.post_points(
+            CLI_ACTOR, v, [ledger.Points(h, 1, "e4", "甲"), ledger.Points(h, 1, "e4", "甲")]
+        )
     with pytest.raises(InsufficientPoints):
-        await ledger.post_points(CLI_ACTOR, v, [ledger.Points(h, 1, "e5", "甲"),
-                                                ledger.Points(h, -7, "e6", "乙")])
-    assert await ledger.balances(v, [h, g]) == {h: 5, g: 6}   # the refused batch wrote nothing
+        await ledger.post_points(
+            CLI_ACTOR, v, [ledger.Points(h, 1, "e5", "甲"), ledger.Points(h, -7, "e6", "乙")]
+        )
+    assert await ledger.balances(v, [h, g]) == {h: 5, g: 6}  # the refused batch wrote nothing
     assert await ledger.earned(v, g, period_id=1) == 6
     assert await verify_village(v) == []

@@ -80,9 +80,17 @@ class LedgerMachine(RuleBasedStateMachine):
         self.counter += 1
         return f"k{self.counter}"
 
-    def write(self, call: Callable[..., Awaitable[ledger.Posted]], args: tuple[Any, ...],
-              kwargs: dict[str, Any], household: int, delta: int, earned: int,
-              shop: int | None = None, floor: bool = True) -> None:
+    def write(
+        self,
+        call: Callable[..., Awaitable[ledger.Posted]],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        household: int,
+        delta: int,
+        earned: int,
+        shop: int | None = None,
+        floor: bool = True,
+    ) -> None:
         """Make the call; expect a refusal exactly when the model says the floor is crossed."""
         below = delta < 0 and self.balance[household] + delta < 0
         refuse = below and (floor or not self.allow_negative)
@@ -106,31 +114,66 @@ class LedgerMachine(RuleBasedStateMachine):
         run(registry.update_village(CLI_ACTOR, self.village, {"allow_negative_balance": allow}))
         self.allow_negative = allow
 
-    @rule(h=st.sampled_from([0, 1]), amount=amounts, bonus=st.booleans(),
-          period=st.sampled_from([None, 1, 2]))
+    @rule(
+        h=st.sampled_from([0, 1]),
+        amount=amounts,
+        bonus=st.booleans(),
+        period=st.sampled_from([None, 1, 2]),
+    )
     def award(self, h: int, amount: int, bonus: bool, period: int | None) -> None:
         household = self.households[h]
-        self.write(ledger.award, (household, amount),
-                   {"key": self.key(), "reason": "环境卫生达标", "period_id": period,
-                    "kind": "bonus" if bonus else "award"}, household, amount, amount)
+        self.write(
+            ledger.award,
+            (household, amount),
+            {
+                "key": self.key(),
+                "reason": "环境卫生达标",
+                "period_id": period,
+                "kind": "bonus" if bonus else "award",
+            },
+            household,
+            amount,
+            amount,
+        )
 
     @rule(h=st.sampled_from([0, 1]), amount=amounts)
     def deduct(self, h: int, amount: int) -> None:
         household = self.households[h]
-        self.write(ledger.deduct, (household, amount), {"key": self.key(), "reason": "乱堆乱放"},
-                   household, -amount, -amount, floor=False)
+        self.write(
+            ledger.deduct,
+            (household, amount),
+            {"key": self.key(), "reason": "乱堆乱放"},
+            household,
+            -amount,
+            -amount,
+            floor=False,
+        )
 
     @rule(h=st.sampled_from([0, 1]), shop=st.sampled_from(SHOPS), amount=amounts)
     def redeem(self, h: int, shop: int, amount: int) -> None:
         household = self.households[h]
-        self.write(ledger.redeem, (household, shop, amount),
-                   {"key": self.key(), "reason": "兑换：毛巾"}, household, -amount, 0, shop)
+        self.write(
+            ledger.redeem,
+            (household, shop, amount),
+            {"key": self.key(), "reason": "兑换：毛巾"},
+            household,
+            -amount,
+            0,
+            shop,
+        )
 
     @rule(h=st.sampled_from([0, 1]), amount=st.integers(-30, 30).filter(bool))
     def adjust(self, h: int, amount: int) -> None:
         household = self.households[h]
-        self.write(ledger.adjust, (household, amount), {"key": self.key(), "reason": "更正"},
-                   household, amount, amount, floor=False)
+        self.write(
+            ledger.adjust,
+            (household, amount),
+            {"key": self.key(), "reason": "更正"},
+            household,
+            amount,
+            amount,
+            floor=False,
+        )
 
     @precondition(lambda self: self.done)
     @rule(data=st.data())
@@ -148,9 +191,15 @@ class LedgerMachine(RuleBasedStateMachine):
                 run(ledger.reverse(CLI_ACTOR, self.village, transfer_id, key=key, reason="冲"))
             return
         before = len(self.done)
-        self.write(ledger.reverse, (transfer_id,), {"key": key, "reason": "冲正"},
-                   original.household, -original.delta, -original.earned,
-                   floor=original.posted.kind == "redemption" or original.delta < 0)
+        self.write(
+            ledger.reverse,
+            (transfer_id,),
+            {"key": key, "reason": "冲正"},
+            original.household,
+            -original.delta,
+            -original.earned,
+            floor=original.posted.kind == "redemption" or original.delta < 0,
+        )
         if len(self.done) > before:
             self.reversed.add(transfer_id)
 
@@ -163,8 +212,16 @@ class LedgerMachine(RuleBasedStateMachine):
             assert again == replace(done.posted, replayed=True)
         else:
             with pytest.raises(IdempotencyKeyReused):
-                run(ledger.award(CLI_ACTOR, self.village, done.household, 999,
-                                 key=done.kwargs["key"], reason="另一笔"))
+                run(
+                    ledger.award(
+                        CLI_ACTOR,
+                        self.village,
+                        done.household,
+                        999,
+                        key=done.kwargs["key"],
+                        reason="另一笔",
+                    )
+                )
 
     @invariant()
     def ledger_holds(self) -> None:
@@ -183,7 +240,12 @@ def test_random_walks_keep_every_invariant(session_loop: asyncio.AbstractEventLo
     global LOOP, TOWN
     LOOP = session_loop
     TOWN = run(make_town())["id"]
-    run_state_machine_as_test(LedgerMachine, settings=settings(
-        max_examples=12, stateful_step_count=20, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    ))
+    run_state_machine_as_test(
+        LedgerMachine,
+        settings=settings(
+            max_examples=12,
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )

@@ -21,10 +21,14 @@ async def village_with_history(world: World) -> tuple[Place, list[ledger.Posted]
     v = place.village_id
     posted = []
     for n, household in enumerate(place.households * 3):
-        posted.append(await ledger.award(CLI_ACTOR, v, household["id"], 5 + n, key=f"a{n}",
-                                         reason="环境卫生达标"))
-    posted.append(await ledger.deduct(CLI_ACTOR, v, place.households[0]["id"], 2, key="d",
-                                      reason="乱扔垃圾"))
+        posted.append(
+            await ledger.award(
+                CLI_ACTOR, v, household["id"], 5 + n, key=f"a{n}", reason="环境卫生达标"
+            )
+        )
+    posted.append(
+        await ledger.deduct(CLI_ACTOR, v, place.households[0]["id"], 2, key="d", reason="乱扔垃圾")
+    )
     assert await verify_village(v) == []
     return place, posted
 
@@ -64,8 +68,13 @@ async def test_the_command_exits_1_on_a_broken_chain_and_0_on_a_sound_one(world:
     await engine().run_ddl(f"UPDATE transfer SET reason = '改过' WHERE id = {posted[0].id}")
 
     def jifen(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "backend", *args], capture_output=True,
-                              text=True, env={**os.environ, "COLUMNS": "200"}, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "backend", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+            check=False,
+        )
 
     good = jifen("ledger", "verify", "--village", str(sound.village_id))
     assert good.returncode == 0, good.stdout + good.stderr

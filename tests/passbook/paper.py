@@ -26,8 +26,9 @@ def pdf_text(content: bytes, folder: Path) -> str:
     """The PDF's words as pdftotext reads them (layout kept, so a line stays a line)."""
     path = folder / "passbook.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def first_page_png(content: bytes, folder: Path, name: str) -> Path:
@@ -36,8 +37,22 @@ def first_page_png(content: bytes, folder: Path, name: str) -> Path:
     path.write_bytes(content)
     out = get_settings().var_dir / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile",
-                    str(path), str(out / name)], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(path),
+            str(out / name),
+        ],
+        check=True,
+    )
     return out / f"{name}.png"
 
 

@@ -33,31 +33,53 @@ async def lived_october(place: Place) -> int:
     noticed, closed, posted: one star, 孝老爱亲), a deduction, a sale with the card and its void.
     Returns October's id."""
     vid, household = place.village_id, place.households[0]["id"]
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        {"code": "XL01", "category": "孝老爱亲", "title": "赡养老人", "points": 10, "cap": 1,
-         "evidence_required": False, "proposers": ["committee"]},
-        TIDY_YARD,
-    ])
-    october = await periods.open_period(CLI_ACTOR, vid, name="2026年10月", kind="month",
-                                        starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31))
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        vid,
+        [
+            {
+                "code": "XL01",
+                "category": "孝老爱亲",
+                "title": "赡养老人",
+                "points": 10,
+                "cap": 1,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+            TIDY_YARD,
+        ],
+    )
+    october = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年10月",
+        kind="month",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
+    )
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     for rule in book["rules"]:
-        [evaluation_id] = await evaluations.propose(proposer, vid, october["id"], household,
-                                                    rule["id"])
+        [evaluation_id] = await evaluations.propose(
+            proposer, vid, october["id"], household, rule["id"]
+        )
         await evaluations.verify(checker, vid, evaluation_id)
     await periods.start_notice(CLI_ACTOR, vid, october["id"])
-    await posting.close_and_post(CLI_ACTOR, vid, october["id"],
-                                 now=clock.now() + timedelta(days=30))
-    await ledger.deduct(CLI_ACTOR, vid, household, 3, key=unique("d"), reason="乱倒垃圾",
-                        period_id=october["id"])
+    await posting.close_and_post(
+        CLI_ACTOR, vid, october["id"], now=clock.now() + timedelta(days=30)
+    )
+    await ledger.deduct(
+        CLI_ACTOR, vid, household, 3, key=unique("d"), reason="乱倒垃圾", period_id=october["id"]
+    )
     code = await cards.card_payload(vid, household)
-    sale = await redemption.redeem(CLI_ACTOR, vid, place.shop_id, code,
-                                   [redemption.Line(place.product_id, 1)], key=unique("s"))
+    sale = await redemption.redeem(
+        CLI_ACTOR, vid, place.shop_id, code, [redemption.Line(place.product_id, 1)], key=unique("s")
+    )
     await redemption.void(CLI_ACTOR, vid, place.shop_id, sale["id"], "拿错了")
-    await redemption.redeem(CLI_ACTOR, vid, place.shop_id, code,
-                            [redemption.Line(place.product_id, 1)], key=unique("s"))
+    await redemption.redeem(
+        CLI_ACTOR, vid, place.shop_id, code, [redemption.Line(place.product_id, 1)], key=unique("s")
+    )
     return int(october["id"])
 
 
@@ -67,32 +89,58 @@ async def test_a_villager_downloads_a_passbook_that_reads_back_in_chinese_and_ve
     require_poppler()
     place = await make_place((await make_town())["id"])
     await lived_october(place)
-    url = (f"/api/v1/villages/{place.village_id}/households/"
-           f"{place.households[0]['id']}/passbook.pdf")
+    url = f"/api/v1/villages/{place.village_id}/households/{place.households[0]['id']}/passbook.pdf"
     response = await client.get(url, headers=place.headers(Role.villager))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
 
     text = pdf_text(response.content, tmp_path)
-    for words in ("测试村", "积分存折", "户号 H1", "户主 王建国", "家庭成员：王建国（户主）",
-                  "五星文明户（2026年10月）",
-                  "★☆☆☆☆", "孝老爱亲", "赡养老人", "庭院整洁", "扣分：乱倒垃圾",
-                  "积分超市兑换：洗衣粉×1", "冲正：撤销兑换", "拿错了", "期初余额 0", "期末余额 2",
-                  "期内得分 +12", "兑换用去 10"):
+    for words in (
+        "测试村",
+        "积分存折",
+        "户号 H1",
+        "户主 王建国",
+        "家庭成员：王建国（户主）",
+        "五星文明户（2026年10月）",
+        "★☆☆☆☆",
+        "孝老爱亲",
+        "赡养老人",
+        "庭院整洁",
+        "扣分：乱倒垃圾",
+        "积分超市兑换：洗衣粉×1",
+        "冲正：撤销兑换",
+        "拿错了",
+        "期初余额 0",
+        "期末余额 2",
+        "期内得分 +12",
+        "兑换用去 10",
+    ):
         assert words in text, f"{words!r} not in the passbook:\n{text}"
     # Every line with the balance after it, oldest first: +10 +5 −3 −10 +10 −10.
     balances = [line.split()[-2:] for line in text.splitlines() if line.startswith("2026-")]
     assert [b for b in balances if len(b) == 2] == [
-        ["+10", "10"], ["+5", "15"], ["-3", "12"], ["-10", "2"], ["+10", "12"], ["-10", "2"]]
+        ["+10", "10"],
+        ["+5", "15"],
+        ["-3", "12"],
+        ["-10", "2"],
+        ["+10", "12"],
+        ["-10", "2"],
+    ]
 
     first_page_png(response.content, tmp_path, "passbook-h1")
     address = urlsplit(qr_address(response.content, tmp_path))
     assert (address.scheme, address.netloc, address.path) == ("http", "testserver", "/chain.html")
     [head] = await heads(place.village_id)
-    village_code = (await client.get(f"/api/v1/villages/{place.village_id}",
-                                     headers=place.headers(Role.committee))).json()["code"]
-    assert parse_qs(address.query) == {"village": [village_code], "seq": [str(head["seq"])],
-                                       "hash": [head["hash"]]}
+    village_code = (
+        await client.get(
+            f"/api/v1/villages/{place.village_id}", headers=place.headers(Role.committee)
+        )
+    ).json()["code"]
+    assert parse_qs(address.query) == {
+        "village": [village_code],
+        "seq": [str(head["seq"])],
+        "hash": [head["hash"]],
+    }
     link = await client.get(f"/api/v1/public/villages/{village_code}/chain/{head['seq']}")
     assert link.json()["hash"] == head["hash"]
 
@@ -104,9 +152,11 @@ async def test_the_committee_prints_a_grid_or_one_household_and_a_villager_only_
     place = await make_place((await make_town())["id"])
     october = await lived_october(place)
     base = f"/api/v1/villages/{place.village_id}"
-    grid = await client.get(f"{base}/passbooks.pdf", params={
-        "grid_id": place.grid_id, "period_id": october, "paper": "A4"},
-        headers=place.headers(Role.committee))
+    grid = await client.get(
+        f"{base}/passbooks.pdf",
+        params={"grid_id": place.grid_id, "period_id": october, "paper": "A4"},
+        headers=place.headers(Role.committee),
+    )
     assert grid.status_code == 200, grid.text
     text = pdf_text(grid.content, tmp_path)
     assert "户主 王建国" in text and "户主 李秀英" in text
@@ -117,21 +167,31 @@ async def test_the_committee_prints_a_grid_or_one_household_and_a_villager_only_
     assert re.search(r"测试村 H2 李秀英 积分存折\s+第\s*1\s*页", text)
     first_page_png(grid.content, tmp_path, "passbook-grid")
 
-    one = await client.get(f"{base}/passbooks.pdf",
-                           params={"household_id": place.households[1]["id"]},
-                           headers=place.headers(Role.committee))
+    one = await client.get(
+        f"{base}/passbooks.pdf",
+        params={"household_id": place.households[1]["id"]},
+        headers=place.headers(Role.committee),
+    )
     assert "户主 李秀英" in pdf_text(one.content, tmp_path)
     neighbour = await client.get(
         f"{base}/households/{place.households[1]['id']}/passbook.pdf",
-        headers=place.headers(Role.villager))
+        headers=place.headers(Role.villager),
+    )
     assert neighbour.status_code == 404
-    both = await client.get(f"{base}/passbooks.pdf", params={
-        "period_id": october, "start": "2026-10-01"}, headers=place.headers(Role.committee))
+    both = await client.get(
+        f"{base}/passbooks.pdf",
+        params={"period_id": october, "start": "2026-10-01"},
+        headers=place.headers(Role.committee),
+    )
     assert (both.status_code, both.json()["code"]) == (400, "invalid_input")
-    for dates in ({"start": "0001-01-01"}, {"end": "9999-12-31"},
-                  {"start": "2026-11-02", "end": "2026-11-01"}):
-        refused = await client.get(f"{base}/passbooks.pdf", params=dates,
-                                   headers=place.headers(Role.committee))
+    for dates in (
+        {"start": "0001-01-01"},
+        {"end": "9999-12-31"},
+        {"start": "2026-11-02", "end": "2026-11-01"},
+    ):
+        refused = await client.get(
+            f"{base}/passbooks.pdf", params=dates, headers=place.headers(Role.committee)
+        )
         assert (refused.status_code, refused.json()["code"]) == (400, "invalid_input"), dates
 
 
@@ -146,8 +206,13 @@ async def test_the_passbooks_qr_opens_the_configured_public_address(
     monkeypatch.setattr("backend.http.public_url.get_settings", lambda: chosen)
     response = await client.get(
         f"/api/v1/villages/{place.village_id}/passbooks.pdf?household_id="
-        f"{place.households[0]['id']}", headers=place.headers(Role.committee))
+        f"{place.households[0]['id']}",
+        headers=place.headers(Role.committee),
+    )
     assert response.status_code == 200, response.text
     address = urlsplit(qr_address(response.content, tmp_path))
     assert (address.scheme, address.netloc, address.path) == (
-        "https", "jifen.example.cn", "/chain.html")
+        "https",
+        "jifen.example.cn",
+        "/chain.html",
+    )

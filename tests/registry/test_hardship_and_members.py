@@ -25,20 +25,24 @@ async def test_hardship_needs_a_reason_kept_in_the_audit_and_shown_to_the_commit
     bare = await client.patch(target, json={"hardship": True}, headers=headers)
     assert bare.status_code == 400 and bare.json()["code"] == "reason_required"
     assert bare.json()["errors"][0]["field"] == "hardship_reason"
-    blank = await client.patch(target, json={"hardship": True, "hardship_reason": "  "},
-                               headers=headers)
+    blank = await client.patch(
+        target, json={"hardship": True, "hardship_reason": "  "}, headers=headers
+    )
     assert blank.status_code == 400
     assert not (await registry.household(vid, household))["hardship"]  # nothing changed
-    added = await client.post(url(vid), headers=headers, json={
-        "number": "N-7", "head_name": "孙大山", "hardship": True})
+    added = await client.post(
+        url(vid), headers=headers, json={"number": "N-7", "head_name": "孙大山", "hardship": True}
+    )
     assert added.status_code == 400 and added.json()["code"] == "reason_required"
 
-    marked = await client.patch(target, headers=headers, json={
-        "hardship": True, "hardship_reason": "独居老人，常年卧病"})
+    marked = await client.patch(
+        target, headers=headers, json={"hardship": True, "hardship_reason": "独居老人，常年卧病"}
+    )
     assert marked.status_code == 200, marked.text
     assert marked.json()["hardship_reason"] == "独居老人，常年卧病"
-    entry = (await client.get(f"/api/v1/villages/{vid}/audit?kind=household",
-                              headers=headers)).json()["items"][0]
+    entry = (
+        await client.get(f"/api/v1/villages/{vid}/audit?kind=household", headers=headers)
+    ).json()["items"][0]
     assert entry["after"] == {"hardship": True, "hardship_reason": "独居老人，常年卧病"}
     # Another change keeps the mark and its reason without saying it again.
     renamed = await client.patch(target, json={"address": "后街 3 号"}, headers=headers)
@@ -65,29 +69,40 @@ async def test_members_are_added_moved_away_and_marked_deceased(client: AsyncCli
     place = await make_place((await make_town())["id"])
     vid, household = place.village_id, place.households[0]["id"]
     headers = place.headers(Role.committee)
-    added = await client.post(url(vid, f"/{household}/members"), headers=headers,
-                              json={"name": "王小军", "relation": "子"})
+    added = await client.post(
+        url(vid, f"/{household}/members"),
+        headers=headers,
+        json={"name": "王小军", "relation": "子"},
+    )
     assert added.status_code == 201, added.text
     son = next(m for m in added.json()["members"] if m["name"] == "王小军")
     assert son["status"] == "active" and son["active"]
 
-    moved = await client.patch(url(vid, f"/{household}/members/{son['id']}"), headers=headers,
-                               json={"status": "moved"})
+    moved = await client.patch(
+        url(vid, f"/{household}/members/{son['id']}"), headers=headers, json={"status": "moved"}
+    )
     assert moved.status_code == 200, moved.text
     son = next(m for m in moved.json()["members"] if m["id"] == son["id"])
     assert son["status"] == "moved" and not son["active"]
-    died = await client.patch(url(vid, f"/{household}/members/{son['id']}"), headers=headers,
-                              json={"status": "deceased", "relation": "长子"})
+    died = await client.patch(
+        url(vid, f"/{household}/members/{son['id']}"),
+        headers=headers,
+        json={"status": "deceased", "relation": "长子"},
+    )
     son = next(m for m in died.json()["members"] if m["id"] == son["id"])
     assert (son["status"], son["relation"], son["active"]) == ("deceased", "长子", False)
-    back = await client.patch(url(vid, f"/{household}/members/{son['id']}"), headers=headers,
-                              json={"active": True})
+    back = await client.patch(
+        url(vid, f"/{household}/members/{son['id']}"), headers=headers, json={"active": True}
+    )
     son = next(m for m in back.json()["members"] if m["id"] == son["id"])
     assert son["status"] == "active"
-    wrong = await client.patch(url(vid, f"/{household}/members/{son['id']}"), headers=headers,
-                               json={"status": "gone"})
+    wrong = await client.patch(
+        url(vid, f"/{household}/members/{son['id']}"), headers=headers, json={"status": "gone"}
+    )
     assert wrong.status_code == 400 and wrong.json()["errors"][0]["field"] == "status"
-    entry = (await client.get(f"/api/v1/villages/{vid}/audit?kind=member",
-                              headers=headers)).json()["items"][1]
+    entry = (await client.get(f"/api/v1/villages/{vid}/audit?kind=member", headers=headers)).json()[
+        "items"
+    ][1]
     assert entry["after"] == {"status": "deceased", "relation": "长子", "active": False} or (
-        entry["after"]["status"] == "deceased")
+        entry["after"]["status"] == "deceased"
+    )

@@ -51,8 +51,9 @@ async def bank_places(count: int = 3) -> tuple[list[Place], dict[int, str]]:
     places = [await stocked_place(300) for _ in range(count)]
     codes = {}
     for place in places:
-        await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, place.product_id,
-                                5_000, "", None)
+        await catalogue.restock(
+            CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 5_000, "", None
+        )
         for household in place.households:
             codes[household["id"]] = await cards.card_payload(place.village_id, household["id"])
     return places, codes
@@ -67,8 +68,14 @@ def _retry_later(response: httpx.Response) -> bool:
         return False
 
 
-async def send(client: httpx.AsyncClient, deadline: float, method: str, url: str,
-               book: Ledgerbook | None = None, **kwargs: Any) -> httpx.Response | None:
+async def send(
+    client: httpx.AsyncClient,
+    deadline: float,
+    method: str,
+    url: str,
+    book: Ledgerbook | None = None,
+    **kwargs: Any,
+) -> httpx.Response | None:
     """Send until the server answers for good (same key every time): a dropped connection
     or a 503 ``database_unavailable`` is sent again. None if time ran out."""
     while time.monotonic() < deadline + 30:
@@ -84,8 +91,14 @@ async def send(client: httpx.AsyncClient, deadline: float, method: str, url: str
     return None
 
 
-async def worker(n: int, client: httpx.AsyncClient, places: list[Place], codes: dict[int, str],
-                 book: Ledgerbook, deadline: float) -> None:
+async def worker(
+    n: int,
+    client: httpx.AsyncClient,
+    places: list[Place],
+    codes: dict[int, str],
+    book: Ledgerbook,
+    deadline: float,
+) -> None:
     rng = random.Random(n)
     mine: list[tuple[Place, int]] = []
     while time.monotonic() < deadline:
@@ -96,19 +109,28 @@ async def worker(n: int, client: httpx.AsyncClient, places: list[Place], codes: 
         if choice < 0.25:
             household = rng.choice(place.households)["id"]
             response = await send(
-                client, deadline, "POST",
+                client,
+                deadline,
+                "POST",
                 f"/api/v1/villages/{place.village_id}/households/{household}/adjustments",
-                book, json={"amount": rng.randint(1, 20), "reason": "压力测试奖励"},
-                headers={**place.headers(Role.committee), "Idempotency-Key": key})
+                book,
+                json={"amount": rng.randint(1, 20), "reason": "压力测试奖励"},
+                headers={**place.headers(Role.committee), "Idempotency-Key": key},
+            )
         elif choice < 0.85 or not mine:
             household = rng.choice(place.households)["id"]
             response = await send(
-                client, deadline, "POST",
+                client,
+                deadline,
+                "POST",
                 f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions",
-                book, json={"code": codes[household],
-                            "lines": [{"product_id": place.product_id,
-                                       "quantity": rng.randint(1, 3)}]},
-                headers={**place.headers(Role.shopkeeper), "Idempotency-Key": key})
+                book,
+                json={
+                    "code": codes[household],
+                    "lines": [{"product_id": place.product_id, "quantity": rng.randint(1, 3)}],
+                },
+                headers={**place.headers(Role.shopkeeper), "Idempotency-Key": key},
+            )
             if response is not None and response.status_code == 201:
                 book.sales[key] = response.json()["id"]
                 book.sold_at.append((sent, time.monotonic()))
@@ -116,11 +138,15 @@ async def worker(n: int, client: httpx.AsyncClient, places: list[Place], codes: 
         else:
             place, sale = mine.pop(rng.randrange(len(mine)))
             response = await send(
-                client, deadline, "POST",
+                client,
+                deadline,
+                "POST",
                 f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}"
                 f"/redemptions/{sale}/void",
-                book, json={"reason": "顾客退货"},
-                headers={**place.headers(Role.shopkeeper), "Idempotency-Key": f"void-{key}"})
+                book,
+                json={"reason": "顾客退货"},
+                headers={**place.headers(Role.shopkeeper), "Idempotency-Key": f"void-{key}"},
+            )
             if response is not None and response.status_code == 200:
                 book.voided.add(sale)
         if response is not None and response.status_code >= 400:
@@ -135,8 +161,11 @@ async def check_bank(places: list[Place], book: Ledgerbook) -> None:
     ids = set(book.sales.values())
     for place in places:
         village = place.village_id
-        rows = await Redemption.select(Redemption.id, Redemption.idempotency_key,
-                                       Redemption.status).where(Redemption.village == village).run()
+        rows = (
+            await Redemption.select(Redemption.id, Redemption.idempotency_key, Redemption.status)
+            .where(Redemption.village == village)
+            .run()
+        )
         by_key = {r["idempotency_key"]: r for r in rows}
         assert len(by_key) == len(rows)
         acknowledged = {k: v for k, v in book.sales.items() if k in by_key}
@@ -145,19 +174,29 @@ async def check_bank(places: list[Place], book: Ledgerbook) -> None:
         for row in rows:
             if row["id"] in book.voided:
                 assert row["status"] == "voided"
-        keys = await Transfer.select(Transfer.idempotency_key).where(
-            Transfer.village == village).run()
+        keys = (
+            await Transfer.select(Transfer.idempotency_key).where(Transfer.village == village).run()
+        )
         assert len(keys) == len({k["idempotency_key"] for k in keys})
-        balances = await Account.select(Account.balance, Account.kind).where(
-            Account.village == village).run()
+        balances = (
+            await Account.select(Account.balance, Account.kind)
+            .where(Account.village == village)
+            .run()
+        )
         assert sum(b["balance"] for b in balances) == 0
         assert all(b["balance"] >= 0 for b in balances if b["kind"] != "issuance")
-        stock = await Product.select(Product.id, Product.stock).where(
-            Product.shop == place.shop_id).run()
+        stock = (
+            await Product.select(Product.id, Product.stock)
+            .where(Product.shop == place.shop_id)
+            .run()
+        )
         assert all(s["stock"] >= 0 for s in stock)
         for product in stock:
-            moves = await StockMovement.select(StockMovement.quantity).where(
-                StockMovement.product == product["id"]).run()
+            moves = (
+                await StockMovement.select(StockMovement.quantity)
+                .where(StockMovement.product == product["id"])
+                .run()
+            )
             assert sum(m["quantity"] for m in moves) == product["stock"]
         assert await verify_village(village) == []
         await catch_up(village)  # what the app does on its next read

@@ -37,8 +37,10 @@ async def test_the_bank_survives_sigkill() -> None:
     try:
         limits = httpx.Limits(max_connections=CLIENTS)
         async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as client:
-            await asyncio.gather(killer(server, seconds), *(
-                worker(n, client, places, codes, book, deadline) for n in range(CLIENTS)))
+            await asyncio.gather(
+                killer(server, seconds),
+                *(worker(n, client, places, codes, book, deadline) for n in range(CLIENTS)),
+            )
     finally:
         server.stop()
     await check_bank(places, book)

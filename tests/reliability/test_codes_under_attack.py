@@ -40,7 +40,7 @@ def mutations(rng: random.Random, payloads: list[str], count: int) -> list[str]:
         elif kind == 2:
             text = text[:position] + rng.choice(ALPHABET) + text[position:]
         else:
-            text = text[:position] + rng.choice(ALPHABET) + text[position + 1:]
+            text = text[:position] + rng.choice(ALPHABET) + text[position + 1 :]
         out.append(text)
     return out
 
@@ -67,8 +67,11 @@ async def test_mutated_and_re_signed_codes_are_all_refused() -> None:
     rng = random.Random(20261123)
 
     count = ATTEMPTS * (10 if long_tests() else 1)
-    accepted = [m for m in mutations(rng, [card, phone], count)
-                if accepted_by_the_code_layer(m, place.village_id, originals)]
+    accepted = [
+        m
+        for m in mutations(rng, [card, phone], count)
+        if accepted_by_the_code_layer(m, place.village_id, originals)
+    ]
     assert accepted == []
 
     public_id = household["public_id"]

@@ -45,29 +45,62 @@ asyncio.run(main())
 
 async def test_close_killed_mid_way_then_resumed_posts_each_evaluation_once() -> None:
     place = await make_place((await make_town())["id"])
-    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "ZY01", "category": "志愿服务", "title": "参加环境整治", "points": 2,
-         "cap": EVALUATIONS, "evidence_required": False, "proposers": ["committee"]},
-    ])
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
-                                       kind="month", starts_on=LATER.date().replace(day=1),
-                                       ends_on=LATER.date().replace(day=28))
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            {
+                "code": "ZY01",
+                "category": "志愿服务",
+                "title": "参加环境整治",
+                "points": 2,
+                "cap": EVALUATIONS,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+        ],
+    )
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年11月",
+        kind="month",
+        starts_on=LATER.date().replace(day=1),
+        ends_on=LATER.date().replace(day=28),
+    )
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker = Scorer(None, "李委员", frozenset({"committee"}))
-    ids = await evaluations.propose(proposer, place.village_id, period["id"],
-                                    place.households[0]["id"], book["rules"][0]["id"],
-                                    times=EVALUATIONS)
+    ids = await evaluations.propose(
+        proposer,
+        place.village_id,
+        period["id"],
+        place.households[0]["id"],
+        book["rules"][0]["id"],
+        times=EVALUATIONS,
+    )
     for evaluation_id in ids:
         await evaluations.verify(checker, place.village_id, evaluation_id)
     await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
 
     settings = get_settings()
-    env = {**os.environ, "JIFEN_DATABASE_URL": settings.database_url,
-           "JIFEN_REDIS_URL": settings.redis_url, "JIFEN_VAR_DIR": str(settings.var_dir),
-           "JIFEN_SECRET_KEY": settings.secret_key}
+    env = {
+        **os.environ,
+        "JIFEN_DATABASE_URL": settings.database_url,
+        "JIFEN_REDIS_URL": settings.redis_url,
+        "JIFEN_VAR_DIR": str(settings.var_dir),
+        "JIFEN_SECRET_KEY": settings.secret_key,
+    }
     closer = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CLOSER, str(place.village_id), str(period["id"]),
-        LATER.isoformat(), env=env, cwd=PROJECT_ROOT, stdout=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-c",
+        CLOSER,
+        str(place.village_id),
+        str(period["id"]),
+        LATER.isoformat(),
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+    )
     assert closer.stdout is not None
     first_chunk = await closer.stdout.readline()
     closer.send_signal(signal.SIGKILL)
@@ -82,8 +115,12 @@ async def test_close_killed_mid_way_then_resumed_posts_each_evaluation_once() ->
     resumed = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
     assert resumed["posted"] == EVALUATIONS - half_done
     assert await Transfer.count().where(mine & key_prefix).run() == EVALUATIONS
-    assert await Evaluation.count().where(
-        (Evaluation.period == period["id"]) & (Evaluation.state == "posted")).run() == EVALUATIONS
+    assert (
+        await Evaluation.count()
+        .where((Evaluation.period == period["id"]) & (Evaluation.state == "posted"))
+        .run()
+        == EVALUATIONS
+    )
     again = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
     assert again["posted"] == 0
     assert await verify_village(place.village_id) == []

@@ -93,8 +93,9 @@ async def kill_postmaster(member: Member) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
-async def bank_through_failover(name: str, leader: Member,
-                                killed: asyncio.Event) -> tuple[list[Place], Ledgerbook]:
+async def bank_through_failover(
+    name: str, leader: Member, killed: asyncio.Event
+) -> tuple[list[Place], Ledgerbook]:
     """The bank load through a real server; the leader's postmaster killed once the first
     sales are in; the load goes on until ``LOAD_SECONDS``."""
     places, codes = await bank_places()
@@ -115,8 +116,10 @@ async def bank_through_failover(name: str, leader: Member,
     try:
         limits = httpx.Limits(max_connections=CLIENTS)
         async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as client:
-            await asyncio.gather(killer(), *(
-                worker(n, client, places, codes, book, deadline) for n in range(CLIENTS)))
+            await asyncio.gather(
+                killer(),
+                *(worker(n, client, places, codes, book, deadline) for n in range(CLIENTS)),
+            )
     finally:
         server.stop()
 
@@ -126,21 +129,33 @@ async def bank_through_failover(name: str, leader: Member,
     assert before, "no sale before the kill"
     assert after, "no sale succeeded after the kill: the server did not follow the failover"
     recovery = min(after) - killed_at[0]
-    print(f"\nRESULT failover: first successful sale {recovery:.1f} s after SIGKILL of the "
-          f"primary's postmaster (goal < {RECOVERY_GOAL_SECONDS:.0f} s); "
-          f"{len(before)} sales before, {len(after)} after, {book.retried} retries, "
-          f"refusals {book.refusals}")
+    print(
+        f"\nRESULT failover: first successful sale {recovery:.1f} s after SIGKILL of the "
+        f"primary's postmaster (goal < {RECOVERY_GOAL_SECONDS:.0f} s); "
+        f"{len(before)} sales before, {len(after)} after, {book.retried} retries, "
+        f"refusals {book.refusals}"
+    )
     return places, book
 
 
 def verify_with_the_cli() -> None:
     """``jifen ledger verify`` itself, through the same node list."""
     settings = get_settings()
-    env = {**os.environ, "JIFEN_DATABASE_URL": settings.database_url,
-           "JIFEN_REDIS_URL": settings.redis_url, "JIFEN_VAR_DIR": str(settings.var_dir),
-           "JIFEN_SECRET_KEY": settings.secret_key}
-    done = subprocess.run([sys.executable, "-m", "backend", "ledger", "verify"], env=env,
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "JIFEN_DATABASE_URL": settings.database_url,
+        "JIFEN_REDIS_URL": settings.redis_url,
+        "JIFEN_VAR_DIR": str(settings.var_dir),
+        "JIFEN_SECRET_KEY": settings.secret_key,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "backend", "ledger", "verify"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -188,8 +203,11 @@ async def test_the_old_primary_comes_back_as_a_standby_and_never_takes_a_write()
             found = members()
             new_leader = in_role(found, "leader")
             for member in in_role(found, "sync_standby", "replica"):
-                if member["name"] == leader["name"] and new_leader and \
-                        member.get("timeline") == new_leader[0].get("timeline"):
+                if (
+                    member["name"] == leader["name"]
+                    and new_leader
+                    and member.get("timeline") == new_leader[0].get("timeline")
+                ):
                     return member
             return None
 

@@ -23,16 +23,20 @@ async def test_a_hundred_identical_sales_make_one_sale(client: AsyncClient) -> N
     headers = {**place.headers(Role.shopkeeper), "Idempotency-Key": "storm-sale-1"}
     body = {"code": code, "lines": [{"product_id": place.product_id, "quantity": 3}]}
 
-    answers = await asyncio.gather(*(client.post(url, json=body, headers=headers)
-                                     for _ in range(100)))
+    answers = await asyncio.gather(
+        *(client.post(url, json=body, headers=headers) for _ in range(100))
+    )
     assert {a.status_code for a in answers} == {201}
     assert len({a.json()["id"] for a in answers}) == 1
     assert len({a.json()["receipt_no"] for a in answers}) == 1
     assert await Redemption.count().where(Redemption.village == place.village_id).run() == 1
     assert await ledger.balance(place.village_id, household) == 70
 
-    other = await client.post(url, headers=headers, json={**body, "lines": [
-        {"product_id": place.product_id, "quantity": 1}]})
+    other = await client.post(
+        url,
+        headers=headers,
+        json={**body, "lines": [{"product_id": place.product_id, "quantity": 1}]},
+    )
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
     assert await ledger.balance(place.village_id, household) == 70
 
@@ -43,8 +47,9 @@ async def test_a_hundred_identical_adjustments_make_one_transfer(client: AsyncCl
     url = f"/api/v1/villages/{place.village_id}/households/{household}/adjustments"
     headers = {**place.headers(Role.committee), "Idempotency-Key": "storm-adjust-1"}
     body = {"amount": 7, "reason": "补录上月志愿服务"}
-    answers = await asyncio.gather(*(client.post(url, json=body, headers=headers)
-                                     for _ in range(100)))
+    answers = await asyncio.gather(
+        *(client.post(url, json=body, headers=headers) for _ in range(100))
+    )
     assert {a.status_code for a in answers} == {201}
     assert len({a.json()["id"] for a in answers}) == 1
     assert await ledger.balance(place.village_id, household) == 7

@@ -35,8 +35,19 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         for _ in range(100):
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
@@ -66,8 +77,12 @@ def redis_server() -> Iterator[RedisServer]:
 async def test_redis_down_then_back(
     client: AsyncClient, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    private = Redis(port=redis_server.port, decode_responses=True, socket_connect_timeout=0.3,
-                    socket_timeout=0.5)
+    private = Redis(
+        port=redis_server.port,
+        decode_responses=True,
+        socket_connect_timeout=0.3,
+        socket_timeout=0.5,
+    )
     monkeypatch.setattr(cache, "redis", lambda: private)
     place = await stocked_place(200)
     first, second = (h["id"] for h in place.households)
@@ -78,18 +93,36 @@ async def test_redis_down_then_back(
     redis_server.kill()
     assert (await client.get("/health")).json()["redis"] == "down"
     phone, _ = await cards.phone_code(place.village_id, first)
-    sale = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, phone,
-                                   [redemption.Line(place.product_id, 2)], key=unique("s"))
+    sale = await redemption.redeem(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        phone,
+        [redemption.Line(place.product_id, 2)],
+        key=unique("s"),
+    )
     assert sale["balance_after"] == 180
     card = await cards.card_payload(place.village_id, first)
-    await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, card,
-                            [redemption.Line(place.product_id, 1)], key=unique("s"))
+    await redemption.redeem(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        card,
+        [redemption.Line(place.product_id, 1)],
+        key=unique("s"),
+    )
     await ledger.award(CLI_ACTOR, place.village_id, second, 300, key=unique("a"), reason="测试")
     during = await leaderboard.top(place.village_id, None, ("village", None), 5)
     assert [(s.household_id, s.earned) for s in during] == [(second, 350), (first, 200)]
     try:
-        await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, phone,
-                                [redemption.Line(place.product_id, 1)], key=unique("s"))
+        await redemption.redeem(
+            CLI_ACTOR,
+            place.village_id,
+            place.shop_id,
+            phone,
+            [redemption.Line(place.product_id, 1)],
+            key=unique("s"),
+        )
     except Exception as refused:
         assert getattr(refused, "code", None) == "code_used"
     else:

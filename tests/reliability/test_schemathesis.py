@@ -38,8 +38,12 @@ def test_no_server_errors_and_the_schema_holds(
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=150 if long_tests() else 6, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=150 if long_tests() else 6,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def probe(case: schemathesis.Case) -> None:
             case.call_and_validate(base_url=server_url, headers=headers, checks=CHECKS)
 

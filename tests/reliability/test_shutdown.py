@@ -24,8 +24,10 @@ async def test_jobs_start_cleanly_and_sigterm_stops_the_server_while_a_screen_li
     assert server.process is not None
     try:
         with socket.create_connection(("127.0.0.1", server.port), timeout=30) as screen:
-            screen.sendall(f"GET /api/v1/public/villages/{code}/events HTTP/1.1\r\n"
-                           f"Host: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
+            screen.sendall(
+                f"GET /api/v1/public/villages/{code}/events HTTP/1.1\r\n"
+                f"Host: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode()
+            )
             heard = b""
             while b"hello" not in heard:
                 chunk = screen.recv(4096)

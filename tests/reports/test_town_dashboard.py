@@ -18,19 +18,38 @@ async def objected_place(town_id: int) -> Place:
     """A village whose period is on notice with one score, objected to by its household."""
     place = await make_place(town_id)
     vid, household = place.village_id, place.households[0]["id"]
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, [
-        TIDY_YARD,
-    ])
-    period = await periods.open_period(CLI_ACTOR, vid, name="11月", kind="month",
-                                       starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        vid,
+        [
+            TIDY_YARD,
+        ],
+    )
+    period = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     [evaluation_id] = await evaluations.propose(
-        Scorer(user_id=1, name="甲", roles=frozenset({"committee"})), vid, period["id"],
-        household, book["rules"][0]["id"])
-    await evaluations.verify(Scorer(user_id=2, name="乙", roles=frozenset({"committee"})), vid,
-                             evaluation_id)
+        Scorer(user_id=1, name="甲", roles=frozenset({"committee"})),
+        vid,
+        period["id"],
+        household,
+        book["rules"][0]["id"],
+    )
+    await evaluations.verify(
+        Scorer(user_id=2, name="乙", roles=frozenset({"committee"})), vid, evaluation_id
+    )
     await periods.start_notice(CLI_ACTOR, vid, period["id"])
-    villager = Scorer(user_id=place.user_ids[Role.villager], name="村民",
-                      roles=frozenset({"villager"}), household_id=household)
+    villager = Scorer(
+        user_id=place.user_ids[Role.villager],
+        name="村民",
+        roles=frozenset({"villager"}),
+        household_id=household,
+    )
     await objections.file_objection(villager, vid, evaluation_id, "没有打扫")
     return place
 
@@ -40,8 +59,9 @@ async def test_town_admin_sees_each_village_side_by_side(client: AsyncClient) ->
     busy = await make_place(town["id"])
     await add_scoring(busy)
     objected = await objected_place(town["id"])
-    response = await client.get(f"/api/v1/towns/{town['id']}/dashboard",
-                                headers=busy.headers(Role.town_admin))
+    response = await client.get(
+        f"/api/v1/towns/{town['id']}/dashboard", headers=busy.headers(Role.town_admin)
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["town_id"] == town["id"]
@@ -59,9 +79,7 @@ async def test_town_admin_sees_each_village_side_by_side(client: AsyncClient) ->
     assert second["stock_value"] == 20 * 10
 
 
-async def test_other_roles_and_other_towns_are_refused(
-    client: AsyncClient, world: World
-) -> None:
+async def test_other_roles_and_other_towns_are_refused(client: AsyncClient, world: World) -> None:
     url = f"/api/v1/towns/{world.a.town_id}/dashboard"
     refused = await client.get(url, headers=world.a.headers(Role.committee))
     assert refused.status_code == 403
@@ -78,8 +96,9 @@ async def test_the_flows_count_the_chosen_month_only(client: AsyncClient) -> Non
     url = f"/api/v1/towns/{town['id']}/dashboard"
     admin = busy.headers(Role.town_admin)
     today = clock.local_now()
-    this = (await client.get(url, headers=admin,
-                             params={"year": today.year, "month": today.month})).json()
+    this = (
+        await client.get(url, headers=admin, params={"year": today.year, "month": today.month})
+    ).json()
     assert (this["year"], this["month"]) == (today.year, today.month)
     [now] = this["villages"]
     assert (now["participating"], now["issued"], now["redeemed"]) == (2, 55, 10)

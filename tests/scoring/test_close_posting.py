@@ -19,16 +19,39 @@ LATER = clock.now() + timedelta(days=30)
 
 async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:
     place = await make_place((await make_town())["id"])
-    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "XL01", "category": "孝老爱亲", "title": "照顾老人", "points": 10, "cap": 2,
-         "evidence_required": False, "proposers": ["committee"]},
-        {"code": "HJ09", "category": "环境卫生", "title": "乱堆乱放", "points": -2, "cap": 2,
-         "evidence_required": False, "proposers": ["committee"]},
-    ])
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            {
+                "code": "XL01",
+                "category": "孝老爱亲",
+                "title": "照顾老人",
+                "points": 10,
+                "cap": 2,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+            {
+                "code": "HJ09",
+                "category": "环境卫生",
+                "title": "乱堆乱放",
+                "points": -2,
+                "cap": 2,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+        ],
+    )
     care, mess = (r["id"] for r in book["rules"])
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
-                                       kind="month", starts_on=date(2026, 11, 1),
-                                       ends_on=date(2026, 11, 30))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     second = Scorer(None, "李委员", frozenset({"committee"}))
     a, b = (h["id"] for h in place.households)
@@ -47,37 +70,58 @@ async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:
     assert await ledger.earned(place.village_id, a, period["id"]) == 8
     assert await ledger.earned(place.village_id, b) == 0
     statement, _total = await ledger.statement(place.village_id, a)
-    assert any("照顾老人" in line["reason"] and "李委员入户核实" in line["reason"]
-               for line in statement)
+    assert any(
+        "照顾老人" in line["reason"] and "李委员入户核实" in line["reason"] for line in statement
+    )
 
     again = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
     assert again["posted"] == 0
     assert await ledger.earned(place.village_id, a) == 8
 
-    await objections.decide_objection(first, place.village_id, held["id"], uphold=False,
-                                      reason="核实属实")
+    await objections.decide_objection(
+        first, place.village_id, held["id"], uphold=False, reason="核实属实"
+    )
     resumed = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
     assert resumed["posted"] == 1
     assert await ledger.earned(place.village_id, b, period["id"]) == 10
     assert await verify_village(place.village_id) == []
 
 
-async def test_a_deduction_beyond_the_balance_waits_on_notice_where_balances_stay_positive(
-) -> None:
+async def test_a_deduction_beyond_the_balance_waits_on_notice_where_balances_stay_positive() -> (
+    None
+):
     place = await make_place((await make_town())["id"])
-    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [
-        {"code": "YF01", "category": "移风易俗", "title": "高价彩礼", "points": -10, "cap": 1,
-         "evidence_required": False, "proposers": ["committee"]},
-    ])
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name="2026年11月",
-                                       kind="month", starts_on=date(2026, 11, 1),
-                                       ends_on=date(2026, 11, 30))
+    book = await rules.adopt_rule_book(
+        CLI_ACTOR,
+        place.village_id,
+        [
+            {
+                "code": "YF01",
+                "category": "移风易俗",
+                "title": "高价彩礼",
+                "points": -10,
+                "cap": 1,
+                "evidence_required": False,
+                "proposers": ["committee"],
+            },
+        ],
+    )
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     household = place.households[0]["id"]
-    [held] = await evaluations.propose(first, place.village_id, period["id"], household,
-                                       book["rules"][0]["id"])
-    await evaluations.verify(Scorer(None, "李委员", frozenset({"committee"})), place.village_id,
-                             held)
+    [held] = await evaluations.propose(
+        first, place.village_id, period["id"], household, book["rules"][0]["id"]
+    )
+    await evaluations.verify(
+        Scorer(None, "李委员", frozenset({"committee"})), place.village_id, held
+    )
     await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
     closed = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
     assert (closed["posted"], closed["blocked"]) == (0, [held])

@@ -33,8 +33,11 @@ async def test_a_photo_loses_its_gps_and_gets_a_thumbnail(
     response = await client.post(
         village.url(f"/periods/{period_id}/evaluations/with-evidence"),
         headers=village.headers(Role.grid_officer),
-        data={"household_id": str(village.place.households[1]["id"]),
-              "rule_id": str(village.rules["ZY01"]), "note": "参加村道清扫"},
+        data={
+            "household_id": str(village.place.households[1]["id"]),
+            "rule_id": str(village.rules["ZY01"]),
+            "note": "参加村道清扫",
+        },
         files={"photo": ("IMG_0001.jpg", original, "image/jpeg")},
     )
     assert response.status_code == 201, response.text
@@ -55,24 +58,28 @@ async def test_a_photo_loses_its_gps_and_gets_a_thumbnail(
         assert (await client.get(url, headers=village.headers(role))).status_code == 403
 
 
-async def test_files_that_are_not_photos_are_refused(
-    client: AsyncClient, village: Village
-) -> None:
+async def test_files_that_are_not_photos_are_refused(client: AsyncClient, village: Village) -> None:
     period_id = await open_period(client, village)
     gif = io.BytesIO()
     Image.new("RGB", (10, 10)).save(gif, format="GIF")
     truncated = phone_photo()[:2000]
-    for name, body in (("fake.jpg", b"not an image at all"), ("a.gif", gif.getvalue()),
-                       ("cut.jpg", truncated)):
+    for name, body in (
+        ("fake.jpg", b"not an image at all"),
+        ("a.gif", gif.getvalue()),
+        ("cut.jpg", truncated),
+    ):
         response = await client.post(
             village.url(f"/periods/{period_id}/evaluations/with-evidence"),
             headers=village.headers(Role.committee),
-            data={"household_id": str(village.place.households[1]["id"]),
-                  "rule_id": str(village.rules["ZY01"])},
+            data={
+                "household_id": str(village.place.households[1]["id"]),
+                "rule_id": str(village.rules["ZY01"]),
+            },
             files={"photo": (name, body, "image/jpeg")},
         )
         assert response.status_code == 422, name
         assert response.json()["code"] == "bad_evidence"
-    listed = await client.get(village.url(f"/periods/{period_id}/evaluations"),
-                              headers=village.headers(Role.committee))
+    listed = await client.get(
+        village.url(f"/periods/{period_id}/evaluations"), headers=village.headers(Role.committee)
+    )
     assert listed.json() == []

@@ -28,41 +28,53 @@ async def test_a_held_deduction_posts_once_or_is_waived_with_its_reason(
     period_id = await open_period(client, village)
     ids = []
     for household in (first, second):
-        made = await client.post(village.url(f"/periods/{period_id}/evaluations"),
-                                 headers=committee,
-                                 json={"household_id": household, "rule_id": village.rules["HJ02"]})
+        made = await client.post(
+            village.url(f"/periods/{period_id}/evaluations"),
+            headers=committee,
+            json={"household_id": household, "rule_id": village.rules["HJ02"]},
+        )
         ids.append(made.json()["id"])
         await client.post(village.url(f"/evaluations/{ids[-1]}/verify"), headers=other, json={})
     await client.post(village.url(f"/periods/{period_id}/notice"), headers=committee)
-    closed = await posting.close_and_post(CLI_ACTOR, vid, period_id,
-                                          now=clock.now() + timedelta(days=30))
+    closed = await posting.close_and_post(
+        CLI_ACTOR, vid, period_id, now=clock.now() + timedelta(days=30)
+    )
     assert sorted(closed["blocked"]) == sorted(ids)
 
-    listed = (await client.get(village.url(f"/periods/{period_id}/held"),
-                               headers=committee)).json()
+    listed = (await client.get(village.url(f"/periods/{period_id}/held"), headers=committee)).json()
     assert [(h["evaluation_id"], h["points"], h["title"], h["can_post"]) for h in listed] == [
-        (ids[0], -2, "乱堆乱放", False), (ids[1], -2, "乱堆乱放", False)]
-    too_soon = await client.post(village.url(f"/evaluations/{ids[0]}/post-held"),
-                                 headers=committee)
+        (ids[0], -2, "乱堆乱放", False),
+        (ids[1], -2, "乱堆乱放", False),
+    ]
+    too_soon = await client.post(village.url(f"/evaluations/{ids[0]}/post-held"), headers=committee)
     assert too_soon.status_code == 409 and too_soon.json()["code"] == "held_still_too_large"
     assert "只有 0 分" in too_soon.json()["detail"]
     assert await ledger.balance(vid, first) == 0
 
     await ledger.award(CLI_ACTOR, vid, first, 5, key=unique("gift"), reason="测试")
-    tries = await asyncio.gather(*(client.post(village.url(f"/evaluations/{ids[0]}/post-held"),
-                                               headers=committee) for _ in range(4)))
+    tries = await asyncio.gather(
+        *(
+            client.post(village.url(f"/evaluations/{ids[0]}/post-held"), headers=committee)
+            for _ in range(4)
+        )
+    )
     assert sorted(r.status_code for r in tries).count(200) >= 1
     assert await ledger.balance(vid, first) == 3
     assert await ledger.earned(vid, first, period_id) == -2
 
-    refused = await client.post(village.url(f"/evaluations/{ids[1]}/waive"), headers=committee,
-                                json={})
+    refused = await client.post(
+        village.url(f"/evaluations/{ids[1]}/waive"), headers=committee, json={}
+    )
     assert refused.status_code == 400
-    waived = await client.post(village.url(f"/evaluations/{ids[1]}/waive"), headers=committee,
-                               json={"reason": "家中老人住院，本期免扣"})
+    waived = await client.post(
+        village.url(f"/evaluations/{ids[1]}/waive"),
+        headers=committee,
+        json={"reason": "家中老人住院，本期免扣"},
+    )
     assert waived.status_code == 200, waived.text
-    assert (await client.get(village.url(f"/periods/{period_id}/held"),
-                             headers=committee)).json() == []
+    assert (
+        await client.get(village.url(f"/periods/{period_id}/held"), headers=committee)
+    ).json() == []
     again = await client.post(village.url(f"/evaluations/{ids[1]}/post-held"), headers=committee)
     assert again.status_code == 404
     assert await ledger.balance(vid, second) == 0

@@ -16,14 +16,29 @@ from tests.scoring.conftest import Village, open_period
 
 async def groups_and_households(vid: int) -> tuple[dict[str, int], dict[str, int]]:
     """甲组 (A1, A2), 乙组 (B1, B2), 丙组 (C1), and N in no group."""
-    groups = {name: (await registry.create_moral_group(CLI_ACTOR, vid, name))["id"]
-              for name in ("甲组", "乙组", "丙组")}
+    groups = {
+        name: (await registry.create_moral_group(CLI_ACTOR, vid, name))["id"]
+        for name in ("甲组", "乙组", "丙组")
+    }
     households = {}
-    for number, group in (("A1", "甲组"), ("A2", "甲组"), ("B1", "乙组"), ("B2", "乙组"),
-                          ("C1", "丙组"), ("N", None)):
-        row = await registry.create_household(CLI_ACTOR, vid, {
-            "number": number, "head_name": f"户{number}",
-            "moral_group_id": groups[group] if group else None}, [])
+    for number, group in (
+        ("A1", "甲组"),
+        ("A2", "甲组"),
+        ("B1", "乙组"),
+        ("B2", "乙组"),
+        ("C1", "丙组"),
+        ("N", None),
+    ):
+        row = await registry.create_household(
+            CLI_ACTOR,
+            vid,
+            {
+                "number": number,
+                "head_name": f"户{number}",
+                "moral_group_id": groups[group] if group else None,
+            },
+            [],
+        )
         households[number] = row["id"]
     return groups, households
 
@@ -36,23 +51,41 @@ async def test_a_sheet_lists_the_assigned_groups_households_with_the_marks_so_fa
     committee, officer = village.headers(Role.committee), village.headers(Role.grid_officer)
     period_id = await open_period(client, village)
     base = village.url(f"/periods/{period_id}")
-    assigned = await client.post(f"{base}/cross-assignments", headers=committee, json={"pairs": [
-        {"marker_group_id": groups["甲组"], "target_group_id": groups["乙组"]},
-        {"marker_group_id": groups["乙组"], "target_group_id": groups["丙组"]}]})
+    assigned = await client.post(
+        f"{base}/cross-assignments",
+        headers=committee,
+        json={
+            "pairs": [
+                {"marker_group_id": groups["甲组"], "target_group_id": groups["乙组"]},
+                {"marker_group_id": groups["乙组"], "target_group_id": groups["丙组"]},
+            ]
+        },
+    )
     assert assigned.status_code == 200
-    entered = await client.post(f"{base}/cross-marks", headers=officer, json={
-        "marker_household_id": ids["A1"],
-        "marks": [{"household_id": ids["B1"], "criterion": "环境卫生", "mark": 8}]})
+    entered = await client.post(
+        f"{base}/cross-marks",
+        headers=officer,
+        json={
+            "marker_household_id": ids["A1"],
+            "marks": [{"household_id": ids["B1"], "criterion": "环境卫生", "mark": 8}],
+        },
+    )
     assert entered.json() == {"entered": 1}
 
     sheet = await client.get(f"{base}/cross-sheets/{ids['A1']}", headers=officer)
     assert sheet.status_code == 200, sheet.text
     body = sheet.json()
-    assert body["marker"] == {"household_id": ids["A1"], "number": "A1", "head_name": "户A1",
-                              "group_name": "甲组"}
+    assert body["marker"] == {
+        "household_id": ids["A1"],
+        "number": "A1",
+        "head_name": "户A1",
+        "group_name": "甲组",
+    }
     assert body["criteria"] == ["环境卫生", "孝老爱亲", "志愿服务"]
     assert [(h["number"], h["group_name"], h["marks"]) for h in body["households"]] == [
-        ("B1", "乙组", {"环境卫生": 8}), ("B2", "乙组", {})]
+        ("B1", "乙组", {"环境卫生": 8}),
+        ("B2", "乙组", {}),
+    ]
     assert body["period_state"] == "open"
 
     nobody = (await client.get(f"{base}/cross-sheets/{ids['C1']}", headers=committee)).json()
@@ -71,9 +104,16 @@ async def test_paper_sheets_for_one_member_one_group_or_every_marker(
     committee = village.headers(Role.committee)
     period_id = await open_period(client, village)
     base = village.url(f"/periods/{period_id}")
-    await client.post(f"{base}/cross-assignments", headers=committee, json={"pairs": [
-        {"marker_group_id": groups["甲组"], "target_group_id": groups["乙组"]},
-        {"marker_group_id": groups["乙组"], "target_group_id": groups["甲组"]}]})
+    await client.post(
+        f"{base}/cross-assignments",
+        headers=committee,
+        json={
+            "pairs": [
+                {"marker_group_id": groups["甲组"], "target_group_id": groups["乙组"]},
+                {"marker_group_id": groups["乙组"], "target_group_id": groups["甲组"]},
+            ]
+        },
+    )
 
     async def pages(**params: int) -> int:
         response = await client.get(f"{base}/cross-sheets.pdf", params=params, headers=committee)
@@ -86,19 +126,32 @@ async def test_paper_sheets_for_one_member_one_group_or_every_marker(
     assert await pages(household_id=ids["A1"]) == 1
     assert await pages(group_id=groups["甲组"]) == 2
     assert await pages() == 4
-    both = await client.get(f"{base}/cross-sheets.pdf", headers=committee,
-                            params={"household_id": ids["A1"], "group_id": groups["甲组"]})
+    both = await client.get(
+        f"{base}/cross-sheets.pdf",
+        headers=committee,
+        params={"household_id": ids["A1"], "group_id": groups["甲组"]},
+    )
     assert both.status_code == 400
-    unknown = await client.get(f"{base}/cross-sheets.pdf", headers=committee,
-                               params={"group_id": 10**6})
+    unknown = await client.get(
+        f"{base}/cross-sheets.pdf", headers=committee, params={"group_id": 10**6}
+    )
     assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_moral_group"
 
 
 def test_a_long_sheet_runs_over_pages_and_an_empty_one_says_so() -> None:
-    row = {"household_id": 1, "number": "B1", "head_name": "户B1", "group_name": "乙组",
-           "marks": {}}
-    sheet = {"period_name": "2026年11月", "criteria": ["环境卫生", "孝老爱亲"],
-             "marker": {**row, "number": "A1"}, "households": [row] * (PER_PAGE + 1)}
+    row = {
+        "household_id": 1,
+        "number": "B1",
+        "head_name": "户B1",
+        "group_name": "乙组",
+        "marks": {},
+    }
+    sheet = {
+        "period_name": "2026年11月",
+        "criteria": ["环境卫生", "孝老爱亲"],
+        "marker": {**row, "number": "A1"},
+        "households": [row] * (PER_PAGE + 1),
+    }
     assert len(sheet_pages("西黄须村", [sheet])) == 2
     assert len(sheet_pages("西黄须村", [{**sheet, "households": []}])) == 1
     [blank] = sheet_pages("西黄须村", [])

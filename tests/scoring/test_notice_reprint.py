@@ -35,26 +35,42 @@ async def past_month() -> PastMonth:
     committee = Scorer(place.user_ids[Role.committee], "周国平", frozenset({"committee"}))
     second_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(second_id, "吴桂兰", frozenset({"committee"}))
-    villager = Scorer(place.user_ids[Role.villager], "王建国", frozenset({"villager"}),
-                      household_id=h1["id"])
-    october = await periods.open_period(CLI_ACTOR, vid, name="2026年10月", kind="month",
-                                        starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 31))
+    villager = Scorer(
+        place.user_ids[Role.villager], "王建国", frozenset({"villager"}), household_id=h1["id"]
+    )
+    october = await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年10月",
+        kind="month",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
+    )
     [first] = await evaluations.propose(committee, vid, october["id"], h1["id"], rule)
     [other] = await evaluations.propose(committee, vid, october["id"], h2["id"], rule)
     for made in (first, other):
         await evaluations.verify(checker, vid, made, note="入户看过")
     noticed = await periods.start_notice(CLI_ACTOR, vid, october["id"])
     upheld = await objections.file_objection(villager, vid, other, "她家院子根本没收拾")
-    await objections.decide_objection(checker, vid, upheld["id"], uphold=True,
-                                      reason="复查属实，撤销这条加分")
+    await objections.decide_objection(
+        checker, vid, upheld["id"], uphold=True, reason="复查属实，撤销这条加分"
+    )
     stood = await objections.file_objection(committee, vid, first, "请再核实一次")
-    await objections.decide_objection(checker, vid, stood["id"], uphold=False,
-                                      reason="复查院子确实整洁，维持")
-    await posting.close_and_post(CLI_ACTOR, vid, october["id"],
-                                 now=noticed["notice_ends_at"] + timedelta(minutes=1))
+    await objections.decide_objection(
+        checker, vid, stood["id"], uphold=False, reason="复查院子确实整洁，维持"
+    )
+    await posting.close_and_post(
+        CLI_ACTOR, vid, october["id"], now=noticed["notice_ends_at"] + timedelta(minutes=1)
+    )
     await boards.publish(CLI_ACTOR, vid, october["id"])
-    await periods.open_period(CLI_ACTOR, vid, name="2026年11月", kind="month",
-                              starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30))
+    await periods.open_period(
+        CLI_ACTOR,
+        vid,
+        name="2026年11月",
+        kind="month",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+    )
     return PastMonth(place, october["id"], other, first)
 
 
@@ -64,5 +80,7 @@ async def test_a_closed_periods_notice_sheet_lists_what_was_on_notice() -> None:
     again = await notice(vid, month.october, reprint=True)
     assert again.state == "closed"
     assert [(line.evaluation_id, line.objection) for line in again.lines] == [
-        (month.stood, "overturned"), (month.upheld, "upheld")]
+        (month.stood, "overturned"),
+        (month.upheld, "upheld"),
+    ]
     assert (await notice(vid, month.october)).lines == []

@@ -21,11 +21,14 @@ async def test_the_notice_sheet_prints_every_line_and_its_qr_opens_the_village_p
     period_id = await open_period(client, village)
     for household in place.households:
         for code in ("HJ01", "HJ02"):
-            made = await client.post(village.url(f"/periods/{period_id}/evaluations"),
-                                     headers=committee, json={"household_id": household["id"],
-                                                              "rule_id": village.rules[code]})
-            await client.post(village.url(f"/evaluations/{made.json()['id']}/verify"),
-                              headers=other, json={})
+            made = await client.post(
+                village.url(f"/periods/{period_id}/evaluations"),
+                headers=committee,
+                json={"household_id": household["id"], "rule_id": village.rules[code]},
+            )
+            await client.post(
+                village.url(f"/evaluations/{made.json()['id']}/verify"), headers=other, json={}
+            )
     await client.post(village.url(f"/periods/{period_id}/notice"), headers=committee)
 
     listed = await notice.notice(place.village_id, period_id)
@@ -34,17 +37,22 @@ async def test_the_notice_sheet_prints_every_line_and_its_qr_opens_the_village_p
     pages = sheet_pages("测试村", listed, url)
     assert len(pages) == 1 and pages[0].size == (2480, 3508)
     assert [code.text for code in zxingcpp.read_barcodes(pages[-1])] == [url]
-    many = type(listed)(period_id=listed.period_id, period_name=listed.period_name,
-                        state=listed.state, notice_ends_at=listed.notice_ends_at,
-                        lines=listed.lines * 20)
+    many = type(listed)(
+        period_id=listed.period_id,
+        period_name=listed.period_name,
+        state=listed.state,
+        notice_ends_at=listed.notice_ends_at,
+        lines=listed.lines * 20,
+    )
     printed = sheet_pages("测试村", many, url)
     assert len(printed) == 5  # 18 lines a page under the header, the foot kept free
     printed[-1].save(screenshots() / "notice-sheet-last-page.png")
 
-    pdf = await client.get(village.url(f"/periods/{period_id}/notice-sheet.pdf"),
-                           headers=committee)
+    pdf = await client.get(village.url(f"/periods/{period_id}/notice-sheet.pdf"), headers=committee)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert "attachment" in pdf.headers["content-disposition"]
-    refused = await client.get(village.url(f"/periods/{period_id}/notice-sheet.pdf"),
-                               headers=village.headers(Role.villager))
+    refused = await client.get(
+        village.url(f"/periods/{period_id}/notice-sheet.pdf"),
+        headers=village.headers(Role.villager),
+    )
     assert refused.status_code == 403

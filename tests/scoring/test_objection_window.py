@@ -19,12 +19,17 @@ async def test_an_objection_after_the_notice_window_is_refused_and_files_nothing
 ) -> None:
     committee = village.headers(Role.committee)
     period_id = await open_period(client, village)
-    made = await client.post(village.url(f"/periods/{period_id}/evaluations"), headers=committee,
-                             json={"household_id": village.place.households[1]["id"],
-                                   "rule_id": village.rules["XL01"]})
+    made = await client.post(
+        village.url(f"/periods/{period_id}/evaluations"),
+        headers=committee,
+        json={"household_id": village.place.households[1]["id"], "rule_id": village.rules["XL01"]},
+    )
     evaluation_id = made.json()["id"]
-    await client.post(village.url(f"/evaluations/{evaluation_id}/verify"),
-                      headers=village.second_committee, json={})
+    await client.post(
+        village.url(f"/evaluations/{evaluation_id}/verify"),
+        headers=village.second_committee,
+        json={},
+    )
     notice = await client.post(village.url(f"/periods/{period_id}/notice"), headers=committee)
     ends_at = datetime.fromisoformat(notice.json()["notice_ends_at"])
     objecting = village.url(f"/evaluations/{evaluation_id}/objections")

@@ -23,8 +23,12 @@ async def test_town_admins_do_not_reach_admin(client: AsyncClient, world: World)
     for role in Role:
         response = await client.get("/admin/", headers=world.a.headers(role))
         assert response.status_code == 403, role
-    flags = await BaseUser.select(BaseUser.admin).where(
-        BaseUser.id == world.a.user_ids[Role.town_admin]).first().run()
+    flags = (
+        await BaseUser.select(BaseUser.admin)
+        .where(BaseUser.id == world.a.user_ids[Role.town_admin])
+        .first()
+        .run()
+    )
     assert flags == {"admin": False}
 
 
@@ -35,20 +39,25 @@ async def test_the_operator_s_admin_view_is_read_only(client: AsyncClient, world
         headers = world.elsewhere.headers(Role.town_admin)
         assert (await client.get("/admin/", headers=headers)).status_code == 200
         csrf = client.cookies.get("csrftoken", "")
-        login = await client.post("/admin/public/login/", headers={**headers, "X-CSRFToken": csrf},
-                                  json={"username": username, "password": PASSWORD})
+        login = await client.post(
+            "/admin/public/login/",
+            headers={**headers, "X-CSRFToken": csrf},
+            json={"username": username, "password": PASSWORD},
+        )
         assert login.status_code in (200, 303), login.text
         csrf = client.cookies.get("csrftoken", "")
-        before = await Village.select(Village.name).where(
-            Village.id == world.a.village_id).first().run()
+        before = (
+            await Village.select(Village.name).where(Village.id == world.a.village_id).first().run()
+        )
         write = await client.patch(
             f"/admin/api/tables/village/{world.a.village_id}/",
             headers={**headers, "X-CSRFToken": csrf, "Content-Type": "application/json"},
             content=json.dumps({"name": "改名村"}),
         )
         assert write.status_code in (403, 405), write.text
-        after = await Village.select(Village.name).where(
-            Village.id == world.a.village_id).first().run()
+        after = (
+            await Village.select(Village.name).where(Village.id == world.a.village_id).first().run()
+        )
         assert after == before
     finally:
         await accounts.set_admin_access(CLI_ACTOR, username, False)

@@ -68,15 +68,21 @@ def sheet_bomb(rows: int = 5000, columns: int = 500) -> bytes:
     plain = io.BytesIO()
     book.save(plain)
     row = "<row>" + "<c><v>1</v></c>" * columns + "</row>"
-    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
-             'openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + row * rows
-             + "</sheetData></worksheet>")
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+        'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + row * rows
+        + "</sheetData></worksheet>"
+    )
     out = io.BytesIO()
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(
-            out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
         for member in source.infolist():
-            body = sheet.encode() if member.filename.endswith("sheet1.xml") else (
-                source.read(member))
+            body = (
+                sheet.encode() if member.filename.endswith("sheet1.xml") else (source.read(member))
+            )
             bomb.writestr(member.filename, body)
     return out.getvalue()
 
@@ -85,11 +91,17 @@ async def test_a_picture_bomb_is_refused_from_its_header(client: httpx.AsyncClie
     place = await make_place((await make_town())["id"])
     body = picture_bomb()
     assert len(body) < 100_000
-    url = (f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/products/"
-           f"{place.product_id}/picture")
-    response, pause = await longest_pause(client.post(
-        url, files={"data": ("bomb.png", body, "image/png")},
-        headers=place.headers(Role.shopkeeper)))
+    url = (
+        f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/products/"
+        f"{place.product_id}/picture"
+    )
+    response, pause = await longest_pause(
+        client.post(
+            url,
+            files={"data": ("bomb.png", body, "image/png")},
+            headers=place.headers(Role.shopkeeper),
+        )
+    )
     assert response.status_code == 422 and response.json()["code"] == "bad_picture"
     assert pause < LONGEST_PAUSE, f"the event loop was held {pause:.2f} s"
 
@@ -99,15 +111,23 @@ async def test_spreadsheet_bombs_are_refused_without_holding_the_server(
 ) -> None:
     place = await make_place((await make_town())["id"])
     await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [TIDY_YARD])
-    period = await periods.open_period(CLI_ACTOR, place.village_id, name=unique("P"),
-                                       kind="month", starts_on=date(2026, 12, 1),
-                                       ends_on=date(2026, 12, 31))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name=unique("P"),
+        kind="month",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+    )
     body = sheet_bomb()
     assert len(body) < 1_000_000
     base = f"/api/v1/villages/{place.village_id}"
     for url in (f"{base}/periods/{period['id']}/score-sheet", f"{base}/rule-book/xlsx"):
-        response, pause = await longest_pause(client.post(
-            url, files={"data": ("bomb.xlsx", body)}, headers=place.headers(Role.committee)))
+        response, pause = await longest_pause(
+            client.post(
+                url, files={"data": ("bomb.xlsx", body)}, headers=place.headers(Role.committee)
+            )
+        )
         assert response.status_code == 422, (url, response.text)
         assert "太大" in response.json()["problems"][0]["message"]
         assert pause < LONGEST_PAUSE, f"{url}: the event loop was held {pause:.2f} s"

@@ -52,8 +52,7 @@ async def test_a_form_on_another_port_cannot_create_a_committee_account(
 ) -> None:
     page = await committee_page(browser, server_url, world.a.usernames[Role.committee])
     username = unique("forged").lower()
-    field = ('{"username":"' + username + '","password":"forged-password-1",'
-             '"role":"committee","x":"')
+    field = '{"username":"' + username + '","password":"forged-password-1","role":"committee","x":"'
     PAGES["/form.html"] = f"""<!doctype html><meta charset=utf-8><title>抽奖</title>
 <form method=post enctype=text/plain
       action="{server_url}/api/v1/villages/{world.a.village_id}/users/">
@@ -82,13 +81,21 @@ async def test_another_port_cannot_frame_the_console(
 async def test_the_pages_run_under_their_csp(browser: Browser, server_url: str) -> None:
     page = await browser.new_page(viewport={"width": 1280, "height": 800})
     violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text)
-            if "Content Security Policy" in m.text else None)
-    for address, shown in (("index.html", "body"), ("console.html", "#login"),
-                           ("me.html", "#login"), ("shop.html", "#login"),
-                           ("checkin.html", "#login"), ("board.html?village=NOPE", "body"),
-                           ("verify.html?board=nope", "body"), ("lan.html", "body"),
-                           ("chain.html?village=NOPE&seq=1&hash=00", "body")):
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    for address, shown in (
+        ("index.html", "body"),
+        ("console.html", "#login"),
+        ("me.html", "#login"),
+        ("shop.html", "#login"),
+        ("checkin.html", "#login"),
+        ("board.html?village=NOPE", "body"),
+        ("verify.html?board=nope", "body"),
+        ("lan.html", "body"),
+        ("chain.html?village=NOPE&seq=1&hash=00", "body"),
+    ):
         await page.goto(f"{server_url}/{address}")
         await expect(page.locator(shown).first).to_be_visible()
     assert violations == []

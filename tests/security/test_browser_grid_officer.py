@@ -15,15 +15,23 @@ from tests.factories import PASSWORD, make_place, make_town, unique
 
 
 async def test_the_committee_gives_a_gridless_officer_their_grid(
-    server_url: str, launch_browser: Launch  # noqa: F811
+    server_url: str,
+    launch_browser: Launch,  # noqa: F811
 ) -> None:
     place = await make_place((await make_town())["id"])
     name = unique("oldgrid").lower()
-    user_id = await auth.create_user(CLI_ACTOR, name, PASSWORD,
-                                     [Grant(Role.committee, village_id=place.village_id)],
-                                     display_name="老网格员")
-    await RoleGrant.update({RoleGrant.role: Role.grid_officer.value}).where(
-        RoleGrant.user == user_id).run()  # as an earlier database left it: no grid
+    user_id = await auth.create_user(
+        CLI_ACTOR,
+        name,
+        PASSWORD,
+        [Grant(Role.committee, village_id=place.village_id)],
+        display_name="老网格员",
+    )
+    await (
+        RoleGrant.update({RoleGrant.role: Role.grid_officer.value})
+        .where(RoleGrant.user == user_id)
+        .run()
+    )  # as an earlier database left it: no grid
     browser = await launch_browser()
     size = {"width": 1366, "height": 768}
     officer = await (await browser.new_context(viewport=size, locale="zh-CN")).new_page()
@@ -35,8 +43,7 @@ async def test_the_committee_gives_a_gridless_officer_their_grid(
     await officer.screenshot(path=screenshots() / "security-grid-officer-without-grid.png")
 
     committee = await (await browser.new_context(viewport=size, locale="zh-CN")).new_page()
-    await log_in_at(committee, server_url, "console.html", place.usernames[Role.committee],
-                    "#app")
+    await log_in_at(committee, server_url, "console.html", place.usernames[Role.committee], "#app")
     await committee.click("#tabs button[data-tab=users]")
     row = committee.locator(f"#user-{user_id}")
     await expect(row.locator("td.grid-of")).to_contain_text("未分配网格")

@@ -26,7 +26,8 @@ async def three_in_the_cart(browser: Browser, server_url: str, place: Place, cod
 
 
 async def test_a_sale_waiting_for_the_network_keeps_no_pin(
-    server_url: str, launch_browser: Launch  # noqa: F811
+    server_url: str,
+    launch_browser: Launch,  # noqa: F811
 ) -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)  # PIN above 20 points
     household = place.households[0]
@@ -67,7 +68,8 @@ async def test_a_sale_waiting_for_the_network_keeps_no_pin(
 
 
 async def test_the_till_refuses_a_large_sale_to_a_household_without_a_pin(
-    server_url: str, launch_browser: Launch  # noqa: F811
+    server_url: str,
+    launch_browser: Launch,  # noqa: F811
 ) -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)
     household = place.households[0]  # no PIN set

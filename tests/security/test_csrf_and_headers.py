@@ -20,15 +20,19 @@ LOGIN = "/api/v1/auth/login"
 
 async def logged_in(client: AsyncClient, world: World) -> str:
     """Log the client in as a committee member (by cookie); returns the users URL."""
-    answer = await client.post(LOGIN, json={"username": world.a.usernames[Role.committee],
-                                            "password": PASSWORD})
+    answer = await client.post(
+        LOGIN, json={"username": world.a.usernames[Role.committee], "password": PASSWORD}
+    )
     assert answer.status_code == 201, answer.text
     return f"/api/v1/villages/{world.a.village_id}/users/"
 
 
 def new_user() -> dict[str, str]:
-    return {"username": unique("csrf").lower(), "password": "long-enough-pass",
-            "role": "shopkeeper"}
+    return {
+        "username": unique("csrf").lower(),
+        "password": "long-enough-pass",
+        "role": "shopkeeper",
+    }
 
 
 async def test_a_cookie_write_from_another_origin_is_refused(
@@ -41,24 +45,38 @@ async def test_a_cookie_write_from_another_origin_is_refused(
             await browser.post(users, content=json.dumps(new_user()), headers=other_port),
             await browser.post(users, json=new_user(), headers={"Sec-Fetch-Site": "same-site"}),
             await browser.post(users, json=new_user(), headers={"Sec-Fetch-Site": "cross-site"}),
-            await browser.post(users, json=new_user(),
-                               headers={"Origin": "http://testserver:8081"}),
+            await browser.post(
+                users, json=new_user(), headers={"Origin": "http://testserver:8081"}
+            ),
         ]
-        as_form = await browser.post(users, content=json.dumps(new_user()),
-                                     headers={"Content-Type": "text/plain"})
-        own_page = await browser.post(users, json=new_user(),
-                                      headers={"Sec-Fetch-Site": "same-origin",
-                                               "Origin": "http://testserver"})
+        as_form = await browser.post(
+            users, content=json.dumps(new_user()), headers={"Content-Type": "text/plain"}
+        )
+        own_page = await browser.post(
+            users,
+            json=new_user(),
+            headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+        )
     assert [(r.status_code, r.json()["code"]) for r in refused] == [
-        (403, "cross_origin_refused")] * 4
+        (403, "cross_origin_refused")
+    ] * 4
     assert refused[0].json()["detail"].startswith("请求来自其他网页")
     assert (as_form.status_code, as_form.json()["code"]) == (415, "unsupported_media_type")
     assert own_page.status_code == 201, own_page.text
 
 
 async def test_every_answer_carries_the_security_headers(client: AsyncClient) -> None:
-    for path in ("/", "/console.html", "/me.html", "/shop.html", "/receipt.html",
-                 "/js/api.js", "/api/v1/auth/me", "/health", "/no-such-page"):
+    for path in (
+        "/",
+        "/console.html",
+        "/me.html",
+        "/shop.html",
+        "/receipt.html",
+        "/js/api.js",
+        "/api/v1/auth/me",
+        "/health",
+        "/no-such-page",
+    ):
         answer = await client.get(path)
         csp = answer.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp and "script-src 'self';" in csp, path
@@ -71,11 +89,13 @@ async def test_every_answer_carries_the_security_headers(client: AsyncClient) ->
 
 
 async def test_under_https_cookies_are_secure_and_hsts_is_sent(world: World) -> None:
-    transport = httpx.ASGITransport(app=create_app(background_jobs=False),
-                                    client=(new_address(), 50000))
+    transport = httpx.ASGITransport(
+        app=create_app(background_jobs=False), client=(new_address(), 50000)
+    )
     async with AsyncClient(transport=transport, base_url="https://testserver") as browser:
-        answer = await browser.post(LOGIN, json={"username": world.a.usernames[Role.committee],
-                                                 "password": PASSWORD})
+        answer = await browser.post(
+            LOGIN, json={"username": world.a.usernames[Role.committee], "password": PASSWORD}
+        )
     assert answer.headers["strict-transport-security"].startswith("max-age=")
     cookies = answer.headers.get_list("set-cookie")
     assert len(cookies) == 2 and all("Secure" in c for c in cookies)
@@ -86,13 +106,14 @@ async def test_a_nul_byte_in_a_path_and_deep_json_are_the_callers_mistake(
 ) -> None:
     for path in ("/%00", "/js/%00.js", "/api/v1/auth/me%00"):
         assert (await client.get(path)).status_code == 404, path
-    deep = await client.post(LOGIN, content="[" * 100_000 + "]" * 100_000,
-                             headers={"Content-Type": "application/json"})
+    deep = await client.post(
+        LOGIN, content="[" * 100_000 + "]" * 100_000, headers={"Content-Type": "application/json"}
+    )
     assert (deep.status_code, deep.json()["code"]) == (400, "invalid_input")
 
 
 async def test_a_newline_in_a_path_cannot_forge_a_log_line(server_url: str) -> None:
-    forged = "INFO:     127.0.0.1:1 - \"POST /api/v1/auth/login HTTP/1.1\" 201 Created"
+    forged = 'INFO:     127.0.0.1:1 - "POST /api/v1/auth/login HTTP/1.1" 201 Created'
     async with AsyncClient() as client:
         answer = await client.get(f"{server_url}/x%0a{forged.replace(' ', '%20')}")
     assert answer.status_code == 404

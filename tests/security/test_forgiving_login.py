@@ -17,11 +17,15 @@ URL = "/api/v1/auth/household-login"
 async def village_with_household(name: str) -> tuple[str, int]:
     """A village named ``name`` whose household ``<CODE>-001`` has PIN 4321."""
     code = unique("X")
-    village = await registry.create_village(CLI_ACTOR, (await make_town())["id"], name=name,
-                                            code=code)
+    village = await registry.create_village(
+        CLI_ACTOR, (await make_town())["id"], name=name, code=code
+    )
     household = await registry.create_household(
-        CLI_ACTOR, village["id"], {"number": f"{code}-001", "head_name": "王建国"},
-        [{"name": "王建国", "relation": "户主"}])
+        CLI_ACTOR,
+        village["id"],
+        {"number": f"{code}-001", "head_name": "王建国"},
+        [{"name": "王建国", "relation": "户主"}],
+    )
     await cards.set_pin(CLI_ACTOR, village["id"], household["id"], "4321")
     return code, household["id"]
 
@@ -36,8 +40,9 @@ async def test_the_village_by_name_or_code_and_the_number_as_people_type_it(
     for village in villages:
         for number in numbers:
             async with client_at(new_address()) as client:
-                answer = await client.post(URL, json={"village": village, "number": number,
-                                                      "pin": "4321"})
+                answer = await client.post(
+                    URL, json={"village": village, "number": number, "pin": "4321"}
+                )
             assert answer.status_code == 201, (village, number, answer.text)
             assert answer.json()["user"]["grants"][0]["household_id"] == household_id
 
@@ -45,14 +50,24 @@ async def test_the_village_by_name_or_code_and_the_number_as_people_type_it(
 async def test_wrong_villages_numbers_and_pins_get_the_one_refusal(client_at: ClientAt) -> None:
     name = "东" + unique("黄")[-6:] + "村"
     code, _ = await village_with_household(name)
-    tries = [("NOWHERE", "001", "4321"), (code, "002", "4321"), (code, "01", "4321"),
-             (code, f"{code}-001", "1234"), (name + "村", "001", "4321"), ("", "001", "4321")]
+    tries = [
+        ("NOWHERE", "001", "4321"),
+        (code, "002", "4321"),
+        (code, "01", "4321"),
+        (code, f"{code}-001", "1234"),
+        (name + "村", "001", "4321"),
+        ("", "001", "4321"),
+    ]
     for village, number, pin in tries:
         async with client_at(new_address()) as client:
-            answer = await client.post(URL, json={"village": village or " ", "number": number,
-                                                  "pin": pin})
+            answer = await client.post(
+                URL, json={"village": village or " ", "number": number, "pin": pin}
+            )
         assert (answer.status_code, answer.json()["code"], answer.json()["detail"]) == (
-            401, "login_failed", "户号或 PIN 不正确。"), (village, number, pin)
+            401,
+            "login_failed",
+            "户号或 PIN 不正确。",
+        ), (village, number, pin)
 
 
 async def test_a_village_name_two_villages_share_names_neither(client_at: ClientAt) -> None:
@@ -73,9 +88,14 @@ async def test_case_and_prefix_variants_share_the_households_limit(client_at: Cl
     variants = [f"{code}-001", f"{code.lower()}-001", "001", f" {code}-001 ", "001 "]
     for n in range(limit):
         async with client_at(new_address()) as stranger:
-            wrong = await stranger.post(URL, json={
-                "village": [code, name, code.lower()][n % 3],
-                "number": variants[n % len(variants)], "pin": "0000"})
+            wrong = await stranger.post(
+                URL,
+                json={
+                    "village": [code, name, code.lower()][n % 3],
+                    "number": variants[n % len(variants)],
+                    "pin": "0000",
+                },
+            )
         assert wrong.json()["code"] == "login_failed"
     async with client_at(new_address()) as stranger:
         held = await stranger.post(URL, json={"village": name, "number": "001", "pin": "4321"})

@@ -30,25 +30,36 @@ REASON = "+1+1"
 
 def formula_cells(body: bytes) -> list[str]:
     book = load_workbook(io.BytesIO(body))  # formulas kept, as Excel would see them
-    return [f"{sheet.title}!{cell.coordinate}={cell.value}"
-            for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-            if cell.data_type == "f"]
+    return [
+        f"{sheet.title}!{cell.coordinate}={cell.value}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
 
 
 def texts(body: bytes) -> list[str]:
     book = load_workbook(io.BytesIO(body))
-    return [str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows()
-            for cell in row if cell.value is not None]
+    return [
+        str(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
 
 
 async def test_exports_write_people_s_text_as_text(client: httpx.AsyncClient) -> None:
     place = await make_place((await make_town())["id"])
     household = place.households[0]["id"]
     await registry.update_household(CLI_ACTOR, place.village_id, household, {"head_name": HEAD})
-    await catalogue.update_product(CLI_ACTOR, place.village_id, place.shop_id, place.product_id,
-                                   {"name": PRODUCT})
-    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 5,
-                            DONOR, None)
+    await catalogue.update_product(
+        CLI_ACTOR, place.village_id, place.shop_id, place.product_id, {"name": PRODUCT}
+    )
+    await catalogue.restock(
+        CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 5, DONOR, None
+    )
     await ledger.award(CLI_ACTOR, place.village_id, household, 3, key=unique("f"), reason=REASON)
     scoring = await add_scoring(place)
     committee = place.headers(Role.committee)
@@ -70,7 +81,8 @@ async def test_exports_write_people_s_text_as_text(client: httpx.AsyncClient) ->
 
     response = await client.get(f"{base}/ledger/export?format=csv", headers=committee)
     assert response.status_code == 200
-    fields = [f for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
-              for f in row]
+    fields = [
+        f for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for f in row
+    ]
     assert "'" + HEAD in fields
     assert not [f for f in fields if f.startswith(FORMULA_LEADS) and not f.lstrip("-").isdigit()]

@@ -21,25 +21,41 @@ async def test_hidden_characters_are_refused_in_names(client: AsyncClient) -> No
     base = f"/api/v1/villages/{place.village_id}"
     for hidden in HIDDEN:
         number = unique("H")
-        response = await client.post(f"{base}/households", headers=committee,
-                                     json={"number": number, "head_name": f"王{hidden}建国"})
+        response = await client.post(
+            f"{base}/households",
+            headers=committee,
+            json={"number": number, "head_name": f"王{hidden}建国"},
+        )
         assert response.status_code == 400, (repr(hidden), response.text)
         assert response.json()["code"] == "hidden_characters"
         assert "head_name" in response.json()["detail"]
         assert not await Household.exists().where(Household.number == number).run()
     product = await client.post(
-        f"{base}/shops/{place.shop_id}/products", headers=committee,
-        json={"name": "洗衣\u200b粉", "price": 5, "unit": "袋"})
+        f"{base}/shops/{place.shop_id}/products",
+        headers=committee,
+        json={"name": "洗衣\u200b粉", "price": 5, "unit": "袋"},
+    )
     assert product.status_code == 400 and product.json()["code"] == "hidden_characters"
-    user = await client.post(f"{base}/users", headers=committee, json={
-        "username": "shop\u202ekeeper", "password": "a-long-enough-passphrase",
-        "role": "shopkeeper"})
+    user = await client.post(
+        f"{base}/users",
+        headers=committee,
+        json={
+            "username": "shop\u202ekeeper",
+            "password": "a-long-enough-passphrase",
+            "role": "shopkeeper",
+        },
+    )
     assert user.status_code == 400 and user.json()["code"] == "hidden_characters"
-    english = await client.post(f"{base}/households", headers={**committee,
-                                "Accept-Language": "en"},
-                                json={"number": unique("H"), "head_name": "王\u202e建国"})
+    english = await client.post(
+        f"{base}/households",
+        headers={**committee, "Accept-Language": "en"},
+        json={"number": unique("H"), "head_name": "王\u202e建国"},
+    )
     assert "invisible characters" in english.json()["detail"]
 
-    fine = await client.post(f"{base}/households", headers=committee,
-                             json={"number": unique("H"), "head_name": "阿依·买买提"})
+    fine = await client.post(
+        f"{base}/households",
+        headers=committee,
+        json={"number": unique("H"), "head_name": "阿依·买买提"},
+    )
     assert fine.status_code == 201, fine.text

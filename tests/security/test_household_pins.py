@@ -32,16 +32,19 @@ async def test_every_failure_gets_one_answer(client_at: ClientAt) -> None:
     with_pin, without_pin = place.households
     await cards.set_pin(CLI_ACTOR, place.village_id, with_pin["id"], "4321")
     code = await village_code(place.village_id)
-    tries = [{"village": code, "number": "NOPE", "pin": "1234"},
-             {"village": code, "number": without_pin["number"], "pin": "1234"},
-             {"village": code, "number": with_pin["number"], "pin": "1234"},
-             {"village": "NOWHERE", "number": with_pin["number"], "pin": "1234"}]
+    tries = [
+        {"village": code, "number": "NOPE", "pin": "1234"},
+        {"village": code, "number": without_pin["number"], "pin": "1234"},
+        {"village": code, "number": with_pin["number"], "pin": "1234"},
+        {"village": "NOWHERE", "number": with_pin["number"], "pin": "1234"},
+    ]
     answers = []
     for body in tries:
         async with client_at(new_address()) as client:
             answers.append(await client.post(URL, json=body))
     assert {(a.status_code, a.json()["code"], a.json()["detail"]) for a in answers} == {
-        (401, "login_failed", "户号或 PIN 不正确。")}
+        (401, "login_failed", "户号或 PIN 不正确。")
+    }
     assert all(set(a.json()) == set(answers[0].json()) for a in answers)
 
 
@@ -50,9 +53,15 @@ async def test_spraying_one_pin_over_a_village_from_many_addresses_is_stopped(
 ) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     code = await village_code(place.village_id)
-    extra = [await registry.create_household(
-        CLI_ACTOR, place.village_id, {"number": f"S{n}", "head_name": "张三"},
-        [{"name": "张三", "relation": "户主"}]) for n in range(6)]
+    extra = [
+        await registry.create_household(
+            CLI_ACTOR,
+            place.village_id,
+            {"number": f"S{n}", "head_name": "张三"},
+            [{"name": "张三", "relation": "户主"}],
+        )
+        for n in range(6)
+    ]
     households = [*place.households, *extra]
     for household in households:
         await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "8642")
@@ -61,14 +70,16 @@ async def test_spraying_one_pin_over_a_village_from_many_addresses_is_stopped(
     for n in range(limit + 2):
         household = households[n % len(households)]
         async with client_at(new_address()) as client:
-            answer = await client.post(URL, json={"village": code, "number": household["number"],
-                                                  "pin": "1234"})
+            answer = await client.post(
+                URL, json={"village": code, "number": household["number"], "pin": "1234"}
+            )
             statuses.append(answer.status_code)
     assert statuses[:limit] == [401] * limit
     assert statuses[limit:] == [429, 429]
     async with client_at(new_address()) as newcomer:  # the right PIN waits too, on a new phone
-        right = await newcomer.post(URL, json={"village": code,
-                                               "number": households[0]["number"], "pin": "8642"})
+        right = await newcomer.post(
+            URL, json={"village": code, "number": households[0]["number"], "pin": "8642"}
+        )
     assert right.status_code == 429 and right.json()["code"] == "too_many_login_failures"
 
 
@@ -79,8 +90,9 @@ async def test_wrong_pins_over_the_network_never_lock_the_card(client_at: Client
     code = await village_code(place.village_id)
     for _ in range(7):
         async with client_at(new_address()) as stranger:
-            await stranger.post(URL, json={"village": code, "number": household["number"],
-                                           "pin": "0000"})
+            await stranger.post(
+                URL, json={"village": code, "number": household["number"], "pin": "0000"}
+            )
     card = await cards.card(place.village_id, household["id"])
     assert not card["pin_locked"]
     await cards.check_pin(place.village_id, household["id"], "4321")  # the kiosk still works
@@ -92,8 +104,11 @@ async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk
     place = await make_place((await make_town())["id"], with_users=False)
     household = place.households[0]
     await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
-    body = {"village": await village_code(place.village_id), "number": household["number"],
-            "pin": "4321"}
+    body = {
+        "village": await village_code(place.village_id),
+        "number": household["number"],
+        "pin": "4321",
+    }
     async with client_at(new_address()) as phone:
         assert (await phone.post(URL, json=body)).status_code == 201
         assert phone.cookies.get(limits.DEVICE_COOKIE)
@@ -132,8 +147,11 @@ async def test_wrong_pins_at_the_kiosk_are_forgotten_after_thirty_days() -> None
     for _ in range(4):
         with pytest.raises(PinWrong):
             await cards.check_pin(place.village_id, household_id, "1111")
-    await Card.update({Card.pin_failed_at: clock.now() - timedelta(days=31)}).where(
-        Card.household == household_id).run()
+    await (
+        Card.update({Card.pin_failed_at: clock.now() - timedelta(days=31)})
+        .where(Card.household == household_id)
+        .run()
+    )
     with pytest.raises(PinWrong) as wrong:
         await cards.check_pin(place.village_id, household_id, "1111")
     assert wrong.value.params["tries_left"] == 4

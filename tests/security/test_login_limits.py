@@ -22,8 +22,9 @@ LOGIN = "/api/v1/auth/login"
 
 async def committee_user(world: World) -> str:
     username = unique("sec").lower()
-    await create_user(CLI_ACTOR, username, PASSWORD,
-                      [Grant(Role.committee, village_id=world.a.village_id)])
+    await create_user(
+        CLI_ACTOR, username, PASSWORD, [Grant(Role.committee, village_id=world.a.village_id)]
+    )
     return username
 
 
@@ -31,15 +32,22 @@ async def test_with_redis_unreachable_logins_are_refused_not_let_through(
     client_at: ClientAt, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     username = await committee_user(world)
-    nowhere = Redis(port=free_port(), socket_connect_timeout=0.2, socket_timeout=0.2,
-                    retry=Retry(NoBackoff(), 0))
+    nowhere = Redis(
+        port=free_port(),
+        socket_connect_timeout=0.2,
+        socket_timeout=0.2,
+        retry=Retry(NoBackoff(), 0),
+    )
     monkeypatch.setattr(cache, "redis", lambda: nowhere)
     async with client_at(new_address()) as client:
-        answers = [await client.post(LOGIN, json={"username": username, "password": "guess"})
-                   for _ in range(8)]
+        answers = [
+            await client.post(LOGIN, json={"username": username, "password": "guess"})
+            for _ in range(8)
+        ]
         right = await client.post(LOGIN, json={"username": username, "password": PASSWORD})
-        household = await client.post("/api/v1/auth/household-login",
-                                      json={"village": "XX", "number": "1", "pin": "1234"})
+        household = await client.post(
+            "/api/v1/auth/household-login", json={"village": "XX", "number": "1", "pin": "1234"}
+        )
     assert {a.status_code for a in answers} == {503}
     assert answers[0].json()["code"] == "login_limits_unavailable"
     assert answers[0].json()["detail"].startswith("暂时无法登录")
@@ -59,8 +67,9 @@ async def test_a_stranger_cannot_lock_the_owner_out_of_their_own_browser(
             async with client_at(new_address()) as stranger:
                 for _ in range(5 if n == 0 else 1):
                     await stranger.post(LOGIN, json={"username": username, "password": "nope"})
-                locked = await stranger.post(LOGIN, json={"username": username,
-                                                          "password": PASSWORD})
+                locked = await stranger.post(
+                    LOGIN, json={"username": username, "password": PASSWORD}
+                )
                 assert locked.status_code == 429, locked.text
         again = await owner.post(LOGIN, json={"username": username, "password": PASSWORD})
     assert again.status_code == 201, again.text

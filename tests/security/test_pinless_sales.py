@@ -31,10 +31,15 @@ async def test_no_pin_no_sale_above_the_threshold(kind: str) -> None:
     household = place.households[0]["id"]
     for pin in (None, "1234"):  # a PIN typed for a household that has none does not help
         with pytest.raises(DomainError) as refused:
-            await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id,
-                                    await _code(place, kind),
-                                    [redemption.Line(place.product_id, 3)], key=unique("k"),
-                                    pin=pin)
+            await redemption.redeem(
+                CLI_ACTOR,
+                place.village_id,
+                place.shop_id,
+                await _code(place, kind),
+                [redemption.Line(place.product_id, 3)],
+                key=unique("k"),
+                pin=pin,
+            )
         assert refused.value.code == "pin_not_set_for_sale"
         assert refused.value.status == 409
         assert "该户还没有设置 PIN" in refused.value.message("zh-CN")
@@ -42,9 +47,14 @@ async def test_no_pin_no_sale_above_the_threshold(kind: str) -> None:
     assert await ledger.balance(place.village_id, household) == 100
     assert await Redemption.count().where(Redemption.village == place.village_id).run() == 0
 
-    sold = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id,
-                                   await _code(place, kind),
-                                   [redemption.Line(place.product_id, 2)], key=unique("k"))
+    sold = await redemption.redeem(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        await _code(place, kind),
+        [redemption.Line(place.product_id, 2)],
+        key=unique("k"),
+    )
     assert sold["total"] == 20 and sold["balance_after"] == 80  # at the threshold: no PIN asked
 
 
@@ -56,8 +66,10 @@ async def test_the_till_is_told_in_words(client: AsyncClient) -> None:
     scanned = (await client.post(f"{url}/scan", json={"code": code}, headers=shopkeeper)).json()
     assert scanned["pin_needed_above"] is None  # no PIN to ask for: the till shows no PIN box
     refused = await client.post(
-        f"{url}/redemptions", headers={**shopkeeper, "Idempotency-Key": unique("k")},
-        json={"code": code, "lines": [{"product_id": place.product_id, "quantity": 3}]})
+        f"{url}/redemptions",
+        headers={**shopkeeper, "Idempotency-Key": unique("k")},
+        json={"code": code, "lines": [{"product_id": place.product_id, "quantity": 3}]},
+    )
     assert refused.status_code == 409
     assert refused.json()["code"] == "pin_not_set_for_sale"
     assert "请到村委会设置" in refused.json()["detail"]
@@ -69,7 +81,13 @@ async def test_a_pin_set_later_opens_the_larger_sale() -> None:
     household = place.households[0]["id"]
     await cards.set_pin(CLI_ACTOR, place.village_id, household, "7391")
     code = await cards.card_payload(place.village_id, household)
-    sold = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, code,
-                                   [redemption.Line(place.product_id, 3)], key=unique("k"),
-                                   pin="7391")
+    sold = await redemption.redeem(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        code,
+        [redemption.Line(place.product_id, 3)],
+        key=unique("k"),
+        pin="7391",
+    )
     assert sold["balance_after"] == 70

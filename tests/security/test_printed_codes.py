@@ -23,10 +23,14 @@ def codes_in_pdf(pdf: bytes) -> set[str]:
     """Every QR code a phone could read off the printed pages."""
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "sheet.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", "100", "-png", "sheet.pdf", "page"],
-                       cwd=folder, check=True)
-        return {found.text for picture in sorted(Path(folder).glob("page*.png"))
-                for found in zxingcpp.read_barcodes(Image.open(picture))}
+        subprocess.run(
+            ["pdftoppm", "-r", "100", "-png", "sheet.pdf", "page"], cwd=folder, check=True
+        )
+        return {
+            found.text
+            for picture in sorted(Path(folder).glob("page*.png"))
+            for found in zxingcpp.read_barcodes(Image.open(picture))
+        }
 
 
 async def test_a_new_village_asks_for_the_pin_above_a_threshold() -> None:
@@ -35,8 +39,7 @@ async def test_a_new_village_asks_for_the_pin_above_a_threshold() -> None:
     assert village["pin_threshold"] == DEFAULT_PIN_THRESHOLD > 0
 
 
-async def test_grid_officers_cannot_print_the_card_sheet(client: AsyncClient,
-                                                         world: World) -> None:
+async def test_grid_officers_cannot_print_the_card_sheet(client: AsyncClient, world: World) -> None:
     url = f"/api/v1/villages/{world.a.village_id}/cards.pdf"
     officer = await client.get(url, headers=world.a.headers(Role.grid_officer))
     committee = await client.get(url, headers=world.a.headers(Role.committee))
@@ -44,8 +47,10 @@ async def test_grid_officers_cannot_print_the_card_sheet(client: AsyncClient,
     assert len(codes_in_pdf(committee.content)) >= 1  # the sheet itself still works
 
 
-async def test_the_sign_in_sheet_carries_no_spendable_code(client: AsyncClient,
-                                                           event: Event) -> None:  # noqa: F811
+async def test_the_sign_in_sheet_carries_no_spendable_code(
+    client: AsyncClient,
+    event: Event,  # noqa: F811 (the fixture imported above)
+) -> None:
     sheet = await client.get(event.url("/sign-in-sheet"), headers=event.headers(Role.committee))
     assert sheet.status_code == 200
     assert codes_in_pdf(sheet.content) == set()

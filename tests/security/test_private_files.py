@@ -28,8 +28,16 @@ def jifen(var_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedPro
     def umask_022() -> None:
         os.umask(0o022)
 
-    return subprocess.run([str(JIFEN), *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=300, check=False, preexec_fn=umask_022)
+    return subprocess.run(
+        [str(JIFEN), *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        preexec_fn=umask_022,
+    )
 
 
 def mode(path: Path) -> int:
@@ -44,8 +52,13 @@ def test_var_and_what_the_commands_write_are_owner_only(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stdout + made.stderr
     backups = list((var_dir / "backups").iterdir())
     assert backups
-    for path in [var_dir, var_dir / "jifen.sqlite", var_dir / "secret_key",
-                 var_dir / "backups", *backups]:
+    for path in [
+        var_dir,
+        var_dir / "jifen.sqlite",
+        var_dir / "secret_key",
+        var_dir / "backups",
+        *backups,
+    ]:
         assert mode(path) & 0o077 == 0, f"{path}: {oct(mode(path))}"
 
 
@@ -69,18 +82,37 @@ def test_passwd_and_deactivate_from_the_shell(tmp_path: Path) -> None:
     var_dir = tmp_path / "var"
     assert jifen(var_dir, "migrate").returncode == 0
     town = subprocess.run(
-        [sys.executable, "-c", "import asyncio\n"
-         "from backend import db\n"
-         "from backend.audit.services import CLI_ACTOR\n"
-         "from backend.registry import services\n"
-         "async def main():\n"
-         "    await db.start(); await services.create_town(CLI_ACTOR, '测试镇', 'CLI')\n"
-         "asyncio.run(main())\n"],
-        env={**{k: v for k, v in os.environ.items() if k != "JIFEN_DATABASE_URL"},
-             "JIFEN_VAR_DIR": str(var_dir)}, capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-c",
+            "import asyncio\n"
+            "from backend import db\n"
+            "from backend.audit.services import CLI_ACTOR\n"
+            "from backend.registry import services\n"
+            "async def main():\n"
+            "    await db.start(); await services.create_town(CLI_ACTOR, '测试镇', 'CLI')\n"
+            "asyncio.run(main())\n",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "JIFEN_DATABASE_URL"},
+            "JIFEN_VAR_DIR": str(var_dir),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert town.returncode == 0, town.stderr
-    made = jifen(var_dir, "createuser", "chief", "--role", "town_admin", "--town", "CLI",
-                 "--password", "a-long-town-passphrase")
+    made = jifen(
+        var_dir,
+        "createuser",
+        "chief",
+        "--role",
+        "town_admin",
+        "--town",
+        "CLI",
+        "--password",
+        "a-long-town-passphrase",
+    )
     assert made.returncode == 0, made.stdout + made.stderr
     weak = jifen(var_dir, "passwd", "chief", stdin="password123\npassword123\n")
     assert weak.returncode == 1 and "common" in weak.stdout

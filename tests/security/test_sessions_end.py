@@ -14,8 +14,10 @@ from tests.security.conftest import ClientAt, new_address
 async def phone_login(client_at: ClientAt, place: Place, pin: str) -> dict[str, str]:
     code = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
     async with client_at(new_address()) as phone:
-        answer = await phone.post("/api/v1/auth/household-login", json={
-            "village": code["code"], "number": place.households[0]["number"], "pin": pin})
+        answer = await phone.post(
+            "/api/v1/auth/household-login",
+            json={"village": code["code"], "number": place.households[0]["number"], "pin": pin},
+        )
     assert answer.status_code == 201, answer.text
     return {"Authorization": f"Bearer {answer.json()['token']}"}
 
@@ -40,8 +42,9 @@ async def test_a_pin_reset_and_a_card_reissue_end_the_phone_sessions(
         phone = await phone_login(client_at, place, "8765")
         # the committee chose that PIN, so the household replaces it before anything else
         assert (await client.get(code_url, headers=phone)).json()["code"] == "pin_must_change"
-        own = await client.put(f"{card_url}/pin", json={"pin": "5790", "current_pin": "8765"},
-                               headers=phone)
+        own = await client.put(
+            f"{card_url}/pin", json={"pin": "5790", "current_pin": "8765"}, headers=phone
+        )
         assert own.status_code == 200, own.text
         assert (await client.get(code_url, headers=phone)).status_code == 200
         reissued = await client.post(f"{card_url}/reissue", headers=committee)
@@ -55,13 +58,17 @@ async def test_a_villagers_own_pin_change_ends_the_other_phones_only(
     place = await make_place((await make_town())["id"], with_users=False)
     household_id = place.households[0]["id"]
     await cards.set_pin(CLI_ACTOR, place.village_id, household_id, "4321")
-    mine, lost = await phone_login(client_at, place, "4321"), await phone_login(
-        client_at, place, "4321")
+    mine, lost = (
+        await phone_login(client_at, place, "4321"),
+        await phone_login(client_at, place, "4321"),
+    )
     code_url = f"/api/v1/villages/{place.village_id}/phone-code"
     async with client_at(new_address()) as client:
         changed = await client.put(
             f"/api/v1/villages/{place.village_id}/households/{household_id}/card/pin",
-            json={"pin": "2468", "current_pin": "4321"}, headers=mine)
+            json={"pin": "2468", "current_pin": "4321"},
+            headers=mine,
+        )
         assert changed.status_code == 200, changed.text
         assert (await client.get(code_url, headers=mine)).status_code == 200
         assert (await client.get(code_url, headers=lost)).status_code == 401

@@ -30,15 +30,20 @@ def server_with(name: str, **env: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def capped_server(database: None) -> Iterator[str]:
     """Trusts loopback as its proxy; at most 3 streams per address and 6 in all."""
-    yield from server_with("capped-server", JIFEN_TRUSTED_PROXIES="127.0.0.1",
-                           JIFEN_EVENT_STREAMS_PER_ADDRESS="3", JIFEN_EVENT_STREAMS="6")
+    yield from server_with(
+        "capped-server",
+        JIFEN_TRUSTED_PROXIES="127.0.0.1",
+        JIFEN_EVENT_STREAMS_PER_ADDRESS="3",
+        JIFEN_EVENT_STREAMS="6",
+    )
 
 
 @pytest.fixture(scope="module")
 def crowded_server(database: None) -> Iterator[str]:
     """Lets one address open 150 streams: the Redis pool must still serve the logins."""
-    yield from server_with("crowded-server", JIFEN_EVENT_STREAMS_PER_ADDRESS="150",
-                           JIFEN_EVENT_STREAMS="150")
+    yield from server_with(
+        "crowded-server", JIFEN_EVENT_STREAMS_PER_ADDRESS="150", JIFEN_EVENT_STREAMS="150"
+    )
 
 
 async def village_code() -> str:
@@ -50,8 +55,9 @@ async def village_code() -> str:
 OPEN: list[object] = []
 
 
-async def open_stream(stack: AsyncExitStack, client: httpx.AsyncClient, url: str,
-                      address: str | None = None) -> int:
+async def open_stream(
+    stack: AsyncExitStack, client: httpx.AsyncClient, url: str, address: str | None = None
+) -> int:
     headers = {"X-Forwarded-For": address} if address else {}
     response = await stack.enter_async_context(client.stream("GET", url, headers=headers))
     if response.status_code == 200:
@@ -103,23 +109,32 @@ async def test_an_untrusted_client_cannot_name_its_own_address(
     assert answers == [200] * 8 + [429]
 
 
-async def test_a_trusted_proxys_clients_are_counted_apart(
-    capped_server: str, world: World
-) -> None:
+async def test_a_trusted_proxys_clients_are_counted_apart(capped_server: str, world: World) -> None:
     username = unique("px").lower()
-    await create_user(CLI_ACTOR, username, "correct-horse-battery",
-                      [Grant(Role.committee, village_id=world.a.village_id)])
+    await create_user(
+        CLI_ACTOR,
+        username,
+        "correct-horse-battery",
+        [Grant(Role.committee, village_id=world.a.village_id)],
+    )
     login = f"{capped_server}/api/v1/auth/login"
     async with httpx.AsyncClient(timeout=30) as client:
         for _ in range(20):
-            await client.post(login, json={"username": unique("nobody"), "password": "x"},
-                              headers={"X-Forwarded-For": "203.0.113.9"})
-        outsider = await client.post(login, json={"username": username,
-                                                  "password": "correct-horse-battery"},
-                                     headers={"X-Forwarded-For": "203.0.113.9"})
-        neighbour = await client.post(login, json={"username": username,
-                                                   "password": "correct-horse-battery"},
-                                      headers={"X-Forwarded-For": "203.0.113.10"})
+            await client.post(
+                login,
+                json={"username": unique("nobody"), "password": "x"},
+                headers={"X-Forwarded-For": "203.0.113.9"},
+            )
+        outsider = await client.post(
+            login,
+            json={"username": username, "password": "correct-horse-battery"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+        )
+        neighbour = await client.post(
+            login,
+            json={"username": username, "password": "correct-horse-battery"},
+            headers={"X-Forwarded-For": "203.0.113.10"},
+        )
     assert outsider.status_code == 429
     assert neighbour.status_code == 201, neighbour.text
 
@@ -128,16 +143,24 @@ async def test_open_streams_leave_redis_to_health_and_the_login_limits(
     crowded_server: str, http: httpx.AsyncClient, world: World
 ) -> None:
     username = unique("crowd").lower()
-    await create_user(CLI_ACTOR, username, "correct-horse-battery",
-                      [Grant(Role.committee, village_id=world.a.village_id)])
+    await create_user(
+        CLI_ACTOR,
+        username,
+        "correct-horse-battery",
+        [Grant(Role.committee, village_id=world.a.village_id)],
+    )
     url = f"{crowded_server}/api/v1/public/villages/{await village_code()}/events"
     async with AsyncExitStack() as stack:
         opened = await asyncio.gather(*(open_stream(stack, http, url) for _ in range(110)))
         assert opened == [200] * 110
         health = await http.get(f"{crowded_server}/health")
-        answers = [await http.post(f"{crowded_server}/api/v1/auth/login",
-                                   json={"username": username, "password": "wrong"})
-                   for _ in range(7)]
+        answers = [
+            await http.post(
+                f"{crowded_server}/api/v1/auth/login",
+                json={"username": username, "password": "wrong"},
+            )
+            for _ in range(7)
+        ]
     assert health.status_code == 200 and health.json()["redis"] == "ok"
     assert [a.status_code for a in answers] == [401] * 5 + [429, 429]
 

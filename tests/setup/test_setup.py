@@ -16,9 +16,14 @@ from tests.setup.township import EmptyDatabase, township_answers
 
 async def test_setup_refuses_a_database_that_has_data_and_writes_nothing(world: World) -> None:
     settings = get_settings()
-    full = EmptyDatabase({**os.environ, "JIFEN_DATABASE_URL": settings.database_url,
-                          "JIFEN_REDIS_URL": settings.redis_url,
-                          "JIFEN_SECRET_KEY": settings.secret_key})
+    full = EmptyDatabase(
+        {
+            **os.environ,
+            "JIFEN_DATABASE_URL": settings.database_url,
+            "JIFEN_REDIS_URL": settings.redis_url,
+            "JIFEN_SECRET_KEY": settings.secret_key,
+        }
+    )
     towns = await Town.count().run()
     refused = full.jifen("setup", answers=township_answers())
     assert refused.returncode == 1

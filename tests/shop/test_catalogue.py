@@ -24,11 +24,16 @@ def products_url(place: Place, rest: str = "") -> str:
 
 async def _stamped_after(place: Place, earlier: datetime) -> datetime:
     """The product's updated_at, checked against its last stock movement and the time before."""
-    product = await Product.select(Product.updated_at).where(
-        Product.id == place.product_id).first().run()
-    movement = await StockMovement.select(StockMovement.created_at).where(
-        StockMovement.product == place.product_id).order_by(
-        StockMovement.id, ascending=False).first().run()
+    product = (
+        await Product.select(Product.updated_at).where(Product.id == place.product_id).first().run()
+    )
+    movement = (
+        await StockMovement.select(StockMovement.created_at)
+        .where(StockMovement.product == place.product_id)
+        .order_by(StockMovement.id, ascending=False)
+        .first()
+        .run()
+    )
     updated: datetime = product["updated_at"]
     assert updated.utcoffset() is not None
     assert updated == movement["created_at"] and updated > earlier
@@ -41,43 +46,66 @@ async def test_every_stock_movement_stamps_the_product_with_its_own_time() -> No
     place = await make_place((await make_town())["id"], with_users=False)
     sale_id = await add_sale(place)
     sold = await _stamped_after(place, datetime.min.replace(tzinfo=UTC))
-    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 3,
-                            "村集体", None)
+    await catalogue.restock(
+        CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 3, "村集体", None
+    )
     restocked = await _stamped_after(place, sold)
     await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, sale_id, "顾客拿错了")
     voided = await _stamped_after(place, restocked)
-    await catalogue.write_off(CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 1,
-                              "包装破损")
+    await catalogue.write_off(
+        CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 1, "包装破损"
+    )
     await _stamped_after(place, voided)
 
 
 async def test_shopkeeper_adds_restocks_and_writes_off(client: AsyncClient) -> None:
     place = await make_place((await make_town())["id"])
     headers = place.headers(Role.shopkeeper)
-    created = await client.post(products_url(place), headers=headers, json={
-        "name": "食用油 5L", "price": 120, "unit": "桶", "category": "粮油", "limit_per_period": 1})
+    created = await client.post(
+        products_url(place),
+        headers=headers,
+        json={
+            "name": "食用油 5L",
+            "price": 120,
+            "unit": "桶",
+            "category": "粮油",
+            "limit_per_period": 1,
+        },
+    )
     assert created.status_code == 201, created.text
     product_id = created.json()["id"]
     assert created.json()["stock"] == 0
 
-    restocked = await client.post(products_url(place, f"/{product_id}/restock"), headers=headers,
-                                  json={"quantity": 12, "donor": "县爱心企业", "value_yuan": 899.5})
+    restocked = await client.post(
+        products_url(place, f"/{product_id}/restock"),
+        headers=headers,
+        json={"quantity": 12, "donor": "县爱心企业", "value_yuan": 899.5},
+    )
     assert restocked.json()["stock"] == 12
 
-    too_many = await client.post(products_url(place, f"/{product_id}/write-off"), headers=headers,
-                                 json={"quantity": 13, "reason": "过期"})
+    too_many = await client.post(
+        products_url(place, f"/{product_id}/write-off"),
+        headers=headers,
+        json={"quantity": 13, "reason": "过期"},
+    )
     assert too_many.status_code == 409
     assert too_many.json()["code"] == "out_of_stock"
     assert "只剩 12桶" in too_many.json()["detail"]
 
-    written_off = await client.post(products_url(place, f"/{product_id}/write-off"),
-                                    headers=headers, json={"quantity": 2, "reason": "包装破损"})
+    written_off = await client.post(
+        products_url(place, f"/{product_id}/write-off"),
+        headers=headers,
+        json={"quantity": 2, "reason": "包装破损"},
+    )
     assert written_off.json()["stock"] == 10
 
-    log = (await client.get(products_url(place, f"/{product_id}/movements"),
-                            headers=headers)).json()
+    log = (
+        await client.get(products_url(place, f"/{product_id}/movements"), headers=headers)
+    ).json()
     assert [(m["kind"], m["quantity"], m["stock_after"]) for m in log] == [
-        ("write_off", -2, 10), ("restock", 12, 12)]
+        ("write_off", -2, 10),
+        ("restock", 12, 12),
+    ]
     assert log[1]["donor"] == "县爱心企业" and log[1]["value_fen"] == 89950
 
 
@@ -88,8 +116,14 @@ async def test_stock_never_goes_below_zero_even_by_the_service(client: AsyncClie
     from backend.shop.errors import OutOfStock
 
     try:
-        await catalogue.write_off(CLI_ACTOR, place.village_id, place.shop_id, place.product_id,
-                                  before["stock"] + 1, "test")
+        await catalogue.write_off(
+            CLI_ACTOR,
+            place.village_id,
+            place.shop_id,
+            place.product_id,
+            before["stock"] + 1,
+            "test",
+        )
     except OutOfStock:
         pass
     else:
@@ -101,27 +135,37 @@ async def test_stock_never_goes_below_zero_even_by_the_service(client: AsyncClie
 
 async def test_a_shopkeeper_runs_only_their_own_shop(client: AsyncClient, world: World) -> None:
     other_shop = await client.post(
-        f"/api/v1/villages/{world.a.village_id}/shops", json={"name": "二号超市"},
-        headers=world.a.headers(Role.committee))
+        f"/api/v1/villages/{world.a.village_id}/shops",
+        json={"name": "二号超市"},
+        headers=world.a.headers(Role.committee),
+    )
     assert other_shop.status_code == 201
     response = await client.post(
         f"/api/v1/villages/{world.a.village_id}/shops/{other_shop.json()['id']}/products",
-        json={"name": "毛巾", "price": 5}, headers=world.a.headers(Role.shopkeeper))
+        json={"name": "毛巾", "price": 5},
+        headers=world.a.headers(Role.shopkeeper),
+    )
     assert response.status_code == 404
 
 
 async def test_a_shop_is_shared_only_within_the_town(client: AsyncClient, world: World) -> None:
     headers = world.a.headers(Role.committee)
-    shared = await client.post(f"/api/v1/villages/{world.a.village_id}/shops", headers=headers,
-                               json={"name": "联村超市", "also_serves": [world.b.village_id]})
+    shared = await client.post(
+        f"/api/v1/villages/{world.a.village_id}/shops",
+        headers=headers,
+        json={"name": "联村超市", "also_serves": [world.b.village_id]},
+    )
     assert shared.status_code == 201
     assert shared.json()["villages"] == sorted([world.a.village_id, world.b.village_id])
     seen_from_b = await client.get(
-        f"/api/v1/villages/{world.b.village_id}/shops", headers=world.b.headers(Role.villager))
+        f"/api/v1/villages/{world.b.village_id}/shops", headers=world.b.headers(Role.villager)
+    )
     assert shared.json()["id"] in [s["id"] for s in seen_from_b.json()]
     foreign = await client.post(
-        f"/api/v1/villages/{world.a.village_id}/shops", headers=headers,
-        json={"name": "跨镇超市", "also_serves": [world.elsewhere.village_id]})
+        f"/api/v1/villages/{world.a.village_id}/shops",
+        headers=headers,
+        json={"name": "跨镇超市", "also_serves": [world.elsewhere.village_id]},
+    )
     assert foreign.status_code == 422 and foreign.json()["code"] == "foreign_village"
 
 
@@ -139,8 +183,9 @@ async def test_pictures_are_checked_stripped_and_thumbnailed(client: AsyncClient
     place = await make_place((await make_town())["id"])
     headers = place.headers(Role.shopkeeper)
     target = products_url(place, f"/{place.product_id}/picture")
-    upload = await client.post(target, headers=headers,
-                               files={"data": ("soap.jpg", photo_with_gps(), "image/jpeg")})
+    upload = await client.post(
+        target, headers=headers, files={"data": ("soap.jpg", photo_with_gps(), "image/jpeg")}
+    )
     assert upload.status_code == 201, upload.text
     assert upload.json()["has_picture"] is True
     thumb = await client.get(target, headers=place.headers(Role.villager))
@@ -152,8 +197,9 @@ async def test_pictures_are_checked_stripped_and_thumbnailed(client: AsyncClient
         assert max(image.size) == 800
         assert not image.getexif()
 
-    fake = await client.post(target, headers=headers,
-                             files={"data": ("soap.jpg", b"not a picture at all", "image/jpeg")})
+    fake = await client.post(
+        target, headers=headers, files={"data": ("soap.jpg", b"not a picture at all", "image/jpeg")}
+    )
     assert fake.status_code == 422 and fake.json()["code"] == "bad_picture"
 
 
@@ -163,23 +209,37 @@ async def test_a_shared_shop_keeps_one_shelf_per_village() -> None:
     town = (await make_town())["id"]
     a, b = await make_place(town, with_users=False), await make_place(town, with_users=False)
     shared = await catalogue.create_shop(CLI_ACTOR, a.village_id, "联村超市", [b.village_id])
-    soap_a = await catalogue.add_product(CLI_ACTOR, a.village_id, shared["id"],
-                                         {"name": "肥皂", "price": 3})
-    await catalogue.restock(CLI_ACTOR, a.village_id, shared["id"], soap_a["id"], 5, "爱心企业",
-                            None)
+    soap_a = await catalogue.add_product(
+        CLI_ACTOR, a.village_id, shared["id"], {"name": "肥皂", "price": 3}
+    )
+    await catalogue.restock(
+        CLI_ACTOR, a.village_id, shared["id"], soap_a["id"], 5, "爱心企业", None
+    )
     assert await catalogue.products(b.village_id, shared["id"]) == []
     with pytest.raises(NotFound):
         await catalogue.product(b.village_id, shared["id"], soap_a["id"])
-    soap_b = await catalogue.add_product(CLI_ACTOR, b.village_id, shared["id"],
-                                         {"name": "肥皂", "price": 3})
+    soap_b = await catalogue.add_product(
+        CLI_ACTOR, b.village_id, shared["id"], {"name": "肥皂", "price": 3}
+    )
     await catalogue.restock(CLI_ACTOR, b.village_id, shared["id"], soap_b["id"], 2, "村集体", None)
     with pytest.raises(DuplicateProduct):
-        await catalogue.add_product(CLI_ACTOR, b.village_id, shared["id"],
-                                    {"name": "肥皂", "price": 4})
-    shelves = {p["village"]: p["stock"] for p in await Product.select(
-        Product.village, Product.stock).where(Product.shop == shared["id"]).run()}
+        await catalogue.add_product(
+            CLI_ACTOR, b.village_id, shared["id"], {"name": "肥皂", "price": 4}
+        )
+    shelves = {
+        p["village"]: p["stock"]
+        for p in await Product.select(Product.village, Product.stock)
+        .where(Product.shop == shared["id"])
+        .run()
+    }
     assert shelves == {a.village_id: 5, b.village_id: 2}
-    logged = await StockMovement.select(StockMovement.village, StockMovement.quantity).where(
-        StockMovement.shop == shared["id"]).order_by(StockMovement.id).run()
-    assert logged == [{"village": a.village_id, "quantity": 5},
-                      {"village": b.village_id, "quantity": 2}]
+    logged = (
+        await StockMovement.select(StockMovement.village, StockMovement.quantity)
+        .where(StockMovement.shop == shared["id"])
+        .order_by(StockMovement.id)
+        .run()
+    )
+    assert logged == [
+        {"village": a.village_id, "quantity": 5},
+        {"village": b.village_id, "quantity": 2},
+    ]

@@ -21,11 +21,14 @@ from backend.shop.code_status import code_status
 from tests.factories import TIDY_YARD, Place, stocked_place, unique
 
 
-async def status(client: AsyncClient, place: Place, code: str, role: Role = Role.villager
-                 ) -> tuple[int, dict]:
-    response = await client.get(f"/api/v1/villages/{place.village_id}/phone-code/status",
-                                params={"code": code} if code else {},
-                                headers=place.headers(role))
+async def status(
+    client: AsyncClient, place: Place, code: str, role: Role = Role.villager
+) -> tuple[int, dict]:
+    response = await client.get(
+        f"/api/v1/villages/{place.village_id}/phone-code/status",
+        params={"code": code} if code else {},
+        headers=place.headers(role),
+    )
     return response.status_code, response.json()
 
 
@@ -42,8 +45,14 @@ async def test_a_code_waits_then_says_what_it_paid_and_what_is_left(client: Asyn
     found, body = await status(client, place, code)
     assert (found, body["state"], body["balance"], body["total"]) == (200, "waiting", 60, None)
 
-    sale = await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, code,
-                                   [redemption.Line(place.product_id, 2)], key=unique("till"))
+    sale = await redemption.redeem(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        code,
+        [redemption.Line(place.product_id, 2)],
+        key=unique("till"),
+    )
     found, body = await status(client, place, code)
     assert found == 200
     assert body["state"] == "paid" and body["sale_status"] == "completed"
@@ -67,9 +76,7 @@ async def test_an_unspent_code_past_its_minute_has_expired() -> None:
     assert (answer.state, answer.balance, answer.total) == ("expired", 10, None)
 
 
-async def test_nobody_learns_about_another_households_codes_or_cards(
-    client: AsyncClient
-) -> None:
+async def test_nobody_learns_about_another_households_codes_or_cards(client: AsyncClient) -> None:
     place = await stocked_place(10)
     neighbour = await phone_code(place, 1)
     assert (await status(client, place, neighbour))[0] == 404
@@ -84,13 +91,20 @@ async def test_a_code_spent_at_a_check_in_is_used_not_paid(client: AsyncClient) 
     place = await stocked_place(10)
     book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [TIDY_YARD])
     organiser = Scorer(place.user_ids[Role.committee], "组织者", frozenset({"committee"}))
-    activity = await activities.create_activity(organiser, place.village_id, {
-        "title": "村道清扫", "rule_id": book["rules"][0]["id"],
-        "starts_at": clock.now(), "ends_at": clock.now() + timedelta(hours=2),
-    })
+    activity = await activities.create_activity(
+        organiser,
+        place.village_id,
+        {
+            "title": "村道清扫",
+            "rule_id": book["rules"][0]["id"],
+            "starts_at": clock.now(),
+            "ends_at": clock.now() + timedelta(hours=2),
+        },
+    )
     await activities.start_activity(organiser, place.village_id, activity["id"])
     code = await phone_code(place)
-    await activities.check_in(organiser, place.village_id, activity["id"],
-                              activities.Scan(code, unique("scan")))
+    await activities.check_in(
+        organiser, place.village_id, activity["id"], activities.Scan(code, unique("scan"))
+    )
     found, body = await status(client, place, code)
     assert (found, body["state"], body["total"], body["balance"]) == (200, "used", None, 10)

@@ -21,12 +21,18 @@ from backend.shop.tables import Redemption
 from tests.factories import Place, stocked_place, unique
 
 
-async def second_product(place: Place, price: int = 5, stock: int = 10,
-                         limit: int | None = None) -> int:
-    product = await catalogue.add_product(CLI_ACTOR, place.village_id, place.shop_id, {
-        "name": unique("香皂"), "price": price, "unit": "块", "limit_per_period": limit})
-    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, product["id"], stock,
-                            "", None)
+async def second_product(
+    place: Place, price: int = 5, stock: int = 10, limit: int | None = None
+) -> int:
+    product = await catalogue.add_product(
+        CLI_ACTOR,
+        place.village_id,
+        place.shop_id,
+        {"name": unique("香皂"), "price": price, "unit": "块", "limit_per_period": limit},
+    )
+    await catalogue.restock(
+        CLI_ACTOR, place.village_id, place.shop_id, product["id"], stock, "", None
+    )
     return int(product["id"])
 
 
@@ -34,16 +40,21 @@ async def card(place: Place) -> str:
     return await cards.card_payload(place.village_id, place.households[0]["id"])
 
 
-async def sell(client: AsyncClient, place: Place, code: str, lines: list[tuple[int, int]],
-               key: str | None = None, **extra: Any) -> Any:
+async def sell(
+    client: AsyncClient,
+    place: Place,
+    code: str,
+    lines: list[tuple[int, int]],
+    key: str | None = None,
+    **extra: Any,
+) -> Any:
     headers = place.headers(Role.shopkeeper)
     if key is not False:
         headers["Idempotency-Key"] = key or unique("sale")
     return await client.post(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions",
         headers=headers,
-        json={"code": code, "lines": [{"product_id": p, "quantity": q} for p, q in lines],
-              **extra},
+        json={"code": code, "lines": [{"product_id": p, "quantity": q} for p, q in lines], **extra},
     )
 
 
@@ -121,8 +132,9 @@ async def test_monthly_limit_and_daily_cap(client: AsyncClient) -> None:
 async def test_void_once_within_the_window(client: AsyncClient) -> None:
     place = await stocked_place(100)
     sale = (await sell(client, place, await card(place), [(place.product_id, 3)])).json()
-    target = (f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}"
-              f"/redemptions/{sale['id']}/void")
+    target = (
+        f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions/{sale['id']}/void"
+    )
     headers = place.headers(Role.shopkeeper)
     voided = await client.post(target, json={"reason": "顾客拿错了"}, headers=headers)
     assert voided.status_code == 200, voided.text
@@ -138,7 +150,9 @@ async def test_void_after_the_window_is_refused(client: AsyncClient) -> None:
     sale = (await sell(client, place, await card(place), [(place.product_id, 1)])).json()
     response = await client.post(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions/{sale['id']}/void",
-        json={"reason": "太晚了"}, headers=place.headers(Role.shopkeeper))
+        json={"reason": "太晚了"},
+        headers=place.headers(Role.shopkeeper),
+    )
     assert response.status_code == 409 and response.json()["code"] == "void_window_closed"
 
 
@@ -152,8 +166,9 @@ async def test_forged_and_revoked_cards_are_refused(client: AsyncClient) -> None
     revoked = await sell(client, place, code, [(place.product_id, 1)])
     assert revoked.status_code == 409 and revoked.json()["code"] == "card_revoked"
     assert "卡已挂失" in revoked.json()["detail"]
-    assert (await sell(client, place, await card(place), [(place.product_id, 1)])).status_code \
-        == 201
+    assert (
+        await sell(client, place, await card(place), [(place.product_id, 1)])
+    ).status_code == 201
 
 
 async def test_a_phone_code_pays_once_even_after_redis_is_flushed(client: AsyncClient) -> None:
@@ -169,8 +184,9 @@ async def test_a_phone_code_pays_once_even_after_redis_is_flushed(client: AsyncC
 
 async def test_an_expired_phone_code_is_refused(client: AsyncClient) -> None:
     place = await stocked_place(100)
-    old, _ = await cards.phone_code(place.village_id, place.households[0]["id"],
-                                    now=clock.now() - timedelta(minutes=5))
+    old, _ = await cards.phone_code(
+        place.village_id, place.households[0]["id"], now=clock.now() - timedelta(minutes=5)
+    )
     response = await sell(client, place, old, [(place.product_id, 1)])
     assert response.status_code == 409 and response.json()["code"] == "code_expired"
 
@@ -181,8 +197,14 @@ async def test_a_phone_code_at_two_kiosks_at_once_sells_once() -> None:
 
     async def attempt(key: str) -> str:
         try:
-            await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, code,
-                                    [redemption.Line(place.product_id, 1)], key=key)
+            await redemption.redeem(
+                CLI_ACTOR,
+                place.village_id,
+                place.shop_id,
+                code,
+                [redemption.Line(place.product_id, 1)],
+                key=key,
+            )
         except DomainError as error:
             return error.code
         return "sold"
@@ -232,7 +254,9 @@ async def test_scan_shows_balance_and_limits(client: AsyncClient) -> None:
     limited = await second_product(place, limit=3)
     response = await client.post(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/scan",
-        json={"code": await card(place)}, headers=place.headers(Role.shopkeeper))
+        json={"code": await card(place)},
+        headers=place.headers(Role.shopkeeper),
+    )
     assert response.status_code == 200, response.text
     customer = response.json()
     assert customer["balance"] == 80 and customer["daily_remaining"] == 50
@@ -248,7 +272,9 @@ async def test_settlement_sheet(client: AsyncClient) -> None:
     now = clock.now().astimezone()
     response = await client.get(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/settlement"
-        f"?year={now.year}&month={now.month}", headers=place.headers(Role.shopkeeper))
+        f"?year={now.year}&month={now.month}",
+        headers=place.headers(Role.shopkeeper),
+    )
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(min_row=2, values_only=True)}
@@ -261,14 +287,21 @@ async def test_settlement_sheet(client: AsyncClient) -> None:
 
 async def test_fifty_concurrent_sales_never_overspend() -> None:
     place = await stocked_place(95)
-    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 100,
-                            "", None)
+    await catalogue.restock(
+        CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 100, "", None
+    )
     code = await card(place)
 
     async def attempt(n: int) -> str:
         try:
-            await redemption.redeem(CLI_ACTOR, place.village_id, place.shop_id, code,
-                                    [redemption.Line(place.product_id, 1)], key=f"k{n}")
+            await redemption.redeem(
+                CLI_ACTOR,
+                place.village_id,
+                place.shop_id,
+                code,
+                [redemption.Line(place.product_id, 1)],
+                key=f"k{n}",
+            )
         except DomainError as error:
             return error.code
         return "sold"

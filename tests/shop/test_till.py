@@ -21,8 +21,9 @@ def void_url(place: Place, sale_id: int) -> str:
     return f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions/{sale_id}/void"
 
 
-async def void(client: AsyncClient, place: Place, sale_id: int, reason: str,
-               key: str | None) -> Any:
+async def void(
+    client: AsyncClient, place: Place, sale_id: int, reason: str, key: str | None
+) -> Any:
     headers = place.headers(Role.shopkeeper)
     if key is not None:
         headers["Idempotency-Key"] = key
@@ -32,15 +33,19 @@ async def void(client: AsyncClient, place: Place, sale_id: int, reason: str,
 async def test_fifty_identical_voids_with_one_key_make_one_reversal(client: AsyncClient) -> None:
     place = await stocked_place(100)
     sold = (await sell(client, place, await card(place), [(place.product_id, 3)])).json()
-    answers = await asyncio.gather(*(void(client, place, sold["id"], "扫错了", "void-key-1")
-                                     for _ in range(50)))
+    answers = await asyncio.gather(
+        *(void(client, place, sold["id"], "扫错了", "void-key-1") for _ in range(50))
+    )
     assert {a.status_code for a in answers} == {200}
     bodies = [{k: v for k, v in a.json().items() if k != "replayed"} for a in answers]
     assert all(body == bodies[0] for body in bodies)
     assert sum(not a.json()["replayed"] for a in answers) == 1
     assert bodies[0]["status"] == "voided" and bodies[0]["balance_after_void"] == 100
-    reversals = await Transfer.count().where(
-        (Transfer.village == place.village_id) & Transfer.reverses.is_not_null()).run()
+    reversals = (
+        await Transfer.count()
+        .where((Transfer.village == place.village_id) & Transfer.reverses.is_not_null())
+        .run()
+    )
     assert reversals == 1
     assert await snapshot(place) == (100, 20, 1)
 
@@ -57,14 +62,16 @@ async def sell_at(client: AsyncClient, place: Place, code: str, product: int, sh
     return await client.post(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions",
         headers={**place.headers(Role.shopkeeper), "Idempotency-Key": f"priced-{shown}-{code}"},
-        json={"code": code, "lines": [{"product_id": product, "quantity": 1, "price": shown}]})
+        json={"code": code, "lines": [{"product_id": product, "quantity": 1, "price": shown}]},
+    )
 
 
 async def test_a_price_changed_since_the_till_showed_it_is_refused(client: AsyncClient) -> None:
     place = await stocked_place(100)
     code = await card(place)
-    await catalogue.update_product(CLI_ACTOR, place.village_id, place.shop_id, place.product_id,
-                                   {"price": 12})
+    await catalogue.update_product(
+        CLI_ACTOR, place.village_id, place.shop_id, place.product_id, {"price": 12}
+    )
     before = await snapshot(place)
     refused = await sell_at(client, place, code, place.product_id, shown=10)
     assert refused.status_code == 409
@@ -84,14 +91,17 @@ async def test_todays_sales_newest_first_with_items_and_who_sold(client: AsyncCl
     await void(client, place, first["id"], "退货", "list-void")
     listed = await client.get(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions",
-        headers=place.headers(Role.shopkeeper))
+        headers=place.headers(Role.shopkeeper),
+    )
     assert listed.status_code == 200
     rows = listed.json()
     assert [r["id"] for r in rows] == [second["id"], first["id"]]
-    assert rows[0]["items"] == [{"name": second["lines"][0]["name"], "unit": "袋",
-                                 "quantity": 2}]
+    assert rows[0]["items"] == [{"name": second["lines"][0]["name"], "unit": "袋", "quantity": 2}]
     assert rows[0]["head_name"] == place.households[0]["head_name"]
     assert rows[0]["shopkeeper"] == second["shopkeeper"]
     assert (rows[0]["status"], rows[0]["voidable"]) == ("completed", True)
     assert (rows[1]["status"], rows[1]["voidable"], rows[1]["void_reason"]) == (
-        "voided", False, "退货")
+        "voided",
+        False,
+        "退货",
+    )
