@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeGuard, Union
+from typing import Any, TypeGuard, cast, get_type_hints
 
 import msgspec
 from litestar import Litestar
@@ -226,6 +226,22 @@ def _example(refusal: Refusal) -> Example:
     )
 
 
+@cache
+def _either(bodies: tuple[type[ProblemDetails], ...]) -> type[ProblemDetails]:
+    """One body for a status whose refusals have different shapes: every extra field of each,
+    optional. Not a union: every shape is a problem-details object, so a body would match more
+    than one branch of a ``oneOf`` and a validating client (schemathesis) rejects it. Cached: one
+    class per combination, so the document names each schema once."""
+    extras: dict[str, Any] = {}
+    for body in bodies:
+        for name, hint in get_type_hints(body).items():
+            if name not in ProblemDetails.__struct_fields__:
+                extras[name] = hint | None
+    fields = [(name, hint, None) for name, hint in sorted(extras.items())]
+    name = "Or".join(body.__name__.removesuffix("Problem") for body in bodies) + "Problem"
+    return cast(type[ProblemDetails], msgspec.defstruct(name, fields, bases=(ProblemDetails,)))
+
+
 def responses_for(refusals: frozenset[Refusal]) -> dict[int, ResponseSpec]:
     """One response per status: its codes in the description, one example body per code."""
     by_status: dict[int, list[Refusal]] = {}
@@ -234,9 +250,8 @@ def responses_for(refusals: frozenset[Refusal]) -> dict[int, ResponseSpec]:
     specs = {}
     for status, group in by_status.items():
         bodies = sorted({BODIES.get(r, ProblemDetails) for r in group}, key=lambda b: b.__name__)
-        container: Any = bodies[0] if len(bodies) == 1 else Union[tuple(bodies)]  # noqa: UP007
         specs[status] = ResponseSpec(
-            data_container=container,
+            data_container=bodies[0] if len(bodies) == 1 else _either(tuple(bodies)),
             media_type=PROBLEM_JSON,
             generate_examples=False,
             description="; ".join(f"`{r.code}`: {r.en}" for r in group),

@@ -93,6 +93,8 @@ ID_REFS: dict[tuple[str, str], str] = {
     ("redemption", "transfer"): "transfer",
     ("redemption", "void_transfer"): "transfer",
     ("stock_movement", "redemption"): "redemption",
+    ("stock_movement", "village"): "village",
+    ("redemption_line", "village"): "village",
     ("ledger_head", "village"): "village",
 }
 
