@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from backend.audit.services import CLI_ACTOR
 from backend.boards import services as boards
 from backend.scoring import evaluations, periods, posting
 from backend.scoring.errors import OverCap
@@ -22,8 +21,9 @@ async def past_month_with_board(
     checker: Scorer,
 ) -> int:
     """Score October, close it and publish its board; returns the board's id."""
+    committee = checker.actor  # the committee did the month: its name on the board, not "cli"
     period = await periods.open_period(
-        CLI_ACTOR,
+        committee,
         village_id,
         name="2026年10月",
         kind="month",
@@ -46,9 +46,9 @@ async def past_month_with_board(
         except OverCap:
             continue  # a draw over the rule's cap is simply not entered
         await evaluations.verify(checker, village_id, evaluation_id, note="入户核实属实")
-    noticed = await periods.start_notice(CLI_ACTOR, village_id, period["id"])
+    noticed = await periods.start_notice(committee, village_id, period["id"])
     await posting.close_and_post(
-        CLI_ACTOR, village_id, period["id"], now=noticed["notice_ends_at"] + timedelta(minutes=1)
+        committee, village_id, period["id"], now=noticed["notice_ends_at"] + timedelta(minutes=1)
     )
-    board = await boards.publish(CLI_ACTOR, village_id, period["id"])
+    board = await boards.publish(committee, village_id, period["id"])
     return int(board["id"])
