@@ -44,6 +44,25 @@ RULE_BOOK = [
     ("XF01", "乡风文明", "参军入伍、见义勇为", 10, 1, False, COMMITTEE),
     ("JC01", "乡风文明", "道德小组交叉评议良好", 5, 1, False, COMMITTEE),
 ]
+
+
+def rule_book_rows() -> list[dict[str, object]]:
+    """The demo's rule book as ``rules.adopt_rule_book`` takes it (the demo and the tests that
+    score with the demo's rules adopt the same rows)."""
+    return [
+        {
+            "code": c,
+            "category": cat,
+            "title": t,
+            "points": p,
+            "cap": cap,
+            "evidence_required": ev,
+            "proposers": who,
+        }
+        for c, cat, t, p, cap, ev, who in RULE_BOOK
+    ]
+
+
 CROSS_RULE = "JC01"  # scored only by tallying the cross-evaluation, never drawn at random
 PROPOSALS = [
     ("xhx_grid", "HJ01"),
@@ -74,18 +93,7 @@ async def village_with_rule_book(village_code: str) -> tuple[int, dict[str, int]
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
         vid,
-        [
-            {
-                "code": c,
-                "category": cat,
-                "title": t,
-                "points": p,
-                "cap": cap,
-                "evidence_required": ev,
-                "proposers": who,
-            }
-            for c, cat, t, p, cap, ev, who in RULE_BOOK
-        ],
+        rule_book_rows(),
         note="村民代表大会通过的村规民约积分细则",
     )
     by_code = {r["code"]: r["id"] for r in book["rules"]}

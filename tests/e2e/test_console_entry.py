@@ -16,7 +16,7 @@ from playwright.async_api import Browser, Dialog, Page, expect
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
-from backend.demo.scoring import RULE_BOOK
+from backend.demo.scoring import rule_book_rows
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules, scoresheet
 from tests.e2e.conftest import Launch, log_in_at, screenshots
@@ -42,18 +42,7 @@ async def demo_village() -> tuple[Place, int, list[str]]:
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
         vid,
-        [
-            {
-                "code": c,
-                "category": cat,
-                "title": t,
-                "points": p,
-                "cap": cap,
-                "evidence_required": ev,
-                "proposers": who,
-            }
-            for c, cat, t, p, cap, ev, who in RULE_BOOK
-        ],
+        rule_book_rows(),
     )
     for n in range(3, 27):
         name = NAMES[n % len(NAMES)]
