@@ -50,6 +50,14 @@ def qr_text(data: str) -> str:
     return out.getvalue().rstrip("\n")
 
 
+def say(console: Console, value: str) -> None:
+    """Print a line holding values (addresses, the fingerprint) exactly as typed. Soft-wrapped:
+    on a narrow terminal the terminal folds it, and a copy or a log keeps each value whole. No
+    markup and no emoji codes: rich would read ``:AB:`` inside a fingerprint as 🆎 and
+    ``[fe80::1]`` in an IPv6 address as a style."""
+    console.print(value, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
 def announce(
     console: Console, ca: LocalCA, addresses: tuple[str, ...], http_port: int, https_port: int
 ) -> list[LanAddresses]:
@@ -57,14 +65,10 @@ def announce(
     on each tablet once, then open the kiosk or the villager's page (QR codes for the first
     address). Returns the addresses printed."""
     every = [addresses_for(address, http_port, https_port) for address in addresses]
-    # Values (addresses, the fingerprint) are printed soft-wrapped: on a narrow terminal the
-    # terminal folds them, and a copy or a log keeps each one whole on its line.
     console.print("积分 Jifen 在本村局域网上 · Jifen on the village LAN", style="bold")
     for entry in every:
-        console.print(
-            f"  {entry.https}    （HTTP :{http_port} 自动转到 HTTPS · redirects to HTTPS）",
-            highlight=False,
-            soft_wrap=True,
+        say(
+            console, f"  {entry.https}    （HTTP :{http_port} 自动转到 HTTPS · redirects to HTTPS）"
         )
     if not every:
         console.print("[red]没有找到局域网地址：请检查网线或 Wi-Fi · no LAN address found[/red]")
@@ -76,25 +80,20 @@ def announce(
         style="bold",
     )
     for entry in every:
-        console.print(f"  {entry.certificate_page}", highlight=False, soft_wrap=True)
-    console.print(
-        f"  证书 certificate: {ca.name}\n  指纹 SHA-256: {ca.fingerprint}",
-        highlight=False,
-        soft_wrap=True,
-    )
+        say(console, f"  {entry.certificate_page}")
+    say(console, f"  证书 certificate: {ca.name}\n  指纹 SHA-256: {ca.fingerprint}")
     for title, url in (
         ("证书安装页 certificate page", first.certificate_page),
         ("超市收银台 shop kiosk", first.kiosk),
         ("村民页面 villager's page", first.villager),
     ):
-        console.print(f"\n{title}: {url}", highlight=False, soft_wrap=True)
+        say(console, f"\n{title}: {url}")
         # Dark blocks on a white ground whatever the terminal's colours (a phone reads dark on
         # light); piped, the characters alone.
         console.print(Text(qr_text(url), style="black on white"), highlight=False)
-    console.print(
+    say(
+        console,
         f"\n海报和卡片上的二维码要用的地址：请设置 JIFEN_PUBLIC_URL={first.https} · "
         f"for posters and cards set JIFEN_PUBLIC_URL={first.https}",
-        highlight=False,
-        soft_wrap=True,
     )
     return every
