@@ -26,6 +26,7 @@ from backend.cards.controllers import CardController
 from backend.cards.letter_controllers import PinLetterController
 from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_principal
 from backend.http.admin import admin
+from backend.http.callers import provide_actor, provide_scorer
 from backend.http.health import health
 from backend.http.problems import EXCEPTION_HANDLERS
 from backend.http.refusals import document_refusals
@@ -131,7 +132,11 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
         path="/api/v1",
         route_handlers=API_CONTROLLERS,
         guards=[access_guard],
-        dependencies={"principal": Provide(provide_principal, sync_to_thread=False)},
+        dependencies={
+            "principal": Provide(provide_principal, sync_to_thread=False),
+            "scorer": Provide(provide_scorer),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+        },
     )
     app = Litestar(
         route_handlers=[

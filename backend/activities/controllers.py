@@ -11,12 +11,12 @@ from litestar.params import JSONBody, Parameter
 from backend import clock
 from backend.activities import confirmation, services, sheets, signups
 from backend.activities import schemas as s
-from backend.auth.principal import Role, actor_of
+from backend.auth.principal import Role
 from backend.errors import DomainError, NotFound
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
+from backend.http.callers import CurrentActor, CurrentScorer
 from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
 from backend.http.language import language_of
-from backend.scoring.controllers import scorer_of
 
 ORGANISERS = (Role.committee, Role.grid_officer)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,10 +35,9 @@ class ActivityController(Controller):
 
     @post("/", **allow(*ORGANISERS))
     async def create_activity(
-        self, village_id: PathId, data: JSONBody[s.ActivityCreate], principal: CurrentPrincipal
+        self, village_id: PathId, data: JSONBody[s.ActivityCreate], scorer: CurrentScorer
     ) -> s.Activity:
         """The caller organises the activity."""
-        scorer = await scorer_of(principal, village_id)
         fields = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
         return msgspec.convert(
             await services.create_activity(scorer, village_id, fields), s.Activity
@@ -50,9 +49,8 @@ class ActivityController(Controller):
 
     @post("/{activity_id:int}/start", status_code=200, **allow(*ORGANISERS))
     async def start_activity(
-        self, village_id: PathId, activity_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, activity_id: PathId, scorer: CurrentScorer
     ) -> s.Activity:
-        scorer = await scorer_of(principal, village_id)
         return msgspec.convert(
             await services.start_activity(scorer, village_id, activity_id), s.Activity
         )
@@ -63,13 +61,17 @@ class ActivityController(Controller):
 
     @post("/{activity_id:int}/signups", **allow(Role.villager))
     async def sign_up(
-        self, village_id: PathId, activity_id: PathId, principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        activity_id: PathId,
+        actor: CurrentActor,
+        principal: CurrentPrincipal,
     ) -> list[s.Signup]:
         """A villager signs their own household up (报名)."""
         household_id = principal.household_in(village_id)
         if household_id is None:
             raise NotFound()
-        listed = await signups.sign_up(actor_of(principal), village_id, activity_id, household_id)
+        listed = await signups.sign_up(actor, village_id, activity_id, household_id)
         return msgspec.convert(listed, list[s.Signup])
 
     @get("/{activity_id:int}/attendances", **allow(*ORGANISERS, Role.town_admin))
@@ -84,11 +86,10 @@ class ActivityController(Controller):
         village_id: PathId,
         activity_id: PathId,
         data: JSONBody[s.CheckIn],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Attendance:
         """Scan a household's card or phone code; a retry with the same key answers the same."""
-        scorer = await scorer_of(principal, village_id)
         scan = services.Scan(
             data.code, require_idempotency_key(idempotency_key), data.member_id, data.scanned_at
         )
@@ -103,10 +104,9 @@ class ActivityController(Controller):
         village_id: PathId,
         activity_id: PathId,
         data: JSONBody[s.CheckInBatch],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> list[s.BatchResult]:
         """An offline phone's queue, safe to send again: each scan is recorded once."""
-        scorer = await scorer_of(principal, village_id)
         scans = [
             services.Scan(q.code, q.idempotency_key, q.member_id, q.scanned_at) for q in data.scans
         ]
@@ -130,10 +130,9 @@ class ActivityController(Controller):
         activity_id: PathId,
         attendance_id: PathId,
         data: JSONBody[s.MemberChoice],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.Attendance:
         """Which member of the household came (their volunteer hours)."""
-        scorer = await scorer_of(principal, village_id)
         return msgspec.convert(
             await services.set_member(
                 scorer, village_id, activity_id, attendance_id, data.member_id
@@ -168,10 +167,9 @@ class ActivityController(Controller):
 
     @post("/{activity_id:int}/finish", status_code=200, **allow(*ORGANISERS))
     async def finish_activity(
-        self, village_id: PathId, activity_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, activity_id: PathId, scorer: CurrentScorer
     ) -> s.Activity:
         """Each attendance becomes a proposed evaluation of the activity's rule."""
-        scorer = await scorer_of(principal, village_id)
         return msgspec.convert(
             await confirmation.finish_activity(scorer, village_id, activity_id), s.Activity
         )
@@ -182,10 +180,9 @@ class ActivityController(Controller):
         village_id: PathId,
         activity_id: PathId,
         data: JSONBody[s.Confirmation],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.Activity:
         """Another committee member confirms the list, striking names that should not count."""
-        scorer = await scorer_of(principal, village_id)
         strikes = {strike.attendance_id: strike.reason for strike in data.strikes}
         return msgspec.convert(
             await confirmation.confirm_activity(scorer, village_id, activity_id, strikes),

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from backend.auth import accounts, household, limits, services
-from backend.auth.principal import Grant, Principal, Role, actor_of
+from backend.auth.principal import Grant, Principal, Role
 from backend.auth.schemas import (
     GridAssign,
     HouseholdLoginRequest,
@@ -25,6 +25,7 @@ from backend.auth.schemas import (
 from backend.cards import services as cards
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, CurrentPrincipal, allow
+from backend.http.callers import CurrentActor
 from backend.http.input import PathId
 from backend.registry import services as registry
 from backend.settings import get_settings
@@ -146,7 +147,11 @@ class VillageUserController(Controller):
 
     @post("/", **allow(Role.committee, Role.town_admin))
     async def create_user(
-        self, village_id: PathId, data: JSONBody[UserCreate], principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        data: JSONBody[UserCreate],
+        actor: CurrentActor,
+        principal: CurrentPrincipal,
     ) -> UserCreated:
         role = Role(data.role)
         if (role is Role.villager) != (data.household_id is not None):
@@ -159,7 +164,7 @@ class VillageUserController(Controller):
             raise InvalidInput(detail="grid_id")
         await accounts.check_may_create(principal, village_id, role)
         user_id = await services.create_user(
-            actor_of(principal),
+            actor,
             data.username,
             data.password,
             [

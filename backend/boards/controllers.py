@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromQuery, Parameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from backend.auth.principal import Principal, Role, actor_of
+from backend.auth.principal import Principal, Role
 from backend.boards import leaderboard, live, public, ranks, services
 from backend.boards import schemas as s
 from backend.boards.poster import poster_pdf, poster_png
@@ -23,6 +23,7 @@ from backend.http.access import (
     allow,
     own_household_unless_staff,
 )
+from backend.http.callers import CurrentActor
 from backend.http.input import PathId
 from backend.http.public_url import is_loopback, public_base
 from backend.registry import services as registry
@@ -115,10 +116,8 @@ class BoardsController(Controller):
         return msgspec.convert(await services.compute(village_id, period_id), s.BoardPreview)
 
     @post("/periods/{period_id:int}/board", **allow(Role.committee))
-    async def publish(
-        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
-    ) -> s.Board:
-        row = await services.publish(actor_of(principal), village_id, period_id)
+    async def publish(self, village_id: PathId, period_id: PathId, actor: CurrentActor) -> s.Board:
+        row = await services.publish(actor, village_id, period_id)
         return msgspec.convert(row, s.Board)
 
     @get("/boards", **allow(*ANY_ROLE))
@@ -187,14 +186,12 @@ class BoardsController(Controller):
         )
 
     @post("/screen-link", **allow(Role.committee), status_code=201)
-    async def make_screen_link(
-        self, village_id: PathId, principal: CurrentPrincipal
-    ) -> s.ScreenLink:
-        return await public.make_screen_link(actor_of(principal), village_id)
+    async def make_screen_link(self, village_id: PathId, actor: CurrentActor) -> s.ScreenLink:
+        return await public.make_screen_link(actor, village_id)
 
     @delete("/screen-link", **allow(Role.committee))
-    async def revoke_screen_link(self, village_id: PathId, principal: CurrentPrincipal) -> None:
-        await public.revoke_screen_link(actor_of(principal), village_id)
+    async def revoke_screen_link(self, village_id: PathId, actor: CurrentActor) -> None:
+        await public.revoke_screen_link(actor, village_id)
 
 
 async def _village_by_code(code: str) -> dict:

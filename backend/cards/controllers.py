@@ -11,11 +11,12 @@ from litestar import Controller, Response, get, post, put
 from litestar.params import JSONBody, QueryParameter
 
 from backend import clock
-from backend.auth.principal import Principal, Role, actor_of
+from backend.auth.principal import Principal, Role
 from backend.cards import pictures, services
 from backend.cards import schemas as s
 from backend.errors import NotFound
 from backend.http.access import CurrentPrincipal, allow, own_household_unless_staff
+from backend.http.callers import CurrentActor
 from backend.http.input import PathId
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -43,9 +44,9 @@ class CardController(Controller):
 
     @post("/households/{household_id:int}/card/reissue", **allow(Role.committee))
     async def reissue_card(
-        self, village_id: PathId, household_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, household_id: PathId, actor: CurrentActor
     ) -> s.Card:
-        row = await services.reissue_card(actor_of(principal), village_id, household_id)
+        row = await services.reissue_card(actor, village_id, household_id)
         return msgspec.convert(row, s.Card)
 
     @put(
@@ -57,15 +58,16 @@ class CardController(Controller):
         village_id: PathId,
         household_id: PathId,
         data: JSONBody[s.PinSet],
+        actor: CurrentActor,
         principal: CurrentPrincipal,
     ) -> s.Card:
         if await own_household_unless_staff(principal, village_id, household_id):
             row = await services.set_pin(
-                actor_of(principal), village_id, household_id, data.pin, must_change=True
+                actor, village_id, household_id, data.pin, must_change=True
             )
         else:
             row = await services.change_own_pin(
-                actor_of(principal),
+                actor,
                 village_id,
                 household_id,
                 data.pin,

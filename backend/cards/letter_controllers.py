@@ -8,9 +8,10 @@ import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.params import JSONBody
 
-from backend.auth.principal import Role, actor_of
+from backend.auth.principal import Role
 from backend.cards import letters
-from backend.http.access import CurrentPrincipal, allow
+from backend.http.access import allow
+from backend.http.callers import CurrentActor
 from backend.http.input import PathId
 from backend.http.public_url import public_base
 from backend.registry import services as registry
@@ -41,7 +42,7 @@ class PinLetterController(Controller):
         self,
         village_id: PathId,
         data: JSONBody[PinLettersIn],
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
         request: Request,
     ) -> Response[bytes]:
         """A fresh initial PIN for each chosen household, and the A4 letters to hand out (POST:
@@ -49,7 +50,7 @@ class PinLetterController(Controller):
         code = (await registry.village(village_id))["code"]
         address = f"{public_base(request)}/me.html?village={code}"
         batch = await letters.issue_pin_letters(
-            actor_of(principal),
+            actor,
             village_id,
             household_ids=data.household_ids,
             grid_id=data.grid_id,

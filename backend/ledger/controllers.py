@@ -15,9 +15,10 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from backend import clock
-from backend.auth.principal import Role, actor_of
+from backend.auth.principal import Role
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
+from backend.http.callers import CurrentActor
 from backend.http.input import IdempotencyKey, Page, PageSize, PathId, require_idempotency_key
 from backend.ledger import approvals, lines, services
 from backend.ledger import schemas as s
@@ -87,12 +88,12 @@ class LedgerController(Controller):
         village_id: PathId,
         household_id: PathId,
         data: JSONBody[s.AdjustmentCreate],
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Transfer:
         key = require_idempotency_key(idempotency_key)
         posted = await approvals.adjust(
-            actor_of(principal),
+            actor,
             village_id,
             household_id,
             data.amount,
@@ -158,12 +159,12 @@ class AdjustmentRequestController(Controller):
         self,
         village_id: PathId,
         data: JSONBody[s.AdjustmentRequestCreate],
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
         idempotency_key: IdempotencyKey = None,
     ) -> approvals.AdjustmentRequestRecord:
         key = require_idempotency_key(idempotency_key)
         return await approvals.propose(
-            actor_of(principal),
+            actor,
             village_id,
             data.household_id,
             data.amount,
@@ -173,9 +174,9 @@ class AdjustmentRequestController(Controller):
 
     @post("/{request_id:int}/approve", status_code=200, **allow(Role.committee))
     async def approve(
-        self, village_id: PathId, request_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, request_id: PathId, actor: CurrentActor
     ) -> approvals.AdjustmentRequestRecord:
-        return await approvals.approve(actor_of(principal), village_id, request_id)
+        return await approvals.approve(actor, village_id, request_id)
 
     @post("/{request_id:int}/refuse", status_code=200, **allow(Role.committee))
     async def refuse(
@@ -183,6 +184,6 @@ class AdjustmentRequestController(Controller):
         village_id: PathId,
         request_id: PathId,
         data: JSONBody[s.AdjustmentRequestRefusal],
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
     ) -> approvals.AdjustmentRequestRecord:
-        return await approvals.refuse(actor_of(principal), village_id, request_id, data.reason)
+        return await approvals.refuse(actor, village_id, request_id, data.reason)

@@ -6,9 +6,10 @@ import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import FromQuery, JSONBody
 
-from backend.auth.principal import Principal, Role, actor_of
+from backend.auth.principal import Principal, Role
 from backend.errors import NotFound
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, own_household_unless_staff
+from backend.http.callers import CurrentActor
 from backend.http.input import Page, PageSize, PathId, Upload, given
 from backend.ledger import approvals
 from backend.registry import roster, services
@@ -37,11 +38,9 @@ class TownController(Controller):
 
     @post("/{town_id:int}/villages", **allow(Role.town_admin))
     async def create_village(
-        self, town_id: PathId, data: JSONBody[s.VillageCreate], principal: CurrentPrincipal
+        self, town_id: PathId, data: JSONBody[s.VillageCreate], actor: CurrentActor
     ) -> s.Village:
-        row = await services.create_village(
-            actor_of(principal), town_id, **msgspec.structs.asdict(data)
-        )
+        row = await services.create_village(actor, town_id, **msgspec.structs.asdict(data))
         return msgspec.convert(row, s.Village)
 
 
@@ -60,14 +59,18 @@ class VillageController(Controller):
 
     @patch("/{village_id:int}", **allow(*STAFF))
     async def update_village(
-        self, village_id: PathId, data: JSONBody[s.VillageUpdate], principal: CurrentPrincipal
+        self,
+        village_id: PathId,
+        data: JSONBody[s.VillageUpdate],
+        actor: CurrentActor,
+        principal: CurrentPrincipal,
     ) -> s.Village:
         changes = given(data)
         town_id = await services.town_of_village(village_id) or 0
         await approvals.check_limit_change(
             village_id, changes, Role.town_admin in principal.roles_in(village_id, town_id)
         )
-        row = await services.update_village(actor_of(principal), village_id, changes)
+        row = await services.update_village(actor, village_id, changes)
         return msgspec.convert(row, s.Village)
 
     @get("/{village_id:int}/grids", **allow(*READERS))
@@ -76,9 +79,9 @@ class VillageController(Controller):
 
     @post("/{village_id:int}/grids", **allow(*STAFF))
     async def create_grid(
-        self, village_id: PathId, data: JSONBody[s.GroupCreate], principal: CurrentPrincipal
+        self, village_id: PathId, data: JSONBody[s.GroupCreate], actor: CurrentActor
     ) -> s.Grid:
-        row = await services.create_grid(actor_of(principal), village_id, data.name)
+        row = await services.create_grid(actor, village_id, data.name)
         return msgspec.convert(row, s.Grid)
 
     @get("/{village_id:int}/moral-groups", **allow(*READERS))
@@ -87,9 +90,9 @@ class VillageController(Controller):
 
     @post("/{village_id:int}/moral-groups", **allow(*STAFF))
     async def create_moral_group(
-        self, village_id: PathId, data: JSONBody[s.GroupCreate], principal: CurrentPrincipal
+        self, village_id: PathId, data: JSONBody[s.GroupCreate], actor: CurrentActor
     ) -> s.MoralGroup:
-        row = await services.create_moral_group(actor_of(principal), village_id, data.name)
+        row = await services.create_moral_group(actor, village_id, data.name)
         return msgspec.convert(row, s.MoralGroup)
 
 
@@ -134,11 +137,11 @@ class HouseholdController(Controller):
 
     @post("/", **allow(*STAFF))
     async def create_household(
-        self, village_id: PathId, data: JSONBody[s.HouseholdCreate], principal: CurrentPrincipal
+        self, village_id: PathId, data: JSONBody[s.HouseholdCreate], actor: CurrentActor
     ) -> s.Household:
         fields = msgspec.structs.asdict(data)
         members = [msgspec.structs.asdict(m) for m in fields.pop("members")]
-        row = await services.create_household(actor_of(principal), village_id, fields, members)
+        row = await services.create_household(actor, village_id, fields, members)
         return msgspec.convert(row, s.Household)
 
     @post("/roster", status_code=200, **allow(*STAFF))
@@ -146,14 +149,12 @@ class HouseholdController(Controller):
         self,
         village_id: PathId,
         data: Upload,
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
         dry_run: FromQuery[bool] = False,
     ) -> s.RosterResult:
         """The village's household roster (花名册, xlsx or CSV): every household added, or none
         and every bad cell named; ``dry_run`` says what would be added."""
-        result = await roster.import_roster(
-            actor_of(principal), village_id, await data.read(), dry_run=dry_run
-        )
+        result = await roster.import_roster(actor, village_id, await data.read(), dry_run=dry_run)
         return msgspec.convert(result, s.RosterResult, from_attributes=True)
 
     @get("/{household_id:int}", **allow(*READERS, Role.villager))
@@ -173,11 +174,9 @@ class HouseholdController(Controller):
         village_id: PathId,
         household_id: PathId,
         data: JSONBody[s.HouseholdUpdate],
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
     ) -> s.Household:
-        row = await services.update_household(
-            actor_of(principal), village_id, household_id, given(data)
-        )
+        row = await services.update_household(actor, village_id, household_id, given(data))
         return msgspec.convert(row, s.Household)
 
     @post("/{household_id:int}/members", **allow(*STAFF))
@@ -186,11 +185,9 @@ class HouseholdController(Controller):
         village_id: PathId,
         household_id: PathId,
         data: JSONBody[s.MemberCreate],
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
     ) -> s.Household:
-        row = await services.add_member(
-            actor_of(principal), village_id, household_id, data.name, data.relation
-        )
+        row = await services.add_member(actor, village_id, household_id, data.name, data.relation)
         return msgspec.convert(row, s.Household)
 
     @patch("/{household_id:int}/members/{member_id:int}", **allow(*STAFF))
@@ -200,9 +197,7 @@ class HouseholdController(Controller):
         household_id: PathId,
         member_id: PathId,
         data: JSONBody[s.MemberUpdate],
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
     ) -> s.Household:
-        row = await services.update_member(
-            actor_of(principal), village_id, household_id, member_id, given(data)
-        )
+        row = await services.update_member(actor, village_id, household_id, member_id, given(data))
         return msgspec.convert(row, s.Household)

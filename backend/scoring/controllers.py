@@ -12,10 +12,11 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
-from backend.auth.principal import Principal, Role
+from backend.auth.principal import Role
 from backend.errors import InvalidInput, NotFound
 from backend.heavy import run_heavy
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
+from backend.http.callers import CurrentScorer
 from backend.http.input import PathId, Upload, given
 from backend.http.public_url import public_base
 from backend.registry import services as registry
@@ -23,8 +24,8 @@ from backend.scoring import notice as village_notice
 from backend.scoring import objections, periods, posting, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
 from backend.scoring.batch import Cell, enter_batch
+from backend.scoring.evaluations import evaluation as one_evaluation
 from backend.scoring.evaluations import (
-    Scorer,
     evaluations,
     evidence_of,
     propose,
@@ -33,7 +34,6 @@ from backend.scoring.evaluations import (
     verify,
     verify_many,
 )
-from backend.scoring.evaluations import evaluation as one_evaluation
 from backend.scoring.evidence import MAX_BYTES
 from backend.scoring.notice_sheet import sheet_pdf
 
@@ -50,18 +50,6 @@ class EvidenceForm:
     rule_id: int
     photo: UploadFile
     note: str = ""
-
-
-async def scorer_of(principal: Principal, village_id: int) -> Scorer:
-    """The caller's roles in this village, and the household their villager grant names."""
-    town_id = await registry.town_of_village(village_id) or 0
-    return Scorer(
-        user_id=principal.user_id,
-        name=principal.name,
-        roles=frozenset(r.value for r in principal.roles_in(village_id, town_id)),
-        household_id=principal.household_in(village_id),
-        address=principal.address,
-    )
 
 
 def attachment(body: bytes, filename: str, media_type: str) -> Response[bytes]:
@@ -84,9 +72,8 @@ class RuleBookController(Controller):
 
     @put("/", **allow(Role.committee))
     async def adopt_rule_book(
-        self, village_id: PathId, data: JSONBody[s.RuleBookIn], principal: CurrentPrincipal
+        self, village_id: PathId, data: JSONBody[s.RuleBookIn], scorer: CurrentScorer
     ) -> s.RuleBook:
-        scorer = await scorer_of(principal, village_id)
         book = await rules.adopt_rule_book(
             scorer.actor, village_id, [msgspec.structs.asdict(r) for r in data.rules], data.note
         )
@@ -98,10 +85,9 @@ class RuleBookController(Controller):
         village_id: PathId,
         rule_code: FromPath[str],
         data: JSONBody[s.RuleUpdate],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.RuleBook:
         """Changing one rule adopts a new version; evaluations keep the version they used."""
-        scorer = await scorer_of(principal, village_id)
         book = await rules.edit_rule(scorer.actor, village_id, rule_code, given(data))
         return msgspec.convert(book, s.RuleBook)
 
@@ -114,10 +100,9 @@ class RuleBookController(Controller):
 
     @post("/xlsx", **allow(Role.committee))
     async def import_rule_book(
-        self, village_id: PathId, data: Upload, principal: CurrentPrincipal
+        self, village_id: PathId, data: Upload, scorer: CurrentScorer
     ) -> s.RuleBook:
         parsed = await run_heavy(rulesheet.rules_from_xlsx, await data.read())
-        scorer = await scorer_of(principal, village_id)
         book = await rules.adopt_rule_book(scorer.actor, village_id, parsed, "导入 Excel")
         return msgspec.convert(book, s.RuleBook)
 
@@ -132,9 +117,8 @@ class PeriodController(Controller):
 
     @post("/", **allow(Role.committee))
     async def open_period(
-        self, village_id: PathId, data: JSONBody[s.PeriodCreate], principal: CurrentPrincipal
+        self, village_id: PathId, data: JSONBody[s.PeriodCreate], scorer: CurrentScorer
     ) -> s.Period:
-        scorer = await scorer_of(principal, village_id)
         row = await periods.open_period(scorer.actor, village_id, **msgspec.structs.asdict(data))
         return msgspec.convert(row, s.Period)
 
@@ -144,17 +128,15 @@ class PeriodController(Controller):
 
     @post("/{period_id:int}/notice", status_code=200, **allow(Role.committee))
     async def start_notice(
-        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, period_id: PathId, scorer: CurrentScorer
     ) -> s.Period:
-        scorer = await scorer_of(principal, village_id)
         row = await periods.start_notice(scorer.actor, village_id, period_id)
         return msgspec.convert(row, s.Period)
 
     @post("/{period_id:int}/close", status_code=200, **allow(Role.committee))
     async def close_period(
-        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, period_id: PathId, scorer: CurrentScorer
     ) -> s.ClosedPeriod:
-        scorer = await scorer_of(principal, village_id)
         row = await posting.close_and_post(scorer.actor, village_id, period_id)
         return msgspec.convert(row, s.ClosedPeriod)
 
@@ -171,12 +153,11 @@ class EvaluationController(Controller):
         self,
         village_id: PathId,
         period_id: PathId,
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
         household_id: FromQuery[int | None] = None,
     ) -> list[s.Evaluation]:
         """Staff see every evaluation; a villager sees their own household's once on notice
         (an upheld objection's outcome is in the objections list)."""
-        scorer = await scorer_of(principal, village_id)
         await periods.period(village_id, period_id)
         if scorer.roles & {"committee", "grid_officer", "town_admin"}:
             rows = await evaluations(village_id, period_id, household_id=household_id)
@@ -195,9 +176,8 @@ class EvaluationController(Controller):
         village_id: PathId,
         period_id: PathId,
         data: JSONBody[s.EvaluationCreate],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.Evaluation:
-        scorer = await scorer_of(principal, village_id)
         ids = await propose(
             scorer, village_id, period_id, data.household_id, data.rule_id, note=data.note
         )
@@ -212,7 +192,7 @@ class EvaluationController(Controller):
         self,
         village_id: PathId,
         period_id: PathId,
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
         data: Annotated[EvidenceForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Evaluation:
         """A proposal with a JPEG/PNG/WebP photo (≤ 5 MB); the stored copy has no EXIF/GPS."""
@@ -220,7 +200,6 @@ class EvaluationController(Controller):
             0 < data.household_id < 2**31 and 0 < data.rule_id < 2**31 and len(data.note) <= 500
         ):
             raise InvalidInput(detail="household_id, rule_id, note")
-        scorer = await scorer_of(principal, village_id)
         new_id = await propose_with_evidence(
             scorer,
             village_id,
@@ -252,18 +231,16 @@ class EvaluationController(Controller):
         village_id: PathId,
         evaluation_id: PathId,
         data: JSONBody[s.Verification],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.Evaluation:
-        scorer = await scorer_of(principal, village_id)
         row = await verify(scorer, village_id, evaluation_id, data.note)
         return msgspec.convert(row, s.Evaluation)
 
     @post("/evaluations/verify", status_code=200, **allow(Role.committee))
     async def verify_evaluations(
-        self, village_id: PathId, data: JSONBody[s.BulkVerification], principal: CurrentPrincipal
+        self, village_id: PathId, data: JSONBody[s.BulkVerification], scorer: CurrentScorer
     ) -> list[s.Evaluation]:
         """Verify every checked evaluation, all or none."""
-        scorer = await scorer_of(principal, village_id)
         rows = await verify_many(scorer, village_id, data.evaluation_ids, data.note)
         return msgspec.convert(rows, list[s.Evaluation])
 
@@ -273,9 +250,8 @@ class EvaluationController(Controller):
         village_id: PathId,
         evaluation_id: PathId,
         data: JSONBody[s.Rejection],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.Evaluation:
-        scorer = await scorer_of(principal, village_id)
         row = await reject(scorer, village_id, evaluation_id, data.reason)
         return msgspec.convert(row, s.Evaluation)
 
@@ -289,10 +265,9 @@ class ObjectionController(Controller):
         **allow(Role.committee, Role.town_admin, Role.villager),
     )
     async def list_objections(
-        self, village_id: PathId, period_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, period_id: PathId, scorer: CurrentScorer
     ) -> list[s.Objection]:
         """Staff see all; a villager sees those about their own household, with the decision."""
-        scorer = await scorer_of(principal, village_id)
         await periods.period(village_id, period_id)
         own = None if scorer.roles & {"committee", "town_admin"} else scorer.household_id or 0
         rows = await objections.objections(village_id, period_id, household_id=own)
@@ -348,9 +323,8 @@ class ObjectionController(Controller):
         village_id: PathId,
         evaluation_id: PathId,
         data: JSONBody[s.ObjectionCreate],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.Objection:
-        scorer = await scorer_of(principal, village_id)
         row = await objections.file_objection(scorer, village_id, evaluation_id, data.reason)
         return msgspec.convert(row, s.Objection)
 
@@ -360,9 +334,8 @@ class ObjectionController(Controller):
         village_id: PathId,
         objection_id: PathId,
         data: JSONBody[s.ObjectionDecision],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.Objection:
-        scorer = await scorer_of(principal, village_id)
         row = await objections.decide_objection(
             scorer, village_id, objection_id, uphold=data.uphold, reason=data.reason
         )
@@ -379,14 +352,13 @@ class BatchController(Controller):
         village_id: PathId,
         period_id: PathId,
         data: JSONBody[s.BatchIn],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
         dry_run: FromQuery[bool] = False,
     ) -> s.BatchResult:
         """A grid of households × rules in one request: all entered, or none."""
         cells = [
             Cell(c.household_id, c.rule_id, c.times, index=n) for n, c in enumerate(data.cells)
         ]
-        scorer = await scorer_of(principal, village_id)
         result = await enter_batch(scorer, village_id, period_id, cells, dry_run=dry_run)
         return msgspec.convert(result, s.BatchResult)
 
@@ -403,11 +375,10 @@ class BatchController(Controller):
         village_id: PathId,
         period_id: PathId,
         data: Upload,
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
         dry_run: FromQuery[bool] = False,
     ) -> s.BatchResult:
         """An xlsx or CSV (UTF-8 or GBK) score sheet; ``dry_run`` previews what would be entered."""
-        scorer = await scorer_of(principal, village_id)
         result = await scoresheet.upload_score_sheet(
             scorer, village_id, period_id, await data.read(), dry_run=dry_run
         )

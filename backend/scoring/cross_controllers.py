@@ -11,11 +11,12 @@ from litestar.params import FromQuery, JSONBody, Parameter
 
 from backend.auth.principal import Role
 from backend.errors import InvalidInput
-from backend.http.access import ANY_ROLE, CurrentPrincipal, allow
+from backend.http.access import ANY_ROLE, allow
+from backend.http.callers import CurrentScorer
 from backend.http.input import PathId, given
 from backend.scoring import cross, marksheet
 from backend.scoring import schemas as s
-from backend.scoring.controllers import STAFF, scorer_of
+from backend.scoring.controllers import STAFF
 from backend.scoring.stars import stars
 
 OptionalId = Annotated[int | None, Parameter(ge=1)]
@@ -34,12 +35,11 @@ class ScoringSettingsController(Controller):
         self,
         village_id: PathId,
         data: JSONBody[s.ScoringSettingsUpdate],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.ScoringSettings:
         changes = given(data)
         if "cross_bands" in changes:
             changes["cross_bands"] = [list(band) for band in data.cross_bands or []]
-        scorer = await scorer_of(principal, village_id)
         row = await cross.update_scoring_settings(scorer.actor, village_id, changes)
         return msgspec.convert(row, s.ScoringSettings)
 
@@ -59,9 +59,8 @@ class CrossEvaluationController(Controller):
         village_id: PathId,
         period_id: PathId,
         data: JSONBody[s.Assignments],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> list[s.Assignment]:
-        scorer = await scorer_of(principal, village_id)
         pairs = [(p.marker_group_id, p.target_group_id) for p in data.pairs]
         rows = await cross.assign_groups(scorer.actor, village_id, period_id, pairs)
         return msgspec.convert(rows, list[s.Assignment])
@@ -72,10 +71,9 @@ class CrossEvaluationController(Controller):
         village_id: PathId,
         period_id: PathId,
         data: JSONBody[s.MarkSheet],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> s.MarksEntered:
         """One marker household's sheet of 0–10 marks, typed in by staff."""
-        scorer = await scorer_of(principal, village_id)
         marks = [(m.household_id, m.criterion, m.mark) for m in data.marks]
         entered = await cross.enter_marks(
             scorer, village_id, period_id, data.marker_household_id, marks
@@ -125,10 +123,9 @@ class CrossEvaluationController(Controller):
         village_id: PathId,
         period_id: PathId,
         data: JSONBody[s.Tally],
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
     ) -> list[s.CrossResult]:
         """Turn the results into proposed evaluations of the named rule (then 入户核实 as usual)."""
-        scorer = await scorer_of(principal, village_id)
         rows = await cross.propose_cross_results(scorer, village_id, period_id, data.rule_id)
         return msgspec.convert(rows, list[s.CrossResult])
 
@@ -137,11 +134,10 @@ class CrossEvaluationController(Controller):
         self,
         village_id: PathId,
         period_id: PathId,
-        principal: CurrentPrincipal,
+        scorer: CurrentScorer,
         household_id: FromQuery[int | None] = None,
     ) -> list[s.Stars]:
         """Stars per household; a villager asks for (and gets) their own household only."""
-        scorer = await scorer_of(principal, village_id)
         if not scorer.roles & {"committee", "grid_officer", "town_admin"}:
             household_id = scorer.household_id or 0
         rows = await stars(village_id, period_id, household_id=household_id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from litestar import Controller, get, post
 from litestar.params import JSONBody
 
-from backend.auth.principal import Role, actor_of
-from backend.http.access import CurrentPrincipal, allow
+from backend.auth.principal import Role
+from backend.http.access import allow
+from backend.http.callers import CurrentActor
 from backend.http.input import PathId
 from backend.scoring import held
 from backend.scoring import schemas as s
@@ -22,9 +23,9 @@ class HeldController(Controller):
 
     @post("/evaluations/{evaluation_id:int}/post-held", status_code=200, **allow(Role.committee))
     async def post_held(
-        self, village_id: PathId, evaluation_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, evaluation_id: PathId, actor: CurrentActor
     ) -> held.HeldDeduction:
-        return await held.post_held(actor_of(principal), village_id, evaluation_id)
+        return await held.post_held(actor, village_id, evaluation_id)
 
     @post("/evaluations/{evaluation_id:int}/waive", status_code=200, **allow(Role.committee))
     async def waive(
@@ -32,6 +33,6 @@ class HeldController(Controller):
         village_id: PathId,
         evaluation_id: PathId,
         data: JSONBody[s.Rejection],
-        principal: CurrentPrincipal,
+        actor: CurrentActor,
     ) -> held.HeldDeduction:
-        return await held.waive_held(actor_of(principal), village_id, evaluation_id, data.reason)
+        return await held.waive_held(actor, village_id, evaluation_id, data.reason)

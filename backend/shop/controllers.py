@@ -10,10 +10,11 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery, JSONBody
 
-from backend.auth.principal import Role, actor_of
+from backend.auth.principal import Role
 from backend.errors import NotFound
 from backend.heavy import run_heavy
 from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, shop_staff
+from backend.http.callers import CurrentActor
 from backend.http.input import PathId, given
 from backend.shop import catalogue
 from backend.shop import schemas as s
@@ -33,11 +34,9 @@ class ShopController(Controller):
 
     @post("/", **allow(Role.committee, Role.town_admin))
     async def create_shop(
-        self, village_id: PathId, data: JSONBody[s.ShopCreate], principal: CurrentPrincipal
+        self, village_id: PathId, data: JSONBody[s.ShopCreate], actor: CurrentActor
     ) -> s.Shop:
-        row = await catalogue.create_shop(
-            actor_of(principal), village_id, data.name, data.also_serves
-        )
+        row = await catalogue.create_shop(actor, village_id, data.name, data.also_serves)
         return msgspec.convert(row, s.Shop)
 
     @get("/{shop_id:int}/products", **allow(*ANY_ROLE))
@@ -53,12 +52,11 @@ class ShopController(Controller):
         village_id: PathId,
         shop_id: PathId,
         data: JSONBody[s.ProductCreate],
+        actor: CurrentActor,
         principal: CurrentPrincipal,
     ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
-        row = await catalogue.add_product(
-            actor_of(principal), village_id, shop_id, msgspec.structs.asdict(data)
-        )
+        row = await catalogue.add_product(actor, village_id, shop_id, msgspec.structs.asdict(data))
         return msgspec.convert(row, s.Product)
 
     @patch(PRODUCT, **allow(*SHOP_STAFF))
@@ -68,12 +66,11 @@ class ShopController(Controller):
         shop_id: PathId,
         product_id: PathId,
         data: JSONBody[s.ProductUpdate],
+        actor: CurrentActor,
         principal: CurrentPrincipal,
     ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
-        row = await catalogue.update_product(
-            actor_of(principal), village_id, shop_id, product_id, given(data)
-        )
+        row = await catalogue.update_product(actor, village_id, shop_id, product_id, given(data))
         return msgspec.convert(row, s.Product)
 
     @post(PRODUCT + "/picture", **allow(*SHOP_STAFF), request_max_body_size=6_000_000)
@@ -82,13 +79,14 @@ class ShopController(Controller):
         village_id: PathId,
         shop_id: PathId,
         product_id: PathId,
+        actor: CurrentActor,
         principal: CurrentPrincipal,
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         name = await run_heavy(store_picture, await data.read())
         row = await catalogue.update_product(
-            actor_of(principal), village_id, shop_id, product_id, {"picture": name}
+            actor, village_id, shop_id, product_id, {"picture": name}
         )
         return msgspec.convert(row, s.Product)
 
@@ -117,12 +115,13 @@ class ShopController(Controller):
         shop_id: PathId,
         product_id: PathId,
         data: JSONBody[s.Restock],
+        actor: CurrentActor,
         principal: CurrentPrincipal,
     ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         value_fen = None if data.value_yuan is None else round(data.value_yuan * 100)
         row = await catalogue.restock(
-            actor_of(principal),
+            actor,
             village_id,
             shop_id,
             product_id,
@@ -139,11 +138,12 @@ class ShopController(Controller):
         shop_id: PathId,
         product_id: PathId,
         data: JSONBody[s.WriteOff],
+        actor: CurrentActor,
         principal: CurrentPrincipal,
     ) -> s.Product:
         await shop_staff(principal, village_id, shop_id)
         row = await catalogue.write_off(
-            actor_of(principal), village_id, shop_id, product_id, data.quantity, data.reason
+            actor, village_id, shop_id, product_id, data.quantity, data.reason
         )
         return msgspec.convert(row, s.Product)
 

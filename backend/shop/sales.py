@@ -9,8 +9,9 @@ from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, Parameter
 
 from backend import clock
-from backend.auth.principal import Role, actor_of
+from backend.auth.principal import Role
 from backend.http.access import CurrentPrincipal, allow, shop_staff
+from backend.http.callers import CurrentActor
 from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
 from backend.shop import redemption, today
 from backend.shop import schemas as s
@@ -43,13 +44,14 @@ class SalesController(Controller):
         village_id: PathId,
         shop_id: PathId,
         data: JSONBody[s.RedemptionCreate],
+        actor: CurrentActor,
         principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
         lines = [redemption.Line(line.product_id, line.quantity, line.price) for line in data.lines]
         row = await redemption.redeem(
-            actor_of(principal),
+            actor,
             village_id,
             shop_id,
             data.code,
@@ -89,13 +91,14 @@ class SalesController(Controller):
         shop_id: PathId,
         redemption_id: PathId,
         data: JSONBody[s.Void],
+        actor: CurrentActor,
         principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Receipt:
         """Void a sale; with an Idempotency-Key a retry gets the first void's answer."""
         await shop_staff(principal, village_id, shop_id)
         row = await redemption.void(
-            actor_of(principal),
+            actor,
             village_id,
             shop_id,
             redemption_id,
