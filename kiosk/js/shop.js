@@ -58,10 +58,14 @@ function blocker(product) {
   return "";
 }
 
-function renderProducts() {
-  const grid = $("products");
-  grid.replaceChildren();
-  for (const product of state.products) {
+// The product buttons are built once per product list and then only updated: a button
+// rebuilt between the press and the release of a tap (the scan's answer arriving, the cart
+// changing) would swallow the tap.
+const buttons = new Map();
+
+function buildProducts() {
+  buttons.clear();
+  $("products").replaceChildren(...state.products.map((product) => {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "card product";
@@ -73,25 +77,30 @@ function renderProducts() {
       button.append(img);
     }
     for (const [cls, text] of [["name", product.name], ["price", money(product.price)],
-      ["stock", `${t("stock")} ${product.stock}${product.unit}`]]) {
+      ["stock", `${t("stock")} ${product.stock}${product.unit}`], ["limit", ""]]) {
       const span = document.createElement("span");
       span.className = cls;
       span.textContent = text;
       button.append(span);
     }
+    button.addEventListener("click", () => addToCart(product.id));
+    buttons.set(product.id, button);
+    return button;
+  }));
+}
+
+function renderProducts() {
+  for (const product of state.products) {
+    const button = buttons.get(product.id);
     const allowance = state.customer
       && state.customer.allowances.find((a) => a.product_id === product.id);
     const stop = blocker(product);
-    if (allowance || stop) {
-      const span = document.createElement("span");
-      span.className = stop ? "limit over" : "limit";
-      span.textContent = stop || tf("sh.limitLeft", {
-        n: allowance.remaining - (state.cart.get(product.id) || 0), unit: product.unit });
-      button.append(span);
-    }
+    const limit = button.querySelector(".limit");
+    limit.hidden = !(allowance || stop);
+    limit.classList.toggle("over", Boolean(stop));
+    limit.textContent = stop || (allowance ? tf("sh.limitLeft", {
+      n: allowance.remaining - (state.cart.get(product.id) || 0), unit: product.unit }) : "");
     button.disabled = Boolean(stop);
-    button.addEventListener("click", () => addToCart(product.id));
-    grid.append(button);
   }
 }
 
@@ -292,6 +301,7 @@ function voidLast() {
 
 async function loadProducts() {
   state.products = await api("GET", `${base()}/products`);
+  buildProducts();
   renderProducts();
 }
 

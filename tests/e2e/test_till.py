@@ -4,6 +4,7 @@ sales after a reload, the limits, and a proxy's 502 after the sale committed."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from playwright.async_api import Browser, Page, Route, expect
@@ -139,6 +140,32 @@ async def test_a_new_customer_gets_an_empty_cart_and_a_fresh_screen(
     await expect(page.locator("#void")).to_be_hidden()
     [sale] = await sales(till.place)
     assert sale["household"] == till.place.households[1]["id"]
+
+
+async def test_a_tap_while_the_scan_is_answered_is_not_lost(
+    server_url: str, launch_browser: Launch
+) -> None:
+    """The shopkeeper taps 香皂 just as the household's answer arrives (a slow network, a busy
+    PC): the screen changes under the finger, the tap still counts."""
+    till = await counter()
+    page = await open_till(await launch_browser(), server_url, till)
+    answer = asyncio.Event()
+
+    async def slow_scan(route: Route) -> None:
+        await answer.wait()
+        await route.continue_()
+
+    await page.route("**/scan", slow_scan)
+    await scan(page, till.codes[0])
+    soap = await page.locator(f"[data-product-id='{till.soap}']").bounding_box()
+    assert soap is not None
+    await page.mouse.move(soap["x"] + soap["width"] / 2, soap["y"] + soap["height"] / 2)
+    await page.mouse.down()
+    answer.set()
+    await expect(page.locator("#c-head")).to_have_text(till.place.households[0]["head_name"])
+    await page.mouse.up()
+    await expect(page.locator("#cart li")).to_have_count(1)
+    await expect(page.locator("#confirm")).to_be_enabled()
 
 
 async def test_a_scan_while_a_box_is_open_closes_it_first(
