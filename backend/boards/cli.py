@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress, track
 
-from backend.boards.ranks import rebuild, village_differences
+from backend.boards.redis_leaderboards import rebuild, village_differences
 from backend.registry.tables import Village
 from backend.terminal import make_console
 

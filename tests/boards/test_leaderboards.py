@@ -11,9 +11,8 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import leaderboard
 from backend.boards.cli import differences, rebuild_all
-from backend.boards.ranks import (
+from backend.boards.redis_leaderboards import (
     STAGING_TTL_SECONDS,
-    competition_ranks,
     expected,
     key,
     mark_key,
@@ -21,6 +20,7 @@ from backend.boards.ranks import (
     stage,
     staging_key,
 )
+from backend.boards.tie_rule import competition_ranks
 from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.registry.tables import Village
