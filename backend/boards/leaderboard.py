@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from redis.asyncio.client import Pipeline
 from redis.asyncio.cluster import ClusterPipeline
 
@@ -155,9 +155,9 @@ async def above_the_line(
     return [s for s in standings if s.earned >= line or s.household_id == keep]
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    """A standing with the household's number and head's name, as leaderboards show it."""
+class Ranked(msgspec.Struct, frozen=True, kw_only=True):
+    """A standing with the household's number and head's name, as leaderboards show it (a
+    Struct: the controllers convert it on every leaderboard read)."""
 
     household_id: int
     number: str

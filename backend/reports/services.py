@@ -20,10 +20,10 @@ they are states, not flows.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from piccolo.query.functions.aggregate import Count, Sum
 
 from backend.ledger.tables import Account, Transfer
@@ -36,8 +36,7 @@ from backend.shop.tables import Product, Redemption
 AWARD_KINDS = ["award", "bonus"]
 
 
-@dataclass(frozen=True, slots=True)
-class VillageFigures:
+class VillageFigures(msgspec.Struct, frozen=True, kw_only=True):
     """One village's row of the dashboard, with its bar chart of issued, redeemed and stock."""
 
     village_id: int
