@@ -20,23 +20,10 @@ from backend.boards.redis_leaderboards import (
     stage,
     staging_key,
 )
-from backend.boards.tie_rule import competition_ranks
 from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.registry.tables import Village
 from tests.factories import Place, make_place, make_town, unique
-
-
-def test_standard_competition_ranking() -> None:
-    ranks = competition_ranks([(1, 30), (2, 20), (3, 20), (4, 10), (5, 10), (6, 5)])
-    assert [(s.earned, s.rank) for s in ranks] == [
-        (30, 1),
-        (20, 2),
-        (20, 2),
-        (10, 4),
-        (10, 4),
-        (5, 6),
-    ]
 
 
 async def village_with_scores(scores: list[int], period_id: int = 7) -> tuple[Place, list[int]]:
