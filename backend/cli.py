@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from backend import cache, db
 from backend.auth import cli as auth_cli
 from backend.backup import cli as backup_cli
 from backend.boards import cli as boards_cli
 from backend.cards.cli import app as cards_app
+from backend.cli_run import run
 from backend.ledger import cli as ledger_cli
 from backend.setup import cli as setup_cli
 from backend.terminal import make_console
@@ -30,20 +28,6 @@ app.command()(backup_cli.backup)
 app.command()(backup_cli.restore)
 auth_cli.register(app)
 app.command()(setup_cli.setup)
-
-
-def run(work: Callable[[], Awaitable[Any]]) -> Any:
-    """Run one piece of async work with the database pool open, and close everything after."""
-
-    async def wrapped() -> Any:
-        await db.start()
-        try:
-            return await work()
-        finally:
-            await db.stop()
-            await cache.close()
-
-    return asyncio.run(wrapped())
 
 
 @app.command()

@@ -256,7 +256,7 @@ async def add_board(place: Place) -> int:
         CLI_ACTOR, place.village_id, period["id"], now=clock.now() + timedelta(days=60)
     )
     board = await board_services.publish(CLI_ACTOR, place.village_id, period["id"])
-    return int(board["id"])
+    return board.id
 
 
 async def add_sale(place: Place) -> int:

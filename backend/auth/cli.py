@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from backend.cli_run import run
 from backend.errors import DomainError
 
 console = Console()
@@ -21,7 +22,6 @@ Username = Annotated[str, typer.Argument(help="The account's username.")]
 def _run(work: Callable[[], Awaitable[Any]]) -> Any:
     """Run the work; a refusal (weak password, unknown user) is printed in both languages and
     exits 1, with no traceback."""
-    from backend.cli import run
 
     try:
         return run(work)

@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from backend.cli_run import run
 from backend.ledger.verify import Failure
 
 
@@ -102,6 +103,4 @@ async def _check_this_database() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    from backend.cli import run
-
     print(json.dumps(run(_check_this_database), ensure_ascii=False))

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress, track
 
-from backend.boards.ranks import rebuild, village_differences
+from backend.boards.redis_leaderboards import rebuild, village_differences
+from backend.cli_run import run
 from backend.registry.tables import Village
+from backend.settings import get_settings
 from backend.terminal import make_console
 
 app = typer.Typer(help="Leaderboards in Redis: rebuild them from the ledger, or check them.")
@@ -59,7 +61,6 @@ async def differences(village: int | None) -> list[str]:
 
 def _shared_redis_only() -> None:
     """The in-process Redis lives inside the server; a separate command cannot see it."""
-    from backend.settings import get_settings
 
     if get_settings().is_memory_redis:
         console.print(
@@ -75,7 +76,6 @@ def rebuild_command(
     village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
 ) -> None:
     """Rebuild every leaderboard from the ledger and swap it in atomically."""
-    from backend.cli import run
 
     _shared_redis_only()
     boards = run(lambda: rebuild_all(village))
@@ -127,8 +127,6 @@ def check_command(
     """Compare Redis with the ledger; exit 1 on any difference. On the embedded default the
     boards live inside the running server, so the server is asked (log in with --username; the
     password is asked, or read from JIFEN_PASSWORD for scripts)."""
-    from backend.cli import run
-    from backend.settings import get_settings
 
     settings = get_settings()
     if settings.is_memory_redis:

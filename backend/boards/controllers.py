@@ -11,10 +11,10 @@ from litestar.params import FromQuery, Parameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from backend.auth.principal import Principal, Role
-from backend.boards import leaderboard, live, public, ranks, services
+from backend.boards import leaderboard, live, public, redis_leaderboards, services
 from backend.boards import schemas as s
 from backend.boards.poster import poster_pdf, poster_png
-from backend.boards.ranks import Scope
+from backend.boards.redis_leaderboards import Scope
 from backend.errors import InvalidInput, NotFound
 from backend.http.access import (
     ANY_ROLE,
@@ -81,7 +81,9 @@ class BoardsController(Controller):
             scope=scope_kind,
             scope_id=scope_id,
             period_id=period_id,
-            items=msgspec.convert(await leaderboard.named(standings), list[s.Ranked]),
+            items=msgspec.convert(
+                await leaderboard.named(standings), list[s.Ranked], from_attributes=True
+            ),
         )
 
     @get(
@@ -108,17 +110,22 @@ class BoardsController(Controller):
             earned=mine.earned,
             rank=mine.rank,
             ranked=ranked,
-            neighbours=msgspec.convert(await leaderboard.named(near), list[s.Ranked]),
+            neighbours=msgspec.convert(
+                await leaderboard.named(near), list[s.Ranked], from_attributes=True
+            ),
         )
 
     @get("/periods/{period_id:int}/board/preview", **allow(*STAFF))
     async def preview(self, village_id: PathId, period_id: PathId) -> s.BoardPreview:
-        return msgspec.convert(await services.compute(village_id, period_id), s.BoardPreview)
+        return msgspec.convert(
+            await services.compute(village_id, period_id), s.BoardPreview, from_attributes=True
+        )
 
     @post("/periods/{period_id:int}/board", **allow(Role.committee))
     async def publish(self, village_id: PathId, period_id: PathId, actor: CurrentActor) -> s.Board:
-        row = await services.publish(actor, village_id, period_id)
-        return msgspec.convert(row, s.Board)
+        return msgspec.convert(
+            await services.publish(actor, village_id, period_id), s.Board, from_attributes=True
+        )
 
     @get("/boards", **allow(*ANY_ROLE))
     async def list_boards(
@@ -131,7 +138,9 @@ class BoardsController(Controller):
         sees = await _sees_hardship(principal, village_id)
         return [
             _for(b, sees)
-            for b in msgspec.convert(await services.boards(village_id, limit), list[s.Board])
+            for b in msgspec.convert(
+                await services.boards(village_id, limit), list[s.Board], from_attributes=True
+            )
         ]
 
     @get("/boards/{board_id:int}", **allow(*ANY_ROLE))
@@ -139,7 +148,9 @@ class BoardsController(Controller):
         self, village_id: PathId, board_id: PathId, principal: CurrentPrincipal
     ) -> s.Board:
         return _for(
-            msgspec.convert(await services.board(village_id, board_id), s.Board),
+            msgspec.convert(
+                await services.board(village_id, board_id), s.Board, from_attributes=True
+            ),
             await _sees_hardship(principal, village_id),
         )
 
@@ -157,7 +168,7 @@ class BoardsController(Controller):
         format: FromQuery[Literal["png", "pdf"]] = "pdf",
     ) -> Response[bytes]:
         board = await services.board(village_id, board_id)
-        url = verify_url(request, board["public_id"])
+        url = verify_url(request, board.public_id)
         body, media = (
             (poster_pdf(board, url), "application/pdf")
             if format == "pdf"
@@ -180,9 +191,10 @@ class BoardsController(Controller):
 
     @get("/boards-check", **allow(*STAFF))
     async def check(self, village_id: PathId) -> s.BoardsCheck:
-        await ranks.catch_up(village_id)  # what any read does first
+        await redis_leaderboards.catch_up(village_id)  # what any read does first
         return s.BoardsCheck(
-            village_id=village_id, differences=await ranks.village_differences(village_id)
+            village_id=village_id,
+            differences=await redis_leaderboards.village_differences(village_id),
         )
 
     @post("/screen-link", **allow(Role.committee), status_code=201)
@@ -194,11 +206,12 @@ class BoardsController(Controller):
         await public.revoke_screen_link(actor, village_id)
 
 
-async def _village_by_code(code: str) -> dict:
-    row = await Village.select(Village.id, Village.name).where(Village.code == code).first().run()
+async def _village_id(code: str) -> int:
+    """The village a public address names by its code, or NotFound (before a stream opens)."""
+    row = await Village.select(Village.id).where(Village.code == code).first().run()
     if row is None:
         raise NotFound()
-    return row
+    return int(row["id"])
 
 
 class PublicBoardsController(Controller):
@@ -219,12 +232,12 @@ class PublicBoardsController(Controller):
     async def events(
         self, code: Annotated[str, Parameter(max_length=32)], request: Request
     ) -> ServerSentEvent:
-        village = await _village_by_code(code)
+        village_id = await _village_id(code)
         address = request.client.host if request.client else ""
         live.slots.take(address)
 
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
-            async for kind in live.events(village["id"], address):
+            async for kind in live.events(village_id, address):
                 if kind == "keepalive":
                     yield ServerSentEventMessage(comment="keepalive")
                 else:

@@ -11,23 +11,22 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from redis.asyncio.client import Pipeline
 from redis.asyncio.cluster import ClusterPipeline
 
 from backend import cache
-from backend.boards.ranks import (
+from backend.boards.redis_leaderboards import (
     Scope,
-    Standing,
     active_households,
     catch_up,
-    competition_ranks,
     key,
     ledger_seq,
     mark_key,
     member,
     rebuild,
-    scopes_of,
 )
+from backend.boards.tie_rule import Standing, competition_ranks, ranked_from
 from backend.errors import NotFound
 from backend.ledger import services as ledger
 from backend.registry import services as registry
@@ -38,8 +37,8 @@ log = logging.getLogger("jifen.boards")
 
 async def _sql_standings(village_id: int, period_id: int | None, scope: Scope) -> list[Standing]:
     totals = await ledger.earned_by_household(village_id, period_id)
-    households = [h for h in await active_households(village_id) if scope in scopes_of(h)]
-    return competition_ranks([(h["id"], totals.get(h["id"], 0)) for h in households])
+    households = [h for h in await active_households(village_id) if scope in h.scopes]
+    return competition_ranks([(h.household_id, totals.get(h.household_id, 0)) for h in households])
 
 
 def _redis_down(exc: Exception) -> None:
@@ -94,20 +93,10 @@ async def top(village_id: int, period_id: int | None, scope: Scope, limit: int) 
 
 
 def _ranked(rows: list[tuple[Any, float]], *, start: int, first_rank: int) -> list[Standing]:
-    """Competition ranks of the board rows from position ``start`` on, best first, given the
-    first row's rank: a row below a different score is preceded by exactly its position."""
-    standings: list[Standing] = []
-    for index, (who, score) in enumerate(rows):
-        earned = int(score)
-        rank = (
-            standings[-1].rank
-            if standings and standings[-1].earned == earned
-            else first_rank
-            if not standings
-            else start + index + 1
-        )
-        standings.append(Standing(int(who), earned, rank))
-    return standings
+    """The tie rule over Redis's rows (member, score) from position ``start`` on."""
+    return ranked_from(
+        [(int(who), int(score)) for who, score in rows], start=start, first_rank=first_rank
+    )
 
 
 # A household's place and its neighbours in one round trip: its position, the board's size,
@@ -166,7 +155,18 @@ async def above_the_line(
     return [s for s in standings if s.earned >= line or s.household_id == keep]
 
 
-async def named(standings: list[Standing]) -> list[dict[str, Any]]:
+class Ranked(msgspec.Struct, frozen=True, kw_only=True):
+    """A standing with the household's number and head's name, as leaderboards show it (a
+    Struct: the controllers convert it on every leaderboard read)."""
+
+    household_id: int
+    number: str
+    head_name: str
+    earned: int
+    rank: int
+
+
+async def named(standings: list[Standing]) -> list[Ranked]:
     """Standings with the household number and head's name, as boards show them."""
     ids = [s.household_id for s in standings]
     rows = (
@@ -176,13 +176,13 @@ async def named(standings: list[Standing]) -> list[dict[str, Any]]:
     )
     names = {r["id"]: r for r in rows}
     return [
-        {
-            "household_id": s.household_id,
-            "number": names[s.household_id]["number"],
-            "head_name": names[s.household_id]["head_name"],
-            "earned": s.earned,
-            "rank": s.rank,
-        }
+        Ranked(
+            household_id=s.household_id,
+            number=names[s.household_id]["number"],
+            head_name=names[s.household_id]["head_name"],
+            earned=s.earned,
+            rank=s.rank,
+        )
         for s in standings
         if s.household_id in names
     ]

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 
 from backend import background, cache
 from backend.boards.errors import TooManyStreams
-from backend.boards.ranks import catch_up, updates_channel
+from backend.boards.redis_leaderboards import catch_up, updates_channel
 from backend.ledger.tables import LedgerHead
 from backend.settings import get_settings
 

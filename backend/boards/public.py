@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Any
+from collections.abc import Sequence
 
 from backend import clock
 from backend.audit.services import Actor, record
 from backend.boards import leaderboard, services
+from backend.boards.leaderboard import Ranked
 from backend.boards.schemas import (
     PublicBoard,
     PublicListed,
@@ -27,6 +28,7 @@ from backend.boards.schemas import (
     PublicScreen,
     ScreenLink,
 )
+from backend.boards.services import Listed, PublishedBoard
 from backend.boards.tables import Board
 from backend.db import write_transaction
 from backend.errors import NotFound
@@ -47,31 +49,31 @@ def mask(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def _listed(entries: list[dict[str, Any]], full_names: bool) -> list[PublicListed]:
+def _listed(entries: Sequence[Listed | Ranked], full_names: bool) -> list[PublicListed]:
     return [
         PublicListed(
-            rank=e["rank"],
-            name=e["head_name"] if full_names else mask(e["head_name"]),
-            earned=e["earned"],
+            rank=e.rank,
+            name=e.head_name if full_names else mask(e.head_name),
+            earned=e.earned,
         )
         for e in entries
     ]
 
 
-def _public(board: dict[str, Any], *, withdrawn: bool, full_names: bool = False) -> PublicBoard:
+def _public(board: PublishedBoard, *, withdrawn: bool, full_names: bool = False) -> PublicBoard:
     return PublicBoard(
-        public_id=board["public_id"],
-        village_name=board["village_name"],
-        period_name=board["period_name"],
-        size=board["size"],
-        red=_listed(board["red"], full_names),
-        black=[] if withdrawn else _listed(board["black"], full_names),
+        public_id=board.public_id,
+        village_name=board.village_name,
+        period_name=board.period_name,
+        size=board.size,
+        red=_listed(board.red, full_names),
+        black=[] if withdrawn else _listed(board.black, full_names),
         black_withdrawn=withdrawn,
-        black_line=board["black_line"],
-        rule_text=board["rule_text"],
-        chain_seq=board["chain_seq"],
-        chain_head=board["chain_head"],
-        published_at=board["published_at"],
+        black_line=board.black_line,
+        rule_text=board.rule_text,
+        chain_seq=board.chain_seq,
+        chain_head=board.chain_head,
+        published_at=board.published_at,
     )
 
 
@@ -88,7 +90,7 @@ async def board(public_id: str) -> PublicBoard:
         raise NotFound()
     published = await services.board(row["village"], row["id"])
     newest = await services.latest(row["village"])
-    return _public(published, withdrawn=newest is not None and newest["id"] != row["id"])
+    return _public(published, withdrawn=newest is not None and newest.id != row["id"])
 
 
 def _digest(token: str) -> str:

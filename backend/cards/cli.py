@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from backend.cli_run import run
 from backend.terminal import make_console
 
 app = typer.Typer(help="Household cards and phone codes.", no_args_is_help=True)
@@ -14,7 +15,6 @@ console = make_console()
 def prune_codes() -> None:
     """Forget spent phone codes older than a day (the server does it hourly; safe any time)."""
     from backend.cards import services
-    from backend.cli import run
 
     count = run(services.prune_used_phone_codes)
     console.print(f"[green]已清理 {count} 条付款码记录 · pruned {count} spent phone codes[/green]")

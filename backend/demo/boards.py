@@ -51,4 +51,4 @@ async def past_month_with_board(
         committee, village_id, period["id"], now=noticed["notice_ends_at"] + timedelta(minutes=1)
     )
     board = await boards.publish(committee, village_id, period["id"])
-    return int(board["id"])
+    return board.id

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Column, Table
 
+from backend.cli_run import run
 from backend.ledger import verify as checks
 from backend.ledger.moving import Moved
 from backend.terminal import make_console
@@ -60,7 +61,6 @@ def verify(
     village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
 ) -> None:
     """Recompute every hash chain and cached balance; exit 1 naming the first broken transfer."""
-    from backend.cli import run
 
     if run(lambda: verify_ledgers(village, console)):
         raise typer.Exit(1)
@@ -71,7 +71,6 @@ def head(
     village: Annotated[int | None, typer.Option(help="Only this village id.")] = None,
 ) -> None:
     """Print each village's chain head (seq and hash), e.g. for the notice-board poster."""
-    from backend.cli import run
 
     console.print(_heads_table(run(lambda: checks.heads(village))))
 
@@ -91,7 +90,6 @@ def export_village(
 ) -> None:
     """Write one village's whole history (registry, scoring, shop, ledger, audit) to FILE; the
     database is left untouched."""
-    from backend.cli import run
     from backend.ledger.moving import export_village as export
 
     document, moved = run(lambda: export(code))
@@ -106,7 +104,6 @@ def import_village(
     """Put the village of FILE into this database, every chain head unchanged, all or nothing;
     refused when its code or a login name is taken, its chain fails, or the schemas differ."""
     from backend.audit.services import CLI_ACTOR
-    from backend.cli import run
     from backend.errors import DomainError
     from backend.ledger.moving import import_village as put
     from backend.settings import get_settings

@@ -336,7 +336,7 @@ async def import_village(actor: Actor, document: dict[str, Any]) -> Moved:
             village_id=village_id,
             after={"code": document["village"], "head_seq": seq, "head_hash": hash_},
         )
-    from backend.boards.ranks import rebuild
+    from backend.boards.redis_leaderboards import rebuild
 
     boards = await rebuild(village_id)
     return Moved(village_id, document["village"], counts, seq, hash_, boards)

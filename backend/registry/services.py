@@ -261,7 +261,7 @@ async def _boards_follow(village_id: int, household_id: int) -> None:
     counted, as every cache failure is; ``jifen boards rebuild`` repairs what it missed). The
     import is late: the boards domain reads the registry, not the other way round."""
     from backend import cache
-    from backend.boards.ranks import follow_household
+    from backend.boards.redis_leaderboards import follow_household
 
     try:
         await follow_household(village_id, household_id)

@@ -35,5 +35,5 @@ class TownDashboardController(Controller):
             town_id=town_id,
             year=year,
             month=month,
-            villages=msgspec.convert(rows, list[VillageFigures]),
+            villages=msgspec.convert(rows, list[VillageFigures], from_attributes=True),
         )

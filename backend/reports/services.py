@@ -23,6 +23,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from piccolo.query.functions.aggregate import Count, Sum
 
 from backend.ledger.tables import Account, Transfer
@@ -33,6 +34,21 @@ from backend.shop.settlement import month_bounds
 from backend.shop.tables import Product, Redemption
 
 AWARD_KINDS = ["award", "bonus"]
+
+
+class VillageFigures(msgspec.Struct, frozen=True, kw_only=True):
+    """One village's row of the dashboard, with its bar chart of issued, redeemed and stock."""
+
+    village_id: int
+    name: str
+    code: str
+    households: int
+    participating: int
+    issued: int
+    redeemed: int
+    open_objections: int
+    stock_value: int
+    chart_svg: str
 
 
 async def _sums(table: Any, value: Any, where: Any) -> dict[int, int]:
@@ -91,7 +107,7 @@ async def _participating(
 
 async def town_dashboard(
     town_id: int, year: int | None = None, month: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[VillageFigures]:
     """One row per village of the town, by village id, each with its bar chart (SVG); the flows
     of one calendar month when ``year`` and ``month`` are given, of all time otherwise."""
     bounds = month_bounds(year, month) if year and month else None
@@ -134,19 +150,19 @@ async def town_dashboard(
         stock[p["village"]] += p["price"] * max(p["stock"], 0)
     rows = []
     for v in villages:
-        row = {
-            "village_id": v["id"],
-            "name": v["name"],
-            "code": v["code"],
-            "households": households.get(v["id"], 0),
-            "participating": participating.get(v["id"], 0),
-            "issued": issued.get(v["id"], 0),
-            "redeemed": redeemed.get(v["id"], 0),
-            "open_objections": objections.get(v["id"], 0),
-            "stock_value": stock[v["id"]],
-        }
-        row["chart_svg"] = bar_chart(
-            [("发放", row["issued"]), ("兑换", row["redeemed"]), ("库存", row["stock_value"])]
+        spent, given, shelf = redeemed.get(v["id"], 0), issued.get(v["id"], 0), stock[v["id"]]
+        rows.append(
+            VillageFigures(
+                village_id=v["id"],
+                name=v["name"],
+                code=v["code"],
+                households=households.get(v["id"], 0),
+                participating=participating.get(v["id"], 0),
+                issued=given,
+                redeemed=spent,
+                open_objections=objections.get(v["id"], 0),
+                stock_value=shelf,
+                chart_svg=bar_chart([("发放", given), ("兑换", spent), ("库存", shelf)]),
+            )
         )
-        rows.append(row)
     return rows

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from backend.cli_run import run
 from backend.errors import DomainError
 from backend.settings import get_settings
 from backend.terminal import make_console
@@ -29,7 +30,6 @@ def setup() -> None:
     the town, its villages with their grids and moral groups, the town admin, each village's
     committee and shopkeeper accounts, the posters' address. Answers come from the terminal
     or one a line on standard input. Afterwards `jifen demo` refuses this database."""
-    from backend.cli import run
     from backend.migrations import migrate
     from backend.setup import services
     from backend.setup.dialogue import Answers, gather_plan

@@ -7,7 +7,8 @@ gives the intended totals, which the script checks — but the hash chain is not
 boards never read it. Then, in process (no HTTP):
 
 - the full rebuild from the ledger into Redis, :func:`backend.boards.cli.rebuild_all`, what
-  ``jifen boards rebuild`` runs (:func:`backend.boards.ranks.rebuild` for every village);
+  ``jifen boards rebuild`` runs (:func:`backend.boards.redis_leaderboards.rebuild` for every
+  village);
 - 10 000 requests of top 20 (:func:`leaderboard.top`) + my rank
   (:func:`leaderboard.standing`) for random households of random villages, village scope, all
   time or period 1, timed server side.
@@ -76,7 +77,7 @@ async def used_memory() -> str:
 
 async def measure() -> dict[str, float]:
     from backend import cache, db
-    from backend.boards import leaderboard, ranks
+    from backend.boards import leaderboard, redis_leaderboards
     from backend.boards.cli import rebuild_all
     from backend.ledger import services as ledger
     from backend.registry.tables import Household, Village
@@ -101,7 +102,7 @@ async def measure() -> dict[str, float]:
     print(f"rebuild: {boards} boards of {len(villages)} villages in {rebuild_seconds:.1f} s")
     scores: dict[bytes, float] = dict(
         await cache.redis().zrange(  # type: ignore[arg-type]
-            ranks.key(sample, None), 0, -1, withscores=True
+            redis_leaderboards.key(sample, None), 0, -1, withscores=True
         )
     )
     assert {int(m): int(s) for m, s in scores.items() if int(s)} == {

@@ -24,7 +24,7 @@ from typing import Any
 
 from backend.audit.services import CLI_ACTOR
 from backend.cards import services as cards
-from backend.cli import run
+from backend.cli_run import run
 from backend.ledger import services as ledger
 from backend.migrations import migrate
 from tests.factories import Place, add_sale, make_place, make_town, unique

@@ -11,9 +11,8 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import leaderboard
 from backend.boards.cli import differences, rebuild_all
-from backend.boards.ranks import (
+from backend.boards.redis_leaderboards import (
     STAGING_TTL_SECONDS,
-    competition_ranks,
     expected,
     key,
     mark_key,
@@ -25,18 +24,6 @@ from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.registry.tables import Village
 from tests.factories import Place, make_place, make_town, unique
-
-
-def test_standard_competition_ranking() -> None:
-    ranks = competition_ranks([(1, 30), (2, 20), (3, 20), (4, 10), (5, 10), (6, 5)])
-    assert [(s.earned, s.rank) for s in ranks] == [
-        (30, 1),
-        (20, 2),
-        (20, 2),
-        (10, 4),
-        (10, 4),
-        (5, 6),
-    ]
 
 
 async def village_with_scores(scores: list[int], period_id: int = 7) -> tuple[Place, list[int]]:

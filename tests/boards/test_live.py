@@ -9,7 +9,7 @@ import asyncio
 from httpx import AsyncClient
 
 from backend.boards.live import events, slots
-from backend.boards.ranks import rebuild
+from backend.boards.redis_leaderboards import rebuild
 from tests.factories import make_place, make_town
 
 

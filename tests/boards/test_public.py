@@ -52,12 +52,12 @@ async def test_no_public_operation_returns_a_black_board_households_name_number_
 ) -> None:
     place, made = await closed_period({"王大富": 30, "钱多多": 20, "吴六顺": -9, "郑七星": -5})
     board = await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
-    black = board["black"]
-    assert {e["head_name"] for e in black} == {"吴六顺", "郑七星"}
+    black = board.black
+    assert {e.head_name for e in black} == {"吴六顺", "郑七星"}
     numbers = [
         (
             await Household.select(Household.number)
-            .where(Household.id == e["household_id"])
+            .where(Household.id == e.household_id)
             .first()
             .run()
         )["number"]
@@ -68,7 +68,7 @@ async def test_no_public_operation_returns_a_black_board_households_name_number_
     code = (await Village.select(Village.code).where(Village.id == place.village_id).first().run())[
         "code"
     ]
-    values = {"code": code, "public_id": board["public_id"], "seq": 1}
+    values = {"code": code, "public_id": board.public_id, "seq": 1}
     async with httpx.AsyncClient(base_url=server_url, timeout=10) as anonymous:
         document = (await anonymous.get("/api/schema/openapi.json")).json()
         walked = 0
@@ -95,7 +95,7 @@ async def test_no_public_operation_returns_a_black_board_households_name_number_
         "吴*顺"
         in (
             await httpx.AsyncClient(base_url=server_url).get(
-                f"/api/v1/public/boards/{board['public_id']}"
+                f"/api/v1/public/boards/{board.public_id}"
             )
         ).text
     )
@@ -131,14 +131,14 @@ async def test_a_black_board_leaves_public_view_when_the_next_board_is_published
 ) -> None:
     place, made = await closed_period({"王大富": 30, "钱多多": 20, "吴六顺": -9})
     first = await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
-    url = f"/api/v1/public/boards/{first['public_id']}"
+    url = f"/api/v1/public/boards/{first.public_id}"
     assert (await client.get(url)).json()["black"] == [{"rank": 1, "name": "吴*顺", "earned": -9}]
     await add_board(place)
     later = (await client.get(url)).json()
     assert later["black"] == [] and later["black_withdrawn"]
     assert later["red"][0]["name"] == "王*富"
     inside = await client.get(
-        f"/api/v1/villages/{place.village_id}/boards/{first['id']}",
+        f"/api/v1/villages/{place.village_id}/boards/{first.id}",
         headers=place.headers(Role.villager),
     )
     assert inside.json()["black"][0]["head_name"] == "吴六顺"

@@ -15,6 +15,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import services as boards
 from backend.boards.poster import poster_image
+from backend.boards.services import Listed
 from backend.errors import DomainError
 from backend.ledger import services as ledger
 from backend.printing.fonts import cjk_font
@@ -86,7 +87,12 @@ async def closed_period(
     return place, {"period_id": period["id"], "ids": ids}
 
 
-def names(entries: list[dict]) -> list[tuple[int, str]]:
+def names(entries: list[Listed]) -> list[tuple[int, str]]:
+    return [(e.rank, e.head_name) for e in entries]
+
+
+def names_in(entries: list[dict]) -> list[tuple[int, str]]:
+    """``names`` of a board's lines in a JSON reply."""
     return [(e["rank"], e["head_name"]) for e in entries]
 
 
@@ -95,9 +101,9 @@ async def test_ties_at_both_cut_offs_are_all_listed() -> None:
         {"甲": 30, "乙": 20, "丙": 20, "丁": 10, "戊": -5, "己": -5, "庚": 8}
     )
     board = await boards.compute(place.village_id, made["period_id"])
-    assert sorted(names(board["red"])) == [(1, "甲"), (2, "丙"), (2, "乙")]
-    assert sorted(names(board["black"])) == [(1, "己"), (1, "戊")]
-    assert "并列" in board["rule_text"]
+    assert sorted(names(board.red)) == [(1, "甲"), (2, "丙"), (2, "乙")]
+    assert sorted(names(board.black)) == [(1, "己"), (1, "戊")]
+    assert "并列" in board.rule_text
 
 
 async def test_hardship_households_are_never_on_the_black_board_and_idle_ones_are_left_out() -> (
@@ -107,22 +113,22 @@ async def test_hardship_households_are_never_on_the_black_board_and_idle_ones_ar
         {"甲": 30, "乙": 20, "丙": 10, "丁": -9, "戊": 5}, hardship={"丁"}, idle={"闲"}
     )
     board = await boards.compute(place.village_id, made["period_id"])
-    assert board["black"] == [] and board["hardship_left_off"] == 1
+    assert board.black == [] and board.hardship_left_off == 1
     await registry.update_village(
         CLI_ACTOR, place.village_id, {"board_include_idle": True, "black_line": 1}
     )
     with_idle = await boards.compute(place.village_id, made["period_id"])
     # 闲 and the place's own idle households, all at 0: tied, all first.
-    assert (1, "闲") in names(with_idle["black"]) and with_idle["hardship_left_off"] == 1
-    assert {rank for rank, _ in names(with_idle["black"])} == {1}
-    assert "低于 1 分" in with_idle["rule_text"]
+    assert (1, "闲") in names(with_idle.black) and with_idle.hardship_left_off == 1
+    assert {rank for rank, _ in names(with_idle.black)} == {1}
+    assert "低于 1 分" in with_idle.rule_text
 
 
 async def test_a_household_that_gained_points_is_never_on_the_black_board() -> None:
     place, made = await closed_period({"甲": 30, "乙": 20, "丙": 1, "丁": -3, "戊": 2})
     board = await boards.compute(place.village_id, made["period_id"])
-    assert names(board["black"]) == [(1, "丁")] and board["size"] == 2
-    assert board["hardship_left_off"] == 0 and "净扣分" in board["rule_text"]
+    assert names(board.black) == [(1, "丁")] and board.size == 2
+    assert board.hardship_left_off == 0 and "净扣分" in board.rule_text
 
 
 async def test_hardship_households_skipped_do_not_pull_up_a_household_with_awards() -> None:
@@ -130,14 +136,14 @@ async def test_hardship_households_skipped_do_not_pull_up_a_household_with_award
         {"甲": 30, "乙": 20, "丙": 1, "丁": -9, "戊": -9, "己": -2}, hardship={"丁", "戊"}
     )
     board = await boards.compute(place.village_id, made["period_id"])
-    assert names(board["black"]) == [(1, "己")] and board["hardship_left_off"] == 2
+    assert names(board.black) == [(1, "己")] and board.hardship_left_off == 2
 
 
 async def test_publish_once_with_an_idempotent_red_bonus(client: AsyncClient) -> None:
     place, made = await closed_period({"甲": 30, "乙": 20, "丙": 1}, red_bonus=5)
     url = f"/api/v1/villages/{place.village_id}/periods/{made['period_id']}/board"
     preview = await client.get(url + "/preview", headers=place.headers(Role.committee))
-    assert preview.status_code == 200 and names(preview.json()["red"]) == [(1, "甲"), (2, "乙")]
+    assert preview.status_code == 200 and names_in(preview.json()["red"]) == [(1, "甲"), (2, "乙")]
     published = await client.post(url, headers=place.headers(Role.committee))
     assert published.status_code == 201, published.text
     board = published.json()
@@ -163,7 +169,7 @@ async def test_a_villager_reads_the_latest_board_or_an_empty_list(client: AsyncC
     await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
     latest = await client.get(url, params={"limit": 1}, headers=villager)
     assert latest.status_code == 200
-    assert [(b["period_name"], names(b["red"])) for b in latest.json()] == [
+    assert [(b["period_name"], names_in(b["red"])) for b in latest.json()] == [
         ("2026年10月", [(1, "甲"), (2, "乙")])
     ]
     refused = await client.get(url, params={"limit": 0}, headers=villager)
@@ -235,7 +241,7 @@ def test_chinese_glyphs_render_unlike_the_missing_glyph_box() -> None:
 async def test_the_poster_prints_the_board_and_its_qr_opens_the_verification_page() -> None:
     place, made = await closed_period({"王建国": 30, "李秀英": 20, "赵福生": 1})
     board = await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
-    url = f"http://jifen.lan/verify.html?board={board['public_id']}"
+    url = f"http://jifen.lan/verify.html?board={board.public_id}"
     image = poster_image(board, url)
     assert image.size == (3508, 4961)
     found = zxingcpp.read_barcodes(image)

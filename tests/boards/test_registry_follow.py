@@ -16,7 +16,7 @@ from httpx import AsyncClient
 from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.boards import ranks
+from backend.boards import redis_leaderboards
 from backend.db import engine
 from backend.ledger import services as ledger
 from backend.registry import services as registry
@@ -26,8 +26,10 @@ from tests.factories import PASSWORD, Place, make_place, make_town, unique
 
 
 async def clean(client: AsyncClient, place: Place) -> None:
-    await ranks.catch_up(place.village_id)  # what the server's reads and background job do
-    assert await ranks.village_differences(place.village_id) == []
+    await redis_leaderboards.catch_up(
+        place.village_id
+    )  # what the server's reads and background job do
+    assert await redis_leaderboards.village_differences(place.village_id) == []
     check = await client.get(
         f"/api/v1/villages/{place.village_id}/boards-check", headers=place.headers(Role.committee)
     )
@@ -132,7 +134,7 @@ async def test_the_boards_check_command_checks_the_running_servers_boards(
         )
 
     if not get_settings().is_memory_redis:
-        await ranks.rebuild(vid)
+        await redis_leaderboards.rebuild(vid)
     good = jifen()
     assert good.returncode == 0, good.stdout + good.stderr
     await engine().run_ddl(

@@ -69,12 +69,12 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     await expect(console.locator("#publish")).to_be_hidden()
 
     board = await boards.latest(place.village_id)
-    assert board is not None and board["period_id"] == made["period_id"]
-    poster_red = sorted(line_texts(e)[:2] for e in board["red"])
-    poster_black = sorted(line_texts(e)[:2] for e in board["black"])
+    assert board is not None and board.period_id == made["period_id"]
+    poster_red = sorted(line_texts(e)[:2] for e in board.red)
+    poster_black = sorted(line_texts(e)[:2] for e in board.black)
     assert poster_red == sorted(RED) and poster_black == sorted(BLACK)
-    assert all(e["earned"] < 0 for e in board["black"])
-    assert "周五福" not in {e["head_name"] for e in board["black"]}
+    assert all(e.earned < 0 for e in board.black)
+    assert "周五福" not in {e.head_name for e in board.black}
 
     number = (
         await Household.select(Household.number)
@@ -104,7 +104,7 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     assert not any(name in hall_text for _, name in BLACK), "a full name on the open screen"
 
     verify = await browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    await verify.goto(f"{server_url}/verify.html?board={board['public_id']}")
+    await verify.goto(f"{server_url}/verify.html?board={board.public_id}")
     assert await lines(verify, "#red") == masked(poster_red)
     assert await lines(verify, "#black") == masked(poster_black)
     await verify.screenshot(path=screenshots() / "board-verify.png", full_page=True)

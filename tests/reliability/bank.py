@@ -22,7 +22,7 @@ import httpx
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards.cli import differences
-from backend.boards.ranks import catch_up
+from backend.boards.redis_leaderboards import catch_up
 from backend.cards import services as cards
 from backend.ledger.tables import Account, Transfer
 from backend.ledger.verify import verify_village

@@ -17,7 +17,7 @@ from backend.auth.principal import Role
 from backend.boards import services as boards
 from backend.boards.poster import black_notes
 from backend.boards.public import mask
-from backend.boards.ranks import competition_ranks
+from backend.boards.tie_rule import competition_ranks
 from backend.registry.tables import Village
 from tests.boards.test_red_black import closed_period
 from tests.factories import Place
@@ -76,16 +76,14 @@ async def public_views(client: AsyncClient, place: Place, period_id: int) -> dic
     newest = await boards.latest(place.village_id)
     assert newest is not None
     screen = (await client.get(f"/api/v1/public/villages/{code}/screen")).json()
-    verify = (await client.get(f"/api/v1/public/boards/{newest['public_id']}")).json()
+    verify = (await client.get(f"/api/v1/public/boards/{newest.public_id}")).json()
     villager = place.headers(Role.villager)
     base = f"/api/v1/villages/{place.village_id}"
     seen = {
         "verify": verify,
         "screen": screen,
         "villager_boards": (await client.get(f"{base}/boards", headers=villager)).json(),
-        "villager_board": (
-            await client.get(f"{base}/boards/{newest['id']}", headers=villager)
-        ).json(),
+        "villager_board": (await client.get(f"{base}/boards/{newest.id}", headers=villager)).json(),
     }
     for period in (None, period_id):
         query = f"?limit=100&period_id={period}" if period else "?limit=100"
@@ -135,7 +133,7 @@ async def test_public_and_villager_views_do_not_tell_who_is_in_hardship(
         assert "hardship_left_off" not in view or view["hardship_left_off"] is None
     assert "关怀户" in with_hardship["verify"]["rule_text"]  # the rule itself is public
     newest = await boards.latest(hard_place.village_id)
-    assert newest is not None and newest["hardship_left_off"] == 1  # kept for the committee
+    assert newest is not None and newest.hardship_left_off == 1  # kept for the committee
     assert not any("关怀" in note for note in black_notes(newest))  # the printed poster
     preview = await client.get(
         f"/api/v1/villages/{hard_place.village_id}/periods/{hard['period_id']}/board/preview",

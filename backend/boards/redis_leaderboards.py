@@ -35,10 +35,22 @@ _locks: dict[int, asyncio.Lock] = {}
 
 
 @dataclass(frozen=True, slots=True)
-class Standing:
+class Placement:
+    """Where an active household sits on the village's boards: its grid and moral group."""
+
     household_id: int
-    earned: int
-    rank: int
+    grid: int | None
+    moral_group: int | None
+
+    @property
+    def scopes(self) -> list[Scope]:
+        """The boards it is on: the village's, its grid's and its moral group's."""
+        scopes: list[Scope] = [("village", None)]
+        if self.grid is not None:
+            scopes.append(("grid", self.grid))
+        if self.moral_group is not None:
+            scopes.append(("group", self.moral_group))
+        return scopes
 
 
 def member(household_id: int) -> str:
@@ -71,21 +83,14 @@ async def ledger_seq(village_id: int) -> int:
     return int(row["seq"]) if row else 0
 
 
-async def active_households(village_id: int) -> list[dict[str, Any]]:
-    return (
+async def active_households(village_id: int) -> list[Placement]:
+    """The village's active households, each with the boards it is on."""
+    rows = (
         await Household.select(Household.id, Household.grid, Household.moral_group)
         .where((Household.village == village_id) & (Household.status == "active"))
         .run()
     )
-
-
-def scopes_of(household: dict[str, Any]) -> list[Scope]:
-    scopes: list[Scope] = [("village", None)]
-    if household["grid"] is not None:
-        scopes.append(("grid", household["grid"]))
-    if household["moral_group"] is not None:
-        scopes.append(("group", household["moral_group"]))
-    return scopes
+    return [Placement(r["id"], r["grid"], r["moral_group"]) for r in rows]
 
 
 async def expected(village_id: int) -> dict[str, dict[str, float]]:
@@ -93,7 +98,10 @@ async def expected(village_id: int) -> dict[str, dict[str, float]]:
 
     One query for the earned points of every period; each household's member and scopes are
     worked out once, and scores stay integers (what Redis is sent, and compares equal)."""
-    placed = [(h["id"], member(h["id"]), scopes_of(h)) for h in await active_households(village_id)]
+    placed = [
+        (h.household_id, member(h.household_id), h.scopes)
+        for h in await active_households(village_id)
+    ]
     boards: dict[str, dict[str, float]] = {}
     for period_id, totals in (await ledger.earned_by_period(village_id)).items():
         of_scope: dict[Scope, dict[str, float]] = {}
@@ -236,7 +244,7 @@ async def catch_up(village_id: int) -> None:
                         (by_account[account], None),
                         (by_account[account], row["period_id"]),
                     }
-        households = {h["id"]: h for h in await active_households(village_id)}
+        households = {h.household_id: h for h in await active_households(village_id)}
         known = set(await client.smembers(index_key(village_id)))
         if any(key(village_id, period_id) not in known for _, period_id in touched):
             # A period's first posting: its boards must hold every active household (idle ones
@@ -248,7 +256,7 @@ async def catch_up(village_id: int) -> None:
             if household_id not in households:
                 continue
             score = await ledger.earned(village_id, household_id, period_id)
-            for scope in scopes_of(households[household_id]):
+            for scope in households[household_id].scopes:
                 name = key(village_id, period_id, scope)
                 write.zadd(name, {member(household_id): score})
                 write.sadd(index_key(village_id), name)
@@ -295,21 +303,11 @@ async def follow_household(village_id: int, household_id: int) -> None:
         for name in names:
             write.zrem(name, member(household_id))
         if row is not None and row["status"] == "active":
+            placement = Placement(household_id, row["grid"], row["moral_group"])
             for period_id, totals in (await ledger.earned_by_period(village_id)).items():
-                for scope in scopes_of(row):
+                for scope in placement.scopes:
                     name = key(village_id, period_id, scope)
                     write.zadd(name, {member(household_id): totals.get(household_id, 0)})
                     write.sadd(index_key(village_id), name)
         await write.execute()
         await publish_update(village_id, "registry")
-
-
-def competition_ranks(scores: list[tuple[int, int]]) -> list[Standing]:
-    """Standard competition ranking (1, 2, 2, 4) of (household, earned), best first; ties in
-    the order Redis keeps them (higher member first), so both paths list ties alike."""
-    ordered = sorted(scores, key=lambda pair: (-pair[1], -pair[0]))
-    standings: list[Standing] = []
-    for index, (household_id, earned) in enumerate(ordered):
-        rank = standings[-1].rank if standings and standings[-1].earned == earned else index + 1
-        standings.append(Standing(household_id, earned, rank))
-    return standings
