@@ -102,7 +102,9 @@ def import_village(
     file: Annotated[Path, typer.Argument(help="A file written by export-village.")],
 ) -> None:
     """Put the village of FILE into this database, every chain head unchanged, all or nothing;
-    refused when its code or a login name is taken, its chain fails, or the schemas differ."""
+    refused by name, before anything is written, when its code, a login, a household or a board
+    is already here, it shares a shop with another village, or the schemas differ; refused
+    before commit when its chain fails."""
     from backend.audit.services import CLI_ACTOR
     from backend.errors import DomainError
     from backend.ledger.moving import import_village as put

@@ -12,8 +12,10 @@ all of them: the idempotency keys and references the chain hashed as written
 The chain itself names nothing by id (:mod:`backend.ledger.chain`), so every link and head is
 unchanged, and the import checks that before it commits.
 
-Invariants: a village code already in the target, a login name already in the target, a file
-whose chain does not verify, or a file from another schema is refused and changes nothing.
+Invariants: an import that would clash with the target (:mod:`backend.ledger.moving_clashes`:
+a village code, login, household or other key already there, a shop shared with another
+village, a file from another schema) is refused before anything is written; a file whose chain
+does not verify is refused before commit. Either way the target is unchanged.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ from piccolo.table import Table
 from backend import db
 from backend.audit.services import Actor, record
 from backend.db import is_postgres, write_transaction
-from backend.errors import DomainError, NotFound
+from backend.errors import NotFound
+from backend.ledger.moving_clashes import FORMAT, refuse_clashes, schema
+from backend.ledger.moving_errors import VillageFileBroken
 from backend.ledger.verify import verify_village
-
-FORMAT = "jifen-village/1"
 
 # Tables in an order where every row's parents come first; how each one's rows are chosen.
 BY_VILLAGE = (
@@ -57,8 +59,9 @@ BY_VILLAGE = (
     "attendance",
     "shop",
     "shop_village",
+    "product",
+    "stock_movement",
 )
-BY_SHOP = ("product", "stock_movement")
 LEDGER = ("account", "ledger_head", "transfer")
 LATER_BY_VILLAGE = ("redemption", "adjustment_request", "board", "role_grant", "audit_entry")
 BY_REDEMPTION = ("redemption_line",)
@@ -67,7 +70,6 @@ ORDER = (
     "piccolo_user",
     "village",
     *BY_VILLAGE,
-    *BY_SHOP,
     *LEDGER,
     *LATER_BY_VILLAGE,
     *BY_REDEMPTION,
@@ -99,37 +101,6 @@ ID_REFS: dict[tuple[str, str], str] = {
 }
 
 
-class VillageCodeTaken(DomainError):
-    code = "village_code_taken"
-    status = 409
-    zh = "目标数据库已经有编码为 {code} 的村，不能再导入一次。"
-    en = "The target database already has a village with code {code}; it cannot be imported."
-
-
-class UsernameTaken(DomainError):
-    code = "username_taken"
-    status = 409
-    zh = "目标数据库已经有这些登录名：{usernames}。请先改名，再导入。"
-    en = "The target database already has these login names: {usernames}. Rename them first."
-
-
-class VillageFileBroken(DomainError):
-    code = "village_file_broken"
-    status = 422
-    zh = "文件里的账本链核对不通过（{problem}），没有导入任何数据。"
-    en = "The file's ledger chain does not verify ({problem}); nothing was imported."
-
-
-class SchemaMismatch(DomainError):
-    code = "schema_mismatch"
-    status = 409
-    zh = "文件来自另一个版本的数据库结构（缺少或多出：{migrations}），请先把两边都升级到同一版本。"
-    en = (
-        "The file comes from another schema version (missing or extra: {migrations}); "
-        "migrate both databases to the same version first."
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Moved:
     """What an export or import moved: the village (its id where it now is), rows per table,
@@ -157,11 +128,6 @@ def _refs(table: type[Table]) -> dict[str, str]:
     }
     refs |= {column: target for (t, column), target in ID_REFS.items() if t == name}
     return refs
-
-
-async def _schema() -> list[str]:
-    rows = await db.fetch("SELECT app_name, name FROM migration ORDER BY app_name, name")
-    return [f"{r['app_name']}:{r['name']}" for r in rows]
 
 
 def _encode(value: Any) -> Any:
@@ -195,9 +161,7 @@ async def export_village(code: str) -> tuple[dict[str, Any], Moved]:
     rows["town"] = await _select("town", "id = $1", village["town"])
     for name in (*BY_VILLAGE, *LATER_BY_VILLAGE, *LEDGER):
         rows[name] = await _select(name, "village = $1", v)
-    shops = _ids(rows["shop"])
-    for name in BY_SHOP:
-        rows[name] = await _select(name, _in("shop", shops))
+    neighbours = await _shop_ties(v, rows)
     rows["redemption_line"] = await _select(
         "redemption_line", _in("redemption", _ids(rows["redemption"]))
     )
@@ -216,9 +180,10 @@ async def export_village(code: str) -> tuple[dict[str, Any], Moved]:
     head: dict[str, Any] = rows["ledger_head"][0] if rows["ledger_head"] else {"seq": 0, "hash": ""}
     document = {
         "format": FORMAT,
-        "schema": await _schema(),
+        "schema": await schema(),
         "village": code,
         "head": {"seq": head["seq"], "hash": head["hash"]},
+        "neighbours": neighbours,
         "tables": {
             name: [{k: _encode(val) for k, val in row.items()} for row in rows[name]]
             for name in ORDER
@@ -226,6 +191,19 @@ async def export_village(code: str) -> tuple[dict[str, Any], Moved]:
     }
     counts = {name: len(rows[name]) for name in ORDER}
     return document, Moved(v, code, counts, head["seq"], head["hash"])
+
+
+async def _shop_ties(village: int, rows: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """Widen ``rows``' shops to every shop the village is tied to and every tie of those
+    shops, and return the codes of the other villages they name: a shared shop's rows belong
+    to several villages, and the file says so, so that the import refuses it by name
+    (:func:`backend.ledger.moving_clashes.shared_shops`). A village with shops of its own only
+    gets exactly its own rows."""
+    shops = sorted({*_ids(rows["shop_village"], "shop"), *_ids(rows["shop"])})
+    rows["shop"] = await _select("shop", _in("id", shops))
+    rows["shop_village"] = await _select("shop_village", _in("shop", shops))
+    others = {*_ids(rows["shop"], "village"), *_ids(rows["shop_village"], "village")} - {village}
+    return {str(r["id"]): r["code"] for r in await _select("village", _in("id", sorted(others)))}
 
 
 def _decode(table: type[Table], row: dict[str, Any]) -> dict[str, Any]:
@@ -259,34 +237,13 @@ async def _offsets(names: list[str]) -> dict[str, int]:
     return offsets
 
 
-async def _refuse_clashes(document: dict[str, Any]) -> None:
-    if document.get("format") != FORMAT:
-        raise VillageFileBroken(problem=f"not a {FORMAT} file")
-    ours, theirs = set(await _schema()), set(document["schema"])
-    if ours != theirs:
-        raise SchemaMismatch(migrations=", ".join(sorted(ours ^ theirs)))
-    if await db.first("SELECT id FROM village WHERE code = $1", document["village"]):
-        raise VillageCodeTaken(code=document["village"])
-    names = [u["username"] for u in document["tables"][USER]]
-    taken = [
-        r["username"]
-        for r in await db.fetch(
-            f"SELECT username FROM piccolo_user WHERE username IN "  # noqa: S608
-            f"({', '.join(f'${n}' for n in range(1, len(names) + 1)) or 'NULL'})",
-            *names,
-        )
-    ]
-    if taken:
-        raise UsernameTaken(usernames=", ".join(sorted(taken)))
-
-
 async def import_village(actor: Actor, document: dict[str, Any]) -> Moved:
     """Put the village of an exported ``document`` into this database with every chain head
     unchanged, or nothing at all (one transaction); then rebuild its boards."""
     tables = _tables()
     counts: dict[str, int] = {}
     async with write_transaction():
-        await _refuse_clashes(document)
+        await refuse_clashes(document)
         offsets = await _offsets([n for n in ORDER if n != "town"])
         towns: dict[int, int] = {}
         for town in document["tables"]["town"]:

@@ -14,8 +14,10 @@ boards never read it. Then, in process (no HTTP):
   time or period 1, timed server side.
 
 Both measurements run twice over the same database, in the same run: against the single Redis
-(db 8 of 127.0.0.1:6379), then against a 3-node Redis Cluster on loopback that the benchmark
-starts and stops itself (``scripts/ci/redis-cluster``, ports 7011-7013 or ``--cluster-ports``).
+(db 8 of 127.0.0.1:6379, or ``JIFEN_BENCH_BOARDS_REDIS_DB``), then against a 3-node Redis
+Cluster on loopback that the benchmark starts and stops itself (``scripts/ci/redis-cluster``,
+ports 7011-7013 or ``--cluster-ports``; refused if one is in use). The scratch database is
+``jifen_bench_boards`` or ``JIFEN_BENCH_BOARDS_DATABASE``.
 
 Last line: ``RESULT top_p99_ms=… rebuild_seconds=… households=1000000 cluster_top_p99_ms=…
 cluster_rebuild_seconds=… cluster_top_ratio=… cluster_rebuild_ratio=…`` (top_p99_ms is the p99
@@ -29,7 +31,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
+import socket
 import subprocess
 import sys
 import time
@@ -49,8 +53,10 @@ from scripts.bench.common import (
 VILLAGES = 1000
 HOUSEHOLDS = 1000
 REQUESTS = 10_000
-REDIS_DB = 8
-DATABASE = "jifen_bench_boards"
+# Where it builds: a scratch database (dropped and made anew) and a Redis db (flushed); the
+# environment may name others when several people share one machine, as for scripts/bench/scale.
+DATABASE = os.environ.get("JIFEN_BENCH_BOARDS_DATABASE", "jifen_bench_boards")
+REDIS_DB = int(os.environ.get("JIFEN_BENCH_BOARDS_REDIS_DB", "8"))
 CLUSTER_PORTS = "7011,7012,7013"
 CLUSTER_SCRIPT = ROOT / "scripts" / "ci" / "redis-cluster"
 
@@ -156,12 +162,25 @@ def measure_on(redis_url: str, tag: str) -> dict[str, float]:
 DATABASE_URL = f"postgresql://postgres@127.0.0.1:5432/{DATABASE}"
 
 
+def busy(ports: list[str]) -> list[str]:
+    """The ports something on loopback already answers on: the cluster is started only on
+    free ones, never beside (or, at its ``stop``, over) a Redis someone else runs there."""
+    taken = []
+    for port in ports:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", int(port))) == 0:
+                taken.append(port)
+    return taken
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--villages", type=int, default=VILLAGES)
     parser.add_argument("--cluster-ports", default=CLUSTER_PORTS)
     args = parser.parse_args()
     ports = args.cluster_ports.split(",")
+    if busy(ports):
+        sys.exit(f"ports {', '.join(busy(ports))} are in use: pass free ones with --cluster-ports")
     scratch_database(DATABASE)
     single_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     run_module(

@@ -29,7 +29,7 @@ SALE = "/api/v1/villages/{village_id}/shops/{shop_id}/redemptions"
 SCORE_SHEET = "/api/v1/villages/{village_id}/periods/{period_id}/score-sheet"
 # Refusals no API operation answers: the command line's (backup, restore, setup) and the edge's
 # for a request that reaches no operation (a method the path does not have).
-NOT_OVER_HTTP = {"backend.backup.errors", "backend.setup.errors", "backend.ledger.moving"}
+NOT_OVER_HTTP = {"backend.backup.errors", "backend.setup.errors", "backend.ledger.moving_errors"}
 NO_OPERATION = {"method_not_allowed"}
 # Defined but raised nowhere today (backend/errors.py, backend/scoring/errors.py): kept out of the
 # document, listed here so that a new unused one is noticed. Delete them or raise them.

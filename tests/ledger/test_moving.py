@@ -22,12 +22,11 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
 from backend.ledger import services as ledger
-from backend.ledger.moving import (
+from backend.ledger.moving import export_village, import_village
+from backend.ledger.moving_errors import (
     SchemaMismatch,
     UsernameTaken,
     VillageCodeTaken,
-    export_village,
-    import_village,
 )
 from backend.ledger.verify import verify_village
 from backend.scoring import evaluations, objections, periods, posting, rules
