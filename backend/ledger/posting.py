@@ -174,7 +174,9 @@ def _appended(
     debit_balance: int,
     credit_balance: int,
 ) -> Posted:
-    """A transfer just written, as its caller sees it: the household's side and balance."""
+    """A transfer just written, as its caller sees it: the household's side and balance. The
+    one place a new :class:`Posted` is made, for the database function, the Python path and a
+    batch alike."""
     on_credit = posting.credit.kind == "household"
     household = posting.credit if on_credit else posting.debit
     return Posted(
@@ -319,7 +321,7 @@ async def _append_many(
         return []
     seq, prev_hash, now = head["seq"], head["hash"], clock.now()
     rows: list[dict[str, Any]] = []
-    balances: list[int] = []
+    balances: list[tuple[int, int]] = []
     names: dict[tuple[int | None, int | None], dict[str, Any]] = {}
     for key, request_hash, posting in postings:
         debit = await _move(
@@ -346,8 +348,7 @@ async def _append_many(
         )
         prev_hash = row["hash"]
         rows.append(row)
-        on_credit = posting.credit.kind == "household"
-        balances.append(credit["balance"] if on_credit else debit["balance"])
+        balances.append((debit["balance"], credit["balance"]))
     ids: dict[int, int] = {}
     for start in range(0, len(rows), INSERT_ROWS):
         part = rows[start : start + INSERT_ROWS]
@@ -368,23 +369,10 @@ async def _append_many(
         prev_hash,
         now,
     )
-    out = []
-    for (_key, _hash, posting), row, balance in zip(postings, rows, balances, strict=True):
-        household = posting.credit if posting.credit.kind == "household" else posting.debit
-        out.append(
-            Posted(
-                id=ids[row["seq"]],
-                seq=row["seq"],
-                kind=posting.kind,
-                amount=posting.amount,
-                household_id=household.owner or 0,
-                balance=balance,
-                hash=row["hash"],
-                created_at=now,
-                replayed=False,
-            )
-        )
-    return out
+    return [
+        _appended(posting, ids[row["seq"]], row["seq"], row["hash"], now, *balance)
+        for (_key, _hash, posting), row, balance in zip(postings, rows, balances, strict=True)
+    ]
 
 
 def _row(
