@@ -22,7 +22,7 @@ from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.pictures import store_picture
 
 PASSWORD = "correct-horse-battery"
@@ -266,12 +266,12 @@ async def add_sale(place: Place) -> int:
         CLI_ACTOR, place.village_id, household, 50, key=unique("sale"), reason="测试积分"
     )
     code = await cards.card_payload(place.village_id, household)
-    receipt = await redemption.redeem(
+    receipt = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 1)],
+        [redemption_services.Line(place.product_id, 1)],
         key=unique("k"),
     )
     return int(receipt["id"])

@@ -12,7 +12,7 @@ from backend.demo.staff import staff_actor
 from backend.errors import DomainError
 from backend.ledger import services as ledger
 from backend.registry.tables import Household, Village
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 
 
 async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> None:
@@ -39,18 +39,18 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
             continue
         product = rng.choice(affordable)
         try:
-            last = await redemption.redeem(
+            last = await redemption_services.redeem(
                 actor,
                 vid,
                 shop["id"],
                 await cards.card_payload(vid, household),
-                [redemption.Line(product["id"], 1)],
+                [redemption_services.Line(product["id"], 1)],
                 key=f"demo-sale-{village_code}-{n}",
             )
         except DomainError:
             continue  # over a monthly limit: the kiosk would have said so too
     if last is not None:
-        await redemption.void(
+        await redemption_services.void(
             actor,
             vid,
             shop["id"],
@@ -63,11 +63,11 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
     code, _expires = await cards.phone_code(vid, households[0])
     cheapest = min(products, key=lambda p: p["price"])
     with contextlib.suppress(DomainError):  # too few points: nothing to show
-        await redemption.redeem(
+        await redemption_services.redeem(
             actor,
             vid,
             shop["id"],
             code,
-            [redemption.Line(cheapest["id"], 1)],
+            [redemption_services.Line(cheapest["id"], 1)],
             key=f"demo-phone-sale-{village_code}",
         )

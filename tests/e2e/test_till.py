@@ -13,7 +13,7 @@ from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.cards import services as cards
 from backend.ledger import services as ledger
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.tables import Redemption
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import PASSWORD, Place, stocked_place, unique
@@ -215,12 +215,12 @@ async def test_the_till_shows_what_the_limits_leave(
     server_url: str, launch_browser: Launch
 ) -> None:
     till = await counter(soap_limit=2, daily_cap=30)
-    await redemption.redeem(
+    await redemption_services.redeem(
         CLI_ACTOR,
         till.place.village_id,
         till.place.shop_id,
         till.codes[0],
-        [redemption.Line(till.soap, 1)],
+        [redemption_services.Line(till.soap, 1)],
         key=unique("earlier"),
     )
     page = await open_till(await launch_browser(), server_url, till)

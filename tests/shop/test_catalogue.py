@@ -12,7 +12,7 @@ from PIL import Image
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.errors import NotFound
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.errors import DuplicateProduct
 from backend.shop.tables import Product, StockMovement
 from tests.factories import Place, World, add_sale, make_place, make_town
@@ -50,7 +50,9 @@ async def test_every_stock_movement_stamps_the_product_with_its_own_time() -> No
         CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 3, "村集体", None
     )
     restocked = await _stamped_after(place, sold)
-    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, sale_id, "顾客拿错了")
+    await redemption_services.void(
+        CLI_ACTOR, place.village_id, place.shop_id, sale_id, "顾客拿错了"
+    )
     voided = await _stamped_after(place, restocked)
     await catalogue.write_off(
         CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 1, "包装破损"

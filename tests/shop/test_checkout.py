@@ -11,19 +11,19 @@ from pytest import MonkeyPatch
 from backend.audit.services import CLI_ACTOR
 from backend.cards import services as cards
 from backend.errors import DomainError
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from tests.factories import Place, stocked_place
 from tests.shop.test_redemption import second_product, sell
 
 
 async def attempt(place: Place, code: str, lines: list[tuple[int, int]], key: str) -> str:
     try:
-        await redemption.redeem(
+        await redemption_services.redeem(
             CLI_ACTOR,
             place.village_id,
             place.shop_id,
             code,
-            [redemption.Line(p, q) for p, q in lines],
+            [redemption_services.Line(p, q) for p, q in lines],
             key=key,
         )
     except DomainError as error:
@@ -70,7 +70,9 @@ async def test_a_voided_sale_frees_the_daily_cap_and_the_monthly_limit(
     assert sold.status_code == 201
     refused = await sell(client, place, code, [(limited, 1)])
     assert refused.json()["code"] == "limit_exceeded"
-    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, sold.json()["id"], "退货")
+    await redemption_services.void(
+        CLI_ACTOR, place.village_id, place.shop_id, sold.json()["id"], "退货"
+    )
     again = await sell(client, place, code, [(place.product_id, 2), (limited, 2)])
     assert again.status_code == 201
     assert again.json()["lines"] == [
@@ -102,24 +104,24 @@ async def test_a_receipt_number_drawn_twice_is_drawn_again(monkeypatch: MonkeyPa
     draws = iter(["c0ffee", "c0ffee", "beef00"])
     real = secrets.token_hex
     monkeypatch.setattr(secrets, "token_hex", lambda n=None: next(draws, None) or real(n))
-    first = await redemption.redeem(
+    first = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 1)],
+        [redemption_services.Line(place.product_id, 1)],
         key="draw-1",
     )
-    second = await redemption.redeem(
+    second = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 1)],
+        [redemption_services.Line(place.product_id, 1)],
         key="draw-2",
     )
     assert first["receipt_no"].endswith("-C0FFEE")
     assert second["receipt_no"].endswith("-BEEF00")
-    assert second == await redemption.receipt(place.village_id, place.shop_id, second["id"]) | {
-        "replayed": False
-    }
+    assert second == await redemption_services.receipt(
+        place.village_id, place.shop_id, second["id"]
+    ) | {"replayed": False}

@@ -16,7 +16,7 @@ from backend.cards import codes
 from backend.cards import services as cards
 from backend.scoring import rules
 from backend.scoring.evaluations import Scorer
-from backend.shop import redemption
+from backend.shop import redemption_services
 from backend.shop.code_status import code_status
 from tests.factories import TIDY_YARD, Place, stocked_place, unique
 
@@ -45,12 +45,12 @@ async def test_a_code_waits_then_says_what_it_paid_and_what_is_left(client: Asyn
     found, body = await status(client, place, code)
     assert (found, body["state"], body["balance"], body["total"]) == (200, "waiting", 60, None)
 
-    sale = await redemption.redeem(
+    sale = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 2)],
+        [redemption_services.Line(place.product_id, 2)],
         key=unique("till"),
     )
     found, body = await status(client, place, code)
@@ -62,7 +62,7 @@ async def test_a_code_waits_then_says_what_it_paid_and_what_is_left(client: Asyn
     _found, newest = await status(client, place, "")
     assert (newest["state"], newest["receipt_no"]) == ("paid", sale["receipt_no"])
 
-    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, sale["id"], "拿错了")
+    await redemption_services.void(CLI_ACTOR, place.village_id, place.shop_id, sale["id"], "拿错了")
     _found, body = await status(client, place, code)
     assert (body["state"], body["sale_status"], body["balance"]) == ("paid", "voided", 60)
 

@@ -15,7 +15,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
 from backend.errors import DomainError
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.tables import Redemption
 from tests.factories import stocked_place, unique
 from tests.shop.test_redemption import second_product
@@ -95,12 +95,12 @@ async def test_mixed_carts_over_shared_products_never_deadlock() -> None:
         for n in range(150):
             cart = chooser.sample(products, chooser.choice((1, 2)))
             try:
-                await redemption.redeem(
+                await redemption_services.redeem(
                     CLI_ACTOR,
                     place.village_id,
                     place.shop_id,
                     code,
-                    [redemption.Line(p, 1) for p in cart],
+                    [redemption_services.Line(p, 1) for p in cart],
                     key=f"hunt-{worker}-{n}",
                 )
             except DomainError as refusal:

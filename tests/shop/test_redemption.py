@@ -16,7 +16,7 @@ from backend.auth.principal import Role
 from backend.cards import services as cards
 from backend.errors import DomainError
 from backend.ledger import services as ledger
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.tables import Redemption
 from tests.factories import Place, stocked_place, unique
 
@@ -197,12 +197,12 @@ async def test_a_phone_code_at_two_kiosks_at_once_sells_once() -> None:
 
     async def attempt(key: str) -> str:
         try:
-            await redemption.redeem(
+            await redemption_services.redeem(
                 CLI_ACTOR,
                 place.village_id,
                 place.shop_id,
                 code,
-                [redemption.Line(place.product_id, 1)],
+                [redemption_services.Line(place.product_id, 1)],
                 key=key,
             )
         except DomainError as error:
@@ -268,7 +268,7 @@ async def test_settlement_sheet(client: AsyncClient) -> None:
     code = await card(place)
     await sell(client, place, code, [(place.product_id, 2)])
     voided = (await sell(client, place, code, [(place.product_id, 1)])).json()
-    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, voided["id"], "测试")
+    await redemption_services.void(CLI_ACTOR, place.village_id, place.shop_id, voided["id"], "测试")
     now = clock.now().astimezone()
     response = await client.get(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/settlement"
@@ -294,12 +294,12 @@ async def test_fifty_concurrent_sales_never_overspend() -> None:
 
     async def attempt(n: int) -> str:
         try:
-            await redemption.redeem(
+            await redemption_services.redeem(
                 CLI_ACTOR,
                 place.village_id,
                 place.shop_id,
                 code,
-                [redemption.Line(place.product_id, 1)],
+                [redemption_services.Line(place.product_id, 1)],
                 key=f"k{n}",
             )
         except DomainError as error:

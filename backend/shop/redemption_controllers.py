@@ -13,7 +13,7 @@ from backend.auth.principal import Role
 from backend.http.access import CurrentPrincipal, allow, shop_staff
 from backend.http.callers import CurrentActor
 from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
-from backend.shop import redemption, today
+from backend.shop import redemption_services, today
 from backend.shop import schemas as s
 from backend.shop.settlement import settlement, settlement_xlsx
 
@@ -21,7 +21,7 @@ SELLERS = (Role.shopkeeper, Role.committee)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SalesController(Controller):
+class RedemptionController(Controller):
     path = "/villages/{village_id:int}/shops/{shop_id:int}"
     tags = ["shop"]
 
@@ -35,7 +35,7 @@ class SalesController(Controller):
     ) -> s.Customer:
         await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(
-            await redemption.customer(village_id, shop_id, data.code), s.Customer
+            await redemption_services.customer(village_id, shop_id, data.code), s.Customer
         )
 
     @post("/redemptions", **allow(*SELLERS))
@@ -49,8 +49,11 @@ class SalesController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
-        lines = [redemption.Line(line.product_id, line.quantity, line.price) for line in data.lines]
-        row = await redemption.redeem(
+        lines = [
+            redemption_services.Line(line.product_id, line.quantity, line.price)
+            for line in data.lines
+        ]
+        row = await redemption_services.redeem(
             actor,
             village_id,
             shop_id,
@@ -81,7 +84,7 @@ class SalesController(Controller):
     ) -> s.Receipt:
         await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(
-            await redemption.receipt(village_id, shop_id, redemption_id), s.Receipt
+            await redemption_services.receipt(village_id, shop_id, redemption_id), s.Receipt
         )
 
     @post("/redemptions/{redemption_id:int}/void", status_code=200, **allow(*SELLERS))
@@ -97,7 +100,7 @@ class SalesController(Controller):
     ) -> s.Receipt:
         """Void a sale; with an Idempotency-Key a retry gets the first void's answer."""
         await shop_staff(principal, village_id, shop_id)
-        row = await redemption.void(
+        row = await redemption_services.void(
             actor,
             village_id,
             shop_id,
