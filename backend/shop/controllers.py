@@ -13,7 +13,7 @@ from litestar.params import Body, FromQuery, JSONBody
 from backend.auth.principal import Role
 from backend.errors import NotFound
 from backend.heavy import run_heavy
-from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, shop_staff
+from backend.http.access import ANY_ROLE, allow, shop_staff
 from backend.http.callers import CurrentActor
 from backend.http.input import PathId, given
 from backend.shop import catalogue
@@ -46,20 +46,18 @@ class ShopController(Controller):
         rows = await catalogue.products(village_id, shop_id, include_inactive=include_inactive)
         return msgspec.convert(rows, list[s.Product])
 
-    @post("/{shop_id:int}/products", **allow(*SHOP_STAFF))
+    @post("/{shop_id:int}/products", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def add_product(
         self,
         village_id: PathId,
         shop_id: PathId,
         data: JSONBody[s.ProductCreate],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
         row = await catalogue.add_product(actor, village_id, shop_id, msgspec.structs.asdict(data))
         return msgspec.convert(row, s.Product)
 
-    @patch(PRODUCT, **allow(*SHOP_STAFF))
+    @patch(PRODUCT, **allow(*SHOP_STAFF), guards=[shop_staff])
     async def update_product(
         self,
         village_id: PathId,
@@ -67,23 +65,24 @@ class ShopController(Controller):
         product_id: PathId,
         data: JSONBody[s.ProductUpdate],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
         row = await catalogue.update_product(actor, village_id, shop_id, product_id, given(data))
         return msgspec.convert(row, s.Product)
 
-    @post(PRODUCT + "/picture", **allow(*SHOP_STAFF), request_max_body_size=6_000_000)
+    @post(
+        PRODUCT + "/picture",
+        **allow(*SHOP_STAFF),
+        guards=[shop_staff],
+        request_max_body_size=6_000_000,
+    )
     async def upload_picture(
         self,
         village_id: PathId,
         shop_id: PathId,
         product_id: PathId,
         actor: CurrentActor,
-        principal: CurrentPrincipal,
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
         name = await run_heavy(store_picture, await data.read())
         row = await catalogue.update_product(
             actor, village_id, shop_id, product_id, {"picture": name}
@@ -108,7 +107,7 @@ class ShopController(Controller):
             headers={"Cache-Control": "private, max-age=3600"},
         )
 
-    @post(PRODUCT + "/restock", **allow(*SHOP_STAFF))
+    @post(PRODUCT + "/restock", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def restock(
         self,
         village_id: PathId,
@@ -116,9 +115,7 @@ class ShopController(Controller):
         product_id: PathId,
         data: JSONBody[s.Restock],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
         value_fen = None if data.value_yuan is None else round(data.value_yuan * 100)
         row = await catalogue.restock(
             actor,
@@ -131,7 +128,7 @@ class ShopController(Controller):
         )
         return msgspec.convert(row, s.Product)
 
-    @post(PRODUCT + "/write-off", **allow(*SHOP_STAFF))
+    @post(PRODUCT + "/write-off", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def write_off(
         self,
         village_id: PathId,
@@ -139,18 +136,15 @@ class ShopController(Controller):
         product_id: PathId,
         data: JSONBody[s.WriteOff],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
         row = await catalogue.write_off(
             actor, village_id, shop_id, product_id, data.quantity, data.reason
         )
         return msgspec.convert(row, s.Product)
 
-    @get(PRODUCT + "/movements", **allow(*SHOP_STAFF))
+    @get(PRODUCT + "/movements", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def movements(
-        self, village_id: PathId, shop_id: PathId, product_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, shop_id: PathId, product_id: PathId
     ) -> list[s.StockMovement]:
-        await shop_staff(principal, village_id, shop_id)
         rows = await catalogue.movements(village_id, shop_id, product_id)
         return msgspec.convert(rows, list[s.StockMovement])

@@ -10,7 +10,7 @@ from litestar.params import JSONBody, Parameter
 
 from backend import clock
 from backend.auth.principal import Role
-from backend.http.access import CurrentPrincipal, allow, shop_staff
+from backend.http.access import allow, shop_staff
 from backend.http.callers import CurrentActor
 from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
 from backend.shop import redemption_services, today
@@ -24,6 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class RedemptionController(Controller):
     path = "/villages/{village_id:int}/shops/{shop_id:int}"
     tags = ["shop"]
+    guards = [shop_staff]
 
     @post("/scan", status_code=200, **allow(*SELLERS))
     async def scan(
@@ -31,9 +32,7 @@ class RedemptionController(Controller):
         village_id: PathId,
         shop_id: PathId,
         data: JSONBody[s.Scan],
-        principal: CurrentPrincipal,
     ) -> s.Customer:
-        await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(
             await redemption_services.customer(village_id, shop_id, data.code), s.Customer
         )
@@ -45,10 +44,8 @@ class RedemptionController(Controller):
         shop_id: PathId,
         data: JSONBody[s.RedemptionCreate],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Receipt:
-        await shop_staff(principal, village_id, shop_id)
         lines = [
             redemption_services.Line(line.product_id, line.quantity, line.price)
             for line in data.lines
@@ -65,11 +62,8 @@ class RedemptionController(Controller):
         return msgspec.convert(row, s.Receipt)
 
     @get("/redemptions", **allow(*SELLERS, Role.town_admin))
-    async def todays_sales(
-        self, village_id: PathId, shop_id: PathId, principal: CurrentPrincipal
-    ) -> list[s.TodaysSale]:
+    async def todays_sales(self, village_id: PathId, shop_id: PathId) -> list[s.TodaysSale]:
         """Today's sales at this shop, newest first: for reprinting and voiding at the till."""
-        await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(
             await today.todays_sales(village_id, shop_id), list[s.TodaysSale], from_attributes=True
         )
@@ -80,9 +74,7 @@ class RedemptionController(Controller):
         village_id: PathId,
         shop_id: PathId,
         redemption_id: PathId,
-        principal: CurrentPrincipal,
     ) -> s.Receipt:
-        await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(
             await redemption_services.receipt(village_id, shop_id, redemption_id), s.Receipt
         )
@@ -95,11 +87,9 @@ class RedemptionController(Controller):
         redemption_id: PathId,
         data: JSONBody[s.Void],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Receipt:
         """Void a sale; with an Idempotency-Key a retry gets the first void's answer."""
-        await shop_staff(principal, village_id, shop_id)
         row = await redemption_services.void(
             actor,
             village_id,
@@ -115,12 +105,10 @@ class RedemptionController(Controller):
         self,
         village_id: PathId,
         shop_id: PathId,
-        principal: CurrentPrincipal,
         year: Annotated[int | None, Parameter(ge=2020, le=2100)] = None,
         month: Annotated[int | None, Parameter(ge=1, le=12)] = None,
     ) -> Response[bytes]:
         """The month's settlement (this month unless ``year`` and ``month`` are given)."""
-        await shop_staff(principal, village_id, shop_id)
         today = clock.local_now()
         year, month = year or today.year, month or today.month
         report = await settlement(village_id, shop_id, year, month)
