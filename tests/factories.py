@@ -122,13 +122,13 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     ]
     shop = await catalogue.create_shop(CLI_ACTOR, vid, "积分超市", [])
     product = await catalogue.add_product(
-        CLI_ACTOR, vid, shop["id"], {"name": "洗衣粉", "price": 10, "unit": "袋"}
+        CLI_ACTOR, vid, shop.id, {"name": "洗衣粉", "price": 10, "unit": "袋"}
     )
-    await catalogue.restock(CLI_ACTOR, vid, shop["id"], product["id"], 20, "爱心企业", None)
+    await catalogue.restock(CLI_ACTOR, vid, shop.id, product.id, 20, "爱心企业", None)
     await catalogue.update_product(
-        CLI_ACTOR, vid, shop["id"], product["id"], {"picture": store_picture(tiny_png())}
+        CLI_ACTOR, vid, shop.id, product.id, {"picture": store_picture(tiny_png())}
     )
-    place = Place(town_id, vid, grid["id"], group["id"], households, shop["id"], product["id"])
+    place = Place(town_id, vid, grid["id"], group["id"], households, shop.id, product.id)
     if with_users:
         for role in Role:
             place.user_ids[role], place.tokens[role], place.usernames[role] = await make_user(
@@ -274,4 +274,4 @@ async def add_sale(place: Place) -> int:
         [redemption_services.Line(place.product_id, 1)],
         key=unique("k"),
     )
-    return int(receipt["id"])
+    return receipt.id

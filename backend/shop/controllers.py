@@ -30,21 +30,23 @@ class ShopController(Controller):
 
     @get("/", **allow(*ANY_ROLE))
     async def list_shops(self, village_id: PathId) -> list[s.Shop]:
-        return msgspec.convert(await catalogue.shops(village_id), list[s.Shop])
+        return msgspec.convert(
+            await catalogue.shops(village_id), list[s.Shop], from_attributes=True
+        )
 
     @post("/", **allow(Role.committee, Role.town_admin))
     async def create_shop(
         self, village_id: PathId, data: JSONBody[s.ShopCreate], actor: CurrentActor
     ) -> s.Shop:
-        row = await catalogue.create_shop(actor, village_id, data.name, data.also_serves)
-        return msgspec.convert(row, s.Shop)
+        shop = await catalogue.create_shop(actor, village_id, data.name, data.also_serves)
+        return msgspec.convert(shop, s.Shop, from_attributes=True)
 
     @get("/{shop_id:int}/products", **allow(*ANY_ROLE))
     async def list_products(
         self, village_id: PathId, shop_id: PathId, include_inactive: FromQuery[bool] = False
     ) -> list[s.Product]:
-        rows = await catalogue.products(village_id, shop_id, include_inactive=include_inactive)
-        return msgspec.convert(rows, list[s.Product])
+        products = await catalogue.products(village_id, shop_id, include_inactive=include_inactive)
+        return msgspec.convert(products, list[s.Product], from_attributes=True)
 
     @post("/{shop_id:int}/products", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def add_product(
@@ -54,8 +56,10 @@ class ShopController(Controller):
         data: JSONBody[s.ProductCreate],
         actor: CurrentActor,
     ) -> s.Product:
-        row = await catalogue.add_product(actor, village_id, shop_id, msgspec.structs.asdict(data))
-        return msgspec.convert(row, s.Product)
+        product = await catalogue.add_product(
+            actor, village_id, shop_id, msgspec.structs.asdict(data)
+        )
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
     @patch(PRODUCT, **allow(*SHOP_STAFF), guards=[shop_staff])
     async def update_product(
@@ -66,8 +70,10 @@ class ShopController(Controller):
         data: JSONBody[s.ProductUpdate],
         actor: CurrentActor,
     ) -> s.Product:
-        row = await catalogue.update_product(actor, village_id, shop_id, product_id, given(data))
-        return msgspec.convert(row, s.Product)
+        product = await catalogue.update_product(
+            actor, village_id, shop_id, product_id, given(data)
+        )
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
     @post(
         PRODUCT + "/picture",
@@ -84,10 +90,10 @@ class ShopController(Controller):
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Product:
         name = await run_heavy(store_picture, await data.read())
-        row = await catalogue.update_product(
+        product = await catalogue.update_product(
             actor, village_id, shop_id, product_id, {"picture": name}
         )
-        return msgspec.convert(row, s.Product)
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
     @get(PRODUCT + "/picture", **allow(*ANY_ROLE), media_type="image/jpeg")
     async def picture(
@@ -117,7 +123,7 @@ class ShopController(Controller):
         actor: CurrentActor,
     ) -> s.Product:
         value_fen = None if data.value_yuan is None else round(data.value_yuan * 100)
-        row = await catalogue.restock(
+        product = await catalogue.restock(
             actor,
             village_id,
             shop_id,
@@ -126,7 +132,7 @@ class ShopController(Controller):
             data.donor,
             value_fen,
         )
-        return msgspec.convert(row, s.Product)
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
     @post(PRODUCT + "/write-off", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def write_off(
@@ -137,14 +143,14 @@ class ShopController(Controller):
         data: JSONBody[s.WriteOff],
         actor: CurrentActor,
     ) -> s.Product:
-        row = await catalogue.write_off(
+        product = await catalogue.write_off(
             actor, village_id, shop_id, product_id, data.quantity, data.reason
         )
-        return msgspec.convert(row, s.Product)
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
     @get(PRODUCT + "/movements", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def movements(
         self, village_id: PathId, shop_id: PathId, product_id: PathId
     ) -> list[s.StockMovement]:
-        rows = await catalogue.movements(village_id, shop_id, product_id)
-        return msgspec.convert(rows, list[s.StockMovement])
+        movements = await catalogue.movements(village_id, shop_id, product_id)
+        return msgspec.convert(movements, list[s.StockMovement], from_attributes=True)

@@ -34,7 +34,9 @@ class RedemptionController(Controller):
         data: JSONBody[s.Scan],
     ) -> s.Customer:
         return msgspec.convert(
-            await redemption_services.customer(village_id, shop_id, data.code), s.Customer
+            await redemption_services.customer(village_id, shop_id, data.code),
+            s.Customer,
+            from_attributes=True,
         )
 
     @post("/redemptions", **allow(*SELLERS))
@@ -50,7 +52,7 @@ class RedemptionController(Controller):
             redemption_services.Line(line.product_id, line.quantity, line.price)
             for line in data.lines
         ]
-        row = await redemption_services.redeem(
+        receipt = await redemption_services.redeem(
             actor,
             village_id,
             shop_id,
@@ -59,7 +61,7 @@ class RedemptionController(Controller):
             key=require_idempotency_key(idempotency_key),
             pin=data.pin,
         )
-        return msgspec.convert(row, s.Receipt)
+        return msgspec.convert(receipt, s.Receipt, from_attributes=True)
 
     @get("/redemptions", **allow(*SELLERS, Role.town_admin))
     async def todays_sales(self, village_id: PathId, shop_id: PathId) -> list[s.TodaysSale]:
@@ -76,7 +78,9 @@ class RedemptionController(Controller):
         redemption_id: PathId,
     ) -> s.Receipt:
         return msgspec.convert(
-            await redemption_services.receipt(village_id, shop_id, redemption_id), s.Receipt
+            await redemption_services.receipt(village_id, shop_id, redemption_id),
+            s.Receipt,
+            from_attributes=True,
         )
 
     @post("/redemptions/{redemption_id:int}/void", status_code=200, **allow(*SELLERS))
@@ -90,7 +94,7 @@ class RedemptionController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> s.Receipt:
         """Void a sale; with an Idempotency-Key a retry gets the first void's answer."""
-        row = await redemption_services.void(
+        receipt = await redemption_services.void(
             actor,
             village_id,
             shop_id,
@@ -98,7 +102,7 @@ class RedemptionController(Controller):
             data.reason,
             key=idempotency_key,
         )
-        return msgspec.convert(row, s.Receipt)
+        return msgspec.convert(receipt, s.Receipt, from_attributes=True)
 
     @get("/settlement", **allow(*SELLERS, Role.town_admin), media_type=XLSX)
     async def settlement_sheet(

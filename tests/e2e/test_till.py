@@ -43,7 +43,7 @@ async def counter(soap_limit: int | None = None, **village: object) -> Counter:
         place.shop_id,
         {"name": "香皂", "price": 5, "unit": "块", "limit_per_period": soap_limit},
     )
-    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap["id"], 10, "", None)
+    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap.id, 10, "", None)
     cashier = unique("wl").lower()
     await auth.create_user(
         CLI_ACTOR,
@@ -53,7 +53,7 @@ async def counter(soap_limit: int | None = None, **village: object) -> Counter:
         display_name="王丽",
     )
     codes = [await cards.card_payload(place.village_id, h["id"]) for h in place.households]
-    return Counter(place, soap["id"], codes, cashier)
+    return Counter(place, soap.id, codes, cashier)
 
 
 async def open_till(browser: Browser, server_url: str, till: Counter) -> Page:

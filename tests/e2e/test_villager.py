@@ -64,7 +64,7 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
         [redemption_services.Line(place.product_id, 2)],
         key=unique("p"),
     )
-    assert receipt["balance_after"] == 40
+    assert receipt.balance_after == 40
     assert await ledger.balance(place.village_id, household["id"]) == 40
 
     await page.click("nav button[data-tab=history]")

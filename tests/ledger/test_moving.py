@@ -126,10 +126,10 @@ async def moved_village() -> tuple[Place, str]:
         [redemption_services.Line(place.product_id, 1)],
         key="sale-2",
     )
-    await redemption_services.void(CLI_ACTOR, v, place.shop_id, voided["id"], "顾客拿错了")
+    await redemption_services.void(CLI_ACTOR, v, place.shop_id, voided.id, "顾客拿错了")
     award = await ledger.award(CLI_ACTOR, v, b, 3, key="mistake", reason="录错了")
     await ledger.reverse(CLI_ACTOR, v, award.id, key="undo", reason="冲正")
-    assert sold["receipt_no"] and await verify_village(v) == []
+    assert sold.receipt_no and await verify_village(v) == []
     row = await db.first("SELECT code FROM village WHERE id = $1", v)
     assert row is not None
     return place, row["code"]

@@ -81,7 +81,7 @@ async def lived_october(place: Place) -> int:
         [redemption_services.Line(place.product_id, 1)],
         key=unique("s"),
     )
-    await redemption_services.void(CLI_ACTOR, vid, place.shop_id, sale["id"], "拿错了")
+    await redemption_services.void(CLI_ACTOR, vid, place.shop_id, sale.id, "拿错了")
     await redemption_services.redeem(
         CLI_ACTOR,
         vid,

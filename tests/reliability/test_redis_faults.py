@@ -101,7 +101,7 @@ async def test_redis_down_then_back(
         [redemption_services.Line(place.product_id, 2)],
         key=unique("s"),
     )
-    assert sale["balance_after"] == 180
+    assert sale.balance_after == 180
     card = await cards.card_payload(place.village_id, first)
     await redemption_services.redeem(
         CLI_ACTOR,

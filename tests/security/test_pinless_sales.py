@@ -55,7 +55,7 @@ async def test_no_pin_no_sale_above_the_threshold(kind: str) -> None:
         [redemption_services.Line(place.product_id, 2)],
         key=unique("k"),
     )
-    assert sold["total"] == 20 and sold["balance_after"] == 80  # at the threshold: no PIN asked
+    assert sold.total == 20 and sold.balance_after == 80  # at the threshold: no PIN asked
 
 
 async def test_the_till_is_told_in_words(client: AsyncClient) -> None:
@@ -90,4 +90,4 @@ async def test_a_pin_set_later_opens_the_larger_sale() -> None:
         key=unique("k"),
         pin="7391",
     )
-    assert sold["balance_after"] == 70
+    assert sold.balance_after == 70

@@ -57,12 +57,12 @@ async def test_a_code_waits_then_says_what_it_paid_and_what_is_left(client: Asyn
     assert found == 200
     assert body["state"] == "paid" and body["sale_status"] == "completed"
     assert (body["total"], body["balance_after"], body["balance"]) == (20, 40, 40)
-    assert body["receipt_no"] == sale["receipt_no"] and body["shop_name"] == "积分超市"
+    assert body["receipt_no"] == sale.receipt_no and body["shop_name"] == "积分超市"
 
     _found, newest = await status(client, place, "")
-    assert (newest["state"], newest["receipt_no"]) == ("paid", sale["receipt_no"])
+    assert (newest["state"], newest["receipt_no"]) == ("paid", sale.receipt_no)
 
-    await redemption_services.void(CLI_ACTOR, place.village_id, place.shop_id, sale["id"], "拿错了")
+    await redemption_services.void(CLI_ACTOR, place.village_id, place.shop_id, sale.id, "拿错了")
     _found, body = await status(client, place, code)
     assert (body["state"], body["sale_status"], body["balance"]) == ("paid", "voided", 60)
 

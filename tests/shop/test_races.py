@@ -74,8 +74,8 @@ async def test_sellers_and_voiders_on_a_three_unit_shelf_never_get_a_500(
     assert any(code == "out_of_stock" for _, _, code in sales)
     shelf = await catalogue.product(place.village_id, place.shop_id, product)
     log = await catalogue.movements(place.village_id, place.shop_id, product, limit=100_000)
-    assert shelf["stock"] == sum(m["quantity"] for m in log) >= 0
-    assert log[0]["stock_after"] == shelf["stock"]
+    assert shelf.stock == sum(m.quantity for m in log) >= 0
+    assert log[0].stock_after == shelf.stock
 
 
 async def test_mixed_carts_over_shared_products_never_deadlock() -> None:

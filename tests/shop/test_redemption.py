@@ -30,10 +30,8 @@ async def second_product(
         place.shop_id,
         {"name": unique("香皂"), "price": price, "unit": "块", "limit_per_period": limit},
     )
-    await catalogue.restock(
-        CLI_ACTOR, place.village_id, place.shop_id, product["id"], stock, "", None
-    )
-    return int(product["id"])
+    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, product.id, stock, "", None)
+    return product.id
 
 
 async def card(place: Place) -> str:
@@ -62,7 +60,7 @@ async def snapshot(place: Place) -> tuple[int, int, int]:
     household = place.households[0]["id"]
     product = await catalogue.product(place.village_id, place.shop_id, place.product_id)
     sales = await Redemption.count().where(Redemption.village == place.village_id).run()
-    return await ledger.balance(place.village_id, household), product["stock"], sales
+    return await ledger.balance(place.village_id, household), product.stock, sales
 
 
 async def test_a_sale_moves_points_and_stock_and_a_retry_returns_the_same_receipt(
@@ -310,3 +308,26 @@ async def test_fifty_concurrent_sales_never_overspend() -> None:
     assert results.count("sold") == 9
     assert set(results) == {"sold", "insufficient_points"}
     assert await snapshot(place) == (5, 111, 9)
+
+
+async def test_the_sales_answer_is_its_receipt_read_back() -> None:
+    """The sale fills its receipt from what it wrote, a reprint from the stored row: one record,
+    and the two agree field for field; so do a void's answer and the voided sale read back."""
+    place = await stocked_place(100)
+    soap = await second_product(place, price=3)
+    lines = [redemption_services.Line(soap, 2), redemption_services.Line(place.product_id, 1)]
+    code = await card(place)
+    sold = await redemption_services.redeem(
+        CLI_ACTOR, place.village_id, place.shop_id, code, lines, key=unique("sale")
+    )
+    assert sold == await redemption_services.receipt(place.village_id, place.shop_id, sold.id)
+    assert [line.product_id for line in sold.lines] == sorted([soap, place.product_id])
+    voided = await redemption_services.void(
+        CLI_ACTOR, place.village_id, place.shop_id, sold.id, "拿错了"
+    )
+    assert (voided.status, voided.void_reason, voided.balance_after_void) == (
+        "voided",
+        "拿错了",
+        100,
+    )
+    assert voided == await redemption_services.receipt(place.village_id, place.shop_id, sold.id)
