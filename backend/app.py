@@ -51,9 +51,9 @@ from backend.scoring.cross_controllers import (
 )
 from backend.scoring.held_controllers import HeldController
 from backend.settings import PROJECT_ROOT, get_settings
-from backend.shop.code_status_http import PhoneCodeStatusController
+from backend.shop.code_status_controllers import PhoneCodeStatusController
 from backend.shop.controllers import ShopController
-from backend.shop.sales import SalesController
+from backend.shop.redemption_controllers import RedemptionController
 
 KIOSK_DIR = PROJECT_ROOT / "kiosk"
 API_CONTROLLERS: list[type] = [
@@ -74,7 +74,7 @@ API_CONTROLLERS: list[type] = [
     ObjectionController,
     HeldController,
     BatchController,
-    SalesController,
+    RedemptionController,
     PhoneCodeStatusController,
     PassbookController,
     PublicChainController,

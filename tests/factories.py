@@ -22,7 +22,7 @@ from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.pictures import store_picture
 
 PASSWORD = "correct-horse-battery"
@@ -122,13 +122,13 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     ]
     shop = await catalogue.create_shop(CLI_ACTOR, vid, "积分超市", [])
     product = await catalogue.add_product(
-        CLI_ACTOR, vid, shop["id"], {"name": "洗衣粉", "price": 10, "unit": "袋"}
+        CLI_ACTOR, vid, shop.id, {"name": "洗衣粉", "price": 10, "unit": "袋"}
     )
-    await catalogue.restock(CLI_ACTOR, vid, shop["id"], product["id"], 20, "爱心企业", None)
+    await catalogue.restock(CLI_ACTOR, vid, shop.id, product.id, 20, "爱心企业", None)
     await catalogue.update_product(
-        CLI_ACTOR, vid, shop["id"], product["id"], {"picture": store_picture(tiny_png())}
+        CLI_ACTOR, vid, shop.id, product.id, {"picture": store_picture(tiny_png())}
     )
-    place = Place(town_id, vid, grid["id"], group["id"], households, shop["id"], product["id"])
+    place = Place(town_id, vid, grid["id"], group["id"], households, shop.id, product.id)
     if with_users:
         for role in Role:
             place.user_ids[role], place.tokens[role], place.usernames[role] = await make_user(
@@ -266,12 +266,12 @@ async def add_sale(place: Place) -> int:
         CLI_ACTOR, place.village_id, household, 50, key=unique("sale"), reason="测试积分"
     )
     code = await cards.card_payload(place.village_id, household)
-    receipt = await redemption.redeem(
+    receipt = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 1)],
+        [redemption_services.Line(place.product_id, 1)],
         key=unique("k"),
     )
-    return int(receipt["id"])
+    return receipt.id

@@ -12,7 +12,7 @@ from backend.demo.staff import staff_actor
 from backend.errors import DomainError
 from backend.ledger import services as ledger
 from backend.registry.tables import Household, Village
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 
 
 async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> None:
@@ -21,7 +21,7 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
     vid = village["id"]
     actor = await staff_actor(shopkeeper)
     shop = (await catalogue.shops(vid))[0]
-    products = await catalogue.products(vid, shop["id"])
+    products = await catalogue.products(vid, shop.id)
     households = [
         r["id"]
         for r in await Household.select(Household.id)
@@ -34,40 +34,40 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
     for n in range(sales):
         household = rng.choice(households)
         balance = await ledger.balance(vid, household)
-        affordable = [p for p in products if p["price"] <= balance]
+        affordable = [p for p in products if p.price <= balance]
         if not affordable:
             continue
         product = rng.choice(affordable)
         try:
-            last = await redemption.redeem(
+            last = await redemption_services.redeem(
                 actor,
                 vid,
-                shop["id"],
+                shop.id,
                 await cards.card_payload(vid, household),
-                [redemption.Line(product["id"], 1)],
+                [redemption_services.Line(product.id, 1)],
                 key=f"demo-sale-{village_code}-{n}",
             )
         except DomainError:
             continue  # over a monthly limit: the kiosk would have said so too
     if last is not None:
-        await redemption.void(
+        await redemption_services.void(
             actor,
             vid,
-            shop["id"],
-            last["id"],
+            shop.id,
+            last.id,
             "顾客拿错商品，已退回",
             key=f"demo-void-{village_code}",
         )
     # The first household pays once with the phone code, as the villager's page shows it
     # (its page then says what its newest code paid for).
     code, _expires = await cards.phone_code(vid, households[0])
-    cheapest = min(products, key=lambda p: p["price"])
+    cheapest = min(products, key=lambda p: p.price)
     with contextlib.suppress(DomainError):  # too few points: nothing to show
-        await redemption.redeem(
+        await redemption_services.redeem(
             actor,
             vid,
-            shop["id"],
+            shop.id,
             code,
-            [redemption.Line(cheapest["id"], 1)],
+            [redemption_services.Line(cheapest.id, 1)],
             key=f"demo-phone-sale-{village_code}",
         )

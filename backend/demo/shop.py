@@ -27,7 +27,7 @@ async def demo_shop(village_id: int, village_name: str) -> int:
         product = await catalogue.add_product(
             CLI_ACTOR,
             village_id,
-            shop["id"],
+            shop.id,
             {
                 "name": name,
                 "category": category,
@@ -39,10 +39,10 @@ async def demo_shop(village_id: int, village_name: str) -> int:
         await catalogue.restock(
             CLI_ACTOR,
             village_id,
-            shop["id"],
-            product["id"],
+            shop.id,
+            product.id,
             stock,
             donor,
             round(yuan * stock * 100),
         )
-    return int(shop["id"])
+    return shop.id

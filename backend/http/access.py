@@ -129,9 +129,16 @@ async def own_household_unless_staff(
     return False
 
 
-async def shop_staff(principal: Principal, village_id: int, shop_id: int) -> None:
-    """Committee and town admins run every shop of their villages; a shopkeeper only the shop
-    their grant binds them to (another shop's id is not found)."""
+async def shop_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Guard of the routes that run one shop (the till, its catalogue and stock), declared on
+    them after ``access_guard`` has let the caller into the village: committee and town admins
+    run every shop of their villages; a shopkeeper only the shop their grant binds them to
+    (another shop's id is not found)."""
+    principal = await current_principal(connection)
+    if principal is None:  # access_guard refuses first; a route without it is a mistake
+        raise NotAuthenticated()
+    village_id: int = connection.path_params["village_id"]
+    shop_id: int = connection.path_params["shop_id"]
     town_id = await registry.town_of_village(village_id) or 0
     if principal.roles_in(village_id, town_id) & {Role.committee, Role.town_admin}:
         return

@@ -63,7 +63,7 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
             for group in spec.moral_groups:
                 await registry.create_moral_group(CLI_ACTOR, village["id"], group)
             shop = await catalogue.create_shop(CLI_ACTOR, village["id"], shop_name(spec.name), [])
-            shop_ids[spec.code] = shop["id"]
+            shop_ids[spec.code] = shop.id
             if spec.roster_file:  # all or nothing with the township: a bad cell builds nothing
                 data = await asyncio.to_thread(Path(spec.roster_file).read_bytes)
                 imported = await roster.import_roster(CLI_ACTOR, village["id"], data)

@@ -9,6 +9,8 @@ one village's allotment: a sale, restock or write-off moves that village's rows 
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from backend import clock
@@ -19,9 +21,56 @@ from backend.registry.tables import Village
 from backend.shop.errors import DuplicateProduct, ForeignVillage, OutOfStock
 from backend.shop.tables import Product, Shop, ShopVillage, StockMovement
 
+
+@dataclass(frozen=True, slots=True)
+class ShopRecord:
+    """A shop as seen from a village it serves: ``village_id`` is the village that owns it,
+    ``villages`` every village it serves (its own included), by id."""
+
+    id: int
+    village_id: int
+    name: str
+    active: bool
+    villages: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRecord:
+    """One village's allotment of a product in a shop: its price, its shelf (``stock``), the
+    monthly limit per household (None: none) and whether it has a picture."""
+
+    id: int
+    shop_id: int
+    name: str
+    category: str
+    unit: str
+    price: int
+    stock: int
+    limit_per_period: int | None
+    active: bool
+    has_picture: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StockMovementRecord:
+    """One change of a shelf: ``kind`` is ``restock``, ``write_off``, ``sale`` or ``void``;
+    ``quantity`` is signed, ``stock_after`` the shelf it left; ``redemption`` the sale's id."""
+
+    id: int
+    kind: str
+    quantity: int
+    stock_after: int
+    donor: str
+    value_fen: int | None
+    reason: str
+    redemption: int | None
+    actor_name: str
+    created_at: datetime
+
+
 PRODUCT_FIELDS = (
     Product.id,
-    Product.shop,
+    Product.shop.as_alias("shop_id"),
     Product.name,
     Product.category,
     Product.unit,
@@ -33,16 +82,14 @@ PRODUCT_FIELDS = (
 )
 
 
-def _product_out(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["shop_id"] = out.pop("shop")
-    out["has_picture"] = bool(out.pop("picture"))
-    return out
+def _product_out(row: dict[str, Any]) -> ProductRecord:
+    """The API shows whether there is a picture, never the stored file's name."""
+    return ProductRecord(has_picture=bool(row.pop("picture")), **row)
 
 
 async def create_shop(
     actor: Actor, village_id: int, name: str, also_serves: list[int]
-) -> dict[str, Any]:
+) -> ShopRecord:
     """A shop of ``village_id``, optionally shared with other villages of the same town."""
     async with write_transaction():
         town = await Village.select(Village.town).where(Village.id == village_id).first().run()
@@ -68,7 +115,7 @@ async def create_shop(
     return await shop(village_id, row["id"])
 
 
-async def shop(village_id: int, shop_id: int) -> dict[str, Any]:
+async def shop(village_id: int, shop_id: int) -> ShopRecord:
     """A shop as seen from a village it serves; otherwise not found."""
     row = (
         await Shop.select(Shop.id, Shop.village, Shop.name, Shop.active)
@@ -89,16 +136,16 @@ async def shop(village_id: int, shop_id: int) -> dict[str, Any]:
         .order_by(ShopVillage.village)
         .run()
     )
-    return {
-        "id": row["id"],
-        "village_id": row["village"],
-        "name": row["name"],
-        "active": row["active"],
-        "villages": [v["village"] for v in villages],
-    }
+    return ShopRecord(
+        id=row["id"],
+        village_id=row["village"],
+        name=row["name"],
+        active=row["active"],
+        villages=[v["village"] for v in villages],
+    )
 
 
-async def shops(village_id: int) -> list[dict[str, Any]]:
+async def shops(village_id: int) -> list[ShopRecord]:
     rows = (
         await ShopVillage.select(ShopVillage.shop)
         .where(ShopVillage.village == village_id)
@@ -110,7 +157,7 @@ async def shops(village_id: int) -> list[dict[str, Any]]:
 
 async def add_product(
     actor: Actor, village_id: int, shop_id: int, fields: dict[str, Any]
-) -> dict[str, Any]:
+) -> ProductRecord:
     async with write_transaction():
         await shop(village_id, shop_id)
         if (
@@ -134,7 +181,7 @@ async def add_product(
     return await product(village_id, shop_id, row["id"])
 
 
-async def product(village_id: int, shop_id: int, product_id: int) -> dict[str, Any]:
+async def product(village_id: int, shop_id: int, product_id: int) -> ProductRecord:
     await shop(village_id, shop_id)
     row = (
         await Product.select(*PRODUCT_FIELDS)
@@ -151,7 +198,7 @@ async def product(village_id: int, shop_id: int, product_id: int) -> dict[str, A
 
 async def products(
     village_id: int, shop_id: int, *, include_inactive: bool = False
-) -> list[dict[str, Any]]:
+) -> list[ProductRecord]:
     await shop(village_id, shop_id)
     where: Any = (Product.shop == shop_id) & (Product.village == village_id)
     if not include_inactive:
@@ -173,12 +220,12 @@ async def picture_name(village_id: int, shop_id: int, product_id: int) -> str:
 
 async def update_product(
     actor: Actor, village_id: int, shop_id: int, product_id: int, changes: dict[str, Any]
-) -> dict[str, Any]:
+) -> ProductRecord:
     async with write_transaction():
         current = await product(village_id, shop_id, product_id)
         if (
             "name" in changes
-            and changes["name"] != current["name"]
+            and changes["name"] != current.name
             and await Product.exists()
             .where(
                 (Product.village == village_id)
@@ -188,7 +235,7 @@ async def update_product(
             .run()
         ):
             raise DuplicateProduct(name=changes["name"])
-        before, after = changed_fields(current, changes)
+        before, after = changed_fields(asdict(current), changes)
         if after:
             await (
                 Product.update({**after, Product.updated_at: clock.now()})
@@ -275,7 +322,7 @@ async def restock(
     quantity: int,
     donor: str,
     value_fen: int | None,
-) -> dict[str, Any]:
+) -> ProductRecord:
     """Goods onto the shelf, with who gave them (爱心企业, 村集体…) and their value if known."""
     async with write_transaction():
         await product(village_id, shop_id, product_id)
@@ -302,7 +349,7 @@ async def restock(
 
 async def write_off(
     actor: Actor, village_id: int, shop_id: int, product_id: int, quantity: int, reason: str
-) -> dict[str, Any]:
+) -> ProductRecord:
     """Goods off the shelf that were not sold (spoiled, broken), with the reason."""
     async with write_transaction():
         await product(village_id, shop_id, product_id)
@@ -322,9 +369,10 @@ async def write_off(
 
 async def movements(
     village_id: int, shop_id: int, product_id: int, *, limit: int = 100
-) -> list[dict[str, Any]]:
+) -> list[StockMovementRecord]:
+    """The product's stock log, newest first (at most ``limit``)."""
     await product(village_id, shop_id, product_id)
-    return (
+    rows = (
         await StockMovement.select(
             StockMovement.id,
             StockMovement.kind,
@@ -342,3 +390,4 @@ async def movements(
         .limit(limit)
         .run()
     )
+    return [StockMovementRecord(**row) for row in rows]

@@ -13,7 +13,7 @@ from litestar.params import Body, FromQuery, JSONBody
 from backend.auth.principal import Role
 from backend.errors import NotFound
 from backend.heavy import run_heavy
-from backend.http.access import ANY_ROLE, CurrentPrincipal, allow, shop_staff
+from backend.http.access import ANY_ROLE, allow, shop_staff
 from backend.http.callers import CurrentActor
 from backend.http.input import PathId, given
 from backend.shop import catalogue
@@ -30,36 +30,38 @@ class ShopController(Controller):
 
     @get("/", **allow(*ANY_ROLE))
     async def list_shops(self, village_id: PathId) -> list[s.Shop]:
-        return msgspec.convert(await catalogue.shops(village_id), list[s.Shop])
+        return msgspec.convert(
+            await catalogue.shops(village_id), list[s.Shop], from_attributes=True
+        )
 
     @post("/", **allow(Role.committee, Role.town_admin))
     async def create_shop(
         self, village_id: PathId, data: JSONBody[s.ShopCreate], actor: CurrentActor
     ) -> s.Shop:
-        row = await catalogue.create_shop(actor, village_id, data.name, data.also_serves)
-        return msgspec.convert(row, s.Shop)
+        shop = await catalogue.create_shop(actor, village_id, data.name, data.also_serves)
+        return msgspec.convert(shop, s.Shop, from_attributes=True)
 
     @get("/{shop_id:int}/products", **allow(*ANY_ROLE))
     async def list_products(
         self, village_id: PathId, shop_id: PathId, include_inactive: FromQuery[bool] = False
     ) -> list[s.Product]:
-        rows = await catalogue.products(village_id, shop_id, include_inactive=include_inactive)
-        return msgspec.convert(rows, list[s.Product])
+        products = await catalogue.products(village_id, shop_id, include_inactive=include_inactive)
+        return msgspec.convert(products, list[s.Product], from_attributes=True)
 
-    @post("/{shop_id:int}/products", **allow(*SHOP_STAFF))
+    @post("/{shop_id:int}/products", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def add_product(
         self,
         village_id: PathId,
         shop_id: PathId,
         data: JSONBody[s.ProductCreate],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
-        row = await catalogue.add_product(actor, village_id, shop_id, msgspec.structs.asdict(data))
-        return msgspec.convert(row, s.Product)
+        product = await catalogue.add_product(
+            actor, village_id, shop_id, msgspec.structs.asdict(data)
+        )
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
-    @patch(PRODUCT, **allow(*SHOP_STAFF))
+    @patch(PRODUCT, **allow(*SHOP_STAFF), guards=[shop_staff])
     async def update_product(
         self,
         village_id: PathId,
@@ -67,28 +69,31 @@ class ShopController(Controller):
         product_id: PathId,
         data: JSONBody[s.ProductUpdate],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
-        row = await catalogue.update_product(actor, village_id, shop_id, product_id, given(data))
-        return msgspec.convert(row, s.Product)
+        product = await catalogue.update_product(
+            actor, village_id, shop_id, product_id, given(data)
+        )
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
-    @post(PRODUCT + "/picture", **allow(*SHOP_STAFF), request_max_body_size=6_000_000)
+    @post(
+        PRODUCT + "/picture",
+        **allow(*SHOP_STAFF),
+        guards=[shop_staff],
+        request_max_body_size=6_000_000,
+    )
     async def upload_picture(
         self,
         village_id: PathId,
         shop_id: PathId,
         product_id: PathId,
         actor: CurrentActor,
-        principal: CurrentPrincipal,
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
         name = await run_heavy(store_picture, await data.read())
-        row = await catalogue.update_product(
+        product = await catalogue.update_product(
             actor, village_id, shop_id, product_id, {"picture": name}
         )
-        return msgspec.convert(row, s.Product)
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
     @get(PRODUCT + "/picture", **allow(*ANY_ROLE), media_type="image/jpeg")
     async def picture(
@@ -108,7 +113,7 @@ class ShopController(Controller):
             headers={"Cache-Control": "private, max-age=3600"},
         )
 
-    @post(PRODUCT + "/restock", **allow(*SHOP_STAFF))
+    @post(PRODUCT + "/restock", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def restock(
         self,
         village_id: PathId,
@@ -116,11 +121,9 @@ class ShopController(Controller):
         product_id: PathId,
         data: JSONBody[s.Restock],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
         value_fen = None if data.value_yuan is None else round(data.value_yuan * 100)
-        row = await catalogue.restock(
+        product = await catalogue.restock(
             actor,
             village_id,
             shop_id,
@@ -129,9 +132,9 @@ class ShopController(Controller):
             data.donor,
             value_fen,
         )
-        return msgspec.convert(row, s.Product)
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
-    @post(PRODUCT + "/write-off", **allow(*SHOP_STAFF))
+    @post(PRODUCT + "/write-off", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def write_off(
         self,
         village_id: PathId,
@@ -139,18 +142,15 @@ class ShopController(Controller):
         product_id: PathId,
         data: JSONBody[s.WriteOff],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
     ) -> s.Product:
-        await shop_staff(principal, village_id, shop_id)
-        row = await catalogue.write_off(
+        product = await catalogue.write_off(
             actor, village_id, shop_id, product_id, data.quantity, data.reason
         )
-        return msgspec.convert(row, s.Product)
+        return msgspec.convert(product, s.Product, from_attributes=True)
 
-    @get(PRODUCT + "/movements", **allow(*SHOP_STAFF))
+    @get(PRODUCT + "/movements", **allow(*SHOP_STAFF), guards=[shop_staff])
     async def movements(
-        self, village_id: PathId, shop_id: PathId, product_id: PathId, principal: CurrentPrincipal
+        self, village_id: PathId, shop_id: PathId, product_id: PathId
     ) -> list[s.StockMovement]:
-        await shop_staff(principal, village_id, shop_id)
-        rows = await catalogue.movements(village_id, shop_id, product_id)
-        return msgspec.convert(rows, list[s.StockMovement])
+        movements = await catalogue.movements(village_id, shop_id, product_id)
+        return msgspec.convert(movements, list[s.StockMovement], from_attributes=True)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from backend import clock
 from backend.registry import services as registry
 from backend.shop import catalogue
-from backend.shop.redemption import local_midnight
+from backend.shop.redemption_services import local_midnight
 from backend.shop.tables import Redemption, RedemptionLine
 
 

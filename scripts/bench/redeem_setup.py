@@ -36,10 +36,10 @@ async def build(villages: int, households: int) -> list[dict]:
         products = []
         for name, price in (("洗衣粉", 10), ("香皂", 5)):
             product = await catalogue.add_product(
-                CLI_ACTOR, vid, shop["id"], {"name": name, "price": price}
+                CLI_ACTOR, vid, shop.id, {"name": name, "price": price}
             )
-            await catalogue.restock(CLI_ACTOR, vid, shop["id"], product["id"], 1_000_000, "", None)
-            products.append(product["id"])
+            await catalogue.restock(CLI_ACTOR, vid, shop.id, product.id, 1_000_000, "", None)
+            products.append(product.id)
         codes = []
         for h in range(households):
             household = await registry.create_household(
@@ -55,13 +55,13 @@ async def build(villages: int, households: int) -> list[dict]:
             CLI_ACTOR,
             username,
             PASSWORD,
-            [Grant(Role.shopkeeper, village_id=vid, shop_id=shop["id"])],
+            [Grant(Role.shopkeeper, village_id=vid, shop_id=shop.id)],
         )
         token = await auth.issue_token(user_id, "bench")
         out.append(
             {
                 "village": vid,
-                "shop": shop["id"],
+                "shop": shop.id,
                 "products": products,
                 "codes": codes,
                 "token": token,

@@ -28,7 +28,7 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     soap = await catalogue.add_product(
         CLI_ACTOR, place.village_id, place.shop_id, {"name": "香皂", "price": 5, "unit": "块"}
     )
-    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap["id"], 10, "", None)
+    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap.id, 10, "", None)
     household = place.households[0]
     code = await cards.card_payload(place.village_id, household["id"])
 
@@ -40,8 +40,8 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     await expect(page.locator("#c-balance")).to_have_text("100")
 
     await page.click(f"[data-product-id='{place.product_id}']")
-    await page.click(f"[data-product-id='{soap['id']}']")
-    await page.click(f"[data-product-id='{soap['id']}']")
+    await page.click(f"[data-product-id='{soap.id}']")
+    await page.click(f"[data-product-id='{soap.id}']")
     await expect(page.locator("#total")).to_contain_text("20")
     await page.click("#confirm")
     await expect(page.locator("#o-title")).to_have_text("兑换成功")

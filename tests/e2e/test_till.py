@@ -14,7 +14,7 @@ from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.cards import services as cards
 from backend.ledger import services as ledger
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.tables import Redemption
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import PASSWORD, Place, stocked_place, unique
@@ -44,7 +44,7 @@ async def counter(soap_limit: int | None = None, **village: object) -> Counter:
         place.shop_id,
         {"name": "香皂", "price": 5, "unit": "块", "limit_per_period": soap_limit},
     )
-    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap["id"], 10, "", None)
+    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap.id, 10, "", None)
     cashier = unique("wl").lower()
     await auth.create_user(
         CLI_ACTOR,
@@ -54,7 +54,7 @@ async def counter(soap_limit: int | None = None, **village: object) -> Counter:
         display_name="王丽",
     )
     codes = [await cards.card_payload(place.village_id, h["id"]) for h in place.households]
-    return Counter(place, soap["id"], codes, cashier)
+    return Counter(place, soap.id, codes, cashier)
 
 
 async def open_till(browser: Browser, server_url: str, till: Counter) -> Page:
@@ -242,12 +242,12 @@ async def test_the_till_shows_what_the_limits_leave(
     server_url: str, launch_browser: Launch
 ) -> None:
     till = await counter(soap_limit=2, daily_cap=30)
-    await redemption.redeem(
+    await redemption_services.redeem(
         CLI_ACTOR,
         till.place.village_id,
         till.place.shop_id,
         till.codes[0],
-        [redemption.Line(till.soap, 1)],
+        [redemption_services.Line(till.soap, 1)],
         key=unique("earlier"),
     )
     page = await open_till(await launch_browser(), server_url, till)

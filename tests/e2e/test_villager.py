@@ -20,7 +20,7 @@ from backend.cards import services as cards
 from backend.ledger import services as ledger
 from backend.scoring import evaluations, periods, posting, rules
 from backend.scoring.evaluations import Scorer
-from backend.shop import redemption
+from backend.shop import redemption_services
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.e2e.test_villager_live import code_drawn
 from tests.factories import (
@@ -56,15 +56,15 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
     [decoded] = zxingcpp.read_barcodes(picture)
     assert decoded.text == await code.get_attribute("data-payload")
 
-    receipt = await redemption.redeem(
+    receipt = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         decoded.text,
-        [redemption.Line(place.product_id, 2)],
+        [redemption_services.Line(place.product_id, 2)],
         key=unique("p"),
     )
-    assert receipt["balance_after"] == 40
+    assert receipt.balance_after == 40
     assert await ledger.balance(place.village_id, household["id"]) == 40
 
     await page.click("nav button[data-tab=history]")

@@ -32,7 +32,7 @@ from backend.ledger.verify import verify_village
 from backend.scoring import evaluations, objections, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from backend.settings import get_settings
-from backend.shop import redemption
+from backend.shop import redemption_services
 from tests.factories import Place, make_place, make_town
 
 # The target's own township: a village 1 of its own, with a transfer, before the import.
@@ -109,16 +109,26 @@ async def moved_village() -> tuple[Place, str]:
     await posting.close_and_post(CLI_ACTOR, v, period["id"], now=later)
     await ledger.award(CLI_ACTOR, v, a, 30, key="bonus", reason="志愿服务")
     code = await cards.card_payload(v, a)
-    sold = await redemption.redeem(
-        CLI_ACTOR, v, place.shop_id, code, [redemption.Line(place.product_id, 1)], key="sale-1"
+    sold = await redemption_services.redeem(
+        CLI_ACTOR,
+        v,
+        place.shop_id,
+        code,
+        [redemption_services.Line(place.product_id, 1)],
+        key="sale-1",
     )
-    voided = await redemption.redeem(
-        CLI_ACTOR, v, place.shop_id, code, [redemption.Line(place.product_id, 1)], key="sale-2"
+    voided = await redemption_services.redeem(
+        CLI_ACTOR,
+        v,
+        place.shop_id,
+        code,
+        [redemption_services.Line(place.product_id, 1)],
+        key="sale-2",
     )
-    await redemption.void(CLI_ACTOR, v, place.shop_id, voided["id"], "顾客拿错了")
+    await redemption_services.void(CLI_ACTOR, v, place.shop_id, voided.id, "顾客拿错了")
     award = await ledger.award(CLI_ACTOR, v, b, 3, key="mistake", reason="录错了")
     await ledger.reverse(CLI_ACTOR, v, award.id, key="undo", reason="冲正")
-    assert sold["receipt_no"] and await verify_village(v) == []
+    assert sold.receipt_no and await verify_village(v) == []
     row = await db.first("SELECT code FROM village WHERE id = $1", v)
     assert row is not None
     return place, row["code"]

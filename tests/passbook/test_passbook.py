@@ -23,7 +23,7 @@ from backend.ledger.verify import heads
 from backend.scoring import evaluations, periods, posting, rules
 from backend.scoring.evaluations import Scorer
 from backend.settings import get_settings
-from backend.shop import redemption
+from backend.shop import redemption_services
 from tests.factories import TIDY_YARD, Place, make_place, make_town, make_user, unique
 from tests.passbook.paper import first_page_png, pdf_text, qr_address, require_poppler
 
@@ -73,12 +73,22 @@ async def lived_october(place: Place) -> int:
         CLI_ACTOR, vid, household, 3, key=unique("d"), reason="乱倒垃圾", period_id=october["id"]
     )
     code = await cards.card_payload(vid, household)
-    sale = await redemption.redeem(
-        CLI_ACTOR, vid, place.shop_id, code, [redemption.Line(place.product_id, 1)], key=unique("s")
+    sale = await redemption_services.redeem(
+        CLI_ACTOR,
+        vid,
+        place.shop_id,
+        code,
+        [redemption_services.Line(place.product_id, 1)],
+        key=unique("s"),
     )
-    await redemption.void(CLI_ACTOR, vid, place.shop_id, sale["id"], "拿错了")
-    await redemption.redeem(
-        CLI_ACTOR, vid, place.shop_id, code, [redemption.Line(place.product_id, 1)], key=unique("s")
+    await redemption_services.void(CLI_ACTOR, vid, place.shop_id, sale.id, "拿错了")
+    await redemption_services.redeem(
+        CLI_ACTOR,
+        vid,
+        place.shop_id,
+        code,
+        [redemption_services.Line(place.product_id, 1)],
+        key=unique("s"),
     )
     return int(october["id"])
 

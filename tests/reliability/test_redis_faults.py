@@ -20,7 +20,7 @@ from backend.boards.cli import differences
 from backend.cards import services as cards
 from backend.ledger import services as ledger
 from backend.settings import is_ci
-from backend.shop import redemption
+from backend.shop import redemption_services
 from tests.factories import stocked_place, unique
 
 
@@ -93,34 +93,34 @@ async def test_redis_down_then_back(
     redis_server.kill()
     assert (await client.get("/health")).json()["redis"] == "down"
     phone, _ = await cards.phone_code(place.village_id, first)
-    sale = await redemption.redeem(
+    sale = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         phone,
-        [redemption.Line(place.product_id, 2)],
+        [redemption_services.Line(place.product_id, 2)],
         key=unique("s"),
     )
-    assert sale["balance_after"] == 180
+    assert sale.balance_after == 180
     card = await cards.card_payload(place.village_id, first)
-    await redemption.redeem(
+    await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         card,
-        [redemption.Line(place.product_id, 1)],
+        [redemption_services.Line(place.product_id, 1)],
         key=unique("s"),
     )
     await ledger.award(CLI_ACTOR, place.village_id, second, 300, key=unique("a"), reason="测试")
     during = await leaderboard.top(place.village_id, None, ("village", None), 5)
     assert [(s.household_id, s.earned) for s in during] == [(second, 350), (first, 200)]
     try:
-        await redemption.redeem(
+        await redemption_services.redeem(
             CLI_ACTOR,
             place.village_id,
             place.shop_id,
             phone,
-            [redemption.Line(place.product_id, 1)],
+            [redemption_services.Line(place.product_id, 1)],
             key=unique("s"),
         )
     except Exception as refused:

@@ -13,7 +13,7 @@ from backend.cards import services as cards
 from backend.errors import DomainError
 from backend.ledger import services as ledger
 from backend.registry.tables import DEFAULT_PIN_THRESHOLD
-from backend.shop import redemption
+from backend.shop import redemption_services
 from backend.shop.tables import Redemption
 from tests.factories import Place, stocked_place, unique
 
@@ -31,12 +31,12 @@ async def test_no_pin_no_sale_above_the_threshold(kind: str) -> None:
     household = place.households[0]["id"]
     for pin in (None, "1234"):  # a PIN typed for a household that has none does not help
         with pytest.raises(DomainError) as refused:
-            await redemption.redeem(
+            await redemption_services.redeem(
                 CLI_ACTOR,
                 place.village_id,
                 place.shop_id,
                 await _code(place, kind),
-                [redemption.Line(place.product_id, 3)],
+                [redemption_services.Line(place.product_id, 3)],
                 key=unique("k"),
                 pin=pin,
             )
@@ -47,15 +47,15 @@ async def test_no_pin_no_sale_above_the_threshold(kind: str) -> None:
     assert await ledger.balance(place.village_id, household) == 100
     assert await Redemption.count().where(Redemption.village == place.village_id).run() == 0
 
-    sold = await redemption.redeem(
+    sold = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         await _code(place, kind),
-        [redemption.Line(place.product_id, 2)],
+        [redemption_services.Line(place.product_id, 2)],
         key=unique("k"),
     )
-    assert sold["total"] == 20 and sold["balance_after"] == 80  # at the threshold: no PIN asked
+    assert sold.total == 20 and sold.balance_after == 80  # at the threshold: no PIN asked
 
 
 async def test_the_till_is_told_in_words(client: AsyncClient) -> None:
@@ -81,13 +81,13 @@ async def test_a_pin_set_later_opens_the_larger_sale() -> None:
     household = place.households[0]["id"]
     await cards.set_pin(CLI_ACTOR, place.village_id, household, "7391")
     code = await cards.card_payload(place.village_id, household)
-    sold = await redemption.redeem(
+    sold = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 3)],
+        [redemption_services.Line(place.product_id, 3)],
         key=unique("k"),
         pin="7391",
     )
-    assert sold["balance_after"] == 70
+    assert sold.balance_after == 70

@@ -12,7 +12,7 @@ from PIL import Image
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.errors import NotFound
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.errors import DuplicateProduct
 from backend.shop.tables import Product, StockMovement
 from tests.factories import Place, World, add_sale, make_place, make_town
@@ -50,7 +50,9 @@ async def test_every_stock_movement_stamps_the_product_with_its_own_time() -> No
         CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 3, "村集体", None
     )
     restocked = await _stamped_after(place, sold)
-    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, sale_id, "顾客拿错了")
+    await redemption_services.void(
+        CLI_ACTOR, place.village_id, place.shop_id, sale_id, "顾客拿错了"
+    )
     voided = await _stamped_after(place, restocked)
     await catalogue.write_off(
         CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 1, "包装破损"
@@ -121,7 +123,7 @@ async def test_stock_never_goes_below_zero_even_by_the_service(client: AsyncClie
             place.village_id,
             place.shop_id,
             place.product_id,
-            before["stock"] + 1,
+            before.stock + 1,
             "test",
         )
     except OutOfStock:
@@ -129,7 +131,7 @@ async def test_stock_never_goes_below_zero_even_by_the_service(client: AsyncClie
     else:
         raise AssertionError("write-off beyond stock was accepted")
     after = await catalogue.product(place.village_id, place.shop_id, place.product_id)
-    assert after["stock"] == before["stock"]
+    assert after.stock == before.stock
     assert len(await catalogue.movements(place.village_id, place.shop_id, place.product_id)) == 1
 
 
@@ -210,32 +212,30 @@ async def test_a_shared_shop_keeps_one_shelf_per_village() -> None:
     a, b = await make_place(town, with_users=False), await make_place(town, with_users=False)
     shared = await catalogue.create_shop(CLI_ACTOR, a.village_id, "联村超市", [b.village_id])
     soap_a = await catalogue.add_product(
-        CLI_ACTOR, a.village_id, shared["id"], {"name": "肥皂", "price": 3}
+        CLI_ACTOR, a.village_id, shared.id, {"name": "肥皂", "price": 3}
     )
-    await catalogue.restock(
-        CLI_ACTOR, a.village_id, shared["id"], soap_a["id"], 5, "爱心企业", None
-    )
-    assert await catalogue.products(b.village_id, shared["id"]) == []
+    await catalogue.restock(CLI_ACTOR, a.village_id, shared.id, soap_a.id, 5, "爱心企业", None)
+    assert await catalogue.products(b.village_id, shared.id) == []
     with pytest.raises(NotFound):
-        await catalogue.product(b.village_id, shared["id"], soap_a["id"])
+        await catalogue.product(b.village_id, shared.id, soap_a.id)
     soap_b = await catalogue.add_product(
-        CLI_ACTOR, b.village_id, shared["id"], {"name": "肥皂", "price": 3}
+        CLI_ACTOR, b.village_id, shared.id, {"name": "肥皂", "price": 3}
     )
-    await catalogue.restock(CLI_ACTOR, b.village_id, shared["id"], soap_b["id"], 2, "村集体", None)
+    await catalogue.restock(CLI_ACTOR, b.village_id, shared.id, soap_b.id, 2, "村集体", None)
     with pytest.raises(DuplicateProduct):
         await catalogue.add_product(
-            CLI_ACTOR, b.village_id, shared["id"], {"name": "肥皂", "price": 4}
+            CLI_ACTOR, b.village_id, shared.id, {"name": "肥皂", "price": 4}
         )
     shelves = {
         p["village"]: p["stock"]
         for p in await Product.select(Product.village, Product.stock)
-        .where(Product.shop == shared["id"])
+        .where(Product.shop == shared.id)
         .run()
     }
     assert shelves == {a.village_id: 5, b.village_id: 2}
     logged = (
         await StockMovement.select(StockMovement.village, StockMovement.quantity)
-        .where(StockMovement.shop == shared["id"])
+        .where(StockMovement.shop == shared.id)
         .order_by(StockMovement.id)
         .run()
     )

@@ -11,19 +11,19 @@ from pytest import MonkeyPatch
 from backend.audit.services import CLI_ACTOR
 from backend.cards import services as cards
 from backend.errors import DomainError
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from tests.factories import Place, stocked_place
 from tests.shop.test_redemption import second_product, sell
 
 
 async def attempt(place: Place, code: str, lines: list[tuple[int, int]], key: str) -> str:
     try:
-        await redemption.redeem(
+        await redemption_services.redeem(
             CLI_ACTOR,
             place.village_id,
             place.shop_id,
             code,
-            [redemption.Line(p, q) for p, q in lines],
+            [redemption_services.Line(p, q) for p, q in lines],
             key=key,
         )
     except DomainError as error:
@@ -40,10 +40,10 @@ async def test_concurrent_sales_stop_at_the_last_item() -> None:
     assert results.count("sold") == 20
     assert set(results) == {"sold", "out_of_stock"}
     product = await catalogue.product(place.village_id, place.shop_id, place.product_id)
-    assert product["stock"] == 0
+    assert product.stock == 0
     log = await catalogue.movements(place.village_id, place.shop_id, place.product_id)
-    assert sum(m["quantity"] for m in log) == 0
-    assert min(m["stock_after"] for m in log) == 0
+    assert sum(m.quantity for m in log) == 0
+    assert min(m.stock_after for m in log) == 0
 
 
 async def test_carts_naming_products_in_either_order_all_sell() -> None:
@@ -57,7 +57,7 @@ async def test_carts_naming_products_in_either_order_all_sell() -> None:
     assert results == ["sold"] * 20
     first = await catalogue.product(place.village_id, place.shop_id, place.product_id)
     second = await catalogue.product(place.village_id, place.shop_id, other)
-    assert (first["stock"], second["stock"]) == (0, 10)
+    assert (first.stock, second.stock) == (0, 10)
 
 
 async def test_a_voided_sale_frees_the_daily_cap_and_the_monthly_limit(
@@ -70,7 +70,9 @@ async def test_a_voided_sale_frees_the_daily_cap_and_the_monthly_limit(
     assert sold.status_code == 201
     refused = await sell(client, place, code, [(limited, 1)])
     assert refused.json()["code"] == "limit_exceeded"
-    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, sold.json()["id"], "退货")
+    await redemption_services.void(
+        CLI_ACTOR, place.village_id, place.shop_id, sold.json()["id"], "退货"
+    )
     again = await sell(client, place, code, [(place.product_id, 2), (limited, 2)])
     assert again.status_code == 201
     assert again.json()["lines"] == [
@@ -102,24 +104,22 @@ async def test_a_receipt_number_drawn_twice_is_drawn_again(monkeypatch: MonkeyPa
     draws = iter(["c0ffee", "c0ffee", "beef00"])
     real = secrets.token_hex
     monkeypatch.setattr(secrets, "token_hex", lambda n=None: next(draws, None) or real(n))
-    first = await redemption.redeem(
+    first = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 1)],
+        [redemption_services.Line(place.product_id, 1)],
         key="draw-1",
     )
-    second = await redemption.redeem(
+    second = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 1)],
+        [redemption_services.Line(place.product_id, 1)],
         key="draw-2",
     )
-    assert first["receipt_no"].endswith("-C0FFEE")
-    assert second["receipt_no"].endswith("-BEEF00")
-    assert second == await redemption.receipt(place.village_id, place.shop_id, second["id"]) | {
-        "replayed": False
-    }
+    assert first.receipt_no.endswith("-C0FFEE")
+    assert second.receipt_no.endswith("-BEEF00")
+    assert second == await redemption_services.receipt(place.village_id, place.shop_id, second.id)

@@ -16,7 +16,7 @@ from backend.cards import codes
 from backend.cards import services as cards
 from backend.scoring import rules
 from backend.scoring.evaluations import Scorer
-from backend.shop import redemption
+from backend.shop import redemption_services
 from backend.shop.code_status import code_status
 from tests.factories import TIDY_YARD, Place, stocked_place, unique
 
@@ -45,24 +45,24 @@ async def test_a_code_waits_then_says_what_it_paid_and_what_is_left(client: Asyn
     found, body = await status(client, place, code)
     assert (found, body["state"], body["balance"], body["total"]) == (200, "waiting", 60, None)
 
-    sale = await redemption.redeem(
+    sale = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
         place.shop_id,
         code,
-        [redemption.Line(place.product_id, 2)],
+        [redemption_services.Line(place.product_id, 2)],
         key=unique("till"),
     )
     found, body = await status(client, place, code)
     assert found == 200
     assert body["state"] == "paid" and body["sale_status"] == "completed"
     assert (body["total"], body["balance_after"], body["balance"]) == (20, 40, 40)
-    assert body["receipt_no"] == sale["receipt_no"] and body["shop_name"] == "积分超市"
+    assert body["receipt_no"] == sale.receipt_no and body["shop_name"] == "积分超市"
 
     _found, newest = await status(client, place, "")
-    assert (newest["state"], newest["receipt_no"]) == ("paid", sale["receipt_no"])
+    assert (newest["state"], newest["receipt_no"]) == ("paid", sale.receipt_no)
 
-    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, sale["id"], "拿错了")
+    await redemption_services.void(CLI_ACTOR, place.village_id, place.shop_id, sale.id, "拿错了")
     _found, body = await status(client, place, code)
     assert (body["state"], body["sale_status"], body["balance"]) == ("paid", "voided", 60)
 

@@ -15,7 +15,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import services as cards
 from backend.errors import DomainError
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.tables import Redemption
 from tests.factories import stocked_place, unique
 from tests.shop.test_redemption import second_product
@@ -74,8 +74,8 @@ async def test_sellers_and_voiders_on_a_three_unit_shelf_never_get_a_500(
     assert any(code == "out_of_stock" for _, _, code in sales)
     shelf = await catalogue.product(place.village_id, place.shop_id, product)
     log = await catalogue.movements(place.village_id, place.shop_id, product, limit=100_000)
-    assert shelf["stock"] == sum(m["quantity"] for m in log) >= 0
-    assert log[0]["stock_after"] == shelf["stock"]
+    assert shelf.stock == sum(m.quantity for m in log) >= 0
+    assert log[0].stock_after == shelf.stock
 
 
 async def test_mixed_carts_over_shared_products_never_deadlock() -> None:
@@ -95,12 +95,12 @@ async def test_mixed_carts_over_shared_products_never_deadlock() -> None:
         for n in range(150):
             cart = chooser.sample(products, chooser.choice((1, 2)))
             try:
-                await redemption.redeem(
+                await redemption_services.redeem(
                     CLI_ACTOR,
                     place.village_id,
                     place.shop_id,
                     code,
-                    [redemption.Line(p, 1) for p in cart],
+                    [redemption_services.Line(p, 1) for p in cart],
                     key=f"hunt-{worker}-{n}",
                 )
             except DomainError as refusal:

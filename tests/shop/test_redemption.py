@@ -16,7 +16,7 @@ from backend.auth.principal import Role
 from backend.cards import services as cards
 from backend.errors import DomainError
 from backend.ledger import services as ledger
-from backend.shop import catalogue, redemption
+from backend.shop import catalogue, redemption_services
 from backend.shop.tables import Redemption
 from tests.factories import Place, stocked_place, unique
 
@@ -30,10 +30,8 @@ async def second_product(
         place.shop_id,
         {"name": unique("香皂"), "price": price, "unit": "块", "limit_per_period": limit},
     )
-    await catalogue.restock(
-        CLI_ACTOR, place.village_id, place.shop_id, product["id"], stock, "", None
-    )
-    return int(product["id"])
+    await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, product.id, stock, "", None)
+    return product.id
 
 
 async def card(place: Place) -> str:
@@ -62,7 +60,7 @@ async def snapshot(place: Place) -> tuple[int, int, int]:
     household = place.households[0]["id"]
     product = await catalogue.product(place.village_id, place.shop_id, place.product_id)
     sales = await Redemption.count().where(Redemption.village == place.village_id).run()
-    return await ledger.balance(place.village_id, household), product["stock"], sales
+    return await ledger.balance(place.village_id, household), product.stock, sales
 
 
 async def test_a_sale_moves_points_and_stock_and_a_retry_returns_the_same_receipt(
@@ -197,12 +195,12 @@ async def test_a_phone_code_at_two_kiosks_at_once_sells_once() -> None:
 
     async def attempt(key: str) -> str:
         try:
-            await redemption.redeem(
+            await redemption_services.redeem(
                 CLI_ACTOR,
                 place.village_id,
                 place.shop_id,
                 code,
-                [redemption.Line(place.product_id, 1)],
+                [redemption_services.Line(place.product_id, 1)],
                 key=key,
             )
         except DomainError as error:
@@ -268,7 +266,7 @@ async def test_settlement_sheet(client: AsyncClient) -> None:
     code = await card(place)
     await sell(client, place, code, [(place.product_id, 2)])
     voided = (await sell(client, place, code, [(place.product_id, 1)])).json()
-    await redemption.void(CLI_ACTOR, place.village_id, place.shop_id, voided["id"], "测试")
+    await redemption_services.void(CLI_ACTOR, place.village_id, place.shop_id, voided["id"], "测试")
     now = clock.now().astimezone()
     response = await client.get(
         f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/settlement"
@@ -294,12 +292,12 @@ async def test_fifty_concurrent_sales_never_overspend() -> None:
 
     async def attempt(n: int) -> str:
         try:
-            await redemption.redeem(
+            await redemption_services.redeem(
                 CLI_ACTOR,
                 place.village_id,
                 place.shop_id,
                 code,
-                [redemption.Line(place.product_id, 1)],
+                [redemption_services.Line(place.product_id, 1)],
                 key=f"k{n}",
             )
         except DomainError as error:
@@ -310,3 +308,26 @@ async def test_fifty_concurrent_sales_never_overspend() -> None:
     assert results.count("sold") == 9
     assert set(results) == {"sold", "insufficient_points"}
     assert await snapshot(place) == (5, 111, 9)
+
+
+async def test_the_sales_answer_is_its_receipt_read_back() -> None:
+    """The sale fills its receipt from what it wrote, a reprint from the stored row: one record,
+    and the two agree field for field; so do a void's answer and the voided sale read back."""
+    place = await stocked_place(100)
+    soap = await second_product(place, price=3)
+    lines = [redemption_services.Line(soap, 2), redemption_services.Line(place.product_id, 1)]
+    code = await card(place)
+    sold = await redemption_services.redeem(
+        CLI_ACTOR, place.village_id, place.shop_id, code, lines, key=unique("sale")
+    )
+    assert sold == await redemption_services.receipt(place.village_id, place.shop_id, sold.id)
+    assert [line.product_id for line in sold.lines] == sorted([soap, place.product_id])
+    voided = await redemption_services.void(
+        CLI_ACTOR, place.village_id, place.shop_id, sold.id, "拿错了"
+    )
+    assert (voided.status, voided.void_reason, voided.balance_after_void) == (
+        "voided",
+        "拿错了",
+        100,
+    )
+    assert voided == await redemption_services.receipt(place.village_id, place.shop_id, sold.id)

@@ -10,10 +10,10 @@ from litestar.params import JSONBody, Parameter
 
 from backend import clock
 from backend.auth.principal import Role
-from backend.http.access import CurrentPrincipal, allow, shop_staff
+from backend.http.access import allow, shop_staff
 from backend.http.callers import CurrentActor
 from backend.http.input import IdempotencyKey, PathId, require_idempotency_key
-from backend.shop import redemption, today
+from backend.shop import redemption_services, today
 from backend.shop import schemas as s
 from backend.shop.settlement import settlement, settlement_xlsx
 
@@ -21,9 +21,10 @@ SELLERS = (Role.shopkeeper, Role.committee)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SalesController(Controller):
+class RedemptionController(Controller):
     path = "/villages/{village_id:int}/shops/{shop_id:int}"
     tags = ["shop"]
+    guards = [shop_staff]
 
     @post("/scan", status_code=200, **allow(*SELLERS))
     async def scan(
@@ -31,11 +32,11 @@ class SalesController(Controller):
         village_id: PathId,
         shop_id: PathId,
         data: JSONBody[s.Scan],
-        principal: CurrentPrincipal,
     ) -> s.Customer:
-        await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(
-            await redemption.customer(village_id, shop_id, data.code), s.Customer
+            await redemption_services.customer(village_id, shop_id, data.code),
+            s.Customer,
+            from_attributes=True,
         )
 
     @post("/redemptions", **allow(*SELLERS))
@@ -45,12 +46,13 @@ class SalesController(Controller):
         shop_id: PathId,
         data: JSONBody[s.RedemptionCreate],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Receipt:
-        await shop_staff(principal, village_id, shop_id)
-        lines = [redemption.Line(line.product_id, line.quantity, line.price) for line in data.lines]
-        row = await redemption.redeem(
+        lines = [
+            redemption_services.Line(line.product_id, line.quantity, line.price)
+            for line in data.lines
+        ]
+        receipt = await redemption_services.redeem(
             actor,
             village_id,
             shop_id,
@@ -59,14 +61,11 @@ class SalesController(Controller):
             key=require_idempotency_key(idempotency_key),
             pin=data.pin,
         )
-        return msgspec.convert(row, s.Receipt)
+        return msgspec.convert(receipt, s.Receipt, from_attributes=True)
 
     @get("/redemptions", **allow(*SELLERS, Role.town_admin))
-    async def todays_sales(
-        self, village_id: PathId, shop_id: PathId, principal: CurrentPrincipal
-    ) -> list[s.TodaysSale]:
+    async def todays_sales(self, village_id: PathId, shop_id: PathId) -> list[s.TodaysSale]:
         """Today's sales at this shop, newest first: for reprinting and voiding at the till."""
-        await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(
             await today.todays_sales(village_id, shop_id), list[s.TodaysSale], from_attributes=True
         )
@@ -77,11 +76,11 @@ class SalesController(Controller):
         village_id: PathId,
         shop_id: PathId,
         redemption_id: PathId,
-        principal: CurrentPrincipal,
     ) -> s.Receipt:
-        await shop_staff(principal, village_id, shop_id)
         return msgspec.convert(
-            await redemption.receipt(village_id, shop_id, redemption_id), s.Receipt
+            await redemption_services.receipt(village_id, shop_id, redemption_id),
+            s.Receipt,
+            from_attributes=True,
         )
 
     @post("/redemptions/{redemption_id:int}/void", status_code=200, **allow(*SELLERS))
@@ -92,12 +91,10 @@ class SalesController(Controller):
         redemption_id: PathId,
         data: JSONBody[s.Void],
         actor: CurrentActor,
-        principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
     ) -> s.Receipt:
         """Void a sale; with an Idempotency-Key a retry gets the first void's answer."""
-        await shop_staff(principal, village_id, shop_id)
-        row = await redemption.void(
+        receipt = await redemption_services.void(
             actor,
             village_id,
             shop_id,
@@ -105,19 +102,17 @@ class SalesController(Controller):
             data.reason,
             key=idempotency_key,
         )
-        return msgspec.convert(row, s.Receipt)
+        return msgspec.convert(receipt, s.Receipt, from_attributes=True)
 
     @get("/settlement", **allow(*SELLERS, Role.town_admin), media_type=XLSX)
     async def settlement_sheet(
         self,
         village_id: PathId,
         shop_id: PathId,
-        principal: CurrentPrincipal,
         year: Annotated[int | None, Parameter(ge=2020, le=2100)] = None,
         month: Annotated[int | None, Parameter(ge=1, le=12)] = None,
     ) -> Response[bytes]:
         """The month's settlement (this month unless ``year`` and ``month`` are given)."""
-        await shop_staff(principal, village_id, shop_id)
         today = clock.local_now()
         year, month = year or today.year, month or today.month
         report = await settlement(village_id, shop_id, year, month)

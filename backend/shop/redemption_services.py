@@ -22,7 +22,7 @@ import hashlib
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,6 +59,75 @@ class Line:
     product_id: int
     quantity: int
     shown_price: int | None = None  # the price the till showed; a different price now refuses
+
+
+@dataclass(frozen=True, slots=True)
+class ProductAllowance:
+    """How many more of a product with a monthly limit the household may take this month."""
+
+    product_id: int
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """What the till shows after a scan, before any sale: who the code names (``number``,
+    ``head_name``), which ``kind`` of code it is, the ``balance``, the amount above which a sale
+    needs the PIN (None: never, or no PIN set), what is left of the daily cap (None: no cap)
+    and of each monthly limit."""
+
+    household_id: int
+    number: str
+    head_name: str
+    kind: str
+    balance: int
+    pin_needed_above: int | None
+    daily_remaining: int | None
+    allowances: list[ProductAllowance]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    """One line of a receipt: the product as it was sold (name, unit, price at the time)."""
+
+    product_id: int
+    name: str
+    unit: str
+    quantity: int
+    price: int
+    subtotal: int
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the 58 mm receipt prints, and what the till keeps of a sale.
+
+    The defaults are a sale as it is made: completed, not voided (``balance_after_void`` is the
+    balance the void left), and not a ``replayed`` answer to a retry of the same idempotency key.
+    The one shape for the sale's answer, a reprint, a void and a retry: the sale fills it from
+    what it wrote (reading it back would cost the hottest path three statements), :func:`receipt`
+    from the stored row, its columns selected under these names (tests/shop/test_checkout.py
+    checks that both agree).
+    """
+
+    id: int
+    receipt_no: str
+    shop_id: int
+    shop_name: str
+    household_id: int
+    household_number: str
+    head_name: str
+    lines: list[ReceiptLine]
+    total: int
+    balance_after: int
+    created_at: datetime
+    shopkeeper: str
+    code_kind: str
+    status: str = "completed"
+    void_reason: str = ""
+    voided_at: datetime | None = None
+    balance_after_void: int | None = None
+    replayed: bool = False
 
 
 RACE_TRIES = 5  # a sale whose stock statement landed in neither branch is tried this often
@@ -99,10 +168,10 @@ async def _by_key(village_id: int, key: str) -> dict[str, Any] | None:
     )
 
 
-async def _replay(village_id: int, existing: dict[str, Any], wanted: str) -> dict[str, Any]:
+async def _replay(village_id: int, existing: dict[str, Any], wanted: str) -> Receipt:
     if existing["request_hash"] != wanted:
         raise IdempotencyKeyReused()
-    return {**await receipt(village_id, existing["shop"], existing["id"]), "replayed": True}
+    return replace(await receipt(village_id, existing["shop"], existing["id"]), replayed=True)
 
 
 async def _check_limits(
@@ -137,7 +206,7 @@ async def _check_limits(
             )
 
 
-async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
+async def customer(village_id: int, shop_id: int, code: str) -> Customer:
     """Who a scanned code names, their balance, and what they may still take (no sale yet)."""
     await catalogue.shop(village_id, shop_id)
     scanned = await cards.resolve(code, village_id=village_id)
@@ -161,22 +230,22 @@ async def customer(village_id: int, shop_id: int, code: str) -> dict[str, Any]:
         local_midnight(now, month=True),
         [p["id"] for p in limited],
     )
-    return {
-        "household_id": household_id,
-        "number": scanned.number,
-        "head_name": scanned.head_name,
-        "kind": scanned.kind,
-        "balance": await ledger.balance(village_id, household_id),
-        "pin_needed_above": village["pin_threshold"] or None if scanned.has_pin else None,
-        "daily_remaining": (max(village["daily_cap"] - spent, 0) if village["daily_cap"] else None),
-        "allowances": [
-            {
-                "product_id": p["id"],
-                "remaining": max(p["limit_per_period"] - taken.get(p["id"], 0), 0),
-            }
+    return Customer(
+        household_id=household_id,
+        number=scanned.number,
+        head_name=scanned.head_name,
+        kind=scanned.kind,
+        balance=await ledger.balance(village_id, household_id),
+        pin_needed_above=village["pin_threshold"] or None if scanned.has_pin else None,
+        daily_remaining=max(village["daily_cap"] - spent, 0) if village["daily_cap"] else None,
+        allowances=[
+            ProductAllowance(
+                product_id=p["id"],
+                remaining=max(p["limit_per_period"] - taken.get(p["id"], 0), 0),
+            )
             for p in limited
         ],
-    }
+    )
 
 
 def _check_prices(priced: list[dict[str, Any]], lines: list[Line]) -> None:
@@ -208,7 +277,7 @@ async def redeem(
     *,
     key: str,
     pin: str | None = None,
-) -> dict[str, Any]:
+) -> Receipt:
     """Sell the cart to the household the scanned code names; returns the receipt.
 
     The whole sale is one transaction (on SQLite one connection, which is most of its speed).
@@ -261,7 +330,7 @@ async def _attempt(
     wanted: str,
     *,
     pin_checked: bool,
-) -> dict[str, Any]:
+) -> Receipt:
     unreadable: DomainError | None = None
     try:
         signed: CardCode | PhoneCode | None = cards.read_code(code, village_id)
@@ -309,7 +378,7 @@ async def _sell(
     total: int,
     key: str,
     wanted: str,
-) -> dict[str, Any]:
+) -> Receipt:
     """Write the sale inside the transaction :func:`_attempt` opened; returns the receipt."""
     assert found.shop is not None
     shop_id, priced = found.shop["id"], found.products
@@ -342,40 +411,36 @@ async def _sell(
     await _check_limits(found.village, scanned.household_id, sale_id, priced, counts, total)
     await cards.consume_phone_code(scanned)
     await checkout.settle(sale_id, posted.id, posted.balance)
-    return {
-        "id": sale_id,
-        "receipt_no": sale["receipt_no"],
-        "shop_id": shop_id,
-        "shop_name": found.shop["name"],
-        "household_id": scanned.household_id,
-        "household_number": scanned.number,
-        "head_name": scanned.head_name,
-        "lines": [
-            {
-                "product_id": p["id"],
-                "name": p["name"],
-                "unit": p["unit"],
-                "quantity": counts[p["id"]],
-                "price": p["price"],
-                "subtotal": p["price"] * counts[p["id"]],
-            }
+    return Receipt(
+        id=sale_id,
+        receipt_no=sale["receipt_no"],
+        shop_id=shop_id,
+        shop_name=found.shop["name"],
+        household_id=scanned.household_id,
+        household_number=scanned.number,
+        head_name=scanned.head_name,
+        lines=[
+            ReceiptLine(
+                product_id=p["id"],
+                name=p["name"],
+                unit=p["unit"],
+                quantity=counts[p["id"]],
+                price=p["price"],
+                subtotal=p["price"] * counts[p["id"]],
+            )
             for p in priced
         ],
-        "total": total,
-        "balance_after": posted.balance,
-        "status": "completed",
-        "void_reason": "",
-        "voided_at": None,
-        "balance_after_void": None,
-        "created_at": now,
-        "shopkeeper": actor.name,
-        "code_kind": scanned.kind,
-        "replayed": False,
-    }
+        total=total,
+        balance_after=posted.balance,
+        created_at=now,
+        shopkeeper=actor.name,
+        code_kind=scanned.kind,
+    )
 
 
-async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]:
-    """What the 58 mm receipt prints: shop, household, items, points, balance after, time."""
+async def receipt(village_id: int, shop_id: int, sale_id: int) -> Receipt:
+    """A sale as stored, read back for a reprint, a void or a retry: the receipt the sale
+    answered (columns named as :class:`Receipt` names them), voided or not."""
     shop = await catalogue.shop(village_id, shop_id)
     row = (
         await Redemption.select(
@@ -387,12 +452,12 @@ async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]
             Redemption.void_reason,
             Redemption.voided_at,
             Redemption.created_at,
-            Redemption.void_balance_after,
-            Redemption.actor_name,
+            Redemption.void_balance_after.as_alias("balance_after_void"),
+            Redemption.actor_name.as_alias("shopkeeper"),
             Redemption.code_kind,
-            Redemption.household.number,
-            Redemption.household.head_name,
-            Redemption.household.id,
+            Redemption.household.number.as_alias("household_number"),
+            Redemption.household.head_name.as_alias("head_name"),
+            Redemption.household.id.as_alias("household_id"),
         )
         .where(
             (Redemption.id == sale_id)
@@ -406,7 +471,7 @@ async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]
         raise NotFound()
     lines = (
         await RedemptionLine.select(
-            RedemptionLine.product,
+            RedemptionLine.product.as_alias("product_id"),
             RedemptionLine.name,
             RedemptionLine.unit,
             RedemptionLine.quantity,
@@ -417,25 +482,12 @@ async def receipt(village_id: int, shop_id: int, sale_id: int) -> dict[str, Any]
         .order_by(RedemptionLine.id)
         .run()
     )
-    return {
-        "id": row["id"],
-        "receipt_no": row["receipt_no"],
-        "shop_id": shop_id,
-        "shop_name": shop["name"],
-        "household_id": row["household.id"],
-        "household_number": row["household.number"],
-        "head_name": row["household.head_name"],
-        "lines": [{"product_id": ln.pop("product"), **ln} for ln in lines],
-        "total": row["total"],
-        "balance_after": row["balance_after"],
-        "status": row["status"],
-        "void_reason": row["void_reason"],
-        "voided_at": row["voided_at"],
-        "balance_after_void": row["void_balance_after"],
-        "created_at": row["created_at"],
-        "shopkeeper": row["actor_name"],
-        "code_kind": row["code_kind"],
-    }
+    return Receipt(
+        shop_id=shop_id,
+        shop_name=shop.name,
+        lines=[ReceiptLine(**line) for line in lines],
+        **row,
+    )
 
 
 def void_hash(shop_id: int, sale_id: int, reason: str) -> str:
@@ -444,7 +496,7 @@ def void_hash(shop_id: int, sale_id: int, reason: str) -> str:
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
-async def _void_by_key(village_id: int, key: str, wanted: str) -> dict[str, Any] | None:
+async def _void_by_key(village_id: int, key: str, wanted: str) -> Receipt | None:
     """The first answer to a void under this key, or None if the key is new."""
     earlier = (
         await Redemption.select(
@@ -460,7 +512,7 @@ async def _void_by_key(village_id: int, key: str, wanted: str) -> dict[str, Any]
         return None
     if earlier["void_request_hash"] != wanted:
         raise IdempotencyKeyReused()
-    return {**await receipt(village_id, earlier["shop"], earlier["id"]), "replayed": True}
+    return replace(await receipt(village_id, earlier["shop"], earlier["id"]), replayed=True)
 
 
 async def void(
@@ -471,7 +523,7 @@ async def void(
     reason: str,
     *,
     key: str | None = None,
-) -> dict[str, Any]:
+) -> Receipt:
     """Undo a sale within the village's window: reverse its transfer once, restock its goods.
 
     With the kiosk's idempotency ``key``, a retry of the same void (same sale, same reason) gets
@@ -484,7 +536,7 @@ async def void(
             return replay
         sale = await receipt(village_id, shop_id, sale_id)
         window = timedelta(hours=village["void_window_hours"])
-        if clock.now() - sale["created_at"] > window:
+        if clock.now() - sale.created_at > window:
             raise VoidWindowClosed(hours=village["void_window_hours"])
         try:
             claimed = (
@@ -508,13 +560,13 @@ async def void(
             if key is not None and (replay := await _void_by_key(village_id, key, wanted)):
                 return replay
             raise AlreadyVoided()
-        for line in sorted(sale["lines"], key=lambda ln: ln["product_id"]):
+        for line in sorted(sale.lines, key=lambda ln: ln.product_id):
             await catalogue.move_stock(
                 actor,
                 village_id,
                 shop_id,
-                line["product_id"],
-                line["quantity"],
+                line.product_id,
+                line.quantity,
                 "void",
                 reason=reason,
                 redemption_id=sale_id,
@@ -524,7 +576,7 @@ async def void(
             village_id,
             claimed[0]["transfer"],
             key=f"void:{sale_id}",
-            reason=f"撤销兑换 {sale['receipt_no']}：{reason}",
+            reason=f"撤销兑换 {sale.receipt_no}：{reason}",
         )
         await (
             Redemption.update(
