@@ -17,7 +17,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.boards import services as board_services
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
@@ -158,7 +158,7 @@ async def stocked_place(points: int = 100, **village: Any) -> Place:
     await ledger.award(
         CLI_ACTOR, place.village_id, household, points, key=unique("seed"), reason="测试积分"
     )
-    await cards.issue_card(CLI_ACTOR, place.village_id, household)
+    await issuing.issue_card(CLI_ACTOR, place.village_id, household)
     return place
 
 
@@ -205,7 +205,7 @@ async def add_scoring(place: Place) -> dict[str, int]:
         book["rules"][0]["id"],
         photo=photo.getvalue(),
     )
-    code = await cards.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
     activity = await activities.create_activity(
         scorer,
         place.village_id,
@@ -265,7 +265,7 @@ async def add_sale(place: Place) -> int:
     await ledger.award(
         CLI_ACTOR, place.village_id, household, 50, key=unique("sale"), reason="测试积分"
     )
-    code = await cards.card_payload(place.village_id, household)
+    code = await issuing.card_payload(place.village_id, household)
     receipt = await redemption.redeem(
         CLI_ACTOR,
         place.village_id,

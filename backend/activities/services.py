@@ -30,7 +30,7 @@ from backend.activities.errors import (
 )
 from backend.activities.tables import Activity, Attendance
 from backend.audit.services import record
-from backend.cards import services as cards
+from backend.cards import scanning
 from backend.db import is_postgres, write_transaction
 from backend.errors import DomainError, NotFound
 from backend.registry import services as registry
@@ -309,7 +309,7 @@ async def check_in(
 ) -> dict[str, Any]:
     """Record the household a scanned card or phone code names; the same key returns the first
     attendance. Refuses ``already_checked_in``, ``outside_window``, ``activity_full``,
-    ``activity_not_running`` and every refusal of :func:`cards.resolve`."""
+    ``activity_not_running`` and every refusal of :func:`scanning.resolve`."""
     now = now or clock.now()
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
@@ -324,7 +324,7 @@ async def check_in(
             raise OutsideWindow(
                 opens=_local(current["opens_at"]), closes=_local(current["closes_at"])
             )
-        scanned = await cards.resolve(scan.code, village_id=village_id, now=at)
+        scanned = await scanning.resolve(scan.code, village_id=village_id, now=at)
         await _member_of(village_id, scanned.household_id, scan.member_id)
         if (
             await Attendance.exists()
@@ -337,7 +337,7 @@ async def check_in(
             raise AlreadyCheckedIn(head_name=scanned.head_name, number=scanned.number)
         if current["capacity"] and current["checked_in"] >= current["capacity"]:
             raise ActivityFull(capacity=current["capacity"])
-        await cards.consume_phone_code(scanned)
+        await scanning.consume_phone_code(scanned)
         row = (
             await Attendance.insert(
                 Attendance(

@@ -20,7 +20,7 @@ import qrcode
 from PIL import Image, ImageDraw
 
 from backend.audit.services import Actor, record
-from backend.cards import services
+from backend.cards import pin_changes
 from backend.cards.errors import NoHouseholdsChosen
 from backend.db import write_transaction
 from backend.printing.fonts import cjk_font
@@ -137,7 +137,9 @@ async def issue_pin_letters(
     document = await asyncio.to_thread(letters_pdf, letters)
     async with write_transaction():
         for household, letter in zip(chosen, letters, strict=True):
-            await services.set_pin(actor, village_id, household["id"], letter.pin, must_change=True)
+            await pin_changes.set_pin(
+                actor, village_id, household["id"], letter.pin, must_change=True
+            )
         await record(
             actor,
             "card.pin_letters",

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from backend import clock
 from backend.activities import confirmation, services
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.demo.staff import staff_scorer
 from backend.registry.tables import Household, Village
 from backend.scoring import rules
@@ -21,7 +21,7 @@ async def _check_in(
     organiser: Scorer, vid: int, activity: dict, households: list[int], at: datetime
 ) -> None:
     for n, household in enumerate(households):
-        code = await cards.card_payload(vid, household)
+        code = await issuing.card_payload(vid, household)
         scan = services.Scan(code, uuid.uuid4().hex, scanned_at=at + timedelta(minutes=n))
         await services.check_in(organiser, vid, activity["id"], scan)
 

@@ -13,7 +13,7 @@ from backend import clock
 from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.registry import services as registry
 from backend.scoring import periods, rules
 from backend.scoring.evaluations import Scorer
@@ -77,7 +77,7 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     first, second = place.households
     first = await registry.add_member(CLI_ACTOR, place.village_id, first["id"], "刘桂兰", "配偶")
     spouse = first["members"][-1]
-    codes = [await cards.card_payload(place.village_id, h["id"]) for h in (first, second)]
+    codes = [await issuing.card_payload(place.village_id, h["id"]) for h in (first, second)]
 
     browser = await launch_browser()
     context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
@@ -115,8 +115,8 @@ async def test_a_refusal_in_chinese_then_the_page_in_english_after_switching(
     place = await make_place((await make_town())["id"])
     await running_activity(place)
     household = place.households[0]
-    code = await cards.card_payload(place.village_id, household["id"])
-    await cards.reissue_card(CLI_ACTOR, place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household["id"])
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, household["id"])
 
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")

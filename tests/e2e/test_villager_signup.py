@@ -13,7 +13,7 @@ from backend.activities import services as activities
 from backend.activities import signups
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry.tables import Village
 from backend.scoring import periods, rules
 from backend.scoring.evaluations import Scorer
@@ -73,7 +73,7 @@ async def planned_activity() -> Planned:
         },
     )
     household = place.households[1]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
     village = await Village.select(Village.code).where(Village.id == place.village_id).first()
     return Planned(
         place.village_id,
