@@ -216,9 +216,9 @@ async def add_scoring(place: Place) -> dict[str, int]:
             "ends_at": clock.now() + timedelta(hours=2),
         },
     )
-    await activities.start_activity(scorer, place.village_id, activity["id"])
+    await activities.start_activity(scorer, place.village_id, activity.id)
     attendance = await activities.check_in(
-        scorer, place.village_id, activity["id"], activities.Scan(code, unique("checkin"))
+        scorer, place.village_id, activity.id, activities.Scan(code, unique("checkin"))
     )
     place.scoring = {
         "rule_id": book["rules"][0]["id"],
@@ -226,8 +226,8 @@ async def add_scoring(place: Place) -> dict[str, int]:
         "evaluation_id": evaluation_id,
         "board_id": board_id,
         "redemption_id": sale_id,
-        "activity_id": activity["id"],
-        "attendance_id": attendance["id"],
+        "activity_id": activity.id,
+        "attendance_id": attendance.id,
     }
     return place.scoring
 

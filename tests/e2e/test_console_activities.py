@@ -75,7 +75,7 @@ async def test_plan_start_finish_and_confirm_an_activity(
     for household in place.households:  # two households scanned on the organiser's phone
         code = await issuing.card_payload(vid, household["id"])
         await activities.check_in(
-            organiser, vid, activity["id"], activities.Scan(code, unique("scan"))
+            organiser, vid, activity.id, activities.Scan(code, unique("scan"))
         )
     await page.click("#tabs button[data-tab=activities]")
     await expect(row).to_contain_text("进行中")

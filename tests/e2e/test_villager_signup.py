@@ -78,7 +78,7 @@ async def planned_activity() -> Planned:
     return Planned(
         place.village_id,
         village["code"],
-        activity["id"],
+        activity.id,
         household["id"],
         household["number"],
         "1357",
@@ -95,7 +95,7 @@ async def test_a_villager_signs_up_from_the_phone(server_url: str, launch_browse
     await entry.get_by_role("button", name="报名").click()
     await expect(entry.get_by_role("button")).to_have_text("已报名")
     listed = await signups.signups(planned.village_id, planned.activity_id)
-    assert [s["household_id"] for s in listed] == [planned.household_id]
+    assert [s.household_id for s in listed] == [planned.household_id]
     await browser.close()
 
 
@@ -135,5 +135,5 @@ async def test_a_tab_tapped_while_the_page_still_loads_stays_open(
     await expect(entry.get_by_role("button")).to_have_text("已报名")
     await page.screenshot(path=screenshots() / "villager-signup-slow.png")
     listed = await signups.signups(planned.village_id, planned.activity_id)
-    assert [s["household_id"] for s in listed] == [planned.household_id]
+    assert [s.household_id for s in listed] == [planned.household_id]
     await browser.close()

@@ -102,10 +102,10 @@ async def test_a_code_spent_at_a_check_in_is_used_not_paid(client: AsyncClient) 
             "ends_at": clock.now() + timedelta(hours=2),
         },
     )
-    await activities.start_activity(organiser, place.village_id, activity["id"])
+    await activities.start_activity(organiser, place.village_id, activity.id)
     code = await phone_code(place)
     await activities.check_in(
-        organiser, place.village_id, activity["id"], activities.Scan(code, unique("scan"))
+        organiser, place.village_id, activity.id, activities.Scan(code, unique("scan"))
     )
     found, body = await status(client, place, code)
     assert (found, body["state"], body["total"], body["balance"]) == (200, "used", None, 10)
