@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from backend.cards import codes, pictures
 from backend.cards.issuing import active_household, secret
@@ -19,20 +18,12 @@ async def card_sheet_pdf(
     households, in household-number order; with ``household_id``, that one card reprinted —
     the same version, so the household's other copies keep working (a lost card is a reissue)."""
     village = await registry.village(village_id)
-    if grid_id is not None and grid_id not in {g["id"] for g in await registry.grids(village_id)}:
+    if grid_id is not None and not await registry.grid_in(village_id, grid_id):
         raise UnknownGrid()
-    households: list[dict[str, Any]] = []
     if household_id is not None:
         households = [await active_household(village_id, household_id)]
-    page = 1
-    while household_id is None:
-        rows, total = await registry.households(
-            village_id, grid_id=grid_id, status="active", page=page, page_size=500
-        )
-        households += rows
-        if not rows or len(households) >= total:
-            break
-        page += 1
+    else:
+        households = await registry.active_households(village_id, grid_id)
     versions = {
         row["household"]: row["version"]
         for row in await Card.select(Card.household, Card.version)
