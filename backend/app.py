@@ -21,7 +21,7 @@ from backend.audit.controllers import AuditController
 from backend.auth.controllers import AuthController, VillageUserController
 from backend.boards import live
 from backend.boards.controllers import BoardsController, PublicBoardsController
-from backend.cards import services as cards
+from backend.cards import pruning
 from backend.cards.controllers import CardController
 from backend.cards.letter_controllers import PinLetterController
 from backend.http.access import PUBLIC, SECURITY_SCHEME, access_guard, provide_principal
@@ -171,7 +171,7 @@ def create_app(kiosk_dir: Path = KIOSK_DIR, *, background_jobs: bool = True) -> 
         ),
         lifespan=[
             connections,
-            *([live.background_watch, cards.background_prune] if background_jobs else []),
+            *([live.background_watch, pruning.background_prune] if background_jobs else []),
         ],
         request_max_body_size=settings.max_body_bytes,
     )

@@ -146,9 +146,9 @@ async def shoot(url: str, card: str, names: list[str]) -> None:
 
 def card_of_first_household(env: dict[str, str]) -> str:
     code = (
-        "import asyncio\nfrom backend import db\nfrom backend.cards import services\n"
+        "import asyncio\nfrom backend import db\nfrom backend.cards import issuing\n"
         "async def main():\n    await db.start()\n"
-        "    print(await services.card_payload(1, 2))\nasyncio.run(main())\n"
+        "    print(await issuing.card_payload(1, 2))\nasyncio.run(main())\n"
     )
     return (
         subprocess.run(

@@ -17,7 +17,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.boards import services as board_services
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
@@ -113,8 +113,8 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
             {
                 "number": f"H{n}",
                 "head_name": name,
-                "grid_id": grid["id"],
-                "moral_group_id": group["id"],
+                "grid_id": grid.id,
+                "moral_group_id": group.id,
             },
             [{"name": name, "relation": "户主"}],
         )
@@ -158,7 +158,7 @@ async def stocked_place(points: int = 100, **village: Any) -> Place:
     await ledger.award(
         CLI_ACTOR, place.village_id, household, points, key=unique("seed"), reason="测试积分"
     )
-    await cards.issue_card(CLI_ACTOR, place.village_id, household)
+    await issuing.issue_card(CLI_ACTOR, place.village_id, household)
     return place
 
 
@@ -205,7 +205,7 @@ async def add_scoring(place: Place) -> dict[str, int]:
         book["rules"][0]["id"],
         photo=photo.getvalue(),
     )
-    code = await cards.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
     activity = await activities.create_activity(
         scorer,
         place.village_id,
@@ -216,9 +216,9 @@ async def add_scoring(place: Place) -> dict[str, int]:
             "ends_at": clock.now() + timedelta(hours=2),
         },
     )
-    await activities.start_activity(scorer, place.village_id, activity["id"])
+    await activities.start_activity(scorer, place.village_id, activity.id)
     attendance = await activities.check_in(
-        scorer, place.village_id, activity["id"], activities.Scan(code, unique("checkin"))
+        scorer, place.village_id, activity.id, activities.Scan(code, unique("checkin"))
     )
     place.scoring = {
         "rule_id": book["rules"][0]["id"],
@@ -226,8 +226,8 @@ async def add_scoring(place: Place) -> dict[str, int]:
         "evaluation_id": evaluation_id,
         "board_id": board_id,
         "redemption_id": sale_id,
-        "activity_id": activity["id"],
-        "attendance_id": attendance["id"],
+        "activity_id": activity.id,
+        "attendance_id": attendance.id,
     }
     return place.scoring
 
@@ -265,7 +265,7 @@ async def add_sale(place: Place) -> int:
     await ledger.award(
         CLI_ACTOR, place.village_id, household, 50, key=unique("sale"), reason="测试积分"
     )
-    code = await cards.card_payload(place.village_id, household)
+    code = await issuing.card_payload(place.village_id, household)
     receipt = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,

@@ -14,7 +14,7 @@ import httpx
 
 from backend import clock as backend_clock
 from backend.audit.services import CLI_ACTOR
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry.tables import Village
 from tests.clock import CONTROL_PATH, START, TestClock
 from tests.factories import make_place, make_town
@@ -55,7 +55,7 @@ async def test_the_server_process_follows_the_tests_clock(
 ) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     first = await _expires_at(server_url, place.village_id, household["number"])
     assert timedelta(0) < first - clock.now() <= timedelta(seconds=61)
     await clock.advance(timedelta(days=3))

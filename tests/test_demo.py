@@ -48,10 +48,10 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     assert [(r.amount, r.proposed_by) for r in waiting] == [(500, "李建华")]
     [refused] = await approvals.requests(xhx["id"], "refused")
     assert refused.decided_by and refused.decision_reason.startswith("检查记录里")
-    shown = {a["title"]: a for a in await activities.activities(xhx["id"])}
-    assert {a["status"] for a in shown.values()} == {"confirmed", "running"}
-    assert shown["冬季防火巡查"]["status"] == "running" and shown["冬季防火巡查"]["checked_in"] == 4
-    assert shown["村道环境大扫除"]["checked_in"] == 11  # twelve came, one name struck
+    shown = {a.title: a for a in await activities.activities(xhx["id"])}
+    assert {a.status for a in shown.values()} == {"confirmed", "running"}
+    assert shown["冬季防火巡查"].status == "running" and shown["冬季防火巡查"].checked_in == 4
+    assert shown["村道环境大扫除"].checked_in == 11  # twelve came, one name struck
 
     # The first household paid once with its phone code, and its passbook prints.
     first = (

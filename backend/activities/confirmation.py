@@ -11,7 +11,6 @@ close like every evaluation.
 
 from __future__ import annotations
 
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend import clock
@@ -21,6 +20,7 @@ from backend.activities.errors import (
     OwnList,
     UnknownAttendance,
 )
+from backend.activities.records import ActivityRecord
 from backend.activities.services import STATUS_ZH, activity, attendances, may_run
 from backend.activities.tables import Activity, Attendance
 from backend.audit.services import record
@@ -31,10 +31,10 @@ from backend.scoring.evaluations import Scorer
 from backend.settings import get_settings
 
 
-def evaluation_note(current: dict[str, Any]) -> str:
+def evaluation_note(current: ActivityRecord) -> str:
     """The words the ledger's statement line carries: the activity and its day."""
-    day = current["starts_at"].astimezone(ZoneInfo(get_settings().timezone))
-    return f"志愿活动“{current['title']}”（{day.month}月{day.day}日）"
+    day = current.starts_at.astimezone(ZoneInfo(get_settings().timezone))
+    return f"志愿活动“{current.title}”（{day.month}月{day.day}日）"
 
 
 async def _open_period(village_id: int) -> int:
@@ -44,38 +44,38 @@ async def _open_period(village_id: int) -> int:
     raise NoOpenPeriod()
 
 
-async def finish_activity(scorer: Scorer, village_id: int, activity_id: int) -> dict[str, Any]:
+async def finish_activity(scorer: Scorer, village_id: int, activity_id: int) -> ActivityRecord:
     """running → finished; each attendance becomes a proposed evaluation (or says why not)."""
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
         may_run(scorer, current)
-        if current["status"] != "running":
-            raise ActivityWrongStatus(status=STATUS_ZH[current["status"]])
+        if current.status != "running":
+            raise ActivityWrongStatus(status=STATUS_ZH[current.status])
         period_id = await _open_period(village_id)
         note = evaluation_note(current)
         for item in await attendances(village_id, activity_id):
-            if item["struck"] or item["evaluation_id"] is not None:
+            if item.struck or item.evaluation_id is not None:
                 continue
             try:
                 [evaluation_id] = await evaluations.propose(
                     scorer,
                     village_id,
                     period_id,
-                    item["household_id"],
-                    current["rule_id"],
+                    item.household_id,
+                    current.rule_id,
                     note=note,
                     source="batch",
                 )
             except DomainError as refusal:
                 await (
                     Attendance.update({Attendance.problem: refusal.message("zh")[:200]})
-                    .where(Attendance.id == item["id"])
+                    .where(Attendance.id == item.id)
                     .run()
                 )
                 continue
             await (
                 Attendance.update({Attendance.evaluation: evaluation_id})
-                .where(Attendance.id == item["id"])
+                .where(Attendance.id == item.id)
                 .run()
             )
         await (
@@ -97,36 +97,36 @@ async def finish_activity(scorer: Scorer, village_id: int, activity_id: int) -> 
 
 async def confirm_activity(
     scorer: Scorer, village_id: int, activity_id: int, strikes: dict[int, str]
-) -> dict[str, Any]:
+) -> ActivityRecord:
     """finished → confirmed by a committee member who is not the organiser: the ``strikes``
     (attendance id → reason) are struck and their evaluations rejected, the rest verified."""
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
         if "committee" not in scorer.roles:
             raise Forbidden()
-        if scorer.user_id is not None and scorer.user_id == current["organiser_id"]:
+        if scorer.user_id is not None and scorer.user_id == current.organiser_id:
             raise OwnList()
-        if current["status"] != "finished":
-            raise ActivityWrongStatus(status=STATUS_ZH[current["status"]])
+        if current.status != "finished":
+            raise ActivityWrongStatus(status=STATUS_ZH[current.status])
         items = await attendances(village_id, activity_id)
-        unknown = set(strikes) - {item["id"] for item in items}
+        unknown = set(strikes) - {item.id for item in items}
         if unknown:
             raise UnknownAttendance(ids=", ".join(str(i) for i in sorted(unknown)))
         for item in items:
-            if item["id"] in strikes:
-                reason = strikes[item["id"]]
+            if item.id in strikes:
+                reason = strikes[item.id]
                 await (
                     Attendance.update({Attendance.struck: True, Attendance.strike_reason: reason})
-                    .where(Attendance.id == item["id"])
+                    .where(Attendance.id == item.id)
                     .run()
                 )
-                if item["evaluation_id"] is not None:
+                if item.evaluation_id is not None:
                     await evaluations.reject(
-                        scorer, village_id, item["evaluation_id"], f"签到名单划去：{reason}"
+                        scorer, village_id, item.evaluation_id, f"签到名单划去：{reason}"
                     )
-            elif item["evaluation_id"] is not None and not item["struck"]:
+            elif item.evaluation_id is not None and not item.struck:
                 await evaluations.verify(
-                    scorer, village_id, item["evaluation_id"], note="活动签到名单确认"
+                    scorer, village_id, item.evaluation_id, note="活动签到名单确认"
                 )
         await (
             Activity.update(

@@ -31,7 +31,9 @@ class ActivityController(Controller):
     async def list_activities(
         self, village_id: PathId, status: Annotated[Status | None, Parameter()] = None
     ) -> list[s.Activity]:
-        return msgspec.convert(await services.activities(village_id, status), list[s.Activity])
+        return msgspec.convert(
+            await services.activities(village_id, status), list[s.Activity], from_attributes=True
+        )
 
     @post("/", **allow(*ORGANISERS))
     async def create_activity(
@@ -40,24 +42,32 @@ class ActivityController(Controller):
         """The caller organises the activity."""
         fields = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
         return msgspec.convert(
-            await services.create_activity(scorer, village_id, fields), s.Activity
+            await services.create_activity(scorer, village_id, fields),
+            s.Activity,
+            from_attributes=True,
         )
 
     @get("/{activity_id:int}", **allow(*ANY_ROLE))
     async def get_activity(self, village_id: PathId, activity_id: PathId) -> s.Activity:
-        return msgspec.convert(await services.activity(village_id, activity_id), s.Activity)
+        return msgspec.convert(
+            await services.activity(village_id, activity_id), s.Activity, from_attributes=True
+        )
 
     @post("/{activity_id:int}/start", status_code=200, **allow(*ORGANISERS))
     async def start_activity(
         self, village_id: PathId, activity_id: PathId, scorer: CurrentScorer
     ) -> s.Activity:
         return msgspec.convert(
-            await services.start_activity(scorer, village_id, activity_id), s.Activity
+            await services.start_activity(scorer, village_id, activity_id),
+            s.Activity,
+            from_attributes=True,
         )
 
     @get("/{activity_id:int}/signups", **allow(*ORGANISERS, Role.town_admin))
     async def list_signups(self, village_id: PathId, activity_id: PathId) -> list[s.Signup]:
-        return msgspec.convert(await signups.signups(village_id, activity_id), list[s.Signup])
+        return msgspec.convert(
+            await signups.signups(village_id, activity_id), list[s.Signup], from_attributes=True
+        )
 
     @post("/{activity_id:int}/signups", **allow(Role.villager))
     async def sign_up(
@@ -72,12 +82,14 @@ class ActivityController(Controller):
         if household_id is None:
             raise NotFound()
         listed = await signups.sign_up(actor, village_id, activity_id, household_id)
-        return msgspec.convert(listed, list[s.Signup])
+        return msgspec.convert(listed, list[s.Signup], from_attributes=True)
 
     @get("/{activity_id:int}/attendances", **allow(*ORGANISERS, Role.town_admin))
     async def list_attendances(self, village_id: PathId, activity_id: PathId) -> list[s.Attendance]:
         return msgspec.convert(
-            await services.attendances(village_id, activity_id), list[s.Attendance]
+            await services.attendances(village_id, activity_id),
+            list[s.Attendance],
+            from_attributes=True,
         )
 
     @post("/{activity_id:int}/attendances", **allow(*ORGANISERS))
@@ -94,7 +106,9 @@ class ActivityController(Controller):
             data.code, require_idempotency_key(idempotency_key), data.member_id, data.scanned_at
         )
         return msgspec.convert(
-            await services.check_in(scorer, village_id, activity_id, scan), s.Attendance
+            await services.check_in(scorer, village_id, activity_id, scan),
+            s.Attendance,
+            from_attributes=True,
         )
 
     @post("/{activity_id:int}/attendances/batch", status_code=200, **allow(*ORGANISERS))
@@ -120,7 +134,11 @@ class ActivityController(Controller):
                     )
                 )
             else:
-                out.append(s.BatchResult(scan.key, True, msgspec.convert(result, s.Attendance)))
+                out.append(
+                    s.BatchResult(
+                        scan.key, True, msgspec.convert(result, s.Attendance, from_attributes=True)
+                    )
+                )
         return out
 
     @put("/{activity_id:int}/attendances/{attendance_id:int}/member", **allow(*ORGANISERS))
@@ -138,6 +156,7 @@ class ActivityController(Controller):
                 scorer, village_id, activity_id, attendance_id, data.member_id
             ),
             s.Attendance,
+            from_attributes=True,
         )
 
     @get(
@@ -171,7 +190,9 @@ class ActivityController(Controller):
     ) -> s.Activity:
         """Each attendance becomes a proposed evaluation of the activity's rule."""
         return msgspec.convert(
-            await confirmation.finish_activity(scorer, village_id, activity_id), s.Activity
+            await confirmation.finish_activity(scorer, village_id, activity_id),
+            s.Activity,
+            from_attributes=True,
         )
 
     @post("/{activity_id:int}/confirm", status_code=200, **allow(Role.committee))
@@ -187,6 +208,7 @@ class ActivityController(Controller):
         return msgspec.convert(
             await confirmation.confirm_activity(scorer, village_id, activity_id, strikes),
             s.Activity,
+            from_attributes=True,
         )
 
 
@@ -202,5 +224,7 @@ class VolunteerHoursController(Controller):
         ``year`` is given)."""
         year = year or clock.local_now().year
         return msgspec.convert(
-            await sheets.volunteer_hours(village_id, year), list[s.VolunteerHours]
+            await sheets.volunteer_hours(village_id, year),
+            list[s.VolunteerHours],
+            from_attributes=True,
         )

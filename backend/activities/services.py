@@ -28,9 +28,10 @@ from backend.activities.errors import (
     OutsideWindow,
     UnknownMember,
 )
+from backend.activities.records import ActivityRecord, AttendanceRecord, MemberBrief
 from backend.activities.tables import Activity, Attendance
 from backend.audit.services import record
-from backend.cards import services as cards
+from backend.cards import scanning
 from backend.db import is_postgres, write_transaction
 from backend.errors import DomainError, NotFound
 from backend.registry import services as registry
@@ -94,50 +95,51 @@ class Scan:
     scanned_at: datetime | None = None
 
 
-def _activity_out(row: dict[str, Any], checked_in: int = 0) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "village_id": row["village"],
-        "title": row["title"],
-        "rule_id": row["rule"],
-        "rule_code": row["rule.code"],
-        "rule_category": row["rule.category"],
-        "rule_title": row["rule.title"],
-        "points": row["rule.points"],
-        "place": row["place"],
-        "starts_at": row["starts_at"],
-        "ends_at": row["ends_at"],
-        "opens_at": row["opens_at"],
-        "closes_at": row["closes_at"],
-        "capacity": row["capacity"],
-        "organiser_id": row["organiser"],
-        "organiser_name": row["organiser_name"],
-        "status": row["status"],
-        "signup": row["signup"],
-        "confirmed_by": row["confirmed_by"],
-        "confirmer_name": row["confirmer_name"],
-        "finished_at": row["finished_at"],
-        "confirmed_at": row["confirmed_at"],
-        "checked_in": checked_in,
-    }
+def _activity_out(row: dict[str, Any], checked_in: int = 0) -> ActivityRecord:
+    return ActivityRecord(
+        id=row["id"],
+        village_id=row["village"],
+        title=row["title"],
+        rule_id=row["rule"],
+        rule_code=row["rule.code"],
+        rule_category=row["rule.category"],
+        rule_title=row["rule.title"],
+        points=row["rule.points"],
+        place=row["place"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        opens_at=row["opens_at"],
+        closes_at=row["closes_at"],
+        capacity=row["capacity"],
+        organiser_id=row["organiser"],
+        organiser_name=row["organiser_name"],
+        status=row["status"],
+        signup=row["signup"],
+        confirmed_by=row["confirmed_by"],
+        confirmer_name=row["confirmer_name"],
+        finished_at=row["finished_at"],
+        confirmed_at=row["confirmed_at"],
+        checked_in=checked_in,
+    )
 
 
-def attendance_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "activity_id": row["activity"],
-        "household_id": row["household"],
-        "number": row["household.number"],
-        "head_name": row["household.head_name"],
-        "member_id": row["member"],
-        "member_name": row["member.name"] or "",
-        "checked_in_at": row["checked_in_at"],
-        "source": row["source"],
-        "struck": row["struck"],
-        "strike_reason": row["strike_reason"],
-        "evaluation_id": row["evaluation"],
-        "problem": row["problem"],
-    }
+def _attendance_out(row: dict[str, Any], members: tuple[MemberBrief, ...]) -> AttendanceRecord:
+    return AttendanceRecord(
+        id=row["id"],
+        activity_id=row["activity"],
+        household_id=row["household"],
+        number=row["household.number"],
+        head_name=row["household.head_name"],
+        member_id=row["member"],
+        member_name=row["member.name"] or "",
+        checked_in_at=row["checked_in_at"],
+        source=row["source"],
+        struck=row["struck"],
+        strike_reason=row["strike_reason"],
+        evaluation_id=row["evaluation"],
+        problem=row["problem"],
+        members=members,
+    )
 
 
 async def _count(activity_id: int) -> int:
@@ -148,7 +150,7 @@ async def _count(activity_id: int) -> int:
     )
 
 
-async def activity(village_id: int, activity_id: int, *, lock: bool = False) -> dict[str, Any]:
+async def activity(village_id: int, activity_id: int, *, lock: bool = False) -> ActivityRecord:
     """One activity of the village (another village's is not found); ``lock`` takes its row
     on PostgreSQL so check-ins and transitions of one activity queue up."""
     query = Activity.select(*ACTIVITY_FIELDS).where(
@@ -162,7 +164,7 @@ async def activity(village_id: int, activity_id: int, *, lock: bool = False) -> 
     return _activity_out(row, await _count(activity_id))
 
 
-async def activities(village_id: int, status: str | None = None) -> list[dict[str, Any]]:
+async def activities(village_id: int, status: str | None = None) -> list[ActivityRecord]:
     where: Where | And = Activity.village == village_id
     if status is not None:
         where &= Activity.status == status
@@ -175,27 +177,31 @@ async def activities(village_id: int, status: str | None = None) -> list[dict[st
     return [_activity_out(r, await _count(r["id"])) for r in rows]
 
 
-async def _with_members(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add each household's active members, so the organiser can pick who came."""
-    rows = (
+async def _with_members(rows: list[dict[str, Any]]) -> list[AttendanceRecord]:
+    """Attendance rows as records, each with its household's active members, so the organiser
+    can pick who came."""
+    members = (
         await Member.select(Member.id, Member.name, Member.household)
         .where(
-            Member.household.is_in([i["household_id"] for i in items] or [0])
-            & Member.active.eq(True)
+            Member.household.is_in([r["household"] for r in rows] or [0]) & Member.active.eq(True)
         )
         .order_by(Member.id)
         .run()
     )
-    for item in items:
-        item["members"] = [
-            {"id": r["id"], "name": r["name"]}
-            for r in rows
-            if r["household"] == item["household_id"]
-        ]
-    return items
+    return [
+        _attendance_out(
+            row,
+            tuple(
+                MemberBrief(m["id"], m["name"])
+                for m in members
+                if m["household"] == row["household"]
+            ),
+        )
+        for row in rows
+    ]
 
 
-async def attendances(village_id: int, activity_id: int) -> list[dict[str, Any]]:
+async def attendances(village_id: int, activity_id: int) -> list[AttendanceRecord]:
     await activity(village_id, activity_id)
     rows = (
         await Attendance.select(*ATTENDANCE_FIELDS)
@@ -203,12 +209,12 @@ async def attendances(village_id: int, activity_id: int) -> list[dict[str, Any]]
         .order_by(Attendance.checked_in_at)
         .run()
     )
-    return await _with_members([attendance_out(r) for r in rows])
+    return await _with_members(rows)
 
 
 async def create_activity(
     scorer: Scorer, village_id: int, fields: dict[str, Any]
-) -> dict[str, Any]:
+) -> ActivityRecord:
     """Plan an activity awarding a rule of the village's current rule book; its creator is its
     organiser."""
     if fields["ends_at"] <= fields["starts_at"]:
@@ -251,19 +257,19 @@ async def create_activity(
     return await activity(village_id, row["id"])
 
 
-def may_run(scorer: Scorer, current: dict[str, Any]) -> None:
+def may_run(scorer: Scorer, current: ActivityRecord) -> None:
     """The organiser runs their activity; any committee member may stand in."""
-    if scorer.user_id != current["organiser_id"] and "committee" not in scorer.roles:
+    if scorer.user_id != current.organiser_id and "committee" not in scorer.roles:
         raise NotOrganiser()
 
 
-async def start_activity(scorer: Scorer, village_id: int, activity_id: int) -> dict[str, Any]:
+async def start_activity(scorer: Scorer, village_id: int, activity_id: int) -> ActivityRecord:
     """planned → running: check-in is possible (inside its window) from now on."""
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
         may_run(scorer, current)
-        if current["status"] != "planned":
-            raise ActivityWrongStatus(status=STATUS_ZH[current["status"]])
+        if current.status != "planned":
+            raise ActivityWrongStatus(status=STATUS_ZH[current.status])
         await Activity.update({Activity.status: "running"}).where(Activity.id == activity_id).run()
         await record(
             scorer.actor,
@@ -281,14 +287,14 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%m-%d %H:%M")
 
 
-async def _existing(activity_id: int, key: str) -> dict[str, Any] | None:
+async def _existing(activity_id: int, key: str) -> AttendanceRecord | None:
     row = (
         await Attendance.select(*ATTENDANCE_FIELDS)
         .where((Attendance.activity == activity_id) & (Attendance.idempotency_key == key))
         .first()
         .run()
     )
-    return None if row is None else (await _with_members([attendance_out(row)]))[0]
+    return None if row is None else (await _with_members([row]))[0]
 
 
 async def _member_of(village_id: int, household_id: int, member_id: int | None) -> None:
@@ -306,10 +312,10 @@ async def check_in(
     scan: Scan,
     *,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> AttendanceRecord:
     """Record the household a scanned card or phone code names; the same key returns the first
     attendance. Refuses ``already_checked_in``, ``outside_window``, ``activity_full``,
-    ``activity_not_running`` and every refusal of :func:`cards.resolve`."""
+    ``activity_not_running`` and every refusal of :func:`scanning.resolve`."""
     now = now or clock.now()
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
@@ -317,14 +323,12 @@ async def check_in(
         first = await _existing(activity_id, scan.key)
         if first is not None:
             return first
-        if current["status"] != "running":
+        if current.status != "running":
             raise ActivityNotRunning()
         at = scan.scanned_at or now
-        if not current["opens_at"] <= at <= current["closes_at"] or at > now + CLOCK_SKEW:
-            raise OutsideWindow(
-                opens=_local(current["opens_at"]), closes=_local(current["closes_at"])
-            )
-        scanned = await cards.resolve(scan.code, village_id=village_id, now=at)
+        if not current.opens_at <= at <= current.closes_at or at > now + CLOCK_SKEW:
+            raise OutsideWindow(opens=_local(current.opens_at), closes=_local(current.closes_at))
+        scanned = await scanning.resolve(scan.code, village_id=village_id, now=at)
         await _member_of(village_id, scanned.household_id, scan.member_id)
         if (
             await Attendance.exists()
@@ -335,9 +339,9 @@ async def check_in(
             .run()
         ):
             raise AlreadyCheckedIn(head_name=scanned.head_name, number=scanned.number)
-        if current["capacity"] and current["checked_in"] >= current["capacity"]:
-            raise ActivityFull(capacity=current["capacity"])
-        await cards.consume_phone_code(scanned)
+        if current.capacity and current.checked_in >= current.capacity:
+            raise ActivityFull(capacity=current.capacity)
+        await scanning.consume_phone_code(scanned)
         row = (
             await Attendance.insert(
                 Attendance(
@@ -380,11 +384,11 @@ async def check_in_batch(
     scans: list[Scan],
     *,
     now: datetime | None = None,
-) -> list[tuple[Scan, dict[str, Any] | DomainError]]:
+) -> list[tuple[Scan, AttendanceRecord | DomainError]]:
     """Replay an offline phone's queue: each scan in its own transaction, so one refusal does
     not lose the others; a scan already recorded answers with its first attendance."""
     await activity(village_id, activity_id)
-    results: list[tuple[Scan, dict[str, Any] | DomainError]] = []
+    results: list[tuple[Scan, AttendanceRecord | DomainError]] = []
     for scan in scans:
         try:
             results.append((scan, await check_in(scorer, village_id, activity_id, scan, now=now)))
@@ -395,13 +399,13 @@ async def check_in_batch(
 
 async def set_member(
     scorer: Scorer, village_id: int, activity_id: int, attendance_id: int, member_id: int | None
-) -> dict[str, Any]:
+) -> AttendanceRecord:
     """Say which member of the household came (or that it is not known), until the list is
     confirmed; it changes the member's hours, never the household's points."""
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
         may_run(scorer, current)
-        if current["status"] == "confirmed":
+        if current.status == "confirmed":
             raise ActivityWrongStatus(status=STATUS_ZH["confirmed"])
         row = (
             await Attendance.select(

@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from PIL import Image, ImageDraw
 
+from backend.activities.records import VolunteerHoursRecord
 from backend.activities.services import activity, attendances
 from backend.activities.tables import Attendance
 from backend.printing.fonts import cjk_font
@@ -36,7 +36,7 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(get_settings().timezone)
 
 
-async def volunteer_hours(village_id: int, year: int) -> list[dict[str, Any]]:
+async def volunteer_hours(village_id: int, year: int) -> list[VolunteerHoursRecord]:
     """Minutes volunteered in ``year`` per household (``member_id`` None) and per member."""
     zone = _zone()
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
@@ -59,28 +59,24 @@ async def volunteer_hours(village_id: int, year: int) -> list[dict[str, Any]]:
         )
         .run()
     )
-    totals: dict[tuple[int, int | None], dict[str, Any]] = {}
+    totals: dict[tuple[int, int | None], VolunteerHoursRecord] = {}
     for row in rows:
         minutes = int((row["activity.ends_at"] - row["activity.starts_at"]).total_seconds() // 60)
         keys: list[tuple[int, int | None]] = [(row["household"], None)]
         if row["member"] is not None:
             keys.append((row["household"], row["member"]))
         for household_id, member_id in keys:
-            entry = totals.setdefault(
-                (household_id, member_id),
-                {
-                    "household_id": household_id,
-                    "number": row["household.number"],
-                    "head_name": row["household.head_name"],
-                    "member_id": member_id,
-                    "member_name": row["member.name"] if member_id else "",
-                    "minutes": 0,
-                    "activities": 0,
-                },
+            so_far = totals.get((household_id, member_id))
+            totals[(household_id, member_id)] = VolunteerHoursRecord(
+                household_id=household_id,
+                number=row["household.number"],
+                head_name=row["household.head_name"],
+                member_id=member_id,
+                member_name=row["member.name"] if member_id else "",
+                minutes=minutes + (so_far.minutes if so_far else 0),
+                activities=1 + (so_far.activities if so_far else 0),
             )
-            entry["minutes"] += minutes
-            entry["activities"] += 1
-    return sorted(totals.values(), key=lambda e: (e["number"], e["member_id"] or 0))
+    return sorted(totals.values(), key=lambda e: (e.number, e.member_id or 0))
 
 
 async def attendance_xlsx(village_id: int, activity_id: int) -> tuple[str, bytes]:
@@ -91,12 +87,12 @@ async def attendance_xlsx(village_id: int, activity_id: int) -> tuple[str, bytes
     assert sheet is not None
     sheet.title = "签到表"
     zone = _zone()
-    sheet.append([current["title"]])
-    starts, ends = current["starts_at"].astimezone(zone), current["ends_at"].astimezone(zone)
+    sheet.append([current.title])
+    starts, ends = current.starts_at.astimezone(zone), current.ends_at.astimezone(zone)
     sheet.append(
         [
-            f"{current['place']}  {starts:%Y-%m-%d %H:%M} — {ends:%H:%M}"
-            f"  组织者：{current['organiser_name']}"
+            f"{current.place}  {starts:%Y-%m-%d %H:%M} — {ends:%H:%M}"
+            f"  组织者：{current.organiser_name}"
         ]
     )
     sheet.append(["序号", "户号", "户主", "参加人", "签到时间", "方式", "状态", "说明"])
@@ -106,13 +102,13 @@ async def attendance_xlsx(village_id: int, activity_id: int) -> tuple[str, bytes
         sheet.append(
             [
                 n,
-                item["number"],
-                item["head_name"],
-                item["member_name"],
-                f"{item['checked_in_at'].astimezone(zone):%Y-%m-%d %H:%M}",
-                SOURCE_ZH.get(item["source"], item["source"]),
-                "已划去" if item["struck"] else "有效",
-                item["strike_reason"] or item["problem"],
+                item.number,
+                item.head_name,
+                item.member_name,
+                f"{item.checked_in_at.astimezone(zone):%Y-%m-%d %H:%M}",
+                SOURCE_ZH.get(item.source, item.source),
+                "已划去" if item.struck else "有效",
+                item.strike_reason or item.problem,
             ]
         )
     out = io.BytesIO()
@@ -142,20 +138,10 @@ def sign_in_pages(title: str, subtitle: str, rows: list[tuple[str, str]]) -> lis
 async def sign_in_sheet_pdf(village_id: int, activity_id: int) -> bytes:
     """A4 sign-in sheets: every active household with a signature line (no spendable code)."""
     current = await activity(village_id, activity_id)
-    households: list[dict[str, Any]] = []
-    page = 1
-    while True:
-        found, total = await registry.households(
-            village_id, status="active", page=page, page_size=500
-        )
-        households += found
-        if not found or len(households) >= total:
-            break
-        page += 1
-    rows = [(h["number"], h["head_name"]) for h in households]
-    when = current["starts_at"].astimezone(_zone())
-    subtitle = f"{current['place']}  {when:%Y年%m月%d日 %H:%M}  签到表"
-    images = await asyncio.to_thread(sign_in_pages, current["title"], subtitle, rows)
+    rows = [(h["number"], h["head_name"]) for h in await registry.active_households(village_id)]
+    when = current.starts_at.astimezone(_zone())
+    subtitle = f"{current.place}  {when:%Y年%m月%d日 %H:%M}  签到表"
+    images = await asyncio.to_thread(sign_in_pages, current.title, subtitle, rows)
     out = io.BytesIO()
     images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=200)
     return out.getvalue()

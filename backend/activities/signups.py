@@ -7,9 +7,8 @@ activity's row is locked on PostgreSQL). Signing up earns nothing: only a check-
 
 from __future__ import annotations
 
-from typing import Any
-
 from backend.activities.errors import ActivityFull, AlreadySignedUp, SignupClosed
+from backend.activities.records import SignupRecord
 from backend.activities.services import activity
 from backend.activities.tables import ActivitySignup
 from backend.audit.services import Actor, record
@@ -17,7 +16,7 @@ from backend.db import write_transaction
 from backend.registry import services as registry
 
 
-async def signups(village_id: int, activity_id: int) -> list[dict[str, Any]]:
+async def signups(village_id: int, activity_id: int) -> list[SignupRecord]:
     await activity(village_id, activity_id)
     rows = (
         await ActivitySignup.select(
@@ -31,23 +30,23 @@ async def signups(village_id: int, activity_id: int) -> list[dict[str, Any]]:
         .run()
     )
     return [
-        {
-            "household_id": r["household"],
-            "number": r["household.number"],
-            "head_name": r["household.head_name"],
-            "created_at": r["created_at"],
-        }
+        SignupRecord(
+            household_id=r["household"],
+            number=r["household.number"],
+            head_name=r["household.head_name"],
+            created_at=r["created_at"],
+        )
         for r in rows
     ]
 
 
 async def sign_up(
     actor: Actor, village_id: int, activity_id: int, household_id: int
-) -> list[dict[str, Any]]:
+) -> list[SignupRecord]:
     """The household says it will come; returns the activity's sign-up list."""
     async with write_transaction():
         current = await activity(village_id, activity_id, lock=True)
-        if not current["signup"] or current["status"] not in ("planned", "running"):
+        if not current.signup or current.status not in ("planned", "running"):
             raise SignupClosed()
         await registry.household(village_id, household_id)
         if (
@@ -60,8 +59,8 @@ async def sign_up(
         ):
             raise AlreadySignedUp()
         taken = await ActivitySignup.count().where(ActivitySignup.activity == activity_id).run()
-        if current["capacity"] and taken >= current["capacity"]:
-            raise ActivityFull(capacity=current["capacity"])
+        if current.capacity and taken >= current.capacity:
+            raise ActivityFull(capacity=current.capacity)
         await ActivitySignup.insert(
             ActivitySignup(village=village_id, activity=activity_id, household=household_id)
         ).run()

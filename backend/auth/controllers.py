@@ -22,7 +22,7 @@ from backend.auth.schemas import (
     UserCreate,
     UserCreated,
 )
-from backend.cards import services as cards
+from backend.cards import pins
 from backend.errors import InvalidInput
 from backend.http.access import ANY_ROLE, PUBLIC, TOKEN_COOKIE, CurrentPrincipal, allow
 from backend.http.callers import CurrentActor
@@ -52,7 +52,7 @@ async def _must_change_pin(principal: Principal) -> bool:
     its page asks for a new PIN before anything else."""
     for grant in principal.grants:
         if grant.role is Role.villager and grant.village_id and grant.household_id:
-            return await cards.pin_must_change(grant.village_id, grant.household_id)
+            return await pins.pin_must_change(grant.village_id, grant.household_id)
     return False
 
 

@@ -28,7 +28,6 @@ from backend.auth.errors import HouseholdLoginFailed
 from backend.auth.principal import Grant, Principal, Role
 from backend.auth.tables import RoleGrant
 from backend.cards import pins
-from backend.cards import services as cards
 from backend.registry.tables import Household, Village
 from backend.settings import get_settings
 
@@ -152,7 +151,7 @@ async def login(
     A malformed PIN is refused first, for any number, so the refusal says nothing about which
     numbers exist and counts toward no limit. The village and number are read forgivingly
     (:func:`canonical`), and every limit counts the canonical household."""
-    cards.require_pin_format(pin)
+    pins.require_pin_format(pin)
     typed = await canonical(village, number)
     device = limits.known_device(device_cookie, typed.subject)
     judged_by = _counters(typed, address, device)

@@ -14,7 +14,7 @@ console = make_console()
 @app.command("prune-codes")
 def prune_codes() -> None:
     """Forget spent phone codes older than a day (the server does it hourly; safe any time)."""
-    from backend.cards import services
+    from backend.cards import pruning
 
-    count = run(services.prune_used_phone_codes)
+    count = run(pruning.prune_used_phone_codes)
     console.print(f"[green]已清理 {count} 条付款码记录 · pruned {count} spent phone codes[/green]")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from litestar.params import JSONBody, QueryParameter
 
 from backend import clock
 from backend.auth.principal import Principal, Role
-from backend.cards import pictures, services
+from backend.cards import card_sheets, issuing, phone_codes, pictures, pin_changes, scanning
 from backend.cards import schemas as s
 from backend.errors import NotFound
 from backend.http.access import CurrentPrincipal, allow, own_household_unless_staff
@@ -32,7 +31,7 @@ class CardController(Controller):
 
     @get("/households/{household_id:int}/card", **allow(Role.committee, Role.town_admin))
     async def get_card(self, village_id: PathId, household_id: PathId) -> s.Card:
-        return msgspec.convert(await services.card(village_id, household_id), s.Card)
+        return _card(await issuing.card(village_id, household_id))
 
     @get(
         "/households/{household_id:int}/card.png",
@@ -40,14 +39,13 @@ class CardController(Controller):
         media_type="image/png",
     )
     async def get_card_png(self, village_id: PathId, household_id: PathId) -> Response[bytes]:
-        return _png(pictures.card_qr_png(await services.card_payload(village_id, household_id)))
+        return _png(pictures.card_qr_png(await issuing.card_payload(village_id, household_id)))
 
     @post("/households/{household_id:int}/card/reissue", **allow(Role.committee))
     async def reissue_card(
         self, village_id: PathId, household_id: PathId, actor: CurrentActor
     ) -> s.Card:
-        row = await services.reissue_card(actor, village_id, household_id)
-        return msgspec.convert(row, s.Card)
+        return _card(await issuing.reissue_card(actor, village_id, household_id))
 
     @put(
         "/households/{household_id:int}/card/pin",
@@ -62,11 +60,11 @@ class CardController(Controller):
         principal: CurrentPrincipal,
     ) -> s.Card:
         if await own_household_unless_staff(principal, village_id, household_id):
-            row = await services.set_pin(
+            card = await pin_changes.set_pin(
                 actor, village_id, household_id, data.pin, must_change=True
             )
         else:
-            row = await services.change_own_pin(
+            card = await pin_changes.change_own_pin(
                 actor,
                 village_id,
                 household_id,
@@ -74,7 +72,7 @@ class CardController(Controller):
                 data.current_pin,
                 keep_token_hash=principal.token_hash,
             )
-        return msgspec.convert(row, s.Card)
+        return _card(card)
 
     # Every code on the sheet is a live card: the committee's to print, not the grid officers'.
     @get("/cards.pdf", **allow(Role.committee, Role.town_admin), media_type="application/pdf")
@@ -86,7 +84,7 @@ class CardController(Controller):
     ) -> Response[bytes]:
         """Every current card of the village (or a grid), or one household's card reprinted
         with its current version (``household_id``): not a reissue, nothing is revoked."""
-        content = await services.card_sheet_pdf(village_id, grid_id, household_id)
+        content = await card_sheets.card_sheet_pdf(village_id, grid_id, household_id)
         return Response(
             content=content,
             media_type="application/pdf",
@@ -97,7 +95,7 @@ class CardController(Controller):
 
     @get("/phone-code", **allow(Role.villager))
     async def phone_code(self, village_id: PathId, principal: CurrentPrincipal) -> s.PhoneCode:
-        payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
+        payload, expires_at = await phone_codes.phone_code(village_id, _own(principal, village_id))
         seconds = math.ceil((expires_at - clock.now()).total_seconds())
         return s.PhoneCode(payload=payload, expires_at=expires_at, seconds=max(seconds, 0))
 
@@ -105,7 +103,7 @@ class CardController(Controller):
     async def phone_code_png(
         self, village_id: PathId, principal: CurrentPrincipal
     ) -> Response[bytes]:
-        payload, expires_at = await services.phone_code(village_id, _own(principal, village_id))
+        payload, expires_at = await phone_codes.phone_code(village_id, _own(principal, village_id))
         response = _png(pictures.card_qr_png(payload))
         response.headers["X-Expires-At"] = expires_at.isoformat()
         response.headers["X-Payload"] = payload
@@ -113,8 +111,12 @@ class CardController(Controller):
 
     @post("/scan", **allow(Role.shopkeeper, Role.committee), status_code=200)
     async def scan(self, village_id: PathId, data: JSONBody[s.ScanRequest]) -> s.Scanned:
-        scanned = await services.resolve(data.code, village_id=village_id)
-        return msgspec.convert(dataclasses.asdict(scanned), s.Scanned)
+        scanned = await scanning.resolve(data.code, village_id=village_id)
+        return msgspec.convert(scanned, s.Scanned, from_attributes=True)
+
+
+def _card(card: issuing.HouseholdCard) -> s.Card:
+    return msgspec.convert(card, s.Card, from_attributes=True)
 
 
 def _own(principal: Principal, village_id: int) -> int:

@@ -20,7 +20,7 @@ import qrcode
 from PIL import Image, ImageDraw
 
 from backend.audit.services import Actor, record
-from backend.cards import services
+from backend.cards import pin_changes
 from backend.cards.errors import NoHouseholdsChosen
 from backend.db import write_transaction
 from backend.printing.fonts import cjk_font
@@ -110,21 +110,12 @@ async def issue_pin_letters(
     active household of the village); every one of them gets a fresh initial PIN that must be
     changed, all in one transaction."""
     village = await registry.village(village_id)
-    if grid_id is not None and grid_id not in {g["id"] for g in await registry.grids(village_id)}:
+    if grid_id is not None and not await registry.grid_in(village_id, grid_id):
         raise UnknownGrid()
     if household_ids:
         chosen = [await registry.household(village_id, h) for h in dict.fromkeys(household_ids)]
     else:
-        chosen = []
-        page = 1
-        while True:
-            rows, total = await registry.households(
-                village_id, grid_id=grid_id, status="active", page=page, page_size=500
-            )
-            chosen += rows
-            if not rows or len(chosen) >= total:
-                break
-            page += 1
+        chosen = await registry.active_households(village_id, grid_id)
     if not chosen:
         raise NoHouseholdsChosen()
     chosen.sort(key=lambda h: h["number"])
@@ -137,7 +128,9 @@ async def issue_pin_letters(
     document = await asyncio.to_thread(letters_pdf, letters)
     async with write_transaction():
         for household, letter in zip(chosen, letters, strict=True):
-            await services.set_pin(actor, village_id, household["id"], letter.pin, must_change=True)
+            await pin_changes.set_pin(
+                actor, village_id, household["id"], letter.pin, must_change=True
+            )
         await record(
             actor,
             "card.pin_letters",

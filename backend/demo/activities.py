@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from backend import clock
 from backend.activities import confirmation, services
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.demo.staff import staff_scorer
 from backend.registry.tables import Household, Village
 from backend.scoring import rules
@@ -18,12 +18,12 @@ PAST = [("村道环境大扫除", "村委会广场", 12, 9), ("敬老院慰问�
 
 
 async def _check_in(
-    organiser: Scorer, vid: int, activity: dict, households: list[int], at: datetime
+    organiser: Scorer, vid: int, activity_id: int, households: list[int], at: datetime
 ) -> None:
     for n, household in enumerate(households):
-        code = await cards.card_payload(vid, household)
+        code = await issuing.card_payload(vid, household)
         scan = services.Scan(code, uuid.uuid4().hex, scanned_at=at + timedelta(minutes=n))
-        await services.check_in(organiser, vid, activity["id"], scan)
+        await services.check_in(organiser, vid, activity_id, scan)
 
 
 async def load_activities_demo() -> None:
@@ -55,14 +55,14 @@ async def load_activities_demo() -> None:
                 "capacity": 30,
             },
         )
-        await services.start_activity(organiser, vid, activity["id"])
+        await services.start_activity(organiser, vid, activity.id)
         await _check_in(
-            organiser, vid, activity, households[10 + n * 7 : 10 + n * 7 + count], starts
+            organiser, vid, activity.id, households[10 + n * 7 : 10 + n * 7 + count], starts
         )
-        await confirmation.finish_activity(organiser, vid, activity["id"])
-        listed = await services.attendances(vid, activity["id"])
+        await confirmation.finish_activity(organiser, vid, activity.id)
+        listed = await services.attendances(vid, activity.id)
         await confirmation.confirm_activity(
-            checker, vid, activity["id"], {listed[-1]["id"]: "当天请假未到"}
+            checker, vid, activity.id, {listed[-1].id: "当天请假未到"}
         )
     running = await services.create_activity(
         organiser,
@@ -76,5 +76,5 @@ async def load_activities_demo() -> None:
             "capacity": 20,
         },
     )
-    await services.start_activity(organiser, vid, running["id"])
-    await _check_in(organiser, vid, running, households[40:44], now - timedelta(minutes=30))
+    await services.start_activity(organiser, vid, running.id)
+    await _check_in(organiser, vid, running.id, households[40:44], now - timedelta(minutes=30))

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.progress import track
 
 from backend.audit.services import CLI_ACTOR
-from backend.cards import services as cards
+from backend.cards import issuing, pin_changes
 from backend.registry import services as registry
 
 DEMO_PIN = "1234"
@@ -20,6 +20,6 @@ async def issue_demo_cards(console: Console, town_id: int) -> None:
         for n, household in enumerate(
             track(households, description=f"{village['name']} 积分卡", console=console)
         ):
-            await cards.issue_card(CLI_ACTOR, village["id"], household["id"])
+            await issuing.issue_card(CLI_ACTOR, village["id"], household["id"])
             if n < HOUSEHOLDS_WITH_PIN:
-                await cards.set_pin(CLI_ACTOR, village["id"], household["id"], DEMO_PIN)
+                await pin_changes.set_pin(CLI_ACTOR, village["id"], household["id"], DEMO_PIN)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import random
 
-from backend.cards import services as cards
+from backend.cards import issuing, phone_codes
 from backend.demo.staff import staff_actor
 from backend.errors import DomainError
 from backend.ledger import services as ledger
@@ -43,7 +43,7 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
                 actor,
                 vid,
                 shop.id,
-                await cards.card_payload(vid, household),
+                await issuing.card_payload(vid, household),
                 [redemption_services.Line(product.id, 1)],
                 key=f"demo-sale-{village_code}-{n}",
             )
@@ -60,7 +60,7 @@ async def demo_sales(village_code: str, shopkeeper: str, sales: int = 25) -> Non
         )
     # The first household pays once with the phone code, as the villager's page shows it
     # (its page then says what its newest code paid for).
-    code, _expires = await cards.phone_code(vid, households[0])
+    code, _expires = await phone_codes.phone_code(vid, households[0])
     cheapest = min(products, key=lambda p: p.price)
     with contextlib.suppress(DomainError):  # too few points: nothing to show
         await redemption_services.redeem(

@@ -151,8 +151,8 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
                     "head_name": head,
                     "address": f"{spec.name}{rng.choice(STREETS)}{rng.randint(1, 99)}号",
                     "phone": f"13{rng.randint(100000000, 999999999)}",
-                    "grid_id": grids[(n - 1) % len(grids)]["id"],
-                    "moral_group_id": groups[(n - 1) % len(groups)]["id"],
+                    "grid_id": grids[(n - 1) % len(grids)].id,
+                    "moral_group_id": groups[(n - 1) % len(groups)].id,
                     **hardship(rng.random() < 0.06),
                 },
                 members,
@@ -162,7 +162,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         assert first is not None
         shop_id = await demo_shop(vid, spec.name)
         for username, name, grant in demo_users(
-            spec.code, vid, first, shop_id, first_head, grids[0]["id"]
+            spec.code, vid, first, shop_id, first_head, grids[0].id
         ):
             await auth.create_user(
                 CLI_ACTOR, username, DEMO_PASSWORD, [grant], display_name=name, checked=False

@@ -19,7 +19,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from backend.auth import services as auth
 from backend.auth.principal import Principal, Role
-from backend.cards import services as cards
+from backend.cards import pins
 from backend.cards.errors import PinMustChange
 from backend.errors import Forbidden, NotAuthenticated, NotFound
 from backend.registry import services as registry
@@ -99,7 +99,7 @@ async def refuse_until_own_pin(principal: Principal) -> None:
             grant.role is Role.villager
             and grant.village_id
             and grant.household_id
-            and await cards.pin_must_change(grant.village_id, grant.household_id)
+            and await pins.pin_must_change(grant.village_id, grant.household_id)
         ):
             raise PinMustChange()
 

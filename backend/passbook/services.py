@@ -171,7 +171,7 @@ async def passbooks(
 ) -> list[Passbook]:
     """The passbooks of a village's (or one grid's) active households, by household number —
     what the committee prints for the households without phones."""
-    if grid_id is not None and grid_id not in {g["id"] for g in await registry.grids(village_id)}:
+    if grid_id is not None and grid_id not in {g.id for g in await registry.grids(village_id)}:
         raise UnknownGrid()
     rows, _total = await registry.households(
         village_id, grid_id=grid_id, status="active", page_size=MAX_HOUSEHOLDS

@@ -75,25 +75,27 @@ class VillageController(Controller):
 
     @get("/{village_id:int}/grids", **allow(*READERS))
     async def list_grids(self, village_id: PathId) -> list[s.Grid]:
-        return msgspec.convert(await services.grids(village_id), list[s.Grid])
+        return msgspec.convert(await services.grids(village_id), list[s.Grid], from_attributes=True)
 
     @post("/{village_id:int}/grids", **allow(*STAFF))
     async def create_grid(
         self, village_id: PathId, data: JSONBody[s.GroupCreate], actor: CurrentActor
     ) -> s.Grid:
-        row = await services.create_grid(actor, village_id, data.name)
-        return msgspec.convert(row, s.Grid)
+        grid = await services.create_grid(actor, village_id, data.name)
+        return msgspec.convert(grid, s.Grid, from_attributes=True)
 
     @get("/{village_id:int}/moral-groups", **allow(*READERS))
     async def list_moral_groups(self, village_id: PathId) -> list[s.MoralGroup]:
-        return msgspec.convert(await services.moral_groups(village_id), list[s.MoralGroup])
+        return msgspec.convert(
+            await services.moral_groups(village_id), list[s.MoralGroup], from_attributes=True
+        )
 
     @post("/{village_id:int}/moral-groups", **allow(*STAFF))
     async def create_moral_group(
         self, village_id: PathId, data: JSONBody[s.GroupCreate], actor: CurrentActor
     ) -> s.MoralGroup:
-        row = await services.create_moral_group(actor, village_id, data.name)
-        return msgspec.convert(row, s.MoralGroup)
+        group = await services.create_moral_group(actor, village_id, data.name)
+        return msgspec.convert(group, s.MoralGroup, from_attributes=True)
 
 
 async def grid_scope(principal: Principal, village_id: int) -> set[int] | None:

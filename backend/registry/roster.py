@@ -217,9 +217,9 @@ async def import_roster(
         if dry_run:
             return result
         for name in new_grids:
-            grids[name] = (await services.create_grid(actor, village_id, name))["id"]
+            grids[name] = (await services.create_grid(actor, village_id, name)).id
         for name in new_groups:
-            groups[name] = (await services.create_moral_group(actor, village_id, name))["id"]
+            groups[name] = (await services.create_moral_group(actor, village_id, name)).id
         for h in households:
             await services.create_household(
                 actor,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from piccolo.columns.combination import Where
@@ -44,6 +45,17 @@ VILLAGE_FIELDS = (
     Village.adjustment_approval_above,
 )
 NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
+
+
+@dataclass(frozen=True, slots=True)
+class VillageGroup:
+    """A grid (网格) or a moral group (道德小组): a named group of one village's households."""
+
+    id: int
+    village_id: int
+    name: str
+
+
 HOUSEHOLD_FIELDS = (
     Household.id,
     Household.village,
@@ -167,7 +179,7 @@ async def update_village(actor: Actor, village_id: int, changes: dict[str, Any])
 
 async def _create_named(
     table: type[NamedGroup], actor: Actor, village_id: int, name: str
-) -> dict[str, Any]:
+) -> VillageGroup:
     async with write_transaction():
         if await table.exists().where((table.village == village_id) & (table.name == name)).run():
             raise DuplicateName(name=name)
@@ -183,20 +195,20 @@ async def _create_named(
             village_id=village_id,
             after={"name": name},
         )
-    return {"id": row["id"], "village_id": village_id, "name": name}
+    return VillageGroup(id=row["id"], village_id=village_id, name=name)
 
 
-async def _list_named(table: type[NamedGroup], village_id: int) -> list[dict]:
+async def _list_named(table: type[NamedGroup], village_id: int) -> list[VillageGroup]:
     rows = (
         await table.select(table.id, table.name)
         .where(table.village == village_id)
         .order_by(table.id)
         .run()
     )
-    return [{**r, "village_id": village_id} for r in rows]
+    return [VillageGroup(id=r["id"], village_id=village_id, name=r["name"]) for r in rows]
 
 
-async def create_grid(actor: Actor, village_id: int, name: str) -> dict[str, Any]:
+async def create_grid(actor: Actor, village_id: int, name: str) -> VillageGroup:
     return await _create_named(Grid, actor, village_id, name)
 
 
@@ -206,15 +218,15 @@ async def grid_in(village_id: int, grid_id: int) -> bool:
     return bool(await Grid.exists().where(where).run())
 
 
-async def grids(village_id: int) -> list[dict[str, Any]]:
+async def grids(village_id: int) -> list[VillageGroup]:
     return await _list_named(Grid, village_id)
 
 
-async def create_moral_group(actor: Actor, village_id: int, name: str) -> dict[str, Any]:
+async def create_moral_group(actor: Actor, village_id: int, name: str) -> VillageGroup:
     return await _create_named(MoralGroup, actor, village_id, name)
 
 
-async def moral_groups(village_id: int) -> list[dict[str, Any]]:
+async def moral_groups(village_id: int) -> list[VillageGroup]:
     return await _list_named(MoralGroup, village_id)
 
 
@@ -391,6 +403,21 @@ async def households(
     )
     total = await Household.count().where(where).run()
     return [_household_out(r) for r in rows], total
+
+
+async def active_households(village_id: int, grid_id: int | None = None) -> list[dict[str, Any]]:
+    """Every active household of the village (or of one grid), in household-number order: what
+    a sheet printed for the whole village lists (cards, PIN letters, sign-in sheets)."""
+    found: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        rows, total = await households(
+            village_id, grid_id=grid_id, status="active", page=page, page_size=500
+        )
+        found += rows
+        if not rows or len(found) >= total:
+            return found
+        page += 1
 
 
 async def update_household(

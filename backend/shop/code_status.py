@@ -14,8 +14,7 @@ from typing import Literal
 import msgspec
 
 from backend import clock
-from backend.cards import codes
-from backend.cards import services as cards
+from backend.cards import codes, scanning
 from backend.cards.tables import UsedPhoneCode
 from backend.errors import NotFound
 from backend.ledger import services as ledger
@@ -71,7 +70,7 @@ async def code_status(
             return CodeStatus(state="none", balance=balance)
         step = spent["time_step"]
     else:
-        code = cards.read_code(payload, village_id)
+        code = scanning.read_code(payload, village_id)
         if not isinstance(code, codes.PhoneCode) or code.public_id != household["public_id"]:
             raise NotFound()
         spent = (

@@ -4,7 +4,7 @@ Invariants, each held inside one database transaction:
 - exactly one sale per kiosk idempotency key: the sale row claims the key first (UNIQUE per
   village), so a retry — even one racing the original — gets the first receipt back;
 - a phone code pays for one sale at most (spent in this transaction as its last check, see
-  ``cards.consume_phone_code``);
+  ``scanning.consume_phone_code``);
 - stock never below zero, points never below zero (guarded updates; CHECKs in the database);
 - the daily cap and the monthly per-product limits are checked after the ledger has serialised
   the village's postings, so two kiosks selling to one household at once cannot both slip under;
@@ -31,7 +31,7 @@ import asyncpg
 
 from backend import clock
 from backend.audit.services import Actor, record
-from backend.cards import services as cards
+from backend.cards import pins, scanning
 from backend.cards.codes import CardCode, PhoneCode
 from backend.db import write_transaction
 from backend.errors import DomainError, IdempotencyKeyReused, NotFound
@@ -209,7 +209,7 @@ async def _check_limits(
 async def customer(village_id: int, shop_id: int, code: str) -> Customer:
     """Who a scanned code names, their balance, and what they may still take (no sale yet)."""
     await catalogue.shop(village_id, shop_id)
-    scanned = await cards.resolve(code, village_id=village_id)
+    scanned = await scanning.resolve(code, village_id=village_id)
     village = await registry.village(village_id)
     household_id = scanned.household_id
     limited = (
@@ -286,7 +286,7 @@ async def redeem(
     refused before anything, whether or not this sale needs one.
     """
     if pin is not None:
-        cards.require_pin_format(pin)
+        pins.require_pin_format(pin)
     wanted = request_hash(shop_id, code, lines)
     pin_checked = False
     raced = 0
@@ -298,7 +298,7 @@ async def redeem(
         except _PinNeeded as need:
             if pin_checked or not pin:
                 raise PinRequired(threshold=need.threshold) from None
-            await cards.check_pin(village_id, need.household_id, pin)
+            await pins.check_pin(village_id, need.household_id, pin)
             pin_checked = True
         except checkout.StockRaced:
             raced += 1
@@ -333,7 +333,7 @@ async def _attempt(
 ) -> Receipt:
     unreadable: DomainError | None = None
     try:
-        signed: CardCode | PhoneCode | None = cards.read_code(code, village_id)
+        signed: CardCode | PhoneCode | None = scanning.read_code(code, village_id)
     except DomainError as refusal:  # told after the shop is checked, as before
         signed, unreadable = None, refusal
     counts = _quantities(lines)
@@ -355,7 +355,7 @@ async def _attempt(
         if signed is None:
             assert unreadable is not None
             raise unreadable
-        scanned = cards.accept(signed, village_id, found.household, found.card, used=found.used)
+        scanned = scanning.accept(signed, village_id, found.household, found.card, used=found.used)
         priced = found.products
         if len(priced) != len(counts):
             raise ProductUnavailable()
@@ -373,7 +373,7 @@ async def _sell(
     actor: Actor,
     village_id: int,
     found: checkout.Context,
-    scanned: cards.Scanned,
+    scanned: scanning.Scanned,
     counts: Counter[int],
     total: int,
     key: str,
@@ -409,7 +409,7 @@ async def _sell(
         reference={"redemption": sale_id},
     )
     await _check_limits(found.village, scanned.household_id, sale_id, priced, counts, total)
-    await cards.consume_phone_code(scanned)
+    await scanning.consume_phone_code(scanned)
     await checkout.settle(sale_id, posted.id, posted.balance)
     return Receipt(
         id=sale_id,

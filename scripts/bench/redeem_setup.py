@@ -13,7 +13,7 @@ from backend import cache, db
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.migrations import migrate
 from backend.registry import services as registry
@@ -48,8 +48,8 @@ async def build(villages: int, households: int) -> list[dict]:
             await ledger.award(
                 CLI_ACTOR, vid, household["id"], 100_000, key=f"seed-{h}", reason="基准测试积分"
             )
-            await cards.issue_card(CLI_ACTOR, vid, household["id"])
-            codes.append(await cards.card_payload(vid, household["id"]))
+            await issuing.issue_card(CLI_ACTOR, vid, household["id"])
+            codes.append(await issuing.card_payload(vid, household["id"]))
         username = f"bench_shop_{v}"
         user_id = await auth.create_user(
             CLI_ACTOR,

@@ -12,7 +12,7 @@ from httpx import AsyncClient
 from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.registry import services as registry
 from backend.scoring import periods, rules
 from tests.factories import Place, make_place, make_town, make_user
@@ -35,7 +35,7 @@ class Event:
         return self.place.headers(role)
 
     async def card(self, index: int) -> str:
-        return await cards.card_payload(self.place.village_id, self.place.households[index]["id"])
+        return await issuing.card_payload(self.place.village_id, self.place.households[index]["id"])
 
     async def third_household_card(self) -> str:
         household = await registry.create_household(
@@ -49,7 +49,7 @@ class Event:
             },
             [{"name": "赵大山", "relation": "户主"}],
         )
-        return await cards.card_payload(self.place.village_id, household["id"])
+        return await issuing.card_payload(self.place.village_id, household["id"])
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from httpx import AsyncClient
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing, phone_codes
 from tests.activities.conftest import NOW, Event
 from tests.factories import make_user
 
@@ -68,7 +68,7 @@ async def test_a_scan_outside_the_window_is_refused(client: AsyncClient, event: 
 
 async def test_a_revoked_card_is_refused(client: AsyncClient, event: Event) -> None:
     old = await event.card(0)
-    await cards.reissue_card(CLI_ACTOR, event.place.village_id, event.place.households[0]["id"])
+    await issuing.reissue_card(CLI_ACTOR, event.place.village_id, event.place.households[0]["id"])
     status, body = await scan(client, event, old)
     assert status == 409
     assert body["code"] == "card_revoked"
@@ -86,7 +86,9 @@ async def test_a_full_activity_is_refused(client: AsyncClient, event: Event) -> 
 
 
 async def test_a_phone_code_is_spent_by_check_in(client: AsyncClient, event: Event) -> None:
-    code, _expires = await cards.phone_code(event.place.village_id, event.place.households[1]["id"])
+    code, _expires = await phone_codes.phone_code(
+        event.place.village_id, event.place.households[1]["id"]
+    )
     status, body = await scan(client, event, code)
     assert status == 201 and body["source"] == "phone"
     status, body = await scan(client, event, code)

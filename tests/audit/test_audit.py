@@ -9,7 +9,7 @@ from httpx import AsyncClient
 from backend import clock
 from backend.audit.services import Actor
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry import services as registry
 from tests.factories import make_place, make_town
 
@@ -66,7 +66,9 @@ async def test_the_log_is_filtered_by_person_kind_and_days(client: AsyncClient) 
     vid = place.village_id
     clerk = Actor(user_id=None, name="王会计")
     await registry.update_household(clerk, vid, place.households[0]["id"], {"address": "东街"})
-    await cards.set_pin(Actor(user_id=None, name="李主任"), vid, place.households[1]["id"], "2468")
+    await pin_changes.set_pin(
+        Actor(user_id=None, name="李主任"), vid, place.households[1]["id"], "2468"
+    )
     url = f"/api/v1/villages/{vid}/audit"
     headers = place.headers(Role.committee)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from httpx import AsyncClient
 
 from backend.audit.services import CLI_ACTOR
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry.tables import Village
 from tests.factories import make_place, make_town
 
@@ -20,7 +20,7 @@ async def village_code(village_id: int) -> str:
 async def test_number_and_pin_log_a_household_in_to_one_account(client: AsyncClient) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household = place.households[1]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
     body = {
         "village": await village_code(place.village_id),
         "number": household["number"],
@@ -45,7 +45,7 @@ async def test_a_malformed_pin_is_refused_as_such_for_any_number_and_not_counted
 ) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
     code = await village_code(place.village_id)
     for number in (household["number"], "NOPE"):
         for bad in ("12a", "1", "1234567", ""):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.audit.services import CLI_ACTOR
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.cli_run import run
 from backend.ledger import services as ledger
 from backend.migrations import migrate
@@ -43,7 +43,7 @@ async def build() -> dict[str, Any]:
             key=unique("seed"),
             reason="环境卫生达标",
         )
-        await cards.issue_card(CLI_ACTOR, place.village_id, household["id"])
+        await issuing.issue_card(CLI_ACTOR, place.village_id, household["id"])
     found = asdict(place)
     found["households"] = [{"id": h["id"]} for h in place.households]
     return found

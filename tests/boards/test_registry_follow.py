@@ -73,19 +73,19 @@ async def test_registry_changes_and_a_close_with_idle_households_keep_the_boards
 
     grid = await registry.create_grid(CLI_ACTOR, vid, unique("二网格"))
     moved = await client.patch(
-        f"{url}/households/{newcomer}", headers=committee, json={"grid_id": grid["id"]}
+        f"{url}/households/{newcomer}", headers=committee, json={"grid_id": grid.id}
     )
     assert moved.status_code == 200, moved.text
     await clean(client, place)
-    assert await rank(client, place, newcomer, scope="grid", scope_id=grid["id"]) == 200
+    assert await rank(client, place, newcomer, scope="grid", scope_id=grid.id) == 200
     assert await rank(client, place, newcomer, scope="grid", scope_id=place.grid_id) == 404
 
     group = await registry.create_moral_group(CLI_ACTOR, vid, unique("二组"))
     await client.patch(
-        f"{url}/households/{newcomer}", headers=committee, json={"moral_group_id": group["id"]}
+        f"{url}/households/{newcomer}", headers=committee, json={"moral_group_id": group.id}
     )
     await clean(client, place)
-    assert await rank(client, place, newcomer, scope="group", scope_id=group["id"]) == 200
+    assert await rank(client, place, newcomer, scope="group", scope_id=group.id) == 200
 
     await client.patch(f"{url}/households/{worker}", headers=committee, json={"status": "moved"})
     await clean(client, place)

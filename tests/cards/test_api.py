@@ -12,7 +12,7 @@ from PIL import Image
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing, pin_changes, pins
 from tests.factories import Place, World, make_place, make_town
 
 
@@ -172,7 +172,7 @@ MALFORMED_PINS = ("12a", "1", "1234567", "", "１２３４", " 1234")
 async def test_a_malformed_pin_is_refused_as_such_and_changes_nothing(client: AsyncClient) -> None:
     place = await make_place((await make_town())["id"])
     own, other = place.households[0]["id"], place.households[1]["id"]
-    await cards.set_pin(CLI_ACTOR, place.village_id, own, "2468")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, own, "2468")
     # setting the PIN ended the household's sessions: the villager logs in again
     place.tokens[Role.villager] = await auth.issue_token(place.user_ids[Role.villager], "")
     own_url = _url(place, f"households/{own}/card/pin")
@@ -191,10 +191,10 @@ async def test_a_malformed_pin_is_refused_as_such_and_changes_nothing(client: As
         other_url, json={"pin": "12a"}, headers={**committee, "Accept-Language": "en"}
     )
     assert english.json()["detail"] == "The PIN must be 4 to 6 digits."
-    assert not (await cards.card(place.village_id, other))["has_pin"]
+    assert not (await issuing.card(place.village_id, other)).has_pin
     wrong = await client.put(own_url, json={"pin": "1357", "current_pin": "9999"}, headers=villager)
     assert wrong.json()["tries_left"] == 4  # none of the malformed ones was counted
-    await cards.check_pin(place.village_id, own, "2468")  # nor replaced the PIN
+    await pins.check_pin(place.village_id, own, "2468")  # nor replaced the PIN
 
 
 async def test_card_sheets_for_a_village_and_a_grid(client: AsyncClient, village: Place) -> None:

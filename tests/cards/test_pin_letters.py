@@ -15,8 +15,7 @@ from PIL import Image
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import letters
-from backend.cards import services as cards
+from backend.cards import issuing, letters, pin_changes, pins
 from backend.registry import services as registry
 from backend.settings import get_settings
 from tests.factories import World, make_place, make_town
@@ -45,7 +44,7 @@ async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) 
     place = await make_place((await make_town())["id"])  # its own: nobody adds households
     vid = place.village_id
     first, second = place.households
-    await cards.set_pin(CLI_ACTOR, vid, first["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, vid, first["id"], "2580")
     batch = await letters.issue_pin_letters(CLI_ACTOR, vid, page_address="http://x/me.html")
     assert [letter.number for letter in batch.letters] == [first["number"], second["number"]]
     pins = [letter.pin for letter in batch.letters]
@@ -94,7 +93,7 @@ async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_
     [found] = zxingcpp.read_barcodes(pages[0])
     assert found.text == f"http://testserver/me.html?village={code}"
     for household in place.households:
-        assert await cards.pin_must_change(vid, household["id"])
+        assert await pins.pin_must_change(vid, household["id"])
 
     for role in (Role.grid_officer, Role.shopkeeper):
         refused = await client.post(
@@ -139,8 +138,8 @@ async def test_until_the_pin_is_changed_the_household_may_only_change_it(
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     household = place.households[0]
-    await cards.issue_card(CLI_ACTOR, vid, household["id"])
-    await cards.set_pin(CLI_ACTOR, vid, household["id"], "864200", must_change=True)
+    await issuing.issue_card(CLI_ACTOR, vid, household["id"])
+    await pin_changes.set_pin(CLI_ACTOR, vid, household["id"], "864200", must_change=True)
     code = (await registry.village(vid))["code"]
     answer = await household_login(client, code, household["number"], "864200")
     villager = {"Authorization": f"Bearer {answer['token']}"}

@@ -14,7 +14,7 @@ from backend.auth.principal import Role
 from backend.boards import services as boards
 from backend.boards.poster import line_texts
 from backend.boards.public import mask
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry.tables import Household, Village
 from backend.scoring import periods
 from tests.boards.test_red_black import closed_period
@@ -82,7 +82,7 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
         .first()
         .run()
     )["number"]
-    await cards.set_pin(CLI_ACTOR, place.village_id, made["ids"]["周五福"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, made["ids"]["周五福"], "2580")
     phone = await villager_page(browser, server_url, place.village_id, number, "2580")
     assert await lines(phone, "#board-red") == poster_red
     assert await lines(phone, "#board-black") == poster_black

@@ -5,15 +5,15 @@ shown in Chinese, and the page speaks English once the language is switched."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from playwright.async_api import Page, expect
 
 from backend import clock
 from backend.activities import services as activities
+from backend.activities.records import ActivityRecord
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.registry import services as registry
 from backend.scoring import periods, rules
 from backend.scoring.evaluations import Scorer
@@ -21,7 +21,7 @@ from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import Place, make_place, make_town
 
 
-async def running_activity(place: Place) -> dict[str, Any]:
+async def running_activity(place: Place) -> ActivityRecord:
     """A volunteer activity of ``place`` that started an hour ago, organised by its grid officer."""
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
@@ -59,7 +59,7 @@ async def running_activity(place: Place) -> dict[str, Any]:
             "ends_at": now + timedelta(hours=2),
         },
     )
-    await activities.start_activity(organiser, place.village_id, activity["id"])
+    await activities.start_activity(organiser, place.village_id, activity.id)
     return activity
 
 
@@ -77,7 +77,7 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     first, second = place.households
     first = await registry.add_member(CLI_ACTOR, place.village_id, first["id"], "刘桂兰", "配偶")
     spouse = first["members"][-1]
-    codes = [await cards.card_payload(place.village_id, h["id"]) for h in (first, second)]
+    codes = [await issuing.card_payload(place.village_id, h["id"]) for h in (first, second)]
 
     browser = await launch_browser()
     context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
@@ -104,8 +104,8 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     await expect(page.locator("#count")).to_have_text("2")
     await page.evaluate("window.dispatchEvent(new Event('online'))")
     await page.screenshot(path=screenshots() / "checkin.png")
-    listed = await activities.attendances(place.village_id, activity["id"])
-    assert sorted(a["household_id"] for a in listed) == sorted([first["id"], second["id"]])
+    listed = await activities.attendances(place.village_id, activity.id)
+    assert sorted(a.household_id for a in listed) == sorted([first["id"], second["id"]])
     await browser.close()
 
 
@@ -115,8 +115,8 @@ async def test_a_refusal_in_chinese_then_the_page_in_english_after_switching(
     place = await make_place((await make_town())["id"])
     await running_activity(place)
     household = place.households[0]
-    code = await cards.card_payload(place.village_id, household["id"])
-    await cards.reissue_card(CLI_ACTOR, place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household["id"])
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, household["id"])
 
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")

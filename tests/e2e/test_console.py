@@ -18,7 +18,7 @@ from backend import clock
 from backend.audit import services as audit
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing, pin_changes, pins
 from backend.registry import services as registry
 from backend.registry.tables import Village
 from backend.scoring import evaluations, periods, posting, rules, scoresheet
@@ -59,8 +59,8 @@ async def test_grid_entry_verification_notice_objection_close(
         ],
     )
     h1, h2 = place.households
-    await cards.issue_card(CLI_ACTOR, vid, h1["id"])
-    await cards.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
+    await issuing.issue_card(CLI_ACTOR, vid, h1["id"])
+    await pin_changes.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
     _, _, second = await make_user(Role.committee, place)
     browser = await launch_browser()
 
@@ -252,7 +252,7 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
             TIDY_YARD,
         ],
     )
-    await cards.issue_card(CLI_ACTOR, place.village_id, place.households[0]["id"])
+    await issuing.issue_card(CLI_ACTOR, place.village_id, place.households[0]["id"])
     browser = await launch_browser()
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
 
@@ -294,7 +294,7 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
     )
     await page.locator("dialog.in-page").get_by_role("button", name="补办新卡").click()
     await expect(page.locator(f"#card-{household}")).to_have_text("已补办")
-    assert (await cards.card(place.village_id, household))["version"] == 2
+    assert (await issuing.card(place.village_id, household)).version == 2
     await browser.close()
 
 
@@ -376,7 +376,7 @@ async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement
     await dialog.locator("input[name=pin]").fill("864209")
     await dialog.get_by_role("button", name="确定").click()
     await expect(page.locator(f"#card-{household['id']}")).to_have_text("PIN 已重设")
-    await cards.check_pin(place.village_id, household["id"], "864209")
+    await pins.check_pin(place.village_id, household["id"], "864209")
     logged, _ = await audit.entries(village_id=place.village_id, page=1, page_size=5)
     assert (logged[0]["action"], logged[0]["actor_name"]) == (
         "card.set_pin",

@@ -11,7 +11,7 @@ from playwright.async_api import expect
 from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, log_in_at, screenshots
@@ -73,9 +73,9 @@ async def test_plan_start_finish_and_confirm_an_activity(
         user_id=place.user_ids[Role.committee], name="organiser", roles=frozenset({"committee"})
     )
     for household in place.households:  # two households scanned on the organiser's phone
-        code = await cards.card_payload(vid, household["id"])
+        code = await issuing.card_payload(vid, household["id"])
         await activities.check_in(
-            organiser, vid, activity["id"], activities.Scan(code, unique("scan"))
+            organiser, vid, activity.id, activities.Scan(code, unique("scan"))
         )
     await page.click("#tabs button[data-tab=activities]")
     await expect(row).to_contain_text("进行中")

@@ -43,7 +43,7 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
         await registry.create_household(
             CLI_ACTOR,
             vid,
-            {"number": number, "head_name": name, "moral_group_id": second["id"]},
+            {"number": number, "head_name": name, "moral_group_id": second.id},
             [],
         )
         for number, name in (("H3", "赵福生"), ("H4", "钱秀兰"))

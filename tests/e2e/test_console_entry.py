@@ -15,7 +15,7 @@ from playwright.async_api import Browser, Dialog, Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing, pins
 from backend.demo.scoring import rule_book_rows
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules, scoresheet
@@ -223,7 +223,7 @@ async def test_pin_reset_and_card_reissue_use_in_page_dialogs(
 ) -> None:
     place = await make_place((await make_town())["id"])
     household = place.households[1]
-    await cards.issue_card(CLI_ACTOR, place.village_id, household["id"])
+    await issuing.issue_card(CLI_ACTOR, place.village_id, household["id"])
     browser = await launch_browser()
     page = await console(browser, server_url, place.usernames[Role.committee])
     native: list[str] = []
@@ -250,16 +250,16 @@ async def test_pin_reset_and_card_reissue_use_in_page_dialogs(
     await dialog.get_by_role("button", name="确定").click()
     await expect(dialog).to_have_count(0)
     await expect(page.locator(f"#card-{household['id']}")).to_have_text("PIN 已重设")
-    await cards.check_pin(place.village_id, household["id"], "864209")
+    await pins.check_pin(place.village_id, household["id"], "864209")
 
     await row.get_by_role("button", name="补办新卡").click()
     await expect(dialog).to_contain_text("旧卡立即失效")
     await dialog.get_by_role("button", name="取消").click()
     await expect(dialog).to_have_count(0)
-    assert (await cards.card(place.village_id, household["id"]))["version"] == 1
+    assert (await issuing.card(place.village_id, household["id"])).version == 1
     await row.get_by_role("button", name="补办新卡").click()
     await dialog.get_by_role("button", name="补办新卡").click()
     await expect(page.locator(f"#card-{household['id']}")).to_have_text("已补办")
-    assert (await cards.card(place.village_id, household["id"]))["version"] == 2
+    assert (await issuing.card(place.village_id, household["id"])).version == 2
     assert native == []  # no browser prompt() or confirm() on the way
     await browser.close()

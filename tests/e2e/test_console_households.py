@@ -15,7 +15,7 @@ from playwright.async_api import Browser, Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import pins
 from backend.registry import services as registry
 from tests.cards.test_pin_letters import pdf_pages
 from tests.e2e.conftest import Launch, log_in_at, screenshots
@@ -126,7 +126,7 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     [qr] = zxingcpp.read_barcodes(letters[1])
     code = (await registry.village(vid))["code"]
     assert qr.text == f"{server_url}/me.html?village={code}"
-    assert await cards.pin_must_change(vid, household["id"])
+    assert await pins.pin_must_change(vid, household["id"])
 
     # The letter's PIN is on paper only; the committee resets it to one the test knows, which
     # must be changed at the next login too.
@@ -157,8 +157,8 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     await first.locator("button[type=submit]").click()
     await expect(phone.locator("#app")).to_be_visible()
     await expect(first).to_be_hidden()
-    assert not await cards.pin_must_change(vid, household["id"])
-    await cards.check_pin(vid, household["id"], "246802")
+    assert not await pins.pin_must_change(vid, household["id"])
+    await pins.check_pin(vid, household["id"], "246802")
     await phone.reload()
     await expect(phone.locator("#app")).to_be_visible()
     await expect(first).to_be_hidden()

@@ -22,7 +22,7 @@ from playwright.async_api import Browser, Download, Page, expect
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
-from backend.cards import services as cards
+from backend.cards import issuing, pin_changes
 from backend.registry import services as registry
 from backend.registry.tables import Village
 from backend.scoring import rules
@@ -107,8 +107,8 @@ async def test_a_committees_whole_month_from_the_console(
     await registry.update_village(CLI_ACTOR, vid, {"notice_days": 3})
     await rules.adopt_rule_book(CLI_ACTOR, vid, RULE_BOOK)
     h1, h2 = place.households
-    await cards.issue_card(CLI_ACTOR, vid, h1["id"])
-    await cards.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
+    await issuing.issue_card(CLI_ACTOR, vid, h1["id"])
+    await pin_changes.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
     first, second = unique("li").lower(), unique("zhao").lower()
     for username, name in ((first, "李建华"), (second, "赵秀英")):
         await auth.create_user(

@@ -11,7 +11,7 @@ from playwright.async_api import expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from tests.cards.test_pin_letters import pdf_pages
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import make_place, make_town
@@ -23,9 +23,9 @@ async def test_one_card_reprinted_keeps_its_version(
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     household = place.households[0]
-    await cards.issue_card(CLI_ACTOR, vid, household["id"])
-    await cards.reissue_card(CLI_ACTOR, vid, household["id"])  # version 2 is the live card
-    live = await cards.card_payload(vid, household["id"])
+    await issuing.issue_card(CLI_ACTOR, vid, household["id"])
+    await issuing.reissue_card(CLI_ACTOR, vid, household["id"])  # version 2 is the live card
+    live = await issuing.card_payload(vid, household["id"])
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
@@ -38,6 +38,6 @@ async def test_one_card_reprinted_keeps_its_version(
     path = await (await download.value).path()
     [sheet] = await asyncio.to_thread(pdf_pages, path.read_bytes(), tmp_path)
     assert [found.text for found in zxingcpp.read_barcodes(sheet)] == [live]
-    assert (await cards.card(vid, household["id"]))["version"] == 2
+    assert (await issuing.card(vid, household["id"])).version == 2
     assert await page.evaluate("document.documentElement.scrollWidth") <= 1366
     await browser.close()

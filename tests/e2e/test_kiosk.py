@@ -8,7 +8,7 @@ from playwright.async_api import Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.cards.pictures import card_qr_png
 from backend.ledger import services as ledger
 from backend.shop import catalogue
@@ -30,7 +30,7 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     )
     await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap.id, 10, "", None)
     household = place.households[0]
-    code = await cards.card_payload(place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household["id"])
 
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1024, "height": 768}, locale="zh-CN")
@@ -50,7 +50,7 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     assert await ledger.balance(place.village_id, household["id"]) == 80
     await page.click("#o-ok")
 
-    await cards.reissue_card(CLI_ACTOR, place.village_id, household["id"])
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, household["id"])
     await page.locator("#scan").type(code + "\n", delay=5)
     await expect(page.locator("#overlay")).to_be_visible()
     await expect(page.locator("#o-title")).to_have_text("卡已挂失")
@@ -63,7 +63,7 @@ async def test_camera_reads_the_card(
 ) -> None:
     place = await stocked_place(50)
     household = place.households[0]
-    code = await cards.card_payload(place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household["id"])
     video = qr_video(card_qr_png(code), tmp_path / "card.y4m")
     browser = await launch_browser(
         "--use-fake-ui-for-media-stream",

@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import async_playwright, expect
 
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.cards.pictures import card_qr_png
 from tests.e2e.camera import qr_video
 from tests.e2e.conftest import ARGS, CHROMIUM, log_in_at, require_browser, screenshots
@@ -45,7 +45,7 @@ async def test_the_kiosk_over_lan_https_is_a_secure_context_and_its_camera_reads
     require_browser()
     place = await stocked_place(40)
     household = place.households[0]
-    code = await cards.card_payload(place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household["id"])
     video = qr_video(card_qr_png(code), tmp_path / "card.y4m")
     home = home_trusting(lan_server.ca_file, tmp_path / "home")
     async with async_playwright() as playwright:

@@ -12,7 +12,7 @@ from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards.public import mask
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry.tables import Village
 from backend.scoring import evaluations, objections, periods, posting, rules
 from backend.scoring.evaluations import Scorer
@@ -47,7 +47,7 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     await evaluations.verify(checker, vid, evaluation_id)
     await periods.start_notice(CLI_ACTOR, vid, period["id"])
     for household in place.households:
-        await cards.set_pin(CLI_ACTOR, vid, household["id"], "2580")
+        await pin_changes.set_pin(CLI_ACTOR, vid, household["id"], "2580")
 
     browser = await launch_browser()
     phone = await villager_page(browser, server_url, vid, objector["number"], "2580")

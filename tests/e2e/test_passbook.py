@@ -10,7 +10,7 @@ from playwright.async_api import expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.ledger import services as ledger
 from tests.e2e.conftest import Launch, committee_page, screenshots, villager_page
 from tests.factories import stocked_place, unique
@@ -26,7 +26,7 @@ async def test_a_villager_downloads_the_passbook_and_its_qr_checks_the_chain(
     await ledger.deduct(
         CLI_ACTOR, place.village_id, household["id"], 4, key=unique("d"), reason="占道堆放柴草"
     )
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch_browser()
     page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
     await page.set_viewport_size({"width": 360, "height": 740})

@@ -9,7 +9,7 @@ from playwright.async_api import Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry.tables import Village
 from tests.e2e.conftest import Launch
 from tests.factories import PASSWORD, Place, make_place, make_town
@@ -60,7 +60,7 @@ async def test_the_villager_page_says_what_a_pin_looks_like_then_logs_in_and_out
 ) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     village = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")

@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page, Route, expect
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.shop import catalogue, redemption_services
 from backend.shop.tables import Redemption
@@ -37,7 +37,7 @@ async def counter(soap_limit: int | None = None, **village: object) -> Counter:
     place = await stocked_place(100, **village)
     other = place.households[1]["id"]
     await ledger.award(CLI_ACTOR, place.village_id, other, 60, key=unique("seed"), reason="测试")
-    await cards.issue_card(CLI_ACTOR, place.village_id, other)
+    await issuing.issue_card(CLI_ACTOR, place.village_id, other)
     soap = await catalogue.add_product(
         CLI_ACTOR,
         place.village_id,
@@ -53,7 +53,7 @@ async def counter(soap_limit: int | None = None, **village: object) -> Counter:
         [Grant(Role.shopkeeper, village_id=place.village_id, shop_id=place.shop_id)],
         display_name="王丽",
     )
-    codes = [await cards.card_payload(place.village_id, h["id"]) for h in place.households]
+    codes = [await issuing.card_payload(place.village_id, h["id"]) for h in place.households]
     return Counter(place, soap.id, codes, cashier)
 
 

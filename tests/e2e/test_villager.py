@@ -16,7 +16,7 @@ from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import services as boards
-from backend.cards import services as cards
+from backend.cards import pin_changes, pins
 from backend.ledger import services as ledger
 from backend.scoring import evaluations, periods, posting, rules
 from backend.scoring.evaluations import Scorer
@@ -39,7 +39,7 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
 ) -> None:
     place = await stocked_place(60)
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch_browser()
     page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
     await expect(page.locator("#balance")).to_have_text("60")
@@ -139,7 +139,7 @@ async def test_home_shows_the_stars_and_the_board_and_history_filters_by_period(
     await ledger.award(
         CLI_ACTOR, place.village_id, household["id"], 7, key=unique("g"), reason="春节慰问"
     )
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch_browser()
     page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
 
@@ -177,7 +177,7 @@ async def new_villager(
     """A fresh village with a shop, and its first household logged in on a phone (PIN 2580)."""
     place = await stocked_place(10)
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch_browser()
     page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
     return place, household, browser, page
@@ -215,5 +215,5 @@ async def test_a_villager_changes_the_pin_with_the_current_one(
     await form.locator("input[name=current]").fill("2580")
     await form.locator("button").click()
     await expect(page.locator("#pin-message")).to_have_text("新 PIN 已保存，下次请用新 PIN 登录。")
-    await cards.check_pin(place.village_id, household["id"], "7531")  # the new one holds
+    await pins.check_pin(place.village_id, household["id"], "7531")  # the new one holds
     await browser.close()

@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.ledger import services as ledger
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.factories import Place, stocked_place, unique
@@ -60,7 +60,7 @@ async def logged_in(server_url: str, launch: Launch, points: int) -> tuple[Place
     """A fresh village whose first household has ``points``, logged in on a 360×740 phone."""
     place = await stocked_place(points)
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
     browser = await launch()
     page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
     await page.set_viewport_size(PHONE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from playwright.async_api import Page, expect
 
 from backend.audit.services import CLI_ACTOR
-from backend.cards import services as cards
+from backend.cards import pin_changes, pins
 from backend.registry import services as registry
 from tests.e2e.conftest import Launch, screenshots
 from tests.e2e.test_villager_live import SMALL_TEXTS
@@ -31,7 +31,7 @@ async def village_with_household() -> tuple[str, str, int, int]:
         {"number": f"{code}-001", "head_name": "王建国"},
         [{"name": "王建国", "relation": "户主"}, {"name": "王小明", "relation": "子女"}],
     )
-    await cards.set_pin(CLI_ACTOR, village["id"], household["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, village["id"], household["id"], "4321")
     return name, code, village["id"], household["id"]
 
 
@@ -82,7 +82,7 @@ async def test_from_the_letters_qr_the_village_is_fixed_and_a_new_pin_comes_firs
     server_url: str, launch_browser: Launch
 ) -> None:
     _, code, village_id, household_id = await village_with_household()
-    await cards.set_pin(CLI_ACTOR, village_id, household_id, "135790", must_change=True)
+    await pin_changes.set_pin(CLI_ACTOR, village_id, household_id, "135790", must_change=True)
     browser = await launch_browser()
     page = await browser.new_page(viewport=PHONE, locale="zh-CN")
     await page.goto(f"{server_url}/me.html?village={code}")
@@ -109,7 +109,7 @@ async def test_from_the_letters_qr_the_village_is_fixed_and_a_new_pin_comes_firs
     await first.get_by_label("再输一次新 PIN").fill("246802")
     await first.get_by_role("button", name="保存新 PIN").click()
     await expect(page.locator("#app")).to_be_visible()
-    assert not await cards.pin_must_change(village_id, household_id)
+    assert not await pins.pin_must_change(village_id, household_id)
     await browser.close()
 
 

@@ -13,7 +13,7 @@ from backend.activities import services as activities
 from backend.activities import signups
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry.tables import Village
 from backend.scoring import periods, rules
 from backend.scoring.evaluations import Scorer
@@ -73,12 +73,12 @@ async def planned_activity() -> Planned:
         },
     )
     household = place.households[1]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
     village = await Village.select(Village.code).where(Village.id == place.village_id).first()
     return Planned(
         place.village_id,
         village["code"],
-        activity["id"],
+        activity.id,
         household["id"],
         household["number"],
         "1357",
@@ -95,7 +95,7 @@ async def test_a_villager_signs_up_from_the_phone(server_url: str, launch_browse
     await entry.get_by_role("button", name="报名").click()
     await expect(entry.get_by_role("button")).to_have_text("已报名")
     listed = await signups.signups(planned.village_id, planned.activity_id)
-    assert [s["household_id"] for s in listed] == [planned.household_id]
+    assert [s.household_id for s in listed] == [planned.household_id]
     await browser.close()
 
 
@@ -135,5 +135,5 @@ async def test_a_tab_tapped_while_the_page_still_loads_stays_open(
     await expect(entry.get_by_role("button")).to_have_text("已报名")
     await page.screenshot(path=screenshots() / "villager-signup-slow.png")
     listed = await signups.signups(planned.village_id, planned.activity_id)
-    assert [s["household_id"] for s in listed] == [planned.household_id]
+    assert [s.household_id for s in listed] == [planned.household_id]
     await browser.close()

@@ -14,7 +14,7 @@ import pytest
 
 from backend import db
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.db import lost_primary, postgres_config
 from backend.settings import get_settings
 from backend.shop.tables import Redemption
@@ -64,7 +64,7 @@ async def test_a_sale_on_a_standby_is_503_and_its_retry_sells_once(
     place = await stocked_place(100)
     household = place.households[0]["id"]
     sale = {
-        "code": await cards.card_payload(place.village_id, household),
+        "code": await issuing.card_payload(place.village_id, household),
         "lines": [{"product_id": place.product_id, "quantity": 1}],
     }
     url = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions"

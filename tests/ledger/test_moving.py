@@ -20,7 +20,7 @@ import pytest
 from backend import clock, db
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.ledger.moving import export_village, import_village
 from backend.ledger.moving_errors import (
@@ -108,7 +108,7 @@ async def moved_village() -> tuple[Place, str]:
     await objections.decide_objection(first, v, held["id"], uphold=False, reason="核实属实")
     await posting.close_and_post(CLI_ACTOR, v, period["id"], now=later)
     await ledger.award(CLI_ACTOR, v, a, 30, key="bonus", reason="志愿服务")
-    code = await cards.card_payload(v, a)
+    code = await issuing.card_payload(v, a)
     sold = await redemption_services.redeem(
         CLI_ACTOR,
         v,

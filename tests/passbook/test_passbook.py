@@ -17,7 +17,7 @@ from httpx import AsyncClient
 from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.ledger.verify import heads
 from backend.scoring import evaluations, periods, posting, rules
@@ -72,7 +72,7 @@ async def lived_october(place: Place) -> int:
     await ledger.deduct(
         CLI_ACTOR, vid, household, 3, key=unique("d"), reason="乱倒垃圾", period_id=october["id"]
     )
-    code = await cards.card_payload(vid, household)
+    code = await issuing.card_payload(vid, household)
     sale = await redemption_services.redeem(
         CLI_ACTOR,
         vid,

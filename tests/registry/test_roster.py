@@ -70,7 +70,7 @@ async def test_a_roster_with_title_rows_adds_every_household_and_makes_new_group
     assert first["grid_id"] == place.grid_id and first["moral_group_id"] == place.moral_group_id
     assert first["phone"] == "13800000001" and not first["hardship"]
     assert second["hardship"] and [m["name"] for m in second["members"]] == ["孙秀英", "周大山"]
-    grids = {g["name"]: g["id"] for g in await registry.grids(vid)}
+    grids = {g.name: g.id for g in await registry.grids(vid)}
     assert second["grid_id"] == grids["新网格"]
     assert third["grid_id"] is None and [m["relation"] for m in third["members"]] == ["户主"]
 
@@ -104,7 +104,7 @@ async def test_one_bad_row_adds_nothing_and_every_bad_cell_is_named(
     ]
     assert body["problems"][4]["message"] == "household number “R-001” repeats row 4"
     assert (await registry.households(vid, query="R-"))[1] == 0
-    assert "新网格" not in {g["name"] for g in await registry.grids(vid)}
+    assert "新网格" not in {g.name for g in await registry.grids(vid)}
 
     for role in (Role.grid_officer, Role.villager, Role.shopkeeper):
         refused = await client.post(

@@ -23,7 +23,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards.cli import differences
 from backend.boards.redis_leaderboards import catch_up
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.ledger.tables import Account, Transfer
 from backend.ledger.verify import verify_village
 from backend.shop import catalogue
@@ -55,7 +55,7 @@ async def bank_places(count: int = 3) -> tuple[list[Place], dict[int, str]]:
             CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 5_000, "", None
         )
         for household in place.households:
-            codes[household["id"]] = await cards.card_payload(place.village_id, household["id"])
+            codes[household["id"]] = await issuing.card_payload(place.village_id, household["id"])
     return places, codes
 
 

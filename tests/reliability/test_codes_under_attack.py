@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from backend import clock
 from backend.audit.services import CLI_ACTOR
-from backend.cards import codes
-from backend.cards import services as cards
+from backend.cards import codes, issuing, phone_codes, scanning
 from backend.errors import DomainError
 from backend.settings import get_settings
 from tests.factories import make_place, make_town
@@ -59,10 +58,10 @@ async def test_mutated_and_re_signed_codes_are_all_refused() -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     other = await make_place((await make_town())["id"], with_users=False)
     household = place.households[0]
-    old_card = await cards.card_payload(place.village_id, household["id"])
-    await cards.reissue_card(CLI_ACTOR, place.village_id, household["id"])
-    card = await cards.card_payload(place.village_id, household["id"])
-    phone, _ = await cards.phone_code(place.village_id, household["id"])
+    old_card = await issuing.card_payload(place.village_id, household["id"])
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, household["id"])
+    card = await issuing.card_payload(place.village_id, household["id"])
+    phone, _ = await phone_codes.phone_code(place.village_id, household["id"])
     originals = {card, phone}
     rng = random.Random(20261123)
 
@@ -91,16 +90,16 @@ async def test_mutated_and_re_signed_codes_are_all_refused() -> None:
         if payload.strip().upper() in originals:
             continue
         try:
-            await cards.resolve(payload, village_id=place.village_id)
+            await scanning.resolve(payload, village_id=place.village_id)
         except DomainError:
             continue
         raise AssertionError(f"accepted a forged or dead code: {payload}")
 
-    scanned = await cards.resolve(card, village_id=place.village_id)
+    scanned = await scanning.resolve(card, village_id=place.village_id)
     assert scanned.household_id == household["id"]
     late = clock.now() + timedelta(minutes=2)
     try:
-        await cards.resolve(phone, village_id=place.village_id, now=late)
+        await scanning.resolve(phone, village_id=place.village_id, now=late)
     except DomainError as error:
         assert error.code == "code_expired"
     else:

@@ -9,7 +9,7 @@ import asyncio
 from httpx import AsyncClient
 
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.shop.tables import Redemption
 from tests.factories import make_place, make_town, stocked_place
@@ -18,7 +18,7 @@ from tests.factories import make_place, make_town, stocked_place
 async def test_a_hundred_identical_sales_make_one_sale(client: AsyncClient) -> None:
     place = await stocked_place(100)
     household = place.households[0]["id"]
-    code = await cards.card_payload(place.village_id, household)
+    code = await issuing.card_payload(place.village_id, household)
     url = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions"
     headers = {**place.headers(Role.shopkeeper), "Idempotency-Key": "storm-sale-1"}
     body = {"code": code, "lines": [{"product_id": place.product_id, "quantity": 3}]}

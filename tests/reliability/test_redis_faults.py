@@ -17,7 +17,7 @@ from backend import cache
 from backend.audit.services import CLI_ACTOR
 from backend.boards import leaderboard
 from backend.boards.cli import differences
-from backend.cards import services as cards
+from backend.cards import issuing, phone_codes
 from backend.ledger import services as ledger
 from backend.settings import is_ci
 from backend.shop import redemption_services
@@ -92,7 +92,7 @@ async def test_redis_down_then_back(
 
     redis_server.kill()
     assert (await client.get("/health")).json()["redis"] == "down"
-    phone, _ = await cards.phone_code(place.village_id, first)
+    phone, _ = await phone_codes.phone_code(place.village_id, first)
     sale = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,
@@ -102,7 +102,7 @@ async def test_redis_down_then_back(
         key=unique("s"),
     )
     assert sale.balance_after == 180
-    card = await cards.card_payload(place.village_id, first)
+    card = await issuing.card_payload(place.village_id, first)
     await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,

@@ -25,7 +25,7 @@ async def test_one_group_giving_zeros_does_not_sink_another(
     vid = village.place.village_id
     committee = village.headers(Role.committee)
     groups = {
-        name: (await registry.create_moral_group(CLI_ACTOR, vid, name))["id"]
+        name: (await registry.create_moral_group(CLI_ACTOR, vid, name)).id
         for name in ("甲组", "乙组", "丙组", "丁组")
     }
 

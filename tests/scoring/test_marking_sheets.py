@@ -17,7 +17,7 @@ from tests.scoring.conftest import Village, open_period
 async def groups_and_households(vid: int) -> tuple[dict[str, int], dict[str, int]]:
     """甲组 (A1, A2), 乙组 (B1, B2), 丙组 (C1), and N in no group."""
     groups = {
-        name: (await registry.create_moral_group(CLI_ACTOR, vid, name))["id"]
+        name: (await registry.create_moral_group(CLI_ACTOR, vid, name)).id
         for name in ("甲组", "乙组", "丙组")
     }
     households = {}

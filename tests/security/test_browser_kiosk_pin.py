@@ -7,7 +7,7 @@ from playwright.async_api import Browser, Page, Route, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing, pin_changes
 from backend.ledger import services as ledger
 from backend.registry.tables import DEFAULT_PIN_THRESHOLD
 from tests.e2e.conftest import Launch, launch_browser, log_in_at, screenshots  # noqa: F401
@@ -31,8 +31,8 @@ async def test_a_sale_waiting_for_the_network_keeps_no_pin(
 ) -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)  # PIN above 20 points
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "7391")
-    code = await cards.card_payload(place.village_id, household["id"])
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "7391")
+    code = await issuing.card_payload(place.village_id, household["id"])
     browser = await launch_browser()
     page = await three_in_the_cart(browser, server_url, place, code)
     await expect(page.locator("#pin-row")).to_be_visible()
@@ -73,7 +73,7 @@ async def test_the_till_refuses_a_large_sale_to_a_household_without_a_pin(
 ) -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)
     household = place.households[0]  # no PIN set
-    code = await cards.card_payload(place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household["id"])
     browser = await launch_browser()
     page = await three_in_the_cart(browser, server_url, place, code)
     await expect(page.locator("#pin-row")).to_be_hidden()  # no PIN to type

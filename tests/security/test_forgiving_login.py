@@ -5,7 +5,7 @@ variant counts against the one household, so case or prefix games get no fresh g
 from __future__ import annotations
 
 from backend.audit.services import CLI_ACTOR
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry import services as registry
 from backend.settings import get_settings
 from tests.factories import make_town, unique
@@ -26,7 +26,7 @@ async def village_with_household(name: str) -> tuple[str, int]:
         {"number": f"{code}-001", "head_name": "王建国"},
         [{"name": "王建国", "relation": "户主"}],
     )
-    await cards.set_pin(CLI_ACTOR, village["id"], household["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, village["id"], household["id"], "4321")
     return code, household["id"]
 
 

@@ -30,7 +30,7 @@ async def test_a_grid_officer_sees_only_their_grid(client: AsyncClient) -> None:
         {
             "number": "H9",
             "head_name": "赵大娘",
-            "grid_id": other_grid["id"],
+            "grid_id": other_grid.id,
             "phone": "13900000000",
             "address": "后街 9 号",
             "hardship": True,
@@ -44,7 +44,7 @@ async def test_a_grid_officer_sees_only_their_grid(client: AsyncClient) -> None:
     listed = (await client.get(f"{base}?page_size=100", headers=officer)).json()
     assert {h["number"] for h in listed["items"]} == {"H1", "H2"}
     assert listed["total"] == 2
-    asked = await client.get(f"{base}?grid_id={other_grid['id']}", headers=officer)
+    asked = await client.get(f"{base}?grid_id={other_grid.id}", headers=officer)
     assert asked.json()["items"] == []
     assert (await client.get(f"{base}/{neighbour['id']}", headers=officer)).status_code == 404
     own = await client.get(f"{base}/{place.households[0]['id']}", headers=officer)
@@ -63,7 +63,7 @@ async def test_a_grid_officer_sees_only_their_grid(client: AsyncClient) -> None:
             "username": name,
             "password": PASSWORD,
             "role": "grid_officer",
-            "grid_id": other_grid["id"],
+            "grid_id": other_grid.id,
         },
     )
     assert made.status_code == 201, made.text
@@ -79,7 +79,7 @@ async def test_a_grid_officer_sees_only_their_grid(client: AsyncClient) -> None:
             "username": unique("g").lower(),
             "password": PASSWORD,
             "role": "shopkeeper",
-            "grid_id": other_grid["id"],
+            "grid_id": other_grid.id,
         },
     )
     assert wrong.status_code == 400
@@ -169,7 +169,7 @@ async def test_an_old_grid_officer_without_a_grid_sees_nobody_until_given_one(
     by_officer = await client.post(assign, headers=officer, json={"grid_id": place.grid_id})
     assert by_officer.status_code == 403
     done = await client.post(
-        assign, headers=place.headers(Role.committee), json={"grid_id": other_grid["id"]}
+        assign, headers=place.headers(Role.committee), json={"grid_id": other_grid.id}
     )
     assert done.status_code == 204, done.text
     assert (await client.get(base, headers=officer)).json()["total"] == 0  # 二网格 is empty

@@ -10,7 +10,7 @@ import pytest
 from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth import limits
-from backend.cards import services as cards
+from backend.cards import issuing, pin_changes, pins
 from backend.cards.errors import PinLocked, PinWrong
 from backend.cards.tables import Card
 from backend.registry import services as registry
@@ -30,7 +30,7 @@ async def village_code(village_id: int) -> str:
 async def test_every_failure_gets_one_answer(client_at: ClientAt) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     with_pin, without_pin = place.households
-    await cards.set_pin(CLI_ACTOR, place.village_id, with_pin["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, with_pin["id"], "4321")
     code = await village_code(place.village_id)
     tries = [
         {"village": code, "number": "NOPE", "pin": "1234"},
@@ -64,7 +64,7 @@ async def test_spraying_one_pin_over_a_village_from_many_addresses_is_stopped(
     ]
     households = [*place.households, *extra]
     for household in households:
-        await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "8642")
+        await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "8642")
     limit = get_settings().household_failures_per_village
     statuses = []
     for n in range(limit + 2):
@@ -86,16 +86,16 @@ async def test_spraying_one_pin_over_a_village_from_many_addresses_is_stopped(
 async def test_wrong_pins_over_the_network_never_lock_the_card(client_at: ClientAt) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
     code = await village_code(place.village_id)
     for _ in range(7):
         async with client_at(new_address()) as stranger:
             await stranger.post(
                 URL, json={"village": code, "number": household["number"], "pin": "0000"}
             )
-    card = await cards.card(place.village_id, household["id"])
-    assert not card["pin_locked"]
-    await cards.check_pin(place.village_id, household["id"], "4321")  # the kiosk still works
+    card = await issuing.card(place.village_id, household["id"])
+    assert not card.pin_locked
+    await pins.check_pin(place.village_id, household["id"], "4321")  # the kiosk still works
 
 
 async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk_lock(
@@ -103,7 +103,7 @@ async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk
 ) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household = place.households[0]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
     body = {
         "village": await village_code(place.village_id),
         "number": household["number"],
@@ -114,8 +114,8 @@ async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk
         assert phone.cookies.get(limits.DEVICE_COOKIE)
         for _ in range(5):  # a thief with the card at a kiosk
             with pytest.raises((PinWrong, PinLocked)):
-                await cards.check_pin(place.village_id, household["id"], "9999")
-        assert (await cards.card(place.village_id, household["id"]))["pin_locked"]
+                await pins.check_pin(place.village_id, household["id"], "9999")
+        assert (await issuing.card(place.village_id, household["id"])).pin_locked
         for _ in range(6):  # and strangers on the network
             async with client_at(new_address()) as stranger:
                 await stranger.post(URL, json={**body, "pin": "0000"})
@@ -124,34 +124,34 @@ async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk
         assert refused.status_code in (401, 429)
         again = await phone.post(URL, json=body)
     assert again.status_code == 201, again.text
-    assert not (await cards.card(place.village_id, household["id"]))["pin_locked"]
-    await cards.check_pin(place.village_id, household["id"], "4321")
+    assert not (await issuing.card(place.village_id, household["id"])).pin_locked
+    await pins.check_pin(place.village_id, household["id"], "4321")
 
 
 async def test_a_good_pin_at_the_kiosk_gives_no_fresh_guesses() -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household_id = place.households[0]["id"]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     for _ in range(4):
         with pytest.raises(PinWrong):
-            await cards.check_pin(place.village_id, household_id, "1111")
-    await cards.check_pin(place.village_id, household_id, "4821")  # the owner buys something
+            await pins.check_pin(place.village_id, household_id, "1111")
+    await pins.check_pin(place.village_id, household_id, "4821")  # the owner buys something
     with pytest.raises(PinLocked):
-        await cards.check_pin(place.village_id, household_id, "1111")
+        await pins.check_pin(place.village_id, household_id, "1111")
 
 
 async def test_wrong_pins_at_the_kiosk_are_forgotten_after_thirty_days() -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household_id = place.households[0]["id"]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     for _ in range(4):
         with pytest.raises(PinWrong):
-            await cards.check_pin(place.village_id, household_id, "1111")
+            await pins.check_pin(place.village_id, household_id, "1111")
     await (
         Card.update({Card.pin_failed_at: clock.now() - timedelta(days=31)})
         .where(Card.household == household_id)
         .run()
     )
     with pytest.raises(PinWrong) as wrong:
-        await cards.check_pin(place.village_id, household_id, "1111")
+        await pins.check_pin(place.village_id, household_id, "1111")
     assert wrong.value.params["tries_left"] == 4

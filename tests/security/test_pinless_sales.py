@@ -9,7 +9,7 @@ from httpx import AsyncClient
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import issuing, phone_codes, pin_changes
 from backend.errors import DomainError
 from backend.ledger import services as ledger
 from backend.registry.tables import DEFAULT_PIN_THRESHOLD
@@ -21,8 +21,8 @@ from tests.factories import Place, stocked_place, unique
 async def _code(place: Place, kind: str) -> str:
     household = place.households[0]["id"]
     if kind == "card":
-        return await cards.card_payload(place.village_id, household)
-    return (await cards.phone_code(place.village_id, household))[0]
+        return await issuing.card_payload(place.village_id, household)
+    return (await phone_codes.phone_code(place.village_id, household))[0]
 
 
 @pytest.mark.parametrize("kind", ["card", "phone"])
@@ -60,7 +60,7 @@ async def test_no_pin_no_sale_above_the_threshold(kind: str) -> None:
 
 async def test_the_till_is_told_in_words(client: AsyncClient) -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)
-    code = await cards.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
     url = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}"
     shopkeeper = place.headers(Role.shopkeeper)
     scanned = (await client.post(f"{url}/scan", json={"code": code}, headers=shopkeeper)).json()
@@ -79,8 +79,8 @@ async def test_the_till_is_told_in_words(client: AsyncClient) -> None:
 async def test_a_pin_set_later_opens_the_larger_sale() -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)
     household = place.households[0]["id"]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household, "7391")
-    code = await cards.card_payload(place.village_id, household)
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household, "7391")
+    code = await issuing.card_payload(place.village_id, household)
     sold = await redemption_services.redeem(
         CLI_ACTOR,
         place.village_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import services as cards
+from backend.cards import pin_changes
 from backend.registry.tables import Village
 from tests.factories import Place, make_place, make_town, make_user
 from tests.security.conftest import ClientAt, new_address
@@ -27,7 +27,7 @@ async def test_a_pin_reset_and_a_card_reissue_end_the_phone_sessions(
 ) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household_id = place.households[0]["id"]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household_id, "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4321")
     _, committee_token, _ = await make_user(Role.committee, place)
     committee = {"Authorization": f"Bearer {committee_token}"}
     code_url = f"/api/v1/villages/{place.village_id}/phone-code"
@@ -57,7 +57,7 @@ async def test_a_villagers_own_pin_change_ends_the_other_phones_only(
 ) -> None:
     place = await make_place((await make_town())["id"], with_users=False)
     household_id = place.households[0]["id"]
-    await cards.set_pin(CLI_ACTOR, place.village_id, household_id, "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4321")
     mine, lost = (
         await phone_login(client_at, place, "4321"),
         await phone_login(client_at, place, "4321"),

@@ -12,8 +12,7 @@ from backend import clock
 from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
-from backend.cards import codes
-from backend.cards import services as cards
+from backend.cards import codes, issuing, phone_codes
 from backend.scoring import rules
 from backend.scoring.evaluations import Scorer
 from backend.shop import redemption_services
@@ -33,7 +32,9 @@ async def status(
 
 
 async def phone_code(place: Place, index: int = 0) -> str:
-    payload, _expires = await cards.phone_code(place.village_id, place.households[index]["id"])
+    payload, _expires = await phone_codes.phone_code(
+        place.village_id, place.households[index]["id"]
+    )
     return payload
 
 
@@ -71,7 +72,7 @@ async def test_an_unspent_code_past_its_minute_has_expired() -> None:
     place = await stocked_place(10)
     household_id = place.households[0]["id"]
     old = clock.now() - timedelta(seconds=codes.STEP_SECONDS * 3)
-    code, _expires = await cards.phone_code(place.village_id, household_id, now=old)
+    code, _expires = await phone_codes.phone_code(place.village_id, household_id, now=old)
     answer = await code_status(place.village_id, household_id, code)
     assert (answer.state, answer.balance, answer.total) == ("expired", 10, None)
 
@@ -80,7 +81,7 @@ async def test_nobody_learns_about_another_households_codes_or_cards(client: Asy
     place = await stocked_place(10)
     neighbour = await phone_code(place, 1)
     assert (await status(client, place, neighbour))[0] == 404
-    card = await cards.card_payload(place.village_id, place.households[0]["id"])
+    card = await issuing.card_payload(place.village_id, place.households[0]["id"])
     assert (await status(client, place, card))[0] == 404
     found, body = await status(client, place, "JF2:NOT-A-CODE")
     assert (found, body["code"]) == (422, "code_unreadable")
@@ -101,10 +102,10 @@ async def test_a_code_spent_at_a_check_in_is_used_not_paid(client: AsyncClient) 
             "ends_at": clock.now() + timedelta(hours=2),
         },
     )
-    await activities.start_activity(organiser, place.village_id, activity["id"])
+    await activities.start_activity(organiser, place.village_id, activity.id)
     code = await phone_code(place)
     await activities.check_in(
-        organiser, place.village_id, activity["id"], activities.Scan(code, unique("scan"))
+        organiser, place.village_id, activity.id, activities.Scan(code, unique("scan"))
     )
     found, body = await status(client, place, code)
     assert (found, body["state"], body["total"], body["balance"]) == (200, "used", None, 10)
