@@ -13,7 +13,7 @@ Invariants, each held inside one database transaction:
 - a void reverses the sale's transfer once and puts the goods back.
 Locks are always taken in the same order — sale row, products by id, the village's ledger head —
 so concurrent sales and voids cannot deadlock. The sale's own statements are in
-:mod:`backend.shop.checkout`.
+:mod:`backend.shop.redemption_sql`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from backend.errors import DomainError, IdempotencyKeyReused, NotFound
 from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.settings import get_settings
-from backend.shop import catalogue, checkout
+from backend.shop import catalogue, redemption_sql
 from backend.shop.errors import (
     AlreadyVoided,
     DailyCapExceeded,
@@ -106,7 +106,7 @@ class Receipt:
     balance the void left), and not a ``replayed`` answer to a retry of the same idempotency key.
     The one shape for the sale's answer, a reprint, a void and a retry: the sale fills it from
     what it wrote (reading it back would cost the hottest path three statements), :func:`receipt`
-    from the stored row, its columns selected under these names (tests/shop/test_checkout.py
+    from the stored row, its columns selected under these names (tests/shop/test_redemption_sql.py
     checks that both agree).
     """
 
@@ -186,7 +186,7 @@ async def _check_limits(
     if not village["daily_cap"] and not limited:
         return
     now = clock.now()
-    spent, already = await checkout.taken(
+    spent, already = await redemption_sql.taken(
         household_id,
         sale_id,
         local_midnight(now) if village["daily_cap"] else None,
@@ -223,7 +223,7 @@ async def customer(village_id: int, shop_id: int, code: str) -> Customer:
         .run()
     )
     now = clock.now()
-    spent, taken = await checkout.taken(
+    spent, taken = await redemption_sql.taken(
         household_id,
         0,
         local_midnight(now) if village["daily_cap"] else None,
@@ -300,7 +300,7 @@ async def redeem(
                 raise PinRequired(threshold=need.threshold) from None
             await pins.check_pin(village_id, need.household_id, pin)
             pin_checked = True
-        except checkout.StockRaced:
+        except redemption_sql.StockRaced:
             raced += 1
             if raced >= RACE_TRIES:
                 raise
@@ -338,7 +338,7 @@ async def _attempt(
         signed, unreadable = None, refusal
     counts = _quantities(lines)
     async with write_transaction():
-        found = await checkout.context(
+        found = await redemption_sql.context(
             village_id,
             shop_id,
             key,
@@ -372,7 +372,7 @@ async def _attempt(
 async def _sell(
     actor: Actor,
     village_id: int,
-    found: checkout.Context,
+    found: redemption_sql.Context,
     scanned: scanning.Scanned,
     counts: Counter[int],
     total: int,
@@ -395,7 +395,7 @@ async def _sell(
         "actor_name": actor.name,
         "created_at": now,
     }
-    sale_id = await checkout.sell(actor, sale, priced, counts)
+    sale_id = await redemption_sql.sell(actor, sale, priced, counts)
     if sale_id is None:
         raise _KeyTaken()
     posted = await ledger.redeem(
@@ -410,7 +410,7 @@ async def _sell(
     )
     await _check_limits(found.village, scanned.household_id, sale_id, priced, counts, total)
     await scanning.consume_phone_code(scanned)
-    await checkout.settle(sale_id, posted.id, posted.balance)
+    await redemption_sql.settle(sale_id, posted.id, posted.balance)
     return Receipt(
         id=sale_id,
         receipt_no=sale["receipt_no"],

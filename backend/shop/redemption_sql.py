@@ -5,7 +5,7 @@ and more Python than SQL. Here it is one read for everything the checks need and
 the sale row, the lock on the products, stock, stock log and lines — on PostgreSQL one statement
 (data-modifying CTEs); SQLite has none, and its statements cost no round trip, so there they
 run one after the other. All of it runs on the sale's transaction
-(:func:`backend.db.fetch`); the invariants are those of :mod:`backend.shop.redemption`.
+(:func:`backend.db.fetch`); the invariants are those of :mod:`backend.shop.redemption_services`.
 """
 
 from __future__ import annotations
