@@ -63,9 +63,9 @@ async def test_rule_book_editor_in_words_with_a_note_and_no_empty_versions(
     await expect(page.locator("#rule-result")).to_have_text("已保存为第 2 版。")
     book = await rules.current_rule_book(place.village_id)
     assert [(r.code, r.proposers) for r in book.rules] == [
-        ("HJ01", ["committee"]),
-        ("HJ02", ["committee", "grid_officer"]),
-        ("XF01", ["committee", "grid_officer"]),
+        ("HJ01", ("committee",)),
+        ("HJ02", ("committee", "grid_officer")),
+        ("XF01", ("committee", "grid_officer")),
     ]
 
     async with page.expect_download() as download:
