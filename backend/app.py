@@ -45,11 +45,10 @@ from backend.scoring.controllers import (
     PeriodController,
     RuleBookController,
 )
-from backend.scoring.cross_controllers import (
-    CrossEvaluationController,
-    ScoringSettingsController,
-)
+from backend.scoring.cross_controllers import CrossEvaluationController
 from backend.scoring.held_controllers import HeldController
+from backend.scoring.scoring_settings_controllers import ScoringSettingsController
+from backend.scoring.stars_controllers import StarsController
 from backend.settings import PROJECT_ROOT, get_settings
 from backend.shop.code_status_controllers import PhoneCodeStatusController
 from backend.shop.controllers import ShopController
@@ -82,6 +81,7 @@ API_CONTROLLERS: list[type] = [
     PublicBoardsController,
     ScoringSettingsController,
     CrossEvaluationController,
+    StarsController,
     ActivityController,
     VolunteerHoursController,
     TownDashboardController,

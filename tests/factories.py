@@ -22,6 +22,7 @@ from backend.ledger import services as ledger
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from backend.shop import catalogue, redemption_services
 from backend.shop.pictures import store_picture
 
@@ -40,15 +41,15 @@ def unique(prefix: str) -> str:
 
 
 # The rule most tests score with: committee-proposed, 5 points, at most 3 times a period.
-TIDY_YARD = {
-    "code": "HJ01",
-    "category": "环境卫生",
-    "title": "庭院整洁",
-    "points": 5,
-    "cap": 3,
-    "evidence_required": False,
-    "proposers": ["committee"],
-}
+TIDY_YARD = NewRule(
+    code="HJ01",
+    category="环境卫生",
+    title="庭院整洁",
+    points=5,
+    cap=3,
+    evidence_required=False,
+    proposers=("committee",),
+)
 
 
 @dataclass
@@ -173,15 +174,15 @@ async def add_scoring(place: Place) -> dict[str, int]:
         CLI_ACTOR,
         place.village_id,
         [
-            {
-                "code": "HJ01",
-                "category": "环境卫生",
-                "title": "庭院整洁",
-                "points": 5,
-                "cap": 3,
-                "evidence_required": False,
-                "proposers": ["committee", "grid_officer"],
-            },
+            NewRule(
+                code="HJ01",
+                category="环境卫生",
+                title="庭院整洁",
+                points=5,
+                cap=3,
+                evidence_required=False,
+                proposers=("committee", "grid_officer"),
+            ),
         ],
     )
     period = await periods.open_period(
@@ -200,9 +201,9 @@ async def add_scoring(place: Place) -> dict[str, int]:
     evaluation_id = await evaluations.propose_with_evidence(
         scorer,
         place.village_id,
-        period["id"],
+        period.id,
         place.households[1]["id"],
-        book["rules"][0]["id"],
+        book.rules[0].id,
         photo=photo.getvalue(),
     )
     code = await issuing.card_payload(place.village_id, place.households[0]["id"])
@@ -211,7 +212,7 @@ async def add_scoring(place: Place) -> dict[str, int]:
         place.village_id,
         {
             "title": "村道清扫",
-            "rule_id": book["rules"][0]["id"],
+            "rule_id": book.rules[0].id,
             "starts_at": clock.now(),
             "ends_at": clock.now() + timedelta(hours=2),
         },
@@ -221,8 +222,8 @@ async def add_scoring(place: Place) -> dict[str, int]:
         scorer, place.village_id, activity.id, activities.Scan(code, unique("checkin"))
     )
     place.scoring = {
-        "rule_id": book["rules"][0]["id"],
-        "period_id": period["id"],
+        "rule_id": book.rules[0].id,
+        "period_id": period.id,
         "evaluation_id": evaluation_id,
         "board_id": board_id,
         "redemption_id": sale_id,
@@ -249,13 +250,13 @@ async def add_board(place: Place) -> int:
         5,
         key=unique("board"),
         reason="测试",
-        period_id=period["id"],
+        period_id=period.id,
     )
-    await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
+    await periods.start_notice(CLI_ACTOR, place.village_id, period.id)
     await periods.close_period(
-        CLI_ACTOR, place.village_id, period["id"], now=clock.now() + timedelta(days=60)
+        CLI_ACTOR, place.village_id, period.id, now=clock.now() + timedelta(days=60)
     )
-    board = await board_services.publish(CLI_ACTOR, place.village_id, period["id"])
+    board = await board_services.publish(CLI_ACTOR, place.village_id, period.id)
     return board.id
 
 

@@ -72,17 +72,17 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     # 东黄须村 is past its month: November on notice with a villager's objection waiting, and
     # October's held deduction waiting for the committee.
     dhx = await Village.select(Village.id).where(Village.code == "DHX").first().run()
-    by_name = {p["name"]: p for p in await periods.periods(dhx["id"])}
-    assert (by_name["2026年10月"]["state"], by_name["2026年11月"]["state"]) == ("closed", "notice")
-    [objection] = await objections.objections(dhx["id"], by_name["2026年11月"]["id"])
-    assert objection["state"] == "open" and objection["reason"] == OBJECTION
-    [waiting] = await held.held(dhx["id"], by_name["2026年10月"]["id"])
-    [decided] = await objections.objections(dhx["id"], by_name["2026年10月"]["id"])
-    assert decided["state"] == "overturned" and decided["decision_reason"]  # 往期查看 shows it
+    by_name = {p.name: p for p in await periods.periods(dhx["id"])}
+    assert (by_name["2026年10月"].state, by_name["2026年11月"].state) == ("closed", "notice")
+    [objection] = await objections.objections(dhx["id"], by_name["2026年11月"].id)
+    assert objection.state == "open" and objection.reason == OBJECTION
+    [waiting] = await held.held(dhx["id"], by_name["2026年10月"].id)
+    [decided] = await objections.objections(dhx["id"], by_name["2026年10月"].id)
+    assert decided.state == "overturned" and decided.decision_reason  # 往期查看 shows it
     assert waiting.points == -20 and not waiting.can_post
     token, _principal = await auth.login("dhx_villager", DEMO_PASSWORD, "127.0.0.1")
     notice = await client.get(
-        f"/api/v1/villages/{dhx['id']}/periods/{by_name['2026年11月']['id']}/notice",
+        f"/api/v1/villages/{dhx['id']}/periods/{by_name['2026年11月'].id}/notice",
         headers={"Authorization": f"Bearer {token}"},
     )
     assert notice.status_code == 200, notice.text

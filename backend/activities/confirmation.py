@@ -39,8 +39,8 @@ def evaluation_note(current: ActivityRecord) -> str:
 
 async def _open_period(village_id: int) -> int:
     for period in await periods.periods(village_id):
-        if period["state"] == "open":
-            return int(period["id"])
+        if period.state == "open":
+            return int(period.id)
     raise NoOpenPeriod()
 
 

@@ -30,7 +30,7 @@ async def load_activities_demo() -> None:
     village = await Village.select(Village.id).where(Village.code == "XHX").first().run()
     assert village is not None
     vid = village["id"]
-    rule = next(r for r in (await rules.current_rule_book(vid))["rules"] if r["code"] == "ZY01")
+    rule = next(r for r in (await rules.current_rule_book(vid)).rules if r.code == "ZY01")
     households = [
         r["id"]
         for r in await Household.select(Household.id)
@@ -48,7 +48,7 @@ async def load_activities_demo() -> None:
             vid,
             {
                 "title": title,
-                "rule_id": rule["id"],
+                "rule_id": rule.id,
                 "place": place,
                 "starts_at": starts,
                 "ends_at": starts + timedelta(hours=3),
@@ -69,7 +69,7 @@ async def load_activities_demo() -> None:
         vid,
         {
             "title": "冬季防火巡查",
-            "rule_id": rule["id"],
+            "rule_id": rule.id,
             "place": "村东头集合",
             "starts_at": now - timedelta(hours=1),
             "ends_at": now + timedelta(hours=3),

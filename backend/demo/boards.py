@@ -8,7 +8,7 @@ import random
 from datetime import date, timedelta
 
 from backend.boards import services as boards
-from backend.scoring import evaluations, periods, posting
+from backend.scoring import evaluations, period_close, periods
 from backend.scoring.errors import OverCap
 from backend.scoring.evaluations import Scorer
 
@@ -38,7 +38,7 @@ async def past_month_with_board(
             [evaluation_id] = await evaluations.propose(
                 proposers[n % len(proposers)],
                 village_id,
-                period["id"],
+                period.id,
                 household,
                 rule,
                 note=rng.choice(["巡查发现", "群众反映", "村民代表推荐"]),
@@ -46,9 +46,10 @@ async def past_month_with_board(
         except OverCap:
             continue  # a draw over the rule's cap is simply not entered
         await evaluations.verify(checker, village_id, evaluation_id, note="入户核实属实")
-    noticed = await periods.start_notice(committee, village_id, period["id"])
-    await posting.close_and_post(
-        committee, village_id, period["id"], now=noticed["notice_ends_at"] + timedelta(minutes=1)
+    noticed = await periods.start_notice(committee, village_id, period.id)
+    assert noticed.notice_ends_at is not None  # set when notice starts
+    await period_close.close_and_post(
+        committee, village_id, period.id, now=noticed.notice_ends_at + timedelta(minutes=1)
     )
-    board = await boards.publish(committee, village_id, period["id"])
+    board = await boards.publish(committee, village_id, period.id)
     return board.id

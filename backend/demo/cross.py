@@ -46,8 +46,8 @@ async def cross_evaluation_demo(village_id: int, period_id: int, clerk: Scorer) 
                 period_id,
                 member["id"],
                 [
-                    (h["household_id"], criterion, rng.choice((6, 7, 8, 8, 9, 9, 10)))
-                    for h in sheet["households"]
-                    for criterion in sheet["criteria"]
+                    (h.household_id, criterion, rng.choice((6, 7, 8, 8, 9, 9, 10)))
+                    for h in sheet.households
+                    for criterion in sheet.criteria
                 ],
             )

@@ -15,7 +15,7 @@ from backend.audit.services import CLI_ACTOR, Actor
 from backend.demo.scoring import village_with_rule_book
 from backend.demo.staff import staff_actor, staff_scorer
 from backend.ledger import services as ledger
-from backend.scoring import evaluations, objections, periods, posting
+from backend.scoring import evaluations, objections, period_close, periods
 from backend.scoring.evaluations import Scorer
 
 HELD_RULE = "ZF03"  # 违法违规受到处理, -20: more than the poorest household holds
@@ -75,18 +75,18 @@ async def october_with_a_held_deduction(
     [made] = await evaluations.propose(
         proposer,
         vid,
-        period["id"],
+        period.id,
         poorest,
         by_code[HELD_RULE],
         note="派出所通报：违规焚烧垃圾受到处理",
     )
     neighbour = next(h for h in households[1:] if h != poorest)
     [award] = await evaluations.propose(
-        proposer, vid, period["id"], neighbour, by_code[OCTOBER_AWARD], note="巡查发现"
+        proposer, vid, period.id, neighbour, by_code[OCTOBER_AWARD], note="巡查发现"
     )
     for evaluation_id in (made, award):
         await evaluations.verify(checker, vid, evaluation_id, note="入户核实属实")
-    noticed = await periods.start_notice(CLI_ACTOR, vid, period["id"])
+    noticed = await periods.start_notice(CLI_ACTOR, vid, period.id)
     objector = Scorer(
         villager.user_id,
         villager.name,
@@ -98,14 +98,15 @@ async def october_with_a_held_deduction(
     await objections.decide_objection(
         checker,
         vid,
-        filed["id"],
+        filed.id,
         uphold=False,
         reason="入户复查：柴草已移到后院棚里，门前整洁，维持加分",
     )
-    closed = await posting.close_and_post(
-        CLI_ACTOR, vid, period["id"], now=noticed["notice_ends_at"] + timedelta(minutes=1)
+    assert noticed.notice_ends_at is not None  # set when notice starts
+    closed = await period_close.close_and_post(
+        CLI_ACTOR, vid, period.id, now=noticed.notice_ends_at + timedelta(minutes=1)
     )
-    assert closed["blocked"] == [made], "the demo's held deduction must be held"
+    assert closed.blocked == [made], "the demo's held deduction must be held"
 
 
 async def november_on_notice(
@@ -128,11 +129,11 @@ async def november_on_notice(
     made = []
     for place, code in NOVEMBER:
         [evaluation_id] = await evaluations.propose(
-            proposer, vid, period["id"], households[place], by_code[code], note="巡查发现"
+            proposer, vid, period.id, households[place], by_code[code], note="巡查发现"
         )
         await evaluations.verify(checker, vid, evaluation_id, note="入户核实属实")
         made.append(evaluation_id)
-    await periods.start_notice(CLI_ACTOR, vid, period["id"])
+    await periods.start_notice(CLI_ACTOR, vid, period.id)
     objector = Scorer(
         villager.user_id,
         villager.name,

@@ -46,19 +46,19 @@ RULE_BOOK = [
 ]
 
 
-def rule_book_rows() -> list[dict[str, object]]:
+def rule_book_rows() -> list[rules.NewRule]:
     """The demo's rule book as ``rules.adopt_rule_book`` takes it (the demo and the tests that
     score with the demo's rules adopt the same rows)."""
     return [
-        {
-            "code": c,
-            "category": cat,
-            "title": t,
-            "points": p,
-            "cap": cap,
-            "evidence_required": ev,
-            "proposers": who,
-        }
+        rules.NewRule(
+            code=c,
+            category=cat,
+            title=t,
+            points=p,
+            cap=cap,
+            evidence_required=ev,
+            proposers=tuple(who),
+        )
         for c, cat, t, p, cap, ev, who in RULE_BOOK
     ]
 
@@ -96,7 +96,7 @@ async def village_with_rule_book(village_code: str) -> tuple[int, dict[str, int]
         rule_book_rows(),
         note="村民代表大会通过的村规民约积分细则",
     )
-    by_code = {r["code"]: r["id"] for r in book["rules"]}
+    by_code = {r.code: r.id for r in book.rules}
     households = [
         r["id"]
         for r in await Household.select(Household.id)
@@ -139,11 +139,11 @@ async def load_scoring_demo() -> None:
         [evaluation_id] = await evaluations.propose(
             scorers[username],
             vid,
-            period["id"],
+            period.id,
             household,
             by_code[code],
             note=rng.choice(["巡查发现", "群众反映", "村民代表推荐", ""]),
         )
         if n % 3 != 2:
             await evaluations.verify(checker, vid, evaluation_id, note="入户核实属实")
-    await cross_evaluation_demo(vid, period["id"], scorers["xhx_committee"])
+    await cross_evaluation_demo(vid, period.id, scorers["xhx_committee"])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -105,11 +104,11 @@ async def span_of(
         if start is not None or end is not None:
             raise InvalidInput(detail="give a period or dates, not both")
         found = await scoring_periods.period(village_id, period_id)
-        closed = found["closed_at"]
-        label = f"{found['name']}（{found['starts_on']} 至 " + (
+        closed = found.closed_at
+        label = f"{found.name}（{found.starts_on} 至 " + (
             f"{closed.astimezone(zone):%Y-%m-%d} 结算）" if closed else "今天，尚未结算）"
         )
-        return Span(label, datetime.combine(found["starts_on"], time(), zone), closed, period_id)
+        return Span(label, datetime.combine(found.starts_on, time(), zone), closed, period_id)
     if any(d is not None and not FIRST_DAY <= d <= LAST_DAY for d in (start, end)):
         raise InvalidInput(detail=f"dates must lie between {FIRST_DAY} and {LAST_DAY}")
     if start is not None and end is not None and start > end:
@@ -138,20 +137,20 @@ def _words(kind: str, reason: str, period_id: int | None, names: dict[int, str],
 
 
 async def _stars(
-    village_id: int, household_id: int, span: Span, periods: list[dict[str, Any]]
+    village_id: int, household_id: int, span: Span, periods: list[scoring_periods.Period]
 ) -> Stars | None:
     wanted = (
-        [p for p in periods if p["id"] == span.period_id]
+        [p for p in periods if p.id == span.period_id]
         if span.period_id
-        else [p for p in periods if p["state"] != "open"]
+        else [p for p in periods if p.state != "open"]
     )
     if not wanted:
         return None
     period = wanted[0]  # the period asked for, or the newest on notice or closed
-    mine = await stars(village_id, period["id"], household_id=household_id)
+    mine = await stars(village_id, period.id, household_id=household_id)
     if not mine:
-        return Stars(period["name"], 0, ())
-    return Stars(period["name"], mine[0]["stars"], tuple(mine[0]["categories"]))
+        return Stars(period.name, 0, ())
+    return Stars(period.name, mine[0].stars, tuple(mine[0].categories))
 
 
 def verify_url(base_url: str, village_code: str, seq: int, chain_hash: str) -> str:
@@ -185,7 +184,7 @@ async def _passbooks(
     village = await registry.village(village_id)
     zone = ZoneInfo(get_settings().timezone)
     periods = await scoring_periods.periods(village_id)
-    names = {p["id"]: p["name"] for p in periods}
+    names = {p.id: p.name for p in periods}
     head = await heads(village_id)
     chain_seq, chain_hash = (head[0]["seq"], head[0]["hash"]) if head else (0, "")
     url = verify_url(base_url, village["code"], chain_seq, chain_hash)

@@ -9,7 +9,7 @@ and the refusal lists every problem with where it was (sheet row and column, or 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from backend.audit.services import record
@@ -35,6 +35,36 @@ class Cell:
     row: int | None = None
     column: int | None = None
     index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a cell enters: ``times`` evaluations of the rule, ``points`` in all."""
+
+    household_id: int
+    household_number: str
+    rule_id: int
+    rule_code: str
+    times: int
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """Sheet row ``row`` repeats row ``first_row`` word for word: entered once."""
+
+    row: int
+    first_row: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What was entered (or, with ``dry_run``, would be); ``repeats`` only for a sheet."""
+
+    dry_run: bool
+    entries: list[Entry]
+    evaluation_ids: list[int]
+    repeats: list[Repeat] = field(default_factory=list)
 
 
 async def _households(village_id: int, ids: list[int]) -> dict[int, str]:
@@ -77,43 +107,43 @@ async def enter_batch(
     *,
     dry_run: bool = False,
     source: str = "batch",
-) -> dict[str, Any]:
+) -> BatchResult:
     """Check every cell, then enter them all (or, with ``dry_run``, only say what would be)."""
     async with write_transaction():
-        if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
+        if (await period(village_id, period_id, lock="SHARE")).state != "open":
             raise PeriodNotOpen()
-        rules = {r["id"]: r for r in (await current_rule_book(village_id))["rules"]}
+        rules = {r.id: r for r in (await current_rule_book(village_id)).rules}
         household_ids = sorted({c.household_id for c in cells})
         numbers = await _households(village_id, household_ids)
         counts = await _used(period_id, household_ids)
         problems: list[SheetProblem] = []
-        entries = []
+        entries: list[Entry] = []
         for cell in cells:
             rule = rules.get(cell.rule_id)
             if cell.household_id not in numbers:
                 problems.append(_problem(cell, "unknown_household"))
             elif rule is None:
                 problems.append(_problem(cell, "not_current_rule"))
-            elif not scorer.roles & set(rule["proposers"]):
+            elif not scorer.roles & set(rule.proposers):
                 problems.append(_problem(cell, "role_may_not_propose"))
             elif cell.household_id == scorer.household_id:
                 problems.append(_problem(cell, "own_household"))
-            elif rule["evidence_required"]:
+            elif rule.evidence_required:
                 problems.append(_problem(cell, "needs_photo"))
             else:
-                key = (cell.household_id, rule["code"])
-                if counts[key] + cell.times > rule["cap"]:
-                    problems.append(_problem(cell, "over_cap", cap=rule["cap"], before=counts[key]))
+                key = (cell.household_id, rule.code)
+                if counts[key] + cell.times > rule.cap:
+                    problems.append(_problem(cell, "over_cap", cap=rule.cap, before=counts[key]))
                 counts[key] += cell.times
                 entries.append(
-                    {
-                        "household_id": cell.household_id,
-                        "household_number": numbers[cell.household_id],
-                        "rule_id": cell.rule_id,
-                        "rule_code": rule["code"],
-                        "times": cell.times,
-                        "points": rule["points"] * cell.times,
-                    }
+                    Entry(
+                        household_id=cell.household_id,
+                        household_number=numbers[cell.household_id],
+                        rule_id=cell.rule_id,
+                        rule_code=rule.code,
+                        times=cell.times,
+                        points=rule.points * cell.times,
+                    )
                 )
         if problems:
             raise BadSheet(problems)
@@ -125,16 +155,16 @@ async def enter_batch(
                         Evaluation(
                             village=village_id,
                             period=period_id,
-                            household=e["household_id"],
-                            rule=e["rule_id"],
-                            points=rules[e["rule_id"]]["points"],
+                            household=e.household_id,
+                            rule=e.rule_id,
+                            points=rules[e.rule_id].points,
                             state="proposed",
                             source=source,
                             proposed_by=scorer.user_id,
                             proposer_name=scorer.name,
                         )
                         for e in entries
-                        for _ in range(e["times"])
+                        for _ in range(e.times)
                     ]
                 )
                 .returning(Evaluation.id)
@@ -147,6 +177,6 @@ async def enter_batch(
                 "period",
                 period_id,
                 village_id=village_id,
-                after={"evaluations": ids, "entries": entries},
+                after={"evaluations": ids, "entries": [asdict(e) for e in entries]},
             )
-    return {"dry_run": dry_run, "entries": entries, "evaluation_ids": ids}
+    return BatchResult(dry_run=dry_run, entries=entries, evaluation_ids=ids)

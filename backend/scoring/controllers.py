@@ -21,7 +21,7 @@ from backend.http.input import PathId, Upload, given
 from backend.http.public_url import public_base
 from backend.registry import services as registry
 from backend.scoring import notice as village_notice
-from backend.scoring import objections, periods, posting, rules, rulesheet, scoresheet
+from backend.scoring import objections, period_close, periods, rules, rulesheet, scoresheet
 from backend.scoring import schemas as s
 from backend.scoring.batch import Cell, enter_batch
 from backend.scoring.evaluations import evaluation as one_evaluation
@@ -68,16 +68,17 @@ class RuleBookController(Controller):
 
     @get("/", **allow(*ANY_ROLE))
     async def get_rule_book(self, village_id: PathId) -> s.RuleBook:
-        return msgspec.convert(await rules.current_rule_book(village_id), s.RuleBook)
+        return msgspec.convert(
+            await rules.current_rule_book(village_id), s.RuleBook, from_attributes=True
+        )
 
     @put("/", **allow(Role.committee))
     async def adopt_rule_book(
         self, village_id: PathId, data: JSONBody[s.RuleBookIn], scorer: CurrentScorer
     ) -> s.RuleBook:
-        book = await rules.adopt_rule_book(
-            scorer.actor, village_id, [msgspec.structs.asdict(r) for r in data.rules], data.note
-        )
-        return msgspec.convert(book, s.RuleBook)
+        terms = msgspec.convert(data.rules, list[rules.NewRule], from_attributes=True)
+        book = await rules.adopt_rule_book(scorer.actor, village_id, terms, data.note)
+        return msgspec.convert(book, s.RuleBook, from_attributes=True)
 
     @patch("/rules/{rule_code:str}", **allow(Role.committee))
     async def edit_rule(
@@ -89,14 +90,12 @@ class RuleBookController(Controller):
     ) -> s.RuleBook:
         """Changing one rule adopts a new version; evaluations keep the version they used."""
         book = await rules.edit_rule(scorer.actor, village_id, rule_code, given(data))
-        return msgspec.convert(book, s.RuleBook)
+        return msgspec.convert(book, s.RuleBook, from_attributes=True)
 
     @get("/xlsx", **allow(*STAFF), media_type=XLSX)
     async def export_rule_book(self, village_id: PathId) -> Response[bytes]:
         book = await rules.current_rule_book(village_id)
-        return attachment(
-            rulesheet.rule_book_xlsx(book), f"rule-book-v{book['version']}.xlsx", XLSX
-        )
+        return attachment(rulesheet.rule_book_xlsx(book), f"rule-book-v{book.version}.xlsx", XLSX)
 
     @post("/xlsx", **allow(Role.committee))
     async def import_rule_book(
@@ -104,7 +103,7 @@ class RuleBookController(Controller):
     ) -> s.RuleBook:
         parsed = await run_heavy(rulesheet.rules_from_xlsx, await data.read())
         book = await rules.adopt_rule_book(scorer.actor, village_id, parsed, "导入 Excel")
-        return msgspec.convert(book, s.RuleBook)
+        return msgspec.convert(book, s.RuleBook, from_attributes=True)
 
 
 class PeriodController(Controller):
@@ -113,32 +112,36 @@ class PeriodController(Controller):
 
     @get("/", **allow(*ANY_ROLE))
     async def list_periods(self, village_id: PathId) -> list[s.Period]:
-        return msgspec.convert(await periods.periods(village_id), list[s.Period])
+        return msgspec.convert(
+            await periods.periods(village_id), list[s.Period], from_attributes=True
+        )
 
     @post("/", **allow(Role.committee))
     async def open_period(
         self, village_id: PathId, data: JSONBody[s.PeriodCreate], scorer: CurrentScorer
     ) -> s.Period:
         row = await periods.open_period(scorer.actor, village_id, **msgspec.structs.asdict(data))
-        return msgspec.convert(row, s.Period)
+        return msgspec.convert(row, s.Period, from_attributes=True)
 
     @get("/{period_id:int}", **allow(*ANY_ROLE))
     async def get_period(self, village_id: PathId, period_id: PathId) -> s.Period:
-        return msgspec.convert(await periods.period(village_id, period_id), s.Period)
+        return msgspec.convert(
+            await periods.period(village_id, period_id), s.Period, from_attributes=True
+        )
 
     @post("/{period_id:int}/notice", status_code=200, **allow(Role.committee))
     async def start_notice(
         self, village_id: PathId, period_id: PathId, scorer: CurrentScorer
     ) -> s.Period:
         row = await periods.start_notice(scorer.actor, village_id, period_id)
-        return msgspec.convert(row, s.Period)
+        return msgspec.convert(row, s.Period, from_attributes=True)
 
     @post("/{period_id:int}/close", status_code=200, **allow(Role.committee))
     async def close_period(
         self, village_id: PathId, period_id: PathId, scorer: CurrentScorer
     ) -> s.ClosedPeriod:
-        row = await posting.close_and_post(scorer.actor, village_id, period_id)
-        return msgspec.convert(row, s.ClosedPeriod)
+        row = await period_close.close_and_post(scorer.actor, village_id, period_id)
+        return msgspec.convert(row, s.ClosedPeriod, from_attributes=True)
 
 
 class EvaluationController(Controller):
@@ -168,7 +171,7 @@ class EvaluationController(Controller):
                 household_id=scorer.household_id or 0,
                 states=["notice", "posted"],
             )
-        return msgspec.convert(rows, list[s.Evaluation])
+        return msgspec.convert(rows, list[s.Evaluation], from_attributes=True)
 
     @post("/periods/{period_id:int}/evaluations", **allow(Role.committee, Role.grid_officer))
     async def propose_evaluation(
@@ -181,7 +184,9 @@ class EvaluationController(Controller):
         ids = await propose(
             scorer, village_id, period_id, data.household_id, data.rule_id, note=data.note
         )
-        return msgspec.convert(await one_evaluation(village_id, ids[0]), s.Evaluation)
+        return msgspec.convert(
+            await one_evaluation(village_id, ids[0]), s.Evaluation, from_attributes=True
+        )
 
     @post(
         "/periods/{period_id:int}/evaluations/with-evidence",
@@ -209,7 +214,9 @@ class EvaluationController(Controller):
             photo=await data.photo.read(),
             note=data.note,
         )
-        return msgspec.convert(await one_evaluation(village_id, new_id), s.Evaluation)
+        return msgspec.convert(
+            await one_evaluation(village_id, new_id), s.Evaluation, from_attributes=True
+        )
 
     @get(
         "/evaluations/{evaluation_id:int}/evidence",
@@ -234,7 +241,7 @@ class EvaluationController(Controller):
         scorer: CurrentScorer,
     ) -> s.Evaluation:
         row = await verify(scorer, village_id, evaluation_id, data.note)
-        return msgspec.convert(row, s.Evaluation)
+        return msgspec.convert(row, s.Evaluation, from_attributes=True)
 
     @post("/evaluations/verify", status_code=200, **allow(Role.committee))
     async def verify_evaluations(
@@ -242,7 +249,7 @@ class EvaluationController(Controller):
     ) -> list[s.Evaluation]:
         """Verify every checked evaluation, all or none."""
         rows = await verify_many(scorer, village_id, data.evaluation_ids, data.note)
-        return msgspec.convert(rows, list[s.Evaluation])
+        return msgspec.convert(rows, list[s.Evaluation], from_attributes=True)
 
     @post("/evaluations/{evaluation_id:int}/reject", status_code=200, **allow(Role.committee))
     async def reject_evaluation(
@@ -253,7 +260,7 @@ class EvaluationController(Controller):
         scorer: CurrentScorer,
     ) -> s.Evaluation:
         row = await reject(scorer, village_id, evaluation_id, data.reason)
-        return msgspec.convert(row, s.Evaluation)
+        return msgspec.convert(row, s.Evaluation, from_attributes=True)
 
 
 class ObjectionController(Controller):
@@ -272,8 +279,8 @@ class ObjectionController(Controller):
         own = None if scorer.roles & {"committee", "town_admin"} else scorer.household_id or 0
         rows = await objections.objections(village_id, period_id, household_id=own)
         if own is not None:  # the household objected to does not learn who objected
-            rows = [{**row, "filer_name": ""} for row in rows]
-        return msgspec.convert(rows, list[s.Objection])
+            rows = [row.without_filer() for row in rows]
+        return msgspec.convert(rows, list[s.Objection], from_attributes=True)
 
     @get(
         "/periods/{period_id:int}/notice",
@@ -326,7 +333,7 @@ class ObjectionController(Controller):
         scorer: CurrentScorer,
     ) -> s.Objection:
         row = await objections.file_objection(scorer, village_id, evaluation_id, data.reason)
-        return msgspec.convert(row, s.Objection)
+        return msgspec.convert(row, s.Objection, from_attributes=True)
 
     @post("/objections/{objection_id:int}/decision", status_code=200, **allow(Role.committee))
     async def decide_objection(
@@ -339,7 +346,7 @@ class ObjectionController(Controller):
         row = await objections.decide_objection(
             scorer, village_id, objection_id, uphold=data.uphold, reason=data.reason
         )
-        return msgspec.convert(row, s.Objection)
+        return msgspec.convert(row, s.Objection, from_attributes=True)
 
 
 class BatchController(Controller):
@@ -360,7 +367,7 @@ class BatchController(Controller):
             Cell(c.household_id, c.rule_id, c.times, index=n) for n, c in enumerate(data.cells)
         ]
         result = await enter_batch(scorer, village_id, period_id, cells, dry_run=dry_run)
-        return msgspec.convert(result, s.BatchResult)
+        return msgspec.convert(result, s.BatchResult, from_attributes=True)
 
     @get("/score-sheet", **allow(*STAFF), media_type=XLSX)
     async def download_score_sheet(
@@ -382,4 +389,4 @@ class BatchController(Controller):
         result = await scoresheet.upload_score_sheet(
             scorer, village_id, period_id, await data.read(), dry_run=dry_run
         )
-        return msgspec.convert(result, s.BatchResult)
+        return msgspec.convert(result, s.BatchResult, from_attributes=True)

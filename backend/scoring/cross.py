@@ -1,4 +1,4 @@
-"""Cross-evaluation (道德小组交叉评议) and the village's scoring settings.
+"""Cross-evaluation (道德小组交叉评议).
 
 The model, kept simple: each period the committee assigns which moral groups mark which. A marker
 is a household of the marking group; its 0–10 marks (per criterion) are typed in by a committee
@@ -14,85 +14,49 @@ the committee names, which then go through 入户核实 and notice like any othe
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
 
-from backend.audit.services import Actor, changed_fields, record
+from backend.audit.services import Actor, record
 from backend.db import write_transaction
 from backend.registry.errors import UnknownMoralGroup
 from backend.registry.tables import Household, MoralGroup
 from backend.scoring.errors import NotAssigned, OwnGroup, PeriodNotOpen
 from backend.scoring.evaluations import Scorer, propose
 from backend.scoring.periods import period
-from backend.scoring.tables import CrossAssignment, CrossMark, ScoringSetting
+from backend.scoring.scoring_settings import scoring_settings
+from backend.scoring.tables import CrossAssignment, CrossMark
 
 TRIM_FROM = 5
-DEFAULT_SETTINGS = {"star_threshold": 10, "cross_bands": [[80, 5], [60, 2], [0, 0]]}
 
 
-async def scoring_settings(village_id: int) -> dict[str, Any]:
-    row = (
-        await ScoringSetting.select(ScoringSetting.star_threshold, ScoringSetting.cross_bands)
-        .where(ScoringSetting.village == village_id)
-        .first()
-        .run()
-    )
-    if row is None:
-        return {"village_id": village_id, **DEFAULT_SETTINGS}
-    return {
-        "village_id": village_id,
-        "star_threshold": row["star_threshold"],
-        "cross_bands": json.loads(row["cross_bands"]),
-    }
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The households of ``marker_group_id`` mark those of ``target_group_id``."""
+
+    marker_group_id: int
+    target_group_id: int
 
 
-async def update_scoring_settings(
-    actor: Actor, village_id: int, changes: dict[str, Any]
-) -> dict[str, Any]:
-    """Bands are kept highest first, so the first band a result reaches gives its points."""
-    if "cross_bands" in changes:
-        changes["cross_bands"] = sorted(changes["cross_bands"], key=lambda b: -b[0])
-    async with write_transaction():
-        current = await scoring_settings(village_id)
-        before, after = changed_fields(current, changes)
-        if after:
-            values = {**current, **after}
-            threshold, bands = values["star_threshold"], json.dumps(values["cross_bands"])
-            if await ScoringSetting.exists().where(ScoringSetting.village == village_id).run():
-                await (
-                    ScoringSetting.update(
-                        {
-                            ScoringSetting.star_threshold: threshold,
-                            ScoringSetting.cross_bands: bands,
-                        }
-                    )
-                    .where(ScoringSetting.village == village_id)
-                    .run()
-                )
-            else:
-                await ScoringSetting.insert(
-                    ScoringSetting(village=village_id, star_threshold=threshold, cross_bands=bands)
-                ).run()
-            await record(
-                actor,
-                "scoring_setting.update",
-                "village",
-                village_id,
-                village_id=village_id,
-                before=before,
-                after=after,
-            )
-    return await scoring_settings(village_id)
+@dataclass(frozen=True, slots=True)
+class CrossResult:
+    """A marked household's result; ``evaluation_id`` once a tally proposed its points."""
+
+    household_id: int
+    markers: int
+    result_tenths: int
+    criteria_tenths: dict[str, int]
+    points: int
+    evaluation_id: int | None = None
 
 
 async def assign_groups(
     actor: Actor, village_id: int, period_id: int, pairs: list[tuple[int, int]]
-) -> list[dict[str, int]]:
+) -> list[Assignment]:
     """Add (marking group, marked group) pairs for an open period; a group never marks itself."""
     async with write_transaction():
-        if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
+        if (await period(village_id, period_id, lock="SHARE")).state != "open":
             raise PeriodNotOpen()
         groups = {
             r["id"]
@@ -133,16 +97,14 @@ async def assign_groups(
     return await assignments(village_id, period_id)
 
 
-async def assignments(village_id: int, period_id: int) -> list[dict[str, int]]:
+async def assignments(village_id: int, period_id: int) -> list[Assignment]:
     rows = (
         await CrossAssignment.select(CrossAssignment.marker_group, CrossAssignment.target_group)
         .where((CrossAssignment.village == village_id) & (CrossAssignment.period == period_id))
         .order_by(CrossAssignment.id)
         .run()
     )
-    return [
-        {"marker_group_id": r["marker_group"], "target_group_id": r["target_group"]} for r in rows
-    ]
+    return [Assignment(r["marker_group"], r["target_group"]) for r in rows]
 
 
 async def enter_marks(
@@ -155,7 +117,7 @@ async def enter_marks(
     """Record one marker household's (household, criterion, 0–10) marks; a mark entered again
     replaces the earlier one. Returns how many marks were written."""
     async with write_transaction():
-        if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
+        if (await period(village_id, period_id, lock="SHARE")).state != "open":
             raise PeriodNotOpen()
         ids = sorted({marker_id, *(m[0] for m in marks)})
         group_of = {
@@ -167,8 +129,7 @@ async def enter_marks(
         if len(group_of) != len(ids) or None in group_of.values():
             raise UnknownMoralGroup()
         allowed = {
-            (a["marker_group_id"], a["target_group_id"])
-            for a in await assignments(village_id, period_id)
+            (a.marker_group_id, a.target_group_id) for a in await assignments(village_id, period_id)
         }
         for household_id, criterion, mark in marks:
             pair = (group_of[marker_id], group_of[household_id])
@@ -226,10 +187,10 @@ def points_for(result: Fraction, bands: list[list[int]]) -> int:
     return 0
 
 
-async def cross_results(village_id: int, period_id: int) -> list[dict[str, Any]]:
+async def cross_results(village_id: int, period_id: int) -> list[CrossResult]:
     """Each marked household's result (in tenths, rounded down) and the points it earns."""
     await period(village_id, period_id)
-    bands = (await scoring_settings(village_id))["cross_bands"]
+    bands = (await scoring_settings(village_id)).cross_bands
     rows = (
         await CrossMark.select(
             CrossMark.household, CrossMark.criterion, CrossMark.mark, CrossMark.marker
@@ -247,36 +208,37 @@ async def cross_results(village_id: int, period_id: int) -> list[dict[str, Any]]
         criteria = {c: trimmed_mean(m) for c, m in sorted(marks[household_id].items())}
         overall = sum(criteria.values(), Fraction(0)) / len(criteria)
         results.append(
-            {
-                "household_id": household_id,
-                "markers": len(markers[household_id]),
-                "result_tenths": int(overall * 10),
-                "criteria_tenths": {c: int(v * 10) for c, v in criteria.items()},
-                "points": points_for(overall, bands),
-            }
+            CrossResult(
+                household_id=household_id,
+                markers=len(markers[household_id]),
+                result_tenths=int(overall * 10),
+                criteria_tenths={c: int(v * 10) for c, v in criteria.items()},
+                points=points_for(overall, bands),
+            )
         )
     return results
 
 
 async def propose_cross_results(
     scorer: Scorer, village_id: int, period_id: int, rule_id: int
-) -> list[dict[str, Any]]:
+) -> list[CrossResult]:
     """Turn the results into proposed evaluations of ``rule_id`` (households earning 0 get none);
     the rule's cap keeps a second tally from scoring anyone twice."""
+    proposed = []
     async with write_transaction():
-        results = await cross_results(village_id, period_id)
-        for result in results:
-            result["evaluation_id"] = None
-            whole, tenth = divmod(result["result_tenths"], 10)
-            if result["points"]:
-                [result["evaluation_id"]] = await propose(
+        for result in await cross_results(village_id, period_id):
+            whole, tenth = divmod(result.result_tenths, 10)
+            if result.points:
+                [evaluation_id] = await propose(
                     scorer,
                     village_id,
                     period_id,
-                    result["household_id"],
+                    result.household_id,
                     rule_id,
                     note=f"交叉评议 {whole}.{tenth} 分",
                     source="cross",
-                    points=result["points"],
+                    points=result.points,
                 )
-    return results
+                result = replace(result, evaluation_id=evaluation_id)
+            proposed.append(result)
+    return proposed

@@ -1,47 +1,24 @@
-"""HTTP for cross-evaluation, its marking sheets, the village's scoring settings and five-star
-households."""
+"""HTTP for cross-evaluation (道德小组交叉评议): the groups' assignments, the marks, the marking
+sheets on screen and on paper, the results and their tally into proposed evaluations."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, Response, get, patch, post
-from litestar.params import FromQuery, JSONBody, Parameter
+from litestar import Controller, Response, get, post
+from litestar.params import JSONBody, Parameter
 
 from backend.auth.principal import Role
 from backend.errors import InvalidInput
-from backend.http.access import ANY_ROLE, allow
+from backend.http.access import allow
 from backend.http.callers import CurrentScorer
-from backend.http.input import PathId, given
+from backend.http.input import PathId
 from backend.scoring import cross, marksheet
 from backend.scoring import schemas as s
 from backend.scoring.controllers import STAFF
-from backend.scoring.stars import stars
 
 OptionalId = Annotated[int | None, Parameter(ge=1)]
-
-
-class ScoringSettingsController(Controller):
-    path = "/villages/{village_id:int}/scoring-settings"
-    tags = ["scoring"]
-
-    @get("/", **allow(*ANY_ROLE))
-    async def get_settings(self, village_id: PathId) -> s.ScoringSettings:
-        return msgspec.convert(await cross.scoring_settings(village_id), s.ScoringSettings)
-
-    @patch("/", **allow(Role.committee))
-    async def update_settings(
-        self,
-        village_id: PathId,
-        data: JSONBody[s.ScoringSettingsUpdate],
-        scorer: CurrentScorer,
-    ) -> s.ScoringSettings:
-        changes = given(data)
-        if "cross_bands" in changes:
-            changes["cross_bands"] = [list(band) for band in data.cross_bands or []]
-        row = await cross.update_scoring_settings(scorer.actor, village_id, changes)
-        return msgspec.convert(row, s.ScoringSettings)
 
 
 class CrossEvaluationController(Controller):
@@ -51,7 +28,7 @@ class CrossEvaluationController(Controller):
     @get("/cross-assignments", **allow(*STAFF))
     async def list_assignments(self, village_id: PathId, period_id: PathId) -> list[s.Assignment]:
         rows = await cross.assignments(village_id, period_id)
-        return msgspec.convert(rows, list[s.Assignment])
+        return msgspec.convert(rows, list[s.Assignment], from_attributes=True)
 
     @post("/cross-assignments", status_code=200, **allow(Role.committee))
     async def assign_groups(
@@ -63,7 +40,7 @@ class CrossEvaluationController(Controller):
     ) -> list[s.Assignment]:
         pairs = [(p.marker_group_id, p.target_group_id) for p in data.pairs]
         rows = await cross.assign_groups(scorer.actor, village_id, period_id, pairs)
-        return msgspec.convert(rows, list[s.Assignment])
+        return msgspec.convert(rows, list[s.Assignment], from_attributes=True)
 
     @post("/cross-marks", status_code=200, **allow(Role.committee, Role.grid_officer))
     async def enter_marks(
@@ -86,7 +63,7 @@ class CrossEvaluationController(Controller):
     ) -> s.MarkingSheet:
         """The marker household's sheet: whom its group marks, the criteria, marks so far."""
         sheet = await marksheet.marking_sheet(village_id, period_id, household_id)
-        return msgspec.convert(sheet, s.MarkingSheet)
+        return msgspec.convert(sheet, s.MarkingSheet, from_attributes=True)
 
     @get("/cross-sheets.pdf", **allow(*STAFF), media_type="application/pdf")
     async def marking_sheets_pdf(
@@ -115,7 +92,7 @@ class CrossEvaluationController(Controller):
     @get("/cross-results", **allow(*STAFF))
     async def cross_results(self, village_id: PathId, period_id: PathId) -> list[s.CrossResult]:
         rows = await cross.cross_results(village_id, period_id)
-        return msgspec.convert(rows, list[s.CrossResult])
+        return msgspec.convert(rows, list[s.CrossResult], from_attributes=True)
 
     @post("/cross-results", status_code=200, **allow(Role.committee))
     async def propose_cross_results(
@@ -127,18 +104,4 @@ class CrossEvaluationController(Controller):
     ) -> list[s.CrossResult]:
         """Turn the results into proposed evaluations of the named rule (then 入户核实 as usual)."""
         rows = await cross.propose_cross_results(scorer, village_id, period_id, data.rule_id)
-        return msgspec.convert(rows, list[s.CrossResult])
-
-    @get("/stars", **allow(*STAFF, Role.villager))
-    async def list_stars(
-        self,
-        village_id: PathId,
-        period_id: PathId,
-        scorer: CurrentScorer,
-        household_id: FromQuery[int | None] = None,
-    ) -> list[s.Stars]:
-        """Stars per household; a villager asks for (and gets) their own household only."""
-        if not scorer.roles & {"committee", "grid_officer", "town_admin"}:
-            household_id = scorer.household_id or 0
-        rows = await stars(village_id, period_id, household_id=household_id)
-        return msgspec.convert(rows, list[s.Stars])
+        return msgspec.convert(rows, list[s.CrossResult], from_attributes=True)

@@ -10,6 +10,7 @@ household are serialised by locking its row on PostgreSQL (SQLite has one writer
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import anyio
@@ -33,29 +34,29 @@ from backend.scoring.errors import (
 from backend.scoring.evidence import discard_evidence, evidence_path, store_evidence
 from backend.scoring.periods import period
 from backend.scoring.rules import current_rule
-from backend.scoring.tables import Evaluation
+from backend.scoring.tables import Evaluation as EvaluationTable
 
 EVALUATION_FIELDS = (
-    Evaluation.id,
-    Evaluation.village,
-    Evaluation.period,
-    Evaluation.household,
-    Evaluation.rule,
-    Evaluation.rule.code,
-    Evaluation.rule.category,
-    Evaluation.rule.title,
-    Evaluation.points,
-    Evaluation.state,
-    Evaluation.source,
-    Evaluation.note,
-    Evaluation.evidence,
-    Evaluation.proposed_by,
-    Evaluation.proposer_name,
-    Evaluation.verified_by,
-    Evaluation.verifier_name,
-    Evaluation.verify_note,
-    Evaluation.reject_reason,
-    Evaluation.created_at,
+    EvaluationTable.id,
+    EvaluationTable.village,
+    EvaluationTable.period,
+    EvaluationTable.household,
+    EvaluationTable.rule,
+    EvaluationTable.rule.code,
+    EvaluationTable.rule.category,
+    EvaluationTable.rule.title,
+    EvaluationTable.points,
+    EvaluationTable.state,
+    EvaluationTable.source,
+    EvaluationTable.note,
+    EvaluationTable.evidence,
+    EvaluationTable.proposed_by,
+    EvaluationTable.proposer_name,
+    EvaluationTable.verified_by,
+    EvaluationTable.verifier_name,
+    EvaluationTable.verify_note,
+    EvaluationTable.reject_reason,
+    EvaluationTable.created_at,
 )
 
 
@@ -75,35 +76,62 @@ class Scorer:
         return Actor(user_id=self.user_id, name=self.name, address=self.address)
 
 
-def _out(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "village_id": row["village"],
-        "period_id": row["period"],
-        "household_id": row["household"],
-        "rule_id": row["rule"],
-        "rule_code": row["rule.code"],
-        "category": row["rule.category"],
-        "title": row["rule.title"],
-        "points": row["points"],
-        "state": row["state"],
-        "source": row["source"],
-        "note": row["note"],
-        "has_evidence": row["evidence"] is not None,
-        "proposed_by": row["proposed_by"],
-        "proposer_name": row["proposer_name"],
-        "verified_by": row["verified_by"],
-        "verifier_name": row["verifier_name"],
-        "verify_note": row["verify_note"],
-        "reject_reason": row["reject_reason"],
-        "created_at": row["created_at"],
-    }
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One evaluation as the services read it: the rule's code, category and title as applied,
+    whether a photo backs it, who proposed and who verified it."""
+
+    id: int
+    village_id: int
+    period_id: int
+    household_id: int
+    rule_id: int
+    rule_code: str
+    category: str
+    title: str
+    points: int
+    state: str
+    source: str
+    note: str
+    has_evidence: bool
+    proposed_by: int | None
+    proposer_name: str
+    verified_by: int | None
+    verifier_name: str
+    verify_note: str
+    reject_reason: str
+    created_at: datetime
 
 
-async def evaluation(village_id: int, evaluation_id: int) -> dict[str, Any]:
+def _out(row: dict[str, Any]) -> Evaluation:
+    return Evaluation(
+        id=row["id"],
+        village_id=row["village"],
+        period_id=row["period"],
+        household_id=row["household"],
+        rule_id=row["rule"],
+        rule_code=row["rule.code"],
+        category=row["rule.category"],
+        title=row["rule.title"],
+        points=row["points"],
+        state=row["state"],
+        source=row["source"],
+        note=row["note"],
+        has_evidence=row["evidence"] is not None,
+        proposed_by=row["proposed_by"],
+        proposer_name=row["proposer_name"],
+        verified_by=row["verified_by"],
+        verifier_name=row["verifier_name"],
+        verify_note=row["verify_note"],
+        reject_reason=row["reject_reason"],
+        created_at=row["created_at"],
+    )
+
+
+async def evaluation(village_id: int, evaluation_id: int) -> Evaluation:
     row = (
-        await Evaluation.select(*EVALUATION_FIELDS)
-        .where((Evaluation.id == evaluation_id) & (Evaluation.village == village_id))
+        await EvaluationTable.select(*EVALUATION_FIELDS)
+        .where((EvaluationTable.id == evaluation_id) & (EvaluationTable.village == village_id))
         .first()
         .run()
     )
@@ -118,13 +146,20 @@ async def evaluations(
     *,
     household_id: int | None = None,
     states: list[str] | None = None,
-) -> list[dict[str, Any]]:
-    where: Where | Any = (Evaluation.village == village_id) & (Evaluation.period == period_id)
+) -> list[Evaluation]:
+    where: Where | Any = (EvaluationTable.village == village_id) & (
+        EvaluationTable.period == period_id
+    )
     if household_id is not None:
-        where &= Evaluation.household == household_id
+        where &= EvaluationTable.household == household_id
     if states is not None:
-        where &= Evaluation.state.is_in(states)
-    rows = await Evaluation.select(*EVALUATION_FIELDS).where(where).order_by(Evaluation.id).run()
+        where &= EvaluationTable.state.is_in(states)
+    rows = (
+        await EvaluationTable.select(*EVALUATION_FIELDS)
+        .where(where)
+        .order_by(EvaluationTable.id)
+        .run()
+    )
     return [_out(r) for r in rows]
 
 
@@ -145,12 +180,12 @@ async def used(period_id: int, household_id: int, code: str) -> int:
     """Non-rejected applications of a rule code, whichever rule book version they used: a
     mid-period change of wording does not reset the cap."""
     return (
-        await Evaluation.count()
+        await EvaluationTable.count()
         .where(
-            (Evaluation.period == period_id)
-            & (Evaluation.household == household_id)
-            & (Evaluation.rule._.code == code)
-            & (Evaluation.state != "rejected")
+            (EvaluationTable.period == period_id)
+            & (EvaluationTable.household == household_id)
+            & (EvaluationTable.rule._.code == code)
+            & (EvaluationTable.state != "rejected")
         )
         .run()
     )
@@ -171,28 +206,28 @@ async def propose(
 ) -> list[int]:
     """Propose ``rule`` for ``household`` ``times`` times (1 for one entry); returns the new ids."""
     async with write_transaction():
-        if (await period(village_id, period_id, lock="SHARE"))["state"] != "open":
+        if (await period(village_id, period_id, lock="SHARE")).state != "open":
             raise PeriodNotOpen()
         rule = await current_rule(village_id, rule_id)
         if scorer.household_id == household_id:
             raise OwnHousehold()
-        if source != "cross" and not scorer.roles & set(rule["proposers"]):
+        if source != "cross" and not scorer.roles & set(rule.proposers):
             raise RoleMayNotPropose()
-        if rule["evidence_required"] and evidence is None and source == "manual":
+        if rule.evidence_required and evidence is None and source == "manual":
             raise EvidenceRequired()
         await active_household(village_id, household_id)
-        count = await used(period_id, household_id, rule["code"])
-        if count + times > rule["cap"]:
-            raise OverCap(rule=rule["title"], cap=rule["cap"], count=count)
+        count = await used(period_id, household_id, rule.code)
+        if count + times > rule.cap:
+            raise OverCap(rule=rule.title, cap=rule.cap, count=count)
         rows = (
-            await Evaluation.insert(
+            await EvaluationTable.insert(
                 *[
-                    Evaluation(
+                    EvaluationTable(
                         village=village_id,
                         period=period_id,
                         household=household_id,
                         rule=rule_id,
-                        points=rule["points"] if points is None else points,
+                        points=rule.points if points is None else points,
                         state="proposed",
                         source=source,
                         note=note,
@@ -203,7 +238,7 @@ async def propose(
                     for _ in range(times)
                 ]
             )
-            .returning(Evaluation.id)
+            .returning(EvaluationTable.id)
             .run()
         )
         ids = [r["id"] for r in rows]
@@ -218,7 +253,7 @@ async def propose(
                     "period": period_id,
                     "household": household_id,
                     "rule": rule_id,
-                    "points": rule["points"] if points is None else points,
+                    "points": rule.points if points is None else points,
                     "source": source,
                     "note": note,
                     "evidence": evidence,
@@ -251,8 +286,8 @@ async def propose_with_evidence(
 
 async def evidence_of(village_id: int, evaluation_id: int, *, thumbnail: bool) -> bytes:
     row = (
-        await Evaluation.select(Evaluation.evidence)
-        .where((Evaluation.id == evaluation_id) & (Evaluation.village == village_id))
+        await EvaluationTable.select(EvaluationTable.evidence)
+        .where((EvaluationTable.id == evaluation_id) & (EvaluationTable.village == village_id))
         .first()
         .run()
     )
@@ -262,35 +297,33 @@ async def evidence_of(village_id: int, evaluation_id: int, *, thumbnail: bool) -
     return await anyio.Path(path).read_bytes()
 
 
-async def _pending(scorer: Scorer, village_id: int, evaluation_id: int) -> dict[str, Any]:
+async def _pending(scorer: Scorer, village_id: int, evaluation_id: int) -> Evaluation:
     current = await evaluation(village_id, evaluation_id)
-    if (await period(village_id, current["period_id"], lock="SHARE"))["state"] != "open":
+    if (await period(village_id, current.period_id, lock="SHARE")).state != "open":
         raise PeriodNotOpen()
-    if scorer.household_id == current["household_id"]:
+    if scorer.household_id == current.household_id:
         raise OwnHousehold()
     return current
 
 
-async def verify(
-    scorer: Scorer, village_id: int, evaluation_id: int, note: str = ""
-) -> dict[str, Any]:
+async def verify(scorer: Scorer, village_id: int, evaluation_id: int, note: str = "") -> Evaluation:
     """入户核实: a committee member other than the proposer confirms the entry."""
     async with write_transaction():
         current = await _pending(scorer, village_id, evaluation_id)
-        if current["proposed_by"] is not None and current["proposed_by"] == scorer.user_id:
+        if current.proposed_by is not None and current.proposed_by == scorer.user_id:
             raise SelfVerification()
         done = (
-            await Evaluation.update(
+            await EvaluationTable.update(
                 {
-                    Evaluation.state: "verified",
-                    Evaluation.verified_by: scorer.user_id,
-                    Evaluation.verifier_name: scorer.name,
-                    Evaluation.verify_note: note,
-                    Evaluation.decided_at: clock.now(),
+                    EvaluationTable.state: "verified",
+                    EvaluationTable.verified_by: scorer.user_id,
+                    EvaluationTable.verifier_name: scorer.name,
+                    EvaluationTable.verify_note: note,
+                    EvaluationTable.decided_at: clock.now(),
                 }
             )
-            .where((Evaluation.id == evaluation_id) & (Evaluation.state == "proposed"))
-            .returning(Evaluation.id)
+            .where((EvaluationTable.id == evaluation_id) & (EvaluationTable.state == "proposed"))
+            .returning(EvaluationTable.id)
             .run()
         )
         if not done:
@@ -309,7 +342,7 @@ async def verify(
 
 async def verify_many(
     scorer: Scorer, village_id: int, evaluation_ids: list[int], note: str = ""
-) -> list[dict[str, Any]]:
+) -> list[Evaluation]:
     """入户核实 of every checked line at once: the same four-eyes checks as one by one, in one
     transaction — one refusal (an own entry, one already decided) and none is verified."""
     async with write_transaction():
@@ -318,24 +351,23 @@ async def verify_many(
     return [await evaluation(village_id, e) for e in dict.fromkeys(evaluation_ids)]
 
 
-async def reject(
-    scorer: Scorer, village_id: int, evaluation_id: int, reason: str
-) -> dict[str, Any]:
+async def reject(scorer: Scorer, village_id: int, evaluation_id: int, reason: str) -> Evaluation:
     """Reject a proposed or verified evaluation before notice; it no longer counts to the cap."""
     async with write_transaction():
         current = await _pending(scorer, village_id, evaluation_id)
         done = (
-            await Evaluation.update(
+            await EvaluationTable.update(
                 {
-                    Evaluation.state: "rejected",
-                    Evaluation.reject_reason: reason,
-                    Evaluation.decided_at: clock.now(),
+                    EvaluationTable.state: "rejected",
+                    EvaluationTable.reject_reason: reason,
+                    EvaluationTable.decided_at: clock.now(),
                 }
             )
             .where(
-                (Evaluation.id == evaluation_id) & Evaluation.state.is_in(["proposed", "verified"])
+                (EvaluationTable.id == evaluation_id)
+                & EvaluationTable.state.is_in(["proposed", "verified"])
             )
-            .returning(Evaluation.id)
+            .returning(EvaluationTable.id)
             .run()
         )
         if not done:
@@ -346,7 +378,7 @@ async def reject(
             "evaluation",
             evaluation_id,
             village_id=village_id,
-            before={"state": current["state"]},
+            before={"state": current.state},
             after={"state": "rejected", "reason": reason},
         )
     return await evaluation(village_id, evaluation_id)

@@ -21,7 +21,7 @@ from backend.registry.tables import Household
 from backend.scoring import periods
 from backend.scoring.errors import HeldStillTooLarge
 from backend.scoring.evaluations import evaluation, evaluations
-from backend.scoring.posting import _reason
+from backend.scoring.period_close import statement_line
 from backend.scoring.tables import Evaluation, Objection
 
 
@@ -45,7 +45,7 @@ class HeldDeduction:
 async def held(village_id: int, period_id: int) -> list[HeldDeduction]:
     """The period's held deductions, by household number and rule."""
     current = await periods.period(village_id, period_id)
-    if current["state"] != "closed":
+    if current.state != "closed":
         return []
     objected = {
         r["evaluation"]
@@ -56,9 +56,9 @@ async def held(village_id: int, period_id: int) -> list[HeldDeduction]:
     rows = [
         e
         for e in await evaluations(village_id, period_id, states=["notice"])
-        if e["points"] < 0 and e["id"] not in objected
+        if e.points < 0 and e.id not in objected
     ]
-    ids = list({r["household_id"] for r in rows})
+    ids = list({r.household_id for r in rows})
     people = {
         h["id"]: h
         for h in await Household.select(Household.id, Household.number, Household.head_name)
@@ -69,17 +69,17 @@ async def held(village_id: int, period_id: int) -> list[HeldDeduction]:
     negative_ok = (await registry.village(village_id))["allow_negative_balance"]
     found = [
         HeldDeduction(
-            evaluation_id=r["id"],
+            evaluation_id=r.id,
             period_id=period_id,
-            household_id=r["household_id"],
-            number=people[r["household_id"]]["number"],
-            head_name=people[r["household_id"]]["head_name"],
-            rule_code=r["rule_code"],
-            category=r["category"],
-            title=r["title"],
-            points=r["points"],
-            balance=balances.get(r["household_id"], 0),
-            can_post=negative_ok or balances.get(r["household_id"], 0) + r["points"] >= 0,
+            household_id=r.household_id,
+            number=people[r.household_id]["number"],
+            head_name=people[r.household_id]["head_name"],
+            rule_code=r.rule_code,
+            category=r.category,
+            title=r.title,
+            points=r.points,
+            balance=balances.get(r.household_id, 0),
+            can_post=negative_ok or balances.get(r.household_id, 0) + r.points >= 0,
         )
         for r in rows
     ]
@@ -88,7 +88,7 @@ async def held(village_id: int, period_id: int) -> list[HeldDeduction]:
 
 async def _one(village_id: int, evaluation_id: int) -> HeldDeduction:
     target = await evaluation(village_id, evaluation_id)
-    for item in await held(village_id, target["period_id"]):
+    for item in await held(village_id, target.period_id):
         if item.evaluation_id == evaluation_id:
             return item
     raise NotFound()
@@ -111,7 +111,7 @@ async def post_held(actor: Actor, village_id: int, evaluation_id: int) -> HeldDe
                         item.household_id,
                         item.points,
                         f"evaluation:{evaluation_id}",
-                        _reason(full, period["name"]),
+                        statement_line(full, period.name),
                         period_id=item.period_id,
                         reference={"evaluation": evaluation_id, "rule": item.rule_code},
                     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image, ImageDraw
@@ -36,29 +37,53 @@ WHO = (
 )
 
 
-def _who(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "household_id": row["id"],
-        "number": row["number"],
-        "head_name": row["head_name"],
-        "group_name": row["moral_group.name"] or "",
-    }
+@dataclass(frozen=True, slots=True)
+class SheetHousehold:
+    """A household as a sheet names it: number, head, moral group."""
+
+    household_id: int
+    number: str
+    head_name: str
+    group_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow(SheetHousehold):
+    """A household to mark, with the marks this marker already gave it (criterion → 0–10)."""
+
+    marks: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkingSheet:
+    """What one marker household marks in a period: ``criteria`` across, ``households`` down."""
+
+    period_id: int
+    period_name: str
+    period_state: str
+    marker: SheetHousehold
+    criteria: list[str]
+    households: list[SheetRow]
+
+
+def _who(row: dict[str, Any]) -> SheetHousehold:
+    return SheetHousehold(row["id"], row["number"], row["head_name"], row["moral_group.name"] or "")
 
 
 async def criteria(village_id: int) -> list[str]:
     """The rule book's categories, in the book's order."""
     book = await current_rule_book(village_id)
-    return list(dict.fromkeys(rule["category"] for rule in book["rules"]))
+    return list(dict.fromkeys(rule.category for rule in book.rules))
 
 
 async def _sheets(
     village_id: int, period_id: int, markers: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+) -> list[MarkingSheet]:
     current = await period(village_id, period_id)
     columns = await criteria(village_id)
     targets_of: dict[int, list[int]] = defaultdict(list)
     for pair in await assignments(village_id, period_id):
-        targets_of[pair["marker_group_id"]].append(pair["target_group_id"])
+        targets_of[pair.marker_group_id].append(pair.target_group_id)
     marked = (
         await Household.select(*WHO)
         .where(
@@ -85,23 +110,29 @@ async def _sheets(
     ):
         given[(row["marker"], row["household"])][row["criterion"]] = row["mark"]
     return [
-        {
-            "period_id": period_id,
-            "period_name": current["name"],
-            "period_state": current["state"],
-            "marker": _who(marker),
-            "criteria": columns,
-            "households": [
-                {**_who(h), "marks": given[(marker["id"], h["id"])]}
+        MarkingSheet(
+            period_id=period_id,
+            period_name=current.name,
+            period_state=current.state,
+            marker=_who(marker),
+            criteria=columns,
+            households=[
+                SheetRow(
+                    household_id=h["id"],
+                    number=h["number"],
+                    head_name=h["head_name"],
+                    group_name=h["moral_group.name"] or "",
+                    marks=given[(marker["id"], h["id"])],
+                )
                 for h in marked
                 if h["moral_group"] in targets_of[marker["moral_group"]]
             ],
-        }
+        )
         for marker in markers
     ]
 
 
-async def marking_sheet(village_id: int, period_id: int, marker_id: int) -> dict[str, Any]:
+async def marking_sheet(village_id: int, period_id: int, marker_id: int) -> MarkingSheet:
     """One marker's sheet; a household outside every moral group marks nobody and is refused."""
     marker = (
         await Household.select(*WHO)
@@ -119,7 +150,7 @@ async def marking_sheet(village_id: int, period_id: int, marker_id: int) -> dict
 
 async def marking_sheets(
     village_id: int, period_id: int, *, group_id: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[MarkingSheet]:
     """The sheet of every active member of ``group_id``, or of every group assigned to mark
     in the period, in household-number order."""
     if group_id is not None:
@@ -131,7 +162,7 @@ async def marking_sheets(
         ):
             raise UnknownMoralGroup()
     else:
-        groups = sorted({a["marker_group_id"] for a in await assignments(village_id, period_id)})
+        groups = sorted({a.marker_group_id for a in await assignments(village_id, period_id)})
     markers = (
         await Household.select(*WHO)
         .where(
@@ -152,20 +183,20 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int = 28) -> An
 
 
 def _page(
-    village: str, sheet: dict[str, Any], rows: list[dict[str, Any]], number: int, pages: int
+    village: str, sheet: MarkingSheet, rows: list[SheetRow], number: int, pages: int
 ) -> Image.Image:
     page = Image.new("L", A4, 255)
     draw = ImageDraw.Draw(page)
-    marker = sheet["marker"]
+    marker = sheet.marker
     draw.text(
         (MARGIN, 55),
-        f"{village} {sheet['period_name']} 道德小组交叉评议表",
+        f"{village} {sheet.period_name} 道德小组交叉评议表",
         font=cjk_font(50),
         fill=0,
     )
     draw.text(
         (MARGIN, 130),
-        f"评议人：{marker['number']} {marker['head_name']}户（{marker['group_name']}）",
+        f"评议人：{marker.number} {marker.head_name}户（{marker.group_name}）",
         font=cjk_font(32),
         fill=0,
     )
@@ -175,12 +206,12 @@ def _page(
     )
     columns = list(FIXED)
     free = A4[0] - 2 * MARGIN - sum(w for _, w in FIXED)
-    width = free // max(len(sheet["criteria"]), 1)
-    columns += [(c, width) for c in sheet["criteria"]]
+    width = free // max(len(sheet.criteria), 1)
+    columns += [(c, width) for c in sheet.criteria]
     top = TOP
     for cells in [
         [c for c, _ in columns],
-        *[[h["number"], h["head_name"], h["group_name"]] for h in rows],
+        *[[h.number, h.head_name, h.group_name] for h in rows],
     ]:
         left = MARGIN
         for (_, w), text in zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True):
@@ -190,7 +221,7 @@ def _page(
             )
             left += w
         top += ROW
-    if not sheet["households"]:
+    if not sheet.households:
         draw.text((MARGIN, top + 40), "本期没有安排本组评议其他小组。", font=cjk_font(32), fill=0)
     if number == pages:
         draw.text(
@@ -202,11 +233,11 @@ def _page(
     return page
 
 
-def sheet_pages(village: str, sheets: list[dict[str, Any]]) -> list[Image.Image]:
+def sheet_pages(village: str, sheets: list[MarkingSheet]) -> list[Image.Image]:
     """A4 pages, each sheet starting on a page of its own; a blank note when there is none."""
     images = []
     for sheet in sheets:
-        rows = sheet["households"]
+        rows = sheet.households
         chunks = [rows[n : n + PER_PAGE] for n in range(0, len(rows), PER_PAGE)] or [[]]
         images += [
             _page(village, sheet, chunk, n, len(chunks)) for n, chunk in enumerate(chunks, start=1)
@@ -220,7 +251,7 @@ def sheet_pages(village: str, sheets: list[dict[str, Any]]) -> list[Image.Image]
     return images
 
 
-async def marking_sheets_pdf(village_id: int, sheets: list[dict[str, Any]]) -> bytes:
+async def marking_sheets_pdf(village_id: int, sheets: list[MarkingSheet]) -> bytes:
     village = await Village.select(Village.name).where(Village.id == village_id).first().run()
     name = village["name"] if village else ""
     return await asyncio.to_thread(lambda: pdf(sheet_pages(name, sheets)))

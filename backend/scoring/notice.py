@@ -75,9 +75,9 @@ async def notice(village_id: int, period_id: int, *, reprint: bool = False) -> N
     lists what was on notice: the lines posted or held at the close, and those an upheld
     objection withdrew."""
     current = await period(village_id, period_id)
-    if current["state"] == "notice":
+    if current.state == "notice":
         rows = await evaluations(village_id, period_id, states=["notice"])
-    elif reprint and current["state"] == "closed":
+    elif reprint and current.state == "closed":
         withdrawn = {
             o["evaluation"]
             for o in await Objection.select(Objection.evaluation)
@@ -89,14 +89,14 @@ async def notice(village_id: int, period_id: int, *, reprint: bool = False) -> N
             for r in await evaluations(
                 village_id, period_id, states=["notice", "posted", "rejected"]
             )
-            if r["state"] != "rejected" or r["id"] in withdrawn
+            if r.state != "rejected" or r.id in withdrawn
         ]
     else:
         rows = []
     people = {
         h["id"]: h
         for h in await Household.select(Household.id, Household.number, Household.head_name)
-        .where(Household.id.is_in([r["household_id"] for r in rows] or [0]))
+        .where(Household.id.is_in([r.household_id for r in rows] or [0]))
         .run()
     }
     objected = {
@@ -104,32 +104,32 @@ async def notice(village_id: int, period_id: int, *, reprint: bool = False) -> N
         for o in await Objection.select(Objection.evaluation, Objection.state)
         .where(
             (Objection.village == village_id)
-            & Objection.evaluation.is_in([r["id"] for r in rows] or [0])
+            & Objection.evaluation.is_in([r.id for r in rows] or [0])
         )
         .order_by(Objection.id)
         .run()
     }
     lines = [
         NoticeLine(
-            evaluation_id=r["id"],
-            household_id=r["household_id"],
-            number=people[r["household_id"]]["number"],
-            head_name=people[r["household_id"]]["head_name"],
-            category=r["category"],
-            title=r["title"],
-            points=r["points"],
-            has_evidence=r["has_evidence"],
-            verifier_name=r["verifier_name"],
-            objection=objected.get(r["id"], ""),
+            evaluation_id=r.id,
+            household_id=r.household_id,
+            number=people[r.household_id]["number"],
+            head_name=people[r.household_id]["head_name"],
+            category=r.category,
+            title=r.title,
+            points=r.points,
+            has_evidence=r.has_evidence,
+            verifier_name=r.verifier_name,
+            objection=objected.get(r.id, ""),
         )
         for r in rows
     ]
     lines.sort(key=lambda line: (line.number, line.evaluation_id))
     return Notice(
         period_id=period_id,
-        period_name=current["name"],
-        state=current["state"],
-        notice_ends_at=current["notice_ends_at"],
+        period_name=current.name,
+        state=current.state,
+        notice_ends_at=current.notice_ends_at,
         lines=lines,
     )
 

@@ -9,6 +9,8 @@ overturning lets it stand, and either way the reason is kept for the villager.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import Where
@@ -22,47 +24,69 @@ from backend.scoring.errors import (
     ObjectionAlreadyOpen,
     ObjectionDecided,
     OwnHousehold,
-    PeriodNotInNotice,
 )
 from backend.scoring.evaluations import Scorer, evaluation
+from backend.scoring.notice_window import refuse_objection_outside_window
 from backend.scoring.periods import period
-from backend.scoring.tables import Evaluation, Objection
+from backend.scoring.tables import Evaluation
+from backend.scoring.tables import Objection as ObjectionTable
 
 OBJECTION_FIELDS = (
-    Objection.id,
-    Objection.village,
-    Objection.evaluation,
-    Objection.evaluation.household,
-    Objection.evaluation.period,
-    Objection.filer_name,
-    Objection.reason,
-    Objection.state,
-    Objection.decision_reason,
-    Objection.created_at,
-    Objection.decided_at,
+    ObjectionTable.id,
+    ObjectionTable.village,
+    ObjectionTable.evaluation,
+    ObjectionTable.evaluation.household,
+    ObjectionTable.evaluation.period,
+    ObjectionTable.filer_name,
+    ObjectionTable.reason,
+    ObjectionTable.state,
+    ObjectionTable.decision_reason,
+    ObjectionTable.created_at,
+    ObjectionTable.decided_at,
 )
 
 
-def _out(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "village_id": row["village"],
-        "evaluation_id": row["evaluation"],
-        "household_id": row["evaluation.household"],
-        "period_id": row["evaluation.period"],
-        "filer_name": row["filer_name"],
-        "reason": row["reason"],
-        "state": row["state"],
-        "decision_reason": row["decision_reason"],
-        "created_at": row["created_at"],
-        "decided_at": row["decided_at"],
-    }
+@dataclass(frozen=True, slots=True)
+class Objection:
+    """An objection to one evaluation: ``state`` is open, upheld or overturned."""
+
+    id: int
+    village_id: int
+    evaluation_id: int
+    household_id: int
+    period_id: int
+    filer_name: str
+    reason: str
+    state: str
+    decision_reason: str
+    created_at: datetime
+    decided_at: datetime | None
+
+    def without_filer(self) -> Objection:
+        """As the household objected to reads it: not who objected."""
+        return replace(self, filer_name="")
 
 
-async def objection(village_id: int, objection_id: int) -> dict[str, Any]:
+def _out(row: dict[str, Any]) -> Objection:
+    return Objection(
+        id=row["id"],
+        village_id=row["village"],
+        evaluation_id=row["evaluation"],
+        household_id=row["evaluation.household"],
+        period_id=row["evaluation.period"],
+        filer_name=row["filer_name"],
+        reason=row["reason"],
+        state=row["state"],
+        decision_reason=row["decision_reason"],
+        created_at=row["created_at"],
+        decided_at=row["decided_at"],
+    )
+
+
+async def objection(village_id: int, objection_id: int) -> Objection:
     row = (
-        await Objection.select(*OBJECTION_FIELDS)
-        .where((Objection.id == objection_id) & (Objection.village == village_id))
+        await ObjectionTable.select(*OBJECTION_FIELDS)
+        .where((ObjectionTable.id == objection_id) & (ObjectionTable.village == village_id))
         .first()
         .run()
     )
@@ -73,39 +97,43 @@ async def objection(village_id: int, objection_id: int) -> dict[str, Any]:
 
 async def objections(
     village_id: int, period_id: int, *, household_id: int | None = None
-) -> list[dict[str, Any]]:
-    where: Where | Any = (Objection.village == village_id) & (
-        Objection.evaluation.period == period_id
+) -> list[Objection]:
+    where: Where | Any = (ObjectionTable.village == village_id) & (
+        ObjectionTable.evaluation.period == period_id
     )
     if household_id is not None:
-        where &= Objection.evaluation.household == household_id
-    rows = await Objection.select(*OBJECTION_FIELDS).where(where).order_by(Objection.id).run()
+        where &= ObjectionTable.evaluation.household == household_id
+    rows = (
+        await ObjectionTable.select(*OBJECTION_FIELDS)
+        .where(where)
+        .order_by(ObjectionTable.id)
+        .run()
+    )
     return [_out(r) for r in rows]
 
 
 async def file_objection(
     scorer: Scorer, village_id: int, evaluation_id: int, reason: str
-) -> dict[str, Any]:
+) -> Objection:
     """A villager of the village (about any household's line) or a committee member
     challenges an evaluation, while the notice window lasts."""
     async with write_transaction():
         target = await evaluation(village_id, evaluation_id)
         if "committee" not in scorer.roles and scorer.household_id is None:
             raise NotFound()
-        notice = await period(village_id, target["period_id"], lock="SHARE")
-        if notice["state"] != "notice" or clock.now() >= notice["notice_ends_at"]:
-            raise PeriodNotInNotice()
-        if target["state"] != "notice":
+        notice = await period(village_id, target.period_id, lock="SHARE")
+        refuse_objection_outside_window(notice.state, notice.notice_ends_at, clock.now())
+        if target.state != "notice":
             raise EvaluationNotInNotice()
         if (
-            await Objection.exists()
-            .where((Objection.evaluation == evaluation_id) & (Objection.state == "open"))
+            await ObjectionTable.exists()
+            .where((ObjectionTable.evaluation == evaluation_id) & (ObjectionTable.state == "open"))
             .run()
         ):
             raise ObjectionAlreadyOpen()
         row = (
-            await Objection.insert(
-                Objection(
+            await ObjectionTable.insert(
+                ObjectionTable(
                     village=village_id,
                     evaluation=evaluation_id,
                     filed_by=scorer.user_id,
@@ -114,7 +142,7 @@ async def file_objection(
                     state="open",
                 )
             )
-            .returning(Objection.id)
+            .returning(ObjectionTable.id)
             .run()
         )[0]
         await record(
@@ -130,25 +158,25 @@ async def file_objection(
 
 async def decide_objection(
     scorer: Scorer, village_id: int, objection_id: int, *, uphold: bool, reason: str
-) -> dict[str, Any]:
+) -> Objection:
     """Uphold (the evaluation is rejected) or overturn (it stands) an objection, with a reason."""
     now = clock.now()
     async with write_transaction():
         current = await objection(village_id, objection_id)
-        if scorer.household_id == current["household_id"]:
+        if scorer.household_id == current.household_id:
             raise OwnHousehold()
         state = "upheld" if uphold else "overturned"
         done = (
-            await Objection.update(
+            await ObjectionTable.update(
                 {
-                    Objection.state: state,
-                    Objection.decided_by: scorer.user_id,
-                    Objection.decision_reason: reason,
-                    Objection.decided_at: now,
+                    ObjectionTable.state: state,
+                    ObjectionTable.decided_by: scorer.user_id,
+                    ObjectionTable.decision_reason: reason,
+                    ObjectionTable.decided_at: now,
                 }
             )
-            .where((Objection.id == objection_id) & (Objection.state == "open"))
-            .returning(Objection.id)
+            .where((ObjectionTable.id == objection_id) & (ObjectionTable.state == "open"))
+            .returning(ObjectionTable.id)
             .run()
         )
         if not done:
@@ -162,7 +190,7 @@ async def decide_objection(
                         Evaluation.decided_at: now,
                     }
                 )
-                .where((Evaluation.id == current["evaluation_id"]) & (Evaluation.state == "notice"))
+                .where((Evaluation.id == current.evaluation_id) & (Evaluation.state == "notice"))
                 .run()
             )
         await record(

@@ -9,7 +9,8 @@ audited.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Literal
 
 from backend import clock
@@ -20,40 +21,81 @@ from backend.registry import services as registry
 from backend.scoring.errors import (
     BadPeriodDates,
     DuplicatePeriodName,
-    NoticeNotOver,
     PeriodAlreadyOpen,
     PeriodNotInNotice,
     PeriodNotOpen,
     UnverifiedEvaluations,
 )
-from backend.scoring.tables import Evaluation, Objection, Period
+from backend.scoring.notice_window import (
+    notice_ends_at,
+    refuse_close_within_window,
+)
+from backend.scoring.tables import Evaluation, Objection
+from backend.scoring.tables import Period as PeriodTable
 
 PERIOD_FIELDS = (
-    Period.id,
-    Period.village,
-    Period.name,
-    Period.kind,
-    Period.starts_on,
-    Period.ends_on,
-    Period.state,
-    Period.notice_ends_at,
-    Period.closed_at,
+    PeriodTable.id,
+    PeriodTable.village,
+    PeriodTable.name,
+    PeriodTable.kind,
+    PeriodTable.starts_on,
+    PeriodTable.ends_on,
+    PeriodTable.state,
+    PeriodTable.notice_ends_at,
+    PeriodTable.closed_at,
 )
 
 
-def _out(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["village_id"] = out.pop("village")
-    return out
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A period as the services read it: ``notice_ends_at`` is set once notice starts,
+    ``closed_at`` once it closes."""
+
+    id: int
+    village_id: int
+    name: str
+    kind: str
+    starts_on: date
+    ends_on: date
+    state: str
+    notice_ends_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueEvaluation:
+    """An evaluation that must post now, with the ledger key it posts under."""
+
+    id: int
+    village_id: int
+    household_id: int
+    period_id: int
+    rule_id: int
+    points: int
+    key: str
+
+
+def _out(row: dict[str, Any]) -> Period:
+    return Period(
+        id=row["id"],
+        village_id=row["village"],
+        name=row["name"],
+        kind=row["kind"],
+        starts_on=row["starts_on"],
+        ends_on=row["ends_on"],
+        state=row["state"],
+        notice_ends_at=row["notice_ends_at"],
+        closed_at=row["closed_at"],
+    )
 
 
 async def period(
     village_id: int, period_id: int, *, lock: Literal["SHARE", "UPDATE"] | None = None
-) -> dict[str, Any]:
+) -> Period:
     """One period of the village. Writers that depend on its state lock it on PostgreSQL:
     entries take SHARE, transitions take UPDATE, so no entry slips in while notice starts."""
-    query = Period.select(*PERIOD_FIELDS).where(
-        (Period.id == period_id) & (Period.village == village_id)
+    query = PeriodTable.select(*PERIOD_FIELDS).where(
+        (PeriodTable.id == period_id) & (PeriodTable.village == village_id)
     )
     if lock is not None and is_postgres():
         query = query.lock_rows(lock)
@@ -63,11 +105,11 @@ async def period(
     return _out(row)
 
 
-async def periods(village_id: int) -> list[dict[str, Any]]:
+async def periods(village_id: int) -> list[Period]:
     rows = (
-        await Period.select(*PERIOD_FIELDS)
-        .where(Period.village == village_id)
-        .order_by(Period.starts_on, ascending=False)
+        await PeriodTable.select(*PERIOD_FIELDS)
+        .where(PeriodTable.village == village_id)
+        .order_by(PeriodTable.starts_on, ascending=False)
         .run()
     )
     return [_out(r) for r in rows]
@@ -75,26 +117,26 @@ async def periods(village_id: int) -> list[dict[str, Any]]:
 
 async def open_period(
     actor: Actor, village_id: int, *, name: str, kind: str, starts_on: date, ends_on: date
-) -> dict[str, Any]:
+) -> Period:
     """Open a period for scoring; a village scores one period at a time."""
     if ends_on < starts_on:
         raise BadPeriodDates()
     async with write_transaction():
         if (
-            await Period.exists()
-            .where((Period.village == village_id) & (Period.state == "open"))
+            await PeriodTable.exists()
+            .where((PeriodTable.village == village_id) & (PeriodTable.state == "open"))
             .run()
         ):
             raise PeriodAlreadyOpen()
         if (
-            await Period.exists()
-            .where((Period.village == village_id) & (Period.name == name))
+            await PeriodTable.exists()
+            .where((PeriodTable.village == village_id) & (PeriodTable.name == name))
             .run()
         ):
             raise DuplicatePeriodName(name=name)
         row = (
-            await Period.insert(
-                Period(
+            await PeriodTable.insert(
+                PeriodTable(
                     village=village_id,
                     name=name,
                     kind=kind,
@@ -103,7 +145,7 @@ async def open_period(
                     state="open",
                 )
             )
-            .returning(Period.id)
+            .returning(PeriodTable.id)
             .run()
         )[0]
         await record(
@@ -119,12 +161,12 @@ async def open_period(
 
 async def start_notice(
     actor: Actor, village_id: int, period_id: int, *, now: datetime | None = None
-) -> dict[str, Any]:
+) -> Period:
     """Publish a period's verified evaluations for notice (公示) for the village's notice days."""
     now = now or clock.now()
     async with write_transaction():
         current = await period(village_id, period_id, lock="UPDATE")
-        if current["state"] != "open":
+        if current.state != "open":
             raise PeriodNotOpen()
         pending = (
             await Evaluation.count()
@@ -134,11 +176,13 @@ async def start_notice(
         if pending:
             raise UnverifiedEvaluations(count=pending)
         days = (await registry.village(village_id))["notice_days"]
-        ends_at = now + timedelta(days=days)
+        ends_at = notice_ends_at(now, days)
         moved = (
-            await Period.update({Period.state: "notice", Period.notice_ends_at: ends_at})
-            .where((Period.id == period_id) & (Period.state == "open"))
-            .returning(Period.id)
+            await PeriodTable.update(
+                {PeriodTable.state: "notice", PeriodTable.notice_ends_at: ends_at}
+            )
+            .where((PeriodTable.id == period_id) & (PeriodTable.state == "open"))
+            .returning(PeriodTable.id)
             .run()
         )
         if not moved:
@@ -162,22 +206,21 @@ async def start_notice(
 
 async def close_period(
     actor: Actor, village_id: int, period_id: int, *, now: datetime | None = None
-) -> dict[str, Any]:
+) -> Period:
     """Close a period whose notice window is over. Closing a closed period is not an error: the
     caller then posts whatever :func:`evaluations_to_post` still returns (e.g. an evaluation
     whose objection was overturned after the close, or a close that stopped half way)."""
     now = now or clock.now()
     async with write_transaction():
         current = await period(village_id, period_id, lock="UPDATE")
-        if current["state"] == "closed":
+        if current.state == "closed":
             return current
-        if current["state"] != "notice":
+        if current.state != "notice" or current.notice_ends_at is None:
             raise PeriodNotInNotice()
-        if now < current["notice_ends_at"]:
-            raise NoticeNotOver(ends_at=current["notice_ends_at"].isoformat(timespec="minutes"))
+        refuse_close_within_window(current.notice_ends_at, now)
         await (
-            Period.update({Period.state: "closed", Period.closed_at: now})
-            .where(Period.id == period_id)
+            PeriodTable.update({PeriodTable.state: "closed", PeriodTable.closed_at: now})
+            .where(PeriodTable.id == period_id)
             .run()
         )
         await record(
@@ -192,7 +235,7 @@ async def close_period(
     return await period(village_id, period_id)
 
 
-async def evaluations_to_post(period_id: int) -> list[dict[str, Any]]:
+async def evaluations_to_post(period_id: int) -> list[DueEvaluation]:
     """Exactly the evaluations that must post now: approved and on notice, not yet posted, and
     not held by an undecided objection. Rejected and posted ones are never returned."""
     held = Objection.select(Objection.evaluation).where(
@@ -220,15 +263,15 @@ async def evaluations_to_post(period_id: int) -> list[dict[str, Any]]:
         .run()
     )
     return [
-        {
-            "id": r["id"],
-            "village_id": r["village"],
-            "household_id": r["household"],
-            "period_id": r["period"],
-            "rule_id": r["rule"],
-            "points": r["points"],
-            "key": f"evaluation:{r['id']}",
-        }
+        DueEvaluation(
+            id=r["id"],
+            village_id=r["village"],
+            household_id=r["household"],
+            period_id=r["period"],
+            rule_id=r["rule"],
+            points=r["points"],
+            key=f"evaluation:{r['id']}",
+        )
         for r in rows
     ]
 

@@ -10,39 +10,90 @@ count real changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
 from typing import Any
 
 from backend.audit.services import Actor, record
 from backend.db import write_transaction
 from backend.errors import NotFound
 from backend.scoring.errors import DuplicateRuleCode, NoRuleBook, UnknownRule
-from backend.scoring.tables import Rule, RuleBook
+from backend.scoring.tables import Rule as RuleTable
+from backend.scoring.tables import RuleBook as RuleBookTable
 
 PROPOSER_ROLES = ("committee", "grid_officer")
 RULE_FIELDS = (
-    Rule.id,
-    Rule.code,
-    Rule.category,
-    Rule.title,
-    Rule.points,
-    Rule.cap,
-    Rule.evidence_required,
-    Rule.proposers,
+    RuleTable.id,
+    RuleTable.code,
+    RuleTable.category,
+    RuleTable.title,
+    RuleTable.points,
+    RuleTable.cap,
+    RuleTable.evidence_required,
+    RuleTable.proposers,
 )
 
 
-def rule_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "proposers": [p for p in row["proposers"].split(",") if p]}
+@dataclass(frozen=True, slots=True)
+class NewRule:
+    """A rule's terms as adopted (the API's body, a sheet's row), before it has an id."""
+
+    code: str
+    category: str
+    title: str
+    points: int
+    cap: int
+    evidence_required: bool
+    proposers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule(NewRule):
+    """A rule of one rule book version; evaluations name it by ``id`` for good."""
+
+    id: int
+
+    def terms(self) -> NewRule:
+        """The rule without its id: what a new version copies."""
+        return NewRule(**{f.name: getattr(self, f.name) for f in fields(NewRule)})
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBook:
+    """A version of the village's rules, in the book's order. ``unchanged``: an adoption
+    equal to the current version made no new one."""
+
+    id: int
+    village_id: int
+    version: int
+    note: str
+    created_at: datetime
+    rules: list[Rule]
+    unchanged: bool = False
+
+
+def _rule(row: dict[str, Any]) -> Rule:
+    return Rule(
+        id=row["id"],
+        code=row["code"],
+        category=row["category"],
+        title=row["title"],
+        points=row["points"],
+        cap=row["cap"],
+        evidence_required=row["evidence_required"],
+        proposers=tuple(p for p in row["proposers"].split(",") if p),
+    )
 
 
 async def adopt_rule_book(
-    actor: Actor, village_id: int, rules: list[dict[str, Any]], note: str = ""
-) -> dict[str, Any]:
+    actor: Actor, village_id: int, rules: Sequence[NewRule], note: str = ""
+) -> RuleBook:
     """Make ``rules`` the village's new current version; the old version stays as it was.
 
     Rules equal to the current version's adopt nothing (the answer says ``unchanged``).
     """
-    codes = [r["code"] for r in rules]
+    codes = [r.code for r in rules]
     for code in codes:
         if codes.count(code) > 1:
             raise DuplicateRuleCode(code=code)
@@ -51,42 +102,42 @@ async def adopt_rule_book(
             current = await current_rule_book(village_id)
         except NoRuleBook:
             current = None
-        if current is not None and _same_rules(current["rules"], rules):
-            return {**current, "unchanged": True}
+        if current is not None and _same_rules(current.rules, rules):
+            return replace(current, unchanged=True)
         last = (
-            await RuleBook.select(RuleBook.version)
-            .where(RuleBook.village == village_id)
-            .order_by(RuleBook.version, ascending=False)
+            await RuleBookTable.select(RuleBookTable.version)
+            .where(RuleBookTable.village == village_id)
+            .order_by(RuleBookTable.version, ascending=False)
             .first()
             .run()
         )
         version = (last["version"] if last else 0) + 1
         await (
-            RuleBook.update({RuleBook.is_current: False})
-            .where((RuleBook.village == village_id) & (RuleBook.is_current.eq(True)))
+            RuleBookTable.update({RuleBookTable.is_current: False})
+            .where((RuleBookTable.village == village_id) & (RuleBookTable.is_current.eq(True)))
             .run()
         )
         book = (
-            await RuleBook.insert(
-                RuleBook(village=village_id, version=version, is_current=True, note=note)
+            await RuleBookTable.insert(
+                RuleBookTable(village=village_id, version=version, is_current=True, note=note)
             )
-            .returning(RuleBook.id)
+            .returning(RuleBookTable.id)
             .run()
         )[0]["id"]
         if rules:
-            await Rule.insert(
+            await RuleTable.insert(
                 *[
-                    Rule(
+                    RuleTable(
                         rule_book=book,
                         village=village_id,
                         position=n,
-                        code=r["code"],
-                        category=r["category"],
-                        title=r["title"],
-                        points=r["points"],
-                        cap=r["cap"],
-                        evidence_required=r["evidence_required"],
-                        proposers=",".join(sorted(set(r["proposers"]))),
+                        code=r.code,
+                        category=r.category,
+                        title=r.title,
+                        points=r.points,
+                        cap=r.cap,
+                        evidence_required=r.evidence_required,
+                        proposers=",".join(sorted(set(r.proposers))),
                     )
                     for n, r in enumerate(rules)
                 ]
@@ -97,86 +148,80 @@ async def adopt_rule_book(
             "rule_book",
             book,
             village_id=village_id,
-            after={"version": version, "note": note, "rules": rules},
+            after={"version": version, "note": note, "rules": [asdict(r) for r in rules]},
         )
     return await current_rule_book(village_id)
 
 
-async def edit_rule(
-    actor: Actor, village_id: int, code: str, changes: dict[str, Any]
-) -> dict[str, Any]:
+async def edit_rule(actor: Actor, village_id: int, code: str, changes: dict[str, Any]) -> RuleBook:
     """Change one rule by adopting a copy of the current book with that rule changed."""
     async with write_transaction():
         book = await current_rule_book(village_id)
-        rules = [_plain(r) for r in book["rules"]]
-        target = next((r for r in rules if r["code"] == code), None)
-        if target is None:
+        if all(r.code != code for r in book.rules):
             raise NotFound()
-        target.update(changes)
+        rules = [replace(r.terms(), **changes) if r.code == code else r.terms() for r in book.rules]
         return await adopt_rule_book(actor, village_id, rules, note=f"修改 {code}")
 
 
-def _comparable(rules: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+def _comparable(rules: Sequence[NewRule]) -> list[tuple[Any, ...]]:
     return [
         (
-            r["code"],
-            r["category"],
-            r["title"],
-            r["points"],
-            r["cap"],
-            bool(r["evidence_required"]),
-            tuple(sorted(set(r["proposers"]))),
+            r.code,
+            r.category,
+            r.title,
+            r.points,
+            r.cap,
+            bool(r.evidence_required),
+            tuple(sorted(set(r.proposers))),
         )
         for r in rules
     ]
 
 
-def _same_rules(current: list[dict[str, Any]], rules: list[dict[str, Any]]) -> bool:
+def _same_rules(current: Sequence[NewRule], rules: Sequence[NewRule]) -> bool:
     """The same rules in the same order: nothing a new version would record."""
     return _comparable(current) == _comparable(rules)
 
 
-def _plain(rule: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in rule.items() if k != "id"}
-
-
-async def current_rule_book(village_id: int) -> dict[str, Any]:
+async def current_rule_book(village_id: int) -> RuleBook:
     book = (
-        await RuleBook.select(RuleBook.id, RuleBook.version, RuleBook.note, RuleBook.created_at)
-        .where((RuleBook.village == village_id) & (RuleBook.is_current.eq(True)))
+        await RuleBookTable.select(
+            RuleBookTable.id, RuleBookTable.version, RuleBookTable.note, RuleBookTable.created_at
+        )
+        .where((RuleBookTable.village == village_id) & (RuleBookTable.is_current.eq(True)))
         .first()
         .run()
     )
     if book is None:
         raise NoRuleBook()
     rows = (
-        await Rule.select(*RULE_FIELDS)
-        .where(Rule.rule_book == book["id"])
-        .order_by(Rule.position)
+        await RuleTable.select(*RULE_FIELDS)
+        .where(RuleTable.rule_book == book["id"])
+        .order_by(RuleTable.position)
         .run()
     )
-    return {**book, "village_id": village_id, "rules": [rule_out(r) for r in rows]}
+    return RuleBook(
+        id=book["id"],
+        village_id=village_id,
+        version=book["version"],
+        note=book["note"],
+        created_at=book["created_at"],
+        rules=[_rule(r) for r in rows],
+    )
 
 
-async def current_rule(village_id: int, rule_id: int) -> dict[str, Any]:
+async def current_rule(village_id: int, rule_id: int) -> Rule:
     """A rule of the village's current version; an old version's or another village's is refused."""
     row = (
-        await Rule.select(*RULE_FIELDS)
+        await RuleTable.select(*RULE_FIELDS)
         .where(
-            (Rule.id == rule_id)
-            & (Rule.village == village_id)
-            & (Rule.rule_book._.is_current.eq(True))
+            (RuleTable.id == rule_id)
+            & (RuleTable.village == village_id)
+            & (RuleTable.rule_book._.is_current.eq(True))
         )
         .first()
         .run()
     )
     if row is None:
         raise UnknownRule()
-    return rule_out(row)
-
-
-async def rule_by_id(rule_id: int) -> dict[str, Any]:
-    row = await Rule.select(*RULE_FIELDS).where(Rule.id == rule_id).first().run()
-    if row is None:
-        raise UnknownRule()
-    return rule_out(row)
+    return _rule(row)

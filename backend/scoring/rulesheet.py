@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 from openpyxl import Workbook
 
 from backend.scoring.errors import BadSheet
+from backend.scoring.rules import NewRule, RuleBook
 from backend.sheets import SheetProblem, at
 from backend.spreadsheets import SheetTooLarge, defuse, xlsx_rows
 
@@ -24,22 +24,22 @@ CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_ROWS = 500
 
 
-def rule_book_xlsx(book: dict[str, Any]) -> bytes:
+def rule_book_xlsx(book: RuleBook) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = f"积分细则第{book['version']}版"
+    sheet.title = f"积分细则第{book.version}版"
     sheet.append(HEADERS)
-    for rule in book["rules"]:
+    for rule in book.rules:
         sheet.append(
             (
-                rule["code"],
-                rule["category"],
-                rule["title"],
-                rule["points"],
-                rule["cap"],
-                "是" if rule["evidence_required"] else "否",
-                "、".join(ROLE_LABELS[p] for p in rule["proposers"]),
+                rule.code,
+                rule.category,
+                rule.title,
+                rule.points,
+                rule.cap,
+                "是" if rule.evidence_required else "否",
+                "、".join(ROLE_LABELS[p] for p in rule.proposers),
             )
         )
     for column, width in zip("ABCDEFG", (10, 12, 40, 8, 10, 10, 16), strict=True):
@@ -64,7 +64,9 @@ def _whole(value: object) -> int | None:
     return int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else None
 
 
-def _rule_from_row(n: int, cells: tuple, problems: list[SheetProblem]) -> dict[str, Any]:
+def _rule_from_row(n: int, cells: tuple, problems: list[SheetProblem]) -> NewRule:
+    """The row's rule; a bad cell adds to ``problems`` (and a sheet with any is refused whole,
+    so the zero standing in for an unreadable number is never adopted)."""
     code, category, title = (_text(c) for c in cells[:3])
     if not CODE.match(code):
         problems.append(at(n, 1, "bad_rule_code"))
@@ -84,18 +86,18 @@ def _rule_from_row(n: int, cells: tuple, problems: list[SheetProblem]) -> dict[s
     labels = [x for x in re.split(r"[、,，/\s]+", _text(cells[6])) if x] or ["村委"]
     if any(label not in ROLE_NAMES for label in labels):
         problems.append(at(n, 7, "bad_proposers"))
-    return {
-        "code": code,
-        "category": category,
-        "title": title,
-        "points": points,
-        "cap": cap,
-        "evidence_required": evidence in YES,
-        "proposers": sorted({ROLE_NAMES.get(label, "committee") for label in labels}),
-    }
+    return NewRule(
+        code=code,
+        category=category,
+        title=title,
+        points=points or 0,
+        cap=cap or 0,
+        evidence_required=evidence in YES,
+        proposers=tuple(sorted({ROLE_NAMES.get(label, "committee") for label in labels})),
+    )
 
 
-def rules_from_xlsx(data: bytes) -> list[dict[str, Any]]:
+def rules_from_xlsx(data: bytes) -> list[NewRule]:
     """The rules in an uploaded sheet, or :class:`BadSheet` naming every bad cell; CPU-bound,
     so run with :func:`backend.heavy.run_heavy`."""
     try:
@@ -109,16 +111,16 @@ def rules_from_xlsx(data: bytes) -> list[dict[str, Any]]:
     for column, name in enumerate(HEADERS, start=1):
         if column > len(header) or header[column - 1] != name:
             problems.append(at(1, column, "bad_header", name=name))
-    rules: list[dict[str, Any]] = []
+    rules: list[NewRule] = []
     seen: dict[str, int] = {}
     for n, raw in enumerate(rows[1:], start=2):
         cells = tuple(raw) + (None,) * (7 - len(raw))
         if all(_text(c) == "" for c in cells):
             continue
         rule = _rule_from_row(n, cells, problems)
-        if rule["code"] in seen:
-            problems.append(at(n, 1, "duplicate_rule_code", first_row=seen[rule["code"]]))
-        seen[rule["code"]] = n
+        if rule.code in seen:
+            problems.append(at(n, 1, "duplicate_rule_code", first_row=seen[rule.code]))
+        seen[rule.code] = n
         rules.append(rule)
     if not rules and not problems:
         problems.append(at(2, 1, "no_rules"))

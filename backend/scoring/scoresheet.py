@@ -18,8 +18,7 @@ import io
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -30,11 +29,11 @@ from openpyxl.utils import get_column_letter
 from backend.db import write_transaction
 from backend.heavy import run_heavy
 from backend.registry.tables import Household
-from backend.scoring.batch import Cell, enter_batch
+from backend.scoring.batch import BatchResult, Cell, Repeat, enter_batch
 from backend.scoring.errors import BadSheet, SheetAlreadyUploaded
 from backend.scoring.evaluations import Scorer
 from backend.scoring.periods import period
-from backend.scoring.rules import current_rule_book
+from backend.scoring.rules import Rule, current_rule_book
 from backend.scoring.tables import ScoreSheetUpload
 from backend.settings import get_settings
 from backend.sheets import HEADER_SEARCH_ROWS, SheetProblem, at, header_row, text
@@ -47,13 +46,13 @@ MAX_TIMES = 100
 MAX_COLUMNS = FIRST_RULE_COLUMN - 1 + 500  # a rule book has at most 500 rules
 
 
-def rule_header(rule: dict[str, Any]) -> str:
-    return f"{rule['code']} {rule['title']} ({rule['points']:+d})"
+def rule_header(rule: Rule) -> str:
+    return f"{rule.code} {rule.title} ({rule.points:+d})"
 
 
 async def score_sheet_xlsx(village_id: int, period_id: int, grid_id: int | None) -> bytes:
     current = await period(village_id, period_id)
-    rules = (await current_rule_book(village_id))["rules"]
+    rules = (await current_rule_book(village_id)).rules
     where = (Household.village == village_id) & (Household.status == "active")
     if grid_id is not None:
         where &= Household.grid == grid_id
@@ -67,7 +66,7 @@ async def score_sheet_xlsx(village_id: int, period_id: int, grid_id: int | None)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "评分表"
-    sheet.append(("评议周期", current["name"], "周期编号", period_id))
+    sheet.append(("评议周期", current.name, "周期编号", period_id))
     sheet.append(("户号", "户主", *(rule_header(r) for r in rules)))
     for household in households:
         sheet.append((household["number"], household["head_name"]))
@@ -115,14 +114,6 @@ def _period_problem(rows: list[list[object]], header: int, period_id: int) -> Sh
 
 
 @dataclass(frozen=True, slots=True)
-class Repeat:
-    """Sheet row ``row`` repeats row ``first_row`` word for word: entered once."""
-
-    row: int
-    first_row: int
-
-
-@dataclass(frozen=True, slots=True)
 class SheetCells:
     """What a sheet asks for: the cells, the rows that were repeats, every problem."""
 
@@ -142,7 +133,7 @@ async def cells_from_sheet(village_id: int, period_id: int, rows: list[list[obje
     if wrong_period:
         problems.append(wrong_period)
     offset = next(i for i, v in enumerate(rows[header]) if text(v))
-    codes = {r["code"]: r["id"] for r in (await current_rule_book(village_id))["rules"]}
+    codes = {r.code: r.id for r in (await current_rule_book(village_id)).rules}
     columns: dict[int, int] = {}
     first_rule = offset + FIRST_RULE_COLUMN
     for column, value in enumerate(rows[header][first_rule - 1 :], start=first_rule):
@@ -226,7 +217,7 @@ async def _refuse_if_uploaded(village_id: int, period_id: int, digest: str) -> N
 
 async def upload_score_sheet(
     scorer: Scorer, village_id: int, period_id: int, data: bytes, *, dry_run: bool = False
-) -> dict[str, Any]:
+) -> BatchResult:
     """Enter a filled-in sheet, all or nothing; every bad cell is named in the refusal; the same
     scores are entered at most once per period (a second upload is refused, naming the first)."""
     sheet = await cells_from_sheet(village_id, period_id, await run_heavy(sheet_rows, data))
@@ -261,7 +252,7 @@ async def upload_score_sheet(
                         digest=digest,
                         uploaded_by=scorer.user_id,
                         uploader_name=scorer.name,
-                        evaluations=len(result["evaluation_ids"]),
+                        evaluations=len(result.evaluation_ids),
                     )
                 ).run()
     except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
@@ -269,4 +260,4 @@ async def upload_score_sheet(
         # the digest held): this one rolled back whole and is told about that one.
         await _refuse_if_uploaded(village_id, period_id, digest)
         raise
-    return {**result, "repeats": [{"row": r.row, "first_row": r.first_row} for r in sheet.repeats]}
+    return replace(result, repeats=sheet.repeats)

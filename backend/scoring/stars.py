@@ -5,20 +5,29 @@ never count; spending never lowers them)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from piccolo.columns.combination import Where
 
-from backend.scoring.cross import scoring_settings
 from backend.scoring.periods import period
+from backend.scoring.scoring_settings import scoring_settings
 from backend.scoring.tables import Evaluation
 
 
-async def stars(
-    village_id: int, period_id: int, *, household_id: int | None = None
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class Stars:
+    """A household's stars in a period: one per category in ``categories``."""
+
+    household_id: int
+    stars: int
+    categories: list[str]
+    earned_by_category: dict[str, int]
+
+
+async def stars(village_id: int, period_id: int, *, household_id: int | None = None) -> list[Stars]:
     await period(village_id, period_id)
-    threshold = (await scoring_settings(village_id))["star_threshold"]
+    threshold = (await scoring_settings(village_id)).star_threshold
     where: Where | Any = (
         (Evaluation.village == village_id)
         & (Evaluation.period == period_id)
@@ -38,11 +47,11 @@ async def stars(
     for household, by_category in sorted(earned.items()):
         starred = sorted(c for c, p in by_category.items() if p >= threshold)
         out.append(
-            {
-                "household_id": household,
-                "stars": len(starred),
-                "categories": starred,
-                "earned_by_category": dict(by_category),
-            }
+            Stars(
+                household_id=household,
+                stars=len(starred),
+                categories=starred,
+                earned_by_category=dict(by_category),
+            )
         )
     return out

@@ -3,7 +3,7 @@
 Setup goes through the services, as a committee would work: a rule book, 500 households, the
 proposals entered as batches (25 households × 4 rules × 5 times per batch), every one verified
 by a second committee member (入户核实), the period moved to notice. Only then is
-:func:`backend.scoring.posting.close_and_post` timed, with ``now`` past the notice window.
+:func:`backend.scoring.period_close.close_and_post` timed, with ``now`` past the notice window.
 Afterwards the script checks what the close must have done: exactly 10 000 transfers keyed
 ``evaluation:<id>`` and a ledger chain that verifies. Last line:
 ``RESULT close_seconds=… evaluations=10000``.
@@ -20,24 +20,11 @@ from scripts.bench.common import ROOT, bench_env, flush_redis, run_module, scrat
 
 HOUSEHOLDS = 500
 TIMES = 5
-RULES = [
-    {
-        "code": f"BM{n:02d}",
-        "category": category,
-        "title": title,
-        "points": points,
-        "cap": TIMES,
-        "evidence_required": False,
-        "proposers": ["committee"],
-    }
-    for n, (category, title, points) in enumerate(
-        [
-            ("环境卫生", "门前三包，庭院整洁", 5),
-            ("孝老爱亲", "赡养老人，孝敬父母", 10),
-            ("志愿服务", "参加志愿服务活动", 3),
-            ("邻里和睦", "调解邻里纠纷", 2),
-        ]
-    )
+RULES = [  # (category, title, points): rule BM00, BM01, … each applicable TIMES a period
+    ("环境卫生", "门前三包，庭院整洁", 5),
+    ("孝老爱亲", "赡养老人，孝敬父母", 10),
+    ("志愿服务", "参加志愿服务活动", 3),
+    ("邻里和睦", "调解邻里纠纷", 2),
 ]
 EVALUATIONS = HOUSEHOLDS * len(RULES) * TIMES
 REDIS_DB = 8
@@ -53,7 +40,7 @@ async def measure() -> None:
     from backend.ledger.verify import verify_village
     from backend.migrations import migrate
     from backend.registry import services as registry
-    from backend.scoring import evaluations, periods, posting, rules
+    from backend.scoring import evaluations, period_close, periods, rules
     from backend.scoring.batch import Cell, enter_batch
     from backend.scoring.evaluations import Scorer
 
@@ -74,8 +61,12 @@ async def measure() -> None:
         )
         scorers.append(Scorer(user_id, name, frozenset({"committee"})))
     proposer, verifier = scorers
-    book = await rules.adopt_rule_book(CLI_ACTOR, village_id, RULES, note="基准测试细则")
-    rule_ids = [r["id"] for r in book["rules"]]
+    terms = [
+        rules.NewRule(f"BM{n:02d}", category, title, points, TIMES, False, ("committee",))
+        for n, (category, title, points) in enumerate(RULES)
+    ]
+    book = await rules.adopt_rule_book(CLI_ACTOR, village_id, terms, note="基准测试细则")
+    rule_ids = [r.id for r in book.rules]
     households = [
         (
             await registry.create_household(
@@ -95,26 +86,27 @@ async def measure() -> None:
     ids: list[int] = []
     for start in range(0, HOUSEHOLDS, 25):
         cells = [Cell(h, r, TIMES) for h in households[start : start + 25] for r in rule_ids]
-        ids += (await enter_batch(proposer, village_id, period["id"], cells))["evaluation_ids"]
+        ids += (await enter_batch(proposer, village_id, period.id, cells)).evaluation_ids
 
     async def verify_share(share: list[int]) -> None:
         for evaluation_id in share:
             await evaluations.verify(verifier, village_id, evaluation_id, "入户核实属实")
 
     await asyncio.gather(*(verify_share(ids[n::VERIFIERS]) for n in range(VERIFIERS)))
-    noticed = await periods.start_notice(CLI_ACTOR, village_id, period["id"])
+    noticed = await periods.start_notice(CLI_ACTOR, village_id, period.id)
     print(
         f"setup: {len(ids)} evaluations proposed, verified and on notice through the services "
         f"in {time.perf_counter() - began:.0f} s"
     )
 
-    later = noticed["notice_ends_at"] + timedelta(minutes=1)
+    assert noticed.notice_ends_at is not None  # set when notice starts
+    later = noticed.notice_ends_at + timedelta(minutes=1)
     started = time.perf_counter()
-    closed = await posting.close_and_post(CLI_ACTOR, village_id, period["id"], now=later)
+    closed = await period_close.close_and_post(CLI_ACTOR, village_id, period.id, now=later)
     seconds = time.perf_counter() - started
     print(
-        f"close_and_post: {closed['posted']} posted, {len(closed['blocked'])} blocked "
-        f"in {seconds:.2f} s ({closed['posted'] / seconds:.0f} evaluations/s)"
+        f"close_and_post: {closed.posted} posted, {len(closed.blocked)} blocked "
+        f"in {seconds:.2f} s ({closed.posted / seconds:.0f} evaluations/s)"
     )
 
     keys = {
@@ -124,7 +116,7 @@ async def measure() -> None:
         .run()
     }
     assert keys == {f"evaluation:{i}" for i in ids}, f"{len(keys)} transfers, not {len(ids)}"
-    assert closed["posted"] == EVALUATIONS == len(ids)
+    assert closed.posted == EVALUATIONS == len(ids)
     problems = await verify_village(village_id)
     assert problems == [], problems[:5]
     print(

@@ -15,6 +15,7 @@ from backend.auth.principal import Role
 from backend.cards import issuing
 from backend.registry import services as registry
 from backend.scoring import periods, rules
+from backend.scoring.rules import NewRule
 from tests.factories import Place, make_place, make_town, make_user
 
 NOW = clock.now()
@@ -60,15 +61,15 @@ async def event(client: AsyncClient) -> Event:
         CLI_ACTOR,
         place.village_id,
         [
-            {
-                "code": "ZY01",
-                "category": "志愿服务",
-                "title": "参加环境整治",
-                "points": 3,
-                "cap": 4,
-                "evidence_required": False,
-                "proposers": ["committee", "grid_officer"],
-            },
+            NewRule(
+                code="ZY01",
+                category="志愿服务",
+                title="参加环境整治",
+                points=3,
+                cap=4,
+                evidence_required=False,
+                proposers=("committee", "grid_officer"),
+            ),
         ],
     )
     period = await periods.open_period(
@@ -79,7 +80,7 @@ async def event(client: AsyncClient) -> Event:
         starts_on=date(2026, 11, 1),
         ends_on=date(2026, 11, 30),
     )
-    rule_id = book["rules"][0]["id"]
+    rule_id = book.rules[0].id
     created = await client.post(
         f"/api/v1/villages/{place.village_id}/activities",
         json={
@@ -94,7 +95,7 @@ async def event(client: AsyncClient) -> Event:
     )
     assert created.status_code == 201, created.text
     event = Event(
-        place, created.json()["id"], period["id"], rule_id, {"Authorization": f"Bearer {token}"}
+        place, created.json()["id"], period.id, rule_id, {"Authorization": f"Bearer {token}"}
     )
     started = await client.post(event.url("/start"), headers=place.headers(Role.grid_officer))
     assert started.status_code == 200 and started.json()["status"] == "running", started.text

@@ -11,7 +11,7 @@ from httpx import AsyncClient
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.ledger import services as ledger
-from backend.scoring import evaluations, periods, posting
+from backend.scoring import evaluations, period_close, periods
 from tests.activities.conftest import NOW, Event
 
 
@@ -52,7 +52,7 @@ async def test_an_offline_batch_replayed_twice_posts_each_attendance_once(
 
     await finish_and_confirm(client, event)
     await periods.start_notice(CLI_ACTOR, event.place.village_id, event.period_id)
-    await posting.close_and_post(
+    await period_close.close_and_post(
         CLI_ACTOR, event.place.village_id, event.period_id, now=NOW + timedelta(days=30)
     )
     for household in event.place.households:
@@ -121,8 +121,8 @@ async def test_confirmed_attendance_goes_through_notice_to_the_ledger_named(
     finished = await client.post(event.url("/finish"), headers=event.headers(Role.grid_officer))
     assert finished.status_code == 200
     proposed = await evaluations.evaluations(event.place.village_id, event.period_id)
-    assert [e["state"] for e in proposed] == ["proposed", "proposed"]
-    assert all("村道清扫" in e["note"] for e in proposed)
+    assert [e.state for e in proposed] == ["proposed", "proposed"]
+    assert all("村道清扫" in e.note for e in proposed)
 
     confirmed = await client.post(
         event.url("/confirm"),
@@ -133,7 +133,7 @@ async def test_confirmed_attendance_goes_through_notice_to_the_ledger_named(
     )
     assert confirmed.status_code == 200 and confirmed.json()["checked_in"] == 1
     states = {
-        e["household_id"]: e["state"]
+        e.household_id: e.state
         for e in await evaluations.evaluations(event.place.village_id, event.period_id)
     }
     first, second = (h["id"] for h in event.place.households)
@@ -143,10 +143,10 @@ async def test_confirmed_attendance_goes_through_notice_to_the_ledger_named(
     on_notice = await evaluations.evaluations(
         event.place.village_id, event.period_id, states=["notice"]
     )
-    assert [e["household_id"] for e in on_notice] == [first]
+    assert [e.household_id for e in on_notice] == [first]
     assert await ledger.earned(event.place.village_id, first) == 0
 
-    await posting.close_and_post(
+    await period_close.close_and_post(
         CLI_ACTOR, event.place.village_id, event.period_id, now=NOW + timedelta(days=30)
     )
     assert await ledger.earned(event.place.village_id, first) == 3

@@ -22,7 +22,7 @@ from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
 from tests.boards.test_red_black import closed_period
 from tests.factories import add_board, make_place, make_town, make_user
-from tests.scoring.conftest import RULES
+from tests.scoring.conftest import RULE_TERMS
 
 PRIVATE_KEYS = {"household_id", "number", "head_name", "categories", "category"}
 SKIP = {("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/household-login")}
@@ -149,8 +149,8 @@ async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for
 ) -> None:
     place = await make_place((await make_town())["id"])
     vid = place.village_id
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULES)
-    rule = {r["code"]: r["id"] for r in book["rules"]}
+    book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULE_TERMS)
+    rule = {r.code: r.id for r in book.rules}
     period = await periods.open_period(
         CLI_ACTOR,
         vid,
@@ -164,12 +164,12 @@ async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     first, second = place.households
     for household, code in ((first, "XL01"), (second, "HJ02")):
-        [made] = await evaluations.propose(proposer, vid, period["id"], household["id"], rule[code])
+        [made] = await evaluations.propose(proposer, vid, period.id, household["id"], rule[code])
         await evaluations.verify(checker, vid, made)
     code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
     screen = f"/api/v1/public/villages/{code}/screen"
     assert (await client.get(screen)).json()["notice"] is None
-    await periods.start_notice(CLI_ACTOR, vid, period["id"])
+    await periods.start_notice(CLI_ACTOR, vid, period.id)
     shown = (await client.get(screen)).json()["notice"]
     found = sorted((line["name"], line["title"], line["points"]) for line in shown["lines"])
     assert found == sorted(

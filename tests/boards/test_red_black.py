@@ -68,7 +68,7 @@ async def closed_period(
             abs(score) or 1,
             key=unique("s"),
             reason="测试",
-            period_id=period["id"],
+            period_id=period.id,
         )
         if score == 0:
             await ledger.deduct(
@@ -78,13 +78,13 @@ async def closed_period(
                 1,
                 key=unique("z"),
                 reason="测试",
-                period_id=period["id"],
+                period_id=period.id,
             )
-    await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
+    await periods.start_notice(CLI_ACTOR, place.village_id, period.id)
     await periods.close_period(
-        CLI_ACTOR, place.village_id, period["id"], now=clock.now() + timedelta(days=30)
+        CLI_ACTOR, place.village_id, period.id, now=clock.now() + timedelta(days=30)
     )
-    return place, {"period_id": period["id"], "ids": ids}
+    return place, {"period_id": period.id, "ids": ids}
 
 
 def names(entries: list[Listed]) -> list[tuple[int, str]]:
@@ -223,7 +223,7 @@ async def test_a_period_still_open_cannot_be_published() -> None:
         ends_on=date(2026, 11, 30),
     )
     try:
-        await boards.publish(CLI_ACTOR, place.village_id, period["id"])
+        await boards.publish(CLI_ACTOR, place.village_id, period.id)
     except DomainError as error:
         assert error.code == "period_not_closed"
     else:

@@ -103,12 +103,12 @@ async def test_registry_changes_and_a_close_with_idle_households_keep_the_boards
         ends_on=date(2026, 11, 30),
     )
     await ledger.award(
-        CLI_ACTOR, vid, worker, 5, key=unique("p"), reason="测试", period_id=period["id"]
+        CLI_ACTOR, vid, worker, 5, key=unique("p"), reason="测试", period_id=period.id
     )
-    await periods.start_notice(CLI_ACTOR, vid, period["id"])
-    await periods.close_period(CLI_ACTOR, vid, period["id"], now=clock.now() + timedelta(days=30))
+    await periods.start_notice(CLI_ACTOR, vid, period.id)
+    await periods.close_period(CLI_ACTOR, vid, period.id, now=clock.now() + timedelta(days=30))
     await clean(client, place)
-    assert await rank(client, place, newcomer, period_id=period["id"]) == 200
+    assert await rank(client, place, newcomer, period_id=period.id) == 200
 
 
 async def test_the_boards_check_command_checks_the_running_servers_boards(

@@ -162,7 +162,7 @@ async def test_the_console_warns_of_a_loopback_qr_address_prints_the_notice_and_
         starts_on=date(2026, 11, 1),
         ends_on=date(2026, 11, 30),
     )
-    await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
+    await periods.start_notice(CLI_ACTOR, place.village_id, period.id)
     browser = await launch_browser()
     console = await committee_page(browser, server_url, place.usernames[Role.committee])
     await console.click("#tabs button[data-tab=board]")

@@ -17,6 +17,7 @@ from backend.cards import issuing
 from backend.registry import services as registry
 from backend.scoring import periods, rules
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import Place, make_place, make_town
 
@@ -27,15 +28,15 @@ async def running_activity(place: Place) -> ActivityRecord:
         CLI_ACTOR,
         place.village_id,
         [
-            {
-                "code": "ZY01",
-                "category": "志愿服务",
-                "title": "参加环境整治",
-                "points": 3,
-                "cap": 4,
-                "evidence_required": False,
-                "proposers": ["committee", "grid_officer"],
-            },
+            NewRule(
+                code="ZY01",
+                category="志愿服务",
+                title="参加环境整治",
+                points=3,
+                cap=4,
+                evidence_required=False,
+                proposers=("committee", "grid_officer"),
+            ),
         ],
     )
     await periods.open_period(
@@ -53,7 +54,7 @@ async def running_activity(place: Place) -> ActivityRecord:
         place.village_id,
         {
             "title": "村道清扫",
-            "rule_id": book["rules"][0]["id"],
+            "rule_id": book.rules[0].id,
             "place": "村委会门口",
             "starts_at": now - timedelta(hours=1),
             "ends_at": now + timedelta(hours=2),

@@ -21,8 +21,9 @@ from backend.auth.principal import Role
 from backend.cards import issuing, pin_changes, pins
 from backend.registry import services as registry
 from backend.registry.tables import Village
-from backend.scoring import evaluations, periods, posting, rules, scoresheet
+from backend.scoring import evaluations, period_close, periods, rules, scoresheet
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, committee_page, screenshots
 from tests.factories import TIDY_YARD, add_sale, add_scoring, make_place, make_town, make_user
 
@@ -47,15 +48,15 @@ async def test_grid_entry_verification_notice_objection_close(
         vid,
         [
             TIDY_YARD,
-            {
-                "code": "XF01",
-                "category": "孝老爱亲",
-                "title": "赡养老人",
-                "points": 10,
-                "cap": 1,
-                "evidence_required": False,
-                "proposers": ["committee"],
-            },
+            NewRule(
+                code="XF01",
+                category="孝老爱亲",
+                title="赡养老人",
+                points=10,
+                cap=1,
+                evidence_required=False,
+                proposers=("committee",),
+            ),
         ],
     )
     h1, h2 = place.households
@@ -75,7 +76,7 @@ async def test_grid_entry_verification_notice_objection_close(
     await expect(page.locator("#period-state")).to_have_text("评分中")
     await expect(page.locator("#next-step")).to_contain_text("本期还没有评分")  # not "all verified"
     [period] = await periods.periods(vid)
-    period_id = period["id"]
+    period_id = period.id
 
     # One score with a photo already waits (entered on a phone), so H2's cap is nearer.
     photo = io.BytesIO()
@@ -84,7 +85,7 @@ async def test_grid_entry_verification_notice_objection_close(
         user_id=place.user_ids[Role.committee], name="张委员", roles=frozenset({"committee"})
     )
     await evaluations.propose_with_evidence(
-        scorer, vid, period_id, h2["id"], book["rules"][0]["id"], photo=photo.getvalue()
+        scorer, vid, period_id, h2["id"], book.rules[0].id, photo=photo.getvalue()
     )
 
     # Grid entry with the keyboard: H1 gets HJ01 twice; H2 HJ01 twice more and XF01 once.
@@ -175,12 +176,13 @@ async def test_grid_entry_verification_notice_objection_close(
     await other.click("#tabs button[data-tab=dashboard]")
     await expect(other.locator("#close-period")).to_be_disabled()
     await expect(other.locator("#close-wait")).to_contain_text("之后才能结束公示并入账")
-    ends = (await periods.period(vid, period_id))["notice_ends_at"]
+    ends = (await periods.period(vid, period_id)).notice_ends_at
+    assert ends is not None
     assert f"{ends.astimezone():%H:%M}" in await other.locator("#close-wait").inner_text()
-    closed = await posting.close_and_post(
+    closed = await period_close.close_and_post(
         CLI_ACTOR, vid, period_id, now=clock.now() + timedelta(days=2)
     )
-    assert closed["posted"] == 5 and closed["blocked"] == []
+    assert closed.posted == 5 and closed.blocked == []
     await other.reload()
     await expect(other.locator("#close-wait")).to_be_hidden()
     await expect(other.locator("#period-state")).to_have_text("已结束")
@@ -279,7 +281,7 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
     await page.fill("#rule-note", "加孝老条目")
     await page.click("#rule-save")
     await expect(page.locator("#rule-version")).to_have_text("v2 加孝老条目")
-    assert [r["code"] for r in (await rules.current_rule_book(place.village_id))["rules"]] == [
+    assert [r.code for r in (await rules.current_rule_book(place.village_id)).rules] == [
         "HJ01",
         "XF01",
     ]
@@ -318,7 +320,7 @@ async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
         ends_on=date(2026, 11, 30),
     )
     sheet = openpyxl.load_workbook(
-        io.BytesIO(await scoresheet.score_sheet_xlsx(place.village_id, period["id"], place.grid_id))
+        io.BytesIO(await scoresheet.score_sheet_xlsx(place.village_id, period.id, place.grid_id))
     )
     cells = sheet.active
     cells.cell(row=3, column=3, value="两次")
@@ -343,7 +345,7 @@ async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
     await expect(problems).to_have_count(2)
     await expect(problems.nth(1)).to_contain_text("两次")
     await expect(problems.nth(1).locator("td").first).to_have_text("3")
-    assert await evaluations.evaluations(place.village_id, period["id"]) == []
+    assert await evaluations.evaluations(place.village_id, period.id) == []
     await browser.close()
 
 

@@ -14,6 +14,7 @@ from backend.auth.principal import Role
 from backend.cards import issuing
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import make_place, make_town, make_user, unique
 
@@ -21,15 +22,15 @@ PC = {"width": 1366, "height": 768}
 # The clerk types times on a village PC, whose clock shows Beijing time (the tests' Chromium
 # would otherwise run in the machine's UTC).
 BEIJING = "Asia/Shanghai"
-VOLUNTEER = {
-    "code": "ZY01",
-    "category": "志愿服务",
-    "title": "参加志愿服务活动",
-    "points": 3,
-    "cap": 4,
-    "evidence_required": False,
-    "proposers": ["committee"],
-}
+VOLUNTEER = NewRule(
+    code="ZY01",
+    category="志愿服务",
+    title="参加志愿服务活动",
+    points=3,
+    cap=4,
+    evidence_required=False,
+    proposers=("committee",),
+)
 
 
 async def test_plan_start_finish_and_confirm_an_activity(
@@ -109,9 +110,9 @@ async def test_plan_start_finish_and_confirm_an_activity(
     await expect(theirs).to_contain_text("已确认")
     await other.screenshot(path=screenshots() / "console-activities.png")
     states = {
-        e["household_id"]: e["state"]
-        for e in await evaluations.evaluations(vid, period["id"])
-        if e["rule_code"] == "ZY01"
+        e.household_id: e.state
+        for e in await evaluations.evaluations(vid, period.id)
+        if e.rule_code == "ZY01"
     }
     assert states[place.households[0]["id"]] == "verified"  # the confirmation is the check
     assert states.get(struck["id"]) in (None, "rejected")

@@ -13,6 +13,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
+from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, committee_page, screenshots
 from tests.factories import TIDY_YARD, make_place, make_town
 
@@ -27,15 +28,15 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
         vid,
         [
             TIDY_YARD,
-            {
-                "code": "JC01",
-                "category": "乡风文明",
-                "title": "道德小组交叉评议",
-                "points": 5,
-                "cap": 1,
-                "evidence_required": False,
-                "proposers": ["committee"],
-            },
+            NewRule(
+                code="JC01",
+                category="乡风文明",
+                title="道德小组交叉评议",
+                points=5,
+                cap=1,
+                evidence_required=False,
+                proposers=("committee",),
+            ),
         ],
     )
     second = await registry.create_moral_group(CLI_ACTOR, vid, "第二道德小组")
@@ -104,8 +105,8 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
     await page.screenshot(path=screenshots() / "console-cross.png", full_page=True)
     await page.click("#cross-propose")
     await expect(page.locator("#cross-proposed")).to_have_text("已生成 2 条评分，等待入户核实。")
-    proposed = await evaluations.evaluations(vid, period["id"])
-    assert sorted((e["household_id"], e["points"], e["source"]) for e in proposed) == [
+    proposed = await evaluations.evaluations(vid, period.id)
+    assert sorted((e.household_id, e.points, e.source) for e in proposed) == [
         (marked[0]["id"], 5, "cross"),
         (marked[1]["id"], 2, "cross"),
     ]

@@ -65,7 +65,7 @@ async def demo_village() -> tuple[Place, int, list[str]]:
         starts_on=date(2026, 11, 1),
         ends_on=date(2026, 11, 30),
     )
-    return place, period["id"], [r["code"] for r in book["rules"]]
+    return place, period.id, [r.code for r in book.rules]
 
 
 async def console(browser: Browser, server_url: str, username: str) -> Page:

@@ -42,10 +42,8 @@ async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_brows
         name=place.usernames[Role.committee],
         roles=frozenset({"committee"}),
     )
-    rule = book["rules"][0]["id"]
-    await enter_batch(
-        entering, vid, period["id"], [Cell(h1["id"], rule, 2), Cell(h2["id"], rule, 1)]
-    )
+    rule = book.rules[0].id
+    await enter_batch(entering, vid, period.id, [Cell(h1["id"], rule, 2), Cell(h2["id"], rule, 1)])
     _, _, second = await make_user(Role.committee, place)
     browser = await launch_browser()
 
@@ -69,7 +67,7 @@ async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_brows
     await other.click("#verify-checked")
     await expect(other.locator("#verify-result")).to_have_text("已核实 3 条。")
     await expect(other.locator("#verify-empty")).to_be_visible()
-    assert {e["state"] for e in await evaluations.evaluations(vid, period["id"])} == {"verified"}
+    assert {e.state for e in await evaluations.evaluations(vid, period.id)} == {"verified"}
 
     # A manual adjustment: asked again, then posted once.
     await page.click("#tabs button[data-tab=ledger]")

@@ -26,6 +26,7 @@ from backend.cards import issuing, pin_changes
 from backend.registry import services as registry
 from backend.registry.tables import Village
 from backend.scoring import rules
+from backend.scoring.rules import NewRule
 from tests.clock import TestClock
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import PASSWORD, TIDY_YARD, make_place, make_town, unique
@@ -35,24 +36,24 @@ PHONE = {"width": 360, "height": 740}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RULE_BOOK = [
     TIDY_YARD,  # HJ01 +5, cap 3
-    {
-        "code": "XF01",
-        "category": "孝老爱亲",
-        "title": "赡养老人",
-        "points": 10,
-        "cap": 1,
-        "evidence_required": False,
-        "proposers": ["committee"],
-    },
-    {
-        "code": "KF01",
-        "category": "环境卫生",
-        "title": "乱堆乱放",
-        "points": -8,
-        "cap": 1,
-        "evidence_required": False,
-        "proposers": ["committee"],
-    },
+    NewRule(
+        code="XF01",
+        category="孝老爱亲",
+        title="赡养老人",
+        points=10,
+        cap=1,
+        evidence_required=False,
+        proposers=("committee",),
+    ),
+    NewRule(
+        code="KF01",
+        category="环境卫生",
+        title="乱堆乱放",
+        points=-8,
+        cap=1,
+        evidence_required=False,
+        proposers=("committee",),
+    ),
 ]
 
 

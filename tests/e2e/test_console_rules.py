@@ -9,18 +9,19 @@ from playwright.async_api import expect
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.scoring import rules
+from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import TIDY_YARD, make_place, make_town
 
-SHARED = {
-    "code": "HJ02",
-    "category": "环境卫生",
-    "title": "乱堆乱放",
-    "points": -2,
-    "cap": 3,
-    "evidence_required": True,
-    "proposers": ["committee", "grid_officer"],
-}
+SHARED = NewRule(
+    code="HJ02",
+    category="环境卫生",
+    title="乱堆乱放",
+    points=-2,
+    cap=3,
+    evidence_required=True,
+    proposers=("committee", "grid_officer"),
+)
 
 
 async def test_rule_book_editor_in_words_with_a_note_and_no_empty_versions(
@@ -54,17 +55,17 @@ async def test_rule_book_editor_in_words_with_a_note_and_no_empty_versions(
     await expect(page.locator("#rule-note")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#rule-note")).to_be_focused()
     await page.screenshot(path=screenshots() / "console-rules-note.png")
-    assert (await rules.current_rule_book(place.village_id))["version"] == 1
+    assert (await rules.current_rule_book(place.village_id)).version == 1
 
     await page.fill("#rule-note", "加孝老条目")
     await page.click("#rule-save")
     await expect(page.locator("#rule-version")).to_have_text("v2 加孝老条目")
     await expect(page.locator("#rule-result")).to_have_text("已保存为第 2 版。")
     book = await rules.current_rule_book(place.village_id)
-    assert [(r["code"], r["proposers"]) for r in book["rules"]] == [
-        ("HJ01", ["committee"]),
-        ("HJ02", ["committee", "grid_officer"]),
-        ("XF01", ["committee", "grid_officer"]),
+    assert [(r.code, r.proposers) for r in book.rules] == [
+        ("HJ01", ("committee",)),
+        ("HJ02", ("committee", "grid_officer")),
+        ("XF01", ("committee", "grid_officer")),
     ]
 
     async with page.expect_download() as download:
@@ -75,7 +76,7 @@ async def test_rule_book_editor_in_words_with_a_note_and_no_empty_versions(
         "细则与当前第 2 版完全相同，没有生成新版本。"
     )
     await expect(page.locator("#rule-version")).to_have_text("v2 加孝老条目")
-    assert (await rules.current_rule_book(place.village_id))["version"] == 2
+    assert (await rules.current_rule_book(place.village_id)).version == 2
     assert await page.evaluate("document.documentElement.scrollWidth") <= 1366
     await page.screenshot(path=screenshots() / "console-rules.png")
     await browser.close()

@@ -12,11 +12,11 @@ from backend.audit import services as audit
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.ledger import services as ledger
-from backend.scoring import evaluations, periods, posting, rules
+from backend.scoring import evaluations, period_close, periods, rules
 from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, committee_page, screenshots
 from tests.factories import make_place, make_town, make_user, unique
-from tests.scoring.conftest import RULES
+from tests.scoring.conftest import RULE_TERMS
 
 
 async def test_held_deductions_are_posted_or_waived_from_the_console(
@@ -24,8 +24,8 @@ async def test_held_deductions_are_posted_or_waived_from_the_console(
 ) -> None:
     place = await make_place((await make_town())["id"])
     vid = place.village_id
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULES)
-    clutter = next(r["id"] for r in book["rules"] if r["code"] == "HJ02")
+    book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULE_TERMS)
+    clutter = next(r.id for r in book.rules if r.code == "HJ02")
     period = await periods.open_period(
         CLI_ACTOR,
         vid,
@@ -39,13 +39,13 @@ async def test_held_deductions_are_posted_or_waived_from_the_console(
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     first, second = place.households
     for household in (first, second):
-        [made] = await evaluations.propose(proposer, vid, period["id"], household["id"], clutter)
+        [made] = await evaluations.propose(proposer, vid, period.id, household["id"], clutter)
         await evaluations.verify(checker, vid, made)
-    await periods.start_notice(CLI_ACTOR, vid, period["id"])
-    closed = await posting.close_and_post(
-        CLI_ACTOR, vid, period["id"], now=clock.now() + timedelta(days=30)
+    await periods.start_notice(CLI_ACTOR, vid, period.id)
+    closed = await period_close.close_and_post(
+        CLI_ACTOR, vid, period.id, now=clock.now() + timedelta(days=30)
     )
-    assert len(closed["blocked"]) == 2
+    assert len(closed.blocked) == 2
     await ledger.award(CLI_ACTOR, vid, first["id"], 5, key=unique("gift"), reason="测试")
 
     browser = await launch_browser()

@@ -14,12 +14,12 @@ from backend.auth.principal import Role
 from backend.boards.public import mask
 from backend.cards import pin_changes
 from backend.registry.tables import Village
-from backend.scoring import evaluations, objections, periods, posting, rules
+from backend.scoring import evaluations, objections, period_close, periods, rules
 from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.e2e.test_villager_live import SMALL_TEXTS
 from tests.factories import make_place, make_town, make_user
-from tests.scoring.conftest import RULES
+from tests.scoring.conftest import RULE_TERMS
 
 
 async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decision(
@@ -28,8 +28,8 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     place = await make_place((await make_town())["id"])
     vid = place.village_id
     objector, neighbour = place.households
-    book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULES)
-    filial = next(r["id"] for r in book["rules"] if r["code"] == "XL01")
+    book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULE_TERMS)
+    filial = next(r.id for r in book.rules if r.code == "XL01")
     period = await periods.open_period(
         CLI_ACTOR,
         vid,
@@ -41,11 +41,9 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
-    [evaluation_id] = await evaluations.propose(
-        proposer, vid, period["id"], neighbour["id"], filial
-    )
+    [evaluation_id] = await evaluations.propose(proposer, vid, period.id, neighbour["id"], filial)
     await evaluations.verify(checker, vid, evaluation_id)
-    await periods.start_notice(CLI_ACTOR, vid, period["id"])
+    await periods.start_notice(CLI_ACTOR, vid, period.id)
     for household in place.households:
         await pin_changes.set_pin(CLI_ACTOR, vid, household["id"], "2580")
 
@@ -80,12 +78,14 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     await expect(hall.locator("#top-box")).to_be_hidden()
     await hall.screenshot(path=screenshots() / "board-hall-notice.png")
 
-    [filed] = await objections.objections(vid, period["id"])
-    assert filed["filer_name"]  # the committee sees who objected
+    [filed] = await objections.objections(vid, period.id)
+    assert filed.filer_name  # the committee sees who objected
     await objections.decide_objection(
-        checker, vid, filed["id"], uphold=False, reason="入户核实：老人由本户赡养，评分成立"
+        checker, vid, filed.id, uphold=False, reason="入户核实：老人由本户赡养，评分成立"
     )
-    await posting.close_and_post(CLI_ACTOR, vid, period["id"], now=clock.now() + timedelta(days=30))
+    await period_close.close_and_post(
+        CLI_ACTOR, vid, period.id, now=clock.now() + timedelta(days=30)
+    )
 
     for household, who in (
         (objector, f"我对{neighbour['head_name']}家提的异议"),
@@ -98,7 +98,7 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
         await expect(decision).to_contain_text("异议不成立，评分保留")
         await expect(decision).to_contain_text("入户核实：老人由本户赡养，评分成立")
         await expect(decision).to_contain_text(who)
-        await expect(decision).not_to_contain_text(filed["filer_name"])
+        await expect(decision).not_to_contain_text(filed.filer_name)
         await page.screenshot(
             path=screenshots() / f"villager-decision-{household['number']}.png", full_page=True
         )

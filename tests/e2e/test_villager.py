@@ -18,8 +18,9 @@ from backend.auth.principal import Role
 from backend.boards import services as boards
 from backend.cards import pin_changes, pins
 from backend.ledger import services as ledger
-from backend.scoring import evaluations, periods, posting, rules
+from backend.scoring import evaluations, period_close, periods, rules
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from backend.shop import redemption_services
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.e2e.test_villager_live import code_drawn
@@ -85,19 +86,19 @@ async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
         CLI_ACTOR,
         vid,
         [
-            {
-                "code": "XL01",
-                "category": "孝老爱亲",
-                "title": "赡养老人",
-                "points": 10,
-                "cap": 1,
-                "evidence_required": False,
-                "proposers": ["committee"],
-            },
+            NewRule(
+                code="XL01",
+                category="孝老爱亲",
+                title="赡养老人",
+                points=10,
+                cap=1,
+                evidence_required=False,
+                proposers=("committee",),
+            ),
             TIDY_YARD,
         ],
     )
-    rule = {r["code"]: r["id"] for r in book["rules"]}
+    rule = {r.code: r.id for r in book.rules}
     october = await periods.open_period(
         CLI_ACTOR,
         vid,
@@ -112,14 +113,14 @@ async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
     for index, codes in marks.items():
         for code in codes:
             [evaluation_id] = await evaluations.propose(
-                proposer, vid, october["id"], place.households[index]["id"], rule[code]
+                proposer, vid, october.id, place.households[index]["id"], rule[code]
             )
             await evaluations.verify(checker, vid, evaluation_id)
-    await periods.start_notice(CLI_ACTOR, vid, october["id"])
-    await posting.close_and_post(
-        CLI_ACTOR, vid, october["id"], now=clock.now() + timedelta(days=30)
+    await periods.start_notice(CLI_ACTOR, vid, october.id)
+    await period_close.close_and_post(
+        CLI_ACTOR, vid, october.id, now=clock.now() + timedelta(days=30)
     )
-    await boards.publish(CLI_ACTOR, vid, october["id"])
+    await boards.publish(CLI_ACTOR, vid, october.id)
     await periods.open_period(
         CLI_ACTOR,
         vid,

@@ -17,6 +17,7 @@ from backend.cards import pin_changes
 from backend.registry.tables import Village
 from backend.scoring import periods, rules
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.factories import make_place, make_town
 
@@ -39,15 +40,15 @@ async def planned_activity() -> Planned:
         CLI_ACTOR,
         place.village_id,
         [
-            {
-                "code": "ZY02",
-                "category": "志愿服务",
-                "title": "看望孤寡老人",
-                "points": 3,
-                "cap": 4,
-                "evidence_required": False,
-                "proposers": ["committee", "grid_officer"],
-            },
+            NewRule(
+                code="ZY02",
+                category="志愿服务",
+                title="看望孤寡老人",
+                points=3,
+                cap=4,
+                evidence_required=False,
+                proposers=("committee", "grid_officer"),
+            ),
         ],
     )
     await periods.open_period(
@@ -65,7 +66,7 @@ async def planned_activity() -> Planned:
         place.village_id,
         {
             "title": "重阳节看望老人",
-            "rule_id": book["rules"][0]["id"],
+            "rule_id": book.rules[0].id,
             "place": "敬老院",
             "starts_at": soon,
             "ends_at": soon + timedelta(hours=3),

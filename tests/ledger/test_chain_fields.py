@@ -42,7 +42,7 @@ async def history(world: World) -> tuple[Place, dict[str, ledger.Posted]]:
             key="a1",
             reason="环境卫生达标",
             reference={"rule": "A1"},
-            period_id=period["id"],
+            period_id=period.id,
         ),
         "other": await ledger.award(CLI_ACTOR, v, two, 12, key="a2", reason="孝老爱亲"),
         "sale": await ledger.redeem(

@@ -29,8 +29,9 @@ from backend.ledger.moving_errors import (
     VillageCodeTaken,
 )
 from backend.ledger.verify import verify_village
-from backend.scoring import evaluations, objections, periods, posting, rules
+from backend.scoring import evaluations, objections, period_close, periods, rules
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from backend.settings import get_settings
 from backend.shop import redemption_services
 from tests.factories import Place, make_place, make_town
@@ -72,18 +73,18 @@ async def moved_village() -> tuple[Place, str]:
         CLI_ACTOR,
         v,
         [
-            {
-                "code": "XL01",
-                "category": "孝老爱亲",
-                "title": "照顾老人",
-                "points": 10,
-                "cap": 2,
-                "evidence_required": False,
-                "proposers": ["committee"],
-            },
+            NewRule(
+                code="XL01",
+                category="孝老爱亲",
+                title="照顾老人",
+                points=10,
+                cap=2,
+                evidence_required=False,
+                proposers=("committee",),
+            ),
         ],
     )
-    care = book["rules"][0]["id"]
+    care = book.rules[0].id
     period = await periods.open_period(
         CLI_ACTOR,
         v,
@@ -96,17 +97,17 @@ async def moved_village() -> tuple[Place, str]:
     second = Scorer(None, "李委员", frozenset({"committee"}))
     a, b = (h["id"] for h in place.households)
     ids = [
-        *await evaluations.propose(first, v, period["id"], a, care),
-        *await evaluations.propose(first, v, period["id"], b, care),
+        *await evaluations.propose(first, v, period.id, a, care),
+        *await evaluations.propose(first, v, period.id, b, care),
     ]
     for evaluation_id in ids:
         await evaluations.verify(second, v, evaluation_id)
-    await periods.start_notice(CLI_ACTOR, v, period["id"])
+    await periods.start_notice(CLI_ACTOR, v, period.id)
     held = await objections.file_objection(first, v, ids[1], "不属实")
     later = clock.now() + timedelta(days=30)
-    await posting.close_and_post(CLI_ACTOR, v, period["id"], now=later)
-    await objections.decide_objection(first, v, held["id"], uphold=False, reason="核实属实")
-    await posting.close_and_post(CLI_ACTOR, v, period["id"], now=later)
+    await period_close.close_and_post(CLI_ACTOR, v, period.id, now=later)
+    await objections.decide_objection(first, v, held.id, uphold=False, reason="核实属实")
+    await period_close.close_and_post(CLI_ACTOR, v, period.id, now=later)
     await ledger.award(CLI_ACTOR, v, a, 30, key="bonus", reason="志愿服务")
     code = await issuing.card_payload(v, a)
     sold = await redemption_services.redeem(

@@ -20,8 +20,9 @@ from backend.auth.principal import Role
 from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.ledger.verify import heads
-from backend.scoring import evaluations, periods, posting, rules
+from backend.scoring import evaluations, period_close, periods, rules
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from backend.settings import get_settings
 from backend.shop import redemption_services
 from tests.factories import TIDY_YARD, Place, make_place, make_town, make_user, unique
@@ -37,15 +38,15 @@ async def lived_october(place: Place) -> int:
         CLI_ACTOR,
         vid,
         [
-            {
-                "code": "XL01",
-                "category": "孝老爱亲",
-                "title": "赡养老人",
-                "points": 10,
-                "cap": 1,
-                "evidence_required": False,
-                "proposers": ["committee"],
-            },
+            NewRule(
+                code="XL01",
+                category="孝老爱亲",
+                title="赡养老人",
+                points=10,
+                cap=1,
+                evidence_required=False,
+                proposers=("committee",),
+            ),
             TIDY_YARD,
         ],
     )
@@ -60,17 +61,15 @@ async def lived_october(place: Place) -> int:
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
-    for rule in book["rules"]:
-        [evaluation_id] = await evaluations.propose(
-            proposer, vid, october["id"], household, rule["id"]
-        )
+    for rule in book.rules:
+        [evaluation_id] = await evaluations.propose(proposer, vid, october.id, household, rule.id)
         await evaluations.verify(checker, vid, evaluation_id)
-    await periods.start_notice(CLI_ACTOR, vid, october["id"])
-    await posting.close_and_post(
-        CLI_ACTOR, vid, october["id"], now=clock.now() + timedelta(days=30)
+    await periods.start_notice(CLI_ACTOR, vid, october.id)
+    await period_close.close_and_post(
+        CLI_ACTOR, vid, october.id, now=clock.now() + timedelta(days=30)
     )
     await ledger.deduct(
-        CLI_ACTOR, vid, household, 3, key=unique("d"), reason="乱倒垃圾", period_id=october["id"]
+        CLI_ACTOR, vid, household, 3, key=unique("d"), reason="乱倒垃圾", period_id=october.id
     )
     code = await issuing.card_payload(vid, household)
     sale = await redemption_services.redeem(
@@ -90,7 +89,7 @@ async def lived_october(place: Place) -> int:
         [redemption_services.Line(place.product_id, 1)],
         key=unique("s"),
     )
-    return int(october["id"])
+    return int(october.id)
 
 
 async def test_a_villager_downloads_a_passbook_that_reads_back_in_chinese_and_verifies(

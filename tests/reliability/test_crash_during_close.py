@@ -14,8 +14,9 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.ledger.tables import Transfer
 from backend.ledger.verify import verify_village
-from backend.scoring import evaluations, periods, posting, rules
+from backend.scoring import evaluations, period_close, periods, rules
 from backend.scoring.evaluations import Scorer
+from backend.scoring.rules import NewRule
 from backend.scoring.tables import Evaluation
 from backend.settings import PROJECT_ROOT, get_settings
 from tests.factories import make_place, make_town
@@ -27,16 +28,16 @@ import asyncio, sys
 from datetime import datetime
 from backend import db
 from backend.audit.services import CLI_ACTOR
-from backend.scoring import posting
+from backend.scoring import period_close
 
-posting.CHUNK = 20
+period_close.CHUNK = 20
 
 def report(done, total):
     print(done, flush=True)
 
 async def main():
     await db.start()
-    await posting.close_and_post(CLI_ACTOR, int(sys.argv[1]), int(sys.argv[2]),
+    await period_close.close_and_post(CLI_ACTOR, int(sys.argv[1]), int(sys.argv[2]),
                                  now=datetime.fromisoformat(sys.argv[3]), progress=report)
 
 asyncio.run(main())
@@ -49,15 +50,15 @@ async def test_close_killed_mid_way_then_resumed_posts_each_evaluation_once() ->
         CLI_ACTOR,
         place.village_id,
         [
-            {
-                "code": "ZY01",
-                "category": "志愿服务",
-                "title": "参加环境整治",
-                "points": 2,
-                "cap": EVALUATIONS,
-                "evidence_required": False,
-                "proposers": ["committee"],
-            },
+            NewRule(
+                code="ZY01",
+                category="志愿服务",
+                title="参加环境整治",
+                points=2,
+                cap=EVALUATIONS,
+                evidence_required=False,
+                proposers=("committee",),
+            ),
         ],
     )
     period = await periods.open_period(
@@ -73,14 +74,14 @@ async def test_close_killed_mid_way_then_resumed_posts_each_evaluation_once() ->
     ids = await evaluations.propose(
         proposer,
         place.village_id,
-        period["id"],
+        period.id,
         place.households[0]["id"],
-        book["rules"][0]["id"],
+        book.rules[0].id,
         times=EVALUATIONS,
     )
     for evaluation_id in ids:
         await evaluations.verify(checker, place.village_id, evaluation_id)
-    await periods.start_notice(CLI_ACTOR, place.village_id, period["id"])
+    await periods.start_notice(CLI_ACTOR, place.village_id, period.id)
 
     settings = get_settings()
     env = {
@@ -95,7 +96,7 @@ async def test_close_killed_mid_way_then_resumed_posts_each_evaluation_once() ->
         "-c",
         CLOSER,
         str(place.village_id),
-        str(period["id"]),
+        str(period.id),
         LATER.isoformat(),
         env=env,
         cwd=PROJECT_ROOT,
@@ -112,15 +113,15 @@ async def test_close_killed_mid_way_then_resumed_posts_each_evaluation_once() ->
     half_done = await Transfer.count().where(mine & key_prefix).run()
     assert 0 < half_done < EVALUATIONS
 
-    resumed = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
-    assert resumed["posted"] == EVALUATIONS - half_done
+    resumed = await period_close.close_and_post(CLI_ACTOR, place.village_id, period.id, now=LATER)
+    assert resumed.posted == EVALUATIONS - half_done
     assert await Transfer.count().where(mine & key_prefix).run() == EVALUATIONS
     assert (
         await Evaluation.count()
-        .where((Evaluation.period == period["id"]) & (Evaluation.state == "posted"))
+        .where((Evaluation.period == period.id) & (Evaluation.state == "posted"))
         .run()
         == EVALUATIONS
     )
-    again = await posting.close_and_post(CLI_ACTOR, place.village_id, period["id"], now=LATER)
-    assert again["posted"] == 0
+    again = await period_close.close_and_post(CLI_ACTOR, place.village_id, period.id, now=LATER)
+    assert again.posted == 0
     assert await verify_village(place.village_id) == []

@@ -36,14 +36,14 @@ async def objected_place(town_id: int) -> Place:
     [evaluation_id] = await evaluations.propose(
         Scorer(user_id=1, name="甲", roles=frozenset({"committee"})),
         vid,
-        period["id"],
+        period.id,
         household,
-        book["rules"][0]["id"],
+        book.rules[0].id,
     )
     await evaluations.verify(
         Scorer(user_id=2, name="乙", roles=frozenset({"committee"})), vid, evaluation_id
     )
-    await periods.start_notice(CLI_ACTOR, vid, period["id"])
+    await periods.start_notice(CLI_ACTOR, vid, period.id)
     villager = Scorer(
         user_id=place.user_ids[Role.villager],
         name="村民",

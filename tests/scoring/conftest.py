@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
 import pytest
 from httpx import AsyncClient
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
+from backend.scoring.rules import NewRule
 from tests.factories import PASSWORD, Place, make_place, make_town, make_user, unique
 
 RULES = [
@@ -50,6 +52,8 @@ RULES = [
         "proposers": ["committee", "grid_officer"],
     },
 ]
+# The same rules as the services take them, for tests that adopt them without the API.
+RULE_TERMS = [msgspec.convert(rule, NewRule) for rule in RULES]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from backend import clock
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.ledger import services as ledger
-from backend.scoring import posting
+from backend.scoring import period_close
 from tests.factories import unique
 from tests.scoring.conftest import Village, open_period
 
@@ -36,10 +36,10 @@ async def test_a_held_deduction_posts_once_or_is_waived_with_its_reason(
         ids.append(made.json()["id"])
         await client.post(village.url(f"/evaluations/{ids[-1]}/verify"), headers=other, json={})
     await client.post(village.url(f"/periods/{period_id}/notice"), headers=committee)
-    closed = await posting.close_and_post(
+    closed = await period_close.close_and_post(
         CLI_ACTOR, vid, period_id, now=clock.now() + timedelta(days=30)
     )
-    assert sorted(closed["blocked"]) == sorted(ids)
+    assert sorted(closed.blocked) == sorted(ids)
 
     listed = (await client.get(village.url(f"/periods/{period_id}/held"), headers=committee)).json()
     assert [(h["evaluation_id"], h["points"], h["title"], h["can_post"]) for h in listed] == [

@@ -4,13 +4,20 @@ marks so far — on screen for staff, and as A4 paper for members without phones
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from httpx import AsyncClient
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.registry import services as registry
-from backend.scoring.marksheet import PER_PAGE, sheet_pages
+from backend.scoring.marksheet import (
+    PER_PAGE,
+    MarkingSheet,
+    SheetHousehold,
+    SheetRow,
+    sheet_pages,
+)
 from tests.scoring.conftest import Village, open_period
 
 
@@ -139,20 +146,16 @@ async def test_paper_sheets_for_one_member_one_group_or_every_marker(
 
 
 def test_a_long_sheet_runs_over_pages_and_an_empty_one_says_so() -> None:
-    row = {
-        "household_id": 1,
-        "number": "B1",
-        "head_name": "户B1",
-        "group_name": "乙组",
-        "marks": {},
-    }
-    sheet = {
-        "period_name": "2026年11月",
-        "criteria": ["环境卫生", "孝老爱亲"],
-        "marker": {**row, "number": "A1"},
-        "households": [row] * (PER_PAGE + 1),
-    }
+    row = SheetRow(household_id=1, number="B1", head_name="户B1", group_name="乙组", marks={})
+    sheet = MarkingSheet(
+        period_id=1,
+        period_name="2026年11月",
+        period_state="open",
+        marker=SheetHousehold(household_id=2, number="A1", head_name="户A1", group_name="甲组"),
+        criteria=["环境卫生", "孝老爱亲"],
+        households=[row] * (PER_PAGE + 1),
+    )
     assert len(sheet_pages("西黄须村", [sheet])) == 2
-    assert len(sheet_pages("西黄须村", [{**sheet, "households": []}])) == 1
+    assert len(sheet_pages("西黄须村", [replace(sheet, households=[])])) == 1
     [blank] = sheet_pages("西黄须村", [])
     assert blank.getextrema()[0] < 128  # the note is printed

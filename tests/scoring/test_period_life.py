@@ -153,21 +153,21 @@ async def test_the_life_of_a_period(client: AsyncClient, village: Village) -> No
     assert {o["filer_name"] for o in everyone if o["id"] == overturned["id"]} != {""}
 
     to_post = await periods.evaluations_to_post(period_id)
-    assert sorted(e["id"] for e in to_post) == sorted([tidy, filial])
-    assert sum(e["points"] for e in to_post) == 15
-    assert {e["key"] for e in to_post} == {f"evaluation:{tidy}", f"evaluation:{filial}"}
+    assert sorted(e.id for e in to_post) == sorted([tidy, filial])
+    assert sum(e.points for e in to_post) == 15
+    assert {e.key for e in to_post} == {f"evaluation:{tidy}", f"evaluation:{filial}"}
 
     too_soon = await client.post(village.url(f"/periods/{period_id}/close"), headers=committee)
     assert too_soon.status_code == 409 and too_soon.json()["code"] == "notice_not_over"
     later = clock.now() + timedelta(days=4)
     closed = await periods.close_period(CLI_ACTOR, place.village_id, period_id, now=later)
-    assert closed["state"] == "closed"
-    assert sorted(e["id"] for e in await periods.evaluations_to_post(period_id)) == sorted(
+    assert closed.state == "closed"
+    assert sorted(e.id for e in await periods.evaluations_to_post(period_id)) == sorted(
         [tidy, filial]
     )
     assert await periods.mark_posted(tidy) is True
     assert await periods.mark_posted(tidy) is False
-    assert [e["id"] for e in await periods.evaluations_to_post(period_id)] == [filial]
+    assert [e.id for e in await periods.evaluations_to_post(period_id)] == [filial]
 
     audit = (await client.get(village.url("/audit?page_size=100"), headers=committee)).json()
     actions = {entry["action"] for entry in audit["items"]}

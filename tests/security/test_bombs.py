@@ -122,7 +122,7 @@ async def test_spreadsheet_bombs_are_refused_without_holding_the_server(
     body = sheet_bomb()
     assert len(body) < 1_000_000
     base = f"/api/v1/villages/{place.village_id}"
-    for url in (f"{base}/periods/{period['id']}/score-sheet", f"{base}/rule-book/xlsx"):
+    for url in (f"{base}/periods/{period.id}/score-sheet", f"{base}/rule-book/xlsx"):
         response, pause = await longest_pause(
             client.post(
                 url, files={"data": ("bomb.xlsx", body)}, headers=place.headers(Role.committee)

@@ -97,7 +97,7 @@ async def test_a_code_spent_at_a_check_in_is_used_not_paid(client: AsyncClient) 
         place.village_id,
         {
             "title": "村道清扫",
-            "rule_id": book["rules"][0]["id"],
+            "rule_id": book.rules[0].id,
             "starts_at": clock.now(),
             "ends_at": clock.now() + timedelta(hours=2),
         },
