@@ -129,7 +129,7 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     await catalogue.update_product(
         CLI_ACTOR, vid, shop.id, product.id, {"picture": store_picture(tiny_png())}
     )
-    place = Place(town_id, vid, grid["id"], group["id"], households, shop.id, product.id)
+    place = Place(town_id, vid, grid.id, group.id, households, shop.id, product.id)
     if with_users:
         for role in Role:
             place.user_ids[role], place.tokens[role], place.usernames[role] = await make_user(

@@ -106,7 +106,7 @@ async def test_a_village_sharing_a_shop_is_refused_by_name_either_way() -> None:
     )
     shop = await catalogue.create_shop(CLI_ACTOR, place.village_id, "共享超市", [neighbour["id"]])
     await catalogue.add_product(
-        CLI_ACTOR, neighbour["id"], shop["id"], {"name": "肥皂", "price": 3, "unit": "块"}
+        CLI_ACTOR, neighbour["id"], shop.id, {"name": "肥皂", "price": 3, "unit": "块"}
     )
     owner = await db.first("SELECT code FROM village WHERE id = $1", place.village_id)
     assert owner is not None
