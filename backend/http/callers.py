@@ -9,14 +9,14 @@ from __future__ import annotations
 from litestar.di import NamedDependency
 
 from backend.audit.services import Actor
-from backend.auth.principal import Principal, actor_of
+from backend.auth.principal import actor_of
 from backend.http.access import CurrentPrincipal
 from backend.http.input import PathId
 from backend.registry import services as registry
 from backend.scoring.evaluations import Scorer
 
 
-async def scorer_of(principal: Principal, village_id: int) -> Scorer:
+async def provide_scorer(principal: CurrentPrincipal, village_id: PathId) -> Scorer:
     """The caller's roles in this village, and the household their villager grant names."""
     town_id = await registry.town_of_village(village_id) or 0
     return Scorer(
@@ -26,10 +26,6 @@ async def scorer_of(principal: Principal, village_id: int) -> Scorer:
         household_id=principal.household_in(village_id),
         address=principal.address,
     )
-
-
-async def provide_scorer(principal: CurrentPrincipal, village_id: PathId) -> Scorer:
-    return await scorer_of(principal, village_id)
 
 
 def provide_actor(principal: CurrentPrincipal) -> Actor:
