@@ -4,10 +4,12 @@ The refusals are read from the code, not declared beside the route: a hand-kept 
 the services it names. When the document is first built (the first request for
 ``/api/schema``, never at start-up), each handler's source is followed through every function of
 ``backend`` it calls or hands on (``run_heavy(sheet.parse, …)``), and every :class:`DomainError`
-class it raises or builds on the way is collected. To those the edge adds its own: the guard's
-(401, 403, the 404 of another village's ids) for operations that need a login, the validation
-refusal (400 ``invalid_input``, ``hidden_characters``), the edge middleware's for writes, 500,
-and the 503 ``database_unavailable`` of a failover (any operation may meet one).
+class it raises or builds on the way is collected, and so are those of the route's own guards
+(``shop_staff``) and of the dependencies the handler takes (``scorer: CurrentScorer``). To those
+the edge adds its own: the access guard's (401, 403, the 404 of another village's ids) for
+operations that need a login, the validation refusal (400 ``invalid_input``,
+``hidden_characters``), the edge middleware's for writes, 500, and the 503
+``database_unavailable`` of a failover (any operation may meet one).
 Each status gets one response whose description lists its codes and whose examples show each
 problem body; ``bad_sheet`` documents its list of problems and ``invalid_input`` its fields.
 
@@ -201,9 +203,26 @@ def raisable(function: Callable[..., Any]) -> frozenset[Refusal]:
     return frozenset(found)
 
 
+def _around(handler: HTTPRouteHandler) -> Iterator[Function]:
+    """What runs for the handler besides its body: the guards declared on it or its layers
+    (``shop_staff``), and the providers of the dependencies its signature asks for
+    (``scorer: CurrentScorer``). ``access_guard`` is left to :func:`operation_refusals`, which
+    knows it lets public operations through."""
+    for guard in handler.resolve_guards():
+        if guard is not access_guard:
+            yield guard
+    wanted = handler.parsed_fn_signature.parameters
+    for name, provide in handler.resolve_dependencies().items():
+        if name in wanted:
+            yield provide.dependency
+
+
 def operation_refusals(handler: HTTPRouteHandler) -> frozenset[Refusal]:
-    """The handler's own refusals and the edge's for this operation."""
+    """The handler's own refusals, those of its guards and dependencies, and the edge's for
+    this operation."""
     found = set(raisable(handler.fn))
+    for function in _around(handler):
+        found |= raisable(function)
     if not handler.opt.get("public"):
         found |= raisable(access_guard)
     if set(handler.http_methods) - SAFE_METHODS:

@@ -15,13 +15,18 @@ from typing import Any
 import msgspec
 import pytest
 from httpx import AsyncClient
+from litestar import Litestar, get
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency, Provide
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 
 import backend
 from backend.app import create_app
 from backend.auth.principal import Role
 from backend.errors import DomainError
 from backend.http.input import UPLOAD_FIELD
-from backend.http.refusals import BadSheetProblem, InvalidInputProblem
+from backend.http.refusals import BadSheetProblem, InvalidInputProblem, operation_refusals
+from backend.shop.errors import AlreadyVoided, DuplicateProduct, OutOfStock
 from tests.factories import add_scoring, stocked_place, unique
 from tests.shop.test_redemption import card, sell
 
@@ -86,6 +91,45 @@ def test_every_refusal_is_documented_where_it_can_be_answered(document: dict[str
         "refusals no operation documents: raise them where the reader in "
         "backend/http/refusals.py can follow, or delete them if unused"
     )
+
+
+async def _refuses_out_of_stock(_: ASGIConnection, __: BaseRouteHandler) -> None:
+    raise OutOfStock()
+
+
+async def _provides_nothing_voided() -> int:
+    raise AlreadyVoided()
+
+
+async def _provides_no_duplicate() -> int:
+    raise DuplicateProduct()
+
+
+def test_guards_and_the_dependencies_a_handler_takes_add_their_refusals() -> None:
+    """A refusal raised by a route's own guard or by the provider of a dependency it names is
+    one the operation can answer; a provider the handler does not ask for adds nothing."""
+
+    @get("/", guards=[_refuses_out_of_stock], sync_to_thread=False)
+    def handler(voided: NamedDependency[int]) -> None:
+        del voided
+
+    app = Litestar(
+        [handler],
+        dependencies={
+            "voided": Provide(_provides_nothing_voided),
+            "duplicate": Provide(_provides_no_duplicate),
+        },
+    )
+    (registered,) = [
+        h
+        for route in app.routes
+        if route.path == "/"
+        for h in getattr(route, "route_handlers", ())
+        if isinstance(h, HTTPRouteHandler) and "GET" in h.http_methods
+    ]
+    found = operation_refusals(registered)
+    assert OutOfStock in found and AlreadyVoided in found
+    assert DuplicateProduct not in found
 
 
 def test_a_sale_documents_its_conflicts_bad_codes_and_locked_pins(document: dict[str, Any]) -> None:
