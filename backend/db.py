@@ -26,8 +26,8 @@ both engines::
   bodies and ``/* */`` comments are not understood: keep ``:word`` out of them.
 - A list or tuple value stands for one parameter per item, comma-separated, on both engines:
   write ``IN (:ids)``. SQLite has no arrays, so ``= ANY(:ids)`` would be PostgreSQL-only; an
-  empty list is refused (``IN ()`` is not SQL). A value that is a list for another reason
-  (JSON) is passed as its text.
+  empty list is refused (``IN ()`` is not SQL). JSON is passed as its text (``json.dumps``),
+  never as a list.
 - A parameter the statement names but the call does not give, or one given but not named, is
   a ``TypeError`` naming it, before anything is sent.
 
