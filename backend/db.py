@@ -12,17 +12,40 @@ schema — for every transaction and for every statement outside one, and sends
 spent more time there than in SQLite. :class:`PooledSQLiteEngine` keeps connections open and
 runs each statement in one hop; each connection still has its own thread, so a statement that
 waits for another process's write lock waits there, never on the event loop.
+
+Hand-written statements (:func:`fetch`, :func:`first`) name their parameters, one text for
+both engines::
+
+    await fetch("SELECT id FROM household WHERE village = :village AND id IN (:ids)",
+                village=village_id, ids=[3, 5, 8])
+
+- ``:name`` is a parameter; a name used twice is bound once. Each statement text is parsed
+  once (cached) into PostgreSQL's ``$n`` or SQLite's ``?n``, numbered by first use.
+- ``::`` is PostgreSQL's cast (``:day::date`` is the parameter ``day`` cast to date), and
+  nothing inside a string, a quoted name or a ``--`` comment is a parameter. Dollar-quoted
+  bodies and ``/* */`` comments are not understood: keep ``:word`` out of them.
+- A list or tuple value stands for one parameter per item, comma-separated, on both engines:
+  write ``IN (:ids)``. SQLite has no arrays, so ``= ANY(:ids)`` would be PostgreSQL-only; an
+  empty list is refused (``IN ()`` is not SQL). JSON is passed as its text (``json.dumps``),
+  never as a list.
+- A parameter the statement names but the call does not give, or one given but not named, is
+  a ``TypeError`` naming it, before anything is sent.
+
+The positional form (``fetch("… $1 …", value)``) remains only for ledger/posting.py and
+shop/redemption_sql.py, until they are written the named way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
 
 import aiosqlite
@@ -30,6 +53,8 @@ import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.query.methods.select import Select
+from piccolo.table import Table
 
 from backend.settings import Settings
 
@@ -229,6 +254,34 @@ def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 
 
+def require_transaction(what: str) -> None:
+    """Refuse to run ``what`` outside :func:`write_transaction`: writes that must commit or
+    vanish with their caller's (a ledger statement, a spent phone code)."""
+    if engine().current_transaction.get() is None:
+        raise RuntimeError(f"{what} must run inside write_transaction()")
+
+
+Query = TypeVar("Query", bound=Select)
+
+
+def locked(
+    query: Query,
+    strength: Literal["UPDATE", "SHARE"] = "UPDATE",
+    *,
+    of: tuple[type[Table], ...] = (),
+) -> Query:
+    """``query`` taking its rows ``FOR UPDATE`` (or ``FOR SHARE``) on PostgreSQL, so that
+    writers of the same rows queue up; ``of`` limits the lock to those tables' rows.
+
+    On SQLite the query is returned as it is: SQLite has no row locks, and needs none, because
+    :func:`write_transaction` starts with ``BEGIN IMMEDIATE`` under the process's writer lock,
+    so the transaction that reads holds the database against every other writer until it
+    commits."""
+    if not is_postgres():
+        return query
+    return query.lock_rows(strength, of=of)
+
+
 async def _keep_session(connection: Any) -> None:
     """Return a connection to the pool as it is. asyncpg's default reset sends one more query
     (``RESET ALL; UNLISTEN *; …``) after every transaction — a sixth of the ledger's hot path —
@@ -292,34 +345,125 @@ def reconnect_pool() -> None:
         task.add_done_callback(_expiring.discard)
 
 
-async def fetch(statement: str, *args: Any) -> list[dict[str, Any]]:
-    """Rows of one hand-written statement, on the open transaction's connection if there is
-    one. Written once with PostgreSQL's ``$n`` placeholders; SQLite reads them as ``?n``.
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A statement with named parameters, cut at them.
+
+    Attributes:
+        pieces: the text around the parameters, one more than ``names``.
+        names: the parameter at each place, in order, repeats included.
+        order: each name once, in order of first use: the order values are bound in.
+    """
+
+    pieces: tuple[str, ...]
+    names: tuple[str, ...]
+    order: tuple[str, ...]
+
+    def join(self, marks: Mapping[str, str]) -> str:
+        """The text with each parameter replaced by its mark (``$1``, ``?2, ?3``)."""
+        out = [self.pieces[0]]
+        for name, piece in zip(self.names, self.pieces[1:], strict=True):
+            out += [marks[name], piece]
+        return "".join(out)
+
+
+# What the scan steps over whole, so that no ``:`` inside it is read as a parameter; then the
+# parameter itself.
+_TOKEN = re.compile(
+    r"""
+      '(?:[^']|'')*'        # a string, 'it''s' included
+    | "(?:[^"]|"")*"        # a quoted name
+    | --[^\n]*              # a comment to the end of the line
+    | ::                    # a cast
+    | :(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+    """,
+    re.VERBOSE,
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def parse(statement: str) -> Parsed:
+    """``statement`` cut at its ``:name`` parameters (see the module's docstring)."""
+    pieces: list[str] = []
+    names: list[str] = []
+    start = 0
+    for found in _TOKEN.finditer(statement):
+        if found["name"] is not None:
+            pieces.append(statement[start : found.start()])
+            names.append(found["name"])
+            start = found.end()
+    pieces.append(statement[start:])
+    return Parsed(tuple(pieces), tuple(names), tuple(dict.fromkeys(names)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _numbered(statement: str, mark: str) -> str:
+    """The text of a statement whose values are all single, for one engine's ``mark``."""
+    parsed = parse(statement)
+    return parsed.join({name: f"{mark}{n}" for n, name in enumerate(parsed.order, start=1)})
+
+
+def bind(statement: str, params: Mapping[str, Any], mark: str) -> tuple[str, list[Any]]:
+    """The engine's text of ``statement`` (``mark``: ``$`` for PostgreSQL, ``?`` for SQLite)
+    and its values in order; a list or tuple value is spread over one parameter per item."""
+    parsed = parse(statement)
+    missing = [name for name in parsed.order if name not in params]
+    unused = [name for name in params if name not in parsed.order]
+    if missing or unused:
+        problems = [f":{n} not given" for n in missing] + [f"{n}= not used" for n in unused]
+        named = ", ".join(f":{n}" for n in parsed.order) or "no parameter"
+        raise TypeError(f"{'; '.join(problems)} (it names {named}): {statement[:120]!r}")
+    values = [params[name] for name in parsed.order]
+    if not any(isinstance(value, list | tuple) for value in values):
+        return _numbered(statement, mark), values
+    marks: dict[str, str] = {}
+    spread: list[Any] = []
+    for name, value in zip(parsed.order, values, strict=True):
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        if not items:
+            raise ValueError(f"parameter {name} is an empty list (IN () is not SQL)")
+        marks[name] = ", ".join(f"{mark}{len(spread) + n}" for n in range(1, len(items) + 1))
+        spread += items
+    return parsed.join(marks), spread
+
+
+async def fetch(statement: str, /, *args: Any, **params: Any) -> list[dict[str, Any]]:
+    """Rows of one hand-written statement with ``:name`` parameters given by keyword (the
+    module's docstring has the rules), on the open transaction's connection if there is one.
 
     For hot paths where the query builder costs more than it gives (a sale, a token lookup):
-    one round trip, one thread hop on SQLite, no query object to build."""
+    one round trip, one thread hop on SQLite, no query object to build. Positional ``args``
+    with ``$n`` in the text are the old form, kept for ledger/posting.py and
+    shop/redemption_sql.py only."""
+    if args and params:
+        raise TypeError("give a statement's parameters by name or by position, not both")
     db = engine()
+    postgres = isinstance(db, PostgresEngine)
+    if args:
+        text, values = (statement if postgres else statement.replace("$", "?")), list(args)
+    else:
+        text, values = bind(statement, params, "$" if postgres else "?")
     transaction = db.current_transaction.get()
     if isinstance(db, PostgresEngine):
         if transaction is not None:
-            return [dict(row) for row in await transaction.connection.fetch(statement, *args)]
+            return [dict(row) for row in await transaction.connection.fetch(text, *values)]
         if db.pool is None:  # a script that never called start()
             connection = await db.get_new_connection()
             try:
-                return [dict(row) for row in await connection.fetch(statement, *args)]
+                return [dict(row) for row in await connection.fetch(text, *values)]
             finally:
                 await connection.close()
         async with db.pool.acquire() as connection:
-            return [dict(row) for row in await connection.fetch(statement, *args)]
+            return [dict(row) for row in await connection.fetch(text, *values)]
     assert isinstance(db, PooledSQLiteEngine)
-    sqlite_statement = statement.replace("$", "?")
     if transaction is not None:
-        return list(await transaction.connection.execute_fetchall(sqlite_statement, args))
-    return list(await db._run_in_new_connection(sqlite_statement, list(args)))
+        return list(await transaction.connection.execute_fetchall(text, values))
+    return list(await db._run_in_new_connection(text, values))
 
 
-async def first(statement: str, *args: Any) -> dict[str, Any] | None:
-    rows = await fetch(statement, *args)
+async def first(statement: str, /, *args: Any, **params: Any) -> dict[str, Any] | None:
+    """The first row of :func:`fetch`, or None."""
+    rows = await fetch(statement, *args, **params)
     return rows[0] if rows else None
 
 

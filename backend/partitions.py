@@ -97,8 +97,8 @@ async def layout() -> list[PartitionLayout]:
     rows = await fetch(
         "SELECT c.relname AS table, (SELECT count(*) FROM pg_inherits i "
         "WHERE i.inhparent = c.oid) AS partitions FROM pg_class c "
-        "WHERE c.relname = ANY($1::text[]) AND c.relnamespace = 'public'::regnamespace",
-        list(HOT_TABLES),
+        "WHERE c.relname IN (:tables) AND c.relnamespace = 'public'::regnamespace",
+        tables=HOT_TABLES,
     )
     found = {r["table"]: int(r["partitions"]) for r in rows}
     return [PartitionLayout(t, found.get(t, 0)) for t in HOT_TABLES]
@@ -140,8 +140,8 @@ async def _foreign_keys(where: str, table: str) -> list[_ForeignKey]:
                   JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
                   ORDER BY k.i)::text[] AS target_columns
         FROM pg_constraint c WHERE c.contype = 'f' AND c.conparentid = 0
-            AND {where} = $1::regclass ORDER BY c.conname""",  # noqa: S608 (our names)
-        table,
+            AND {where} = :table::regclass ORDER BY c.conname""",  # noqa: S608 (our names)
+        table=table,
     )
     keys = []
     for r in rows:
@@ -166,10 +166,10 @@ async def _foreign_keys(where: str, table: str) -> list[_ForeignKey]:
 async def _has_village(table: str) -> bool:
     return bool(
         await fetch(
-            "SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 "
+            "SELECT 1 FROM pg_attribute WHERE attrelid = :table::regclass AND attname = :column "
             "AND NOT attisdropped",
-            table,
-            PARTITION_KEY,
+            table=table,
+            column=PARTITION_KEY,
         )
     )
 
@@ -188,25 +188,26 @@ async def _partition(table: str, partitions: int) -> None:
             pg_get_constraintdef(oid) AS definition,
             ARRAY(SELECT a.attname FROM unnest(conkey) k(n) JOIN pg_attribute a
                   ON a.attrelid = conrelid AND a.attnum = k.n)::text[] AS columns
-        FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u', 'x')
+        FROM pg_constraint WHERE conrelid = :table::regclass AND contype IN ('p', 'u', 'x')
         ORDER BY contype, conname""",
-        table,
+        table=table,
     )
     indexes = await fetch(
         """SELECT pg_get_indexdef(i.indexrelid) AS definition
-        FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT EXISTS (
+        FROM pg_index i WHERE i.indrelid = :table::regclass AND NOT EXISTS (
             SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
-        table,
+        table=table,
     )
     sequences = await fetch(
         """SELECT s.relname AS sequence, a.attname AS column
         FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
         JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-        WHERE d.refobjid = $1::regclass AND d.deptype = 'a'""",
-        table,
+        WHERE d.refobjid = :table::regclass AND d.deptype = 'a'""",
+        table=table,
     )
     if await fetch(
-        "SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal", table
+        "SELECT 1 FROM pg_trigger WHERE tgrelid = :table::regclass AND NOT tgisinternal",
+        table=table,
     ):
         raise PartitioningRefused(f"{table} has triggers, which this rebuild does not carry")
 

@@ -45,8 +45,8 @@ async def test_the_hot_tables_are_partitioned_as_the_setting_says() -> None:
     if wanted:
         keys = await fetch(
             "SELECT conrelid::regclass::text AS table, pg_get_constraintdef(oid) AS key "
-            "FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text = ANY($1)",
-            list(HOT_TABLES),
+            "FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text IN (:tables)",
+            tables=HOT_TABLES,
         )
         assert {k["key"] for k in keys} == {"PRIMARY KEY (village, id)"}
 

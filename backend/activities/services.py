@@ -32,7 +32,7 @@ from backend.activities.records import ActivityRecord, AttendanceRecord, MemberB
 from backend.activities.tables import Activity, Attendance
 from backend.audit.services import record
 from backend.cards import scanning
-from backend.db import is_postgres, write_transaction
+from backend.db import locked, write_transaction
 from backend.errors import DomainError, NotFound
 from backend.registry import services as registry
 from backend.registry.tables import Member
@@ -156,8 +156,8 @@ async def activity(village_id: int, activity_id: int, *, lock: bool = False) -> 
     query = Activity.select(*ACTIVITY_FIELDS).where(
         (Activity.id == activity_id) & (Activity.village == village_id)
     )
-    if lock and is_postgres():
-        query = query.lock_rows("UPDATE", of=(Activity,))
+    if lock:
+        query = locked(query, of=(Activity,))
     row = await query.first().run()
     if row is None:
         raise NotFound()

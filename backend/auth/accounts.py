@@ -138,7 +138,7 @@ async def village_accounts(principal: Principal, village_id: int) -> list[Accoun
         sessions[token["user"]] = sessions.get(token["user"], 0) + 1
     town_admin = await _is_town_admin_of(principal, village_id)
     names = {
-        u["id"]: ((await db.first(USER_NAMES_SQL, u["id"])) or {}).get("display_name") or ""
+        u["id"]: ((await db.first(USER_NAMES_SQL, user=u["id"])) or {}).get("display_name") or ""
         for u in users
     }
     order = {role: n for n, role in enumerate(Role)}

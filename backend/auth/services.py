@@ -88,15 +88,15 @@ async def issue_token(user_id: int, address: str) -> str:
 
 
 async def principal_for_user(user_id: int, address: str, hashed: str = "") -> Principal:
-    user = await db.first(USER_NAMES_SQL, user_id) or {"username": "", "display_name": ""}
+    user = await db.first(USER_NAMES_SQL, user=user_id) or {"username": "", "display_name": ""}
     grants = await RoleGrant.select().where(RoleGrant.user == user_id).order_by(RoleGrant.id).run()
     return _principal(user_id, user, grants, address, hashed)
 
 
 # ``display_name`` is Jifen's own column on Piccolo's user table (auth migration of 2026-12-01),
 # so the query builder's BaseUser does not know it.
-USER_NAMES_SQL = "SELECT username, display_name FROM piccolo_user WHERE id = $1"
-SET_DISPLAY_NAME_SQL = "UPDATE piccolo_user SET display_name = $1 WHERE id = $2"
+USER_NAMES_SQL = "SELECT username, display_name FROM piccolo_user WHERE id = :user"
+SET_DISPLAY_NAME_SQL = "UPDATE piccolo_user SET display_name = :display_name WHERE id = :user"
 
 
 def _principal(
@@ -127,14 +127,14 @@ AUTHENTICATE_SQL = """SELECT t."user" AS user_id, u.username, u.display_name, g.
     g.village, g.household, g.shop_id, g.grid
     FROM auth_token t JOIN piccolo_user u ON u.id = t."user"
     LEFT JOIN role_grant g ON g."user" = t."user"
-    WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active
+    WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND t.expires_at > :now AND u.active
     ORDER BY g.id"""
 
 
 async def authenticate(token: str, address: str) -> Principal | None:
     """The principal behind a bearer token, or None if it is unknown, revoked or expired."""
     hashed = token_hash(token)
-    rows = await db.fetch(AUTHENTICATE_SQL, hashed, clock.now())
+    rows = await db.fetch(AUTHENTICATE_SQL, token_hash=hashed, now=clock.now())
     if not rows:
         return None
     grants = [row for row in rows if row["role"] is not None]
@@ -184,7 +184,9 @@ async def create_user(
         )
         user.password = hashed
         await user.save().run()
-        await db.fetch(SET_DISPLAY_NAME_SQL, display_name.strip() or username, user.id)
+        await db.fetch(
+            SET_DISPLAY_NAME_SQL, display_name=display_name.strip() or username, user=user.id
+        )
         for grant in grants:
             await RoleGrant.insert(
                 RoleGrant(

@@ -79,7 +79,7 @@ def updates_channel(village_id: int) -> str:
 async def ledger_seq(village_id: int) -> int:
     """How far the village's ledger has gone: every board read compares it with the mark, so it
     is one hand-written statement, without the query builder's cost."""
-    row = await db.first("SELECT seq FROM ledger_head WHERE village = $1", village_id)
+    row = await db.first("SELECT seq FROM ledger_head WHERE village = :village", village=village_id)
     return int(row["seq"]) if row else 0
 
 

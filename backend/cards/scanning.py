@@ -24,7 +24,6 @@ from backend.cards.errors import (
     HouseholdInactive,
 )
 from backend.cards.phone_codes import USED_CODE_TTL_SECONDS, is_used, used_key
-from backend.db import engine
 from backend.registry import services as registry
 
 
@@ -139,8 +138,7 @@ async def consume_phone_code(scanned: Scanned) -> None:
     """
     if scanned.kind != "phone":
         return
-    if engine().current_transaction.get() is None:
-        raise RuntimeError("consume_phone_code must run inside the sale's write_transaction")
+    db.require_transaction("consume_phone_code (in the sale's transaction)")
     assert scanned.digest is not None and scanned.time_step is not None
     key = used_key(scanned.village_id, scanned.digest)
     first = await cache.guarded(
@@ -148,11 +146,12 @@ async def consume_phone_code(scanned: Scanned) -> None:
     )
     if not first or not await db.fetch(
         "INSERT INTO used_phone_code (village, household, digest, time_step, used_at) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (village, digest) DO NOTHING RETURNING id",
-        scanned.village_id,
-        scanned.household_id,
-        scanned.digest,
-        scanned.time_step,
-        clock.now(),
+        "VALUES (:village, :household, :digest, :time_step, :used_at) "
+        "ON CONFLICT (village, digest) DO NOTHING RETURNING id",
+        village=scanned.village_id,
+        household=scanned.household_id,
+        digest=scanned.digest,
+        time_step=scanned.time_step,
+        used_at=clock.now(),
     ):
         raise CodeUsed()

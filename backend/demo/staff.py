@@ -7,11 +7,11 @@ from backend import db
 from backend.audit.services import Actor
 from backend.scoring.evaluations import Scorer
 
-USER_SQL = "SELECT id, display_name FROM piccolo_user WHERE username = $1"
+USER_SQL = "SELECT id, display_name FROM piccolo_user WHERE username = :username"
 
 
 async def staff_actor(username: str) -> Actor:
-    user = await db.first(USER_SQL, username)
+    user = await db.first(USER_SQL, username=username)
     assert user is not None, username
     return Actor(user_id=user["id"], name=user["display_name"] or username, address="demo")
 

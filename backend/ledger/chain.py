@@ -108,4 +108,4 @@ CHAIN_ROWS_SQL = """SELECT t.*, h.village_key, d.identity AS debit_identity,
     LEFT JOIN period p ON p.id = t.period_id
     LEFT JOIN piccolo_user u ON u.id = t.actor
     LEFT JOIN transfer r ON r.id = t.reverses
-    WHERE t.village = $1 ORDER BY t.seq, t.id"""
+    WHERE t.village = :village ORDER BY t.seq, t.id"""

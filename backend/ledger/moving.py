@@ -138,8 +138,8 @@ def _encode(value: Any) -> Any:
     return value
 
 
-async def _select(table: str, where: str, *args: Any) -> list[dict[str, Any]]:
-    return await db.fetch(f"SELECT * FROM {table} WHERE {where} ORDER BY 1", *args)  # noqa: S608
+async def _select(table: str, where: str, **params: Any) -> list[dict[str, Any]]:
+    return await db.fetch(f"SELECT * FROM {table} WHERE {where} ORDER BY 1", **params)  # noqa: S608
 
 
 def _ids(rows: list[dict[str, Any]], column: str = "id") -> list[int]:
@@ -147,20 +147,23 @@ def _ids(rows: list[dict[str, Any]], column: str = "id") -> list[int]:
 
 
 def _in(column: str, ids: list[int]) -> str:
+    """``column IN (…)`` with the ids written out, not bound: a village's sales can outnumber
+    SQLite's 32766 parameters of one statement, and ``int`` leaves nothing to escape; no ids
+    match no row."""
     return f"{column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
 
 
 async def export_village(code: str) -> tuple[dict[str, Any], Moved]:
     """Village ``code``'s whole history as one JSON document (what ``jifen ledger
     export-village`` writes to its file); the source database is unchanged."""
-    village = await db.first("SELECT * FROM village WHERE code = $1", code)
+    village = await db.first("SELECT * FROM village WHERE code = :code", code=code)
     if village is None:
         raise NotFound()
     v = village["id"]
     rows: dict[str, list[dict[str, Any]]] = {"village": [village]}
-    rows["town"] = await _select("town", "id = $1", village["town"])
+    rows["town"] = await _select("town", "id = :town", town=village["town"])
     for name in (*BY_VILLAGE, *LATER_BY_VILLAGE, *LEDGER):
-        rows[name] = await _select(name, "village = $1", v)
+        rows[name] = await _select(name, "village = :village", village=v)
     neighbours = await _shop_ties(v, rows)
     rows["redemption_line"] = await _select(
         "redemption_line", _in("redemption", _ids(rows["redemption"]))
@@ -247,7 +250,7 @@ async def import_village(actor: Actor, document: dict[str, Any]) -> Moved:
         offsets = await _offsets([n for n in ORDER if n != "town"])
         towns: dict[int, int] = {}
         for town in document["tables"]["town"]:
-            same = await db.first("SELECT id FROM town WHERE code = $1", town["code"])
+            same = await db.first("SELECT id FROM town WHERE code = :code", code=town["code"])
             towns[town["id"]] = same["id"] if same else await _insert_town(tables, town)
 
         def new_id(target: str, old: int | None) -> int | None:
@@ -279,7 +282,9 @@ async def import_village(actor: Actor, document: dict[str, Any]) -> Moved:
         await _realign_sequences([n for n in ORDER if n not in ("town", "ledger_head")])
         village_id = document["tables"]["village"][0]["id"] + offsets["village"]
         failures = await verify_village(village_id)
-        head = await db.first("SELECT seq, hash FROM ledger_head WHERE village = $1", village_id)
+        head = await db.first(
+            "SELECT seq, hash FROM ledger_head WHERE village = :village", village=village_id
+        )
         seq, hash_ = (head["seq"], head["hash"]) if head else (0, "")
         if failures:
             raise VillageFileBroken(problem=failures[0].message)
@@ -303,9 +308,8 @@ async def _insert_town(tables: dict[str, type[Table]], town: dict[str, Any]) -> 
     values = _decode(tables["town"], town)
     values.pop("id")
     row = await db.first(
-        f"INSERT INTO town ({_quoted(values)}) VALUES "  # noqa: S608
-        f"({', '.join(f'${n}' for n in range(1, len(values) + 1))}) RETURNING id",
-        *values.values(),
+        f"INSERT INTO town ({_quoted(values)}) VALUES ({_named(values)}) RETURNING id",  # noqa: S608
+        **values,
     )
     assert row is not None
     return int(row["id"])
@@ -315,12 +319,16 @@ def _quoted(values: dict[str, Any]) -> str:
     return ", ".join('"' + column + '"' for column in values)
 
 
+def _named(values: dict[str, Any]) -> str:
+    """A parameter per column, named as the column."""
+    return ", ".join(f":{column}" for column in values)
+
+
 async def _insert(name: str, values: dict[str, Any]) -> None:
     """One row as it is (``user`` is a reserved word on PostgreSQL: every name is quoted)."""
     await db.fetch(
-        f"INSERT INTO {name} ({_quoted(values)}) VALUES "  # noqa: S608
-        f"({', '.join(f'${n}' for n in range(1, len(values) + 1))})",
-        *values.values(),
+        f"INSERT INTO {name} ({_quoted(values)}) VALUES ({_named(values)})",  # noqa: S608
+        **values,
     )
 
 

@@ -51,7 +51,7 @@ async def refuse_clashes(document: dict[str, Any]) -> None:
     shared = shared_shops(document)
     if shared:
         raise ShopShared(code=document["village"], shops=_listed(shared))
-    if await db.first("SELECT id FROM village WHERE code = $1", document["village"]):
+    if await db.first("SELECT id FROM village WHERE code = :code", code=document["village"]):
         raise VillageCodeTaken(code=document["village"])
     await _refuse_taken_logins(tables["piccolo_user"])
     await _refuse_taken_households(tables["household"])
@@ -115,9 +115,9 @@ async def _taken(select: str, values: list[Any]) -> list[dict[str, Any]]:
     """The rows of ``select … WHERE <column>`` whose column is one of ``values``."""
     found: list[dict[str, Any]] = []
     for start in range(0, len(values), CHUNK):
-        part = values[start : start + CHUNK]
-        marks = ", ".join(f"${n}" for n in range(1, len(part) + 1))
-        found += await db.fetch(f"{select} IN ({marks}) ORDER BY 1", *part)
+        found += await db.fetch(
+            f"{select} IN (:values) ORDER BY 1", values=values[start : start + CHUNK]
+        )
     return found
 
 

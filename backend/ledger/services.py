@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from piccolo.query.functions.aggregate import Sum
 
+from backend import db
 from backend.audit.services import Actor, record
 from backend.db import write_transaction
 from backend.errors import InvalidInput
@@ -334,35 +335,39 @@ async def earned(village_id: int, household_id: int, period_id: int | None = Non
     return int(net)
 
 
-# Transfers between the village's issuance account and its households, signed from the
-# household's side: issuance → household adds, household → issuance takes away. Each branch walks
-# one index (transfer_debit, transfer_credit) from the village's one issuance account.
-EARNED_SQL = """SELECT h.owner AS household, x.period_id, SUM(x.amount) AS total FROM (
+def _earned_sql(period: str) -> str:
+    """Transfers between the village's issuance account and its households, signed from the
+    household's side: issuance → household adds, household → issuance takes away. Each branch
+    walks one index (transfer_debit, transfer_credit) from the village's one issuance account;
+    ``period`` narrows both branches (an empty condition, or one on ``:period``)."""
+    return f"""SELECT h.owner AS household, x.period_id, SUM(x.amount) AS total FROM (
     SELECT t.credit AS account, t.period_id, t.amount FROM transfer t
-    WHERE t.village = {} AND t.debit = (
-        SELECT id FROM account WHERE village = {} AND kind = 'issuance')%(period)s
+    WHERE t.village = :village AND t.debit = (
+        SELECT id FROM account WHERE village = :village AND kind = 'issuance'){period}
     UNION ALL
     SELECT t.debit AS account, t.period_id, -t.amount FROM transfer t
-    WHERE t.village = {} AND t.credit = (
-        SELECT id FROM account WHERE village = {} AND kind = 'issuance')%(period)s
+    WHERE t.village = :village AND t.credit = (
+        SELECT id FROM account WHERE village = :village AND kind = 'issuance'){period}
 ) x JOIN account h ON h.id = x.account AND h.kind = 'household'
-GROUP BY h.owner, x.period_id"""
+GROUP BY h.owner, x.period_id"""  # noqa: S608 (one of the two conditions below)
+
+
+EARNED_SQL = _earned_sql("")
+EARNED_IN_PERIOD_SQL = _earned_sql(" AND t.period_id = :period")
 
 
 async def earned_by_household(village_id: int, period_id: int | None = None) -> dict[int, int]:
     """Earned points of every household of the village with any (for boards and rankings)."""
     if period_id is None:
         return (await earned_by_period(village_id))[None]
-    rows = await Transfer.raw(
-        EARNED_SQL % {"period": " AND t.period_id = {}"}, *[village_id, village_id, period_id] * 2
-    ).run()
+    rows = await db.fetch(EARNED_IN_PERIOD_SQL, village=village_id, period=period_id)
     return {r["household"]: int(r["total"]) for r in rows}
 
 
 async def earned_by_period(village_id: int) -> dict[int | None, dict[int, int]]:
     """Earned points of every household with any, in total (key ``None``) and in each period
     with transfers, from one query: what a full rebuild of the village's boards needs."""
-    rows = await Transfer.raw(EARNED_SQL % {"period": ""}, *[village_id, village_id] * 2).run()
+    rows = await db.fetch(EARNED_SQL, village=village_id)
     earned: dict[int | None, dict[int, int]] = {None: {}}
     for row in rows:
         household, total = row["household"], int(row["total"])

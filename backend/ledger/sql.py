@@ -1,10 +1,9 @@
-"""Statements of the write path, run on the current transaction's own connection.
+"""The positional statements of :mod:`backend.ledger.posting`, each inside the open write
+transaction.
 
-The write path is a handful of guarded statements (``UPDATE … WHERE … RETURNING``) that the query
-builder cannot all express on both engines; running them straight on the transaction's
-connection also saves a layer per round trip on the hot path. Statements are written once with
-PostgreSQL's ``$n`` placeholders; SQLite reads the same numbers as ``?n`` (see
-:func:`backend.db.fetch`).
+What this module did is in :mod:`backend.db` now (:func:`~backend.db.fetch` with named
+parameters, :func:`~backend.db.require_transaction`); posting.py still writes ``$n`` and imports
+these two, and this module goes when it is written the named way.
 """
 
 from __future__ import annotations
@@ -15,9 +14,8 @@ from backend import db
 
 
 async def fetch(statement: str, *args: Any) -> list[dict[str, Any]]:
-    """Rows of one statement, inside the open write transaction (there must be one)."""
-    if db.engine().current_transaction.get() is None:
-        raise RuntimeError("ledger statements run inside write_transaction()")
+    """Rows of one ``$n`` statement, inside the open write transaction (there must be one)."""
+    db.require_transaction("ledger statements")
     return await db.fetch(statement, *args)
 
 

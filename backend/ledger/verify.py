@@ -201,7 +201,7 @@ CHECKS: tuple[Callable[[Rows], list[Failure]], ...] = (
 
 
 async def load(village_id: int) -> Rows:
-    transfers = await db.fetch(CHAIN_ROWS_SQL, village_id)
+    transfers = await db.fetch(CHAIN_ROWS_SQL, village=village_id)
     accounts = (
         await Account.select(
             Account.id, Account.kind, Account.owner, Account.balance, Account.allow_negative
@@ -225,8 +225,8 @@ async def current_village_key(village_id: int) -> str:
     """The key a chain of this village starts from today: its town's code and its own."""
     row = await db.first(
         "SELECT t.code AS town, v.code AS village FROM village v "
-        "JOIN town t ON t.id = v.town WHERE v.id = $1",
-        village_id,
+        "JOIN town t ON t.id = v.town WHERE v.id = :village",
+        village=village_id,
     )
     return village_key(row["town"], row["village"]) if row else ""
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from backend.audit.services import record
-from backend.db import is_postgres, write_transaction
+from backend.db import locked, write_transaction
 from backend.registry.tables import Household
 from backend.scoring.errors import BadSheet, PeriodNotOpen
 from backend.scoring.evaluations import Scorer
@@ -77,9 +77,7 @@ async def _households(village_id: int, ids: list[int]) -> dict[int, str]:
         )
         .order_by(Household.id)
     )
-    if is_postgres():
-        query = query.lock_rows("UPDATE")
-    return {r["id"]: r["number"] for r in await query.run()}
+    return {r["id"]: r["number"] for r in await locked(query).run()}
 
 
 async def _used(period_id: int, household_ids: list[int]) -> Counter[tuple[int, str]]:

@@ -18,7 +18,7 @@ from piccolo.columns.combination import Where
 
 from backend import clock
 from backend.audit.services import Actor, record
-from backend.db import is_postgres, write_transaction
+from backend.db import locked, write_transaction
 from backend.errors import NotFound
 from backend.heavy import run_heavy
 from backend.registry.tables import Household
@@ -170,9 +170,7 @@ async def active_household(village_id: int, household_id: int) -> None:
         & (Household.village == village_id)
         & (Household.status == "active")
     )
-    if is_postgres():
-        query = query.lock_rows("UPDATE")
-    if not await query.run():
+    if not await locked(query).run():
         raise NotFound()
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from backend import clock
 from backend.audit.services import Actor, record
-from backend.db import is_postgres, write_transaction
+from backend.db import locked, write_transaction
 from backend.errors import NotFound
 from backend.registry import services as registry
 from backend.scoring.errors import (
@@ -97,8 +97,8 @@ async def period(
     query = PeriodTable.select(*PERIOD_FIELDS).where(
         (PeriodTable.id == period_id) & (PeriodTable.village == village_id)
     )
-    if lock is not None and is_postgres():
-        query = query.lock_rows(lock)
+    if lock is not None:
+        query = locked(query, lock)
     row = await query.first().run()
     if row is None:
         raise NotFound()

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from backend import clock
+from backend import clock, db
 from backend.audit.services import Actor, changed_fields, record
 from backend.db import write_transaction
 from backend.errors import NotFound
@@ -273,17 +273,16 @@ async def move_stock(
     The product's ``updated_at`` is the movement's ``created_at``, one time passed in as the sale
     does: SQLite's ``current_timestamp`` is whole seconds without a zone, unlike every other row."""
     now = clock.now()
-    rows = await Product.raw(
-        "UPDATE product SET stock = stock + {}, updated_at = {}"
-        " WHERE id = {} AND village = {} AND shop = {} AND stock + {} >= 0"
+    rows = await db.fetch(
+        "UPDATE product SET stock = stock + :quantity, updated_at = :now"
+        " WHERE id = :product AND village = :village AND shop = :shop AND stock + :quantity >= 0"
         " RETURNING stock, name, unit",
-        quantity,
-        now,
-        product_id,
-        village_id,
-        shop_id,
-        quantity,
-    ).run()
+        quantity=quantity,
+        now=now,
+        product=product_id,
+        village=village_id,
+        shop=shop_id,
+    )
     if not rows:
         current = (
             await Product.select(Product.stock, Product.name, Product.unit)

@@ -94,11 +94,11 @@ async def measure() -> dict[str, float]:
     sample = villages[len(villages) // 2]
     intended = {
         r["household"]: int(r["total"])
-        for r in await Household.raw(
+        for r in await db.fetch(
             "SELECT household, SUM(CASE WHEN kind = 'deduction' THEN -amount ELSE amount END) "
-            "AS total FROM bench_moves WHERE village = {} GROUP BY household",
-            sample,
-        ).run()
+            "AS total FROM bench_moves WHERE village = :village GROUP BY household",
+            village=sample,
+        )
     }
     assert await ledger.earned_by_household(sample) == intended, "setup is not what boards read"
 
@@ -115,9 +115,9 @@ async def measure() -> dict[str, float]:
         h: t for h, t in intended.items() if t
     }, "Redis does not match the ledger"
 
-    picks = await Household.raw(
-        "SELECT id, village FROM household ORDER BY random() LIMIT {}", REQUESTS
-    ).run()
+    picks = await db.fetch(
+        "SELECT id, village FROM household ORDER BY random() LIMIT :limit", limit=REQUESTS
+    )
     rng = random.Random(5)
     both, tops, mine = [], [], []
     for pick in picks:

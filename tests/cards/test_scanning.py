@@ -23,7 +23,7 @@ from backend.cards.errors import (
     HouseholdInactive,
 )
 from backend.cards.tables import UsedPhoneCode
-from backend.db import is_postgres, write_transaction
+from backend.db import fetch, is_postgres, write_transaction
 from backend.registry import services as registry
 from backend.settings import get_settings
 from tests.factories import Place
@@ -205,7 +205,7 @@ async def waiting_behind_the_first(second: asyncio.Task[None]) -> None:
         return
     deadline = time.monotonic() + 60
     while not second.done() and time.monotonic() < deadline:
-        rows = await UsedPhoneCode.raw("SELECT count(*) AS n FROM pg_locks WHERE NOT granted")
+        rows = await fetch("SELECT count(*) AS n FROM pg_locks WHERE NOT granted")
         if rows[0]["n"]:
             return
     raise AssertionError("the second sale never waited for the first")

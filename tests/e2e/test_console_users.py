@@ -21,7 +21,9 @@ async def test_committee_keeps_its_village_s_accounts(
 ) -> None:
     place = await make_place((await make_town())["id"])
     other_committee, _token, _name = await make_user(Role.committee, place)
-    await db.fetch(SET_DISPLAY_NAME_SQL, "张会计", place.user_ids[Role.shopkeeper])
+    await db.fetch(
+        SET_DISPLAY_NAME_SQL, display_name="张会计", user=place.user_ids[Role.shopkeeper]
+    )
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")

@@ -58,9 +58,10 @@ async def history(world: World) -> tuple[Place, dict[str, ledger.Posted]]:
 
 async def account_of(village_id: int, household_id: int) -> int:
     row = await db.first(
-        "SELECT id FROM account WHERE village = $1 AND kind = 'household' AND owner = $2",
-        village_id,
-        household_id,
+        "SELECT id FROM account WHERE village = :village AND kind = 'household' "
+        "AND owner = :household",
+        village=village_id,
+        household=household_id,
     )
     assert row is not None
     return int(row["id"])
@@ -103,7 +104,9 @@ async def test_a_tampered_field_is_named(world: World, field: str) -> None:
         value = posted["award"].id
     elif value == "an hour later":
         value = target.created_at + timedelta(hours=1)
-    await db.fetch(f"UPDATE transfer SET {column} = $1 WHERE id = $2", value, target.id)
+    await db.fetch(
+        f"UPDATE transfer SET {column} = :value WHERE id = :id", value=value, id=target.id
+    )
     chain = [f for f in await verify_village(place.village_id) if f.check == "chain"]
     # A moved seq reorders the chain: the first transfer out of place is the one after it.
     assert len(chain) == 1 and (field == "seq" or chain[0].transfer_id == target.id), field
@@ -112,7 +115,8 @@ async def test_a_tampered_field_is_named(world: World, field: str) -> None:
 async def test_a_tampered_village_key_breaks_the_first_link(world: World) -> None:
     place, posted = await history(world)
     await db.fetch(
-        "UPDATE ledger_head SET village_key = 'HJZ/DJC' WHERE village = $1", place.village_id
+        "UPDATE ledger_head SET village_key = 'HJZ/DJC' WHERE village = :village",
+        village=place.village_id,
     )
     chain = [f for f in await verify_village(place.village_id) if f.check == "chain"]
     assert [f.transfer_id for f in chain] == [posted["award"].id]
@@ -120,16 +124,15 @@ async def test_a_tampered_village_key_breaks_the_first_link(world: World) -> Non
 
 async def test_the_canonical_bytes_name_no_serial_id(world: World) -> None:
     place, posted = await history(world)
-    rows = await db.fetch(CHAIN_ROWS_SQL, place.village_id)
+    rows = await db.fetch(CHAIN_ROWS_SQL, village=place.village_id)
     head = await db.first(
-        "SELECT village_key, hash FROM ledger_head WHERE village = $1", place.village_id
+        "SELECT village_key, hash FROM ledger_head WHERE village = :village",
+        village=place.village_id,
     )
     assert head is not None
     key = head["village_key"]
-    assert key.endswith(
-        "/"
-        + (await db.first("SELECT code FROM village WHERE id = $1", place.village_id) or {})["code"]
-    )
+    village = await db.first("SELECT code FROM village WHERE id = :id", id=place.village_id)
+    assert village is not None and key.endswith("/" + village["code"])
     assert rows[0]["prev_hash"] == genesis(key)
     award, _other, sale, reversal = (
         json.loads(canonical_bytes({**r, "village_key": key})) for r in rows

@@ -130,7 +130,7 @@ async def moved_village() -> tuple[Place, str]:
     award = await ledger.award(CLI_ACTOR, v, b, 3, key="mistake", reason="录错了")
     await ledger.reverse(CLI_ACTOR, v, award.id, key="undo", reason="冲正")
     assert sold.receipt_no and await verify_village(v) == []
-    row = await db.first("SELECT code FROM village WHERE id = $1", v)
+    row = await db.first("SELECT code FROM village WHERE id = :id", id=v)
     assert row is not None
     return place, row["code"]
 
@@ -179,7 +179,9 @@ def ensure_database(url: str) -> None:
 
 
 async def head_of(village_id: int) -> dict[str, Any]:
-    row = await db.first("SELECT seq, hash FROM ledger_head WHERE village = $1", village_id)
+    row = await db.first(
+        "SELECT seq, hash FROM ledger_head WHERE village = :village", village=village_id
+    )
     assert row is not None
     return row
 

@@ -64,7 +64,7 @@ async def exported() -> dict[str, Any]:
     place = await make_place((await make_town())["id"])
     await add_sale(place)
     await add_board(place)
-    row = await db.first("SELECT code FROM village WHERE id = $1", place.village_id)
+    row = await db.first("SELECT code FROM village WHERE id = :id", id=place.village_id)
     assert row is not None
     return (await export_village(row["code"]))[0]
 
@@ -108,7 +108,7 @@ async def test_a_village_sharing_a_shop_is_refused_by_name_either_way() -> None:
     await catalogue.add_product(
         CLI_ACTOR, neighbour["id"], shop.id, {"name": "肥皂", "price": 3, "unit": "块"}
     )
-    owner = await db.first("SELECT code FROM village WHERE id = $1", place.village_id)
+    owner = await db.first("SELECT code FROM village WHERE id = :id", id=place.village_id)
     assert owner is not None
     for code, other in ((owner["code"], neighbour["code"]), (neighbour["code"], owner["code"])):
         document = from_elsewhere((await export_village(code))[0])

@@ -31,12 +31,10 @@ _columns = sql_migration(
 async def _public_ids() -> None:
     """Boards published before this migration get their random public id here: SQL has no
     portable random text, and a sequential id is what the public path must stop exposing."""
-    db = engine()
     for row in await fetch("SELECT id FROM board WHERE public_id = ''"):
-        # token_urlsafe is [A-Za-z0-9_-] only, and the id an integer: nothing to escape.
-        await db.run_ddl(f"UPDATE board SET public_id = '{secrets.token_urlsafe(12)}'"
-                         f" WHERE id = {int(row['id'])}")
-    await db.run_ddl("CREATE UNIQUE INDEX board_public_id ON board (public_id)")
+        await fetch("UPDATE board SET public_id = :public_id WHERE id = :id",
+                    public_id=secrets.token_urlsafe(12), id=row["id"])
+    await engine().run_ddl("CREATE UNIQUE INDEX board_public_id ON board (public_id)")
 
 
 async def forwards() -> MigrationManager:

@@ -87,48 +87,54 @@ async def _check_old_chain(village_id: int, rows: list[dict[str, Any]]) -> None:
                 f"village {village_id}: transfer #{row['id']} (seq {row['seq']}) breaks the "
                 "chain; run `jifen ledger verify` on the previous version and repair it first")
         prev = row["hash"]
-    head = await db.first("SELECT seq, hash FROM ledger_head WHERE village = $1", village_id)
+    head = await db.first("SELECT seq, hash FROM ledger_head WHERE village = :village",
+                          village=village_id)
     if head is None or (head["seq"], head["hash"]) != (len(rows), prev):
         raise RuntimeError(f"village {village_id}: the chain head does not match its last "
                            "transfer; run `jifen ledger verify` on the previous version first")
 
 
 async def _name_accounts(village_id: int) -> None:
-    await db.fetch("UPDATE account SET identity = 'issuance' WHERE village = $1 "
-                   "AND kind = 'issuance'", village_id)
+    await db.fetch("UPDATE account SET identity = 'issuance' WHERE village = :village "
+                   "AND kind = 'issuance'", village=village_id)
     await db.fetch("UPDATE account SET identity = 'household:' || (SELECT h.public_id FROM "
-                   "household h WHERE h.id = account.owner) WHERE village = $1 "
-                   "AND kind = 'household'", village_id)
+                   "household h WHERE h.id = account.owner) WHERE village = :village "
+                   "AND kind = 'household'", village=village_id)
     for shop in await db.fetch(
         "SELECT a.id, s.name, t.code AS town, v.code AS village FROM account a "
         "JOIN shop s ON s.id = a.owner JOIN village v ON v.id = s.village "
-        "JOIN town t ON t.id = v.town WHERE a.village = $1 AND a.kind = 'shop'", village_id,
+        "JOIN town t ON t.id = v.town WHERE a.village = :village AND a.kind = 'shop'",
+        village=village_id,
     ):
         identity = f"shop:{village_key(shop['town'], shop['village'])}/{shop['name']}"
-        await db.fetch("UPDATE account SET identity = $2 WHERE id = $1", shop["id"], identity)
+        await db.fetch("UPDATE account SET identity = :identity WHERE id = :id", id=shop["id"],
+                       identity=identity)
 
 
 async def rehash_village(village_id: int, key: str) -> None:
     """Check the old chain, name everything stably, link it again and move the head."""
-    await db.fetch("UPDATE ledger_head SET village_key = $2 WHERE village = $1", village_id, key)
-    old = await db.fetch("SELECT * FROM transfer WHERE village = $1 ORDER BY seq", village_id)
+    await db.fetch("UPDATE ledger_head SET village_key = :key WHERE village = :village",
+                   village=village_id, key=key)
+    old = await db.fetch("SELECT * FROM transfer WHERE village = :village ORDER BY seq",
+                         village=village_id)
     await _check_old_chain(village_id, old)
     await _name_accounts(village_id)
     for row in old:
-        await db.fetch("UPDATE transfer SET public_id = $2 WHERE id = $1", row["id"],
-                       new_public_id())
+        await db.fetch("UPDATE transfer SET public_id = :public_id WHERE id = :id", id=row["id"],
+                       public_id=new_public_id())
     prev, new_heads = genesis(key), {}
-    for row in await db.fetch(CHAIN_ROWS_SQL, village_id):
+    for row in await db.fetch(CHAIN_ROWS_SQL, village=village_id):
         row["village_key"] = key
         new = link(prev, row)
-        await db.fetch("UPDATE transfer SET prev_hash = $2, hash = $3 WHERE id = $1",
-                       row["id"], prev, new)
+        await db.fetch("UPDATE transfer SET prev_hash = :prev_hash, hash = :hash WHERE id = :id",
+                       id=row["id"], prev_hash=prev, hash=new)
         new_heads[row["seq"]] = new
         prev = new
-    await db.fetch("UPDATE ledger_head SET hash = $2 WHERE village = $1", village_id, prev)
+    await db.fetch("UPDATE ledger_head SET hash = :hash WHERE village = :village",
+                   village=village_id, hash=prev)
     for seq, new in new_heads.items():
-        await db.fetch("UPDATE board SET chain_head = $3 WHERE village = $1 AND chain_seq = $2",
-                       village_id, seq, new)
+        await db.fetch("UPDATE board SET chain_head = :hash WHERE village = :village "
+                       "AND chain_seq = :seq", village=village_id, seq=seq, hash=new)
 
 
 async def rehash_all() -> None:
