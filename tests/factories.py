@@ -20,6 +20,7 @@ from backend.boards import services as board_services
 from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.registry import services as registry
+from backend.registry.records import HouseholdRecord, TownRecord
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
 from backend.scoring.rules import NewRule
@@ -60,7 +61,7 @@ class Place:
     village_id: int
     grid_id: int
     moral_group_id: int
-    households: list[dict]
+    households: list[HouseholdRecord]
     shop_id: int = 0
     product_id: int = 0
     tokens: dict[Role, str] = field(default_factory=dict)
@@ -79,7 +80,7 @@ class World:
     elsewhere: Place
 
 
-async def make_town() -> dict:
+async def make_town() -> TownRecord:
     return await registry.create_town(CLI_ACTOR, "测试镇", unique("T"))
 
 
@@ -104,7 +105,7 @@ async def make_user(
 
 async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     village = await registry.create_village(CLI_ACTOR, town_id, name="测试村", code=unique("V"))
-    vid = village["id"]
+    vid = village.id
     grid = await registry.create_grid(CLI_ACTOR, vid, "一网格")
     group = await registry.create_moral_group(CLI_ACTOR, vid, "第一道德小组")
     households = [
@@ -133,7 +134,7 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     if with_users:
         for role in Role:
             place.user_ids[role], place.tokens[role], place.usernames[role] = await make_user(
-                role, place, households[0]["id"]
+                role, place, households[0].id
             )
     return place
 
@@ -142,9 +143,9 @@ async def build_world() -> World:
     town = await make_town()
     other_town = await make_town()
     return World(
-        a=await make_place(town["id"]),
-        b=await make_place(town["id"]),
-        elsewhere=await make_place(other_town["id"]),
+        a=await make_place(town.id),
+        b=await make_place(town.id),
+        elsewhere=await make_place(other_town.id),
     )
 
 
@@ -153,9 +154,9 @@ async def stocked_place(points: int = 100, **village: Any) -> Place:
 
     The village asks for no PIN (``pin_threshold`` 0) unless the test gives a threshold: a
     household without a PIN buys nothing above one, and most tests are not about the PIN."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await registry.update_village(CLI_ACTOR, place.village_id, {"pin_threshold": 0, **village})
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await ledger.award(
         CLI_ACTOR, place.village_id, household, points, key=unique("seed"), reason="测试积分"
     )
@@ -202,11 +203,11 @@ async def add_scoring(place: Place) -> dict[str, int]:
         scorer,
         place.village_id,
         period.id,
-        place.households[1]["id"],
+        place.households[1].id,
         book.rules[0].id,
         photo=photo.getvalue(),
     )
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     activity = await activities.create_activity(
         scorer,
         place.village_id,
@@ -246,7 +247,7 @@ async def add_board(place: Place) -> int:
     await ledger.award(
         CLI_ACTOR,
         place.village_id,
-        place.households[0]["id"],
+        place.households[0].id,
         5,
         key=unique("board"),
         reason="测试",
@@ -262,7 +263,7 @@ async def add_board(place: Place) -> int:
 
 async def add_sale(place: Place) -> int:
     """One sale of the place's product to its first household, paid with the card."""
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await ledger.award(
         CLI_ACTOR, place.village_id, household, 50, key=unique("sale"), reason="测试积分"
     )

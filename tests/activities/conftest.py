@@ -36,7 +36,7 @@ class Event:
         return self.place.headers(role)
 
     async def card(self, index: int) -> str:
-        return await issuing.card_payload(self.place.village_id, self.place.households[index]["id"])
+        return await issuing.card_payload(self.place.village_id, self.place.households[index].id)
 
     async def third_household_card(self) -> str:
         household = await registry.create_household(
@@ -50,12 +50,12 @@ class Event:
             },
             [{"name": "赵大山", "relation": "户主"}],
         )
-        return await issuing.card_payload(self.place.village_id, household["id"])
+        return await issuing.card_payload(self.place.village_id, household.id)
 
 
 @pytest.fixture
 async def event(client: AsyncClient) -> Event:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     _, token, _name = await make_user(Role.committee, place)
     book = await rules.adopt_rule_book(
         CLI_ACTOR,

@@ -73,12 +73,12 @@ async def open_checkin(page: Page, server_url: str, place: Place) -> None:
 async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     activity = await running_activity(place)
     first, second = place.households
-    first = await registry.add_member(CLI_ACTOR, place.village_id, first["id"], "刘桂兰", "配偶")
-    spouse = first["members"][-1]
-    codes = [await issuing.card_payload(place.village_id, h["id"]) for h in (first, second)]
+    first = await registry.add_member(CLI_ACTOR, place.village_id, first.id, "刘桂兰", "配偶")
+    spouse = first.members[-1]
+    codes = [await issuing.card_payload(place.village_id, h.id) for h in (first, second)]
 
     browser = await launch_browser()
     context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
@@ -86,11 +86,11 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     await open_checkin(page, server_url, place)
 
     await page.locator("#scan").type(codes[0] + "\n", delay=5)
-    row = page.locator(f"#attendances li[data-household-id='{first['id']}']")
-    await expect(row).to_contain_text(first["head_name"])
+    row = page.locator(f"#attendances li[data-household-id='{first.id}']")
+    await expect(row).to_contain_text(first.head_name)
     await expect(page.locator("#count")).to_have_text("1")
-    await row.locator(f"button[data-member-id='{spouse['id']}']").click()
-    await expect(row.locator(".who")).to_contain_text(spouse["name"])
+    await row.locator(f"button[data-member-id='{spouse.id}']").click()
+    await expect(row.locator(".who")).to_contain_text(spouse.name)
 
     await page.locator("#scan").type(codes[0] + "\n", delay=5)
     await expect(page.locator("#o-title")).to_have_text("已签到过")
@@ -106,18 +106,18 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     await page.evaluate("window.dispatchEvent(new Event('online'))")
     await page.screenshot(path=screenshots() / "checkin.png")
     listed = await activities.attendances(place.village_id, activity.id)
-    assert sorted(a.household_id for a in listed) == sorted([first["id"], second["id"]])
+    assert sorted(a.household_id for a in listed) == sorted([first.id, second.id])
     await browser.close()
 
 
 async def test_a_refusal_in_chinese_then_the_page_in_english_after_switching(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await running_activity(place)
     household = place.households[0]
-    code = await issuing.card_payload(place.village_id, household["id"])
-    await issuing.reissue_card(CLI_ACTOR, place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household.id)
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, household.id)
 
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")

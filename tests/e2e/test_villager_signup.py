@@ -35,7 +35,7 @@ class Planned:
 
 
 async def planned_activity() -> Planned:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
         place.village_id,
@@ -74,14 +74,14 @@ async def planned_activity() -> Planned:
         },
     )
     household = place.households[1]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "1357")
     village = await Village.select(Village.code).where(Village.id == place.village_id).first()
     return Planned(
         place.village_id,
         village["code"],
         activity.id,
-        household["id"],
-        household["number"],
+        household.id,
+        household.number,
         "1357",
     )
 

@@ -19,7 +19,7 @@ LATER = clock.now() + timedelta(days=30)
 
 
 async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
         place.village_id,
@@ -55,7 +55,7 @@ async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:
     )
     first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     second = Scorer(None, "李委员", frozenset({"committee"}))
-    a, b = (h["id"] for h in place.households)
+    a, b = (h.id for h in place.households)
     ids = [
         *await evaluations.propose(first, place.village_id, period.id, a, care),
         *await evaluations.propose(first, place.village_id, period.id, a, mess),
@@ -91,7 +91,7 @@ async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:
 async def test_a_deduction_beyond_the_balance_waits_on_notice_where_balances_stay_positive() -> (
     None
 ):
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
         place.village_id,
@@ -116,7 +116,7 @@ async def test_a_deduction_beyond_the_balance_waits_on_notice_where_balances_sta
         ends_on=date(2026, 11, 30),
     )
     first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
-    household = place.households[0]["id"]
+    household = place.households[0].id
     [held] = await evaluations.propose(
         first, place.village_id, period.id, household, book.rules[0].id
     )
