@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import io
 import itertools
 import uuid
@@ -23,7 +24,8 @@ from backend.registry import services as registry
 from backend.registry.records import HouseholdRecord, TownRecord
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
+from backend.scoring.periods import Period
+from backend.scoring.rules import NewRule, RuleBook
 from backend.shop import catalogue, redemption_services
 from backend.shop.pictures import store_picture
 
@@ -48,6 +50,26 @@ TIDY_YARD = NewRule(
     title="庭院整洁",
     points=5,
     cap=3,
+    evidence_required=False,
+    proposers=("committee",),
+)
+# The rule of the villages' activities: volunteering, 3 points, at most 4 times a period.
+CLEAN_UP = NewRule(
+    code="ZY01",
+    category="志愿服务",
+    title="参加环境整治",
+    points=3,
+    cap=4,
+    evidence_required=False,
+    proposers=("committee", "grid_officer"),
+)
+# The award a star is made of in the villager's and the passbook's months: 孝老爱亲, 10 points.
+CARING = NewRule(
+    code="XL01",
+    category="孝老爱亲",
+    title="赡养老人",
+    points=10,
+    cap=1,
     evidence_required=False,
     proposers=("committee",),
 )
@@ -147,6 +169,37 @@ async def build_world() -> World:
         b=await make_place(town.id),
         elsewhere=await make_place(other_town.id),
     )
+
+
+@dataclass(frozen=True)
+class Month:
+    """A place's rule book, its open month and who scores (or organises) in it."""
+
+    book: RuleBook
+    period: Period
+    scorer: Scorer
+
+
+async def open_month(
+    place: Place,
+    *terms: NewRule,
+    month: int = 11,
+    role: Role = Role.committee,
+    name: str = "张委员",
+) -> Month:
+    """Adopt ``terms`` (TIDY_YARD if none) as the place's rule book and open 2026's ``month``
+    ("2026年11月"), with the place's ``role`` user as the scorer, called ``name``: what every
+    scoring and activity test sets up before its first step."""
+    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, list(terms or (TIDY_YARD,)))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name=f"2026年{month}月",
+        kind="month",
+        starts_on=date(2026, month, 1),
+        ends_on=date(2026, month, calendar.monthrange(2026, month)[1]),
+    )
+    return Month(book, period, Scorer(place.user_ids[role], name, frozenset({role.value})))
 
 
 async def stocked_place(points: int = 100, **village: Any) -> Place:

@@ -4,7 +4,7 @@ shown in Chinese, and the page speaks English once the language is switched."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.async_api import Page, expect
 
@@ -15,46 +15,21 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import issuing
 from backend.registry import services as registry
-from backend.scoring import periods, rules
-from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, log_in_at, screenshots
-from tests.factories import Place, make_place, make_town
+from tests.factories import CLEAN_UP, Place, make_place, make_town, open_month
 
 
 async def running_activity(place: Place) -> ActivityRecord:
     """A volunteer activity of ``place`` that started an hour ago, organised by its grid officer."""
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        place.village_id,
-        [
-            NewRule(
-                code="ZY01",
-                category="志愿服务",
-                title="参加环境整治",
-                points=3,
-                cap=4,
-                evidence_required=False,
-                proposers=("committee", "grid_officer"),
-            ),
-        ],
-    )
-    await periods.open_period(
-        CLI_ACTOR,
-        place.village_id,
-        name="2026年11月",
-        kind="month",
-        starts_on=date(2026, 11, 1),
-        ends_on=date(2026, 11, 30),
-    )
-    organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
+    month = await open_month(place, CLEAN_UP, role=Role.grid_officer, name="网格员")
+    organiser = month.scorer
     now = clock.now()
     activity = await activities.create_activity(
         organiser,
         place.village_id,
         {
             "title": "村道清扫",
-            "rule_id": book.rules[0].id,
+            "rule_id": month.book.rules[0].id,
             "place": "村委会门口",
             "starts_at": now - timedelta(hours=1),
             "ends_at": now + timedelta(hours=2),

@@ -19,18 +19,19 @@ from backend.boards import services as boards
 from backend.cards import pin_changes, pins
 from backend.ledger import services as ledger
 from backend.registry.records import HouseholdRecord
-from backend.scoring import evaluations, period_close, periods, rules
+from backend.scoring import evaluations, period_close, periods
 from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
 from backend.shop import redemption_services
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.e2e.test_villager_live import code_drawn
 from tests.factories import (
+    CARING,
     TIDY_YARD,
     Place,
     make_place,
     make_town,
     make_user,
+    open_month,
     stocked_place,
     unique,
 )
@@ -83,32 +84,9 @@ async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
     """October scored by rule code per household (by index), verified by a second member,
     noticed, closed and posted, its board published; then November opened."""
     vid = place.village_id
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        vid,
-        [
-            NewRule(
-                code="XL01",
-                category="孝老爱亲",
-                title="赡养老人",
-                points=10,
-                cap=1,
-                evidence_required=False,
-                proposers=("committee",),
-            ),
-            TIDY_YARD,
-        ],
-    )
-    rule = {r.code: r.id for r in book.rules}
-    october = await periods.open_period(
-        CLI_ACTOR,
-        vid,
-        name="2026年10月",
-        kind="month",
-        starts_on=date(2026, 10, 1),
-        ends_on=date(2026, 10, 31),
-    )
-    proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
+    scored = await open_month(place, CARING, TIDY_YARD, month=10)
+    rule = {r.code: r.id for r in scored.book.rules}
+    october, proposer = scored.period, scored.scorer
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     for index, codes in marks.items():

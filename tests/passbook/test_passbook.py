@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,12 +20,20 @@ from backend.auth.principal import Role
 from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.ledger.verify import heads
-from backend.scoring import evaluations, period_close, periods, rules
+from backend.scoring import evaluations, period_close, periods
 from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
 from backend.settings import get_settings
 from backend.shop import redemption_services
-from tests.factories import TIDY_YARD, Place, make_place, make_town, make_user, unique
+from tests.factories import (
+    CARING,
+    TIDY_YARD,
+    Place,
+    make_place,
+    make_town,
+    make_user,
+    open_month,
+    unique,
+)
 from tests.passbook.paper import first_page_png, pdf_text, qr_address, require_poppler
 
 
@@ -34,31 +42,8 @@ async def lived_october(place: Place) -> int:
     noticed, closed, posted: one star, 孝老爱亲), a deduction, a sale with the card and its void.
     Returns October's id."""
     vid, household = place.village_id, place.households[0].id
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        vid,
-        [
-            NewRule(
-                code="XL01",
-                category="孝老爱亲",
-                title="赡养老人",
-                points=10,
-                cap=1,
-                evidence_required=False,
-                proposers=("committee",),
-            ),
-            TIDY_YARD,
-        ],
-    )
-    october = await periods.open_period(
-        CLI_ACTOR,
-        vid,
-        name="2026年10月",
-        kind="month",
-        starts_on=date(2026, 10, 1),
-        ends_on=date(2026, 10, 31),
-    )
-    proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
+    scored = await open_month(place, CARING, TIDY_YARD, month=10)
+    book, october, proposer = scored.book, scored.period, scored.scorer
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     for rule in book.rules:
