@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import io
 import itertools
 import uuid
@@ -20,9 +21,11 @@ from backend.boards import services as board_services
 from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.registry import services as registry
+from backend.registry.records import HouseholdRecord, TownRecord
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
+from backend.scoring.periods import Period
+from backend.scoring.rules import NewRule, RuleBook
 from backend.shop import catalogue, redemption_services
 from backend.shop.pictures import store_picture
 
@@ -50,6 +53,26 @@ TIDY_YARD = NewRule(
     evidence_required=False,
     proposers=("committee",),
 )
+# The rule of the villages' activities: volunteering, 3 points, at most 4 times a period.
+CLEAN_UP = NewRule(
+    code="ZY01",
+    category="志愿服务",
+    title="参加环境整治",
+    points=3,
+    cap=4,
+    evidence_required=False,
+    proposers=("committee", "grid_officer"),
+)
+# The award a star is made of in the villager's and the passbook's months: 孝老爱亲, 10 points.
+CARING = NewRule(
+    code="XL01",
+    category="孝老爱亲",
+    title="赡养老人",
+    points=10,
+    cap=1,
+    evidence_required=False,
+    proposers=("committee",),
+)
 
 
 @dataclass
@@ -60,7 +83,7 @@ class Place:
     village_id: int
     grid_id: int
     moral_group_id: int
-    households: list[dict]
+    households: list[HouseholdRecord]
     shop_id: int = 0
     product_id: int = 0
     tokens: dict[Role, str] = field(default_factory=dict)
@@ -79,7 +102,7 @@ class World:
     elsewhere: Place
 
 
-async def make_town() -> dict:
+async def make_town() -> TownRecord:
     return await registry.create_town(CLI_ACTOR, "测试镇", unique("T"))
 
 
@@ -104,7 +127,7 @@ async def make_user(
 
 async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     village = await registry.create_village(CLI_ACTOR, town_id, name="测试村", code=unique("V"))
-    vid = village["id"]
+    vid = village.id
     grid = await registry.create_grid(CLI_ACTOR, vid, "一网格")
     group = await registry.create_moral_group(CLI_ACTOR, vid, "第一道德小组")
     households = [
@@ -133,7 +156,7 @@ async def make_place(town_id: int, *, with_users: bool = True) -> Place:
     if with_users:
         for role in Role:
             place.user_ids[role], place.tokens[role], place.usernames[role] = await make_user(
-                role, place, households[0]["id"]
+                role, place, households[0].id
             )
     return place
 
@@ -142,10 +165,41 @@ async def build_world() -> World:
     town = await make_town()
     other_town = await make_town()
     return World(
-        a=await make_place(town["id"]),
-        b=await make_place(town["id"]),
-        elsewhere=await make_place(other_town["id"]),
+        a=await make_place(town.id),
+        b=await make_place(town.id),
+        elsewhere=await make_place(other_town.id),
     )
+
+
+@dataclass(frozen=True)
+class Month:
+    """A place's rule book, its open month and who scores (or organises) in it."""
+
+    book: RuleBook
+    period: Period
+    scorer: Scorer
+
+
+async def open_month(
+    place: Place,
+    *terms: NewRule,
+    month: int = 11,
+    role: Role = Role.committee,
+    name: str = "张委员",
+) -> Month:
+    """Adopt ``terms`` (TIDY_YARD if none) as the place's rule book and open 2026's ``month``
+    ("2026年11月"), with the place's ``role`` user as the scorer, called ``name``: what every
+    scoring and activity test sets up before its first step."""
+    book = await rules.adopt_rule_book(CLI_ACTOR, place.village_id, list(terms or (TIDY_YARD,)))
+    period = await periods.open_period(
+        CLI_ACTOR,
+        place.village_id,
+        name=f"2026年{month}月",
+        kind="month",
+        starts_on=date(2026, month, 1),
+        ends_on=date(2026, month, calendar.monthrange(2026, month)[1]),
+    )
+    return Month(book, period, Scorer(place.user_ids[role], name, frozenset({role.value})))
 
 
 async def stocked_place(points: int = 100, **village: Any) -> Place:
@@ -153,9 +207,9 @@ async def stocked_place(points: int = 100, **village: Any) -> Place:
 
     The village asks for no PIN (``pin_threshold`` 0) unless the test gives a threshold: a
     household without a PIN buys nothing above one, and most tests are not about the PIN."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await registry.update_village(CLI_ACTOR, place.village_id, {"pin_threshold": 0, **village})
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await ledger.award(
         CLI_ACTOR, place.village_id, household, points, key=unique("seed"), reason="测试积分"
     )
@@ -202,11 +256,11 @@ async def add_scoring(place: Place) -> dict[str, int]:
         scorer,
         place.village_id,
         period.id,
-        place.households[1]["id"],
+        place.households[1].id,
         book.rules[0].id,
         photo=photo.getvalue(),
     )
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     activity = await activities.create_activity(
         scorer,
         place.village_id,
@@ -246,7 +300,7 @@ async def add_board(place: Place) -> int:
     await ledger.award(
         CLI_ACTOR,
         place.village_id,
-        place.households[0]["id"],
+        place.households[0].id,
         5,
         key=unique("board"),
         reason="测试",
@@ -262,7 +316,7 @@ async def add_board(place: Place) -> int:
 
 async def add_sale(place: Place) -> int:
     """One sale of the place's product to its first household, paid with the card."""
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await ledger.award(
         CLI_ACTOR, place.village_id, household, 50, key=unique("sale"), reason="测试积分"
     )

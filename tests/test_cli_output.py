@@ -33,7 +33,7 @@ async def test_a_piped_chain_head_is_all_64_hex_characters(world: World) -> None
     await ledger.award(
         CLI_ACTOR,
         place.village_id,
-        place.households[0]["id"],
+        place.households[0].id,
         7,
         key=unique("pipe"),
         reason="测试积分",

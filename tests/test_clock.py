@@ -53,13 +53,13 @@ async def _expires_at(server_url: str, place_id: int, number: str) -> datetime:
 async def test_the_server_process_follows_the_tests_clock(
     server_url: str, clock: TestClock
 ) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     household = place.households[0]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
-    first = await _expires_at(server_url, place.village_id, household["number"])
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "2580")
+    first = await _expires_at(server_url, place.village_id, household.number)
     assert timedelta(0) < first - clock.now() <= timedelta(seconds=61)
     await clock.advance(timedelta(days=3))
-    later = await _expires_at(server_url, place.village_id, household["number"])
+    later = await _expires_at(server_url, place.village_id, household.number)
     assert timedelta(0) < later - clock.now() <= timedelta(seconds=61)
     assert later - first > timedelta(days=3) - timedelta(minutes=1)
 

@@ -54,7 +54,7 @@ async def test_the_hot_tables_are_partitioned_as_the_setting_says() -> None:
 async def test_a_database_with_rows_is_not_partitioned_behind_its_back() -> None:
     """Asking again on a database in use changes nothing: already partitioned, nothing to do;
     plain tables holding rows, refused (moving populated tables is the operator's job)."""
-    await add_sale(await make_place((await make_town())["id"], with_users=False))
+    await add_sale(await make_place((await make_town()).id, with_users=False))
     before = await layout()
     if get_settings().is_sqlite or get_settings().partitions:
         assert await partition_hot_tables(4) == []

@@ -300,8 +300,8 @@ async def _existing(activity_id: int, key: str) -> AttendanceRecord | None:
 async def _member_of(village_id: int, household_id: int, member_id: int | None) -> None:
     if member_id is None:
         return
-    members = (await registry.household(village_id, household_id))["members"]
-    if not any(m["id"] == member_id and m["active"] for m in members):
+    members = (await registry.household(village_id, household_id)).members
+    if not any(m.id == member_id and m.active for m in members):
         raise UnknownMember()
 
 

@@ -138,7 +138,7 @@ def sign_in_pages(title: str, subtitle: str, rows: list[tuple[str, str]]) -> lis
 async def sign_in_sheet_pdf(village_id: int, activity_id: int) -> bytes:
     """A4 sign-in sheets: every active household with a signature line (no spendable code)."""
     current = await activity(village_id, activity_id)
-    rows = [(h["number"], h["head_name"]) for h in await registry.active_households(village_id)]
+    rows = [(h.number, h.head_name) for h in await registry.active_households(village_id)]
     when = current.starts_at.astimezone(_zone())
     subtitle = f"{current.place}  {when:%Y年%m月%d日 %H:%M}  签到表"
     images = await asyncio.to_thread(sign_in_pages, current.title, subtitle, rows)

@@ -151,7 +151,7 @@ async def above_the_line(
     so no ranking shows a low result that the black board leaves off (a hardship household's);
     ``keep``, the asker's own household, stays. Ranks are the village's, unchanged: the cut is
     at the bottom, so no gap opens between the households shown."""
-    line = (await registry.village(village_id))["black_line"]
+    line = (await registry.village(village_id)).black_line
     return [s for s in standings if s.earned >= line or s.household_id == keep]
 
 

@@ -152,7 +152,7 @@ async def compute(village_id: int, period_id: int) -> BoardPreview:
     """The board as it would be published now (the committee's preview)."""
     period_name, period_state = await _period(village_id, period_id)
     village = await registry.village(village_id)
-    size = village["board_size"]
+    size = village.board_size
     totals = await ledger.earned_by_household(village_id, period_id)
     households = (
         await Household.select(
@@ -161,12 +161,12 @@ async def compute(village_id: int, period_id: int) -> BoardPreview:
         .where((Household.village == village_id) & (Household.status == "active"))
         .run()
     )
-    eligible = [h for h in households if village["board_include_idle"] or h["id"] in totals]
+    eligible = [h for h in households if village.board_include_idle or h["id"] in totals]
     info = {h["id"]: h for h in eligible}
     best = competition_ranks([(h["id"], totals.get(h["id"], 0)) for h in eligible])
     red = cut(best, size)
     on_red = {s.household_id for s in red}
-    line = village["black_line"]
+    line = village.black_line
     below = [h for h in eligible if totals.get(h["id"], 0) < line and h["id"] not in on_red]
     candidates = [(h["id"], -totals.get(h["id"], 0)) for h in below if not h["hardship"]]
     black = [
@@ -190,7 +190,7 @@ async def compute(village_id: int, period_id: int) -> BoardPreview:
 
     return BoardPreview(
         village_id=village_id,
-        village_name=village["name"],
+        village_name=village.name,
         period_id=period_id,
         period_name=period_name,
         period_state=period_state,
@@ -245,13 +245,13 @@ async def publish(actor: Actor, village_id: int, period_id: int) -> PublishedBoa
             )[0]["id"]
         except (asyncpg.UniqueViolationError, sqlite3.IntegrityError) as exc:
             raise BoardAlreadyPublished() from exc
-        if village["red_bonus"]:
+        if village.red_bonus:
             for entry in draft.red:
                 await ledger.award(
                     actor,
                     village_id,
                     entry.household_id,
-                    village["red_bonus"],
+                    village.red_bonus,
                     key=f"board:{board_id}:red:{entry.household_id}",
                     kind="bonus",
                     reason=f"{draft.period_name} 红榜奖励",

@@ -32,9 +32,9 @@ async def card_sheet_pdf(
     }
     printed = []
     for household in households:
-        version = versions.get(household["id"], 1)
-        payload = codes.card_payload(secret(), village_id, household["public_id"], version)
+        version = versions.get(household.id, 1)
+        payload = codes.card_payload(secret(), village_id, household.public_id, version)
         printed.append(
-            pictures.PrintedCard(payload, household["head_name"], household["number"], version)
+            pictures.PrintedCard(payload, household.head_name, household.number, version)
         )
-    return await asyncio.to_thread(pictures.card_sheet_pdf, village["name"], printed)
+    return await asyncio.to_thread(pictures.card_sheet_pdf, village.name, printed)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from backend import clock
 from backend.audit.services import Actor, record
@@ -20,6 +19,7 @@ from backend.cards.errors import HouseholdInactive
 from backend.cards.tables import Card
 from backend.db import write_transaction
 from backend.registry import services as registry
+from backend.registry.records import HouseholdRecord
 from backend.settings import get_settings
 
 
@@ -40,14 +40,27 @@ class HouseholdCard:
     payload: str
 
 
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """A household's card row as stored (``pin_hash`` None: no PIN; ``pin_locked_at`` set:
+    the kiosk locked the PIN after the fifth wrong one)."""
+
+    version: int
+    pin_hash: str | None
+    pin_failures: int
+    pin_locked_at: datetime | None
+    issued_at: datetime | None
+    pin_must_change: bool
+
+
 def secret() -> str:
     """The deployment secret every code's MAC is made under."""
     return get_settings().secret_key
 
 
-async def card_row(household_id: int) -> dict[str, Any] | None:
+async def card_row(household_id: int) -> CardRow | None:
     """The household's card row as stored (None before the first issue)."""
-    return (
+    row = (
         await Card.select(
             Card.version,
             Card.pin_hash,
@@ -60,13 +73,14 @@ async def card_row(household_id: int) -> dict[str, Any] | None:
         .first()
         .run()
     )
+    return CardRow(**row) if row else None
 
 
-async def active_household(village_id: int, household_id: int) -> dict[str, Any]:
+async def active_household(village_id: int, household_id: int) -> HouseholdRecord:
     """The household, refused with ``household_inactive`` unless it is active: only an active
     household gets a card, a PIN or a phone code."""
     household = await registry.household(village_id, household_id)
-    if household["status"] != "active":
+    if household.status != "active":
         raise HouseholdInactive()
     return household
 
@@ -86,18 +100,18 @@ async def card(village_id: int, household_id: int) -> HouseholdCard:
     """A household's card as the committee sees it."""
     household = await registry.household(village_id, household_id)
     row = await card_row(household_id)
-    version = row["version"] if row else 1
+    version = row.version if row else 1
     return HouseholdCard(
         household_id=household_id,
-        public_id=household["public_id"],
-        number=household["number"],
-        head_name=household["head_name"],
+        public_id=household.public_id,
+        number=household.number,
+        head_name=household.head_name,
         version=version,
-        issued_at=row["issued_at"] if row else None,
-        has_pin=bool(row and row["pin_hash"]),
-        pin_locked=bool(row and row["pin_locked_at"]),
-        pin_must_change=bool(row and row["pin_must_change"]),
-        payload=codes.card_payload(secret(), village_id, household["public_id"], version),
+        issued_at=row.issued_at if row else None,
+        has_pin=bool(row and row.pin_hash),
+        pin_locked=bool(row and row.pin_locked_at),
+        pin_must_change=bool(row and row.pin_must_change),
+        payload=codes.card_payload(secret(), village_id, household.public_id, version),
     )
 
 

@@ -47,7 +47,7 @@ class PinLetterController(Controller):
     ) -> Response[bytes]:
         """A fresh initial PIN for each chosen household, and the A4 letters to hand out (POST:
         it sets the PINs; the old ones stop working)."""
-        code = (await registry.village(village_id))["code"]
+        code = (await registry.village(village_id)).code
         address = f"{public_base(request)}/me.html?village={code}"
         batch = await letters.issue_pin_letters(
             actor,

@@ -118,25 +118,21 @@ async def issue_pin_letters(
         chosen = await registry.active_households(village_id, grid_id)
     if not chosen:
         raise NoHouseholdsChosen()
-    chosen.sort(key=lambda h: h["number"])
+    chosen.sort(key=lambda h: h.number)
     letters = [
-        PinLetter(
-            village["name"], village["code"], h["number"], h["head_name"], new_pin(), page_address
-        )
+        PinLetter(village.name, village.code, h.number, h.head_name, new_pin(), page_address)
         for h in chosen
     ]
     document = await asyncio.to_thread(letters_pdf, letters)
     async with write_transaction():
         for household, letter in zip(chosen, letters, strict=True):
-            await pin_changes.set_pin(
-                actor, village_id, household["id"], letter.pin, must_change=True
-            )
+            await pin_changes.set_pin(actor, village_id, household.id, letter.pin, must_change=True)
         await record(
             actor,
             "card.pin_letters",
             "village",
             village_id,
             village_id=village_id,
-            after={"households": [h["number"] for h in chosen]},
+            after={"households": [h.number for h in chosen]},
         )
     return PinLetters(document, tuple(letters))

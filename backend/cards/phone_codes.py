@@ -25,7 +25,7 @@ async def phone_code(
     """A fresh phone code for the household's page, and the first instant it is refused."""
     household = await active_household(village_id, household_id)
     step = codes.time_step(now or clock.now())
-    payload = codes.phone_payload(secret(), village_id, household["public_id"], step)
+    payload = codes.phone_payload(secret(), village_id, household.public_id, step)
     return payload, codes.phone_code_expires_at(step)
 
 

@@ -57,8 +57,8 @@ async def set_pin(
             household_id,
             village_id=village_id,
             before={
-                "had_pin": bool(before and before["pin_hash"]),
-                "locked": bool(before and before["pin_locked_at"]),
+                "had_pin": bool(before and before.pin_hash),
+                "locked": bool(before and before.pin_locked_at),
             },
             after={
                 "had_pin": True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from backend import cache, clock, db
 from backend.cards import codes, issuing
@@ -52,6 +52,51 @@ class Scanned:
     expires_at: datetime | None = None
 
 
+class CodeHolder(Protocol):
+    """What :func:`accept` judges of the household a code names: a registry
+    :class:`~backend.registry.records.HouseholdRecord`, or the sale's own :class:`Holder`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def public_id(self) -> str: ...
+    @property
+    def head_name(self) -> str: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+class CardState(Protocol):
+    """What :func:`accept` judges of the household's card: an :class:`~backend.cards.issuing.
+    CardRow`, or the sale's own :class:`CardVersion`."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def pin_hash(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """The household a code names, for a caller that read it in its own statement."""
+
+    id: int
+    public_id: str
+    head_name: str
+    number: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardVersion:
+    """The card's current version and PIN hash, for a caller that read them itself."""
+
+    version: int
+    pin_hash: str | None
+
+
 def read_code(payload: str, village_id: int) -> codes.CardCode | codes.PhoneCode:
     """A scanned code this village signed, not yet judged against the household and the clock;
     refuses with ``code_unreadable`` or ``code_forged``."""
@@ -72,7 +117,7 @@ async def resolve(payload: str, *, village_id: int, now: datetime | None = None)
     household = await registry.household_by_public_id(village_id, code.public_id)
     if household is None:
         raise CodeForged()
-    row = await issuing.card_row(household["id"])
+    row = await issuing.card_row(household.id)
     used = isinstance(code, codes.PhoneCode) and await is_used(village_id, code.digest)
     return accept(code, village_id, household, row, used=used, now=now)
 
@@ -80,31 +125,30 @@ async def resolve(payload: str, *, village_id: int, now: datetime | None = None)
 def accept(
     code: codes.CardCode | codes.PhoneCode,
     village_id: int,
-    household: dict[str, Any] | None,
-    card_row: dict[str, Any] | None,
+    household: CodeHolder | None,
+    card: CardState | None,
     *,
     used: bool,
     now: datetime | None = None,
 ) -> Scanned:
-    """Judge a signed code against what the database holds: the household it names (``id``,
-    ``public_id``, ``head_name``, ``number``, ``status``; None if there is none), its card row
-    (``version``, ``pin_hash``; None before the first issue) and whether the phone code was
+    """Judge a signed code against what the database holds: the household it names (None if
+    there is none), its card (None before the first issue) and whether the phone code was
     spent. The rules of :func:`resolve`, for a caller that read those rows itself (the sale
     reads them in one statement with the rest of its context)."""
     if household is None:
         raise CodeForged()
-    if household["status"] != "active":
+    if household.status != "active":
         raise HouseholdInactive()
     named: dict[str, Any] = {
-        "household_id": household["id"],
+        "household_id": household.id,
         "village_id": village_id,
-        "public_id": household["public_id"],
-        "head_name": household["head_name"],
-        "number": household["number"],
-        "has_pin": bool(card_row and card_row["pin_hash"]),
+        "public_id": household.public_id,
+        "head_name": household.head_name,
+        "number": household.number,
+        "has_pin": bool(card and card.pin_hash),
     }
     if isinstance(code, codes.CardCode):
-        current = card_row["version"] if card_row else 1
+        current = card.version if card else 1
         if code.version < current:
             raise CardRevoked(version=code.version)
         if code.version > current:

@@ -16,10 +16,10 @@ HOUSEHOLDS_WITH_PIN = 3
 
 async def issue_demo_cards(console: Console, town_id: int) -> None:
     for village in await registry.villages(set(), {town_id}):
-        households, _total = await registry.households(village["id"], page_size=1000)
+        households, _total = await registry.households(village.id, page_size=1000)
         for n, household in enumerate(
-            track(households, description=f"{village['name']} 积分卡", console=console)
+            track(households, description=f"{village.name} 积分卡", console=console)
         ):
-            await issuing.issue_card(CLI_ACTOR, village["id"], household["id"])
+            await issuing.issue_card(CLI_ACTOR, village.id, household.id)
             if n < HOUSEHOLDS_WITH_PIN:
-                await pin_changes.set_pin(CLI_ACTOR, village["id"], household["id"], DEMO_PIN)
+                await pin_changes.set_pin(CLI_ACTOR, village.id, household.id, DEMO_PIN)

@@ -127,15 +127,13 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
         CLI_ACTOR,
         "town_admin",
         DEMO_PASSWORD,
-        [Grant(Role.town_admin, town_id=town["id"])],
+        [Grant(Role.town_admin, town_id=town.id)],
         display_name="刘振东",
         checked=False,
     )
     for spec in VILLAGES:
-        village = await registry.create_village(
-            CLI_ACTOR, town["id"], name=spec.name, code=spec.code
-        )
-        vid = village["id"]
+        village = await registry.create_village(CLI_ACTOR, town.id, name=spec.name, code=spec.code)
+        vid = village.id
         grids = [await registry.create_grid(CLI_ACTOR, vid, n) for n in spec.grids]
         groups = [await registry.create_moral_group(CLI_ACTOR, vid, n) for n in spec.groups]
         first, first_head = None, ""
@@ -158,7 +156,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
                 members,
             )
             if first is None:
-                first, first_head = household["id"], head
+                first, first_head = household.id, head
         assert first is not None
         shop_id = await demo_shop(vid, spec.name)
         for username, name, grant in demo_users(
@@ -168,7 +166,7 @@ async def load_demo(console: Console, *, if_empty: bool = False) -> bool:
                 CLI_ACTOR, username, DEMO_PASSWORD, [grant], display_name=name, checked=False
             )
     await post_demo_history(console, tuple(v.code for v in VILLAGES))
-    await issue_demo_cards(console, town["id"])
+    await issue_demo_cards(console, town.id)
     await load_scoring_demo()
     await load_notice_demo("DHX")
     await load_activities_demo()

@@ -175,7 +175,7 @@ async def passbooks(
     rows, _total = await registry.households(
         village_id, grid_id=grid_id, status="active", page_size=MAX_HOUSEHOLDS
     )
-    return await _passbooks(village_id, [r["id"] for r in rows], span, base_url)
+    return await _passbooks(village_id, [r.id for r in rows], span, base_url)
 
 
 async def _passbooks(
@@ -187,21 +187,21 @@ async def _passbooks(
     names = {p.id: p.name for p in periods}
     head = await heads(village_id)
     chain_seq, chain_hash = (head[0]["seq"], head[0]["hash"]) if head else (0, "")
-    url = verify_url(base_url, village["code"], chain_seq, chain_hash)
+    url = verify_url(base_url, village.code, chain_seq, chain_hash)
     printed_at = clock.now().astimezone(zone)
     out = []
     for household_id in household_ids:
         household = await registry.household(village_id, household_id)
         history = await household_history(village_id, household_id, span.since, span.until)
-        members = [m["name"] for m in household["members"] if m["active"]]
-        if household["head_name"] in members:
-            members.remove(household["head_name"])
+        members = [m.name for m in household.members if m.active]
+        if household.head_name in members:
+            members.remove(household.head_name)
         out.append(
             Passbook(
-                village_name=village["name"],
-                number=household["number"],
-                head_name=household["head_name"],
-                members=(household["head_name"], *members),
+                village_name=village.name,
+                number=household.number,
+                head_name=household.head_name,
+                members=(household.head_name, *members),
                 span=span,
                 opening=history.opening,
                 closing=history.closing,

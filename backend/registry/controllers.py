@@ -14,18 +14,27 @@ from backend.http.input import Page, PageSize, PathId, Upload, given
 from backend.ledger import approvals
 from backend.registry import roster, services
 from backend.registry import schemas as s
+from backend.registry.records import HouseholdRecord
 
 STAFF = (Role.committee, Role.town_admin)
 READERS = (Role.committee, Role.grid_officer, Role.town_admin)
 
 
-async def household_for(principal: Principal, village_id: int, row: dict) -> s.Household:
+def household_out(household: HouseholdRecord) -> s.Household:
+    """The household as the committee sees it (why it is 关怀户 included)."""
+    return msgspec.convert(household, s.Household, from_attributes=True)
+
+
+async def household_for(
+    principal: Principal, village_id: int, household: HouseholdRecord
+) -> s.Household:
     """The household as this reader may see it: why it is 关怀户 is the committee's (and the
     town admin's) to read, never a grid officer's or the villager's own."""
+    shown = household_out(household)
     town_id = await services.town_of_village(village_id) or 0
     if not principal.roles_in(village_id, town_id) & set(STAFF):
-        row = {k: v for k, v in row.items() if k != "hardship_reason"}
-    return msgspec.convert(row, s.Household)
+        return msgspec.structs.replace(shown, hardship_reason=msgspec.UNSET)
+    return shown
 
 
 class TownController(Controller):
@@ -34,14 +43,16 @@ class TownController(Controller):
 
     @get("/", **allow(Role.town_admin))
     async def list_towns(self, principal: CurrentPrincipal) -> list[s.Town]:
-        return msgspec.convert(await services.towns(principal.town_ids()), list[s.Town])
+        return msgspec.convert(
+            await services.towns(principal.town_ids()), list[s.Town], from_attributes=True
+        )
 
     @post("/{town_id:int}/villages", **allow(Role.town_admin))
     async def create_village(
         self, town_id: PathId, data: JSONBody[s.VillageCreate], actor: CurrentActor
     ) -> s.Village:
         row = await services.create_village(actor, town_id, **msgspec.structs.asdict(data))
-        return msgspec.convert(row, s.Village)
+        return msgspec.convert(row, s.Village, from_attributes=True)
 
 
 class VillageController(Controller):
@@ -51,11 +62,11 @@ class VillageController(Controller):
     @get("/", **allow(*ANY_ROLE))
     async def list_villages(self, principal: CurrentPrincipal) -> list[s.Village]:
         rows = await services.villages(principal.village_ids(), principal.town_ids())
-        return msgspec.convert(rows, list[s.Village])
+        return msgspec.convert(rows, list[s.Village], from_attributes=True)
 
     @get("/{village_id:int}", **allow(*ANY_ROLE))
     async def get_village(self, village_id: PathId) -> s.Village:
-        return msgspec.convert(await services.village(village_id), s.Village)
+        return msgspec.convert(await services.village(village_id), s.Village, from_attributes=True)
 
     @patch("/{village_id:int}", **allow(*STAFF))
     async def update_village(
@@ -71,7 +82,7 @@ class VillageController(Controller):
             village_id, changes, Role.town_admin in principal.roles_in(village_id, town_id)
         )
         row = await services.update_village(actor, village_id, changes)
-        return msgspec.convert(row, s.Village)
+        return msgspec.convert(row, s.Village, from_attributes=True)
 
     @get("/{village_id:int}/grids", **allow(*READERS))
     async def list_grids(self, village_id: PathId) -> list[s.Grid]:
@@ -143,8 +154,7 @@ class HouseholdController(Controller):
     ) -> s.Household:
         fields = msgspec.structs.asdict(data)
         members = [msgspec.structs.asdict(m) for m in fields.pop("members")]
-        row = await services.create_household(actor, village_id, fields, members)
-        return msgspec.convert(row, s.Household)
+        return household_out(await services.create_household(actor, village_id, fields, members))
 
     @post("/roster", status_code=200, **allow(*STAFF))
     async def import_roster(
@@ -166,7 +176,7 @@ class HouseholdController(Controller):
         await own_household_unless_staff(principal, village_id, household_id)
         row = await services.household(village_id, household_id)
         scope = await grid_scope(principal, village_id)
-        if scope is not None and row["grid_id"] not in scope:
+        if scope is not None and row.grid_id not in scope:
             raise NotFound()  # another grid's household: not theirs to read
         return await household_for(principal, village_id, row)
 
@@ -178,8 +188,9 @@ class HouseholdController(Controller):
         data: JSONBody[s.HouseholdUpdate],
         actor: CurrentActor,
     ) -> s.Household:
-        row = await services.update_household(actor, village_id, household_id, given(data))
-        return msgspec.convert(row, s.Household)
+        return household_out(
+            await services.update_household(actor, village_id, household_id, given(data))
+        )
 
     @post("/{household_id:int}/members", **allow(*STAFF))
     async def add_member(
@@ -189,8 +200,9 @@ class HouseholdController(Controller):
         data: JSONBody[s.MemberCreate],
         actor: CurrentActor,
     ) -> s.Household:
-        row = await services.add_member(actor, village_id, household_id, data.name, data.relation)
-        return msgspec.convert(row, s.Household)
+        return household_out(
+            await services.add_member(actor, village_id, household_id, data.name, data.relation)
+        )
 
     @patch("/{household_id:int}/members/{member_id:int}", **allow(*STAFF))
     async def update_member(
@@ -201,5 +213,6 @@ class HouseholdController(Controller):
         data: JSONBody[s.MemberUpdate],
         actor: CurrentActor,
     ) -> s.Household:
-        row = await services.update_member(actor, village_id, household_id, member_id, given(data))
-        return msgspec.convert(row, s.Household)
+        return household_out(
+            await services.update_member(actor, village_id, household_id, member_id, given(data))
+        )

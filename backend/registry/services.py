@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict
 from typing import Any, TypeVar
 
 from piccolo.columns.combination import Where
@@ -25,6 +25,13 @@ from backend.registry.errors import (
     DuplicateName,
     UnknownGrid,
     UnknownMoralGroup,
+)
+from backend.registry.records import (
+    HouseholdRecord,
+    MemberRecord,
+    TownRecord,
+    VillageGroup,
+    VillageRecord,
 )
 from backend.registry.tables import Grid, Household, Member, MoralGroup, Town, Village
 
@@ -45,16 +52,6 @@ VILLAGE_FIELDS = (
     Village.adjustment_approval_above,
 )
 NamedGroup = TypeVar("NamedGroup", Grid, MoralGroup)
-
-
-@dataclass(frozen=True, slots=True)
-class VillageGroup:
-    """A grid (网格) or a moral group (道德小组): a named group of one village's households."""
-
-    id: int
-    village_id: int
-    name: str
-
 
 HOUSEHOLD_FIELDS = (
     Household.id,
@@ -79,8 +76,9 @@ def new_public_id() -> str:
     return base64.b32encode(secrets.token_bytes(10)).decode()[:10]
 
 
-def _village_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "town_id": row.pop("town")}
+def _village_out(row: dict[str, Any]) -> VillageRecord:
+    town_id = row.pop("town")
+    return VillageRecord(town_id=town_id, **row)
 
 
 _town_of: dict[int, int] = {}
@@ -97,7 +95,7 @@ async def town_of_village(village_id: int) -> int | None:
     return _town_of[village_id]
 
 
-async def create_town(actor: Actor, name: str, code: str) -> dict[str, Any]:
+async def create_town(actor: Actor, name: str, code: str) -> TownRecord:
     async with write_transaction():
         if await Town.exists().where(Town.code == code).run():
             raise DuplicateCode(value=code)
@@ -110,19 +108,20 @@ async def create_town(actor: Actor, name: str, code: str) -> dict[str, Any]:
             town_id=row["id"],
             after={"name": name, "code": code},
         )
-    return {"id": row["id"], "name": name, "code": code}
+    return TownRecord(id=row["id"], name=name, code=code)
 
 
-async def towns(town_ids: set[int]) -> list[dict[str, Any]]:
-    return (
+async def towns(town_ids: set[int]) -> list[TownRecord]:
+    rows = (
         await Town.select(Town.id, Town.name, Town.code)
         .where(Town.id.is_in(list(town_ids) or [0]))
         .order_by(Town.id)
         .run()
     )
+    return [TownRecord(**r) for r in rows]
 
 
-async def create_village(actor: Actor, town_id: int, **fields: Any) -> dict[str, Any]:
+async def create_village(actor: Actor, town_id: int, **fields: Any) -> VillageRecord:
     async with write_transaction():
         if await Village.exists().where(Village.code == fields["code"]).run():
             raise DuplicateCode(value=fields["code"])
@@ -139,14 +138,14 @@ async def create_village(actor: Actor, town_id: int, **fields: Any) -> dict[str,
     return await village(row["id"])
 
 
-async def village(village_id: int) -> dict[str, Any]:
+async def village(village_id: int) -> VillageRecord:
     row = await Village.select(*VILLAGE_FIELDS).where(Village.id == village_id).first().run()
     if row is None:
         raise NotFound()
     return _village_out(row)
 
 
-async def villages(village_ids: set[int], town_ids: set[int]) -> list[dict[str, Any]]:
+async def villages(village_ids: set[int], town_ids: set[int]) -> list[VillageRecord]:
     """The villages someone may see: their own, and every village of the towns they run."""
     rows = (
         await Village.select(*VILLAGE_FIELDS)
@@ -159,10 +158,10 @@ async def villages(village_ids: set[int], town_ids: set[int]) -> list[dict[str, 
     return [_village_out(r) for r in rows]
 
 
-async def update_village(actor: Actor, village_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+async def update_village(actor: Actor, village_id: int, changes: dict[str, Any]) -> VillageRecord:
     async with write_transaction():
         current = await village(village_id)
-        before, after = changed_fields(current, changes)
+        before, after = changed_fields(asdict(current), changes)
         if after:
             await Village.update(after).where(Village.id == village_id).run()
             await record(
@@ -284,7 +283,7 @@ async def _boards_follow(village_id: int, household_id: int) -> None:
 
 async def create_household(
     actor: Actor, village_id: int, fields: dict[str, Any], members: list[dict[str, str]]
-) -> dict[str, Any]:
+) -> HouseholdRecord:
     columns = _hardship_kept({}, _household_columns(fields))
     async with write_transaction():
         await _check_places(village_id, columns)
@@ -326,7 +325,7 @@ async def create_household(
     return await household(village_id, row["id"])
 
 
-async def household(village_id: int, household_id: int) -> dict[str, Any]:
+async def household(village_id: int, household_id: int) -> HouseholdRecord:
     """One household of this village with its members; another village's id is not found."""
     row = (
         await Household.select(*HOUSEHOLD_FIELDS)
@@ -342,10 +341,10 @@ async def household(village_id: int, household_id: int) -> dict[str, Any]:
         .order_by(Member.id)
         .run()
     )
-    return {**_household_out(row), "members": members}
+    return _household_out(row, tuple(MemberRecord(**m) for m in members))
 
 
-async def household_by_public_id(village_id: int, public_id: str) -> dict[str, Any] | None:
+async def household_by_public_id(village_id: int, public_id: str) -> HouseholdRecord | None:
     """The household a scanned QR code names (no members: this is the kiosk's hot path)."""
     row = (
         await Household.select(*HOUSEHOLD_FIELDS)
@@ -356,12 +355,12 @@ async def household_by_public_id(village_id: int, public_id: str) -> dict[str, A
     return _household_out(row) if row else None
 
 
-def _household_out(row: dict[str, Any]) -> dict[str, Any]:
+def _household_out(row: dict[str, Any], members: tuple[MemberRecord, ...] = ()) -> HouseholdRecord:
     out = dict(row)
-    out["village_id"] = out.pop("village")
-    out["grid_id"] = out.pop("grid")
-    out["moral_group_id"] = out.pop("moral_group")
-    return out
+    village_id, grid_id, group_id = out.pop("village"), out.pop("grid"), out.pop("moral_group")
+    return HouseholdRecord(
+        village_id=village_id, grid_id=grid_id, moral_group_id=group_id, members=members, **out
+    )
 
 
 async def households(
@@ -374,7 +373,7 @@ async def households(
     page: int = 1,
     page_size: int = 50,
     grid_scope: set[int] | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[HouseholdRecord], int]:
     """Search by head's name, number or address; filter by grid, group and status. With a
     ``grid_scope`` (a grid officer's grids) nothing outside those grids is listed."""
     where: Where | Any = Household.village == village_id
@@ -405,10 +404,10 @@ async def households(
     return [_household_out(r) for r in rows], total
 
 
-async def active_households(village_id: int, grid_id: int | None = None) -> list[dict[str, Any]]:
+async def active_households(village_id: int, grid_id: int | None = None) -> list[HouseholdRecord]:
     """Every active household of the village (or of one grid), in household-number order: what
     a sheet printed for the whole village lists (cards, PIN letters, sign-in sheets)."""
-    found: list[dict[str, Any]] = []
+    found: list[HouseholdRecord] = []
     page = 1
     while True:
         rows, total = await households(
@@ -422,7 +421,7 @@ async def active_households(village_id: int, grid_id: int | None = None) -> list
 
 async def update_household(
     actor: Actor, village_id: int, household_id: int, changes: dict[str, Any]
-) -> dict[str, Any]:
+) -> HouseholdRecord:
     """Change a household; a move between grids or groups is audited like any other change,
     and a 关怀户 mark never stands without its reason (the audit entry keeps it)."""
     async with write_transaction():
@@ -462,7 +461,7 @@ async def update_household(
 
 async def add_member(
     actor: Actor, village_id: int, household_id: int, name: str, relation: str
-) -> dict[str, Any]:
+) -> HouseholdRecord:
     async with write_transaction():
         await household(village_id, household_id)
         row = (
@@ -496,7 +495,7 @@ def _member_columns(changes: dict[str, Any]) -> dict[str, Any]:
 
 async def update_member(
     actor: Actor, village_id: int, household_id: int, member_id: int, changes: dict[str, Any]
-) -> dict[str, Any]:
+) -> HouseholdRecord:
     async with write_transaction():
         current = (
             await Member.select(Member.name, Member.relation, Member.active, Member.status)

@@ -307,9 +307,9 @@ class ObjectionController(Controller):
         was on notice, printed again."""
         village = await registry.village(village_id)
         listed = await village_notice.notice(village_id, period_id, reprint=True)
-        url = f"{public_base(request)}/me.html?village={village['code']}"
+        url = f"{public_base(request)}/me.html?village={village.code}"
         return attachment(
-            sheet_pdf(village["name"], listed, url, size),
+            sheet_pdf(village.name, listed, url, size),
             f"notice-{period_id}.pdf",
             "application/pdf",
         )

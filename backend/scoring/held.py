@@ -66,7 +66,7 @@ async def held(village_id: int, period_id: int) -> list[HeldDeduction]:
         .run()
     }
     balances = await ledger.balances(village_id, ids)
-    negative_ok = (await registry.village(village_id))["allow_negative_balance"]
+    negative_ok = (await registry.village(village_id)).allow_negative_balance
     found = [
         HeldDeduction(
             evaluation_id=r.id,

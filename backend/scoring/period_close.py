@@ -58,7 +58,7 @@ async def post_approved(
     due = {item.id for item in await periods.evaluations_to_post(period_id)}
     if period.state != "closed" or not due:
         return 0, []
-    negative_ok = (await registry.village(village_id))["allow_negative_balance"]
+    negative_ok = (await registry.village(village_id)).allow_negative_balance
     items = [
         e
         for e in await evaluations.evaluations(village_id, period_id, states=["notice"])

@@ -175,7 +175,7 @@ async def start_notice(
         )
         if pending:
             raise UnverifiedEvaluations(count=pending)
-        days = (await registry.village(village_id))["notice_days"]
+        days = (await registry.village(village_id)).notice_days
         ends_at = notice_ends_at(now, days)
         moved = (
             await PeriodTable.update(

@@ -55,22 +55,22 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
         households: dict[str, int] = {}
         for spec in plan.villages:
             village = await registry.create_village(
-                CLI_ACTOR, town["id"], name=spec.name, code=spec.code
+                CLI_ACTOR, town.id, name=spec.name, code=spec.code
             )
-            village_ids[spec.code] = village["id"]
+            village_ids[spec.code] = village.id
             for grid in spec.grids:
-                await registry.create_grid(CLI_ACTOR, village["id"], grid)
+                await registry.create_grid(CLI_ACTOR, village.id, grid)
             for group in spec.moral_groups:
-                await registry.create_moral_group(CLI_ACTOR, village["id"], group)
-            shop = await catalogue.create_shop(CLI_ACTOR, village["id"], shop_name(spec.name), [])
+                await registry.create_moral_group(CLI_ACTOR, village.id, group)
+            shop = await catalogue.create_shop(CLI_ACTOR, village.id, shop_name(spec.name), [])
             shop_ids[spec.code] = shop.id
             if spec.roster_file:  # all or nothing with the township: a bad cell builds nothing
                 data = await asyncio.to_thread(Path(spec.roster_file).read_bytes)
-                imported = await roster.import_roster(CLI_ACTOR, village["id"], data)
+                imported = await roster.import_roster(CLI_ACTOR, village.id, data)
                 households[spec.code] = len(imported.numbers)
         for account in plan.accounts:
             if account.role is Role.town_admin:
-                grant = Grant(Role.town_admin, town_id=town["id"])
+                grant = Grant(Role.town_admin, town_id=town.id)
             else:
                 code = account.village_code or ""
                 grant = Grant(
@@ -85,13 +85,13 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
                 [grant],
                 display_name=account.display_name,
             )
-        await SetupRecord.insert(SetupRecord(town=town["id"], public_url=plan.public_url)).run()
+        await SetupRecord.insert(SetupRecord(town=town.id, public_url=plan.public_url)).run()
         await record(
             CLI_ACTOR,
             "setup.complete",
             "town",
-            town["id"],
-            town_id=town["id"],
+            town.id,
+            town_id=town.id,
             after={
                 "villages": list(village_ids),
                 "public_url": plan.public_url,
@@ -99,5 +99,5 @@ async def set_up_township(plan: SetupPlan) -> SetupDone:
             },
         )
     return SetupDone(
-        town_id=town["id"], village_ids=village_ids, shop_ids=shop_ids, households=households
+        town_id=town.id, village_ids=village_ids, shop_ids=shop_ids, households=households
     )

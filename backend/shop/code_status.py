@@ -71,7 +71,7 @@ async def code_status(
         step = spent["time_step"]
     else:
         code = scanning.read_code(payload, village_id)
-        if not isinstance(code, codes.PhoneCode) or code.public_id != household["public_id"]:
+        if not isinstance(code, codes.PhoneCode) or code.public_id != household.public_id:
             raise NotFound()
         spent = (
             await UsedPhoneCode.select(UsedPhoneCode.used_at)

@@ -226,7 +226,7 @@ async def customer(village_id: int, shop_id: int, code: str) -> Customer:
     spent, taken = await redemption_sql.taken(
         household_id,
         0,
-        local_midnight(now) if village["daily_cap"] else None,
+        local_midnight(now) if village.daily_cap else None,
         local_midnight(now, month=True),
         [p["id"] for p in limited],
     )
@@ -236,8 +236,8 @@ async def customer(village_id: int, shop_id: int, code: str) -> Customer:
         head_name=scanned.head_name,
         kind=scanned.kind,
         balance=await ledger.balance(village_id, household_id),
-        pin_needed_above=village["pin_threshold"] or None if scanned.has_pin else None,
-        daily_remaining=max(village["daily_cap"] - spent, 0) if village["daily_cap"] else None,
+        pin_needed_above=village.pin_threshold or None if scanned.has_pin else None,
+        daily_remaining=max(village.daily_cap - spent, 0) if village.daily_cap else None,
         allowances=[
             ProductAllowance(
                 product_id=p["id"],
@@ -535,9 +535,9 @@ async def void(
         if key is not None and (replay := await _void_by_key(village_id, key, wanted)):
             return replay
         sale = await receipt(village_id, shop_id, sale_id)
-        window = timedelta(hours=village["void_window_hours"])
+        window = timedelta(hours=village.void_window_hours)
         if clock.now() - sale.created_at > window:
-            raise VoidWindowClosed(hours=village["void_window_hours"])
+            raise VoidWindowClosed(hours=village.void_window_hours)
         try:
             claimed = (
                 await Redemption.update(

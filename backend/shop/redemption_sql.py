@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend.audit.services import Actor
+from backend.cards.scanning import CardVersion, Holder
 from backend.db import fetch, first, is_postgres
 from backend.settings import get_settings
 from backend.shop.errors import OutOfStock
@@ -30,18 +31,17 @@ class Context:
 
     village: ``pin_threshold`` and ``daily_cap``. earlier: the sale this idempotency key made
     (``id``, ``request_hash``, ``shop``), if any. shop: ``id`` and ``name``, None unless the shop
-    serves the village. household: ``id``, ``public_id``, ``head_name``, ``number``, ``status``
-    of the household the code names, None if none. card: its ``version`` and ``pin_hash``, None
-    before the first issue. used: whether the phone code was spent. products: the cart's
-    products on sale in this shop (``id``, ``name``, ``unit``, ``price``, ``limit_per_period``,
-    ``stock``), by id.
+    serves the village. household: the household the code names, None if none. card: its
+    version and PIN hash, None before the first issue. used: whether the phone code was spent.
+    products: the cart's products on sale in this shop (``id``, ``name``, ``unit``, ``price``,
+    ``limit_per_period``, ``stock``), by id.
     """
 
     village: dict[str, Any]
     earlier: dict[str, Any] | None
     shop: dict[str, Any] | None
-    household: dict[str, Any] | None
-    card: dict[str, Any] | None
+    household: Holder | None
+    card: CardVersion | None
     used: bool
     products: list[dict[str, Any]]
 
@@ -95,16 +95,16 @@ async def context(
         shop=None if top["shop_id"] is None else {"id": top["shop_id"], "name": top["shop_name"]},
         household=None
         if top["household_id"] is None
-        else {
-            "id": top["household_id"],
-            "public_id": top["public_id"],
-            "head_name": top["head_name"],
-            "number": top["number"],
-            "status": top["status"],
-        },
+        else Holder(
+            id=top["household_id"],
+            public_id=top["public_id"],
+            head_name=top["head_name"],
+            number=top["number"],
+            status=top["status"],
+        ),
         card=None
         if top["version"] is None
-        else {"version": top["version"], "pin_hash": top["pin_hash"]},
+        else CardVersion(version=top["version"], pin_hash=top["pin_hash"]),
         used=bool(top["used"]),
         products=[
             {

@@ -88,7 +88,7 @@ async def todays_sales(village_id: int, shop_id: int, limit: int = 200) -> list[
             items[line["redemption"]].append(
                 SoldItem(name=line["name"], unit=line["unit"], quantity=line["quantity"])
             )
-    window = timedelta(hours=village["void_window_hours"])
+    window = timedelta(hours=village.void_window_hours)
     return [
         TodaysSale(
             id=row["id"],

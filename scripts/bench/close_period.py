@@ -49,8 +49,8 @@ async def measure() -> None:
     began = time.perf_counter()
     town = await registry.create_town(CLI_ACTOR, "基准镇", "BENCH")
     village_id = (
-        await registry.create_village(CLI_ACTOR, town["id"], name="基准村", code="BENCH1")
-    )["id"]
+        await registry.create_village(CLI_ACTOR, town.id, name="基准村", code="BENCH1")
+    ).id
     scorers = []
     for name in ("张委员", "李委员"):
         user_id = await auth.create_user(
@@ -72,7 +72,7 @@ async def measure() -> None:
             await registry.create_household(
                 CLI_ACTOR, village_id, {"number": f"B{h:04d}", "head_name": f"户主{h}"}, []
             )
-        )["id"]
+        ).id
         for h in range(HOUSEHOLDS)
     ]
     period = await periods.open_period(

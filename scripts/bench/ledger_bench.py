@@ -43,22 +43,20 @@ async def build_township() -> list[tuple[int, list[int]]]:
     town = await registry.create_town(CLI_ACTOR, "压测镇", "BENCH")
     villages = []
     for v in range(VILLAGES):
-        village = await registry.create_village(
-            CLI_ACTOR, town["id"], name=f"压测{v}村", code=f"B{v}"
-        )
+        village = await registry.create_village(CLI_ACTOR, town.id, name=f"压测{v}村", code=f"B{v}")
         households = [
             (
                 await registry.create_household(
-                    CLI_ACTOR, village["id"], {"number": f"H{n}", "head_name": "压测户"}, []
+                    CLI_ACTOR, village.id, {"number": f"H{n}", "head_name": "压测户"}, []
                 )
-            )["id"]
+            ).id
             for n in range(HOUSEHOLDS)
         ]
         for household in households:  # open every account, as a village that is in use has
             await ledger.award(
-                CLI_ACTOR, village["id"], household, 1, key=f"open:{household}", reason="开户"
+                CLI_ACTOR, village.id, household, 1, key=f"open:{household}", reason="开户"
             )
-        villages.append((village["id"], households))
+        villages.append((village.id, households))
     await db.stop()
     return villages
 

@@ -29,9 +29,9 @@ async def build(villages: int, households: int) -> list[dict]:
     out = []
     for v in range(villages):
         village = await registry.create_village(
-            CLI_ACTOR, town["id"], name=f"基准村{v}", code=f"BENCH{v}"
+            CLI_ACTOR, town.id, name=f"基准村{v}", code=f"BENCH{v}"
         )
-        vid = village["id"]
+        vid = village.id
         shop = await catalogue.create_shop(CLI_ACTOR, vid, "积分超市", [])
         products = []
         for name, price in (("洗衣粉", 10), ("香皂", 5)):
@@ -46,10 +46,10 @@ async def build(villages: int, households: int) -> list[dict]:
                 CLI_ACTOR, vid, {"number": f"B{h:04d}", "head_name": f"户主{h}"}, []
             )
             await ledger.award(
-                CLI_ACTOR, vid, household["id"], 100_000, key=f"seed-{h}", reason="基准测试积分"
+                CLI_ACTOR, vid, household.id, 100_000, key=f"seed-{h}", reason="基准测试积分"
             )
-            await issuing.issue_card(CLI_ACTOR, vid, household["id"])
-            codes.append(await issuing.card_payload(vid, household["id"]))
+            await issuing.issue_card(CLI_ACTOR, vid, household.id)
+            codes.append(await issuing.card_payload(vid, household.id))
         username = f"bench_shop_{v}"
         user_id = await auth.create_user(
             CLI_ACTOR,

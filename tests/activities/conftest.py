@@ -4,7 +4,7 @@ running clean-up whose check-in window is open now."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from httpx import AsyncClient
@@ -14,9 +14,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import issuing
 from backend.registry import services as registry
-from backend.scoring import periods, rules
-from backend.scoring.rules import NewRule
-from tests.factories import Place, make_place, make_town, make_user
+from tests.factories import CLEAN_UP, Place, make_place, make_town, make_user, open_month
 
 NOW = clock.now()
 
@@ -36,7 +34,7 @@ class Event:
         return self.place.headers(role)
 
     async def card(self, index: int) -> str:
-        return await issuing.card_payload(self.place.village_id, self.place.households[index]["id"])
+        return await issuing.card_payload(self.place.village_id, self.place.households[index].id)
 
     async def third_household_card(self) -> str:
         household = await registry.create_household(
@@ -50,37 +48,15 @@ class Event:
             },
             [{"name": "赵大山", "relation": "户主"}],
         )
-        return await issuing.card_payload(self.place.village_id, household["id"])
+        return await issuing.card_payload(self.place.village_id, household.id)
 
 
 @pytest.fixture
 async def event(client: AsyncClient) -> Event:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     _, token, _name = await make_user(Role.committee, place)
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        place.village_id,
-        [
-            NewRule(
-                code="ZY01",
-                category="志愿服务",
-                title="参加环境整治",
-                points=3,
-                cap=4,
-                evidence_required=False,
-                proposers=("committee", "grid_officer"),
-            ),
-        ],
-    )
-    period = await periods.open_period(
-        CLI_ACTOR,
-        place.village_id,
-        name="2026年11月",
-        kind="month",
-        starts_on=date(2026, 11, 1),
-        ends_on=date(2026, 11, 30),
-    )
-    rule_id = book.rules[0].id
+    month = await open_month(place, CLEAN_UP)
+    rule_id = month.book.rules[0].id
     created = await client.post(
         f"/api/v1/villages/{place.village_id}/activities",
         json={
@@ -95,7 +71,7 @@ async def event(client: AsyncClient) -> Event:
     )
     assert created.status_code == 201, created.text
     event = Event(
-        place, created.json()["id"], period.id, rule_id, {"Authorization": f"Bearer {token}"}
+        place, created.json()["id"], month.period.id, rule_id, {"Authorization": f"Bearer {token}"}
     )
     started = await client.post(event.url("/start"), headers=place.headers(Role.grid_officer))
     assert started.status_code == 200 and started.json()["status"] == "running", started.text

@@ -22,7 +22,7 @@ async def queue(event: Event) -> list[dict[str, object]]:
             "code": await event.card(0),
             "idempotency_key": uuid.uuid4().hex,
             "scanned_at": (NOW - timedelta(minutes=20)).isoformat(),
-            "member_id": event.place.households[0]["members"][0]["id"],
+            "member_id": event.place.households[0].members[0].id,
         },
         {
             "code": await event.card(1),
@@ -56,7 +56,7 @@ async def test_an_offline_batch_replayed_twice_posts_each_attendance_once(
         CLI_ACTOR, event.place.village_id, event.period_id, now=NOW + timedelta(days=30)
     )
     for household in event.place.households:
-        assert await ledger.earned(event.place.village_id, household["id"]) == 3
+        assert await ledger.earned(event.place.village_id, household.id) == 3
 
 
 async def test_a_refused_scan_in_a_batch_does_not_lose_the_others(
@@ -136,7 +136,7 @@ async def test_confirmed_attendance_goes_through_notice_to_the_ledger_named(
         e.household_id: e.state
         for e in await evaluations.evaluations(event.place.village_id, event.period_id)
     }
-    first, second = (h["id"] for h in event.place.households)
+    first, second = (h.id for h in event.place.households)
     assert states == {first: "verified", second: "rejected"}
 
     await periods.start_notice(CLI_ACTOR, event.place.village_id, event.period_id)
@@ -165,7 +165,7 @@ async def test_attendance_over_the_cap_is_reported_not_failed(
             evaluations.Scorer(None, "张委员", frozenset({"committee"})),
             event.place.village_id,
             event.period_id,
-            event.place.households[0]["id"],
+            event.place.households[0].id,
             event.rule_id,
         )
     await client.post(

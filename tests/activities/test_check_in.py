@@ -30,10 +30,10 @@ async def scan(client: AsyncClient, event: Event, code: str, **body: object) -> 
 async def test_a_household_checks_in_once_and_twice_is_refused(
     client: AsyncClient, event: Event
 ) -> None:
-    member = event.place.households[0]["members"][0]
-    status, first = await scan(client, event, await event.card(0), member_id=member["id"])
+    member = event.place.households[0].members[0]
+    status, first = await scan(client, event, await event.card(0), member_id=member.id)
     assert status == 201, first
-    assert first["head_name"] == "王建国" and first["member_name"] == member["name"]
+    assert first["head_name"] == "王建国" and first["member_name"] == member.name
     assert first["source"] == "card"
 
     status, again = await scan(client, event, await event.card(0))
@@ -68,7 +68,7 @@ async def test_a_scan_outside_the_window_is_refused(client: AsyncClient, event: 
 
 async def test_a_revoked_card_is_refused(client: AsyncClient, event: Event) -> None:
     old = await event.card(0)
-    await issuing.reissue_card(CLI_ACTOR, event.place.village_id, event.place.households[0]["id"])
+    await issuing.reissue_card(CLI_ACTOR, event.place.village_id, event.place.households[0].id)
     status, body = await scan(client, event, old)
     assert status == 409
     assert body["code"] == "card_revoked"
@@ -87,7 +87,7 @@ async def test_a_full_activity_is_refused(client: AsyncClient, event: Event) -> 
 
 async def test_a_phone_code_is_spent_by_check_in(client: AsyncClient, event: Event) -> None:
     code, _expires = await phone_codes.phone_code(
-        event.place.village_id, event.place.households[1]["id"]
+        event.place.village_id, event.place.households[1].id
     )
     status, body = await scan(client, event, code)
     assert status == 201 and body["source"] == "phone"
@@ -113,7 +113,7 @@ async def test_the_organiser_picks_which_member_came(client: AsyncClient, event:
         url, json={"member_id": member["id"]}, headers=event.headers(Role.grid_officer)
     )
     assert picked.status_code == 200 and picked.json()["member_name"] == member["name"]
-    other = event.place.households[1]["members"][0]["id"]
+    other = event.place.households[1].members[0].id
     wrong = await client.put(
         url, json={"member_id": other}, headers=event.headers(Role.grid_officer)
     )

@@ -17,7 +17,7 @@ from tests.factories import make_place, make_town
 async def test_a_change_is_logged_with_actor_before_after_and_address(
     client: AsyncClient,
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     headers = place.headers(Role.committee)
     response = await client.patch(
         f"/api/v1/villages/{place.village_id}",
@@ -36,7 +36,7 @@ async def test_a_change_is_logged_with_actor_before_after_and_address(
 
 
 async def test_a_refused_change_leaves_no_entry(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     headers = place.headers(Role.committee)
     target = f"/api/v1/villages/{place.village_id}/audit"
     total = (await client.get(target, headers=headers)).json()["total"]
@@ -49,10 +49,10 @@ async def test_a_refused_change_leaves_no_entry(client: AsyncClient) -> None:
 
 async def test_town_admin_reads_the_whole_town(client: AsyncClient) -> None:
     town = await make_town()
-    first = await make_place(town["id"])
-    second = await make_place(town["id"], with_users=False)
+    first = await make_place(town.id)
+    second = await make_place(town.id, with_users=False)
     response = await client.get(
-        f"/api/v1/towns/{town['id']}/audit?page_size=100", headers=first.headers(Role.town_admin)
+        f"/api/v1/towns/{town.id}/audit?page_size=100", headers=first.headers(Role.town_admin)
     )
     assert response.status_code == 200
     villages = {e["village"] for e in response.json()["items"]}
@@ -62,12 +62,12 @@ async def test_town_admin_reads_the_whole_town(client: AsyncClient) -> None:
 async def test_the_log_is_filtered_by_person_kind_and_days(client: AsyncClient) -> None:
     """Who did what: part of a name, the kind of thing (household, card …) and a range of days
     in the villages' time zone narrow the page; the total follows the filter."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     clerk = Actor(user_id=None, name="王会计")
-    await registry.update_household(clerk, vid, place.households[0]["id"], {"address": "东街"})
+    await registry.update_household(clerk, vid, place.households[0].id, {"address": "东街"})
     await pin_changes.set_pin(
-        Actor(user_id=None, name="李主任"), vid, place.households[1]["id"], "2468"
+        Actor(user_id=None, name="李主任"), vid, place.households[1].id, "2468"
     )
     url = f"/api/v1/villages/{vid}/audit"
     headers = place.headers(Role.committee)

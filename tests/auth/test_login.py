@@ -102,7 +102,7 @@ async def test_committee_creates_a_villager_bound_to_a_household_of_its_village(
             "username": unique("v").lower(),
             "password": PASSWORD,
             "role": "villager",
-            "household_id": world.b.households[0]["id"],
+            "household_id": world.b.households[0].id,
         },
     )
     assert foreign.status_code == 404
@@ -120,7 +120,7 @@ async def test_committee_creates_a_villager_bound_to_a_household_of_its_village(
             "username": username,
             "password": PASSWORD,
             "role": "villager",
-            "household_id": world.a.households[1]["id"],
+            "household_id": world.a.households[1].id,
         },
     )
     assert created.status_code == 201, created.text
@@ -128,4 +128,4 @@ async def test_committee_creates_a_villager_bound_to_a_household_of_its_village(
         "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
     )
     grant = login.json()["user"]["grants"][0]
-    assert grant["household_id"] == world.a.households[1]["id"]
+    assert grant["household_id"] == world.a.households[1].id

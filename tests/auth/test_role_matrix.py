@@ -38,8 +38,8 @@ def fill(path: str, place: Place) -> str:
     values: dict[str, Any] = {
         "village_id": place.village_id,
         "town_id": place.town_id,
-        "household_id": household["id"],
-        "member_id": household["members"][0]["id"],
+        "household_id": household.id,
+        "member_id": household.members[0].id,
         "shop_id": place.shop_id,
         "product_id": place.product_id,
         "objection_id": 1,

@@ -27,25 +27,26 @@ from backend.cards import issuing
 from backend.cli_run import run
 from backend.ledger import services as ledger
 from backend.migrations import migrate
+from backend.registry import services as registry
 from tests.factories import Place, add_sale, make_place, make_town, unique
 
 
 async def build() -> dict[str, Any]:
     with contextlib.redirect_stdout(sys.stderr):  # Piccolo reports each migration on stdout
         await migrate()
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     for household in place.households:
         await ledger.award(
             CLI_ACTOR,
             place.village_id,
-            household["id"],
+            household.id,
             20,
             key=unique("seed"),
             reason="环境卫生达标",
         )
-        await issuing.issue_card(CLI_ACTOR, place.village_id, household["id"])
+        await issuing.issue_card(CLI_ACTOR, place.village_id, household.id)
     found = asdict(place)
-    found["households"] = [{"id": h["id"]} for h in place.households]
+    found["households"] = [{"id": h.id} for h in place.households]
     return found
 
 
@@ -65,7 +66,9 @@ async def awards(village: int, household: int, out: Path, stop: Path) -> None:
 
 
 async def sale(place: dict[str, Any]) -> int:
-    return await add_sale(Place(**place))
+    vid = place["village_id"]
+    households = [await registry.household(vid, h["id"]) for h in place["households"]]
+    return await add_sale(Place(**{**place, "households": households}))
 
 
 def main(command: str, *args: str) -> None:

@@ -27,8 +27,8 @@ from tests.factories import Place, make_place, make_town, unique
 
 
 async def village_with_scores(scores: list[int], period_id: int = 7) -> tuple[Place, list[int]]:
-    place = await make_place((await make_town())["id"], with_users=False)
-    ids = [h["id"] for h in place.households]
+    place = await make_place((await make_town()).id, with_users=False)
+    ids = [h.id for h in place.households]
     for n in range(len(scores) - len(ids)):
         household = await registry.create_household(
             CLI_ACTOR,
@@ -36,7 +36,7 @@ async def village_with_scores(scores: list[int], period_id: int = 7) -> tuple[Pl
             {"number": f"X{n}", "head_name": f"户主{n}", "grid_id": place.grid_id},
             [],
         )
-        ids.append(household["id"])
+        ids.append(household.id)
     for household_id, score in zip(ids, scores, strict=True):
         if score > 0:
             await ledger.award(
@@ -155,12 +155,12 @@ async def test_redis_down_ranks_still_served(
 
 
 async def test_leaderboard_api(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     for n, household in enumerate(place.households):
         await ledger.award(
             CLI_ACTOR,
             place.village_id,
-            household["id"],
+            household.id,
             10 * (n + 1),
             key=unique("a"),
             reason="测试",
@@ -173,13 +173,13 @@ async def test_leaderboard_api(client: AsyncClient) -> None:
     items = response.json()["items"]
     assert [i["earned"] for i in items] == [20, 10]
     assert items[0]["head_name"] == "李秀英"
-    own = place.households[0]["id"]
+    own = place.households[0].id
     rank = await client.get(
         f"/api/v1/villages/{place.village_id}/households/{own}/rank",
         headers=place.headers(Role.villager),
     )
     assert rank.json()["rank"] == 2 and rank.json()["ranked"] == 2
-    other = place.households[1]["id"]
+    other = place.households[1].id
     hidden = await client.get(
         f"/api/v1/villages/{place.village_id}/households/{other}/rank",
         headers=place.headers(Role.villager),

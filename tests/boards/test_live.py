@@ -14,7 +14,7 @@ from tests.factories import make_place, make_town
 
 
 async def test_a_rebuild_reaches_the_villages_open_screens(client: AsyncClient) -> None:
-    mine = await make_place((await make_town())["id"], with_users=False)
+    mine = await make_place((await make_town()).id, with_users=False)
     slots.take("10.9.9.9")
     stream = events(mine.village_id, "10.9.9.9")
     try:

@@ -147,7 +147,7 @@ async def test_a_black_board_leaves_public_view_when_the_next_board_is_published
 async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for(
     client: AsyncClient,
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULE_TERMS)
     rule = {r.code: r.id for r in book.rules}
@@ -164,7 +164,7 @@ async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     first, second = place.households
     for household, code in ((first, "XL01"), (second, "HJ02")):
-        [made] = await evaluations.propose(proposer, vid, period.id, household["id"], rule[code])
+        [made] = await evaluations.propose(proposer, vid, period.id, household.id, rule[code])
         await evaluations.verify(checker, vid, made)
     code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
     screen = f"/api/v1/public/villages/{code}/screen"
@@ -174,8 +174,8 @@ async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for
     found = sorted((line["name"], line["title"], line["points"]) for line in shown["lines"])
     assert found == sorted(
         [
-            (public.mask(first["head_name"]), "赡养老人，孝敬父母", 10),
-            (public.mask(second["head_name"]), "", -2),
+            (public.mask(first.head_name), "赡养老人，孝敬父母", 10),
+            (public.mask(second.head_name), "", -2),
         ]
     )
     token = (
@@ -184,6 +184,6 @@ async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for
         )
     ).json()["token"]
     full = (await client.get(screen, params={"token": token})).json()["notice"]
-    assert (second["head_name"], "乱堆乱放", -2) in [
+    assert (second.head_name, "乱堆乱放", -2) in [
         (line["name"], line["title"], line["points"]) for line in full["lines"]
     ]

@@ -32,7 +32,7 @@ async def closed_period(
     **village: object,
 ) -> tuple[Place, dict]:
     """A village whose households (named by ``scores``) earned these points in one period."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await registry.update_village(
         CLI_ACTOR, place.village_id, {"board_size": 2, "allow_negative_balance": True, **village}
     )
@@ -57,14 +57,14 @@ async def closed_period(
             },
             [],
         )
-        ids[name] = household["id"]
+        ids[name] = household.id
         if name in idle:
             continue
         post = ledger.award if score > 0 else ledger.deduct
         await post(
             CLI_ACTOR,
             place.village_id,
-            household["id"],
+            household.id,
             abs(score) or 1,
             key=unique("s"),
             reason="测试",
@@ -74,7 +74,7 @@ async def closed_period(
             await ledger.deduct(
                 CLI_ACTOR,
                 place.village_id,
-                household["id"],
+                household.id,
                 1,
                 key=unique("z"),
                 reason="测试",
@@ -180,7 +180,7 @@ async def test_every_board_is_listed_newest_first_in_one_query_however_many(
     client: AsyncClient,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     statements: list[object] = []
     engine = type(db.engine())  # PostgresEngine has slots: count on the class
     run = engine.run_querystring
@@ -213,7 +213,7 @@ async def test_every_board_is_listed_newest_first_in_one_query_however_many(
 
 
 async def test_a_period_still_open_cannot_be_published() -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     period = await periods.open_period(
         CLI_ACTOR,
         place.village_id,

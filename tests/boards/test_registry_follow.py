@@ -48,11 +48,11 @@ async def rank(client: AsyncClient, place: Place, household_id: int, **params: o
 async def test_registry_changes_and_a_close_with_idle_households_keep_the_boards_exact(
     client: AsyncClient,
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     url = f"/api/v1/villages/{vid}"
     committee = place.headers(Role.committee)
-    worker = place.households[0]["id"]
+    worker = place.households[0].id
     await ledger.award(CLI_ACTOR, vid, worker, 8, key=unique("a"), reason="测试")
     await clean(client, place)
 
@@ -117,9 +117,9 @@ async def test_the_boards_check_command_checks_the_running_servers_boards(
     """On the embedded default the command asks the running server (where the in-process Redis
     lives); on a shared Redis it compares directly. Either way a household deactivated behind
     the service's back is found."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
-    await ledger.award(CLI_ACTOR, vid, place.households[0]["id"], 8, key=unique("a"), reason="测试")
+    await ledger.award(CLI_ACTOR, vid, place.households[0].id, 8, key=unique("a"), reason="测试")
 
     def jifen() -> subprocess.CompletedProcess[str]:
         args = ["boards", "check", "--village", str(vid)]
@@ -138,7 +138,7 @@ async def test_the_boards_check_command_checks_the_running_servers_boards(
     good = jifen()
     assert good.returncode == 0, good.stdout + good.stderr
     await engine().run_ddl(
-        f"UPDATE household SET status = 'moved' WHERE id = {int(place.households[1]['id'])}"
+        f"UPDATE household SET status = 'moved' WHERE id = {int(place.households[1].id)}"
     )
     bad = jifen()
     assert bad.returncode == 1, bad.stdout + bad.stderr

@@ -46,11 +46,11 @@ async def test_the_kiosk_scans_a_card_and_sees_the_household(
     client: AsyncClient, village: Place
 ) -> None:
     household = village.households[1]
-    payload = await _card_payload(client, village, household["id"])
+    payload = await _card_payload(client, village, household.id)
     scanned = await _scan(client, village, payload)
     assert scanned["status"] == 200
     assert (scanned["household_id"], scanned["number"], scanned["head_name"], scanned["kind"]) == (
-        household["id"],
+        household.id,
         "H2",
         "李秀英",
         "card",
@@ -59,7 +59,7 @@ async def test_the_kiosk_scans_a_card_and_sees_the_household(
 
 
 async def test_the_card_png_decodes_to_the_payload(client: AsyncClient, village: Place) -> None:
-    household_id = village.households[1]["id"]
+    household_id = village.households[1].id
     payload = await _card_payload(client, village, household_id)
     response = await client.get(
         _url(village, f"households/{household_id}/card.png"),
@@ -71,7 +71,7 @@ async def test_the_card_png_decodes_to_the_payload(client: AsyncClient, village:
 
 
 async def test_a_forged_card_gets_a_chinese_refusal(client: AsyncClient, village: Place) -> None:
-    payload = await _card_payload(client, village, village.households[1]["id"])
+    payload = await _card_payload(client, village, village.households[1].id)
     forged = payload[:-1] + ("A" if payload[-1] != "A" else "B")
     refused = await _scan(client, village, forged)
     assert (refused["status"], refused["code"]) == (422, "code_forged")
@@ -83,13 +83,13 @@ async def test_a_forged_card_gets_a_chinese_refusal(client: AsyncClient, village
 async def test_a_card_of_another_village_is_refused(
     client: AsyncClient, village: Place, world: World
 ) -> None:
-    other = await _card_payload(client, world.b, world.b.households[0]["id"])
+    other = await _card_payload(client, world.b, world.b.households[0].id)
     refused = await _scan(client, village, other)
     assert refused["code"] == "code_forged"
 
 
 async def test_reissue_kills_the_old_card_at_the_kiosk(client: AsyncClient, village: Place) -> None:
-    household_id = village.households[1]["id"]
+    household_id = village.households[1].id
     old = await _card_payload(client, village, household_id)
     response = await client.post(
         _url(village, f"households/{household_id}/card/reissue"),
@@ -113,7 +113,7 @@ async def test_the_villager_shows_a_phone_code_that_scanning_does_not_spend(
     for role in (Role.shopkeeper, Role.committee):
         scanned = await _scan(client, village, body["payload"], role)
         assert (scanned["status"], scanned["kind"]) == (200, "phone")
-        assert scanned["household_id"] == village.households[0]["id"]
+        assert scanned["household_id"] == village.households[0].id
     picture = await client.get(
         _url(village, "phone-code.png"), headers=village.headers(Role.villager)
     )
@@ -125,7 +125,7 @@ async def test_the_villager_shows_a_phone_code_that_scanning_does_not_spend(
 async def test_pins_committee_for_anyone_villager_only_their_own_with_the_current_one(
     client: AsyncClient, village: Place
 ) -> None:
-    own, other = village.households[0]["id"], village.households[1]["id"]
+    own, other = village.households[0].id, village.households[1].id
     response = await client.put(
         _url(village, f"households/{own}/card/pin"),
         json={"pin": "2468"},
@@ -170,8 +170,8 @@ MALFORMED_PINS = ("12a", "1", "1234567", "", "１２３４", " 1234")
 
 
 async def test_a_malformed_pin_is_refused_as_such_and_changes_nothing(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
-    own, other = place.households[0]["id"], place.households[1]["id"]
+    place = await make_place((await make_town()).id)
+    own, other = place.households[0].id, place.households[1].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, own, "2468")
     # setting the PIN ended the household's sessions: the villager logs in again
     place.tokens[Role.villager] = await auth.issue_token(place.user_ids[Role.villager], "")
@@ -229,7 +229,7 @@ async def test_card_sheets_for_a_village_and_a_grid(client: AsyncClient, village
 async def test_roles_that_may_not(
     client: AsyncClient, village: Place, method: str, tail: str, role: Role
 ) -> None:
-    url = _url(village, tail.format(h=village.households[0]["id"]))
+    url = _url(village, tail.format(h=village.households[0].id))
     body = {"code": "x"} if tail == "scan" else {"pin": "1234"}
     kwargs = {"json": body} if method != "GET" else {}
     response = await client.request(method, url, headers=village.headers(role), **kwargs)

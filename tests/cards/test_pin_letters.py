@@ -41,37 +41,37 @@ async def household_login(client: AsyncClient, code: str, number: str, pin: str)
 
 
 async def test_letters_set_fresh_pins_that_must_be_changed(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])  # its own: nobody adds households
+    place = await make_place((await make_town()).id)  # its own: nobody adds households
     vid = place.village_id
     first, second = place.households
-    await pin_changes.set_pin(CLI_ACTOR, vid, first["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, vid, first.id, "2580")
     batch = await letters.issue_pin_letters(CLI_ACTOR, vid, page_address="http://x/me.html")
-    assert [letter.number for letter in batch.letters] == [first["number"], second["number"]]
+    assert [letter.number for letter in batch.letters] == [first.number, second.number]
     pins = [letter.pin for letter in batch.letters]
     assert all(len(p) == 6 and p.isdigit() for p in pins) and pins[0] != pins[1]
     assert batch.document.startswith(b"%PDF")
-    code = (await registry.village(vid))["code"]
+    code = (await registry.village(vid)).code
 
     refused = await client.post(
         "/api/v1/auth/household-login",
-        json={"village": code, "number": first["number"], "pin": "2580"},
+        json={"village": code, "number": first.number, "pin": "2580"},
     )
     # the old PIN stopped working: the one answer for every failed household login
     assert (refused.status_code, refused.json()["code"]) == (401, "login_failed")
-    answer = await household_login(client, code, first["number"], pins[0])
+    answer = await household_login(client, code, first.number, pins[0])
     assert answer["user"]["must_change_pin"] is True
     villager = {"Authorization": f"Bearer {answer['token']}"}
     assert (await client.get("/api/v1/auth/me", headers=villager)).json()["must_change_pin"]
 
     changed = await client.put(
-        f"/api/v1/villages/{vid}/households/{first['id']}/card/pin",
+        f"/api/v1/villages/{vid}/households/{first.id}/card/pin",
         json={"pin": "97531", "current_pin": pins[0]},
         headers=villager,
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["pin_must_change"] is False
     assert not (await client.get("/api/v1/auth/me", headers=villager)).json()["must_change_pin"]
-    again = await household_login(client, code, first["number"], "97531")
+    again = await household_login(client, code, first.number, "97531")
     assert again["user"]["must_change_pin"] is False
 
 
@@ -80,7 +80,7 @@ async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_
 ) -> None:
     place = await make_place(world.a.town_id)
     vid = place.village_id
-    code = (await registry.village(vid))["code"]
+    code = (await registry.village(vid)).code
     response = await client.post(
         f"/api/v1/villages/{vid}/pin-letters",
         json={"grid_id": place.grid_id},
@@ -93,7 +93,7 @@ async def test_the_pdf_has_one_page_per_household_and_its_qr_opens_the_villager_
     [found] = zxingcpp.read_barcodes(pages[0])
     assert found.text == f"http://testserver/me.html?village={code}"
     for household in place.households:
-        assert await pins.pin_must_change(vid, household["id"])
+        assert await pins.pin_must_change(vid, household.id)
 
     for role in (Role.grid_officer, Role.shopkeeper):
         refused = await client.post(
@@ -116,13 +116,13 @@ async def test_the_letters_qr_opens_the_configured_public_address(
 ) -> None:
     """Printed on the village PC (the request comes to a loopback address), the QR still opens
     the deployment's public address, like the posters' (``JIFEN_PUBLIC_URL``)."""
-    place = await make_place((await make_town())["id"])
-    code = (await registry.village(place.village_id))["code"]
+    place = await make_place((await make_town()).id)
+    code = (await registry.village(place.village_id)).code
     chosen = replace(get_settings(), public_url="https://jifen.example.cn")
     monkeypatch.setattr("backend.http.public_url.get_settings", lambda: chosen)
     response = await client.post(
         f"/api/v1/villages/{place.village_id}/pin-letters",
-        json={"household_ids": [place.households[0]["id"]]},
+        json={"household_ids": [place.households[0].id]},
         headers=place.headers(Role.committee),
     )
     assert response.status_code == 200, response.text
@@ -135,15 +135,15 @@ async def test_until_the_pin_is_changed_the_household_may_only_change_it(
     client: AsyncClient,
 ) -> None:
     """A letter's (or a reset's) PIN opens nothing but the PIN change, who-am-I and log out."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     household = place.households[0]
-    await issuing.issue_card(CLI_ACTOR, vid, household["id"])
-    await pin_changes.set_pin(CLI_ACTOR, vid, household["id"], "864200", must_change=True)
-    code = (await registry.village(vid))["code"]
-    answer = await household_login(client, code, household["number"], "864200")
+    await issuing.issue_card(CLI_ACTOR, vid, household.id)
+    await pin_changes.set_pin(CLI_ACTOR, vid, household.id, "864200", must_change=True)
+    code = (await registry.village(vid)).code
+    answer = await household_login(client, code, household.number, "864200")
     villager = {"Authorization": f"Bearer {answer['token']}"}
-    own = f"/api/v1/villages/{vid}/households/{household['id']}"
+    own = f"/api/v1/villages/{vid}/households/{household.id}"
     for path in (
         f"{own}/points",
         f"{own}/statement",
@@ -177,7 +177,7 @@ async def test_one_household_card_reprinted_and_anothers_refused(
     """``cards.pdf?household_id=`` prints that card at its current version; another village's
     household is not found, and grid officers may not print cards."""
     place = world.a
-    vid, household = place.village_id, place.households[0]["id"]
+    vid, household = place.village_id, place.households[0].id
     url = f"/api/v1/villages/{vid}/cards.pdf"
     printed = await client.get(
         url, params={"household_id": household}, headers=place.headers(Role.committee)
@@ -185,7 +185,7 @@ async def test_one_household_card_reprinted_and_anothers_refused(
     assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
     elsewhere = await client.get(
         url,
-        params={"household_id": world.b.households[0]["id"]},
+        params={"household_id": world.b.households[0].id},
         headers=place.headers(Role.committee),
     )
     assert elsewhere.status_code == 404

@@ -16,7 +16,7 @@ from tests.factories import Place, World
 
 
 async def test_the_pin_is_checked_and_stored_only_as_a_hash(place: Place) -> None:
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     card = await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     assert card.has_pin and not card.pin_locked
     await pins.check_pin(place.village_id, household_id, "4821")
@@ -28,7 +28,7 @@ async def test_the_pin_is_checked_and_stored_only_as_a_hash(place: Place) -> Non
 async def test_five_wrong_tries_lock_the_pin_and_the_right_one_does_not_unlock_it(
     place: Place,
 ) -> None:
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     for tries_left in (4, 3, 2, 1):
         with pytest.raises(PinWrong) as wrong:
@@ -45,7 +45,7 @@ async def test_five_wrong_tries_lock_the_pin_and_the_right_one_does_not_unlock_i
 
 
 async def test_the_pin_check_runs_before_the_sale_not_inside_it(place: Place) -> None:
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     with pytest.raises(RuntimeError):
         async with write_transaction():
@@ -53,7 +53,7 @@ async def test_the_pin_check_runs_before_the_sale_not_inside_it(place: Place) ->
 
 
 async def test_a_household_without_a_pin_and_malformed_pins(place: Place) -> None:
-    household_id = place.households[1]["id"]
+    household_id = place.households[1].id
     with pytest.raises(PinNotSet):
         await pins.check_pin(place.village_id, household_id, "1234")
     for bad in ("123", "1234567", "12a4", "", "１２３４"):
@@ -66,7 +66,7 @@ async def test_a_household_without_a_pin_and_malformed_pins(place: Place) -> Non
 async def test_another_villages_household_is_not_found_for_a_pin_check(
     place: Place, world: World
 ) -> None:
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     with pytest.raises(NotFound):
         await pins.check_pin(world.b.village_id, household_id, "4821")
@@ -74,7 +74,7 @@ async def test_another_villages_household_is_not_found_for_a_pin_check(
 
 
 async def test_wrong_pins_tried_at_once_are_all_counted(place: Place) -> None:
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     results = await asyncio.gather(
         *(pins.check_pin(place.village_id, household_id, "9999") for _ in range(7)),

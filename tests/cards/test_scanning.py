@@ -41,11 +41,11 @@ def _flip_a_bit_of_the_public_id(payload: str) -> str:
 
 async def test_a_card_names_its_household(place: Place) -> None:
     household = place.households[0]
-    payload = await issuing.card_payload(place.village_id, household["id"])
+    payload = await issuing.card_payload(place.village_id, household.id)
     scanned = await scanning.resolve(payload, village_id=place.village_id)
     assert (scanned.kind, scanned.household_id, scanned.head_name, scanned.number) == (
         "card",
-        household["id"],
+        household.id,
         "王建国",
         "H1",
     )
@@ -53,27 +53,27 @@ async def test_a_card_names_its_household(place: Place) -> None:
 
 
 async def test_a_card_with_one_mac_character_changed_is_forged(place: Place) -> None:
-    payload = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    payload = await issuing.card_payload(place.village_id, place.households[0].id)
     changed = payload[:-1] + ("A" if payload[-1] != "A" else "B")
     with pytest.raises(CodeForged):
         await scanning.resolve(changed, village_id=place.village_id)
 
 
 async def test_a_card_with_a_bit_flipped_in_the_public_id_is_forged(place: Place) -> None:
-    payload = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    payload = await issuing.card_payload(place.village_id, place.households[0].id)
     with pytest.raises(CodeForged):
         await scanning.resolve(_flip_a_bit_of_the_public_id(payload), village_id=place.village_id)
 
 
 async def test_garbage_and_a_truncated_card_are_unreadable(place: Place) -> None:
-    payload = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    payload = await issuing.card_payload(place.village_id, place.households[0].id)
     for scanned in ("", "你好", payload[:-3]):
         with pytest.raises(CodeUnreadable):
             await scanning.resolve(scanned, village_id=place.village_id)
 
 
 async def test_another_villages_card_is_refused_here(place: Place) -> None:
-    other = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    other = await issuing.card_payload(place.village_id, place.households[0].id)
     here = place.village_id + 10_000
     with pytest.raises(CodeForged):
         await scanning.resolve(other, village_id=here)
@@ -81,13 +81,13 @@ async def test_another_villages_card_is_refused_here(place: Place) -> None:
 
 async def test_a_card_made_with_another_secret_is_forged(place: Place) -> None:
     household = place.households[0]
-    payload = codes.card_payload("not-our-secret", place.village_id, household["public_id"], 1)
+    payload = codes.card_payload("not-our-secret", place.village_id, household.public_id, 1)
     with pytest.raises(CodeForged):
         await scanning.resolve(payload, village_id=place.village_id)
 
 
 async def test_reissuing_kills_the_old_card_and_is_audited(place: Place) -> None:
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     old = await issuing.card_payload(place.village_id, household_id)
     card = await issuing.reissue_card(CLI_ACTOR, place.village_id, household_id)
     assert card.version == 2
@@ -105,7 +105,7 @@ async def test_reissuing_kills_the_old_card_and_is_audited(place: Place) -> None
 
 
 async def test_issuing_twice_keeps_one_card(place: Place) -> None:
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     first = await issuing.issue_card(CLI_ACTOR, place.village_id, household_id)
     again = await issuing.issue_card(CLI_ACTOR, place.village_id, household_id)
     assert first.version == again.version == 1
@@ -113,7 +113,7 @@ async def test_issuing_twice_keeps_one_card(place: Place) -> None:
 
 
 async def test_a_moved_household_cannot_use_its_card(place: Place) -> None:
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     payload = await issuing.card_payload(place.village_id, household_id)
     await registry.update_household(CLI_ACTOR, place.village_id, household_id, {"status": "moved"})
     with pytest.raises(HouseholdInactive):
@@ -124,13 +124,13 @@ async def test_a_moved_household_cannot_use_its_card(place: Place) -> None:
 
 async def test_a_phone_code_is_good_for_its_step_and_the_next_then_expires(place: Place) -> None:
     payload, expires_at = await phone_codes.phone_code(
-        place.village_id, place.households[1]["id"], now=NOON
+        place.village_id, place.households[1].id, now=NOON
     )
     assert expires_at == NOON - timedelta(seconds=5) + timedelta(seconds=60)
     scanned = await scanning.resolve(
         payload, village_id=place.village_id, now=expires_at - timedelta(seconds=1)
     )
-    assert (scanned.kind, scanned.household_id) == ("phone", place.households[1]["id"])
+    assert (scanned.kind, scanned.household_id) == ("phone", place.households[1].id)
     with pytest.raises(CodeExpired) as refused:
         await scanning.resolve(payload, village_id=place.village_id, now=expires_at)
     assert "二维码已过期" in refused.value.message("zh-CN")
@@ -138,7 +138,7 @@ async def test_a_phone_code_is_good_for_its_step_and_the_next_then_expires(place
 
 async def test_a_phone_code_from_a_future_step_is_refused(place: Place) -> None:
     payload, _ = await phone_codes.phone_code(
-        place.village_id, place.households[0]["id"], now=NOON + timedelta(seconds=30)
+        place.village_id, place.households[0].id, now=NOON + timedelta(seconds=30)
     )
     with pytest.raises(CodeNotYetValid):
         await scanning.resolve(payload, village_id=place.village_id, now=NOON)
@@ -151,7 +151,7 @@ async def _spend(payload: str, village_id: int) -> None:
 
 
 async def test_a_phone_code_pays_once_and_scanning_does_not_spend_it(place: Place) -> None:
-    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
     await scanning.resolve(payload, village_id=place.village_id)
     await scanning.resolve(payload, village_id=place.village_id)
     await _spend(payload, place.village_id)
@@ -161,7 +161,7 @@ async def test_a_phone_code_pays_once_and_scanning_does_not_spend_it(place: Plac
 
 
 async def test_a_replay_after_redis_is_flushed_is_still_refused(place: Place) -> None:
-    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
     scanned = await scanning.resolve(payload, village_id=place.village_id)
     async with write_transaction():
         await scanning.consume_phone_code(scanned)
@@ -176,7 +176,7 @@ async def test_a_replay_after_redis_is_flushed_is_still_refused(place: Place) ->
 async def test_a_refused_sale_leaves_its_phone_code_unspent_in_the_database(
     place: Place,
 ) -> None:
-    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
     scanned = await scanning.resolve(payload, village_id=place.village_id)
     with pytest.raises(RuntimeError, match="refused"):
         async with write_transaction():
@@ -189,7 +189,7 @@ async def test_a_refused_sale_leaves_its_phone_code_unspent_in_the_database(
 async def test_two_kiosks_spending_one_code_at_once_make_exactly_one_sale(
     place: Place,
 ) -> None:
-    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
     results = await asyncio.gather(
         *(_spend(payload, place.village_id) for _ in range(2)), return_exceptions=True
     )
@@ -213,7 +213,7 @@ async def waiting_behind_the_first(second: asyncio.Task[None]) -> None:
 
 async def test_the_database_alone_stops_a_concurrent_second_use(place: Place) -> None:
     """Redis is emptied while the first sale is still open: the unique digest decides."""
-    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
     scanned = await scanning.resolve(payload, village_id=place.village_id)
     consumed, finish = asyncio.Event(), asyncio.Event()
 
@@ -239,14 +239,14 @@ async def test_the_database_alone_stops_a_concurrent_second_use(place: Place) ->
 
 
 async def test_consuming_outside_a_transaction_is_a_programming_error(place: Place) -> None:
-    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
     scanned = await scanning.resolve(payload, village_id=place.village_id)
     with pytest.raises(RuntimeError):
         await scanning.consume_phone_code(scanned)
 
 
 async def test_a_card_is_not_consumed(place: Place) -> None:
-    payload = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    payload = await issuing.card_payload(place.village_id, place.households[0].id)
     scanned = await scanning.resolve(payload, village_id=place.village_id)
     for _ in range(2):
         async with write_transaction():
@@ -255,13 +255,13 @@ async def test_a_card_is_not_consumed(place: Place) -> None:
 
 async def test_the_deployment_secret_is_what_signs(place: Place) -> None:
     household = place.households[0]
-    assert await issuing.card_payload(place.village_id, household["id"]) == codes.card_payload(
-        get_settings().secret_key, place.village_id, household["public_id"], 1
+    assert await issuing.card_payload(place.village_id, household.id) == codes.card_payload(
+        get_settings().secret_key, place.village_id, household.public_id, 1
     )
 
 
 async def test_pruning_forgets_only_codes_that_could_no_longer_be_accepted(place: Place) -> None:
-    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
     await _spend(payload, place.village_id)
     await pruning.prune_used_phone_codes()
     await cache.redis().flushdb()
@@ -279,7 +279,7 @@ async def test_the_server_prunes_spent_codes_itself(
 ) -> None:
     """No cron job needed: the server's hourly job prunes as ``jifen cards prune-codes`` does
     (here two days on, when the spent code is old enough to forget)."""
-    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    payload, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
     await _spend(payload, place.village_id)
     prune = pruning.prune_used_phone_codes
     pruned = asyncio.Event()
@@ -294,6 +294,6 @@ async def test_the_server_prunes_spent_codes_itself(
         await asyncio.wait_for(pruned.wait(), 30)
     assert (
         not await UsedPhoneCode.exists()
-        .where(UsedPhoneCode.household == place.households[0]["id"])
+        .where(UsedPhoneCode.household == place.households[0].id)
         .run()
     )

@@ -4,7 +4,7 @@ shown in Chinese, and the page speaks English once the language is switched."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.async_api import Page, expect
 
@@ -15,46 +15,21 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import issuing
 from backend.registry import services as registry
-from backend.scoring import periods, rules
-from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, log_in_at, screenshots
-from tests.factories import Place, make_place, make_town
+from tests.factories import CLEAN_UP, Place, make_place, make_town, open_month
 
 
 async def running_activity(place: Place) -> ActivityRecord:
     """A volunteer activity of ``place`` that started an hour ago, organised by its grid officer."""
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        place.village_id,
-        [
-            NewRule(
-                code="ZY01",
-                category="志愿服务",
-                title="参加环境整治",
-                points=3,
-                cap=4,
-                evidence_required=False,
-                proposers=("committee", "grid_officer"),
-            ),
-        ],
-    )
-    await periods.open_period(
-        CLI_ACTOR,
-        place.village_id,
-        name="2026年11月",
-        kind="month",
-        starts_on=date(2026, 11, 1),
-        ends_on=date(2026, 11, 30),
-    )
-    organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
+    month = await open_month(place, CLEAN_UP, role=Role.grid_officer, name="网格员")
+    organiser = month.scorer
     now = clock.now()
     activity = await activities.create_activity(
         organiser,
         place.village_id,
         {
             "title": "村道清扫",
-            "rule_id": book.rules[0].id,
+            "rule_id": month.book.rules[0].id,
             "place": "村委会门口",
             "starts_at": now - timedelta(hours=1),
             "ends_at": now + timedelta(hours=2),
@@ -73,12 +48,12 @@ async def open_checkin(page: Page, server_url: str, place: Place) -> None:
 async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     activity = await running_activity(place)
     first, second = place.households
-    first = await registry.add_member(CLI_ACTOR, place.village_id, first["id"], "刘桂兰", "配偶")
-    spouse = first["members"][-1]
-    codes = [await issuing.card_payload(place.village_id, h["id"]) for h in (first, second)]
+    first = await registry.add_member(CLI_ACTOR, place.village_id, first.id, "刘桂兰", "配偶")
+    spouse = first.members[-1]
+    codes = [await issuing.card_payload(place.village_id, h.id) for h in (first, second)]
 
     browser = await launch_browser()
     context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
@@ -86,11 +61,11 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     await open_checkin(page, server_url, place)
 
     await page.locator("#scan").type(codes[0] + "\n", delay=5)
-    row = page.locator(f"#attendances li[data-household-id='{first['id']}']")
-    await expect(row).to_contain_text(first["head_name"])
+    row = page.locator(f"#attendances li[data-household-id='{first.id}']")
+    await expect(row).to_contain_text(first.head_name)
     await expect(page.locator("#count")).to_have_text("1")
-    await row.locator(f"button[data-member-id='{spouse['id']}']").click()
-    await expect(row.locator(".who")).to_contain_text(spouse["name"])
+    await row.locator(f"button[data-member-id='{spouse.id}']").click()
+    await expect(row.locator(".who")).to_contain_text(spouse.name)
 
     await page.locator("#scan").type(codes[0] + "\n", delay=5)
     await expect(page.locator("#o-title")).to_have_text("已签到过")
@@ -106,18 +81,18 @@ async def test_wedge_scan_checks_a_household_in_and_an_offline_scan_is_sent_once
     await page.evaluate("window.dispatchEvent(new Event('online'))")
     await page.screenshot(path=screenshots() / "checkin.png")
     listed = await activities.attendances(place.village_id, activity.id)
-    assert sorted(a.household_id for a in listed) == sorted([first["id"], second["id"]])
+    assert sorted(a.household_id for a in listed) == sorted([first.id, second.id])
     await browser.close()
 
 
 async def test_a_refusal_in_chinese_then_the_page_in_english_after_switching(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await running_activity(place)
     household = place.households[0]
-    code = await issuing.card_payload(place.village_id, household["id"])
-    await issuing.reissue_card(CLI_ACTOR, place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household.id)
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, household.id)
 
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")

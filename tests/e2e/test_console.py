@@ -40,7 +40,7 @@ def holder(row: int, column: int) -> str:
 async def test_grid_entry_verification_notice_objection_close(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     await registry.update_village(CLI_ACTOR, vid, {"notice_days": 1})
     book = await rules.adopt_rule_book(
@@ -60,8 +60,8 @@ async def test_grid_entry_verification_notice_objection_close(
         ],
     )
     h1, h2 = place.households
-    await issuing.issue_card(CLI_ACTOR, vid, h1["id"])
-    await pin_changes.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
+    await issuing.issue_card(CLI_ACTOR, vid, h1.id)
+    await pin_changes.set_pin(CLI_ACTOR, vid, h1.id, "2580")
     _, _, second = await make_user(Role.committee, place)
     browser = await launch_browser()
 
@@ -85,7 +85,7 @@ async def test_grid_entry_verification_notice_objection_close(
         user_id=place.user_ids[Role.committee], name="张委员", roles=frozenset({"committee"})
     )
     await evaluations.propose_with_evidence(
-        scorer, vid, period_id, h2["id"], book.rules[0].id, photo=photo.getvalue()
+        scorer, vid, period_id, h2.id, book.rules[0].id, photo=photo.getvalue()
     )
 
     # Grid entry with the keyboard: H1 gets HJ01 twice; H2 HJ01 twice more and XF01 once.
@@ -141,7 +141,7 @@ async def test_grid_entry_verification_notice_objection_close(
     phone = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
     await phone.goto(f"{server_url}/me.html")
     await phone.fill("input[name=village]", village["code"])
-    await phone.fill("input[name=number]", h1["number"])
+    await phone.fill("input[name=number]", h1.number)
     await phone.fill("input[name=pin]", "2580")
     await phone.click("#login button[type=submit]")
     await expect(phone.locator("#balance")).to_have_text("0")
@@ -207,7 +207,7 @@ async def test_grid_entry_verification_notice_objection_close(
 async def test_console_shows_api_errors_in_english_after_the_switch(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     browser = await launch_browser()
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
     await page.click("#lang")
@@ -227,9 +227,9 @@ async def test_town_admin_sees_the_villages_side_by_side(
     server_url: str, launch_browser: Launch
 ) -> None:
     town = await make_town()
-    busy = await make_place(town["id"])
+    busy = await make_place(town.id)
     await add_scoring(busy)
-    quiet = await make_place(town["id"], with_users=False)
+    quiet = await make_place(town.id, with_users=False)
     browser = await launch_browser()
     page = await committee_page(browser, server_url, busy.usernames[Role.town_admin])
     await page.click("#tabs button[data-tab=town]")
@@ -246,7 +246,7 @@ async def test_town_admin_sees_the_villages_side_by_side(
 async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await rules.adopt_rule_book(
         CLI_ACTOR,
         place.village_id,
@@ -254,7 +254,7 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
             TIDY_YARD,
         ],
     )
-    await issuing.issue_card(CLI_ACTOR, place.village_id, place.households[0]["id"])
+    await issuing.issue_card(CLI_ACTOR, place.village_id, place.households[0].id)
     browser = await launch_browser()
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
 
@@ -288,7 +288,7 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
 
     await page.click("#tabs button[data-tab=households]")
 
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await (
         page.locator("#household-list tr", has_text="王建国")
         .get_by_role("button", name="补办新卡")
@@ -303,7 +303,7 @@ async def test_committee_restocks_edits_the_rule_book_and_reissues_a_card(
 async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await rules.adopt_rule_book(
         CLI_ACTOR,
         place.village_id,
@@ -360,14 +360,14 @@ async def settlement_summary(page: Page) -> Any:
 async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await add_sale(place)
     household = place.households[1]
     browser = await launch_browser()
     page = await committee_page(browser, server_url, place.usernames[Role.committee])
 
     await page.click("#tabs button[data-tab=households]")
-    row = page.locator("#household-list tr", has_text=household["head_name"])
+    row = page.locator("#household-list tr", has_text=household.head_name)
     dialog = page.locator("dialog.in-page")
     await row.get_by_role("button", name="重设 PIN").click()
     await dialog.locator("input[name=pin]").fill("12")
@@ -377,8 +377,8 @@ async def test_committee_resets_a_pin_and_downloads_an_earlier_months_settlement
     )
     await dialog.locator("input[name=pin]").fill("864209")
     await dialog.get_by_role("button", name="确定").click()
-    await expect(page.locator(f"#card-{household['id']}")).to_have_text("PIN 已重设")
-    await pins.check_pin(place.village_id, household["id"], "864209")
+    await expect(page.locator(f"#card-{household.id}")).to_have_text("PIN 已重设")
+    await pins.check_pin(place.village_id, household.id, "864209")
     logged, _ = await audit.entries(village_id=place.village_id, page=1, page_size=5)
     assert (logged[0]["action"], logged[0]["actor_name"]) == (
         "card.set_pin",

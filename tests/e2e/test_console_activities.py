@@ -36,7 +36,7 @@ VOLUNTEER = NewRule(
 async def test_plan_start_finish_and_confirm_an_activity(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     await rules.adopt_rule_book(CLI_ACTOR, vid, [VOLUNTEER])
     period = await periods.open_period(
@@ -74,7 +74,7 @@ async def test_plan_start_finish_and_confirm_an_activity(
         user_id=place.user_ids[Role.committee], name="organiser", roles=frozenset({"committee"})
     )
     for household in place.households:  # two households scanned on the organiser's phone
-        code = await issuing.card_payload(vid, household["id"])
+        code = await issuing.card_payload(vid, household.id)
         await activities.check_in(
             organiser, vid, activity.id, activities.Scan(code, unique("scan"))
         )
@@ -99,7 +99,7 @@ async def test_plan_start_finish_and_confirm_an_activity(
     confirm = other.locator("dialog.in-page")
     await expect(confirm).to_contain_text("共 2 户签到")
     struck = place.households[1]
-    await confirm.get_by_label(f"划去 {struck['number']}", exact=False).check()
+    await confirm.get_by_label(f"划去 {struck.number}", exact=False).check()
     await confirm.get_by_role("button", name="确定").click()
     await expect(
         confirm.locator("label", has_text="划去的理由").locator(".field-error")
@@ -114,6 +114,6 @@ async def test_plan_start_finish_and_confirm_an_activity(
         for e in await evaluations.evaluations(vid, period.id)
         if e.rule_code == "ZY01"
     }
-    assert states[place.households[0]["id"]] == "verified"  # the confirmation is the check
-    assert states.get(struck["id"]) in (None, "rejected")
+    assert states[place.households[0].id] == "verified"  # the confirmation is the check
+    assert states.get(struck.id) in (None, "rejected")
     await browser.close()

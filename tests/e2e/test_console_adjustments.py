@@ -46,7 +46,7 @@ async def propose(page: Page, who: str, amount: str, reason: str) -> None:
 async def test_propose_approve_and_refuse_with_a_reason(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     h1 = place.households[0]
     first = await committee_member(place, "周国平")
@@ -58,17 +58,17 @@ async def test_propose_approve_and_refuse_with_a_reason(
     await page.click("#tabs button[data-tab=ledger]")
     await expect(page.locator("#ledger")).to_have_attribute("aria-busy", "false")
     await expect(page.locator("#request-limit")).to_contain_text("超过 100 分")
-    await propose(page, h1["head_name"], "500", "修缮村祠堂义务出工 20 天")
-    await propose(page, h1["number"], "-300", "上月垃圾分类检查漏登")
+    await propose(page, h1.head_name, "500", "修缮村祠堂义务出工 20 天")
+    await propose(page, h1.number, "-300", "上月垃圾分类检查漏登")
     mine = page.locator("#request-list li")
     await expect(mine).to_have_count(2)
     for n in range(2):
         await expect(mine.nth(n)).to_contain_text("这是您提出的申请，须由另一位村委批准或不批准。")
         await expect(mine.nth(n).get_by_role("button")).to_have_count(0)
-    await expect(mine.nth(1)).to_contain_text(f"户号 {h1['number']} {h1['head_name']}：+500 分")
+    await expect(mine.nth(1)).to_contain_text(f"户号 {h1.number} {h1.head_name}：+500 分")
     await expect(mine.nth(1)).to_contain_text("周国平 提出")
     await page.screenshot(path=screenshots() / "console-adjust-request-own.png")
-    assert await ledger.balance(vid, h1["id"]) == 0
+    assert await ledger.balance(vid, h1.id) == 0
 
     other = await browser.new_page(viewport=PC, locale="zh-CN")
     await log_in_at(other, server_url, "console.html", second, "#app")
@@ -81,9 +81,9 @@ async def test_propose_approve_and_refuse_with_a_reason(
     await expect(dialog).to_contain_text("修缮村祠堂义务出工 20 天（周国平 提出）")
     await dialog.get_by_role("button", name="批准入账").click()
     await expect(other.locator("#adjust-result")).to_have_text(
-        f"已批准并入账：户号 {h1['number']} +500 分，现有 500 分。"
+        f"已批准并入账：户号 {h1.number} +500 分，现有 500 分。"
     )
-    assert await ledger.balance(vid, h1["id"]) == 500
+    assert await ledger.balance(vid, h1.id) == 500
 
     await waiting.filter(has_text="-300").get_by_role("button", name="不批准").click()
     await dialog.get_by_role("button", name="不批准").click()
@@ -101,7 +101,7 @@ async def test_propose_approve_and_refuse_with_a_reason(
         await expect(refused).to_contain_text(words)
     await expect(history.filter(has_text="+500")).to_contain_text("已批准")
     await other.screenshot(path=screenshots() / "console-adjust-requests.png")
-    assert await ledger.balance(vid, h1["id"]) == 500
+    assert await ledger.balance(vid, h1.id) == 500
 
     # The proposer reads the reason on their own screen.
     await page.click("#tabs button[data-tab=audit]")

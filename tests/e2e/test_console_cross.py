@@ -21,7 +21,7 @@ from tests.factories import TIDY_YARD, make_place, make_town
 async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_the_results(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     await rules.adopt_rule_book(
         CLI_ACTOR,
@@ -98,7 +98,7 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
 
     # Results (8.5 → +5, 6.5 → +2 with the default bands), then proposed under JC01.
     await page.click("#cross-compute")
-    h3, h4 = (f"#cross-result-{h['id']}" for h in marked)
+    h3, h4 = (f"#cross-result-{h.id}" for h in marked)
     await expect(page.locator(f"{h3} td")).to_have_text(["H3", "赵福生", "1", "8.5", "+5"])
     await expect(page.locator(f"{h4} td")).to_have_text(["H4", "钱秀兰", "1", "6.5", "+2"])
     await expect(page.locator("#cross-rule option:checked")).to_contain_text("JC01")
@@ -107,8 +107,8 @@ async def test_committee_sets_up_cross_evaluation_enters_a_sheet_and_proposes_th
     await expect(page.locator("#cross-proposed")).to_have_text("已生成 2 条评分，等待入户核实。")
     proposed = await evaluations.evaluations(vid, period.id)
     assert sorted((e.household_id, e.points, e.source) for e in proposed) == [
-        (marked[0]["id"], 5, "cross"),
-        (marked[1]["id"], 2, "cross"),
+        (marked[0].id, 5, "cross"),
+        (marked[1].id, 2, "cross"),
     ]
 
     await page.click("#lang")

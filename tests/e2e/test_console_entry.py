@@ -37,7 +37,7 @@ def holder(row: int, column: int) -> str:
 
 async def demo_village() -> tuple[Place, int, list[str]]:
     """A village with the demo's rule book, 26 households in one grid and an open period."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
@@ -221,9 +221,9 @@ async def test_a_sheet_with_a_title_row_enters_once_and_again_is_refused(
 async def test_pin_reset_and_card_reissue_use_in_page_dialogs(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     household = place.households[1]
-    await issuing.issue_card(CLI_ACTOR, place.village_id, household["id"])
+    await issuing.issue_card(CLI_ACTOR, place.village_id, household.id)
     browser = await launch_browser()
     page = await console(browser, server_url, place.usernames[Role.committee])
     native: list[str] = []
@@ -234,12 +234,12 @@ async def test_pin_reset_and_card_reissue_use_in_page_dialogs(
 
     page.on("dialog", no_native)
     await page.click("#tabs button[data-tab=households]")
-    row = page.locator("#household-list tr", has_text=household["head_name"])
+    row = page.locator("#household-list tr", has_text=household.head_name)
 
     await row.get_by_role("button", name="重设 PIN").click()
     dialog = page.locator("dialog.in-page")
     await expect(dialog).to_be_visible()
-    await expect(dialog).to_contain_text(f"户号 {household['number']}（{household['head_name']}）")
+    await expect(dialog).to_contain_text(f"户号 {household.number}（{household.head_name}）")
     await dialog.get_by_label(re.compile("新的 PIN")).fill("12")
     await dialog.get_by_role("button", name="确定").click()
     note = dialog.locator("label .field-error")
@@ -249,17 +249,17 @@ async def test_pin_reset_and_card_reissue_use_in_page_dialogs(
     await dialog.get_by_label(re.compile("新的 PIN")).fill("864209")
     await dialog.get_by_role("button", name="确定").click()
     await expect(dialog).to_have_count(0)
-    await expect(page.locator(f"#card-{household['id']}")).to_have_text("PIN 已重设")
-    await pins.check_pin(place.village_id, household["id"], "864209")
+    await expect(page.locator(f"#card-{household.id}")).to_have_text("PIN 已重设")
+    await pins.check_pin(place.village_id, household.id, "864209")
 
     await row.get_by_role("button", name="补办新卡").click()
     await expect(dialog).to_contain_text("旧卡立即失效")
     await dialog.get_by_role("button", name="取消").click()
     await expect(dialog).to_have_count(0)
-    assert (await issuing.card(place.village_id, household["id"])).version == 1
+    assert (await issuing.card(place.village_id, household.id)).version == 1
     await row.get_by_role("button", name="补办新卡").click()
     await dialog.get_by_role("button", name="补办新卡").click()
-    await expect(page.locator(f"#card-{household['id']}")).to_have_text("已补办")
-    assert (await issuing.card(place.village_id, household["id"])).version == 2
+    await expect(page.locator(f"#card-{household.id}")).to_have_text("已补办")
+    assert (await issuing.card(place.village_id, household.id)).version == 2
     assert native == []  # no browser prompt() or confirm() on the way
     await browser.close()

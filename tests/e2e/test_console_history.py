@@ -38,12 +38,12 @@ async def test_a_closed_period_is_read_only_with_its_decisions_and_board(
     for words in ("王建国", "她家院子根本没收拾", "异议成立（撤销评分）", "复查属实，撤销这条加分"):
         await expect(decisions.filter(has_text="她家院子")).to_contain_text(words)
     await expect(decisions.filter(has_text="请再核实")).to_contain_text("异议不成立（维持评分）")
-    await expect(page.locator("#history-red li")).to_contain_text([h1["head_name"]])
+    await expect(page.locator("#history-red li")).to_contain_text([h1.head_name])
     await expect(page.locator("#history-board-state")).to_contain_text("已发布")
     scores = page.locator("#history-scores tr")
     await expect(scores).to_have_count(3)
-    await expect(scores.filter(has_text=h2["head_name"])).to_contain_text("已撤销")
-    await expect(scores.filter(has_text=h1["head_name"])).to_contain_text("已入账")
+    await expect(scores.filter(has_text=h2.head_name)).to_contain_text("已撤销")
+    await expect(scores.filter(has_text=h1.head_name)).to_contain_text("已入账")
     # Read-only: a choice of period and downloads, nothing that changes anything.
     await expect(screen.locator("button, input, textarea")).to_have_count(0)
     await expect(screen.locator("select")).to_have_count(1)

@@ -35,7 +35,7 @@ async def households_screen(browser: Browser, server_url: str, username: str) ->
 
 
 async def test_add_move_mark_and_import_households(server_url: str, launch_browser: Launch) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     await registry.create_grid(CLI_ACTOR, vid, "二网格")
     browser = await launch_browser()
@@ -70,16 +70,16 @@ async def test_add_move_mark_and_import_households(server_url: str, launch_brows
     why = dialog.locator("label", has_text="关怀户理由").locator(".field-error")
     await expect(why).to_have_text("请写明理由。")
     await page.screenshot(path=screenshots() / "console-hardship-needs-reason.png")
-    assert not (await registry.household(vid, place.households[0]["id"]))["hardship"]
+    assert not (await registry.household(vid, place.households[0].id)).hardship
     await dialog.get_by_label(re.compile("关怀户理由")).fill("独居老人，常年卧病")
     await dialog.get_by_role("button", name="确定").click()
     await expect(dialog).to_have_count(0)
     await expect(first).to_contain_text("二网格")
     await expect(first).to_contain_text("关怀户")
     await expect(first).to_contain_text("独居老人，常年卧病")
-    moved = await registry.household(vid, place.households[0]["id"])
-    assert moved["hardship"] and moved["grid_id"] != place.grid_id
-    assert moved["hardship_reason"] == "独居老人，常年卧病"
+    moved = await registry.household(vid, place.households[0].id)
+    assert moved.hardship and moved.grid_id != place.grid_id
+    assert moved.hardship_reason == "独居老人，常年卧病"
 
     # The roster with one bad row adds nothing and lists the bad cells; the good one adds all.
     bad = roster_xlsx(*GOOD, ["R-004", "", "张三（子", "", "", "", "也许", ""])
@@ -106,7 +106,7 @@ async def test_add_move_mark_and_import_households(server_url: str, launch_brows
 async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     server_url: str, launch_browser: Launch, tmp_path: Path
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     household = place.households[1]
     browser = await launch_browser()
@@ -124,14 +124,14 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     letters = await asyncio.to_thread(pdf_pages, path.read_bytes(), tmp_path)
     assert len(letters) == 2
     [qr] = zxingcpp.read_barcodes(letters[1])
-    code = (await registry.village(vid))["code"]
+    code = (await registry.village(vid)).code
     assert qr.text == f"{server_url}/me.html?village={code}"
-    assert await pins.pin_must_change(vid, household["id"])
+    assert await pins.pin_must_change(vid, household.id)
 
     # The letter's PIN is on paper only; the committee resets it to one the test knows, which
     # must be changed at the next login too.
     await (
-        page.locator("#household-list tr", has_text=household["head_name"])
+        page.locator("#household-list tr", has_text=household.head_name)
         .get_by_role("button", name="重设 PIN")
         .click()
     )
@@ -144,7 +144,7 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     phone = await browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
     await phone.goto(qr.text)
     await expect(phone.locator("#login input[name=village]")).to_have_value(code)
-    await phone.fill("#login input[name=number]", household["number"])
+    await phone.fill("#login input[name=number]", household.number)
     await phone.fill("#login input[name=pin]", "135790")
     await phone.click("#login button[type=submit]")
     first = phone.locator("#pin-first")
@@ -157,8 +157,8 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
     await first.locator("button[type=submit]").click()
     await expect(phone.locator("#app")).to_be_visible()
     await expect(first).to_be_hidden()
-    assert not await pins.pin_must_change(vid, household["id"])
-    await pins.check_pin(vid, household["id"], "246802")
+    assert not await pins.pin_must_change(vid, household.id)
+    await pins.check_pin(vid, household.id, "246802")
     await phone.reload()
     await expect(phone.locator("#app")).to_be_visible()
     await expect(first).to_be_hidden()
@@ -168,14 +168,14 @@ async def test_pin_letters_and_the_first_login_that_forces_a_new_pin(
 async def test_a_member_added_and_one_marked_moved_away(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid, household = place.village_id, place.households[0]
     browser = await launch_browser()
     page = await households_screen(browser, server_url, place.usernames[Role.committee])
     dialog = page.locator("dialog.in-page")
-    row = page.locator("#household-list tr", has_text=household["head_name"])
+    row = page.locator("#household-list tr", has_text=household.head_name)
     await row.get_by_role("button", name="家庭成员").click()
-    members = page.locator(f"#members-of-{household['id']}")
+    members = page.locator(f"#members-of-{household.id}")
     await expect(members.locator("li")).to_have_count(1)
 
     await members.get_by_role("button", name="添加成员").click()
@@ -194,7 +194,7 @@ async def test_a_member_added_and_one_marked_moved_away(
     await expect(dialog).to_have_count(0)
     await expect(son).to_contain_text("已迁出")
     await page.screenshot(path=screenshots() / "console-household-members.png")
-    saved = {m["name"]: m for m in (await registry.household(vid, household["id"]))["members"]}
-    assert saved["王小军"]["status"] == "moved" and not saved["王小军"]["active"]
-    assert saved[household["head_name"]]["status"] == "active"
+    saved = {m.name: m for m in (await registry.household(vid, household.id)).members}
+    assert saved["王小军"].status == "moved" and not saved["王小军"].active
+    assert saved[household.head_name].status == "active"
     await browser.close()

@@ -25,7 +25,7 @@ PC = {"width": 1366, "height": 768}
 
 
 async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_browser: Launch) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, [TIDY_YARD])
     period = await periods.open_period(
@@ -43,7 +43,7 @@ async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_brows
         roles=frozenset({"committee"}),
     )
     rule = book.rules[0].id
-    await enter_batch(entering, vid, period.id, [Cell(h1["id"], rule, 2), Cell(h2["id"], rule, 1)])
+    await enter_batch(entering, vid, period.id, [Cell(h1.id, rule, 2), Cell(h2.id, rule, 1)])
     _, _, second = await make_user(Role.committee, place)
     browser = await launch_browser()
 
@@ -77,16 +77,16 @@ async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_brows
     await form.locator("input[name=reason]").fill("帮助五保户修房")
     await form.locator("button[type=submit]").click()
     await expect(page.locator("#adjust-result")).to_have_text("本村没有户号或户主“H9”。")
-    await form.locator("input[name=number]").fill(h1["number"])
+    await form.locator("input[name=number]").fill(h1.number)
     await form.locator("button[type=submit]").click()
     dialog = page.locator("dialog.in-page")
     await expect(dialog).to_contain_text("帮助五保户修房")
     await page.screenshot(path=screenshots() / "console-adjust.png")
     await dialog.get_by_role("button", name="确认入账").click()
     await expect(page.locator("#adjust-result")).to_have_text(
-        f"已调整：户号 {h1['number']} +5 分，余额 5。"
+        f"已调整：户号 {h1.number} +5 分，余额 5。"
     )
-    assert await ledger.balance(vid, h1["id"]) == 5
+    assert await ledger.balance(vid, h1.id) == 5
 
     # The ledger export downloads as Excel with the adjustment in it.
     async with page.expect_download() as download:

@@ -103,13 +103,13 @@ def fill_sheet(sheet_bytes: bytes, marks: dict[tuple[str, str], int]) -> bytes:
 async def test_a_committees_whole_month_from_the_console(
     server_url: str, launch_browser: Launch, clock: TestClock
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     await registry.update_village(CLI_ACTOR, vid, {"notice_days": 3})
     await rules.adopt_rule_book(CLI_ACTOR, vid, RULE_BOOK)
     h1, h2 = place.households
-    await issuing.issue_card(CLI_ACTOR, vid, h1["id"])
-    await pin_changes.set_pin(CLI_ACTOR, vid, h1["id"], "2580")
+    await issuing.issue_card(CLI_ACTOR, vid, h1.id)
+    await pin_changes.set_pin(CLI_ACTOR, vid, h1.id, "2580")
     first, second = unique("li").lower(), unique("zhao").lower()
     for username, name in ((first, "李建华"), (second, "赵秀英")):
         await auth.create_user(
@@ -136,7 +136,7 @@ async def test_a_committees_whole_month_from_the_console(
     # 2. Scores on the grid by keyboard: H1 tidy yard and filial care, H2 a deduction.
     await page.click("#tabs button[data-tab=grid]")
     await expect(page.locator("#grid")).to_have_attribute("aria-busy", "false")
-    await expect(page.locator("#score-grid tbody th").first).to_contain_text(h1["number"])
+    await expect(page.locator("#score-grid tbody th").first).to_contain_text(h1.number)
     await page.focus(cell(0, 0))
     await page.keyboard.type("1")
     await page.keyboard.press("ArrowRight")
@@ -159,7 +159,7 @@ async def test_a_committees_whole_month_from_the_console(
         {
             "name": "评分表.xlsx",
             "mimeType": XLSX,
-            "buffer": fill_sheet(blank, {(h2["number"], "HJ01"): 1}),
+            "buffer": fill_sheet(blank, {(h2.number, "HJ01"): 1}),
         }
     ]
     await page.set_input_files("#sheet-upload", files=upload)
@@ -203,11 +203,11 @@ async def test_a_committees_whole_month_from_the_console(
     phone = await browser.new_page(viewport=PHONE, locale="zh-CN")
     await phone.goto(f"{server_url}/me.html")
     await phone.fill("input[name=village]", code)
-    await phone.fill("input[name=number]", h1["number"])
+    await phone.fill("input[name=number]", h1.number)
     await phone.fill("input[name=pin]", "2580")
     await phone.click("#login button[type=submit]")
     await phone.click("nav button[data-tab=notice]")
-    line = phone.locator("#pending li", has_text=h2["head_name"]).filter(has_text="庭院整洁")
+    line = phone.locator("#pending li", has_text=h2.head_name).filter(has_text="庭院整洁")
     await expect(line).to_have_count(1)
     await expect(line).to_contain_text("核实人：赵秀英")
 
@@ -256,7 +256,7 @@ async def test_a_committees_whole_month_from_the_console(
     await other.click("#tabs button[data-tab=held]")
     held = other.locator("#held-list li")
     await expect(held).to_have_count(1)
-    await expect(held).to_contain_text(h2["head_name"])
+    await expect(held).to_contain_text(h2.head_name)
     await expect(held.get_by_role("button", name="立即扣分")).to_be_disabled()
     await held.locator("input[name=reason]").fill("本月已当面整改，免予扣分")
     await shot(other, "09-held")
@@ -268,7 +268,7 @@ async def test_a_committees_whole_month_from_the_console(
     # 11. The board: preview, publish (asked first), then the poster as PNG and PDF.
     await other.click("#tabs button[data-tab=board]")
     await expect(other.locator("#red-list li")).to_have_count(1)
-    await expect(other.locator("#red-list li")).to_contain_text(h1["head_name"])
+    await expect(other.locator("#red-list li")).to_contain_text(h1.head_name)
     await expect(other.locator("#black-list li")).to_have_count(0)  # nobody went below zero
     await shot(other, "10-board-preview")
     await other.click("#publish")

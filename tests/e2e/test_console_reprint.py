@@ -20,17 +20,17 @@ from tests.factories import make_place, make_town
 async def test_one_card_reprinted_keeps_its_version(
     server_url: str, launch_browser: Launch, tmp_path: Path
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     household = place.households[0]
-    await issuing.issue_card(CLI_ACTOR, vid, household["id"])
-    await issuing.reissue_card(CLI_ACTOR, vid, household["id"])  # version 2 is the live card
-    live = await issuing.card_payload(vid, household["id"])
+    await issuing.issue_card(CLI_ACTOR, vid, household.id)
+    await issuing.reissue_card(CLI_ACTOR, vid, household.id)  # version 2 is the live card
+    live = await issuing.card_payload(vid, household.id)
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     await log_in_at(page, server_url, "console.html", place.usernames[Role.committee], "#app")
     await page.click("#tabs button[data-tab=households]")
-    row = page.locator("#household-list tr", has_text=household["head_name"])
+    row = page.locator("#household-list tr", has_text=household.head_name)
     await expect(row.get_by_role("link", name="补印此卡")).to_be_visible()
     await page.screenshot(path=screenshots() / "console-reprint.png")
     async with page.expect_download() as download:
@@ -38,6 +38,6 @@ async def test_one_card_reprinted_keeps_its_version(
     path = await (await download.value).path()
     [sheet] = await asyncio.to_thread(pdf_pages, path.read_bytes(), tmp_path)
     assert [found.text for found in zxingcpp.read_barcodes(sheet)] == [live]
-    assert (await issuing.card(vid, household["id"])).version == 2
+    assert (await issuing.card(vid, household.id)).version == 2
     assert await page.evaluate("document.documentElement.scrollWidth") <= 1366
     await browser.close()

@@ -27,7 +27,7 @@ SHARED = NewRule(
 async def test_rule_book_editor_in_words_with_a_note_and_no_empty_versions(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [TIDY_YARD, SHARED], note="初版")
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")

@@ -16,7 +16,7 @@ async def test_town_admin_lands_on_the_township_and_chooses_a_month(
     server_url: str, launch_browser: Launch
 ) -> None:
     town = await make_town()
-    busy = await make_place(town["id"])
+    busy = await make_place(town.id)
     await add_scoring(busy)
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")

@@ -19,7 +19,7 @@ NEW_PASSWORD = "桂花开了-shop-2026"
 async def test_committee_keeps_its_village_s_accounts(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     other_committee, _token, _name = await make_user(Role.committee, place)
     await db.fetch(
         SET_DISPLAY_NAME_SQL, display_name="张会计", user=place.user_ids[Role.shopkeeper]

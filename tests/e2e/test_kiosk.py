@@ -30,13 +30,13 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     )
     await catalogue.restock(CLI_ACTOR, place.village_id, place.shop_id, soap.id, 10, "", None)
     household = place.households[0]
-    code = await issuing.card_payload(place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household.id)
 
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1024, "height": 768}, locale="zh-CN")
     await open_kiosk(page, server_url, place)
     await page.locator("#scan").type(code + "\n", delay=5)
-    await expect(page.locator("#c-head")).to_have_text(household["head_name"])
+    await expect(page.locator("#c-head")).to_have_text(household.head_name)
     await expect(page.locator("#c-balance")).to_have_text("100")
 
     await page.click(f"[data-product-id='{place.product_id}']")
@@ -47,10 +47,10 @@ async def test_scanner_sale_of_two_products_and_a_refusal(
     await expect(page.locator("#o-title")).to_have_text("兑换成功")
     await expect(page.locator("#o-detail")).to_contain_text("80")
     await page.screenshot(path=screenshots() / "kiosk-sale.png")
-    assert await ledger.balance(place.village_id, household["id"]) == 80
+    assert await ledger.balance(place.village_id, household.id) == 80
     await page.click("#o-ok")
 
-    await issuing.reissue_card(CLI_ACTOR, place.village_id, household["id"])
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, household.id)
     await page.locator("#scan").type(code + "\n", delay=5)
     await expect(page.locator("#overlay")).to_be_visible()
     await expect(page.locator("#o-title")).to_have_text("卡已挂失")
@@ -63,7 +63,7 @@ async def test_camera_reads_the_card(
 ) -> None:
     place = await stocked_place(50)
     household = place.households[0]
-    code = await issuing.card_payload(place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household.id)
     video = qr_video(card_qr_png(code), tmp_path / "card.y4m")
     browser = await launch_browser(
         "--use-fake-ui-for-media-stream",
@@ -74,6 +74,6 @@ async def test_camera_reads_the_card(
     page = await context.new_page()
     await open_kiosk(page, server_url, place)
     await page.click("#camera")
-    await expect(page.locator("#c-head")).to_have_text(household["head_name"])
+    await expect(page.locator("#c-head")).to_have_text(household.head_name)
     await expect(page.locator("#c-balance")).to_have_text("50")
     await context.close()

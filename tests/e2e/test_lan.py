@@ -45,7 +45,7 @@ async def test_the_kiosk_over_lan_https_is_a_secure_context_and_its_camera_reads
     require_browser()
     place = await stocked_place(40)
     household = place.households[0]
-    code = await issuing.card_payload(place.village_id, household["id"])
+    code = await issuing.card_payload(place.village_id, household.id)
     video = qr_video(card_qr_png(code), tmp_path / "card.y4m")
     home = home_trusting(lan_server.ca_file, tmp_path / "home")
     async with async_playwright() as playwright:
@@ -67,7 +67,7 @@ async def test_the_kiosk_over_lan_https_is_a_secure_context_and_its_camera_reads
             assert page.url.startswith("https://")
             assert await page.evaluate("window.isSecureContext") is True
             await page.click("#camera")
-            await expect(page.locator("#c-head")).to_have_text(household["head_name"])
+            await expect(page.locator("#c-head")).to_have_text(household.head_name)
             await expect(page.locator("#c-balance")).to_have_text("40")
             await page.screenshot(path=screenshots() / "lan-kiosk-https.png")
 

@@ -25,7 +25,7 @@ from tests.scoring.conftest import RULE_TERMS
 async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decision(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     objector, neighbour = place.households
     book = await rules.adopt_rule_book(CLI_ACTOR, vid, RULE_TERMS)
@@ -41,16 +41,16 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
-    [evaluation_id] = await evaluations.propose(proposer, vid, period.id, neighbour["id"], filial)
+    [evaluation_id] = await evaluations.propose(proposer, vid, period.id, neighbour.id, filial)
     await evaluations.verify(checker, vid, evaluation_id)
     await periods.start_notice(CLI_ACTOR, vid, period.id)
     for household in place.households:
-        await pin_changes.set_pin(CLI_ACTOR, vid, household["id"], "2580")
+        await pin_changes.set_pin(CLI_ACTOR, vid, household.id, "2580")
 
     browser = await launch_browser()
-    phone = await villager_page(browser, server_url, vid, objector["number"], "2580")
+    phone = await villager_page(browser, server_url, vid, objector.number, "2580")
     await phone.click("nav button[data-tab=notice]")
-    theirs = phone.locator("#pending li", has_text=neighbour["head_name"])
+    theirs = phone.locator("#pending li", has_text=neighbour.head_name)
     await expect(theirs).to_have_count(1)
     await expect(theirs).to_contain_text("赡养老人")
     await expect(theirs).to_contain_text("核实人：李委员")
@@ -73,7 +73,7 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     await expect(hall.locator("#notice-box")).to_be_visible()
     await expect(hall.locator("#notice-title")).to_contain_text("2026年11月 公示（至")
     await expect(hall.locator("#notice li")).to_have_count(1)
-    await expect(hall.locator("#notice li")).to_contain_text(mask(neighbour["head_name"]))
+    await expect(hall.locator("#notice li")).to_contain_text(mask(neighbour.head_name))
     await expect(hall.locator("#notice li")).to_contain_text("赡养老人")
     await expect(hall.locator("#top-box")).to_be_hidden()
     await hall.screenshot(path=screenshots() / "board-hall-notice.png")
@@ -88,10 +88,10 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     )
 
     for household, who in (
-        (objector, f"我对{neighbour['head_name']}家提的异议"),
+        (objector, f"我对{neighbour.head_name}家提的异议"),
         (neighbour, "有人对我家提的异议"),
     ):
-        page = await villager_page(browser, server_url, vid, household["number"], "2580")
+        page = await villager_page(browser, server_url, vid, household.number, "2580")
         await page.click("nav button[data-tab=history]")
         decision = page.locator("#decisions li")
         await expect(decision).to_have_count(1)
@@ -100,7 +100,7 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
         await expect(decision).to_contain_text(who)
         await expect(decision).not_to_contain_text(filed.filer_name)
         await page.screenshot(
-            path=screenshots() / f"villager-decision-{household['number']}.png", full_page=True
+            path=screenshots() / f"villager-decision-{household.number}.png", full_page=True
         )
         await page.click("#elder")  # and the decisions list in elder mode
         await expect(page.locator("body")).to_have_class("elder")

@@ -24,11 +24,11 @@ async def test_a_villager_downloads_the_passbook_and_its_qr_checks_the_chain(
     place = await stocked_place(30)
     household = place.households[0]
     await ledger.deduct(
-        CLI_ACTOR, place.village_id, household["id"], 4, key=unique("d"), reason="占道堆放柴草"
+        CLI_ACTOR, place.village_id, household.id, 4, key=unique("d"), reason="占道堆放柴草"
     )
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "2580")
     browser = await launch_browser()
-    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    page = await villager_page(browser, server_url, place.village_id, household.number, "2580")
     await page.set_viewport_size({"width": 360, "height": 740})
     await page.click("nav button[data-tab=history]")
     await expect(page.locator("#lines li")).to_have_count(2)

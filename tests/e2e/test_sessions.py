@@ -39,7 +39,7 @@ async def test_staff_pages_refuse_log_in_and_log_out_alike(
     error: str,
     opened: str,
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 1024, "height": 768}, locale="zh-CN")
     await page.goto(f"{server_url}/{address}")
@@ -58,15 +58,15 @@ async def test_staff_pages_refuse_log_in_and_log_out_alike(
 async def test_the_villager_page_says_what_a_pin_looks_like_then_logs_in_and_out(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     household = place.households[0]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "2580")
     village = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
     await page.goto(f"{server_url}/me.html")
     await page.fill("input[name=village]", village["code"])
-    await page.fill("input[name=number]", household["number"])
+    await page.fill("input[name=number]", household.number)
     for pin, refusal in (("12a", "PIN 必须是 4 到 6 位数字。"), ("0000", "户号或 PIN 不正确。")):
         await page.fill("input[name=pin]", pin)
         await page.click("#login button[type=submit]")

@@ -35,7 +35,7 @@ class Counter:
 
 async def counter(soap_limit: int | None = None, **village: object) -> Counter:
     place = await stocked_place(100, **village)
-    other = place.households[1]["id"]
+    other = place.households[1].id
     await ledger.award(CLI_ACTOR, place.village_id, other, 60, key=unique("seed"), reason="测试")
     await issuing.issue_card(CLI_ACTOR, place.village_id, other)
     soap = await catalogue.add_product(
@@ -53,7 +53,7 @@ async def counter(soap_limit: int | None = None, **village: object) -> Counter:
         [Grant(Role.shopkeeper, village_id=place.village_id, shop_id=place.shop_id)],
         display_name="王丽",
     )
-    codes = [await issuing.card_payload(place.village_id, h["id"]) for h in place.households]
+    codes = [await issuing.card_payload(place.village_id, h.id) for h in place.households]
     return Counter(place, soap.id, codes, cashier)
 
 
@@ -94,7 +94,7 @@ async def test_a_refused_scan_ends_the_customer_and_sells_nothing(
     till = await counter()
     page = await open_till(await launch_browser(), server_url, till)
     await scan(page, till.codes[0])
-    await expect(page.locator("#c-head")).to_have_text(till.place.households[0]["head_name"])
+    await expect(page.locator("#c-head")).to_have_text(till.place.households[0].head_name)
     await page.click(f"[data-product-id='{till.soap}']")
     await expect(page.locator("#confirm")).to_be_enabled()
 
@@ -110,7 +110,7 @@ async def test_a_refused_scan_ends_the_customer_and_sells_nothing(
     await expect(page.locator("#confirm")).to_be_disabled()
     await page.screenshot(path=screenshots() / "till-after-refusal.png")
     assert await sales(till.place) == []
-    assert await ledger.balance(till.place.village_id, till.place.households[0]["id"]) == 100
+    assert await ledger.balance(till.place.village_id, till.place.households[0].id) == 100
 
 
 async def test_a_new_customer_gets_an_empty_cart_and_a_fresh_screen(
@@ -122,7 +122,7 @@ async def test_a_new_customer_gets_an_empty_cart_and_a_fresh_screen(
     await page.click(f"[data-product-id='{till.soap}']")
     await expect(page.locator("#cart li")).to_have_count(1)
     await scan(page, till.codes[1])
-    await expect(page.locator("#c-head")).to_have_text(till.place.households[1]["head_name"])
+    await expect(page.locator("#c-head")).to_have_text(till.place.households[1].head_name)
     await expect(page.locator("#c-balance")).to_have_text("60")
     await expect(page.locator("#cart li")).to_have_count(0)
     await expect(page.locator("#notice")).to_have_text("已清空上一位的购物车")
@@ -135,11 +135,11 @@ async def test_a_new_customer_gets_an_empty_cart_and_a_fresh_screen(
     await expect(page.locator("#last")).to_be_visible()
     await expect(page.locator("#notice")).to_be_hidden()
     await scan(page, till.codes[0])
-    await expect(page.locator("#c-head")).to_have_text(till.place.households[0]["head_name"])
+    await expect(page.locator("#c-head")).to_have_text(till.place.households[0].head_name)
     await expect(page.locator("#last")).to_be_hidden()
     await expect(page.locator("#void")).to_be_hidden()
     [sale] = await sales(till.place)
-    assert sale["household"] == till.place.households[1]["id"]
+    assert sale["household"] == till.place.households[1].id
 
 
 async def test_a_tap_while_the_scan_is_answered_is_not_lost(
@@ -162,7 +162,7 @@ async def test_a_tap_while_the_scan_is_answered_is_not_lost(
     await page.mouse.move(soap["x"] + soap["width"] / 2, soap["y"] + soap["height"] / 2)
     await page.mouse.down()
     answer.set()
-    await expect(page.locator("#c-head")).to_have_text(till.place.households[0]["head_name"])
+    await expect(page.locator("#c-head")).to_have_text(till.place.households[0].head_name)
     await page.mouse.up()
     await expect(page.locator("#cart li")).to_have_count(1)
     await expect(page.locator("#confirm")).to_be_enabled()
@@ -181,14 +181,14 @@ async def test_a_scan_while_a_box_is_open_closes_it_first(
 
     await scan(page, till.codes[1])  # the success box still open, its button focused
     await expect(page.locator("#overlay")).to_be_hidden()
-    await expect(page.locator("#c-head")).to_have_text(till.place.households[1]["head_name"])
+    await expect(page.locator("#c-head")).to_have_text(till.place.households[1].head_name)
     await expect(page.locator("#c-balance")).to_have_text("60")
 
     await scan(page, tampered(till.codes[1]))
     await expect(page.locator("#o-title")).to_have_text("二维码无效")
     await scan(page, till.codes[0])  # over the refusal
     await expect(page.locator("#overlay")).to_be_hidden()
-    await expect(page.locator("#c-head")).to_have_text(till.place.households[0]["head_name"])
+    await expect(page.locator("#c-head")).to_have_text(till.place.households[0].head_name)
     await expect(page.locator("#c-balance")).to_have_text("95")
     await page.screenshot(path=screenshots() / "till-scan-over-box.png")
 
@@ -208,7 +208,7 @@ async def test_void_from_todays_sales_after_a_reload(
     await page.reload()
     row = page.locator(f"#today-rows tr[data-sale-id='{sale['id']}']")
     await expect(row).to_contain_text(sale["receipt_no"])
-    await expect(row).to_contain_text(till.place.households[0]["head_name"])
+    await expect(row).to_contain_text(till.place.households[0].head_name)
     await expect(row).to_contain_text("香皂×2")
     await expect(row).to_contain_text("10")
     await expect(row).to_contain_text("王丽")
@@ -228,7 +228,7 @@ async def test_void_from_todays_sales_after_a_reload(
     await page.screenshot(path=screenshots() / "till-today-voided.png")
     [voided] = await sales(till.place)
     assert (voided["status"], voided["void_reason"]) == ("voided", "顾客退货")
-    assert await ledger.balance(till.place.village_id, till.place.households[0]["id"]) == 100
+    assert await ledger.balance(till.place.village_id, till.place.households[0].id) == 100
 
     receipt = await page.context.new_page()
     await receipt.goto(
@@ -296,7 +296,7 @@ async def test_a_502_after_the_sale_committed_is_retried_into_the_first_receipt(
     [sale] = await sales(till.place)
     await expect(page.locator("#r-no")).to_have_text(sale["receipt_no"])
     assert len(keys) == 2 and keys[0] == keys[1] and keys[0]
-    assert await ledger.balance(till.place.village_id, till.place.households[0]["id"]) == 95
+    assert await ledger.balance(till.place.village_id, till.place.households[0].id) == 95
     assert await page.evaluate("localStorage.getItem('jifen.pending.sale')") is None
 
 
@@ -318,4 +318,4 @@ async def test_a_price_changed_after_the_scan_asks_to_confirm_again(
     assert await sales(till.place) == []
     await page.click("#confirm")
     await expect(page.locator("#o-title")).to_have_text("兑换成功")
-    assert await ledger.balance(till.place.village_id, till.place.households[0]["id"]) == 93
+    assert await ledger.balance(till.place.village_id, till.place.households[0].id) == 93

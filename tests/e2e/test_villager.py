@@ -18,18 +18,20 @@ from backend.auth.principal import Role
 from backend.boards import services as boards
 from backend.cards import pin_changes, pins
 from backend.ledger import services as ledger
-from backend.scoring import evaluations, period_close, periods, rules
+from backend.registry.records import HouseholdRecord
+from backend.scoring import evaluations, period_close, periods
 from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
 from backend.shop import redemption_services
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.e2e.test_villager_live import code_drawn
 from tests.factories import (
+    CARING,
     TIDY_YARD,
     Place,
     make_place,
     make_town,
     make_user,
+    open_month,
     stocked_place,
     unique,
 )
@@ -40,11 +42,11 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
 ) -> None:
     place = await stocked_place(60)
     household = place.households[0]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "2580")
     browser = await launch_browser()
-    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    page = await villager_page(browser, server_url, place.village_id, household.number, "2580")
     await expect(page.locator("#balance")).to_have_text("60")
-    await expect(page.locator("#head")).to_have_text(household["head_name"])
+    await expect(page.locator("#head")).to_have_text(household.head_name)
     await page.click("nav button[data-tab=history]")
     await expect(page.locator("#lines li")).to_have_count(1)
 
@@ -66,7 +68,7 @@ async def test_villager_logs_in_shows_the_phone_code_and_pays_with_it(
         key=unique("p"),
     )
     assert receipt.balance_after == 40
-    assert await ledger.balance(place.village_id, household["id"]) == 40
+    assert await ledger.balance(place.village_id, household.id) == 40
 
     await page.click("nav button[data-tab=history]")
     await page.reload()
@@ -82,38 +84,15 @@ async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
     """October scored by rule code per household (by index), verified by a second member,
     noticed, closed and posted, its board published; then November opened."""
     vid = place.village_id
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        vid,
-        [
-            NewRule(
-                code="XL01",
-                category="孝老爱亲",
-                title="赡养老人",
-                points=10,
-                cap=1,
-                evidence_required=False,
-                proposers=("committee",),
-            ),
-            TIDY_YARD,
-        ],
-    )
-    rule = {r.code: r.id for r in book.rules}
-    october = await periods.open_period(
-        CLI_ACTOR,
-        vid,
-        name="2026年10月",
-        kind="month",
-        starts_on=date(2026, 10, 1),
-        ends_on=date(2026, 10, 31),
-    )
-    proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
+    scored = await open_month(place, CARING, TIDY_YARD, month=10)
+    rule = {r.code: r.id for r in scored.book.rules}
+    october, proposer = scored.period, scored.scorer
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     for index, codes in marks.items():
         for code in codes:
             [evaluation_id] = await evaluations.propose(
-                proposer, vid, october.id, place.households[index]["id"], rule[code]
+                proposer, vid, october.id, place.households[index].id, rule[code]
             )
             await evaluations.verify(checker, vid, evaluation_id)
     await periods.start_notice(CLI_ACTOR, vid, october.id)
@@ -134,15 +113,15 @@ async def scored_month(place: Place, marks: dict[int, list[str]]) -> None:
 async def test_home_shows_the_stars_and_the_board_and_history_filters_by_period(
     server_url: str, launch_browser: Launch
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     household = place.households[0]
     await scored_month(place, {0: ["XL01", "HJ01"], 1: ["HJ01"]})
     await ledger.award(
-        CLI_ACTOR, place.village_id, household["id"], 7, key=unique("g"), reason="春节慰问"
+        CLI_ACTOR, place.village_id, household.id, 7, key=unique("g"), reason="春节慰问"
     )
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "2580")
     browser = await launch_browser()
-    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    page = await villager_page(browser, server_url, place.village_id, household.number, "2580")
 
     await expect(page.locator("#star-row")).to_have_text("★☆☆☆☆")
     await expect(page.locator("#star-period")).to_have_text("（2026年10月）")
@@ -174,13 +153,13 @@ async def test_home_shows_the_stars_and_the_board_and_history_filters_by_period(
 
 async def new_villager(
     server_url: str, launch_browser: Launch
-) -> tuple[Place, dict, Browser, Page]:
+) -> tuple[Place, HouseholdRecord, Browser, Page]:
     """A fresh village with a shop, and its first household logged in on a phone (PIN 2580)."""
     place = await stocked_place(10)
     household = place.households[0]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "2580")
     browser = await launch_browser()
-    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    page = await villager_page(browser, server_url, place.village_id, household.number, "2580")
     return place, household, browser, page
 
 
@@ -216,5 +195,5 @@ async def test_a_villager_changes_the_pin_with_the_current_one(
     await form.locator("input[name=current]").fill("2580")
     await form.locator("button").click()
     await expect(page.locator("#pin-message")).to_have_text("新 PIN 已保存，下次请用新 PIN 登录。")
-    await pins.check_pin(place.village_id, household["id"], "7531")  # the new one holds
+    await pins.check_pin(place.village_id, household.id, "7531")  # the new one holds
     await browser.close()

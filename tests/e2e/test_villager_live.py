@@ -60,9 +60,9 @@ async def logged_in(server_url: str, launch: Launch, points: int) -> tuple[Place
     """A fresh village whose first household has ``points``, logged in on a 360×740 phone."""
     place = await stocked_place(points)
     household = place.households[0]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "2580")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "2580")
     browser = await launch()
-    page = await villager_page(browser, server_url, place.village_id, household["number"], "2580")
+    page = await villager_page(browser, server_url, place.village_id, household.number, "2580")
     await page.set_viewport_size(PHONE)
     await expect(page.locator("#balance")).to_have_text(str(points))
     return place, browser, page
@@ -73,7 +73,7 @@ async def test_a_sale_with_the_phone_code_shows_paid_and_the_new_balance_without
 ) -> None:
     place, browser, page = await logged_in(server_url, launch_browser, 60)
     await expect(page.locator("#summary .who")).to_have_text(
-        f"户主 {place.households[0]['head_name']} {place.households[0]['number']}"
+        f"户主 {place.households[0].head_name} {place.households[0].number}"
     )
     await page.click("nav button[data-tab=pay]")
     code = page.locator("#code")
@@ -111,7 +111,7 @@ async def test_home_figures_follow_the_ledger_when_the_page_comes_back_into_view
     await ledger.award(
         CLI_ACTOR,
         place.village_id,
-        place.households[0]["id"],
+        place.households[0].id,
         12,
         key=unique("bonus"),
         reason="义务劳动",

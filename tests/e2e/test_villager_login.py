@@ -22,17 +22,15 @@ async def village_with_household() -> tuple[str, str, int, int]:
     """A village (its name and code) whose household <CODE>-001, head 王建国, has PIN 4321."""
     code = unique("L")
     name = "西" + unique("黄")[-5:] + "村"
-    village = await registry.create_village(
-        CLI_ACTOR, (await make_town())["id"], name=name, code=code
-    )
+    village = await registry.create_village(CLI_ACTOR, (await make_town()).id, name=name, code=code)
     household = await registry.create_household(
         CLI_ACTOR,
-        village["id"],
+        village.id,
         {"number": f"{code}-001", "head_name": "王建国"},
         [{"name": "王建国", "relation": "户主"}, {"name": "王小明", "relation": "子女"}],
     )
-    await pin_changes.set_pin(CLI_ACTOR, village["id"], household["id"], "4321")
-    return name, code, village["id"], household["id"]
+    await pin_changes.set_pin(CLI_ACTOR, village.id, household.id, "4321")
+    return name, code, village.id, household.id
 
 
 async def log_in(page: Page, village: str | None, number: str, pin: str) -> None:

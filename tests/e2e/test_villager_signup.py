@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from playwright.async_api import Route, expect
 
@@ -15,11 +15,8 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import pin_changes
 from backend.registry.tables import Village
-from backend.scoring import periods, rules
-from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, screenshots, villager_page
-from tests.factories import make_place, make_town
+from tests.factories import CLEAN_UP, make_place, make_town, open_month
 
 
 @dataclass(frozen=True)
@@ -35,38 +32,16 @@ class Planned:
 
 
 async def planned_activity() -> Planned:
-    place = await make_place((await make_town())["id"])
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        place.village_id,
-        [
-            NewRule(
-                code="ZY02",
-                category="志愿服务",
-                title="看望孤寡老人",
-                points=3,
-                cap=4,
-                evidence_required=False,
-                proposers=("committee", "grid_officer"),
-            ),
-        ],
-    )
-    await periods.open_period(
-        CLI_ACTOR,
-        place.village_id,
-        name="2026年11月",
-        kind="month",
-        starts_on=date(2026, 11, 1),
-        ends_on=date(2026, 11, 30),
-    )
-    organiser = Scorer(place.user_ids[Role.grid_officer], "网格员", frozenset({"grid_officer"}))
+    place = await make_place((await make_town()).id)
+    visit = replace(CLEAN_UP, code="ZY02", title="看望孤寡老人")
+    month = await open_month(place, visit, role=Role.grid_officer, name="网格员")
     soon = clock.now() + timedelta(days=2)
     activity = await activities.create_activity(
-        organiser,
+        month.scorer,
         place.village_id,
         {
             "title": "重阳节看望老人",
-            "rule_id": book.rules[0].id,
+            "rule_id": month.book.rules[0].id,
             "place": "敬老院",
             "starts_at": soon,
             "ends_at": soon + timedelta(hours=3),
@@ -74,14 +49,14 @@ async def planned_activity() -> Planned:
         },
     )
     household = place.households[1]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "1357")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "1357")
     village = await Village.select(Village.code).where(Village.id == place.village_id).first()
     return Planned(
         place.village_id,
         village["code"],
         activity.id,
-        household["id"],
-        household["number"],
+        household.id,
+        household.number,
         "1357",
     )
 

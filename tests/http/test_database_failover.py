@@ -62,7 +62,7 @@ async def test_a_sale_on_a_standby_is_503_and_its_retry_sells_once(
     client: httpx.AsyncClient,
 ) -> None:
     place = await stocked_place(100)
-    household = place.households[0]["id"]
+    household = place.households[0].id
     sale = {
         "code": await issuing.card_payload(place.village_id, household),
         "lines": [{"product_id": place.product_id, "quantity": 1}],

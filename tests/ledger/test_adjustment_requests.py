@@ -28,9 +28,9 @@ async def committee_member(place: Place, display_name: str) -> dict[str, str]:
 async def test_a_refusal_needs_a_reason_which_the_request_and_the_audit_keep(
     client: AsyncClient,
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     base = f"/api/v1/villages/{place.village_id}"
-    household = place.households[0]["id"]
+    household = place.households[0].id
     first = await committee_member(place, "周国平")
     second = await committee_member(place, "吴桂兰")
     made = await client.post(

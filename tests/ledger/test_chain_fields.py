@@ -23,7 +23,7 @@ from tests.factories import Place, World, make_place
 async def history(world: World) -> tuple[Place, dict[str, ledger.Posted]]:
     """An award by a committee member in a period, a second award, a sale and a reversal."""
     place = await make_place(world.a.town_id)
-    v, (one, two) = place.village_id, (h["id"] for h in place.households)
+    v, (one, two) = place.village_id, (h.id for h in place.households)
     period = await periods.open_period(
         CLI_ACTOR,
         v,
@@ -99,7 +99,7 @@ async def test_a_tampered_field_is_named(world: World, field: str) -> None:
     which, column, value = TAMPERING[field]
     target = posted[which]
     if value == "household two":
-        value = await account_of(place.village_id, place.households[1]["id"])
+        value = await account_of(place.village_id, place.households[1].id)
     elif value == "award":
         value = posted["award"].id
     elif value == "an hour later":
@@ -137,7 +137,7 @@ async def test_the_canonical_bytes_name_no_serial_id(world: World) -> None:
     award, _other, sale, reversal = (
         json.loads(canonical_bytes({**r, "village_key": key})) for r in rows
     )
-    public_one = place.households[0]["public_id"]
+    public_one = place.households[0].public_id
     assert (award["village"], award["debit"], award["credit"]) == (
         key,
         "issuance",

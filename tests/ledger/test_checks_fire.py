@@ -14,7 +14,7 @@ from tests.factories import World, make_place
 
 async def test_balances_that_do_not_sum_to_zero_are_found(world: World) -> None:
     place = await make_place(world.a.town_id, with_users=False)
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await ledger.award(CLI_ACTOR, place.village_id, household, 12, key="z1", reason="环境卫生")
     assert await verify_village(place.village_id) == []
     [account] = (
@@ -34,7 +34,7 @@ async def test_balances_that_do_not_sum_to_zero_are_found(world: World) -> None:
 
 async def test_a_reversal_that_does_not_mirror_its_transfer_is_found(world: World) -> None:
     place = await make_place(world.a.town_id, with_users=False)
-    v, first, second = place.village_id, place.households[0]["id"], place.households[1]["id"]
+    v, first, second = place.village_id, place.households[0].id, place.households[1].id
     award = await ledger.award(CLI_ACTOR, v, first, 10, key="r1", reason="环境卫生")
     other = await ledger.award(CLI_ACTOR, v, second, 4, key="r2", reason="孝老爱亲")
     reversal = await ledger.reverse(CLI_ACTOR, v, award.id, key="r3", reason="录错了")

@@ -18,7 +18,7 @@ SHOP = 3
 
 async def test_50_concurrent_redemptions_spend_exactly_what_is_there(world: World) -> None:
     place = await make_place(world.a.town_id, with_users=False)
-    v, h = place.village_id, place.households[0]["id"]
+    v, h = place.village_id, place.households[0].id
     balance, cost = 1000, 30
     await ledger.award(CLI_ACTOR, v, h, balance, key="seed", reason="年度表彰")
 
@@ -41,7 +41,7 @@ async def test_50_concurrent_redemptions_spend_exactly_what_is_there(world: Worl
 
 async def test_100_concurrent_calls_with_one_key_make_one_transfer(world: World) -> None:
     place = await make_place(world.a.town_id, with_users=False)
-    v, h = place.village_id, place.households[1]["id"]
+    v, h = place.village_id, place.households[1].id
 
     results = await asyncio.gather(
         *(
@@ -63,7 +63,7 @@ async def test_a_retried_sale_that_empties_the_account_is_replayed_not_refused(
     world: World,
 ) -> None:
     place = await make_place(world.a.town_id, with_users=False)
-    v, h = place.village_id, place.households[0]["id"]
+    v, h = place.village_id, place.households[0].id
     await ledger.award(CLI_ACTOR, v, h, 50, key="seed", reason="年度表彰")
 
     results = await asyncio.gather(

@@ -21,7 +21,7 @@ def url(world: World, household: int, rest: str) -> str:
 async def test_villager_reads_own_statement_in_words_but_not_the_neighbours(
     client: AsyncClient, world: World
 ) -> None:
-    own, other = world.a.households[0]["id"], world.a.households[1]["id"]
+    own, other = world.a.households[0].id, world.a.households[1].id
     await ledger.award(
         CLI_ACTOR,
         world.a.village_id,
@@ -50,7 +50,7 @@ async def test_villager_reads_own_statement_in_words_but_not_the_neighbours(
 async def test_a_statement_filtered_by_period_shows_only_that_periods_lines(
     client: AsyncClient, world: World
 ) -> None:
-    own = world.a.households[0]["id"]
+    own = world.a.households[0].id
     v = world.a.village_id
     for points, reason, period in ((5, "庭院整洁", 31), (3, "邻里互助", 32)):
         await ledger.award(
@@ -70,7 +70,7 @@ async def test_a_statement_filtered_by_period_shows_only_that_periods_lines(
 
 
 async def test_points_show_balance_and_earned_apart(client: AsyncClient, world: World) -> None:
-    household = world.a.households[1]["id"]
+    household = world.a.households[1].id
     v = world.a.village_id
     before = (
         await client.get(
@@ -94,7 +94,7 @@ async def test_points_show_balance_and_earned_apart(client: AsyncClient, world: 
 async def test_adjustment_needs_a_key_replays_and_refuses_a_reused_one(
     client: AsyncClient, world: World
 ) -> None:
-    household = world.a.households[1]["id"]
+    household = world.a.households[1].id
     headers = world.a.headers(Role.committee)
     target = url(world, household, "adjustments")
     body = {"amount": 3, "reason": "补录：上月志愿服务"}
@@ -131,7 +131,7 @@ async def test_adjustment_needs_a_key_replays_and_refuses_a_reused_one(
 async def test_overdrawn_redemption_answers_insufficient_points(
     client: AsyncClient, world: World
 ) -> None:
-    household = world.a.households[1]["id"]
+    household = world.a.households[1].id
     balance = await ledger.balance(world.a.village_id, household)
     response = await client.post(
         url(world, household, "adjustments"),
@@ -147,7 +147,7 @@ async def test_export_csv_has_a_bom_and_xlsx_opens(client: AsyncClient, world: W
     await ledger.award(
         CLI_ACTOR,
         world.a.village_id,
-        world.a.households[0]["id"],
+        world.a.households[0].id,
         2,
         key=f"t{uuid.uuid4()}",
         reason="参加村民议事会",

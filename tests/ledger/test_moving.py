@@ -53,10 +53,10 @@ async def main():
     await db.start()
     town = await registry.create_town(CLI_ACTOR, "别的镇", "OTHER")
     for code in ("ONE", "TWO"):
-        v = await registry.create_village(CLI_ACTOR, town["id"], name=code, code=code)
-        h = await registry.create_household(CLI_ACTOR, v["id"], {"number": "1",
+        v = await registry.create_village(CLI_ACTOR, town.id, name=code, code=code)
+        h = await registry.create_household(CLI_ACTOR, v.id, {"number": "1",
             "head_name": "赵一"}, [{"name": "赵一", "relation": "户主"}])
-        await ledger.award(CLI_ACTOR, v["id"], h["id"], 5, key="own", reason="自己的")
+        await ledger.award(CLI_ACTOR, v.id, h.id, 5, key="own", reason="自己的")
     await db.stop()
     await cache.close()
 
@@ -67,7 +67,7 @@ asyncio.run(main())
 async def moved_village() -> tuple[Place, str]:
     """A village with a closed period (one objection upheld, one open then decided), a sale,
     a voided sale and a reversal: the kinds of rows a move must carry."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     v = place.village_id
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
@@ -95,7 +95,7 @@ async def moved_village() -> tuple[Place, str]:
     )
     first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
     second = Scorer(None, "李委员", frozenset({"committee"}))
-    a, b = (h["id"] for h in place.households)
+    a, b = (h.id for h in place.households)
     ids = [
         *await evaluations.propose(first, v, period.id, a, care),
         *await evaluations.propose(first, v, period.id, b, care),

@@ -61,7 +61,7 @@ async def everything() -> dict[str, list[dict[str, Any]]]:
 
 async def exported() -> dict[str, Any]:
     """A village with a sale and a published board, exported."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await add_sale(place)
     await add_board(place)
     row = await db.first("SELECT code FROM village WHERE id = :id", id=place.village_id)
@@ -100,17 +100,17 @@ async def test_a_key_already_in_the_target_is_refused_by_name_and_nothing_is_wri
 async def test_a_village_sharing_a_shop_is_refused_by_name_either_way() -> None:
     """Its own shop serving a neighbour (with the neighbour's shelf in it), and the neighbour,
     served by that shop: neither file can move alone, and nothing is written."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     neighbour = await registry.create_village(
         CLI_ACTOR, place.town_id, name="西村", code=unique("XC")
     )
-    shop = await catalogue.create_shop(CLI_ACTOR, place.village_id, "共享超市", [neighbour["id"]])
+    shop = await catalogue.create_shop(CLI_ACTOR, place.village_id, "共享超市", [neighbour.id])
     await catalogue.add_product(
-        CLI_ACTOR, neighbour["id"], shop.id, {"name": "肥皂", "price": 3, "unit": "块"}
+        CLI_ACTOR, neighbour.id, shop.id, {"name": "肥皂", "price": 3, "unit": "块"}
     )
     owner = await db.first("SELECT code FROM village WHERE id = :id", id=place.village_id)
     assert owner is not None
-    for code, other in ((owner["code"], neighbour["code"]), (neighbour["code"], owner["code"])):
+    for code, other in ((owner["code"], neighbour.code), (neighbour.code, owner["code"])):
         document = from_elsewhere((await export_village(code))[0])
         before = await everything()
         with pytest.raises(ShopShared) as refused:

@@ -30,7 +30,7 @@ async def fresh(world: World, *, allow_negative: bool = False) -> Place:
 
 async def test_award_deduct_redeem_reverse_keep_balance_and_earned_apart(world: World) -> None:
     place = await fresh(world)
-    v, h = place.village_id, place.households[0]["id"]
+    v, h = place.village_id, place.households[0].id
     award = await ledger.award(
         CLI_ACTOR,
         v,
@@ -76,7 +76,7 @@ async def test_links_of_any_text_verify_whichever_engine_computed_them(world: Wo
     """On PostgreSQL the database computes the link (``ledger_append``); verify recomputes it in
     Python: escapes, control characters, emoji and nested references must give the same bytes."""
     place = await fresh(world, allow_negative=True)
-    v, h = place.village_id, place.households[0]["id"]
+    v, h = place.village_id, place.households[0].id
     for n, text in enumerate(AWKWARD_TEXT):
         actor = Actor(user_id=world.a.user_ids[Role.committee], name=text)
         reference = {"note": text, "nested": {"list": [1, None, True, text]}, "ratio": 0.5}
@@ -89,7 +89,7 @@ async def test_links_of_any_text_verify_whichever_engine_computed_them(world: Wo
 
 async def test_same_key_same_request_replays_different_request_is_refused(world: World) -> None:
     place = await fresh(world)
-    v, h = place.village_id, place.households[0]["id"]
+    v, h = place.village_id, place.households[0].id
     first = await ledger.award(CLI_ACTOR, v, h, 5, key="k", reason="孝老爱亲")
     again = await ledger.award(CLI_ACTOR, v, h, 5, key="k", reason="孝老爱亲")
     assert again.replayed and not first.replayed
@@ -106,25 +106,25 @@ async def test_floors_redemption_never_below_zero_deduction_only_if_village_allo
 ) -> None:
     strict, lenient = await fresh(world), await fresh(world, allow_negative=True)
     for place in (strict, lenient):
-        v, h = place.village_id, place.households[0]["id"]
+        v, h = place.village_id, place.households[0].id
         await ledger.award(CLI_ACTOR, v, h, 5, key="a", reason="垃圾分类示范户")
         with pytest.raises(InsufficientPoints) as refused:
             await ledger.redeem(CLI_ACTOR, v, h, SHOP, 6, key="r", reason="兑换：大米")
         assert refused.value.params == {"balance": 5, "amount": 6}
     with pytest.raises(InsufficientPoints):
         await ledger.deduct(
-            CLI_ACTOR, strict.village_id, strict.households[0]["id"], 8, key="d", reason="私搭乱建"
+            CLI_ACTOR, strict.village_id, strict.households[0].id, 8, key="d", reason="私搭乱建"
         )
-    assert await ledger.balance(strict.village_id, strict.households[0]["id"]) == 5
+    assert await ledger.balance(strict.village_id, strict.households[0].id) == 5
     lent = await ledger.deduct(
-        CLI_ACTOR, lenient.village_id, lenient.households[0]["id"], 8, key="d", reason="私搭乱建"
+        CLI_ACTOR, lenient.village_id, lenient.households[0].id, 8, key="d", reason="私搭乱建"
     )
     assert lent.balance == -3
     with pytest.raises(InsufficientPoints):
         await ledger.redeem(
             CLI_ACTOR,
             lenient.village_id,
-            lenient.households[0]["id"],
+            lenient.households[0].id,
             SHOP,
             1,
             key="r2",
@@ -136,7 +136,7 @@ async def test_floors_redemption_never_below_zero_deduction_only_if_village_allo
 
 async def test_a_transfer_is_reversed_once_and_a_reversal_never(world: World) -> None:
     place = await fresh(world)
-    v, h = place.village_id, place.households[0]["id"]
+    v, h = place.village_id, place.households[0].id
     award = await ledger.award(CLI_ACTOR, v, h, 5, key="a", reason="义务植树")
     reversal = await ledger.reverse(CLI_ACTOR, v, award.id, key="x", reason="重复录入")
     assert (await ledger.reverse(CLI_ACTOR, v, award.id, key="x", reason="重复录入")).replayed
@@ -152,9 +152,9 @@ async def test_a_transfer_is_reversed_once_and_a_reversal_never(world: World) ->
 
 async def test_refusals_write_nothing(world: World) -> None:
     place = await fresh(world)
-    v, h = place.village_id, place.households[0]["id"]
+    v, h = place.village_id, place.households[0].id
     with pytest.raises(NotFound):
-        await ledger.award(CLI_ACTOR, v, world.b.households[0]["id"], 5, key="a", reason="别村户")
+        await ledger.award(CLI_ACTOR, v, world.b.households[0].id, 5, key="a", reason="别村户")
     for amount in (0, -1, True):
         with pytest.raises(InvalidInput):
             await ledger.award(CLI_ACTOR, v, h, amount, key="a", reason="x")
@@ -173,7 +173,7 @@ async def test_refusals_write_nothing(world: World) -> None:
 
 async def test_statement_is_newest_first_and_signed_from_the_household(world: World) -> None:
     place = await fresh(world)
-    v, h = place.village_id, place.households[0]["id"]
+    v, h = place.village_id, place.households[0].id
     await ledger.award(CLI_ACTOR, v, h, 5, key="a", reason="环境卫生达标 +5", period_id=4)
     await ledger.redeem(CLI_ACTOR, v, h, SHOP, 2, key="r", reason="兑换：酱油")
     await ledger.adjust(CLI_ACTOR, v, h, -1, key="j", reason="录入更正")
@@ -190,7 +190,7 @@ async def test_statement_is_newest_first_and_signed_from_the_household(world: Wo
 async def test_a_batch_posts_in_order_replays_keys_and_refuses_as_a_whole(world: World) -> None:
     place = await fresh(world)
     v = place.village_id
-    h, g = (household["id"] for household in place.households)
+    h, g = (household.id for household in place.households)
     first = await ledger.award(CLI_ACTOR, v, h, 5, key="e1", reason="孝老爱亲", period_id=1)
     posted = await ledger.post_points(
         CLI_ACTOR,

@@ -68,7 +68,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         place = run(make_place(TOWN, with_users=False))
         self.village = place.village_id
-        self.households = [h["id"] for h in place.households]
+        self.households = [h.id for h in place.households]
         self.balance = dict.fromkeys(self.households, 0)
         self.earned = dict.fromkeys(self.households, 0)
         self.allow_negative = False
@@ -239,7 +239,7 @@ async def session_loop(database: None) -> asyncio.AbstractEventLoop:
 def test_random_walks_keep_every_invariant(session_loop: asyncio.AbstractEventLoop) -> None:
     global LOOP, TOWN
     LOOP = session_loop
-    TOWN = run(make_town())["id"]
+    TOWN = run(make_town()).id
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(

@@ -23,11 +23,11 @@ async def village_with_history(world: World) -> tuple[Place, list[ledger.Posted]
     for n, household in enumerate(place.households * 3):
         posted.append(
             await ledger.award(
-                CLI_ACTOR, v, household["id"], 5 + n, key=f"a{n}", reason="环境卫生达标"
+                CLI_ACTOR, v, household.id, 5 + n, key=f"a{n}", reason="环境卫生达标"
             )
         )
     posted.append(
-        await ledger.deduct(CLI_ACTOR, v, place.households[0]["id"], 2, key="d", reason="乱扔垃圾")
+        await ledger.deduct(CLI_ACTOR, v, place.households[0].id, 2, key="d", reason="乱扔垃圾")
     )
     assert await verify_village(v) == []
     return place, posted
@@ -87,7 +87,7 @@ async def test_the_command_exits_1_on_a_broken_chain_and_0_on_a_sound_one(world:
 
 async def test_the_database_itself_refuses_a_household_below_zero(world: World) -> None:
     place, _ = await village_with_history(world)
-    household = place.households[1]["id"]
+    household = place.households[1].id
     with pytest.raises(Exception, match=r"(?i)check|constraint"):
         await engine().run_ddl(
             "UPDATE account SET balance = -1 WHERE kind = 'household' "

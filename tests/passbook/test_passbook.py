@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,12 +20,20 @@ from backend.auth.principal import Role
 from backend.cards import issuing
 from backend.ledger import services as ledger
 from backend.ledger.verify import heads
-from backend.scoring import evaluations, period_close, periods, rules
+from backend.scoring import evaluations, period_close, periods
 from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
 from backend.settings import get_settings
 from backend.shop import redemption_services
-from tests.factories import TIDY_YARD, Place, make_place, make_town, make_user, unique
+from tests.factories import (
+    CARING,
+    TIDY_YARD,
+    Place,
+    make_place,
+    make_town,
+    make_user,
+    open_month,
+    unique,
+)
 from tests.passbook.paper import first_page_png, pdf_text, qr_address, require_poppler
 
 
@@ -33,32 +41,9 @@ async def lived_october(place: Place) -> int:
     """October for the first household: two awards through scoring (verified by a second member,
     noticed, closed, posted: one star, 孝老爱亲), a deduction, a sale with the card and its void.
     Returns October's id."""
-    vid, household = place.village_id, place.households[0]["id"]
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        vid,
-        [
-            NewRule(
-                code="XL01",
-                category="孝老爱亲",
-                title="赡养老人",
-                points=10,
-                cap=1,
-                evidence_required=False,
-                proposers=("committee",),
-            ),
-            TIDY_YARD,
-        ],
-    )
-    october = await periods.open_period(
-        CLI_ACTOR,
-        vid,
-        name="2026年10月",
-        kind="month",
-        starts_on=date(2026, 10, 1),
-        ends_on=date(2026, 10, 31),
-    )
-    proposer = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
+    vid, household = place.village_id, place.households[0].id
+    scored = await open_month(place, CARING, TIDY_YARD, month=10)
+    book, october, proposer = scored.book, scored.period, scored.scorer
     checker_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(checker_id, "李委员", frozenset({"committee"}))
     for rule in book.rules:
@@ -96,9 +81,9 @@ async def test_a_villager_downloads_a_passbook_that_reads_back_in_chinese_and_ve
     client: AsyncClient, tmp_path: Path
 ) -> None:
     require_poppler()
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await lived_october(place)
-    url = f"/api/v1/villages/{place.village_id}/households/{place.households[0]['id']}/passbook.pdf"
+    url = f"/api/v1/villages/{place.village_id}/households/{place.households[0].id}/passbook.pdf"
     response = await client.get(url, headers=place.headers(Role.villager))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
@@ -158,7 +143,7 @@ async def test_the_committee_prints_a_grid_or_one_household_and_a_villager_only_
     client: AsyncClient, tmp_path: Path
 ) -> None:
     require_poppler()
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     october = await lived_october(place)
     base = f"/api/v1/villages/{place.village_id}"
     grid = await client.get(
@@ -178,12 +163,12 @@ async def test_the_committee_prints_a_grid_or_one_household_and_a_villager_only_
 
     one = await client.get(
         f"{base}/passbooks.pdf",
-        params={"household_id": place.households[1]["id"]},
+        params={"household_id": place.households[1].id},
         headers=place.headers(Role.committee),
     )
     assert "户主 李秀英" in pdf_text(one.content, tmp_path)
     neighbour = await client.get(
-        f"{base}/households/{place.households[1]['id']}/passbook.pdf",
+        f"{base}/households/{place.households[1].id}/passbook.pdf",
         headers=place.headers(Role.villager),
     )
     assert neighbour.status_code == 404
@@ -209,13 +194,12 @@ async def test_the_passbooks_qr_opens_the_configured_public_address(
 ) -> None:
     """Printed on the village PC, the chain-check QR opens ``JIFEN_PUBLIC_URL``, not the PC."""
     require_poppler()
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await lived_october(place)
     chosen = replace(get_settings(), public_url="https://jifen.example.cn")
     monkeypatch.setattr("backend.http.public_url.get_settings", lambda: chosen)
     response = await client.get(
-        f"/api/v1/villages/{place.village_id}/passbooks.pdf?household_id="
-        f"{place.households[0]['id']}",
+        f"/api/v1/villages/{place.village_id}/passbooks.pdf?household_id={place.households[0].id}",
         headers=place.headers(Role.committee),
     )
     assert response.status_code == 200, response.text

@@ -17,8 +17,8 @@ def url(village_id: int, rest: str = "") -> str:
 async def test_hardship_needs_a_reason_kept_in_the_audit_and_shown_to_the_committee_only(
     client: AsyncClient,
 ) -> None:
-    place = await make_place((await make_town())["id"])
-    vid, household = place.village_id, place.households[0]["id"]
+    place = await make_place((await make_town()).id)
+    vid, household = place.village_id, place.households[0].id
     headers = place.headers(Role.committee)
     target = url(vid, f"/{household}")
 
@@ -29,7 +29,7 @@ async def test_hardship_needs_a_reason_kept_in_the_audit_and_shown_to_the_commit
         target, json={"hardship": True, "hardship_reason": "  "}, headers=headers
     )
     assert blank.status_code == 400
-    assert not (await registry.household(vid, household))["hardship"]  # nothing changed
+    assert not (await registry.household(vid, household)).hardship  # nothing changed
     added = await client.post(
         url(vid), headers=headers, json={"number": "N-7", "head_name": "孙大山", "hardship": True}
     )
@@ -66,8 +66,8 @@ async def test_hardship_needs_a_reason_kept_in_the_audit_and_shown_to_the_commit
 
 
 async def test_members_are_added_moved_away_and_marked_deceased(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
-    vid, household = place.village_id, place.households[0]["id"]
+    place = await make_place((await make_town()).id)
+    vid, household = place.village_id, place.households[0].id
     headers = place.headers(Role.committee)
     added = await client.post(
         url(vid, f"/{household}/members"),

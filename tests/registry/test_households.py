@@ -56,7 +56,7 @@ async def test_search_and_paging(client: AsyncClient, world: World) -> None:
 
 
 async def test_moving_a_household_is_audited(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     headers = place.headers(Role.committee)
     new_grid = (
         await client.post(
@@ -65,7 +65,7 @@ async def test_moving_a_household_is_audited(client: AsyncClient) -> None:
     ).json()
     household = place.households[1]
     moved = await client.patch(
-        url(place.village_id, f"/{household['id']}"),
+        url(place.village_id, f"/{household.id}"),
         json={"grid_id": new_grid["id"]},
         headers=headers,
     )
@@ -74,7 +74,7 @@ async def test_moving_a_household_is_audited(client: AsyncClient) -> None:
     audit = (await client.get(f"/api/v1/villages/{place.village_id}/audit", headers=headers)).json()
     entry = audit["items"][0]
     assert entry["action"] == "household.move"
-    assert entry["entity_id"] == str(household["id"])
+    assert entry["entity_id"] == str(household.id)
     assert entry["before"] == {"grid": place.grid_id}
     assert entry["after"] == {"grid": new_grid["id"]}
     assert entry["address"] == "127.0.0.1" or entry["address"]
@@ -83,8 +83,8 @@ async def test_moving_a_household_is_audited(client: AsyncClient) -> None:
 async def test_bad_input_is_refused_and_changes_nothing(client: AsyncClient, world: World) -> None:
     headers = world.a.headers(Role.committee)
     household = world.a.households[1]
-    target = url(world.a.village_id, f"/{household['id']}")
-    before = await registry.household(world.a.village_id, household["id"])
+    target = url(world.a.village_id, f"/{household.id}")
+    before = await registry.household(world.a.village_id, household.id)
 
     unknown = await client.patch(
         target, json={"head_name": "改名", "colour": "red"}, headers=headers
@@ -117,11 +117,11 @@ async def test_bad_input_is_refused_and_changes_nothing(client: AsyncClient, wor
     )
     assert missing.status_code == 404
 
-    assert await registry.household(world.a.village_id, household["id"]) == before
+    assert await registry.household(world.a.village_id, household.id) == before
 
 
 async def test_another_villages_household_is_not_found(client: AsyncClient, world: World) -> None:
-    other = world.b.households[0]["id"]
+    other = world.b.households[0].id
     response = await client.get(
         url(world.a.village_id, f"/{other}"), headers=world.a.headers(Role.committee)
     )
@@ -131,7 +131,7 @@ async def test_another_villages_household_is_not_found(client: AsyncClient, worl
 
 async def test_villager_sees_only_their_own_household(client: AsyncClient, world: World) -> None:
     headers = world.a.headers(Role.villager)
-    own, neighbour = world.a.households[0]["id"], world.a.households[1]["id"]
+    own, neighbour = world.a.households[0].id, world.a.households[1].id
     assert (
         await client.get(url(world.a.village_id, f"/{own}"), headers=headers)
     ).status_code == 200

@@ -48,7 +48,7 @@ GOOD = [
 
 
 async def test_a_roster_with_title_rows_adds_every_household_and_makes_new_groups() -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     preview = await roster.import_roster(CLI_ACTOR, vid, roster_xlsx(*GOOD), dry_run=True)
     assert preview == roster.RosterResult(
@@ -60,26 +60,26 @@ async def test_a_roster_with_title_rows_adds_every_household_and_makes_new_group
     assert done.numbers == ("R-001", "R-002", "R-003") and not done.dry_run
     rows, total = await registry.households(vid, query="R-")
     assert total == 3
-    by_number = {r["number"]: await registry.household(vid, r["id"]) for r in rows}
+    by_number = {r.number: await registry.household(vid, r.id) for r in rows}
     first, second, third = (by_number[n] for n in ("R-001", "R-002", "R-003"))
-    assert [(m["name"], m["relation"]) for m in first["members"]] == [
+    assert [(m.name, m.relation) for m in first.members] == [
         ("赵福生", "户主"),
         ("钱桂兰", "妻"),
         ("赵小明", "子"),
     ]
-    assert first["grid_id"] == place.grid_id and first["moral_group_id"] == place.moral_group_id
-    assert first["phone"] == "13800000001" and not first["hardship"]
-    assert second["hardship"] and [m["name"] for m in second["members"]] == ["孙秀英", "周大山"]
+    assert first.grid_id == place.grid_id and first.moral_group_id == place.moral_group_id
+    assert first.phone == "13800000001" and not first.hardship
+    assert second.hardship and [m.name for m in second.members] == ["孙秀英", "周大山"]
     grids = {g.name: g.id for g in await registry.grids(vid)}
-    assert second["grid_id"] == grids["新网格"]
-    assert third["grid_id"] is None and [m["relation"] for m in third["members"]] == ["户主"]
+    assert second.grid_id == grids["新网格"]
+    assert third.grid_id is None and [m.relation for m in third.members] == ["户主"]
 
 
 async def test_one_bad_row_adds_nothing_and_every_bad_cell_is_named(
     client: AsyncClient, world: World
 ) -> None:
     vid = world.a.village_id
-    existing = world.a.households[0]["number"]
+    existing = world.a.households[0].number
     bad = roster_xlsx(
         *GOOD,
         ["R-004", "", "张三（子", "", "", "", "也许", "电话号"],
@@ -135,7 +135,7 @@ async def test_one_bad_row_adds_nothing_and_every_bad_cell_is_named(
 
 
 async def test_a_sheet_without_the_required_columns_says_which() -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -55,7 +55,7 @@ async def bank_places(count: int = 3) -> tuple[list[Place], dict[int, str]]:
             CLI_ACTOR, place.village_id, place.shop_id, place.product_id, 5_000, "", None
         )
         for household in place.households:
-            codes[household["id"]] = await issuing.card_payload(place.village_id, household["id"])
+            codes[household.id] = await issuing.card_payload(place.village_id, household.id)
     return places, codes
 
 
@@ -107,7 +107,7 @@ async def worker(
         choice = rng.random()
         sent = time.monotonic()
         if choice < 0.25:
-            household = rng.choice(place.households)["id"]
+            household = rng.choice(place.households).id
             response = await send(
                 client,
                 deadline,
@@ -118,7 +118,7 @@ async def worker(
                 headers={**place.headers(Role.committee), "Idempotency-Key": key},
             )
         elif choice < 0.85 or not mine:
-            household = rng.choice(place.households)["id"]
+            household = rng.choice(place.households).id
             response = await send(
                 client,
                 deadline,

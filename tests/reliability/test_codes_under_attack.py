@@ -55,13 +55,13 @@ def accepted_by_the_code_layer(payload: str, village_id: int, originals: set[str
 
 
 async def test_mutated_and_re_signed_codes_are_all_refused() -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
-    other = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
+    other = await make_place((await make_town()).id, with_users=False)
     household = place.households[0]
-    old_card = await issuing.card_payload(place.village_id, household["id"])
-    await issuing.reissue_card(CLI_ACTOR, place.village_id, household["id"])
-    card = await issuing.card_payload(place.village_id, household["id"])
-    phone, _ = await phone_codes.phone_code(place.village_id, household["id"])
+    old_card = await issuing.card_payload(place.village_id, household.id)
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, household.id)
+    card = await issuing.card_payload(place.village_id, household.id)
+    phone, _ = await phone_codes.phone_code(place.village_id, household.id)
     originals = {card, phone}
     rng = random.Random(20261123)
 
@@ -73,7 +73,7 @@ async def test_mutated_and_re_signed_codes_are_all_refused() -> None:
     ]
     assert accepted == []
 
-    public_id = household["public_id"]
+    public_id = household.public_id
     step = codes.time_step(clock.now())
     structured = [
         old_card,
@@ -96,7 +96,7 @@ async def test_mutated_and_re_signed_codes_are_all_refused() -> None:
         raise AssertionError(f"accepted a forged or dead code: {payload}")
 
     scanned = await scanning.resolve(card, village_id=place.village_id)
-    assert scanned.household_id == household["id"]
+    assert scanned.household_id == household.id
     late = clock.now() + timedelta(minutes=2)
     try:
         await scanning.resolve(phone, village_id=place.village_id, now=late)

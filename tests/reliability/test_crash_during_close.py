@@ -45,7 +45,7 @@ asyncio.run(main())
 
 
 async def test_close_killed_mid_way_then_resumed_posts_each_evaluation_once() -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
         place.village_id,
@@ -75,7 +75,7 @@ async def test_close_killed_mid_way_then_resumed_posts_each_evaluation_once() ->
         proposer,
         place.village_id,
         period.id,
-        place.households[0]["id"],
+        place.households[0].id,
         book.rules[0].id,
         times=EVALUATIONS,
     )

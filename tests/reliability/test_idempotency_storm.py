@@ -17,7 +17,7 @@ from tests.factories import make_place, make_town, stocked_place
 
 async def test_a_hundred_identical_sales_make_one_sale(client: AsyncClient) -> None:
     place = await stocked_place(100)
-    household = place.households[0]["id"]
+    household = place.households[0].id
     code = await issuing.card_payload(place.village_id, household)
     url = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions"
     headers = {**place.headers(Role.shopkeeper), "Idempotency-Key": "storm-sale-1"}
@@ -42,8 +42,8 @@ async def test_a_hundred_identical_sales_make_one_sale(client: AsyncClient) -> N
 
 
 async def test_a_hundred_identical_adjustments_make_one_transfer(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
-    household = place.households[1]["id"]
+    place = await make_place((await make_town()).id)
+    household = place.households[1].id
     url = f"/api/v1/villages/{place.village_id}/households/{household}/adjustments"
     headers = {**place.headers(Role.committee), "Idempotency-Key": "storm-adjust-1"}
     body = {"amount": 7, "reason": "补录上月志愿服务"}

@@ -85,7 +85,7 @@ async def test_redis_down_then_back(
     )
     monkeypatch.setattr(cache, "redis", lambda: private)
     place = await stocked_place(200)
-    first, second = (h["id"] for h in place.households)
+    first, second = (h.id for h in place.households)
     await ledger.award(CLI_ACTOR, place.village_id, second, 50, key=unique("a"), reason="测试")
     top = await leaderboard.top(place.village_id, None, ("village", None), 5)
     assert [s.household_id for s in top] == [first, second]

@@ -17,8 +17,8 @@ async def test_jobs_start_cleanly_and_sigterm_stops_the_server_while_a_screen_li
     """The background jobs start once the database is open (on PostgreSQL a job that ran first
     failed: its connection was refused by the pool opened under it), and one screen's endless
     event stream does not keep the server from stopping."""
-    place = await make_place((await make_town())["id"], with_users=False)
-    code = (await registry.village(place.village_id))["code"]
+    place = await make_place((await make_town()).id, with_users=False)
+    code = (await registry.village(place.village_id)).code
     server = ServerProcess("shutdown-server", real_entry_point=True)
     server.start()
     assert server.process is not None

@@ -17,7 +17,7 @@ from tests.factories import TIDY_YARD, Place, World, add_scoring, make_place, ma
 async def objected_place(town_id: int) -> Place:
     """A village whose period is on notice with one score, objected to by its household."""
     place = await make_place(town_id)
-    vid, household = place.village_id, place.households[0]["id"]
+    vid, household = place.village_id, place.households[0].id
     book = await rules.adopt_rule_book(
         CLI_ACTOR,
         vid,
@@ -56,15 +56,15 @@ async def objected_place(town_id: int) -> Place:
 
 async def test_town_admin_sees_each_village_side_by_side(client: AsyncClient) -> None:
     town = await make_town()
-    busy = await make_place(town["id"])
+    busy = await make_place(town.id)
     await add_scoring(busy)
-    objected = await objected_place(town["id"])
+    objected = await objected_place(town.id)
     response = await client.get(
-        f"/api/v1/towns/{town['id']}/dashboard", headers=busy.headers(Role.town_admin)
+        f"/api/v1/towns/{town.id}/dashboard", headers=busy.headers(Role.town_admin)
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["town_id"] == town["id"]
+    assert body["town_id"] == town.id
     first, second = body["villages"]
     assert first["village_id"] == busy.village_id
     # H1: the board's 5 and the sale's 50 points, one sale of 10; H2: a proposed score.
@@ -91,9 +91,9 @@ async def test_other_roles_and_other_towns_are_refused(client: AsyncClient, worl
 async def test_the_flows_count_the_chosen_month_only(client: AsyncClient) -> None:
     """Points issued and redeemed and participation are a month's; stock stays today's."""
     town = await make_town()
-    busy = await make_place(town["id"])
+    busy = await make_place(town.id)
     await add_scoring(busy)
-    url = f"/api/v1/towns/{town['id']}/dashboard"
+    url = f"/api/v1/towns/{town.id}/dashboard"
     admin = busy.headers(Role.town_admin)
     today = clock.local_now()
     this = (

@@ -71,7 +71,7 @@ class Village:
 
 @pytest.fixture
 async def village(client: AsyncClient) -> Village:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     _, token, _name = await make_user(Role.committee, place)
     book = await client.put(
         f"/api/v1/villages/{place.village_id}/rule-book",

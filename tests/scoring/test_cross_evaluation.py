@@ -36,7 +36,7 @@ async def test_one_group_giving_zeros_does_not_sink_another(
             {"number": number, "head_name": f"户{number}", "moral_group_id": groups[group]},
             [],
         )
-        return int(row["id"])
+        return int(row.id)
 
     target = await household("T1", "丁组")
     hostile = await household("A1", "甲组")
@@ -135,7 +135,7 @@ async def test_stars_per_category_reaching_the_threshold(
     client: AsyncClient, village: Village
 ) -> None:
     committee, other = village.headers(Role.committee), village.second_committee
-    household = village.place.households[0]["id"]
+    household = village.place.households[0].id
     settings = await client.patch(
         village.url("/scoring-settings"), headers=committee, json={"star_threshold": 10}
     )

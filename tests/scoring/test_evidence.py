@@ -34,7 +34,7 @@ async def test_a_photo_loses_its_gps_and_gets_a_thumbnail(
         village.url(f"/periods/{period_id}/evaluations/with-evidence"),
         headers=village.headers(Role.grid_officer),
         data={
-            "household_id": str(village.place.households[1]["id"]),
+            "household_id": str(village.place.households[1].id),
             "rule_id": str(village.rules["ZY01"]),
             "note": "参加村道清扫",
         },
@@ -72,7 +72,7 @@ async def test_files_that_are_not_photos_are_refused(client: AsyncClient, villag
             village.url(f"/periods/{period_id}/evaluations/with-evidence"),
             headers=village.headers(Role.committee),
             data={
-                "household_id": str(village.place.households[1]["id"]),
+                "household_id": str(village.place.households[1].id),
                 "rule_id": str(village.rules["ZY01"]),
             },
             files={"photo": (name, body, "image/jpeg")},

@@ -23,7 +23,7 @@ async def test_a_held_deduction_posts_once_or_is_waived_with_its_reason(
 ) -> None:
     place = village.place
     vid = place.village_id
-    first, second = (h["id"] for h in place.households)
+    first, second = (h.id for h in place.households)
     committee, other = village.headers(Role.committee), village.second_committee
     period_id = await open_period(client, village)
     ids = []

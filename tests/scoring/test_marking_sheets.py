@@ -46,7 +46,7 @@ async def groups_and_households(vid: int) -> tuple[dict[str, int], dict[str, int
             },
             [],
         )
-        households[number] = row["id"]
+        households[number] = row.id
     return groups, households
 
 

@@ -27,7 +27,7 @@ async def test_the_notice_is_the_villages_and_decisions_reach_both_households(
     made = await client.post(
         proposals,
         headers=committee,
-        json={"household_id": second["id"], "rule_id": village.rules["XL01"]},
+        json={"household_id": second.id, "rule_id": village.rules["XL01"]},
     )
     evaluation_id = made.json()["id"]
     await client.post(village.url(f"/evaluations/{evaluation_id}/verify"), headers=other, json={})
@@ -41,7 +41,7 @@ async def test_the_notice_is_the_villages_and_decisions_reach_both_households(
     assert notice["notice_ends_at"] and [
         (line["head_name"], line["number"], line["points"], line["has_evidence"])
         for line in notice["lines"]
-    ] == [(second["head_name"], second["number"], 10, False)]
+    ] == [(second.head_name, second.number, 10, False)]
     assert notice["lines"][0]["verifier_name"]
 
     filed = await client.post(
@@ -54,7 +54,7 @@ async def test_the_notice_is_the_villages_and_decisions_reach_both_households(
         "objection"
     ] == "open"
 
-    _id, token, _name = await make_user(Role.villager, place, household_id=second["id"])
+    _id, token, _name = await make_user(Role.villager, place, household_id=second.id)
     neighbour = {"Authorization": f"Bearer {token}"}
     about_them = (
         await client.get(village.url(f"/periods/{period_id}/objections"), headers=neighbour)

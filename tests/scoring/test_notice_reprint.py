@@ -28,7 +28,7 @@ class PastMonth:
 
 
 async def past_month() -> PastMonth:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     vid = place.village_id
     h1, h2 = place.households
     rule = (await rules.adopt_rule_book(CLI_ACTOR, vid, [TIDY_YARD])).rules[0].id
@@ -36,7 +36,7 @@ async def past_month() -> PastMonth:
     second_id, _, _ = await make_user(Role.committee, place)
     checker = Scorer(second_id, "吴桂兰", frozenset({"committee"}))
     villager = Scorer(
-        place.user_ids[Role.villager], "王建国", frozenset({"villager"}), household_id=h1["id"]
+        place.user_ids[Role.villager], "王建国", frozenset({"villager"}), household_id=h1.id
     )
     october = await periods.open_period(
         CLI_ACTOR,
@@ -46,8 +46,8 @@ async def past_month() -> PastMonth:
         starts_on=date(2026, 10, 1),
         ends_on=date(2026, 10, 31),
     )
-    [first] = await evaluations.propose(committee, vid, october.id, h1["id"], rule)
-    [other] = await evaluations.propose(committee, vid, october.id, h2["id"], rule)
+    [first] = await evaluations.propose(committee, vid, october.id, h1.id, rule)
+    [other] = await evaluations.propose(committee, vid, october.id, h2.id, rule)
     for made in (first, other):
         await evaluations.verify(checker, vid, made, note="入户看过")
     noticed = await periods.start_notice(CLI_ACTOR, vid, october.id)

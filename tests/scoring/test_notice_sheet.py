@@ -24,7 +24,7 @@ async def test_the_notice_sheet_prints_every_line_and_its_qr_opens_the_village_p
             made = await client.post(
                 village.url(f"/periods/{period_id}/evaluations"),
                 headers=committee,
-                json={"household_id": household["id"], "rule_id": village.rules[code]},
+                json={"household_id": household.id, "rule_id": village.rules[code]},
             )
             await client.post(
                 village.url(f"/evaluations/{made.json()['id']}/verify"), headers=other, json={}

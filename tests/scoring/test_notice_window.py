@@ -26,7 +26,7 @@ async def test_an_objection_after_the_notice_window_is_refused_and_files_nothing
     made = await client.post(
         village.url(f"/periods/{period_id}/evaluations"),
         headers=committee,
-        json={"household_id": village.place.households[1]["id"], "rule_id": village.rules["XL01"]},
+        json={"household_id": village.place.households[1].id, "rule_id": village.rules["XL01"]},
     )
     evaluation_id = made.json()["id"]
     await client.post(

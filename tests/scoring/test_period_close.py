@@ -2,60 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 from backend import clock
 from backend.audit.services import CLI_ACTOR
-from backend.auth.principal import Role
 from backend.ledger import services as ledger
 from backend.ledger.verify import verify_village
 from backend.registry import services as registry
-from backend.scoring import evaluations, objections, period_close, periods, rules
+from backend.scoring import evaluations, objections, period_close, periods
 from backend.scoring.evaluations import Scorer
-from backend.scoring.rules import NewRule
-from tests.factories import make_place, make_town
+from tests.factories import CARING, TIDY_YARD, make_place, make_town, open_month
 
 LATER = clock.now() + timedelta(days=30)
 
 
 async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:
-    place = await make_place((await make_town())["id"])
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        place.village_id,
-        [
-            NewRule(
-                code="XL01",
-                category="孝老爱亲",
-                title="照顾老人",
-                points=10,
-                cap=2,
-                evidence_required=False,
-                proposers=("committee",),
-            ),
-            NewRule(
-                code="HJ09",
-                category="环境卫生",
-                title="乱堆乱放",
-                points=-2,
-                cap=2,
-                evidence_required=False,
-                proposers=("committee",),
-            ),
-        ],
+    place = await make_place((await make_town()).id)
+    month = await open_month(
+        place,
+        replace(CARING, title="照顾老人", cap=2),
+        replace(TIDY_YARD, code="HJ09", title="乱堆乱放", points=-2, cap=2),
     )
-    care, mess = (r.id for r in book.rules)
-    period = await periods.open_period(
-        CLI_ACTOR,
-        place.village_id,
-        name="2026年11月",
-        kind="month",
-        starts_on=date(2026, 11, 1),
-        ends_on=date(2026, 11, 30),
-    )
-    first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
+    care, mess = (r.id for r in month.book.rules)
+    period, first = month.period, month.scorer
     second = Scorer(None, "李委员", frozenset({"committee"}))
-    a, b = (h["id"] for h in place.households)
+    a, b = (h.id for h in place.households)
     ids = [
         *await evaluations.propose(first, place.village_id, period.id, a, care),
         *await evaluations.propose(first, place.village_id, period.id, a, mess),
@@ -91,32 +63,13 @@ async def test_close_posts_approved_points_once_and_resumes_held_ones() -> None:
 async def test_a_deduction_beyond_the_balance_waits_on_notice_where_balances_stay_positive() -> (
     None
 ):
-    place = await make_place((await make_town())["id"])
-    book = await rules.adopt_rule_book(
-        CLI_ACTOR,
-        place.village_id,
-        [
-            NewRule(
-                code="YF01",
-                category="移风易俗",
-                title="高价彩礼",
-                points=-10,
-                cap=1,
-                evidence_required=False,
-                proposers=("committee",),
-            ),
-        ],
+    place = await make_place((await make_town()).id)
+    month = await open_month(
+        place,
+        replace(TIDY_YARD, code="YF01", category="移风易俗", title="高价彩礼", points=-10, cap=1),
     )
-    period = await periods.open_period(
-        CLI_ACTOR,
-        place.village_id,
-        name="2026年11月",
-        kind="month",
-        starts_on=date(2026, 11, 1),
-        ends_on=date(2026, 11, 30),
-    )
-    first = Scorer(place.user_ids[Role.committee], "张委员", frozenset({"committee"}))
-    household = place.households[0]["id"]
+    book, period, first = month.book, month.period, month.scorer
+    household = place.households[0].id
     [held] = await evaluations.propose(
         first, place.village_id, period.id, household, book.rules[0].id
     )

@@ -18,7 +18,7 @@ from tests.scoring.conftest import Village, committee_living_in, open_period
 
 async def test_the_life_of_a_period(client: AsyncClient, village: Village) -> None:
     place = village.place
-    first, second = (h["id"] for h in place.households)
+    first, second = (h.id for h in place.households)
     committee, other_committee = village.headers(Role.committee), village.second_committee
     period_id = await open_period(client, village)
     proposals = village.url(f"/periods/{period_id}/evaluations")
@@ -205,7 +205,7 @@ async def test_concurrent_proposals_never_pass_the_cap(
 ) -> None:
     """Ten members propose the same cap-1 rule for one household at once: exactly one wins."""
     period_id = await open_period(client, village)
-    household = village.place.households[1]["id"]
+    household = village.place.households[1].id
     scorer = Scorer(user_id=None, name="并发", roles=frozenset({"committee"}))
 
     async def attempt() -> str:

@@ -73,7 +73,7 @@ async def test_an_evaluation_keeps_the_rule_version_it_used(
 ) -> None:
     committee = village.headers(Role.committee)
     period_id = await open_period(client, village)
-    household = village.place.households[1]["id"]
+    household = village.place.households[1].id
     old_rule = village.rules["HJ01"]
     made = await client.post(
         village.url(f"/periods/{period_id}/evaluations"),

@@ -113,7 +113,7 @@ async def test_a_gbk_csv_imports_chinese_names(client: AsyncClient, village: Vil
 
 async def test_batch_grid_is_all_or_nothing(client: AsyncClient, village: Village) -> None:
     period_id = await open_period(client, village)
-    first, second = (h["id"] for h in village.place.households)
+    first, second = (h.id for h in village.place.households)
     url = village.url(f"/periods/{period_id}/evaluations/batch")
     cells = [
         {"household_id": first, "rule_id": village.rules["HJ01"], "times": 1},
@@ -240,7 +240,7 @@ async def test_sheet_problems_speak_english_when_asked(
 async def test_bulk_verify_is_all_or_none(client: AsyncClient, village: Village) -> None:
     """ "Verify all I checked": four-eyes for each line, and one refusal verifies none."""
     period_id = await open_period(client, village)
-    first, second = (h["id"] for h in village.place.households)
+    first, second = (h.id for h in village.place.households)
     cells = [
         {"household_id": first, "rule_id": village.rules["HJ01"], "times": 2},
         {"household_id": second, "rule_id": village.rules["XL01"], "times": 1},

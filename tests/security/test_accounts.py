@@ -27,7 +27,7 @@ async def me(client: AsyncClient, token: str) -> int:
 
 
 async def fresh_place() -> Place:
-    return await make_place((await make_town())["id"])
+    return await make_place((await make_town()).id)
 
 
 def users_url(place: Place, user_id: int | None = None, what: str = "") -> str:

@@ -88,7 +88,7 @@ def sheet_bomb(rows: int = 5000, columns: int = 500) -> bytes:
 
 
 async def test_a_picture_bomb_is_refused_from_its_header(client: httpx.AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     body = picture_bomb()
     assert len(body) < 100_000
     url = (
@@ -109,7 +109,7 @@ async def test_a_picture_bomb_is_refused_from_its_header(client: httpx.AsyncClie
 async def test_spreadsheet_bombs_are_refused_without_holding_the_server(
     client: httpx.AsyncClient,
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     await rules.adopt_rule_book(CLI_ACTOR, place.village_id, [TIDY_YARD])
     period = await periods.open_period(
         CLI_ACTOR,

@@ -18,7 +18,7 @@ async def test_the_committee_gives_a_gridless_officer_their_grid(
     server_url: str,
     launch_browser: Launch,  # noqa: F811
 ) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     name = unique("oldgrid").lower()
     user_id = await auth.create_user(
         CLI_ACTOR,

@@ -17,17 +17,15 @@ URL = "/api/v1/auth/household-login"
 async def village_with_household(name: str) -> tuple[str, int]:
     """A village named ``name`` whose household ``<CODE>-001`` has PIN 4321."""
     code = unique("X")
-    village = await registry.create_village(
-        CLI_ACTOR, (await make_town())["id"], name=name, code=code
-    )
+    village = await registry.create_village(CLI_ACTOR, (await make_town()).id, name=name, code=code)
     household = await registry.create_household(
         CLI_ACTOR,
-        village["id"],
+        village.id,
         {"number": f"{code}-001", "head_name": "王建国"},
         [{"name": "王建国", "relation": "户主"}],
     )
-    await pin_changes.set_pin(CLI_ACTOR, village["id"], household["id"], "4321")
-    return code, household["id"]
+    await pin_changes.set_pin(CLI_ACTOR, village.id, household.id, "4321")
+    return code, household.id
 
 
 async def test_the_village_by_name_or_code_and_the_number_as_people_type_it(

@@ -51,8 +51,8 @@ def texts(body: bytes) -> list[str]:
 
 
 async def test_exports_write_people_s_text_as_text(client: httpx.AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
-    household = place.households[0]["id"]
+    place = await make_place((await make_town()).id)
+    household = place.households[0].id
     await registry.update_household(CLI_ACTOR, place.village_id, household, {"head_name": HEAD})
     await catalogue.update_product(
         CLI_ACTOR, place.village_id, place.shop_id, place.product_id, {"name": PRODUCT}

@@ -20,7 +20,7 @@ def key() -> dict[str, str]:
 
 
 async def balance(client: AsyncClient, place: Place) -> int:
-    household = place.households[0]["id"]
+    household = place.households[0].id
     response = await client.get(
         f"/api/v1/villages/{place.village_id}/households/{household}/points",
         headers=place.headers(Role.committee),
@@ -29,8 +29,8 @@ async def balance(client: AsyncClient, place: Place) -> int:
 
 
 async def test_a_big_adjustment_needs_a_second_committee_member(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
-    household = place.households[0]["id"]
+    place = await make_place((await make_town()).id)
+    household = place.households[0].id
     base = f"/api/v1/villages/{place.village_id}"
     first = place.headers(Role.committee)
     _, second_token, _ = await make_user(Role.committee, place)
@@ -90,7 +90,7 @@ async def test_a_big_adjustment_needs_a_second_committee_member(client: AsyncCli
 
 
 async def test_only_the_town_admin_raises_the_limit(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     url = f"/api/v1/villages/{place.village_id}"
     raised = await client.patch(
         url,

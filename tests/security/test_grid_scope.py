@@ -22,7 +22,7 @@ from tests.factories import PASSWORD, make_place, make_town, unique
 
 
 async def test_a_grid_officer_sees_only_their_grid(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     other_grid = await registry.create_grid(CLI_ACTOR, place.village_id, "二网格")
     neighbour = await registry.create_household(
         CLI_ACTOR,
@@ -46,8 +46,8 @@ async def test_a_grid_officer_sees_only_their_grid(client: AsyncClient) -> None:
     assert listed["total"] == 2
     asked = await client.get(f"{base}?grid_id={other_grid.id}", headers=officer)
     assert asked.json()["items"] == []
-    assert (await client.get(f"{base}/{neighbour['id']}", headers=officer)).status_code == 404
-    own = await client.get(f"{base}/{place.households[0]['id']}", headers=officer)
+    assert (await client.get(f"{base}/{neighbour.id}", headers=officer)).status_code == 404
+    own = await client.get(f"{base}/{place.households[0].id}", headers=officer)
     assert own.status_code == 200
 
     everyone = (
@@ -88,7 +88,7 @@ async def test_a_grid_officer_sees_only_their_grid(client: AsyncClient) -> None:
 async def test_a_grid_officer_account_needs_a_grid(client: AsyncClient) -> None:
     """Every way of making one (API, ``jifen createuser``, the services the setup and the
     demo use) refuses a grid officer without a grid, in words, and makes nobody."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     users = f"/api/v1/villages/{place.village_id}/users"
     name = unique("nogrid").lower()
     refused = await client.post(
@@ -106,15 +106,15 @@ async def test_a_grid_officer_account_needs_a_grid(client: AsyncClient) -> None:
     assert by_service.value.code == "grid_officer_needs_grid"
     village = await registry.village(place.village_id)
     with pytest.raises(DomainError) as by_cli:
-        await create_user_by_codes(name, PASSWORD, Role.grid_officer, None, village["code"])
+        await create_user_by_codes(name, PASSWORD, Role.grid_officer, None, village.code)
     assert by_cli.value.code == "grid_officer_needs_grid"
     with pytest.raises(NotFound):  # a grid the village does not have
         await create_user_by_codes(
-            name, PASSWORD, Role.grid_officer, None, village["code"], grid="九网格"
+            name, PASSWORD, Role.grid_officer, None, village.code, grid="九网格"
         )
     assert not await BaseUser.exists().where(BaseUser.username == name).run()
     made = await create_user_by_codes(
-        name, PASSWORD, Role.grid_officer, None, village["code"], grid="一网格"
+        name, PASSWORD, Role.grid_officer, None, village.code, grid="一网格"
     )
     grants = await RoleGrant.select(RoleGrant.grid).where(RoleGrant.user == made).run()
     assert grants == [{"grid": place.grid_id}]
@@ -125,7 +125,7 @@ async def test_an_old_grid_officer_without_a_grid_sees_nobody_until_given_one(
 ) -> None:
     """A grant made before grids were required (an earlier database) fails closed: no
     household is listed or read until the committee assigns the grid on the users screen."""
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     other_grid = await registry.create_grid(CLI_ACTOR, place.village_id, "二网格")
     name = unique("oldgrid").lower()
     user_id = await auth.create_user(
@@ -143,7 +143,7 @@ async def test_an_old_grid_officer_without_a_grid_sees_nobody_until_given_one(
     base = f"/api/v1/villages/{place.village_id}/households"
     listed = (await client.get(base, headers=officer)).json()
     assert listed["items"] == [] and listed["total"] == 0
-    own = f"{base}/{place.households[0]['id']}"
+    own = f"{base}/{place.households[0].id}"
     assert (await client.get(own, headers=officer)).status_code == 404
     me = (await client.get("/api/v1/auth/me", headers=officer)).json()
     assert me["grants"][0]["role"] == "grid_officer" and me["grants"][0]["grid_id"] is None
@@ -156,7 +156,7 @@ async def test_an_old_grid_officer_without_a_grid_sees_nobody_until_given_one(
     )
     assert account["grid_ids"] == []
     assign = f"{users}/{user_id}/grid"
-    foreign = await make_place((await make_town())["id"])
+    foreign = await make_place((await make_town()).id)
     wrong = await client.post(
         assign, headers=place.headers(Role.committee), json={"grid_id": foreign.grid_id}
     )

@@ -159,7 +159,7 @@ async def test_a_villager_s_own_rank_and_neighbours_stop_at_the_line(
         headers=place.headers(Role.committee),
     )
     assert {n["earned"] for n in low.json()["neighbours"]} >= {-9, -6}
-    own = place.households[0]["id"]  # H1: no points this period
+    own = place.households[0].id  # H1: no points this period
     seen = await client.get(
         f"{base}/households/{own}/rank?period_id={made['period_id']}",
         headers=place.headers(Role.villager),

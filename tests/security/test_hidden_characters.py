@@ -16,7 +16,7 @@ HIDDEN = ["\u202e", "\u200b", "\u2066", "\ufeff", "\x00", "\n", "\u200d"]
 
 
 async def test_hidden_characters_are_refused_in_names(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     committee = place.headers(Role.committee)
     base = f"/api/v1/villages/{place.village_id}"
     for hidden in HIDDEN:

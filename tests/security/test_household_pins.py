@@ -28,15 +28,15 @@ async def village_code(village_id: int) -> str:
 
 
 async def test_every_failure_gets_one_answer(client_at: ClientAt) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     with_pin, without_pin = place.households
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, with_pin["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, with_pin.id, "4321")
     code = await village_code(place.village_id)
     tries = [
         {"village": code, "number": "NOPE", "pin": "1234"},
-        {"village": code, "number": without_pin["number"], "pin": "1234"},
-        {"village": code, "number": with_pin["number"], "pin": "1234"},
-        {"village": "NOWHERE", "number": with_pin["number"], "pin": "1234"},
+        {"village": code, "number": without_pin.number, "pin": "1234"},
+        {"village": code, "number": with_pin.number, "pin": "1234"},
+        {"village": "NOWHERE", "number": with_pin.number, "pin": "1234"},
     ]
     answers = []
     for body in tries:
@@ -51,7 +51,7 @@ async def test_every_failure_gets_one_answer(client_at: ClientAt) -> None:
 async def test_spraying_one_pin_over_a_village_from_many_addresses_is_stopped(
     client_at: ClientAt,
 ) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     code = await village_code(place.village_id)
     extra = [
         await registry.create_household(
@@ -64,49 +64,49 @@ async def test_spraying_one_pin_over_a_village_from_many_addresses_is_stopped(
     ]
     households = [*place.households, *extra]
     for household in households:
-        await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "8642")
+        await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "8642")
     limit = get_settings().household_failures_per_village
     statuses = []
     for n in range(limit + 2):
         household = households[n % len(households)]
         async with client_at(new_address()) as client:
             answer = await client.post(
-                URL, json={"village": code, "number": household["number"], "pin": "1234"}
+                URL, json={"village": code, "number": household.number, "pin": "1234"}
             )
             statuses.append(answer.status_code)
     assert statuses[:limit] == [401] * limit
     assert statuses[limit:] == [429, 429]
     async with client_at(new_address()) as newcomer:  # the right PIN waits too, on a new phone
         right = await newcomer.post(
-            URL, json={"village": code, "number": households[0]["number"], "pin": "8642"}
+            URL, json={"village": code, "number": households[0].number, "pin": "8642"}
         )
     assert right.status_code == 429 and right.json()["code"] == "too_many_login_failures"
 
 
 async def test_wrong_pins_over_the_network_never_lock_the_card(client_at: ClientAt) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     household = place.households[0]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "4321")
     code = await village_code(place.village_id)
     for _ in range(7):
         async with client_at(new_address()) as stranger:
             await stranger.post(
-                URL, json={"village": code, "number": household["number"], "pin": "0000"}
+                URL, json={"village": code, "number": household.number, "pin": "0000"}
             )
-    card = await issuing.card(place.village_id, household["id"])
+    card = await issuing.card(place.village_id, household.id)
     assert not card.pin_locked
-    await pins.check_pin(place.village_id, household["id"], "4321")  # the kiosk still works
+    await pins.check_pin(place.village_id, household.id, "4321")  # the kiosk still works
 
 
 async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk_lock(
     client_at: ClientAt,
 ) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     household = place.households[0]
-    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household["id"], "4321")
+    await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "4321")
     body = {
         "village": await village_code(place.village_id),
-        "number": household["number"],
+        "number": household.number,
         "pin": "4321",
     }
     async with client_at(new_address()) as phone:
@@ -114,8 +114,8 @@ async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk
         assert phone.cookies.get(limits.DEVICE_COOKIE)
         for _ in range(5):  # a thief with the card at a kiosk
             with pytest.raises((PinWrong, PinLocked)):
-                await pins.check_pin(place.village_id, household["id"], "9999")
-        assert (await issuing.card(place.village_id, household["id"])).pin_locked
+                await pins.check_pin(place.village_id, household.id, "9999")
+        assert (await issuing.card(place.village_id, household.id)).pin_locked
         for _ in range(6):  # and strangers on the network
             async with client_at(new_address()) as stranger:
                 await stranger.post(URL, json={**body, "pin": "0000"})
@@ -124,13 +124,13 @@ async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk
         assert refused.status_code in (401, 429)
         again = await phone.post(URL, json=body)
     assert again.status_code == 201, again.text
-    assert not (await issuing.card(place.village_id, household["id"])).pin_locked
-    await pins.check_pin(place.village_id, household["id"], "4321")
+    assert not (await issuing.card(place.village_id, household.id)).pin_locked
+    await pins.check_pin(place.village_id, household.id, "4321")
 
 
 async def test_a_good_pin_at_the_kiosk_gives_no_fresh_guesses() -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
-    household_id = place.households[0]["id"]
+    place = await make_place((await make_town()).id, with_users=False)
+    household_id = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     for _ in range(4):
         with pytest.raises(PinWrong):
@@ -141,8 +141,8 @@ async def test_a_good_pin_at_the_kiosk_gives_no_fresh_guesses() -> None:
 
 
 async def test_wrong_pins_at_the_kiosk_are_forgotten_after_thirty_days() -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
-    household_id = place.households[0]["id"]
+    place = await make_place((await make_town()).id, with_users=False)
+    household_id = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4821")
     for _ in range(4):
         with pytest.raises(PinWrong):

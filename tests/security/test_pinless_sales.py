@@ -19,7 +19,7 @@ from tests.factories import Place, stocked_place, unique
 
 
 async def _code(place: Place, kind: str) -> str:
-    household = place.households[0]["id"]
+    household = place.households[0].id
     if kind == "card":
         return await issuing.card_payload(place.village_id, household)
     return (await phone_codes.phone_code(place.village_id, household))[0]
@@ -28,7 +28,7 @@ async def _code(place: Place, kind: str) -> str:
 @pytest.mark.parametrize("kind", ["card", "phone"])
 async def test_no_pin_no_sale_above_the_threshold(kind: str) -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)  # PIN above 20
-    household = place.households[0]["id"]
+    household = place.households[0].id
     for pin in (None, "1234"):  # a PIN typed for a household that has none does not help
         with pytest.raises(DomainError) as refused:
             await redemption_services.redeem(
@@ -60,7 +60,7 @@ async def test_no_pin_no_sale_above_the_threshold(kind: str) -> None:
 
 async def test_the_till_is_told_in_words(client: AsyncClient) -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     url = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}"
     shopkeeper = place.headers(Role.shopkeeper)
     scanned = (await client.post(f"{url}/scan", json={"code": code}, headers=shopkeeper)).json()
@@ -73,12 +73,12 @@ async def test_the_till_is_told_in_words(client: AsyncClient) -> None:
     assert refused.status_code == 409
     assert refused.json()["code"] == "pin_not_set_for_sale"
     assert "请到村委会设置" in refused.json()["detail"]
-    assert await ledger.balance(place.village_id, place.households[0]["id"]) == 100
+    assert await ledger.balance(place.village_id, place.households[0].id) == 100
 
 
 async def test_a_pin_set_later_opens_the_larger_sale() -> None:
     place = await stocked_place(100, pin_threshold=DEFAULT_PIN_THRESHOLD)
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household, "7391")
     code = await issuing.card_payload(place.village_id, household)
     sold = await redemption_services.redeem(

@@ -35,8 +35,8 @@ def codes_in_pdf(pdf: bytes) -> set[str]:
 
 async def test_a_new_village_asks_for_the_pin_above_a_threshold() -> None:
     town = await make_town()
-    village = await registry.create_village(CLI_ACTOR, town["id"], name="新村", code="NEWPIN")
-    assert village["pin_threshold"] == DEFAULT_PIN_THRESHOLD > 0
+    village = await registry.create_village(CLI_ACTOR, town.id, name="新村", code="NEWPIN")
+    assert village.pin_threshold == DEFAULT_PIN_THRESHOLD > 0
 
 
 async def test_grid_officers_cannot_print_the_card_sheet(client: AsyncClient, world: World) -> None:

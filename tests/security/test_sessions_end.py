@@ -16,7 +16,7 @@ async def phone_login(client_at: ClientAt, place: Place, pin: str) -> dict[str, 
     async with client_at(new_address()) as phone:
         answer = await phone.post(
             "/api/v1/auth/household-login",
-            json={"village": code["code"], "number": place.households[0]["number"], "pin": pin},
+            json={"village": code["code"], "number": place.households[0].number, "pin": pin},
         )
     assert answer.status_code == 201, answer.text
     return {"Authorization": f"Bearer {answer.json()['token']}"}
@@ -25,8 +25,8 @@ async def phone_login(client_at: ClientAt, place: Place, pin: str) -> dict[str, 
 async def test_a_pin_reset_and_a_card_reissue_end_the_phone_sessions(
     client_at: ClientAt,
 ) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
-    household_id = place.households[0]["id"]
+    place = await make_place((await make_town()).id, with_users=False)
+    household_id = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4321")
     _, committee_token, _ = await make_user(Role.committee, place)
     committee = {"Authorization": f"Bearer {committee_token}"}
@@ -55,8 +55,8 @@ async def test_a_pin_reset_and_a_card_reissue_end_the_phone_sessions(
 async def test_a_villagers_own_pin_change_ends_the_other_phones_only(
     client_at: ClientAt,
 ) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
-    household_id = place.households[0]["id"]
+    place = await make_place((await make_town()).id, with_users=False)
+    household_id = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household_id, "4321")
     mine, lost = (
         await phone_login(client_at, place, "4321"),

@@ -47,7 +47,7 @@ def crowded_server(database: None) -> Iterator[str]:
 
 
 async def village_code() -> str:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     row = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
     return str(row["code"])
 

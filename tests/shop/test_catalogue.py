@@ -43,7 +43,7 @@ async def _stamped_after(place: Place, earlier: datetime) -> datetime:
 async def test_every_stock_movement_stamps_the_product_with_its_own_time() -> None:
     """Restock, void and write-off stamp the product as a sale does: an aware time to the
     microsecond, the movement's own (SQLite's current_timestamp was whole seconds, no zone)."""
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     sale_id = await add_sale(place)
     sold = await _stamped_after(place, datetime.min.replace(tzinfo=UTC))
     await catalogue.restock(
@@ -61,7 +61,7 @@ async def test_every_stock_movement_stamps_the_product_with_its_own_time() -> No
 
 
 async def test_shopkeeper_adds_restocks_and_writes_off(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     headers = place.headers(Role.shopkeeper)
     created = await client.post(
         products_url(place),
@@ -112,7 +112,7 @@ async def test_shopkeeper_adds_restocks_and_writes_off(client: AsyncClient) -> N
 
 
 async def test_stock_never_goes_below_zero_even_by_the_service(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"], with_users=False)
+    place = await make_place((await make_town()).id, with_users=False)
     before = await catalogue.product(place.village_id, place.shop_id, place.product_id)
     from backend.audit.services import CLI_ACTOR
     from backend.shop.errors import OutOfStock
@@ -182,7 +182,7 @@ def photo_with_gps() -> bytes:
 
 
 async def test_pictures_are_checked_stripped_and_thumbnailed(client: AsyncClient) -> None:
-    place = await make_place((await make_town())["id"])
+    place = await make_place((await make_town()).id)
     headers = place.headers(Role.shopkeeper)
     target = products_url(place, f"/{place.product_id}/picture")
     upload = await client.post(
@@ -208,7 +208,7 @@ async def test_pictures_are_checked_stripped_and_thumbnailed(client: AsyncClient
 async def test_a_shared_shop_keeps_one_shelf_per_village() -> None:
     """docs/scaling.md "The shared shop": each village it serves has its own allotment of a
     good, so a sale, a restock or a write-off moves that village's rows only."""
-    town = (await make_town())["id"]
+    town = (await make_town()).id
     a, b = await make_place(town, with_users=False), await make_place(town, with_users=False)
     shared = await catalogue.create_shop(CLI_ACTOR, a.village_id, "联村超市", [b.village_id])
     soap_a = await catalogue.add_product(

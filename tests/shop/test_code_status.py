@@ -32,9 +32,7 @@ async def status(
 
 
 async def phone_code(place: Place, index: int = 0) -> str:
-    payload, _expires = await phone_codes.phone_code(
-        place.village_id, place.households[index]["id"]
-    )
+    payload, _expires = await phone_codes.phone_code(place.village_id, place.households[index].id)
     return payload
 
 
@@ -70,7 +68,7 @@ async def test_a_code_waits_then_says_what_it_paid_and_what_is_left(client: Asyn
 
 async def test_an_unspent_code_past_its_minute_has_expired() -> None:
     place = await stocked_place(10)
-    household_id = place.households[0]["id"]
+    household_id = place.households[0].id
     old = clock.now() - timedelta(seconds=codes.STEP_SECONDS * 3)
     code, _expires = await phone_codes.phone_code(place.village_id, household_id, now=old)
     answer = await code_status(place.village_id, household_id, code)
@@ -81,7 +79,7 @@ async def test_nobody_learns_about_another_households_codes_or_cards(client: Asy
     place = await stocked_place(10)
     neighbour = await phone_code(place, 1)
     assert (await status(client, place, neighbour))[0] == 404
-    card = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    card = await issuing.card_payload(place.village_id, place.households[0].id)
     assert (await status(client, place, card))[0] == 404
     found, body = await status(client, place, "JF2:NOT-A-CODE")
     assert (found, body["code"]) == (422, "code_unreadable")

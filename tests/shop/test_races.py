@@ -28,7 +28,7 @@ async def test_sellers_and_voiders_on_a_three_unit_shelf_never_get_a_500(
 ) -> None:
     place = await stocked_place(1_000_000)
     product = await second_product(place, price=1, stock=3)
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     base = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}"
     headers = place.headers(Role.shopkeeper)
     answers: list[tuple[str, int, str]] = []
@@ -86,7 +86,7 @@ async def test_mixed_carts_over_shared_products_never_deadlock() -> None:
     products = [place.product_id] + [
         await second_product(place, price=1, stock=2) for _ in range(3)
     ]
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     outcomes: list[str] = []
     chooser = random.Random(14)
     selling = True
@@ -129,7 +129,7 @@ async def test_one_void_key_raced_on_two_sales_voids_one_and_refuses_the_other(
     client: AsyncClient,
 ) -> None:
     place = await stocked_place(1000)
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     base = f"/api/v1/villages/{place.village_id}/shops/{place.shop_id}/redemptions"
     headers = place.headers(Role.shopkeeper)
     sold = [

@@ -35,7 +35,7 @@ async def second_product(
 
 
 async def card(place: Place) -> str:
-    return await issuing.card_payload(place.village_id, place.households[0]["id"])
+    return await issuing.card_payload(place.village_id, place.households[0].id)
 
 
 async def sell(
@@ -57,7 +57,7 @@ async def sell(
 
 
 async def snapshot(place: Place) -> tuple[int, int, int]:
-    household = place.households[0]["id"]
+    household = place.households[0].id
     product = await catalogue.product(place.village_id, place.shop_id, place.product_id)
     sales = await Redemption.count().where(Redemption.village == place.village_id).run()
     return await ledger.balance(place.village_id, household), product.stock, sales
@@ -160,7 +160,7 @@ async def test_forged_and_revoked_cards_are_refused(client: AsyncClient) -> None
     forged = code[:-1] + ("A" if code[-1] != "A" else "B")
     response = await sell(client, place, forged, [(place.product_id, 1)])
     assert response.status_code == 422 and response.json()["code"] == "code_forged"
-    await issuing.reissue_card(CLI_ACTOR, place.village_id, place.households[0]["id"])
+    await issuing.reissue_card(CLI_ACTOR, place.village_id, place.households[0].id)
     revoked = await sell(client, place, code, [(place.product_id, 1)])
     assert revoked.status_code == 409 and revoked.json()["code"] == "card_revoked"
     assert "卡已挂失" in revoked.json()["detail"]
@@ -171,7 +171,7 @@ async def test_forged_and_revoked_cards_are_refused(client: AsyncClient) -> None
 
 async def test_a_phone_code_pays_once_even_after_redis_is_flushed(client: AsyncClient) -> None:
     place = await stocked_place(100)
-    code, _expires = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    code, _expires = await phone_codes.phone_code(place.village_id, place.households[0].id)
     assert (await sell(client, place, code, [(place.product_id, 1)])).status_code == 201
     replay = await sell(client, place, code, [(place.product_id, 1)])
     assert replay.status_code == 409 and replay.json()["code"] == "code_used"
@@ -183,7 +183,7 @@ async def test_a_phone_code_pays_once_even_after_redis_is_flushed(client: AsyncC
 async def test_an_expired_phone_code_is_refused(client: AsyncClient) -> None:
     place = await stocked_place(100)
     old, _ = await phone_codes.phone_code(
-        place.village_id, place.households[0]["id"], now=clock.now() - timedelta(minutes=5)
+        place.village_id, place.households[0].id, now=clock.now() - timedelta(minutes=5)
     )
     response = await sell(client, place, old, [(place.product_id, 1)])
     assert response.status_code == 409 and response.json()["code"] == "code_expired"
@@ -191,7 +191,7 @@ async def test_an_expired_phone_code_is_refused(client: AsyncClient) -> None:
 
 async def test_a_phone_code_at_two_kiosks_at_once_sells_once() -> None:
     place = await stocked_place(100)
-    code, _ = await phone_codes.phone_code(place.village_id, place.households[0]["id"])
+    code, _ = await phone_codes.phone_code(place.village_id, place.households[0].id)
 
     async def attempt(key: str) -> str:
         try:
@@ -214,7 +214,7 @@ async def test_a_phone_code_at_two_kiosks_at_once_sells_once() -> None:
 
 async def test_pin_above_the_threshold_and_lockout(client: AsyncClient) -> None:
     place = await stocked_place(200, pin_threshold=15)
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household, "2468")
     code = await card(place)
     assert (await sell(client, place, code, [(place.product_id, 1)])).status_code == 201
@@ -233,7 +233,7 @@ async def test_pin_above_the_threshold_and_lockout(client: AsyncClient) -> None:
 
 async def test_a_malformed_pin_is_refused_as_such_and_sells_nothing(client: AsyncClient) -> None:
     place = await stocked_place(200, pin_threshold=15)
-    household = place.households[0]["id"]
+    household = place.households[0].id
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household, "2468")
     code = await card(place)
     before = await snapshot(place)

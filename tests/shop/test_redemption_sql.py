@@ -33,7 +33,7 @@ async def attempt(place: Place, code: str, lines: list[tuple[int, int]], key: st
 
 async def test_concurrent_sales_stop_at_the_last_item() -> None:
     place = await stocked_place(10_000)
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     results = await asyncio.gather(
         *(attempt(place, code, [(place.product_id, 1)], f"last-{n}") for n in range(30))
     )
@@ -49,7 +49,7 @@ async def test_concurrent_sales_stop_at_the_last_item() -> None:
 async def test_carts_naming_products_in_either_order_all_sell() -> None:
     place = await stocked_place(10_000)
     other = await second_product(place, price=5, stock=50)
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     carts = [[(place.product_id, 1), (other, 2)], [(other, 2), (place.product_id, 1)]]
     results = await asyncio.gather(
         *(attempt(place, code, carts[n % 2], f"order-{n}") for n in range(20))
@@ -65,7 +65,7 @@ async def test_a_voided_sale_frees_the_daily_cap_and_the_monthly_limit(
 ) -> None:
     place = await stocked_place(500, daily_cap=35)
     limited = await second_product(place, price=5, limit=2)
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     sold = await sell(client, place, code, [(place.product_id, 2), (limited, 2)])
     assert sold.status_code == 201
     refused = await sell(client, place, code, [(limited, 1)])
@@ -100,7 +100,7 @@ async def test_a_voided_sale_frees_the_daily_cap_and_the_monthly_limit(
 
 async def test_a_receipt_number_drawn_twice_is_drawn_again(monkeypatch: MonkeyPatch) -> None:
     place = await stocked_place(1000)
-    code = await issuing.card_payload(place.village_id, place.households[0]["id"])
+    code = await issuing.card_payload(place.village_id, place.households[0].id)
     draws = iter(["c0ffee", "c0ffee", "beef00"])
     real = secrets.token_hex
     monkeypatch.setattr(secrets, "token_hex", lambda n=None: next(draws, None) or real(n))

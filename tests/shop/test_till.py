@@ -55,7 +55,7 @@ async def test_fifty_identical_voids_with_one_key_make_one_reversal(client: Asyn
     assert again.status_code == 409 and again.json()["code"] == "already_voided"
     unkeyed = await void(client, place, sold["id"], "扫错了", None)
     assert unkeyed.json()["code"] == "already_voided"
-    assert await ledger.balance(place.village_id, place.households[0]["id"]) == 100
+    assert await ledger.balance(place.village_id, place.households[0].id) == 100
 
 
 async def sell_at(client: AsyncClient, place: Place, code: str, product: int, shown: int) -> Any:
@@ -97,7 +97,7 @@ async def test_todays_sales_newest_first_with_items_and_who_sold(client: AsyncCl
     rows = listed.json()
     assert [r["id"] for r in rows] == [second["id"], first["id"]]
     assert rows[0]["items"] == [{"name": second["lines"][0]["name"], "unit": "袋", "quantity": 2}]
-    assert rows[0]["head_name"] == place.households[0]["head_name"]
+    assert rows[0]["head_name"] == place.households[0].head_name
     assert rows[0]["shopkeeper"] == second["shopkeeper"]
     assert (rows[0]["status"], rows[0]["voidable"]) == ("completed", True)
     assert (rows[1]["status"], rows[1]["voidable"], rows[1]["void_reason"]) == (
