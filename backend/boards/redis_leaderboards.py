@@ -230,20 +230,25 @@ async def catch_up(village_id: int) -> None:
             .run()
         )
         accounts = {c for row in changed for c in (row["debit"], row["credit"])}
-        owners = (
-            await Account.select(Account.id, Account.owner)
-            .where(Account.id.is_in(list(accounts) or [0]) & (Account.kind == "household"))
+        kinds = (
+            await Account.select(Account.id, Account.owner, Account.kind)
+            .where(Account.id.is_in(list(accounts) or [0]))
             .run()
         )
-        by_account = {r["id"]: r["owner"] for r in owners}
+        by_account = {r["id"]: r["owner"] for r in kinds if r["kind"] == "household"}
+        issuance = {r["id"] for r in kinds if r["kind"] == "issuance"}
         touched: set[tuple[int, int | None]] = set()
         for row in changed:
-            for account in (row["debit"], row["credit"]):
-                if account in by_account:
-                    touched |= {
-                        (by_account[account], None),
-                        (by_account[account], row["period_id"]),
-                    }
+            # Earned points move between the issuance account and a household only: a sale
+            # (household → shop) changes no board, so it costs no recount.
+            pair = {row["debit"], row["credit"]}
+            if not pair & issuance:
+                continue
+            for account in pair & by_account.keys():
+                touched |= {
+                    (by_account[account], None),
+                    (by_account[account], row["period_id"]),
+                }
         households = {h.household_id: h for h in await active_households(village_id)}
         known = set(await client.smembers(index_key(village_id)))
         if any(key(village_id, period_id) not in known for _, period_id in touched):

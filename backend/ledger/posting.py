@@ -93,6 +93,52 @@ class Posted:
     replayed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Head:
+    """A village's chain head as locked: the last ``seq``, its ``hash`` and the village's frozen
+    identity (``village_key``) that every link names."""
+
+    seq: int
+    hash: str
+    village_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """An account just moved: its ``id``, its ``balance`` after the move and its frozen name in
+    the chain (``identity``)."""
+
+    id: int
+    balance: int
+    identity: str
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The stable names a link hashes instead of serial ids (None when there is none)."""
+
+    period_name: str | None
+    actor_username: str | None
+    reverses_public_id: str | None
+
+
+NO_NAMES = Names(None, None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A stored transfer with its two accounts' kinds and owners: what a reversal turns round."""
+
+    id: int
+    kind: str
+    amount: int
+    period_id: int | None
+    debit_kind: Literal["issuance", "household", "shop"]
+    debit_owner: int | None
+    credit_kind: Literal["issuance", "household", "shop"]
+    credit_owner: int | None
+
+
 def check_request(amount: int, key: str, reason: str) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         raise InvalidInput(detail=f"amount must be an integer from 1 to {MAX_AMOUNT}")
@@ -216,8 +262,8 @@ async def _post(
         row = _row(
             village_id,
             head,
-            head["seq"] + 1,
-            head["hash"],
+            head.seq + 1,
+            head.hash,
             key,
             request_hash,
             posting,
@@ -234,8 +280,8 @@ async def _post(
         row["seq"],
         row["hash"],
         row["created_at"],
-        debit["balance"],
-        credit["balance"],
+        debit.balance,
+        credit.balance,
     )
 
 
@@ -312,17 +358,17 @@ def _replay(row: dict[str, Any], request_hash: str, key: str) -> Posted:
 async def _append_many(
     actor: Actor,
     village_id: int,
-    head: dict[str, Any],
+    head: Head,
     postings: list[tuple[str, str, Posting]],
 ) -> list[Posted]:
     """Move both balances of each (key, request hash, posting) in order, chain the rows after
     the locked ``head``, insert them and advance the head once."""
     if not postings:
         return []
-    seq, prev_hash, now = head["seq"], head["hash"], clock.now()
+    seq, prev_hash, now = head.seq, head.hash, clock.now()
     rows: list[dict[str, Any]] = []
     balances: list[tuple[int, int]] = []
-    names: dict[tuple[int | None, int | None], dict[str, Any]] = {}
+    names: dict[tuple[int | None, int | None], Names] = {}
     for key, request_hash, posting in postings:
         debit = await _move(
             village_id, posting.debit, -posting.amount, posting.floor or posting.debit.floor
@@ -348,7 +394,7 @@ async def _append_many(
         )
         prev_hash = row["hash"]
         rows.append(row)
-        balances.append((debit["balance"], credit["balance"]))
+        balances.append((debit.balance, credit.balance))
     ids: dict[int, int] = {}
     for start in range(0, len(rows), INSERT_ROWS):
         part = rows[start : start + INSERT_ROWS]
@@ -377,15 +423,15 @@ async def _append_many(
 
 def _row(
     village_id: int,
-    head: dict[str, Any],
+    head: Head,
     seq: int,
     prev_hash: str,
     key: str,
     request_hash: str,
     posting: Posting,
-    debit: dict[str, Any],
-    credit: dict[str, Any],
-    names: dict[str, Any],
+    debit: Moved,
+    credit: Moved,
+    names: Names,
     actor: Actor,
     now: datetime,
 ) -> dict[str, Any]:
@@ -395,11 +441,11 @@ def _row(
         "village": village_id,
         "seq": seq,
         "public_id": new_public_id(),
-        "debit": debit["id"],
-        "credit": credit["id"],
+        "debit": debit.id,
+        "credit": credit.id,
         "amount": posting.amount,
-        "debit_balance": debit["balance"],
-        "credit_balance": credit["balance"],
+        "debit_balance": debit.balance,
+        "credit_balance": credit.balance,
         "kind": posting.kind,
         "reason": posting.reason,
         "reference": canonical_json(posting.reference),
@@ -411,20 +457,22 @@ def _row(
         "reverses": posting.reverses,
         "prev_hash": prev_hash,
         "created_at": now,
-        "village_key": head["village_key"],
-        "debit_identity": debit["identity"],
-        "credit_identity": credit["identity"],
-        **names,
+        "village_key": head.village_key,
+        "debit_identity": debit.identity,
+        "credit_identity": credit.identity,
+        "period_name": names.period_name,
+        "actor_username": names.actor_username,
+        "reverses_public_id": names.reverses_public_id,
     }
     row["hash"] = link(prev_hash, row)
     return row
 
 
-async def _names(actor: Actor, posting: Posting) -> dict[str, Any]:
+async def _names(actor: Actor, posting: Posting) -> Names:
     """The stable names of the period, the actor and the reversed transfer, in one round trip
     (each None when there is none, and then no round trip)."""
     if posting.period_id is None and actor.user_id is None and posting.reverses is None:
-        return {"period_name": None, "actor_username": None, "reverses_public_id": None}
+        return NO_NAMES
     names = await first(
         "SELECT (SELECT name FROM period WHERE id = $1) AS period_name, "
         "(SELECT username FROM piccolo_user WHERE id = $2) AS actor_username, "
@@ -434,7 +482,7 @@ async def _names(actor: Actor, posting: Posting) -> dict[str, Any]:
         posting.reverses,
     )
     assert names is not None
-    return names
+    return Names(**names)
 
 
 INSERT_COLUMNS = (
@@ -496,19 +544,19 @@ def _posted(row: dict[str, Any], *, replayed: bool) -> Posted:
     )
 
 
-async def transfer_row(village_id: int, transfer_id: int) -> dict[str, Any]:
+async def transfer_row(village_id: int, transfer_id: int) -> Stored:
     """A transfer of this village with its two accounts' kinds and owners (inside the lock)."""
     row = await first(REPLAY_SQL + "WHERE t.village = $1 AND t.id = $2", village_id, transfer_id)
     if row is None:
         raise NotFound()
-    return row
+    return Stored(**{name: row[name] for name in Stored.__slots__})
 
 
 async def is_reversed(transfer_id: int) -> bool:
     return await first("SELECT id FROM transfer WHERE reverses = $1", transfer_id) is not None
 
 
-async def _lock_head(village_id: int) -> dict[str, Any]:
+async def _lock_head(village_id: int) -> Head:
     """Lock the village's chain head (created on first use) and return its seq and hash.
 
     PostgreSQL takes the row lock; SQLite's immediate transaction already holds the only write
@@ -531,7 +579,7 @@ async def _lock_head(village_id: int) -> dict[str, Any]:
         )
         head = await first(lock, village_id)
         assert head is not None
-    return head
+    return Head(**head)
 
 
 ALLOWS_NEGATIVE = "(SELECT allow_negative_balance FROM village WHERE id = $1)"
@@ -542,7 +590,7 @@ GUARDS: dict[Floor, str] = {
 }
 
 
-async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> dict[str, Any]:
+async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> Moved:
     """Add ``delta`` to the account's balance in one guarded statement; refuse below the floor.
 
     The statements are assembled from constant fragments only (S608 below); values are bound.
@@ -564,7 +612,7 @@ async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> dict[s
     for _attempt in range(2):
         moved = await first(statement, *args)
         if moved is not None:
-            return moved
+            return Moved(**moved)
         account = await first(
             f"SELECT balance FROM account WHERE village = $1 AND kind = $2 AND {owner(3)}",  # noqa: S608
             village_id,

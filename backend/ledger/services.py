@@ -213,18 +213,18 @@ async def reverse(
 
     async def build() -> Posting:
         original = await transfer_row(village_id, transfer_id)
-        if original["kind"] == "reversal":
+        if original.kind == "reversal":
             raise ReversalNotReversible(transfer_id=transfer_id)
         if await is_reversed(transfer_id):
             raise AlreadyReversed(transfer_id=transfer_id)
         return Posting(
             "reversal",
-            Side(original["credit_kind"], original["credit_owner"]),
-            Side(original["debit_kind"], original["debit_owner"]),
-            original["amount"],
+            Side(original.credit_kind, original.credit_owner),
+            Side(original.debit_kind, original.debit_owner),
+            original.amount,
             reason,
             {"reverses": transfer_id},
-            original["period_id"],
+            original.period_id,
             reverses=transfer_id,
         )
 

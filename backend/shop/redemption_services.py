@@ -1,8 +1,9 @@
 """Redemption at the kiosk (兑换): the sale, its receipt and its void.
 
 Invariants, each held inside one database transaction:
-- exactly one sale per kiosk idempotency key: the sale row claims the key first (UNIQUE per
-  village), so a retry — even one racing the original — gets the first receipt back;
+- exactly one sale per kiosk idempotency key (UNIQUE per village): the sale row, written last,
+  claims it, and a sale that finds it claimed meanwhile rolls back and answers with the first
+  receipt — so does a retry, even one racing the original;
 - a phone code pays for one sale at most (spent in this transaction as its last check, see
   ``scanning.consume_phone_code``);
 - stock never below zero, points never below zero (guarded updates; CHECKs in the database);
@@ -12,7 +13,8 @@ Invariants, each held inside one database transaction:
   PIN buys nothing above it (``PinNotSetForSale``): the card alone is never cash;
 - a void reverses the sale's transfer once and puts the goods back.
 Locks are always taken in the same order — sale row, products by id, the village's ledger head —
-so concurrent sales and voids cannot deadlock. The sale's own statements are in
+so concurrent sales and voids cannot deadlock: a void locks its sale's row first; a sale writes
+its own row last, a row no other transaction can hold. The sale's own statements are in
 :mod:`backend.shop.redemption_sql`.
 """
 
@@ -24,7 +26,6 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -159,49 +160,51 @@ def local_midnight(now: datetime, *, month: bool = False) -> datetime:
     return start.astimezone(UTC)
 
 
-async def _by_key(village_id: int, key: str) -> dict[str, Any] | None:
-    return (
+async def _by_key(village_id: int, key: str) -> redemption_sql.Earlier | None:
+    row = (
         await Redemption.select(Redemption.id, Redemption.request_hash, Redemption.shop)
         .where((Redemption.village == village_id) & (Redemption.idempotency_key == key))
         .first()
         .run()
     )
+    return None if row is None else redemption_sql.Earlier(**row)
 
 
-async def _replay(village_id: int, existing: dict[str, Any], wanted: str) -> Receipt:
-    if existing["request_hash"] != wanted:
+async def _replay(village_id: int, existing: redemption_sql.Earlier, wanted: str) -> Receipt:
+    if existing.request_hash != wanted:
         raise IdempotencyKeyReused()
-    return replace(await receipt(village_id, existing["shop"], existing["id"]), replayed=True)
+    return replace(await receipt(village_id, existing.shop, existing.id), replayed=True)
 
 
 async def _check_limits(
-    village: dict[str, Any],
+    village: redemption_sql.Rules,
     household_id: int,
     sale_id: int,
-    priced: list[dict[str, Any]],
+    priced: list[redemption_sql.Product],
     counts: Counter[int],
     total: int,
 ) -> None:
-    limited = [p for p in priced if p["limit_per_period"] is not None]
-    if not village["daily_cap"] and not limited:
+    limited = [p for p in priced if p.limit_per_period is not None]
+    if not village.daily_cap and not limited:
         return
     now = clock.now()
     spent, already = await redemption_sql.taken(
         household_id,
         sale_id,
-        local_midnight(now) if village["daily_cap"] else None,
+        local_midnight(now) if village.daily_cap else None,
         local_midnight(now, month=True),
-        [p["id"] for p in limited],
+        [p.id for p in limited],
     )
-    if village["daily_cap"] and spent + total > village["daily_cap"]:
-        raise DailyCapExceeded(cap=village["daily_cap"], spent=spent)
+    if village.daily_cap and spent + total > village.daily_cap:
+        raise DailyCapExceeded(cap=village.daily_cap, spent=spent)
     for product in limited:
-        took = already.get(product["id"], 0)
-        if took + counts[product["id"]] > product["limit_per_period"]:
+        took = already.get(product.id, 0)
+        assert product.limit_per_period is not None
+        if took + counts[product.id] > product.limit_per_period:
             raise LimitExceeded(
-                product=product["name"],
-                limit=product["limit_per_period"],
-                unit=product["unit"],
+                product=product.name,
+                limit=product.limit_per_period,
+                unit=product.unit,
                 already=took,
             )
 
@@ -248,23 +251,23 @@ async def customer(village_id: int, shop_id: int, code: str) -> Customer:
     )
 
 
-def _check_prices(priced: list[dict[str, Any]], lines: list[Line]) -> None:
+def _check_prices(priced: list[redemption_sql.Product], lines: list[Line]) -> None:
     """The cart is charged at the prices the shopkeeper saw: a price changed since the till
     showed it refuses the sale (with the new price), so the shopkeeper confirms again."""
-    now = {p["id"]: p for p in priced}
+    now = {p.id: p for p in priced}
     for line in lines:
         product = now[line.product_id]
-        if line.shown_price is not None and line.shown_price != product["price"]:
+        if line.shown_price is not None and line.shown_price != product.price:
             raise PriceChanged(
-                product=product["name"],
-                price=product["price"],
+                product=product.name,
+                price=product.price,
                 shown=line.shown_price,
-                product_id=product["id"],
+                product_id=product.id,
             )
 
 
-def _reason(priced: list[dict[str, Any]], counts: Counter[int]) -> str:
-    items = "、".join(f"{p['name']}×{counts[p['id']]}" for p in priced)
+def _reason(priced: list[redemption_sql.Product], counts: Counter[int]) -> str:
+    items = "、".join(f"{p.name}×{counts[p.id]}" for p in priced)
     return f"积分超市兑换：{items}"
 
 
@@ -360,8 +363,8 @@ async def _attempt(
         if len(priced) != len(counts):
             raise ProductUnavailable()
         _check_prices(priced, lines)
-        total = sum(p["price"] * counts[p["id"]] for p in priced)
-        threshold = found.village["pin_threshold"]
+        total = sum(p.price * counts[p.id] for p in priced)
+        threshold = found.village.pin_threshold
         if threshold and total > threshold and not scanned.has_pin:
             raise PinNotSetForSale(threshold=threshold)  # fails closed: no PIN, no large sale
         if threshold and total > threshold and not pin_checked:
@@ -379,54 +382,66 @@ async def _sell(
     key: str,
     wanted: str,
 ) -> Receipt:
-    """Write the sale inside the transaction :func:`_attempt` opened; returns the receipt."""
+    """Write the sale inside the transaction :func:`_attempt` opened; returns the receipt.
+
+    The stock is taken first and the sale row written last, with its transfer: no other
+    transaction can hold a row not yet written, so the lock order of the module docstring
+    holds. A refusal after the stock is taken may be a twin's doing (same key, in flight: it
+    took the last item or the points, then committed while this waited on the products); then
+    this answers with the twin's sale, as a retry after it would have been answered."""
     assert found.shop is not None
-    shop_id, priced = found.shop["id"], found.products
+    shop_id, priced = found.shop.id, found.products
     now = clock.now()
-    sale = {
-        "village": village_id,
-        "shop": shop_id,
-        "household": scanned.household_id,
-        "total": total,
-        "code_kind": scanned.kind,
-        "idempotency_key": key,
-        "request_hash": wanted,
-        "actor": actor.user_id,
-        "actor_name": actor.name,
-        "created_at": now,
-    }
-    sale_id = await redemption_sql.sell(actor, sale, priced, counts)
-    if sale_id is None:
-        raise _KeyTaken()
-    posted = await ledger.redeem(
-        actor,
-        village_id,
-        scanned.household_id,
-        shop_id,
-        total,
-        key=f"redemption:{sale_id}",
-        reason=_reason(priced, counts),
-        reference={"redemption": sale_id},
+    sale = redemption_sql.Sale(
+        village=village_id,
+        shop=shop_id,
+        household=scanned.household_id,
+        total=total,
+        code_kind=scanned.kind,
+        idempotency_key=key,
+        request_hash=wanted,
+        actor=actor.user_id,
+        actor_name=actor.name,
+        created_at=now,
     )
-    await _check_limits(found.village, scanned.household_id, sale_id, priced, counts, total)
-    await scanning.consume_phone_code(scanned)
-    await redemption_sql.settle(sale_id, posted.id, posted.balance)
+    try:
+        taken = await redemption_sql.take(sale, priced, counts)
+        sale_id = taken.sale_id
+        posted = await ledger.redeem(
+            actor,
+            village_id,
+            scanned.household_id,
+            shop_id,
+            total,
+            key=f"redemption:{sale_id}",
+            reason=_reason(priced, counts),
+            reference={"redemption": sale_id},
+        )
+        await _check_limits(found.village, scanned.household_id, sale_id, priced, counts, total)
+        await scanning.consume_phone_code(scanned)
+    except DomainError:
+        if await _by_key(village_id, key) is not None:
+            raise _KeyTaken() from None
+        raise
+    receipt_no = await redemption_sql.record(sale, taken, priced, counts, posted.id, posted.balance)
+    if receipt_no is None:
+        raise _KeyTaken()
     return Receipt(
         id=sale_id,
-        receipt_no=sale["receipt_no"],
+        receipt_no=receipt_no,
         shop_id=shop_id,
-        shop_name=found.shop["name"],
+        shop_name=found.shop.name,
         household_id=scanned.household_id,
         household_number=scanned.number,
         head_name=scanned.head_name,
         lines=[
             ReceiptLine(
-                product_id=p["id"],
-                name=p["name"],
-                unit=p["unit"],
-                quantity=counts[p["id"]],
-                price=p["price"],
-                subtotal=p["price"] * counts[p["id"]],
+                product_id=p.id,
+                name=p.name,
+                unit=p.unit,
+                quantity=counts[p.id],
+                price=p.price,
+                subtotal=p.price * counts[p.id],
             )
             for p in priced
         ],

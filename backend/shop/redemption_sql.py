@@ -1,16 +1,17 @@
 """The sale's statements, hand-written: what a kiosk sale reads and writes besides the ledger.
 
 A sale is the hottest write there is, and through the query builder it was sixteen statements
-and more Python than SQL. Here it is one read for everything the checks need and one write for
-the sale row, the lock on the products, stock, stock log and lines — on PostgreSQL one statement
-(data-modifying CTEs); SQLite has none, and its statements cost no round trip, so there they
-run one after the other. All of it runs on the sale's transaction
-(:func:`backend.db.fetch`); the invariants are those of :mod:`backend.shop.redemption_services`.
+and more Python than SQL. Here it is one read for everything the checks need, one write taking
+the cart off the shelf (the lock on the products and their stock) and, once the ledger has the
+transfer, one write for the sale row with its lines and stock log — on PostgreSQL each one
+statement (data-modifying CTEs) whose text is the same for every cart; SQLite has none, and its
+statements cost no round trip, so there they run one after the other. All of it runs on the
+sale's transaction (:func:`backend.db.fetch`); the invariants are those of
+:mod:`backend.shop.redemption_services`.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from backend.audit.services import Actor
 from backend.cards.scanning import CardVersion, Holder
 from backend.db import fetch, first, is_postgres
 from backend.settings import get_settings
@@ -26,28 +26,86 @@ from backend.shop.errors import OutOfStock
 
 
 @dataclass(frozen=True, slots=True)
+class Rules:
+    """The village's rules for a sale: the amount above which the PIN is needed and the daily
+    cap (0 or None: none)."""
+
+    pin_threshold: int | None
+    daily_cap: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """The sale an idempotency key already made: a retry is answered with its receipt."""
+
+    id: int
+    request_hash: str
+    shop: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShopName:
+    """The shop, when it serves the sale's village."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A product of the cart on sale in this shop, as the context read it."""
+
+    id: int
+    name: str
+    unit: str
+    price: int
+    limit_per_period: int | None
+    stock: int
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """What the sale's checks need, read in one statement before anything is written.
 
-    village: ``pin_threshold`` and ``daily_cap``. earlier: the sale this idempotency key made
-    (``id``, ``request_hash``, ``shop``), if any. shop: ``id`` and ``name``, None unless the shop
-    serves the village. household: the household the code names, None if none. card: its
-    version and PIN hash, None before the first issue. used: whether the phone code was spent.
-    products: the cart's products on sale in this shop (``id``, ``name``, ``unit``, ``price``,
-    ``limit_per_period``, ``stock``), by id.
+    earlier: the sale this idempotency key made, if any. shop: None unless the shop serves the
+    village. household: the household the code names, None if none; card: its version and PIN
+    hash, None before the first issue — both what :func:`backend.cards.scanning.accept` judges.
+    used: whether the phone code was spent. products: the cart's products on sale in this shop,
+    by id.
     """
 
-    village: dict[str, Any]
-    earlier: dict[str, Any] | None
-    shop: dict[str, Any] | None
+    village: Rules
+    earlier: Earlier | None
+    shop: ShopName | None
     household: Holder | None
     card: CardVersion | None
     used: bool
-    products: list[dict[str, Any]]
+    products: list[Product]
 
 
-def _marks(first_number: int, count: int) -> str:
-    return ", ".join(f"${n}" for n in range(first_number, first_number + count))
+@dataclass(frozen=True, slots=True)
+class Sale:
+    """The sale row's columns as the sale writes them (the receipt number is drawn on write)."""
+
+    village: int
+    shop: int
+    household: int
+    total: int
+    code_kind: str
+    idempotency_key: str
+    request_hash: str
+    actor: int | None
+    actor_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """The cart taken off the shelf: the sale's id (drawn before its row is written, so that
+    the row is written once, transfer and all) and each product's stock after the sale."""
+
+    sale_id: int
+    stock_after: dict[int, int]
 
 
 CONTEXT_SQL = """SELECT v.pin_threshold, v.daily_cap, r.id AS sale_id, r.request_hash,
@@ -64,6 +122,13 @@ CONTEXT_SQL = """SELECT v.pin_threshold, v.daily_cap, r.id AS sale_id, r.request
     LEFT JOIN product p ON p.village = v.id AND p.shop = s.id AND p.active
         AND p.id IN ({products})
     WHERE v.id = $1 ORDER BY p.id"""
+# PostgreSQL: one text whatever the cart, so the prepared statement is planned once per
+# connection (a text per cart size was planned afresh on almost every sale).
+CONTEXT_PG_SQL = CONTEXT_SQL.format(products="SELECT unnest(CAST($6 AS INTEGER[]))")
+
+
+def _marks(first_number: int, count: int) -> str:
+    return ", ".join(f"${n}" for n in range(first_number, first_number + count))
 
 
 async def context(
@@ -75,24 +140,21 @@ async def context(
     product_ids: list[int],
 ) -> Context | None:
     """Everything the checks need in one round trip; None if the village does not exist."""
-    rows = await fetch(
-        CONTEXT_SQL.format(products=_marks(6, len(product_ids))),
-        village_id,
-        key,
-        shop_id,
-        public_id,
-        digest,
-        *product_ids,
+    head = (village_id, key, shop_id, public_id, digest)
+    rows = await (
+        fetch(CONTEXT_PG_SQL, *head, product_ids)
+        if is_postgres()
+        else fetch(CONTEXT_SQL.format(products=_marks(6, len(product_ids))), *head, *product_ids)
     )
     if not rows:
         return None
     top = rows[0]
     return Context(
-        village={"pin_threshold": top["pin_threshold"], "daily_cap": top["daily_cap"]},
+        village=Rules(top["pin_threshold"], top["daily_cap"]),
         earlier=None
         if top["sale_id"] is None
-        else {"id": top["sale_id"], "request_hash": top["request_hash"], "shop": top["sale_shop"]},
-        shop=None if top["shop_id"] is None else {"id": top["shop_id"], "name": top["shop_name"]},
+        else Earlier(top["sale_id"], top["request_hash"], top["sale_shop"]),
+        shop=None if top["shop_id"] is None else ShopName(top["shop_id"], top["shop_name"]),
         household=None
         if top["household_id"] is None
         else Holder(
@@ -107,171 +169,76 @@ async def context(
         else CardVersion(version=top["version"], pin_hash=top["pin_hash"]),
         used=bool(top["used"]),
         products=[
-            {
-                "id": r["product_id"],
-                "name": r["name"],
-                "unit": r["unit"],
-                "price": r["price"],
-                "limit_per_period": r["limit_per_period"],
-                "stock": r["stock"],
-            }
+            Product(
+                r["product_id"], r["name"], r["unit"], r["price"], r["limit_per_period"], r["stock"]
+            )
             for r in rows
             if r["product_id"] is not None
         ],
     )
 
 
-RECEIPT_TRIES = 5
+async def take(sale: Sale, products: list[Product], counts: Counter[int]) -> Taken:
+    """Take the cart off the shelf (never below zero) and draw the sale's id; refuses with
+    ``out_of_stock``. Nothing names the sale yet: :func:`record` writes its row, lines and
+    stock log once the ledger has the transfer."""
+    writer = _take_postgres if is_postgres() else _take_sqlite
+    return await writer(sale, products, counts)
 
 
-async def sell(
-    actor: Actor,
-    sale: dict[str, Any],
-    products: list[dict[str, Any]],
-    counts: Counter[int],
-) -> int | None:
-    """Insert the sale row (claiming its idempotency key), take the cart off the shelf (never
-    below zero), log each stock movement and write the lines; returns the sale's id, or None
-    if a sale that committed meanwhile holds the key (on PostgreSQL the insert waits for a twin
-    still in flight, then yields to it). Refuses with ``out_of_stock``.
-
-    Receipt numbers are the day and 24 random bits: short enough to read out at the counter,
-    so two sales of a busy day can draw the same one (a thousand sales a day make that likely
-    within weeks). The insert yields on any conflict; only a conflict on the key is the key's,
-    on the number it draws again."""
-    day = f"{sale['created_at'].astimezone(ZoneInfo(get_settings().timezone)):%Y%m%d}"
-    for _try in range(RECEIPT_TRIES):
-        sale["receipt_no"] = f"{day}-{secrets.token_hex(3).upper()}"
-        writer = _sell_postgres if is_postgres() else _sell_sqlite
-        sale_id = await writer(actor, sale, products, counts)
-        if sale_id is not None:
-            return sale_id
-        if await first(
-            "SELECT id FROM redemption WHERE village = $1 AND idempotency_key = $2",
-            sale["village"],
-            sale["idempotency_key"],
-        ):
-            return None
-    raise RuntimeError(f"no free receipt number after {RECEIPT_TRIES} draws")
+TAKE_PG_SQL = """WITH want (product, quantity) AS (
+        SELECT * FROM unnest(CAST($3 AS INTEGER[]), CAST($4 AS INTEGER[]))),
+    locked AS (SELECT id, stock FROM product WHERE village = $1 AND shop = $2
+        AND id = ANY(CAST($3 AS INTEGER[])) ORDER BY id FOR NO KEY UPDATE),
+    moved AS (UPDATE product p SET stock = l.stock - w.quantity, updated_at = $5
+        FROM want w, locked l WHERE p.id = w.product AND l.id = w.product
+        AND l.stock >= w.quantity RETURNING p.id, p.stock)
+    SELECT (SELECT count(*) FROM locked) AS locked,
+        (SELECT array_agg(id) FROM locked) AS locked_ids,
+        (SELECT array_agg(stock) FROM locked) AS locked_stock,
+        (SELECT array_agg(id) FROM moved) AS moved_ids,
+        (SELECT array_agg(stock) FROM moved) AS moved_stock,
+        nextval(pg_get_serial_sequence('redemption', 'id')) AS sale_id"""
 
 
-def _insert_sale(sale: dict[str, Any]) -> str:
-    return (
-        f"INSERT INTO redemption ({', '.join(sale)}) VALUES ({_marks(1, len(sale))}) "  # noqa: S608 (column names are ours)
-        "ON CONFLICT DO NOTHING RETURNING id"
-    )
-
-
-async def _sell_postgres(
-    actor: Actor,
-    sale: dict[str, Any],
-    products: list[dict[str, Any]],
-    counts: Counter[int],
-) -> int | None:
-    """One statement. The sale row is inserted first (the products' lock waits on it through
-    the one-time EXISTS filter), then the products are locked in id order, all of them before
-    anything moves (the outer SELECT counts ``locked`` first: a CTE runs only as far as it is
-    read, and a join that finds nothing to move would leave later products unlocked until the
-    lines' foreign-key checks touch them). The lock is FOR NO KEY UPDATE, the one a plain
-    UPDATE of stock takes: it excludes every other writer of stock but not the FOR KEY SHARE
-    of another sale's foreign-key checks, so those never wait on it. The guard compares the
-    stock as locked — under READ COMMITTED the newest committed row, which may differ from the
-    statement's snapshot after a void or restock committed while we waited; guarding on the
-    snapshot's row skipped a shelf that had just been refilled — and CHECK (stock >= 0)
-    stands behind it."""
-    args: list[Any] = [*sale.values()]
-    wanted = []
-    for product in products:
-        args += [
-            product["id"],
-            counts[product["id"]],
-            product["name"],
-            product["unit"],
-            product["price"],
-        ]
-        n = len(args)
-        wanted.append(
-            f"(CAST(${n - 4} AS INTEGER), CAST(${n - 3} AS INTEGER), "
-            f"CAST(${n - 2} AS TEXT), CAST(${n - 1} AS TEXT), CAST(${n} AS INTEGER))"
-        )
-    args += [actor.user_id, actor.name]
-    shop, village, at, who, name = (
-        f"${list(sale).index('shop') + 1}",
-        f"${list(sale).index('village') + 1}",
-        f"${list(sale).index('created_at') + 1}",
-        f"${len(args) - 1}",
-        f"${len(args)}",
-    )
+async def _take_postgres(sale: Sale, products: list[Product], counts: Counter[int]) -> Taken:
+    """One statement. The products are locked in id order, all of them before anything moves
+    (the outer SELECT counts ``locked`` first: a CTE runs only as far as it is read, and a join
+    that finds nothing to move would leave later products unlocked). The lock is FOR NO KEY
+    UPDATE, the one a plain UPDATE of stock takes: it excludes every other writer of stock but
+    not the FOR KEY SHARE of another sale's foreign-key checks, so those never wait on it. The
+    guard compares the stock as locked — under READ COMMITTED the newest committed row, which
+    may differ from the statement's snapshot after a void or restock committed while we
+    waited; guarding on the snapshot's row skipped a shelf that had just been refilled — and
+    CHECK (stock >= 0) stands behind it. One text for every cart (arrays), planned once."""
+    ids = [p.id for p in products]
     row = await first(
-        f"""WITH sale AS ({_insert_sale(sale)}),
-        want (product, quantity, name, unit, price) AS (VALUES {", ".join(wanted)}),
-        locked AS (SELECT id, stock FROM product WHERE village = {village} AND shop = {shop}
-            AND id IN (SELECT product FROM want) AND EXISTS (SELECT 1 FROM sale)
-            ORDER BY id FOR NO KEY UPDATE),
-        moved AS (UPDATE product p SET stock = l.stock - w.quantity, updated_at = {at}
-            FROM want w, locked l WHERE p.id = w.product AND l.id = w.product
-            AND l.stock >= w.quantity RETURNING p.id, p.stock, w.quantity),
-        logged AS (INSERT INTO stock_movement (village, shop, product, kind, quantity,
-                stock_after, redemption, actor, actor_name, created_at)
-            SELECT CAST({village} AS INTEGER), CAST({shop} AS INTEGER), m.id, 'sale',
-                -m.quantity, m.stock, s.id, CAST({who} AS INTEGER), CAST({name} AS TEXT),
-                CAST({at} AS TIMESTAMPTZ)
-            FROM moved m, sale s),
-        lined AS (INSERT INTO redemption_line (village, redemption, product, name, unit,
-                quantity, price, subtotal)
-            SELECT CAST({village} AS INTEGER), s.id, w.product, w.name, w.unit, w.quantity,
-                w.price, w.price * w.quantity
-            FROM want w, sale s)
-        SELECT (SELECT id FROM sale) AS sale_id, (SELECT count(*) FROM locked) AS locked,
-            (SELECT count(*) FROM moved) AS moved,
-            (SELECT json_agg(json_build_array(id, stock)) FROM locked) AS stock""",  # noqa: S608
-        *args,
+        TAKE_PG_SQL,
+        sale.village,
+        sale.shop,
+        ids,
+        [counts[i] for i in ids],
+        sale.created_at,
     )
     assert row is not None
-    if row["sale_id"] is None:
-        return None
-    if row["moved"] != len(products):  # the transaction rolls back: nothing was sold
-        raw = row["stock"] or "[]"
-        stock = {int(i): int(n) for i, n in (json.loads(raw) if isinstance(raw, str) else raw)}
-        _refuse_short(products, counts, stock)
+    moved = dict(zip(row["moved_ids"] or [], row["moved_stock"] or [], strict=True))
+    if len(moved) != len(products):  # the transaction rolls back: nothing was sold
+        locked = zip(row["locked_ids"] or [], row["locked_stock"] or [], strict=True)
+        _refuse_short(products, counts, dict(locked))
         raise StockRaced()
-    return int(row["sale_id"])
+    return Taken(int(row["sale_id"]), moved)
 
 
-class StockRaced(Exception):
-    """The guarded update moved less than the locked shelf holds: a statement that landed in
-    neither branch. Not expected since the guard reads the locked row; if it happens the sale
-    rolls back and is tried again rather than answering 500."""
-
-
-def _refuse_short(
-    products: list[dict[str, Any]], counts: Counter[int], stock: dict[int, int]
-) -> None:
-    for product in products:
-        if stock.get(product["id"], 0) < counts[product["id"]]:
-            raise OutOfStock(
-                product=product["name"], stock=stock.get(product["id"], 0), unit=product["unit"]
-            )
-
-
-async def _sell_sqlite(
-    actor: Actor,
-    sale: dict[str, Any],
-    products: list[dict[str, Any]],
-    counts: Counter[int],
-) -> int | None:
-    """Four statements, each without a round trip. The immediate transaction excludes every
-    other writer, so the stock read with the context is the stock now; the UPDATE is guarded
-    all the same, and CHECK (stock >= 0) stands behind it."""
-    _refuse_short(products, counts, {p["id"]: p["stock"] for p in products})
-    inserted = await first(_insert_sale(sale), *sale.values())
-    if inserted is None:
-        return None
-    sale_id, at = int(inserted["id"]), sale["created_at"]
-    update: list[Any] = [sale["shop"], at, sale["village"]]
+async def _take_sqlite(sale: Sale, products: list[Product], counts: Counter[int]) -> Taken:
+    """Two statements, each without a round trip. The immediate transaction excludes every
+    other writer, so the stock read with the context is the stock now, and the next id is the
+    one after the largest (sales are never deleted); the UPDATE is guarded all the same, and
+    CHECK (stock >= 0) stands behind it."""
+    _refuse_short(products, counts, {p.id: p.stock for p in products})
+    update: list[Any] = [sale.shop, sale.created_at, sale.village]
     cases = []
     for product in products:
-        update += [product["id"], counts[product["id"]]]
+        update += [product.id, counts[product.id]]
         cases.append(f"WHEN ${len(update) - 1} THEN ${len(update)}")
     taken = f"CASE id {' '.join(cases)} END"
     ids = ", ".join(f"${n}" for n in range(4, len(update) + 1, 2))
@@ -283,22 +250,140 @@ async def _sell_sqlite(
     )
     if len(moved) != len(products):
         raise AssertionError("stock moved under the sale's write lock")
+    after = await first("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM redemption")
+    assert after is not None
+    return Taken(int(after["id"]), {p.id: p.stock - counts[p.id] for p in products})
+
+
+class StockRaced(Exception):
+    """The guarded update moved less than the locked shelf holds: a statement that landed in
+    neither branch. Not expected since the guard reads the locked row; if it happens the sale
+    rolls back and is tried again rather than answering 500."""
+
+
+def _refuse_short(products: list[Product], counts: Counter[int], stock: dict[int, int]) -> None:
+    for product in products:
+        if stock.get(product.id, 0) < counts[product.id]:
+            left = stock.get(product.id, 0)
+            raise OutOfStock(product=product.name, stock=left, unit=product.unit)
+
+
+RECEIPT_TRIES = 5
+SALE_COLUMNS = (
+    "id, village, shop, household, total, code_kind, idempotency_key, request_hash, actor, "
+    "actor_name, created_at, receipt_no, transfer, balance_after"
+)
+INSERT_SALE_SQL = (
+    f"INSERT INTO redemption ({SALE_COLUMNS}) VALUES ({_marks(1, 14)}) "  # noqa: S608 (constants)
+    "ON CONFLICT DO NOTHING RETURNING id"
+)
+RECORD_PG_SQL = f"""WITH sale AS ({INSERT_SALE_SQL}),
+    cart (product, quantity, name, unit, price, stock_after) AS (
+        SELECT * FROM unnest(CAST($15 AS INTEGER[]), CAST($16 AS INTEGER[]),
+            CAST($17 AS TEXT[]), CAST($18 AS TEXT[]), CAST($19 AS INTEGER[]),
+            CAST($20 AS INTEGER[]))),
+    logged AS (INSERT INTO stock_movement (village, shop, product, kind, quantity,
+            stock_after, redemption, actor, actor_name, created_at)
+        SELECT CAST($2 AS INTEGER), CAST($3 AS INTEGER), c.product, 'sale', -c.quantity,
+            c.stock_after, s.id, CAST($9 AS INTEGER), CAST($10 AS TEXT),
+            CAST($11 AS TIMESTAMPTZ)
+        FROM cart c, sale s),
+    lined AS (INSERT INTO redemption_line (village, redemption, product, name, unit,
+            quantity, price, subtotal)
+        SELECT CAST($2 AS INTEGER), s.id, c.product, c.name, c.unit, c.quantity, c.price,
+            c.price * c.quantity
+        FROM cart c, sale s)
+    SELECT id FROM sale"""  # noqa: S608 (constants)
+
+
+async def record(
+    sale: Sale,
+    taken: Taken,
+    products: list[Product],
+    counts: Counter[int],
+    transfer_id: int,
+    balance_after: int,
+) -> str | None:
+    """Write the sale row — once, with its transfer and the balance it left, since an UPDATE of
+    a row its own transaction inserted checks every foreign key again — with its lines and its
+    stock log; returns the receipt number, or None if a sale that committed meanwhile holds the
+    key (the caller rolls back and answers with that sale).
+
+    Receipt numbers are the day and 24 random bits: short enough to read out at the counter,
+    so two sales of a busy day can draw the same one (a thousand sales a day make that likely
+    within weeks). The insert yields on any conflict; only a conflict on the key is the key's,
+    on the number it draws again."""
+    day = f"{sale.created_at.astimezone(ZoneInfo(get_settings().timezone)):%Y%m%d}"
+    for _try in range(RECEIPT_TRIES):
+        receipt_no = f"{day}-{secrets.token_hex(3).upper()}"
+        row = [
+            taken.sale_id,
+            sale.village,
+            sale.shop,
+            sale.household,
+            sale.total,
+            sale.code_kind,
+            sale.idempotency_key,
+            sale.request_hash,
+            sale.actor,
+            sale.actor_name,
+            sale.created_at,
+            receipt_no,
+            transfer_id,
+            balance_after,
+        ]
+        writer = _record_postgres if is_postgres() else _record_sqlite
+        if await writer(sale, taken, products, counts, row):
+            return receipt_no
+        if await first(
+            "SELECT id FROM redemption WHERE village = $1 AND idempotency_key = $2",
+            sale.village,
+            sale.idempotency_key,
+        ):
+            return None
+    raise RuntimeError(f"no free receipt number after {RECEIPT_TRIES} draws")
+
+
+async def _record_postgres(
+    sale: Sale, taken: Taken, products: list[Product], counts: Counter[int], row: list[Any]
+) -> bool:
+    """One statement, one text for every cart (arrays); the lines and the log are written only
+    if the sale row was."""
+    written = await first(
+        RECORD_PG_SQL,
+        *row,
+        [p.id for p in products],
+        [counts[p.id] for p in products],
+        [p.name for p in products],
+        [p.unit for p in products],
+        [p.price for p in products],
+        [taken.stock_after[p.id] for p in products],
+    )
+    return written is not None
+
+
+async def _record_sqlite(
+    sale: Sale, taken: Taken, products: list[Product], counts: Counter[int], row: list[Any]
+) -> bool:
+    """Three statements, each without a round trip."""
+    if await first(INSERT_SALE_SQL, *row) is None:
+        return False
     for statement, args in (
         _values(
             "stock_movement (village, shop, product, kind, quantity, stock_after, redemption, "
             "actor, actor_name, created_at)",
             [
                 (
-                    sale["village"],
-                    sale["shop"],
-                    p["id"],
+                    sale.village,
+                    sale.shop,
+                    p.id,
                     "sale",
-                    -counts[p["id"]],
-                    p["stock"] - counts[p["id"]],
-                    sale_id,
-                    actor.user_id,
-                    actor.name,
-                    at,
+                    -counts[p.id],
+                    taken.stock_after[p.id],
+                    taken.sale_id,
+                    sale.actor,
+                    sale.actor_name,
+                    sale.created_at,
                 )
                 for p in products
             ],
@@ -307,21 +392,21 @@ async def _sell_sqlite(
             "redemption_line (village, redemption, product, name, unit, quantity, price, subtotal)",
             [
                 (
-                    sale["village"],
-                    sale_id,
-                    p["id"],
-                    p["name"],
-                    p["unit"],
-                    counts[p["id"]],
-                    p["price"],
-                    p["price"] * counts[p["id"]],
+                    sale.village,
+                    taken.sale_id,
+                    p.id,
+                    p.name,
+                    p.unit,
+                    counts[p.id],
+                    p.price,
+                    p.price * counts[p.id],
                 )
                 for p in products
             ],
         ),
     ):
         await fetch(statement, *args)
-    return sale_id
+    return True
 
 
 def _values(table: str, rows: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
@@ -362,13 +447,3 @@ async def taken(
     rows = await fetch(" UNION ALL ".join(parts), *args) if parts else []
     spent = next((r["taken"] for r in rows if r["product"] == 0), 0)
     return int(spent), {r["product"]: int(r["taken"]) for r in rows if r["product"] != 0}
-
-
-async def settle(sale_id: int, transfer_id: int, balance_after: int) -> None:
-    """Name the ledger transfer on the sale row, with the balance it left."""
-    await fetch(
-        "UPDATE redemption SET transfer = $2, balance_after = $3 WHERE id = $1",
-        sale_id,
-        transfer_id,
-        balance_after,
-    )

@@ -13,6 +13,7 @@ from backend.boards import leaderboard
 from backend.boards.cli import differences, rebuild_all
 from backend.boards.redis_leaderboards import (
     STAGING_TTL_SECONDS,
+    catch_up,
     expected,
     key,
     mark_key,
@@ -97,6 +98,32 @@ async def test_balance_does_not_rank_spending_does_not_lower_a_rank(client: Asyn
     )
     top = await leaderboard.top(place.village_id, None, ("village", None), 2)
     assert [(s.household_id, s.earned) for s in top] == [(ids[0], 50), (ids[1], 40)]
+
+
+async def test_catching_up_on_a_sale_recounts_no_earnings(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sale moves points from a household to a shop: no board changes, so catching up on it
+    asks the ledger for no household's earnings (it did, twice a sale); an award still does."""
+    place, ids = await village_with_scores([50, 40])
+    await catch_up(place.village_id)
+    asked: list[int] = []
+    counted = ledger.earned
+
+    async def earned(village_id: int, household_id: int, period_id: int | None = None) -> int:
+        asked.append(household_id)
+        return await counted(village_id, household_id, period_id)
+
+    monkeypatch.setattr(ledger, "earned", earned)
+    await ledger.redeem(
+        CLI_ACTOR, place.village_id, ids[0], place.shop_id, 45, key=unique("r"), reason="兑换"
+    )
+    await catch_up(place.village_id)
+    assert asked == []
+    await ledger.award(CLI_ACTOR, place.village_id, ids[1], 5, key=unique("a"), reason="测试")
+    await catch_up(place.village_id)
+    assert set(asked) == {ids[1]}
+    assert await differences(place.village_id) == []
 
 
 async def test_flushall_then_a_read_rebuilds_and_matches_sql(client: AsyncClient) -> None:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 from httpx import AsyncClient
 from PIL import Image
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
+from backend.db import fetch, write_transaction
 from backend.errors import NotFound
 from backend.shop import catalogue, redemption_services
 from backend.shop.errors import DuplicateProduct
 from backend.shop.tables import Product, StockMovement
-from tests.factories import Place, World, add_sale, make_place, make_town
+from tests.factories import Place, World, add_sale, make_place, make_town, stocked_place
 
 
 def products_url(place: Place, rest: str = "") -> str:
@@ -243,3 +246,16 @@ async def test_a_shared_shop_keeps_one_shelf_per_village() -> None:
         {"village": a.village_id, "quantity": 5},
         {"village": b.village_id, "quantity": 2},
     ]
+
+
+@pytest.mark.parametrize("change", ["DELETE FROM product", "UPDATE product SET id = id + 1000"])
+async def test_a_sold_product_keeps_its_history(change: str) -> None:
+    """A sale's lines and stock log name their product; the product cannot vanish under them
+    (on PostgreSQL a trigger keeps this since the sale stopped checking those keys row by row,
+    migration shop_2026_12_01t20_50_00; on SQLite the foreign keys)."""
+    place = await stocked_place(10)
+    await add_sale(place)
+    with pytest.raises((asyncpg.ForeignKeyViolationError, sqlite3.IntegrityError)):
+        async with write_transaction():
+            await fetch(f"{change} WHERE id = $1", place.product_id)
+    assert await catalogue.product(place.village_id, place.shop_id, place.product_id)
