@@ -12,22 +12,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import datetime
-from typing import Any
 
 import uvicorn
 
 from backend.app import create_app as create_backend_app
 from backend.cli import GRACEFUL_SHUTDOWN_SECONDS, proxy_arguments
 from backend.settings import get_settings
+from tests.asgi import ASGIApp, Receive, Scope, Send, plain_asgi
 from tests.clock import CONTROL_PATH, Anchor, SettableClock
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CLOCK = SettableClock(
     Anchor(
@@ -67,7 +60,7 @@ async def _reply(send: Send, status: int) -> None:
 def create_app() -> ASGIApp:
     """The uvicorn factory: the backend's own app on the tests' clock."""
     CLOCK.install()
-    return with_clock_control(create_backend_app())
+    return with_clock_control(plain_asgi(create_backend_app()))
 
 
 def main() -> None:

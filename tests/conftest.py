@@ -27,6 +27,7 @@ from backend import cache, db
 from backend.app import create_app
 from backend.migrations import migrate
 from backend.settings import get_settings
+from tests.asgi import plain_asgi
 from tests.clock import CLOCK, TestClock
 from tests.factories import World, build_world
 from tests.server import ServerProcess
@@ -91,7 +92,7 @@ async def client(database: None) -> AsyncIterator[httpx.AsyncClient]:
     """Real HTTP requests through the ASGI app on the test's own event loop (the database pool
     and Redis connections are bound to it); a fresh client per test, so no cookie leaks."""
     transport = httpx.ASGITransport(
-        app=create_app(background_jobs=False), client=("127.0.0.1", 50000)
+        app=plain_asgi(create_app(background_jobs=False)), client=("127.0.0.1", 50000)
     )
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c

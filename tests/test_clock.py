@@ -15,7 +15,7 @@ import httpx
 from backend import clock as backend_clock
 from backend.audit.services import CLI_ACTOR
 from backend.cards import pin_changes
-from backend.registry.tables import Village
+from backend.registry import services as registry
 from tests.clock import CONTROL_PATH, START, TestClock
 from tests.factories import make_place, make_town
 
@@ -38,7 +38,7 @@ async def test_the_clock_moves_forward_only(clock: TestClock) -> None:
 
 async def _expires_at(server_url: str, place_id: int, number: str) -> datetime:
     """When the server says the household's phone code expires (now + 60 s on its clock)."""
-    code = (await Village.select(Village.code).where(Village.id == place_id).first().run())["code"]
+    code = (await registry.village(place_id)).code
     # A household login hashes the PIN: under load it takes seconds, not httpx's default 5.
     async with httpx.AsyncClient(base_url=server_url, timeout=60) as http:
         login = await http.post(

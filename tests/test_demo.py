@@ -22,6 +22,7 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     assert await load_demo(quiet) is False
     assert await load_demo(quiet, if_empty=True) is False
     town = await Town.select(Town.id).where(Town.code == TOWN["code"]).first().run()
+    assert town is not None
     villages = await Village.select(Village.id).where(Village.town == town["id"]).run()
     assert len(villages) == len(VILLAGES) == 2
     households = (
@@ -44,6 +45,7 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
         assert me.status_code == 200
 
     xhx = await Village.select(Village.id).where(Village.code == "XHX").first().run()
+    assert xhx is not None
     waiting = await approvals.requests(xhx["id"])
     assert [(r.amount, r.proposed_by) for r in waiting] == [(500, "李建华")]
     [refused] = await approvals.requests(xhx["id"], "refused")
@@ -61,6 +63,7 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
         .first()
         .run()
     )
+    assert first is not None
     assert (await code_status(xhx["id"], first["id"], None)).state == "paid"
     token, _principal = await auth.login("xhx_committee", DEMO_PASSWORD, "127.0.0.1")
     passbook = await client.get(
@@ -72,14 +75,15 @@ async def test_demo_loads_once_with_a_user_per_role(client: AsyncClient) -> None
     # 东黄须村 is past its month: November on notice with a villager's objection waiting, and
     # October's held deduction waiting for the committee.
     dhx = await Village.select(Village.id).where(Village.code == "DHX").first().run()
+    assert dhx is not None
     by_name = {p.name: p for p in await periods.periods(dhx["id"])}
     assert (by_name["2026年10月"].state, by_name["2026年11月"].state) == ("closed", "notice")
     [objection] = await objections.objections(dhx["id"], by_name["2026年11月"].id)
     assert objection.state == "open" and objection.reason == OBJECTION
-    [waiting] = await held.held(dhx["id"], by_name["2026年10月"].id)
+    [deduction] = await held.held(dhx["id"], by_name["2026年10月"].id)
     [decided] = await objections.objections(dhx["id"], by_name["2026年10月"].id)
     assert decided.state == "overturned" and decided.decision_reason  # 往期查看 shows it
-    assert waiting.points == -20 and not waiting.can_post
+    assert deduction.points == -20 and not deduction.can_post
     token, _principal = await auth.login("dhx_villager", DEMO_PASSWORD, "127.0.0.1")
     notice = await client.get(
         f"/api/v1/villages/{dhx['id']}/periods/{by_name['2026年11月'].id}/notice",

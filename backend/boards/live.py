@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from backend import background, cache
 from backend.boards.errors import TooManyStreams
@@ -64,7 +64,7 @@ class StreamSlots:
 slots = StreamSlots()
 
 
-async def events(village_id: int, address: str) -> AsyncIterator[str]:
+async def events(village_id: int, address: str) -> AsyncGenerator[str, None]:
     """``update`` whenever the village's boards change; a comment now and then keeps the
     connection open through proxies. Without Redis the screen is told to poll. The caller
     took a slot for ``address`` (:data:`slots`); it is given back when the stream ends."""

@@ -51,7 +51,7 @@ async def measure() -> None:
     village_id = (
         await registry.create_village(CLI_ACTOR, town.id, name="基准村", code="BENCH1")
     ).id
-    scorers = []
+    scorers: list[Scorer] = []
     for name in ("张委员", "李委员"):
         user_id = await auth.create_user(
             CLI_ACTOR,

@@ -48,7 +48,7 @@ async def test_an_offline_batch_replayed_twice_posts_each_attendance_once(
     assert first.json() == again.json()
     listed = (await client.get(event.url("/attendances"), headers=headers)).json()
     assert len(listed) == 2
-    assert listed[0]["checked_in_at"].startswith(scans[0]["scanned_at"][:16])
+    assert listed[0]["checked_in_at"].startswith(str(scans[0]["scanned_at"])[:16])
 
     await finish_and_confirm(client, event)
     await periods.start_notice(CLI_ACTOR, event.place.village_id, event.period_id)

@@ -6,15 +6,10 @@ from httpx import AsyncClient
 
 from backend.audit.services import CLI_ACTOR
 from backend.cards import pin_changes
-from backend.registry.tables import Village
+from backend.registry import services as registry
 from tests.factories import make_place, make_town
 
 URL = "/api/v1/auth/household-login"
-
-
-async def village_code(village_id: int) -> str:
-    row = await Village.select(Village.code).where(Village.id == village_id).first().run()
-    return str(row["code"])
 
 
 async def test_number_and_pin_log_a_household_in_to_one_account(client: AsyncClient) -> None:
@@ -22,7 +17,7 @@ async def test_number_and_pin_log_a_household_in_to_one_account(client: AsyncCli
     household = place.households[1]
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "4321")
     body = {
-        "village": await village_code(place.village_id),
+        "village": (await registry.village(place.village_id)).code,
         "number": household.number,
         "pin": "4321",
     }
@@ -46,7 +41,7 @@ async def test_a_malformed_pin_is_refused_as_such_for_any_number_and_not_counted
     place = await make_place((await make_town()).id, with_users=False)
     household = place.households[0]
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "4321")
-    code = await village_code(place.village_id)
+    code = (await registry.village(place.village_id)).code
     for number in (household.number, "NOPE"):
         for bad in ("12a", "1", "1234567", ""):
             refused = await client.post(URL, json={"village": code, "number": number, "pin": bad})

@@ -19,7 +19,7 @@ async def test_a_rebuild_reaches_the_villages_open_screens(client: AsyncClient) 
     stream = events(mine.village_id, "10.9.9.9")
     try:
         assert await anext(stream) == "hello"
-        said = []
+        said: list[str] = []
         while "update" not in said and len(said) < 5:  # a keepalive may come first
             # The stream subscribes inside the call; rebuild until it says something.
             heard = asyncio.ensure_future(anext(stream))

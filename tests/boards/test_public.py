@@ -17,7 +17,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards import public
 from backend.boards import services as boards
-from backend.registry.tables import Household, Village
+from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules
 from backend.scoring.evaluations import Scorer
 from tests.boards.test_red_black import closed_period
@@ -54,20 +54,10 @@ async def test_no_public_operation_returns_a_black_board_households_name_number_
     board = await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
     black = board.black
     assert {e.head_name for e in black} == {"吴六顺", "郑七星"}
-    numbers = [
-        (
-            await Household.select(Household.number)
-            .where(Household.id == e.household_id)
-            .first()
-            .run()
-        )["number"]
-        for e in black
-    ]
+    numbers = [(await registry.household(place.village_id, e.household_id)).number for e in black]
     # Categories are checked by key: no public reply has a "categories" or "category" field.
     secrets = ["吴六顺", "郑七星", *numbers]
-    code = (await Village.select(Village.code).where(Village.id == place.village_id).first().run())[
-        "code"
-    ]
+    code = (await registry.village(place.village_id)).code
     values = {"code": code, "public_id": board.public_id, "seq": 1}
     async with httpx.AsyncClient(base_url=server_url, timeout=10) as anonymous:
         document = (await anonymous.get("/api/schema/openapi.json")).json()
@@ -104,9 +94,7 @@ async def test_no_public_operation_returns_a_black_board_households_name_number_
 async def test_the_screen_link_shows_full_names_until_revoked(client: AsyncClient) -> None:
     place, made = await closed_period({"王大富": 30, "钱多多": 20, "吴六顺": -9})
     await boards.publish(CLI_ACTOR, place.village_id, made["period_id"])
-    code = (await Village.select(Village.code).where(Village.id == place.village_id).first().run())[
-        "code"
-    ]
+    code = (await registry.village(place.village_id)).code
     screen = f"/api/v1/public/villages/{code}/screen"
     committee = place.headers(Role.committee)
     link = f"/api/v1/villages/{place.village_id}/screen-link"
@@ -166,7 +154,7 @@ async def test_the_hall_screen_shows_the_notice_without_what_a_deduction_was_for
     for household, code in ((first, "XL01"), (second, "HJ02")):
         [made] = await evaluations.propose(proposer, vid, period.id, household.id, rule[code])
         await evaluations.verify(checker, vid, made)
-    code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
+    code = (await registry.village(vid)).code
     screen = f"/api/v1/public/villages/{code}/screen"
     assert (await client.get(screen)).json()["notice"] is None
     await periods.start_notice(CLI_ACTOR, vid, period.id)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Set
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 import zxingcpp
 from httpx import AsyncClient
+from piccolo.engine.base import Engine
+from piccolo.querystring import QueryString
 from PIL import Image
 
 from backend import clock, db
@@ -27,8 +31,8 @@ from tests.factories import Place, add_board, make_place, make_town, unique
 async def closed_period(
     scores: dict[str, int],
     *,
-    hardship: set[str] = frozenset(),
-    idle: set[str] = frozenset(),
+    hardship: Set[str] = frozenset(),
+    idle: Set[str] = frozenset(),
     **village: object,
 ) -> tuple[Place, dict]:
     """A village whose households (named by ``scores``) earned these points in one period."""
@@ -185,7 +189,9 @@ async def test_every_board_is_listed_newest_first_in_one_query_however_many(
     engine = type(db.engine())  # PostgresEngine has slots: count on the class
     run = engine.run_querystring
 
-    async def counted(self: object, querystring: object, *args: object, **kw: object) -> object:
+    async def counted(
+        self: Engine[Any], querystring: QueryString, *args: bool, **kw: bool
+    ) -> object:
         statements.append(querystring)
         return await run(self, querystring, *args, **kw)
 
@@ -250,5 +256,6 @@ async def test_the_poster_prints_the_board_and_its_qr_opens_the_verification_pag
     image.save(pdf, "PDF", resolution=300.0)
     assert pdf.getvalue().startswith(b"%PDF")
     title_area = image.crop((0, 0, image.width, 600)).convert("L")
-    assert title_area.getextrema()[0] < 128
+    darkest, _lightest = title_area.getextrema()
+    assert isinstance(darkest, int) and darkest < 128
     assert Image.Image.getbbox(title_area.point(lambda v: 255 - v)) is not None

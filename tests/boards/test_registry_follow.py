@@ -36,7 +36,7 @@ async def clean(client: AsyncClient, place: Place) -> None:
     assert check.status_code == 200 and check.json()["differences"] == []
 
 
-async def rank(client: AsyncClient, place: Place, household_id: int, **params: object) -> int:
+async def rank(client: AsyncClient, place: Place, household_id: int, **params: str | int) -> int:
     response = await client.get(
         f"/api/v1/villages/{place.village_id}/households/{household_id}/rank",
         params=params,

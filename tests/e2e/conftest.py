@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    FilePayload,
+    Page,
+    async_playwright,
+    expect,
+)
 
 from backend.settings import get_settings, is_ci
 from tests.clock import CLOCK
@@ -36,6 +43,7 @@ expect.set_options(timeout=30_000)
 # An action or an event (a download) waits 60 s: at load 9 on two cores a passbook PDF, made
 # with its embedded Chinese font, took longer than Playwright's 30 s to start downloading.
 ACTION_TIMEOUT_MS = 60_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require_browser() -> None:
@@ -44,6 +52,12 @@ def require_browser() -> None:
         if is_ci():
             pytest.fail(message)
         pytest.skip(message)
+
+
+def xlsx_upload(name: str, content: bytes) -> FilePayload:
+    """A spreadsheet as ``set_input_files`` takes it: Playwright's typed payload, which a plain
+    dict literal is not."""
+    return FilePayload(name=name, mimeType=XLSX, buffer=content)
 
 
 def screenshots() -> Path:
@@ -105,12 +119,12 @@ async def villager_page(
     browser: Browser, server_url: str, village_id: int, number: str, pin: str
 ) -> Page:
     """A phone-sized me.html logged in with 户号 + PIN."""
-    from backend.registry.tables import Village
+    from backend.registry import services as registry
 
-    village = await Village.select(Village.code).where(Village.id == village_id).first().run()
+    code = (await registry.village(village_id)).code
     page = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
     await page.goto(f"{server_url}/me.html")
-    await page.fill("input[name=village]", village["code"])
+    await page.fill("input[name=village]", code)
     await page.fill("input[name=number]", number)
     await page.fill("input[name=pin]", pin)
     await page.click("#login button[type=submit]")

@@ -15,7 +15,7 @@ from backend.boards import services as boards
 from backend.boards.poster import line_texts
 from backend.boards.public import mask
 from backend.cards import pin_changes
-from backend.registry.tables import Household, Village
+from backend.registry import services as registry
 from backend.scoring import periods
 from tests.boards.test_red_black import closed_period
 from tests.e2e.conftest import Launch, committee_page, screenshots, villager_page
@@ -53,7 +53,7 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     server_url: str, launch_browser: Launch
 ) -> None:
     place, made = await closed_period(SCORES, hardship={"陈九如"})
-    village = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
+    code = (await registry.village(place.village_id)).code
     browser = await launch_browser()
 
     console = await committee_page(browser, server_url, place.usernames[Role.committee])
@@ -76,12 +76,7 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     assert all(e.earned < 0 for e in board.black)
     assert "周五福" not in {e.head_name for e in board.black}
 
-    number = (
-        await Household.select(Household.number)
-        .where(Household.id == made["ids"]["周五福"])
-        .first()
-        .run()
-    )["number"]
+    number = (await registry.household(place.village_id, made["ids"]["周五福"])).number
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, made["ids"]["周五福"], "2580")
     phone = await villager_page(browser, server_url, place.village_id, number, "2580")
     assert await lines(phone, "#board-red") == poster_red
@@ -91,7 +86,7 @@ async def test_every_page_shows_the_posters_ranks_and_no_positive_household_is_s
     await phone.screenshot(path=screenshots() / "board-villager-home.png", full_page=True)
 
     hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    await hall.goto(f"{server_url}/board.html?village={village['code']}")
+    await hall.goto(f"{server_url}/board.html?village={code}")
     assert await lines(hall, "#red") == masked(poster_red)
     assert await lines(hall, "#black") == masked(poster_black)
     top = await lines(hall, "#top")
@@ -137,11 +132,11 @@ async def test_the_hall_screen_fits_twenty_rows_and_the_rule_on_1920_by_1080(
 ) -> None:
     scores = {f"户主{index:02d}号": 50 - 2 * index for index in range(24)}
     place, _made = await closed_period(scores)
-    village = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
+    code = (await registry.village(place.village_id)).code
     await boards.publish(CLI_ACTOR, place.village_id, _made["period_id"])
     browser = await launch_browser()
     hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    await hall.goto(f"{server_url}/board.html?village={village['code']}")
+    await hall.goto(f"{server_url}/board.html?village={code}")
     await expect(hall.locator("#top li")).to_have_count(20)
     await expect(hall.locator("#top li").last).to_be_in_viewport(ratio=1)
     await expect(hall.locator("#rule")).to_be_in_viewport(ratio=1)

@@ -20,11 +20,10 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import issuing, pin_changes, pins
 from backend.registry import services as registry
-from backend.registry.tables import Village
 from backend.scoring import evaluations, period_close, periods, rules, scoresheet
 from backend.scoring.evaluations import Scorer
 from backend.scoring.rules import NewRule
-from tests.e2e.conftest import Launch, committee_page, screenshots
+from tests.e2e.conftest import Launch, committee_page, screenshots, xlsx_upload
 from tests.factories import TIDY_YARD, add_sale, add_scoring, make_place, make_town, make_user
 
 
@@ -137,10 +136,10 @@ async def test_grid_entry_verification_notice_objection_close(
     await expect(other.locator("#count-notice dd")).to_have_text("6")
 
     # The villager, on a phone, sees the pending scores and objects to one.
-    village = await Village.select(Village.code).where(Village.id == vid).first().run()
+    code = (await registry.village(vid)).code
     phone = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
     await phone.goto(f"{server_url}/me.html")
-    await phone.fill("input[name=village]", village["code"])
+    await phone.fill("input[name=village]", code)
     await phone.fill("input[name=number]", h1.number)
     await phone.fill("input[name=pin]", "2580")
     await phone.click("#login button[type=submit]")
@@ -332,13 +331,7 @@ async def test_an_uploaded_score_sheet_shows_its_problems_by_row_and_column(
     await page.click("#tabs button[data-tab=grid]")
     await page.set_input_files(
         "#sheet-upload",
-        files=[
-            {
-                "name": "sheet.xlsx",
-                "buffer": filled.getvalue(),
-                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        ],
+        files=[xlsx_upload("sheet.xlsx", filled.getvalue())],
     )
     await expect(page.locator("#grid-result")).to_contain_text("未做任何修改")
     problems = page.locator("#sheet-problems tr")

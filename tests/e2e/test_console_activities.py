@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from playwright.async_api import expect
+from playwright.async_api import ViewportSize, expect
 
 from backend.activities import services as activities
 from backend.audit.services import CLI_ACTOR
@@ -18,7 +18,7 @@ from backend.scoring.rules import NewRule
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import make_place, make_town, make_user, unique
 
-PC = {"width": 1366, "height": 768}
+PC: ViewportSize = {"width": 1366, "height": 768}
 # The clerk types times on a village PC, whose clock shows Beijing time (the tests' Chromium
 # would otherwise run in the machine's UTC).
 BEIJING = "Asia/Shanghai"

@@ -6,7 +6,7 @@ then shown to both. People appear by their display names."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, ViewportSize, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
@@ -15,7 +15,7 @@ from backend.ledger import services as ledger
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import PASSWORD, Place, make_place, make_town, unique
 
-PC = {"width": 1366, "height": 768}
+PC: ViewportSize = {"width": 1366, "height": 768}
 
 
 async def committee_member(place: Place, display_name: str) -> str:

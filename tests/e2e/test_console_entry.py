@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 import openpyxl
-from playwright.async_api import Browser, Dialog, Page, expect
+from playwright.async_api import Browser, Dialog, Page, ViewportSize, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -19,11 +19,10 @@ from backend.cards import issuing, pins
 from backend.demo.scoring import rule_book_rows
 from backend.registry import services as registry
 from backend.scoring import evaluations, periods, rules, scoresheet
-from tests.e2e.conftest import Launch, log_in_at, screenshots
+from tests.e2e.conftest import Launch, log_in_at, screenshots, xlsx_upload
 from tests.factories import Place, make_place, make_town
 
-PC = {"width": 1366, "height": 768}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PC: ViewportSize = {"width": 1366, "height": 768}
 NAMES = ["欧阳秀英", "司马建国", "张三", "诸葛明亮", "李四", "王小二"]
 
 
@@ -180,7 +179,7 @@ async def test_a_sheet_with_a_title_row_enters_once_and_again_is_refused(
     cells["E5"] = 2  # H2 HJ03 twice
     filled = io.BytesIO()
     sheet.save(filled)
-    upload = [{"name": "评分表.xlsx", "buffer": filled.getvalue(), "mimeType": XLSX}]
+    upload = [xlsx_upload("评分表.xlsx", filled.getvalue())]
 
     browser = await launch_browser()
     page = await console(browser, server_url, place.usernames[Role.committee])
@@ -205,7 +204,7 @@ async def test_a_sheet_with_a_title_row_enters_once_and_again_is_refused(
     await page.click("#tabs button[data-tab=grid]")
     await page.set_input_files(
         "#sheet-upload",
-        files=[{"name": "sheet.xlsx", "buffer": worse.getvalue(), "mimeType": XLSX}],
+        files=[xlsx_upload("sheet.xlsx", worse.getvalue())],
     )
     await expect(page.locator("#grid-result")).to_have_text(
         "The sheet has 2 problem(s); nothing was changed."

@@ -6,13 +6,13 @@ and the poster again; the dashboard stays on November."""
 
 from __future__ import annotations
 
-from playwright.async_api import expect
+from playwright.async_api import ViewportSize, expect
 
 from backend.auth.principal import Role
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.scoring.test_notice_reprint import past_month
 
-PC = {"width": 1366, "height": 768}
+PC: ViewportSize = {"width": 1366, "height": 768}
 
 
 async def test_a_closed_period_is_read_only_with_its_decisions_and_board(

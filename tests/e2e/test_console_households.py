@@ -18,11 +18,9 @@ from backend.auth.principal import Role
 from backend.cards import pins
 from backend.registry import services as registry
 from tests.cards.test_pin_letters import pdf_pages
-from tests.e2e.conftest import Launch, log_in_at, screenshots
+from tests.e2e.conftest import Launch, log_in_at, screenshots, xlsx_upload
 from tests.factories import make_place, make_town
 from tests.registry.test_roster import GOOD, roster_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def households_screen(browser: Browser, server_url: str, username: str) -> Page:
@@ -83,9 +81,7 @@ async def test_add_move_mark_and_import_households(server_url: str, launch_brows
 
     # The roster with one bad row adds nothing and lists the bad cells; the good one adds all.
     bad = roster_xlsx(*GOOD, ["R-004", "", "张三（子", "", "", "", "也许", ""])
-    await page.set_input_files(
-        "#roster-upload", files=[{"name": "花名册.xlsx", "buffer": bad, "mimeType": XLSX}]
-    )
+    await page.set_input_files("#roster-upload", files=[xlsx_upload("花名册.xlsx", bad)])
     await expect(page.locator("#roster-result")).to_have_text("表格有 3 处错误，未做任何修改。")
     problems = page.locator("#roster-problems tr")
     await expect(problems).to_have_count(4)
@@ -94,7 +90,7 @@ async def test_add_move_mark_and_import_households(server_url: str, launch_brows
     await expect(page.locator("#household-count")).to_have_text("共 3 户")
     await page.set_input_files(
         "#roster-upload",
-        files=[{"name": "花名册.xlsx", "buffer": roster_xlsx(*GOOD), "mimeType": XLSX}],
+        files=[xlsx_upload("花名册.xlsx", roster_xlsx(*GOOD))],
     )
     await expect(page.locator("#roster-result")).to_have_text("已导入 3 户。")
     await expect(page.locator("#household-count")).to_have_text("共 6 户")

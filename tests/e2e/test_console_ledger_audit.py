@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 import openpyxl
-from playwright.async_api import expect
+from playwright.async_api import ViewportSize, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -21,7 +21,7 @@ from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import TIDY_YARD, make_place, make_town, make_user
 
-PC = {"width": 1366, "height": 768}
+PC: ViewportSize = {"width": 1366, "height": 768}
 
 
 async def test_bulk_verify_adjust_export_and_audit(server_url: str, launch_browser: Launch) -> None:

@@ -17,23 +17,21 @@ from datetime import timedelta
 
 import openpyxl
 from PIL import Image
-from playwright.async_api import Browser, Download, Page, expect
+from playwright.async_api import Browser, Download, Page, ViewportSize, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
 from backend.auth.principal import Grant, Role
 from backend.cards import issuing, pin_changes
 from backend.registry import services as registry
-from backend.registry.tables import Village
 from backend.scoring import rules
 from backend.scoring.rules import NewRule
 from tests.clock import TestClock
-from tests.e2e.conftest import Launch, log_in_at, screenshots
+from tests.e2e.conftest import Launch, log_in_at, screenshots, xlsx_upload
 from tests.factories import PASSWORD, TIDY_YARD, make_place, make_town, unique
 
-PC = {"width": 1366, "height": 768}
-PHONE = {"width": 360, "height": 740}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PC: ViewportSize = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 RULE_BOOK = [
     TIDY_YARD,  # HJ01 +5, cap 3
     NewRule(
@@ -119,7 +117,7 @@ async def test_a_committees_whole_month_from_the_console(
             [Grant(Role.committee, village_id=vid)],
             display_name=name,
         )
-    code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
+    code = (await registry.village(vid)).code
     browser = await launch_browser()
 
     # 1. The first member opens the month from the dashboard.
@@ -155,13 +153,7 @@ async def test_a_committees_whole_month_from_the_console(
     async with page.expect_download() as sheet_download:
         await page.click("#sheet-download")
     blank = await saved(await sheet_download.value, "month-sheet-blank.xlsx")
-    upload = [
-        {
-            "name": "评分表.xlsx",
-            "mimeType": XLSX,
-            "buffer": fill_sheet(blank, {(h2.number, "HJ01"): 1}),
-        }
-    ]
+    upload = [xlsx_upload("评分表.xlsx", fill_sheet(blank, {(h2.number, "HJ01"): 1}))]
     await page.set_input_files("#sheet-upload", files=upload)
     await expect(page.locator("#grid-result")).to_have_text("已保存 1 条评分，等待入户核实。")
     await page.set_input_files("#sheet-upload", files=upload)

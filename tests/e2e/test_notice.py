@@ -13,7 +13,7 @@ from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.boards.public import mask
 from backend.cards import pin_changes
-from backend.registry.tables import Village
+from backend.registry import services as registry
 from backend.scoring import evaluations, objections, period_close, periods, rules
 from backend.scoring.evaluations import Scorer
 from tests.e2e.conftest import Launch, screenshots, villager_page
@@ -68,7 +68,7 @@ async def test_a_villager_objects_to_a_neighbours_line_and_both_read_the_decisio
     await phone.screenshot(path=screenshots() / "villager-elder-notice.png", full_page=True)
 
     hall = await browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    code = (await Village.select(Village.code).where(Village.id == vid).first().run())["code"]
+    code = (await registry.village(vid)).code
     await hall.goto(f"{server_url}/board.html?village={code}")
     await expect(hall.locator("#notice-box")).to_be_visible()
     await expect(hall.locator("#notice-title")).to_contain_text("2026年11月 公示（至")

@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import pin_changes
-from backend.registry.tables import Village
+from backend.registry import services as registry
 from tests.e2e.conftest import Launch
 from tests.factories import PASSWORD, Place, make_place, make_town
 
@@ -61,11 +61,11 @@ async def test_the_villager_page_says_what_a_pin_looks_like_then_logs_in_and_out
     place = await make_place((await make_town()).id, with_users=False)
     household = place.households[0]
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "2580")
-    village = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
+    code = (await registry.village(place.village_id)).code
     browser = await launch_browser()
     page = await browser.new_page(viewport={"width": 360, "height": 640}, locale="zh-CN")
     await page.goto(f"{server_url}/me.html")
-    await page.fill("input[name=village]", village["code"])
+    await page.fill("input[name=village]", code)
     await page.fill("input[name=number]", household.number)
     for pin, refusal in (("12a", "PIN 必须是 4 到 6 位数字。"), ("0000", "户号或 PIN 不正确。")):
         await page.fill("input[name=pin]", pin)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from playwright.async_api import Browser, Page, Route, expect
+from playwright.async_api import Browser, Page, Route, ViewportSize, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
@@ -19,7 +19,7 @@ from backend.shop.tables import Redemption
 from tests.e2e.conftest import Launch, log_in_at, screenshots
 from tests.factories import PASSWORD, Place, stocked_place, unique
 
-KIOSK = {"width": 1280, "height": 800}
+KIOSK: ViewportSize = {"width": 1280, "height": 800}
 
 
 @dataclass

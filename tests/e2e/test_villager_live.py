@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
@@ -17,7 +17,7 @@ from backend.ledger import services as ledger
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.factories import Place, stocked_place, unique
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 # Every visible element that shows text of its own (a text node child, or a form control),
 # with its computed font size; and the boxes the elder-mode rules talk about.

@@ -6,7 +6,7 @@ first; and every member's phone shows the same household with its head named."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, ViewportSize, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.cards import pin_changes, pins
@@ -15,7 +15,7 @@ from tests.e2e.conftest import Launch, screenshots
 from tests.e2e.test_villager_live import SMALL_TEXTS
 from tests.factories import make_town, unique
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
 async def village_with_household() -> tuple[str, str, int, int]:

@@ -14,7 +14,7 @@ from backend.activities import signups
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import pin_changes
-from backend.registry.tables import Village
+from backend.registry import services as registry
 from tests.e2e.conftest import Launch, screenshots, villager_page
 from tests.factories import CLEAN_UP, make_place, make_town, open_month
 
@@ -50,10 +50,9 @@ async def planned_activity() -> Planned:
     )
     household = place.households[1]
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "1357")
-    village = await Village.select(Village.code).where(Village.id == place.village_id).first()
     return Planned(
         place.village_id,
-        village["code"],
+        (await registry.village(place.village_id)).code,
         activity.id,
         household.id,
         household.number,

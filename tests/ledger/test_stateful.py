@@ -46,7 +46,7 @@ amounts = st.integers(min_value=1, max_value=30)
 
 def run(work: Awaitable[T]) -> T:
     assert LOOP is not None
-    return LOOP.run_until_complete(work)  # type: ignore[arg-type]
+    return LOOP.run_until_complete(work)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ named by row and column, title rows and column order the clerk's."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from httpx import AsyncClient
 from openpyxl import Workbook
@@ -17,7 +18,7 @@ from tests.factories import World, make_place, make_town
 HEADER = ["户号", "户主", "家庭成员", "住址", "网格", "道德小组", "关怀户", "电话"]
 
 
-def roster_xlsx(*rows: list[object], title: str = "东风村农户花名册（2026年）") -> bytes:
+def roster_xlsx(*rows: Sequence[object], title: str = "东风村农户花名册（2026年）") -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None

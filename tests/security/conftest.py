@@ -11,6 +11,7 @@ import pytest
 from litestar import Litestar
 
 from backend.app import create_app
+from tests.asgi import plain_asgi
 
 _addresses = itertools.count(1)
 
@@ -36,7 +37,7 @@ def client_at(app: Litestar) -> ClientAt:
 
     @asynccontextmanager
     async def open_client(address: str) -> AsyncIterator[httpx.AsyncClient]:
-        transport = httpx.ASGITransport(app=app, client=(address, 50000))
+        transport = httpx.ASGITransport(app=plain_asgi(app), client=(address, 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
 

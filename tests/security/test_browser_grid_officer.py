@@ -4,7 +4,7 @@ missing grid on the accounts screen and assigns it; the officer then sees their 
 
 from __future__ import annotations
 
-from playwright.async_api import expect
+from playwright.async_api import ViewportSize, expect
 
 from backend.audit.services import CLI_ACTOR
 from backend.auth import services as auth
@@ -33,7 +33,7 @@ async def test_the_committee_gives_a_gridless_officer_their_grid(
         .run()
     )  # as an earlier database left it: no grid
     browser = await launch_browser()
-    size = {"width": 1366, "height": 768}
+    size: ViewportSize = {"width": 1366, "height": 768}
     officer = await (await browser.new_context(viewport=size, locale="zh-CN")).new_page()
     await log_in_at(officer, server_url, "console.html", name, "#app")
     await expect(officer.locator("#no-grid")).to_be_visible()

@@ -12,6 +12,7 @@ from httpx import AsyncClient
 from backend.app import create_app
 from backend.auth.principal import Role
 from backend.settings import get_settings
+from tests.asgi import plain_asgi
 from tests.factories import PASSWORD, World, unique
 from tests.security.conftest import ClientAt, new_address
 
@@ -90,7 +91,7 @@ async def test_every_answer_carries_the_security_headers(client: AsyncClient) ->
 
 async def test_under_https_cookies_are_secure_and_hsts_is_sent(world: World) -> None:
     transport = httpx.ASGITransport(
-        app=create_app(background_jobs=False), client=(new_address(), 50000)
+        app=plain_asgi(create_app(background_jobs=False)), client=(new_address(), 50000)
     )
     async with AsyncClient(transport=transport, base_url="https://testserver") as browser:
         answer = await browser.post(

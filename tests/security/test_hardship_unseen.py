@@ -18,7 +18,7 @@ from backend.boards import services as boards
 from backend.boards.poster import black_notes
 from backend.boards.public import mask
 from backend.boards.tie_rule import competition_ranks
-from backend.registry.tables import Village
+from backend.registry import services as registry
 from tests.boards.test_red_black import closed_period
 from tests.factories import Place
 
@@ -70,9 +70,7 @@ async def village_pair() -> tuple[tuple[Place, dict], tuple[Place, dict]]:
 
 
 async def public_views(client: AsyncClient, place: Place, period_id: int) -> dict[str, Any]:
-    code = (await Village.select(Village.code).where(Village.id == place.village_id).first().run())[
-        "code"
-    ]
+    code = (await registry.village(place.village_id)).code
     newest = await boards.latest(place.village_id)
     assert newest is not None
     screen = (await client.get(f"/api/v1/public/villages/{code}/screen")).json()

@@ -14,7 +14,6 @@ from backend.cards import issuing, pin_changes, pins
 from backend.cards.errors import PinLocked, PinWrong
 from backend.cards.tables import Card
 from backend.registry import services as registry
-from backend.registry.tables import Village
 from backend.settings import get_settings
 from tests.factories import make_place, make_town
 from tests.security.conftest import ClientAt, new_address
@@ -22,16 +21,11 @@ from tests.security.conftest import ClientAt, new_address
 URL = "/api/v1/auth/household-login"
 
 
-async def village_code(village_id: int) -> str:
-    row = await Village.select(Village.code).where(Village.id == village_id).first().run()
-    return str(row["code"])
-
-
 async def test_every_failure_gets_one_answer(client_at: ClientAt) -> None:
     place = await make_place((await make_town()).id, with_users=False)
     with_pin, without_pin = place.households
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, with_pin.id, "4321")
-    code = await village_code(place.village_id)
+    code = (await registry.village(place.village_id)).code
     tries = [
         {"village": code, "number": "NOPE", "pin": "1234"},
         {"village": code, "number": without_pin.number, "pin": "1234"},
@@ -52,7 +46,7 @@ async def test_spraying_one_pin_over_a_village_from_many_addresses_is_stopped(
     client_at: ClientAt,
 ) -> None:
     place = await make_place((await make_town()).id, with_users=False)
-    code = await village_code(place.village_id)
+    code = (await registry.village(place.village_id)).code
     extra = [
         await registry.create_household(
             CLI_ACTOR,
@@ -87,7 +81,7 @@ async def test_wrong_pins_over_the_network_never_lock_the_card(client_at: Client
     place = await make_place((await make_town()).id, with_users=False)
     household = place.households[0]
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "4321")
-    code = await village_code(place.village_id)
+    code = (await registry.village(place.village_id)).code
     for _ in range(7):
         async with client_at(new_address()) as stranger:
             await stranger.post(
@@ -105,7 +99,7 @@ async def test_the_households_own_phone_gets_in_past_strangers_and_lifts_a_kiosk
     household = place.households[0]
     await pin_changes.set_pin(CLI_ACTOR, place.village_id, household.id, "4321")
     body = {
-        "village": await village_code(place.village_id),
+        "village": (await registry.village(place.village_id)).code,
         "number": household.number,
         "pin": "4321",
     }

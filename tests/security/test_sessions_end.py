@@ -6,17 +6,17 @@ from __future__ import annotations
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Role
 from backend.cards import pin_changes
-from backend.registry.tables import Village
+from backend.registry import services as registry
 from tests.factories import Place, make_place, make_town, make_user
 from tests.security.conftest import ClientAt, new_address
 
 
 async def phone_login(client_at: ClientAt, place: Place, pin: str) -> dict[str, str]:
-    code = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
+    code = (await registry.village(place.village_id)).code
     async with client_at(new_address()) as phone:
         answer = await phone.post(
             "/api/v1/auth/household-login",
-            json={"village": code["code"], "number": place.households[0].number, "pin": pin},
+            json={"village": code, "number": place.households[0].number, "pin": pin},
         )
     assert answer.status_code == 201, answer.text
     return {"Authorization": f"Bearer {answer.json()['token']}"}

@@ -14,7 +14,7 @@ import pytest
 from backend.audit.services import CLI_ACTOR
 from backend.auth.principal import Grant, Role
 from backend.auth.services import create_user
-from backend.registry.tables import Village
+from backend.registry import services as registry
 from tests.factories import World, make_place, make_town, unique
 from tests.server import ServerProcess
 
@@ -48,8 +48,7 @@ def crowded_server(database: None) -> Iterator[str]:
 
 async def village_code() -> str:
     place = await make_place((await make_town()).id, with_users=False)
-    row = await Village.select(Village.code).where(Village.id == place.village_id).first().run()
-    return str(row["code"])
+    return (await registry.village(place.village_id)).code
 
 
 OPEN: list[object] = []
