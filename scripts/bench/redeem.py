@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass, replace
 
 from scripts.bench.common import (
     ROOT,
@@ -69,9 +70,23 @@ def setup(env: dict[str, str], villages: int, households: int) -> list[dict]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+@dataclass(frozen=True, slots=True)
+class Load:
+    """One load's figures: completed sales per second, latencies, refusals by code; the CPU
+    figures per sale (the server's, PostgreSQL's backends') are filled in by :func:`run`."""
+
+    rps: float
+    sales: int
+    p50_ms: float
+    p99_ms: float
+    failures: dict[str, int]
+    cpu_ms: float = float("nan")
+    pg_cpu_ms: float = float("nan")
+
+
 async def load(
     url: str, villages: list[dict], kiosks: int, seconds: int, every: float | None = None
-) -> dict[str, float]:
+) -> Load:
     """Kiosks selling flat out (closed loop), or each one sale ``every`` seconds (paced). A
     paced sale's latency counts from when it was due, so a server that falls behind shows it."""
     latencies: list[float] = []
@@ -109,13 +124,13 @@ async def load(
     await asyncio.gather(*(kiosk(n) for n in range(kiosks)))
     elapsed = time.monotonic() - began
     ok = len(latencies) - sum(failures.values())
-    return {
-        "rps": ok / elapsed,
-        "sales": ok,
-        "p50_ms": median(latencies) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-        "failures": failures,
-    }  # type: ignore
+    return Load(
+        rps=ok / elapsed,
+        sales=ok,
+        p50_ms=median(latencies) * 1000,
+        p99_ms=percentile(latencies, 0.99) * 1000,
+        failures=failures,
+    )
 
 
 def run(
@@ -125,7 +140,9 @@ def run(
     kiosks: int,
     workers: int,
     paced_every: float | None = None,
-) -> tuple[dict, float, str]:
+) -> tuple[Load, Load | None, float, str]:
+    """The flat-out load with its CPU per sale, the paced one if asked, the server's peak RSS
+    and its log."""
     data = setup(env, villages, households)
     database = env["JIFEN_DATABASE_URL"].rsplit("/", 1)[1]
     postgres = env["JIFEN_DATABASE_URL"].startswith("postgresql:")
@@ -138,16 +155,18 @@ def run(
             analyze(database)
         cpu, backends = cpu_seconds(server.pid), BackendCpu(database) if postgres else None
         result = asyncio.run(load(url, data, kiosks, SECONDS))
-        sales = max(result["sales"], 1)
-        result["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / sales
-        result["pg_cpu_ms"] = backends.spent() * 1000 / sales if backends else float("nan")
+        sales = max(result.sales, 1)
+        result = replace(
+            result,
+            cpu_ms=(cpu_seconds(server.pid) - cpu) * 1000 / sales,
+            pg_cpu_ms=backends.spent() * 1000 / sales if backends else float("nan"),
+        )
         rss = peak_rss_mb(server.pid)
-        if paced_every:
-            result["paced"] = asyncio.run(load(url, data, kiosks, SECONDS, paced_every))
+        paced = asyncio.run(load(url, data, kiosks, SECONDS, paced_every)) if paced_every else None
     finally:
         server.terminate()
         _out, err = server.communicate(timeout=20)
-    return result, rss, err.decode(errors="replace")
+    return result, paced, rss, err.decode(errors="replace")
 
 
 def main() -> None:
@@ -157,19 +176,19 @@ def main() -> None:
         ROOT / "var" / "bench-redeem-pg",
     )
     subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
-    pg, rss, _log = run(
+    pg, paced, rss, _log = run(
         pg_env, villages=20, households=40, kiosks=32, workers=1, paced_every=PACED_EVERY
     )
-    paced = pg["paced"]
+    assert paced is not None  # asked for with paced_every
     print(
-        f"postgresql: {pg['rps']:.0f} redemptions/s, p50 {pg['p50_ms']:.1f} ms, "
-        f"p99 {pg['p99_ms']:.1f} ms, refusals {pg['failures']}, peak RSS {rss:.0f} MB, "
-        f"server CPU {pg['cpu_ms']:.2f} ms/sale, PostgreSQL CPU {pg['pg_cpu_ms']:.2f} ms/sale"
+        f"postgresql: {pg.rps:.0f} redemptions/s, p50 {pg.p50_ms:.1f} ms, "
+        f"p99 {pg.p99_ms:.1f} ms, refusals {pg.failures}, peak RSS {rss:.0f} MB, "
+        f"server CPU {pg.cpu_ms:.2f} ms/sale, PostgreSQL CPU {pg.pg_cpu_ms:.2f} ms/sale"
     )
     print(
         f"postgresql, each kiosk one sale every {PACED_EVERY * 1000:.0f} ms: "
-        f"{paced['rps']:.0f} redemptions/s, p50 {paced['p50_ms']:.1f} ms, "
-        f"p99 {paced['p99_ms']:.1f} ms, refusals {paced['failures']}"
+        f"{paced.rps:.0f} redemptions/s, p50 {paced.p50_ms:.1f} ms, "
+        f"p99 {paced.p99_ms:.1f} ms, refusals {paced.failures}"
     )
     baseline = pgbench_baseline()
     tps = baseline.tps
@@ -178,22 +197,22 @@ def main() -> None:
     sqlite_dir = ROOT / "var" / "bench-redeem-sqlite"
     shutil.rmtree(sqlite_dir, ignore_errors=True)
     sqlite_env = bench_env(f"sqlite:///{sqlite_dir / 'bench.sqlite'}", "memory://", sqlite_dir)
-    lite, _rss, log = run(sqlite_env, villages=4, households=40, kiosks=8, workers=1)
+    lite, _paced, _rss, log = run(sqlite_env, villages=4, households=40, kiosks=8, workers=1)
     locked = log.count("database is locked") + sum(
-        n for code, n in lite["failures"].items() if code == "internal_error"
+        n for code, n in lite.failures.items() if code == "internal_error"
     )
     print(
-        f"sqlite: {lite['rps']:.0f} redemptions/s, p99 {lite['p99_ms']:.1f} ms, "
-        f"refusals {lite['failures']}, 'database is locked': {locked}, "
-        f"server CPU {lite['cpu_ms']:.2f} ms/sale"
+        f"sqlite: {lite.rps:.0f} redemptions/s, p99 {lite.p99_ms:.1f} ms, "
+        f"refusals {lite.failures}, 'database is locked': {locked}, "
+        f"server CPU {lite.cpu_ms:.2f} ms/sale"
     )
     print(
-        f"RESULT redeem_rps={pg['rps']:.0f} p99_ms={pg['p99_ms']:.1f} pgbench_tps={tps:.0f} "
-        f"ratio={pg['rps'] / tps:.2f} sqlite_rps={lite['rps']:.0f} sqlite_locked={locked} "
-        f"peak_rss_mb={rss:.0f} pg_cpu_ms={pg['pg_cpu_ms']:.2f} "
+        f"RESULT redeem_rps={pg.rps:.0f} p99_ms={pg.p99_ms:.1f} pgbench_tps={tps:.0f} "
+        f"ratio={pg.rps / tps:.2f} sqlite_rps={lite.rps:.0f} sqlite_locked={locked} "
+        f"peak_rss_mb={rss:.0f} pg_cpu_ms={pg.pg_cpu_ms:.2f} "
         f"pgbench_pg_cpu_ms={baseline.pg_cpu_ms:.2f} "
-        f"pg_cpu_ratio={pg['pg_cpu_ms'] / baseline.pg_cpu_ms:.2f} paced_rps={paced['rps']:.0f} "
-        f"paced_p99_ms={paced['p99_ms']:.1f}"
+        f"pg_cpu_ratio={pg.pg_cpu_ms / baseline.pg_cpu_ms:.2f} paced_rps={paced.rps:.0f} "
+        f"paced_p99_ms={paced.p99_ms:.1f}"
     )
 
 

@@ -28,7 +28,7 @@ from scripts.bench.common import (
     scratch_database,
     start_server,
 )
-from scripts.bench.redeem import load, setup
+from scripts.bench.redeem import Load, load, setup
 
 PARTITIONS = 16
 STEPS = (1, 4, 16)
@@ -71,15 +71,15 @@ def main() -> None:
         text=True,
     ).stdout.strip()
     server, url = start_server(env)
-    figures: dict[int, dict[str, float]] = {}
+    figures: dict[int, Load] = {}
     try:
         asyncio.run(load(url, villages, KIOSKS, 3))  # warm the server's caches and plans
         for step in STEPS:
             figures[step] = asyncio.run(load(url, villages[:step], KIOSKS, SECONDS))
             f = figures[step]
             print(
-                f"{step:>2} village(s), {KIOSKS} kiosks: {f['rps']:.0f} sales/s, "
-                f"p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms, refusals {f['failures']}"
+                f"{step:>2} village(s), {KIOSKS} kiosks: {f.rps:.0f} sales/s, "
+                f"p50 {f.p50_ms:.1f} ms, p99 {f.p99_ms:.1f} ms, refusals {f.failures}"
             )
     finally:
         server.terminate()
@@ -88,13 +88,13 @@ def main() -> None:
     parts = []
     for step in STEPS:
         parts += [
-            f"v{step}_rps={figures[step]['rps']:.0f}",
-            f"v{step}_p99_ms={figures[step]['p99_ms']:.1f}",
+            f"v{step}_rps={figures[step].rps:.0f}",
+            f"v{step}_p99_ms={figures[step].p99_ms:.1f}",
         ]
     for step in STEPS[1:]:
-        parts.append(f"v{step}_ratio={figures[step]['rps'] / base['rps']:.2f}")
+        parts.append(f"v{step}_ratio={figures[step].rps / base.rps:.2f}")
     for step in STEPS[1:]:
-        parts.append(f"v{step}_p99_ratio={figures[step]['p99_ms'] / base['p99_ms']:.2f}")
+        parts.append(f"v{step}_p99_ratio={figures[step].p99_ms / base.p99_ms:.2f}")
     print("RESULT " + " ".join(parts) + f" partitions={partitions}")
 
 

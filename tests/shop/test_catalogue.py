@@ -37,6 +37,7 @@ async def _stamped_after(place: Place, earlier: datetime) -> datetime:
         .first()
         .run()
     )
+    assert product is not None and movement is not None
     updated: datetime = product["updated_at"]
     assert updated.utcoffset() is not None
     assert updated == movement["created_at"] and updated > earlier

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from httpx import AsyncClient
 from openpyxl import load_workbook
@@ -43,9 +43,11 @@ async def sell(
     place: Place,
     code: str,
     lines: list[tuple[int, int]],
-    key: str | None = None,
+    key: str | Literal[False] | None = None,
     **extra: Any,
 ) -> Any:
+    """POST a sale as the shopkeeper: with ``key`` as its idempotency key, a fresh one when
+    None, none at all when False (the refusal of a key-less sale)."""
     headers = place.headers(Role.shopkeeper)
     if key is not False:
         headers["Idempotency-Key"] = key or unique("sale")
