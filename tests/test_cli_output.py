@@ -42,7 +42,7 @@ async def test_a_piped_chain_head_is_all_64_hex_characters(world: World) -> None
     printed = jifen("ledger", "head", "--village", str(place.village_id))
     assert printed.returncode == 0, printed.stderr
     row = next(line for line in printed.stdout.splitlines() if f" {place.village_id} " in line)
-    assert head["hash"] in row
+    assert head.hash in row
 
 
 async def test_migrate_on_an_up_to_date_database_prints_one_line(world: World) -> None:

@@ -87,8 +87,7 @@ async def _check_this_database() -> dict[str, Any]:
     return {
         "villages": len(villages),
         "heads": [
-            {"village": h["village"], "seq": h["seq"], "hash": h["hash"]}
-            for h in await checks.heads()
+            {"village": h.village, "seq": h.seq, "hash": h.hash} for h in await checks.heads()
         ],
         "failures": [
             {

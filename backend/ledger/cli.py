@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,7 @@ from rich.table import Column, Table
 from backend.cli_run import run
 from backend.ledger import verify as checks
 from backend.ledger.moving import Moved
+from backend.ledger.verify import StoredHead
 from backend.terminal import make_console
 
 app = typer.Typer(
@@ -25,7 +26,7 @@ app = typer.Typer(
 console = make_console()
 
 
-def _heads_table(rows: list[dict[str, Any]]) -> Table:
+def _heads_table(rows: list[StoredHead]) -> Table:
     table = Table(
         "村 village",
         "笔数 seq",
@@ -34,10 +35,10 @@ def _heads_table(rows: list[dict[str, Any]]) -> Table:
     )
     for row in rows:
         table.add_row(
-            str(row["village"]),
-            str(row["seq"]),
-            row["hash"],
-            row["updated_at"].isoformat(timespec="seconds"),
+            str(row.village),
+            str(row.seq),
+            row.hash,
+            row.updated_at.isoformat(timespec="seconds"),
         )
     return table
 

@@ -135,7 +135,7 @@ class LedgerController(Controller):
         found = await heads(village_id)
         if not found:
             return s.ChainHead(village_id=village_id, seq=0, hash="")
-        return s.ChainHead(village_id=village_id, seq=found[0]["seq"], hash=found[0]["hash"])
+        return s.ChainHead(village_id=village_id, seq=found[0].seq, hash=found[0].hash)
 
 
 class AdjustmentRequestController(Controller):

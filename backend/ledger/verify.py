@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from backend import db
@@ -244,10 +245,22 @@ async def ledger_villages() -> list[int]:
     return sorted({r["village"] for r in heads} | {r["village"] for r in accounts})
 
 
-async def heads(village_id: int | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class StoredHead:
+    """A village's chain head as stored: how many transfers it links and the last link, what
+    posters, passbooks and ``jifen ledger head`` print for anyone to check against."""
+
+    village: int
+    seq: int
+    hash: str
+    updated_at: datetime
+
+
+async def heads(village_id: int | None = None) -> list[StoredHead]:
+    """The stored heads of every village (or of one), by village."""
     query = LedgerHead.select(
         LedgerHead.village, LedgerHead.seq, LedgerHead.hash, LedgerHead.updated_at
     )
     if village_id is not None:
         query = query.where(LedgerHead.village == village_id)
-    return await query.order_by(LedgerHead.village).run()
+    return [StoredHead(**row) for row in await query.order_by(LedgerHead.village).run()]

@@ -186,7 +186,7 @@ async def _passbooks(
     periods = await scoring_periods.periods(village_id)
     names = {p.id: p.name for p in periods}
     head = await heads(village_id)
-    chain_seq, chain_hash = (head[0]["seq"], head[0]["hash"]) if head else (0, "")
+    chain_seq, chain_hash = (head[0].seq, head[0].hash) if head else (0, "")
     url = verify_url(base_url, village.code, chain_seq, chain_hash)
     printed_at = clock.now().astimezone(zone)
     out = []

@@ -132,11 +132,11 @@ async def test_a_villager_downloads_a_passbook_that_reads_back_in_chinese_and_ve
     ).json()["code"]
     assert parse_qs(address.query) == {
         "village": [village_code],
-        "seq": [str(head["seq"])],
-        "hash": [head["hash"]],
+        "seq": [str(head.seq)],
+        "hash": [head.hash],
     }
-    link = await client.get(f"/api/v1/public/villages/{village_code}/chain/{head['seq']}")
-    assert link.json()["hash"] == head["hash"]
+    link = await client.get(f"/api/v1/public/villages/{village_code}/chain/{head.seq}")
+    assert link.json()["hash"] == head.hash
 
 
 async def test_the_committee_prints_a_grid_or_one_household_and_a_villager_only_their_own(
