@@ -25,14 +25,14 @@ both engines::
   nothing inside a string, a quoted name or a ``--`` comment is a parameter. Dollar-quoted
   bodies and ``/* */`` comments are not understood: keep ``:word`` out of them.
 - A list or tuple value stands for one parameter per item, comma-separated, on both engines:
-  write ``IN (:ids)``. SQLite has no arrays, so ``= ANY(:ids)`` would be PostgreSQL-only; an
-  empty list is refused (``IN ()`` is not SQL). JSON is passed as its text (``json.dumps``),
-  never as a list.
+  write ``IN (:ids)``. An empty list is refused (``IN ()`` is not SQL). JSON is passed as its
+  text (``json.dumps``), never as a list.
+- :class:`Array` wraps a list to bind it as one PostgreSQL array instead
+  (``unnest(CAST(:ids AS INTEGER[]))``, ``= ANY(CAST(:ids AS INTEGER[]))``): one statement
+  text whatever the list's length, so the prepared statement is planned once. SQLite has no
+  arrays, and refuses it.
 - A parameter the statement names but the call does not give, or one given but not named, is
   a ``TypeError`` naming it, before anything is sent.
-
-The positional form (``fetch("… $1 …", value)``) remains only for ledger/posting.py and
-shop/redemption_sql.py, until they are written the named way.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ import contextlib
 import functools
 import os
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -346,6 +346,14 @@ def reconnect_pool() -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Array:
+    """One parameter bound as a PostgreSQL array, where a bare list would be spread into one
+    parameter per item (the module's docstring); PostgreSQL only."""
+
+    values: Sequence[Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """A statement with named parameters, cut at them.
 
@@ -353,11 +361,14 @@ class Parsed:
         pieces: the text around the parameters, one more than ``names``.
         names: the parameter at each place, in order, repeats included.
         order: each name once, in order of first use: the order values are bound in.
+        known: the same names as a set, to check a call's names against (a batch insert
+            names thousands).
     """
 
     pieces: tuple[str, ...]
     names: tuple[str, ...]
     order: tuple[str, ...]
+    known: frozenset[str]
 
     def join(self, marks: Mapping[str, str]) -> str:
         """The text with each parameter replaced by its mark (``$1``, ``?2, ?3``)."""
@@ -393,7 +404,7 @@ def parse(statement: str) -> Parsed:
             names.append(found["name"])
             start = found.end()
     pieces.append(statement[start:])
-    return Parsed(tuple(pieces), tuple(names), tuple(dict.fromkeys(names)))
+    return Parsed(tuple(pieces), tuple(names), tuple(dict.fromkeys(names)), frozenset(names))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -405,21 +416,29 @@ def _numbered(statement: str, mark: str) -> str:
 
 def bind(statement: str, params: Mapping[str, Any], mark: str) -> tuple[str, list[Any]]:
     """The engine's text of ``statement`` (``mark``: ``$`` for PostgreSQL, ``?`` for SQLite)
-    and its values in order; a list or tuple value is spread over one parameter per item."""
+    and its values in order; a list or tuple value is spread over one parameter per item, an
+    :class:`Array` is one parameter."""
     parsed = parse(statement)
     missing = [name for name in parsed.order if name not in params]
-    unused = [name for name in params if name not in parsed.order]
+    unused = [name for name in params if name not in parsed.known]
     if missing or unused:
         problems = [f":{n} not given" for n in missing] + [f"{n}= not used" for n in unused]
         named = ", ".join(f":{n}" for n in parsed.order) or "no parameter"
         raise TypeError(f"{'; '.join(problems)} (it names {named}): {statement[:120]!r}")
     values = [params[name] for name in parsed.order]
-    if not any(isinstance(value, list | tuple) for value in values):
+    spreads = [isinstance(value, list | tuple) for value in values]
+    if any(isinstance(value, Array) for value in values):
+        if mark != "$":
+            raise TypeError(
+                f"an Array parameter is PostgreSQL's, SQLite has none: {statement[:120]!r}"
+            )
+        values = [list(value.values) if isinstance(value, Array) else value for value in values]
+    if not any(spreads):
         return _numbered(statement, mark), values
     marks: dict[str, str] = {}
     spread: list[Any] = []
-    for name, value in zip(parsed.order, values, strict=True):
-        items = list(value) if isinstance(value, list | tuple) else [value]
+    for name, value, many in zip(parsed.order, values, spreads, strict=True):
+        items = list(value) if many else [value]
         if not items:
             raise ValueError(f"parameter {name} is an empty list (IN () is not SQL)")
         marks[name] = ", ".join(f"{mark}{len(spread) + n}" for n in range(1, len(items) + 1))
@@ -427,22 +446,29 @@ def bind(statement: str, params: Mapping[str, Any], mark: str) -> tuple[str, lis
     return parsed.join(marks), spread
 
 
-async def fetch(statement: str, /, *args: Any, **params: Any) -> list[dict[str, Any]]:
+def values(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[str, dict[str, Any]]:
+    """The ``VALUES`` rows of a many-row INSERT into ``columns`` and their parameters, each
+    named after its column and row (``(:seq_0, :hash_0), (:seq_1, :hash_1)``): one statement
+    instead of a round trip per row, the columns written once."""
+    marks = ", ".join(
+        "(" + ", ".join(f":{column}_{n}" for column in columns) + ")" for n in range(len(rows))
+    )
+    params = {
+        f"{column}_{n}": value
+        for n, row in enumerate(rows)
+        for column, value in zip(columns, row, strict=True)
+    }
+    return marks, params
+
+
+async def fetch(statement: str, /, **params: Any) -> list[dict[str, Any]]:
     """Rows of one hand-written statement with ``:name`` parameters given by keyword (the
     module's docstring has the rules), on the open transaction's connection if there is one.
 
     For hot paths where the query builder costs more than it gives (a sale, a token lookup):
-    one round trip, one thread hop on SQLite, no query object to build. Positional ``args``
-    with ``$n`` in the text are the old form, kept for ledger/posting.py and
-    shop/redemption_sql.py only."""
-    if args and params:
-        raise TypeError("give a statement's parameters by name or by position, not both")
+    one round trip, one thread hop on SQLite, no query object to build."""
     db = engine()
-    postgres = isinstance(db, PostgresEngine)
-    if args:
-        text, values = (statement if postgres else statement.replace("$", "?")), list(args)
-    else:
-        text, values = bind(statement, params, "$" if postgres else "?")
+    text, values = bind(statement, params, "$" if isinstance(db, PostgresEngine) else "?")
     transaction = db.current_transaction.get()
     if isinstance(db, PostgresEngine):
         if transaction is not None:
@@ -461,9 +487,9 @@ async def fetch(statement: str, /, *args: Any, **params: Any) -> list[dict[str, 
     return list(await db._run_in_new_connection(text, values))
 
 
-async def first(statement: str, /, *args: Any, **params: Any) -> dict[str, Any] | None:
+async def first(statement: str, /, **params: Any) -> dict[str, Any] | None:
     """The first row of :func:`fetch`, or None."""
-    rows = await fetch(statement, *args, **params)
+    rows = await fetch(statement, **params)
     return rows[0] if rows else None
 
 

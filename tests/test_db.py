@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from backend.db import (
+    Array,
     bind,
     fetch,
     first,
@@ -16,6 +17,7 @@ from backend.db import (
     locked,
     parse,
     require_transaction,
+    values,
     write_transaction,
 )
 from backend.registry.tables import Village
@@ -89,9 +91,44 @@ async def test_a_cast_after_a_parameter_reaches_postgresql() -> None:
     assert row == {"next": date(2026, 12, 2)}
 
 
-async def test_by_name_or_by_position_not_both() -> None:
-    with pytest.raises(TypeError, match="not both"):
-        await fetch("SELECT id FROM village WHERE id = $1", 1, id=1)
+def test_an_array_is_one_parameter_on_postgresql_and_refused_on_sqlite() -> None:
+    statement = "SELECT id FROM t WHERE id = ANY(CAST(:ids AS INTEGER[])) AND k IN (:kinds)"
+    assert bind(statement, {"ids": Array([4, 5, 6]), "kinds": ["a", "b"]}, "$") == (
+        "SELECT id FROM t WHERE id = ANY(CAST($1 AS INTEGER[])) AND k IN ($2, $3)",
+        [[4, 5, 6], "a", "b"],
+    )
+    assert bind("SELECT unnest(CAST(:ids AS INTEGER[]))", {"ids": Array(())}, "$") == (
+        "SELECT unnest(CAST($1 AS INTEGER[]))",
+        [[]],
+    )
+    with pytest.raises(TypeError, match="Array parameter is PostgreSQL's"):
+        bind(statement, {"ids": Array([4]), "kinds": ["a"]}, "?")
+
+
+@pytest.mark.postgres_only
+async def test_an_array_reaches_postgresql_as_one_array(world: World) -> None:
+    ids = sorted([world.a.village_id, world.b.village_id])
+    rows = await fetch(
+        "SELECT id FROM village WHERE id = ANY(CAST(:ids AS INTEGER[])) ORDER BY id",
+        ids=Array(ids),
+    )
+    assert [r["id"] for r in rows] == ids
+    unnested = await fetch("SELECT unnest(CAST(:ids AS INTEGER[])) AS id", ids=Array(ids))
+    assert [r["id"] for r in unnested] == ids
+
+
+def test_many_rows_name_each_value_by_column_and_row() -> None:
+    marks, params = values(("seq", "hash"), [(1, "a"), (2, "b")])
+    assert marks == "(:seq_0, :hash_0), (:seq_1, :hash_1)"
+    assert params == {"seq_0": 1, "hash_0": "a", "seq_1": 2, "hash_1": "b"}
+    text, bound = bind(f"INSERT INTO t (seq, hash) VALUES {marks}", params, "?")
+    assert text == "INSERT INTO t (seq, hash) VALUES (?1, ?2), (?3, ?4)"
+    assert bound == [1, "a", 2, "b"]
+
+
+async def test_parameters_are_given_by_name_only() -> None:
+    with pytest.raises(TypeError):
+        await fetch("SELECT id FROM village WHERE id = $1", 1)  # type: ignore[call-arg]
 
 
 def test_rows_are_locked_on_postgresql_only() -> None:

@@ -29,7 +29,6 @@ from backend.db import is_postgres, write_transaction
 from backend.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from backend.ledger.chain import canonical_json, fingerprint, genesis, link, new_public_id
 from backend.ledger.errors import InsufficientPoints
-from backend.ledger.sql import fetch, first
 from backend.ledger.verify import current_village_key
 
 MAX_AMOUNT = 10_000_000
@@ -174,28 +173,28 @@ async def _append_in_postgres(
     created_at = clock.now()
     done = await db.first(
         APPEND_CALL,
-        village_id,
-        key,
-        request_hash,
-        posting.kind,
-        posting.debit.kind,
-        posting.debit.owner,
-        posting.floor or posting.debit.floor,
-        posting.credit.kind,
-        posting.credit.owner,
-        posting.amount,
-        posting.reason,
-        canonical_json(posting.reference),
-        posting.period_id,
-        actor.user_id,
-        actor.name[:100],
-        posting.reverses,
-        created_at,
-        new_public_id(),
+        village=village_id,
+        key=key,
+        request_hash=request_hash,
+        kind=posting.kind,
+        debit_kind=posting.debit.kind,
+        debit_owner=posting.debit.owner,
+        debit_floor=posting.floor or posting.debit.floor,
+        credit_kind=posting.credit.kind,
+        credit_owner=posting.credit.owner,
+        amount=posting.amount,
+        reason=posting.reason,
+        reference=canonical_json(posting.reference),
+        period_id=posting.period_id,
+        actor=actor.user_id,
+        actor_name=actor.name[:100],
+        reverses=posting.reverses,
+        created_at=created_at,
+        public_id=new_public_id(),
     )
     assert done is not None
     if done["outcome"] == "replay":
-        earlier = await db.first(REPLAY_SQL + "WHERE t.id = $1", done["transfer_id"])
+        earlier = await db.first(REPLAY_SQL + "WHERE t.id = :id", id=done["transfer_id"])
         assert earlier is not None
         return _replay(earlier, request_hash, key)
     if done["outcome"] != "posted":
@@ -248,10 +247,12 @@ async def _post(
     async with write_transaction():
         head = await _lock_head(village_id)
         prior = await first(
-            "SELECT id FROM transfer WHERE village = $1 AND idempotency_key = $2", village_id, key
+            "SELECT id FROM transfer WHERE village = :village AND idempotency_key = :key",
+            village=village_id,
+            key=key,
         )
         if prior is not None:
-            earlier = await first(REPLAY_SQL + "WHERE t.id = $1", prior["id"])
+            earlier = await first(REPLAY_SQL + "WHERE t.id = :id", id=prior["id"])
             assert earlier is not None
             return _replay(earlier, request_hash, key)
         posting = build if isinstance(build, Posting) else await build()
@@ -287,17 +288,17 @@ async def _post(
 
 async def _append(row: dict[str, Any]) -> int:
     """Insert the transfer and move the chain head to it (one statement on PostgreSQL)."""
-    args = [row[c] for c in INSERT_COLUMNS]
+    columns = {c: row[c] for c in INSERT_COLUMNS}
     if is_postgres():
-        inserted = await first(PG_APPEND_SQL, *args)
+        inserted = await first(PG_APPEND_SQL, **columns)
     else:
-        inserted = await first(INSERT_SQL, *args)
+        inserted = await first(INSERT_SQL, **columns)
         await fetch(
-            "UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 WHERE village = $1",
-            row["village"],
-            row["seq"],
-            row["hash"],
-            row["created_at"],
+            HEAD_UPDATE_SQL,
+            village=row["village"],
+            seq=row["seq"],
+            hash=row["hash"],
+            updated_at=row["created_at"],
         )
     assert inserted is not None
     return int(inserted["id"])
@@ -320,13 +321,12 @@ async def post_many(
         return []
     async with write_transaction():
         head = await _lock_head(village_id)
-        marks = ", ".join(f"${n}" for n in range(2, len(keys) + 2))
         earlier = {
             row["idempotency_key"]: row
             for row in await fetch(
-                REPLAY_SQL + f"WHERE t.village = $1 AND t.idempotency_key IN ({marks})",
-                village_id,
-                *keys,
+                REPLAY_SQL + "WHERE t.village = :village AND t.idempotency_key IN (:keys)",
+                village=village_id,
+                keys=keys,
             )
         }
         replayed = {
@@ -398,23 +398,12 @@ async def _append_many(
     ids: dict[int, int] = {}
     for start in range(0, len(rows), INSERT_ROWS):
         part = rows[start : start + INSERT_ROWS]
-        width = len(INSERT_COLUMNS)
-        values = ", ".join(
-            "(" + ", ".join(f"${n * width + c}" for c in range(1, width + 1)) + ")"
-            for n in range(len(part))
+        marks, params = db.values(
+            INSERT_COLUMNS, [[row[c] for c in INSERT_COLUMNS] for row in part]
         )
-        inserted = await fetch(
-            INSERT_MANY_SQL + values + " RETURNING id, seq",
-            *(row[c] for row in part for c in INSERT_COLUMNS),
-        )
+        inserted = await fetch(INSERT_MANY_SQL + marks + " RETURNING id, seq", **params)
         ids |= {r["seq"]: r["id"] for r in inserted}
-    await fetch(
-        "UPDATE ledger_head SET seq = $2, hash = $3, updated_at = $4 WHERE village = $1",
-        village_id,
-        seq,
-        prev_hash,
-        now,
-    )
+    await fetch(HEAD_UPDATE_SQL, village=village_id, seq=seq, hash=prev_hash, updated_at=now)
     return [
         _appended(posting, ids[row["seq"]], row["seq"], row["hash"], now, *balance)
         for (_key, _hash, posting), row, balance in zip(postings, rows, balances, strict=True)
@@ -474,12 +463,12 @@ async def _names(actor: Actor, posting: Posting) -> Names:
     if posting.period_id is None and actor.user_id is None and posting.reverses is None:
         return NO_NAMES
     names = await first(
-        "SELECT (SELECT name FROM period WHERE id = $1) AS period_name, "
-        "(SELECT username FROM piccolo_user WHERE id = $2) AS actor_username, "
-        "(SELECT public_id FROM transfer WHERE id = $3) AS reverses_public_id",
-        posting.period_id,
-        actor.user_id,
-        posting.reverses,
+        "SELECT (SELECT name FROM period WHERE id = :period) AS period_name, "
+        "(SELECT username FROM piccolo_user WHERE id = :actor) AS actor_username, "
+        "(SELECT public_id FROM transfer WHERE id = :reverses) AS reverses_public_id",
+        period=posting.period_id,
+        actor=actor.user_id,
+        reverses=posting.reverses,
     )
     assert names is not None
     return Names(**names)
@@ -509,24 +498,40 @@ INSERT_COLUMNS = (
 )
 INSERT_SQL = (
     f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608 (constants)
-    f"({', '.join(f'${n}' for n in range(1, len(INSERT_COLUMNS) + 1))}) RETURNING id"
+    f"({', '.join(f':{column}' for column in INSERT_COLUMNS)}) RETURNING id"
 )
 PG_APPEND_SQL = (
-    f"WITH t AS ({INSERT_SQL}), h AS (UPDATE ledger_head SET seq = $2, "  # noqa: S608
-    f"hash = ${INSERT_COLUMNS.index('hash') + 1}, "
-    f"updated_at = ${INSERT_COLUMNS.index('created_at') + 1} WHERE village = $1) SELECT id FROM t"
+    f"WITH t AS ({INSERT_SQL}), h AS (UPDATE ledger_head SET seq = :seq, "  # noqa: S608
+    "hash = :hash, updated_at = :created_at WHERE village = :village) SELECT id FROM t"
+)
+HEAD_UPDATE_SQL = (
+    "UPDATE ledger_head SET seq = :seq, hash = :hash, updated_at = :updated_at "
+    "WHERE village = :village"
 )
 INSERT_MANY_SQL = f"INSERT INTO transfer ({', '.join(INSERT_COLUMNS)}) VALUES "  # noqa: S608
 INSERT_ROWS = 500  # 20 values a row: well under either engine's limit of bound values
 APPEND_CALL = (
-    "SELECT * FROM ledger_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-    "$13, $14, $15, $16, $17, $18)"
+    "SELECT * FROM ledger_append(:village, :key, :request_hash, :kind, :debit_kind, "
+    ":debit_owner, :debit_floor, :credit_kind, :credit_owner, :amount, :reason, :reference, "
+    ":period_id, :actor, :actor_name, :reverses, :created_at, :public_id)"
 )
 REPLAY_SQL = """SELECT t.id, t.idempotency_key, t.seq, t.kind, t.amount, t.hash, t.created_at,
     t.request_hash,
     t.debit_balance, t.credit_balance, t.period_id, t.reverses, d.kind AS debit_kind,
     d.owner AS debit_owner, c.kind AS credit_kind, c.owner AS credit_owner
     FROM transfer t JOIN account d ON d.id = t.debit JOIN account c ON c.id = t.credit """
+
+
+async def fetch(statement: str, /, **params: Any) -> list[dict[str, Any]]:
+    """Rows of one ledger statement, which must run inside the open write transaction: a
+    balance or a chain link written outside one would commit on its own."""
+    db.require_transaction("ledger statements")
+    return await db.fetch(statement, **params)
+
+
+async def first(statement: str, /, **params: Any) -> dict[str, Any] | None:
+    rows = await fetch(statement, **params)
+    return rows[0] if rows else None
 
 
 def _posted(row: dict[str, Any], *, replayed: bool) -> Posted:
@@ -546,14 +551,17 @@ def _posted(row: dict[str, Any], *, replayed: bool) -> Posted:
 
 async def transfer_row(village_id: int, transfer_id: int) -> Stored:
     """A transfer of this village with its two accounts' kinds and owners (inside the lock)."""
-    row = await first(REPLAY_SQL + "WHERE t.village = $1 AND t.id = $2", village_id, transfer_id)
+    row = await first(
+        REPLAY_SQL + "WHERE t.village = :village AND t.id = :id", village=village_id, id=transfer_id
+    )
     if row is None:
         raise NotFound()
     return Stored(**{name: row[name] for name in Stored.__slots__})
 
 
 async def is_reversed(transfer_id: int) -> bool:
-    return await first("SELECT id FROM transfer WHERE reverses = $1", transfer_id) is not None
+    reversal = await first("SELECT id FROM transfer WHERE reverses = :id", id=transfer_id)
+    return reversal is not None
 
 
 async def _lock_head(village_id: int) -> Head:
@@ -562,31 +570,31 @@ async def _lock_head(village_id: int) -> Head:
     PostgreSQL takes the row lock; SQLite's immediate transaction already holds the only write
     lock there is."""
     lock = (
-        "SELECT seq, hash, village_key FROM ledger_head WHERE village = $1"  # noqa: S608
+        "SELECT seq, hash, village_key FROM ledger_head WHERE village = :village"  # noqa: S608
         + (" FOR UPDATE" if is_postgres() else "")
     )
-    head = await first(lock, village_id)
+    head = await first(lock, village=village_id)
     if head is None:
         key = await current_village_key(village_id)
         if not key:
             raise NotFound()
         await fetch(
             "INSERT INTO ledger_head (village, seq, hash, village_key) "
-            "VALUES ($1, 0, $2, $3) ON CONFLICT DO NOTHING",
-            village_id,
-            genesis(key),
-            key,
+            "VALUES (:village, 0, :hash, :village_key) ON CONFLICT DO NOTHING",
+            village=village_id,
+            hash=genesis(key),
+            village_key=key,
         )
-        head = await first(lock, village_id)
+        head = await first(lock, village=village_id)
         assert head is not None
     return Head(**head)
 
 
-ALLOWS_NEGATIVE = "(SELECT allow_negative_balance FROM village WHERE id = $1)"
+ALLOWS_NEGATIVE = "(SELECT allow_negative_balance FROM village WHERE id = :village)"
 GUARDS: dict[Floor, str] = {
     "none": "",
-    "zero": " AND balance + $2 >= 0",
-    "village": f" AND (balance + $2 >= 0 OR {ALLOWS_NEGATIVE})",
+    "zero": " AND balance + :delta >= 0",
+    "village": f" AND (balance + :delta >= 0 OR {ALLOWS_NEGATIVE})",
 }
 
 
@@ -598,26 +606,22 @@ async def _move(village_id: int, side: Side, delta: int, floor: Floor) -> Moved:
     A deduction also records the village's current setting on the account, so the CHECK
     ``allow_negative OR balance >= 0`` holds whatever the village decides later."""
 
-    def owner(n: int) -> str:
-        return "owner IS NULL" if side.owner is None else f"owner = ${n}"
-
+    owner = "owner IS NULL" if side.owner is None else "owner = :owner"
     flag = f", allow_negative = {ALLOWS_NEGATIVE}" if floor == "village" else ""
     statement = (
-        f"UPDATE account SET balance = balance + $2{flag} WHERE village = $1 "  # noqa: S608
-        f"AND kind = $3 AND {owner(4)}{GUARDS[floor]} RETURNING id, balance, identity"
+        f"UPDATE account SET balance = balance + :delta{flag} WHERE village = :village "  # noqa: S608
+        f"AND kind = :kind AND {owner}{GUARDS[floor]} RETURNING id, balance, identity"
     )
-    args: list[Any] = [village_id, delta, side.kind]
+    account_of: dict[str, Any] = {"village": village_id, "kind": side.kind}
     if side.owner is not None:
-        args.append(side.owner)
+        account_of["owner"] = side.owner
     for _attempt in range(2):
-        moved = await first(statement, *args)
+        moved = await first(statement, delta=delta, **account_of)
         if moved is not None:
             return Moved(**moved)
         account = await first(
-            f"SELECT balance FROM account WHERE village = $1 AND kind = $2 AND {owner(3)}",  # noqa: S608
-            village_id,
-            side.kind,
-            *args[3:],
+            f"SELECT balance FROM account WHERE village = :village AND kind = :kind AND {owner}",  # noqa: S608
+            **account_of,
         )
         if account is not None:
             raise InsufficientPoints(balance=account["balance"], amount=-delta)
@@ -630,7 +634,9 @@ async def _open_account(village_id: int, side: Side) -> None:
     if (
         side.kind == "household"
         and await first(
-            "SELECT id FROM household WHERE id = $1 AND village = $2", side.owner, village_id
+            "SELECT id FROM household WHERE id = :id AND village = :village",
+            id=side.owner,
+            village=village_id,
         )
         is None
     ):
@@ -638,11 +644,11 @@ async def _open_account(village_id: int, side: Side) -> None:
     allow = {"issuance": "true", "household": ALLOWS_NEGATIVE, "shop": "false"}[side.kind]
     await fetch(
         f"INSERT INTO account (village, kind, owner, balance, allow_negative, identity) "  # noqa: S608
-        f"VALUES ($1, $2, $3, 0, {allow}, $4) ON CONFLICT DO NOTHING",
-        village_id,
-        side.kind,
-        side.owner,
-        await _identity(side),
+        f"VALUES (:village, :kind, :owner, 0, {allow}, :identity) ON CONFLICT DO NOTHING",
+        village=village_id,
+        kind=side.kind,
+        owner=side.owner,
+        identity=await _identity(side),
     )
 
 
@@ -650,11 +656,11 @@ async def _identity(side: Side) -> str:
     """The account's name in the hash chain: the household's public id, the shop's village key
     and name; frozen on the account, so renaming a shop later changes no link."""
     if side.kind == "household":
-        row = await first("SELECT public_id FROM household WHERE id = $1", side.owner)
+        row = await first("SELECT public_id FROM household WHERE id = :id", id=side.owner)
         assert row is not None
         return f"household:{row['public_id']}"
     if side.kind == "shop":
-        row = await first("SELECT s.name, s.village FROM shop s WHERE s.id = $1", side.owner)
+        row = await first("SELECT s.name, s.village FROM shop s WHERE s.id = :id", id=side.owner)
         if row is None:
             raise NotFound()
         return f"shop:{await current_village_key(row['village'])}/{row['name']}"

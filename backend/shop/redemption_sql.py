@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend.cards.scanning import CardVersion, Holder
-from backend.db import fetch, first, is_postgres
+from backend.db import Array, fetch, first, is_postgres, values
 from backend.settings import get_settings
 from backend.shop.errors import OutOfStock
 
@@ -111,24 +111,21 @@ class Taken:
 CONTEXT_SQL = """SELECT v.pin_threshold, v.daily_cap, r.id AS sale_id, r.request_hash,
     r.shop AS sale_shop, s.id AS shop_id, s.name AS shop_name, h.id AS household_id,
     h.public_id, h.head_name, h.number, h.status, c.version, c.pin_hash,
-    EXISTS (SELECT 1 FROM used_phone_code u WHERE u.village = v.id AND u.digest = $5) AS used,
+    EXISTS (SELECT 1 FROM used_phone_code u WHERE u.village = v.id AND u.digest = :digest) AS used,
     p.id AS product_id, p.name, p.unit, p.price, p.limit_per_period, p.stock
     FROM village v
-    LEFT JOIN redemption r ON r.village = v.id AND r.idempotency_key = $2
-    LEFT JOIN shop s ON s.id = $3 AND EXISTS (
+    LEFT JOIN redemption r ON r.village = v.id AND r.idempotency_key = :key
+    LEFT JOIN shop s ON s.id = :shop AND EXISTS (
         SELECT 1 FROM shop_village sv WHERE sv.shop = s.id AND sv.village = v.id)
-    LEFT JOIN household h ON h.village = v.id AND h.public_id = $4
+    LEFT JOIN household h ON h.village = v.id AND h.public_id = :public_id
     LEFT JOIN card c ON c.household = h.id
     LEFT JOIN product p ON p.village = v.id AND p.shop = s.id AND p.active
         AND p.id IN ({products})
-    WHERE v.id = $1 ORDER BY p.id"""
+    WHERE v.id = :village ORDER BY p.id"""
 # PostgreSQL: one text whatever the cart, so the prepared statement is planned once per
 # connection (a text per cart size was planned afresh on almost every sale).
-CONTEXT_PG_SQL = CONTEXT_SQL.format(products="SELECT unnest(CAST($6 AS INTEGER[]))")
-
-
-def _marks(first_number: int, count: int) -> str:
-    return ", ".join(f"${n}" for n in range(first_number, first_number + count))
+CONTEXT_PG_SQL = CONTEXT_SQL.format(products="SELECT unnest(CAST(:products AS INTEGER[]))")
+CONTEXT_SQLITE_SQL = CONTEXT_SQL.format(products=":products")
 
 
 async def context(
@@ -140,11 +137,17 @@ async def context(
     product_ids: list[int],
 ) -> Context | None:
     """Everything the checks need in one round trip; None if the village does not exist."""
-    head = (village_id, key, shop_id, public_id, digest)
+    head = {
+        "village": village_id,
+        "key": key,
+        "shop": shop_id,
+        "public_id": public_id,
+        "digest": digest,
+    }
     rows = await (
-        fetch(CONTEXT_PG_SQL, *head, product_ids)
+        fetch(CONTEXT_PG_SQL, **head, products=Array(product_ids))
         if is_postgres()
-        else fetch(CONTEXT_SQL.format(products=_marks(6, len(product_ids))), *head, *product_ids)
+        else fetch(CONTEXT_SQLITE_SQL, **head, products=product_ids)
     )
     if not rows:
         return None
@@ -187,10 +190,10 @@ async def take(sale: Sale, products: list[Product], counts: Counter[int]) -> Tak
 
 
 TAKE_PG_SQL = """WITH want (product, quantity) AS (
-        SELECT * FROM unnest(CAST($3 AS INTEGER[]), CAST($4 AS INTEGER[]))),
-    locked AS (SELECT id, stock FROM product WHERE village = $1 AND shop = $2
-        AND id = ANY(CAST($3 AS INTEGER[])) ORDER BY id FOR NO KEY UPDATE),
-    moved AS (UPDATE product p SET stock = l.stock - w.quantity, updated_at = $5
+        SELECT * FROM unnest(CAST(:products AS INTEGER[]), CAST(:quantities AS INTEGER[]))),
+    locked AS (SELECT id, stock FROM product WHERE village = :village AND shop = :shop
+        AND id = ANY(CAST(:products AS INTEGER[])) ORDER BY id FOR NO KEY UPDATE),
+    moved AS (UPDATE product p SET stock = l.stock - w.quantity, updated_at = :updated_at
         FROM want w, locked l WHERE p.id = w.product AND l.id = w.product
         AND l.stock >= w.quantity RETURNING p.id, p.stock)
     SELECT (SELECT count(*) FROM locked) AS locked,
@@ -214,11 +217,11 @@ async def _take_postgres(sale: Sale, products: list[Product], counts: Counter[in
     ids = [p.id for p in products]
     row = await first(
         TAKE_PG_SQL,
-        sale.village,
-        sale.shop,
-        ids,
-        [counts[i] for i in ids],
-        sale.created_at,
+        village=sale.village,
+        shop=sale.shop,
+        products=Array(ids),
+        quantities=Array([counts[i] for i in ids]),
+        updated_at=sale.created_at,
     )
     assert row is not None
     moved = dict(zip(row["moved_ids"] or [], row["moved_stock"] or [], strict=True))
@@ -235,18 +238,22 @@ async def _take_sqlite(sale: Sale, products: list[Product], counts: Counter[int]
     one after the largest (sales are never deleted); the UPDATE is guarded all the same, and
     CHECK (stock >= 0) stands behind it."""
     _refuse_short(products, counts, {p.id: p.stock for p in products})
-    update: list[Any] = [sale.shop, sale.created_at, sale.village]
+    update: dict[str, Any] = {
+        "shop": sale.shop,
+        "updated_at": sale.created_at,
+        "village": sale.village,
+    }
     cases = []
-    for product in products:
-        update += [product.id, counts[product.id]]
-        cases.append(f"WHEN ${len(update) - 1} THEN ${len(update)}")
+    for n, product in enumerate(products):
+        update |= {f"product_{n}": product.id, f"quantity_{n}": counts[product.id]}
+        cases.append(f"WHEN :product_{n} THEN :quantity_{n}")
     taken = f"CASE id {' '.join(cases)} END"
-    ids = ", ".join(f"${n}" for n in range(4, len(update) + 1, 2))
+    ids = ", ".join(f":product_{n}" for n in range(len(products)))
     moved = await fetch(
-        f"UPDATE product SET stock = stock - {taken}, updated_at = $2 "  # noqa: S608
-        f"WHERE village = $3 AND shop = $1 AND id IN ({ids}) AND stock >= {taken} "
+        f"UPDATE product SET stock = stock - {taken}, updated_at = :updated_at "  # noqa: S608
+        f"WHERE village = :village AND shop = :shop AND id IN ({ids}) AND stock >= {taken} "
         "RETURNING id",
-        *update,
+        **update,
     )
     if len(moved) != len(products):
         raise AssertionError("stock moved under the sale's write lock")
@@ -270,27 +277,40 @@ def _refuse_short(products: list[Product], counts: Counter[int], stock: dict[int
 
 RECEIPT_TRIES = 5
 SALE_COLUMNS = (
-    "id, village, shop, household, total, code_kind, idempotency_key, request_hash, actor, "
-    "actor_name, created_at, receipt_no, transfer, balance_after"
+    "id",
+    "village",
+    "shop",
+    "household",
+    "total",
+    "code_kind",
+    "idempotency_key",
+    "request_hash",
+    "actor",
+    "actor_name",
+    "created_at",
+    "receipt_no",
+    "transfer",
+    "balance_after",
 )
 INSERT_SALE_SQL = (
-    f"INSERT INTO redemption ({SALE_COLUMNS}) VALUES ({_marks(1, 14)}) "  # noqa: S608 (constants)
+    f"INSERT INTO redemption ({', '.join(SALE_COLUMNS)}) "  # noqa: S608 (constants)
+    f"VALUES ({', '.join(f':{column}' for column in SALE_COLUMNS)}) "
     "ON CONFLICT DO NOTHING RETURNING id"
 )
 RECORD_PG_SQL = f"""WITH sale AS ({INSERT_SALE_SQL}),
     cart (product, quantity, name, unit, price, stock_after) AS (
-        SELECT * FROM unnest(CAST($15 AS INTEGER[]), CAST($16 AS INTEGER[]),
-            CAST($17 AS TEXT[]), CAST($18 AS TEXT[]), CAST($19 AS INTEGER[]),
-            CAST($20 AS INTEGER[]))),
+        SELECT * FROM unnest(CAST(:products AS INTEGER[]), CAST(:quantities AS INTEGER[]),
+            CAST(:names AS TEXT[]), CAST(:units AS TEXT[]), CAST(:prices AS INTEGER[]),
+            CAST(:stock_after AS INTEGER[]))),
     logged AS (INSERT INTO stock_movement (village, shop, product, kind, quantity,
             stock_after, redemption, actor, actor_name, created_at)
-        SELECT CAST($2 AS INTEGER), CAST($3 AS INTEGER), c.product, 'sale', -c.quantity,
-            c.stock_after, s.id, CAST($9 AS INTEGER), CAST($10 AS TEXT),
-            CAST($11 AS TIMESTAMPTZ)
+        SELECT CAST(:village AS INTEGER), CAST(:shop AS INTEGER), c.product, 'sale',
+            -c.quantity, c.stock_after, s.id, CAST(:actor AS INTEGER), CAST(:actor_name AS TEXT),
+            CAST(:created_at AS TIMESTAMPTZ)
         FROM cart c, sale s),
     lined AS (INSERT INTO redemption_line (village, redemption, product, name, unit,
             quantity, price, subtotal)
-        SELECT CAST($2 AS INTEGER), s.id, c.product, c.name, c.unit, c.quantity, c.price,
+        SELECT CAST(:village AS INTEGER), s.id, c.product, c.name, c.unit, c.quantity, c.price,
             c.price * c.quantity
         FROM cart c, sale s)
     SELECT id FROM sale"""  # noqa: S608 (constants)
@@ -316,62 +336,73 @@ async def record(
     day = f"{sale.created_at.astimezone(ZoneInfo(get_settings().timezone)):%Y%m%d}"
     for _try in range(RECEIPT_TRIES):
         receipt_no = f"{day}-{secrets.token_hex(3).upper()}"
-        row = [
-            taken.sale_id,
-            sale.village,
-            sale.shop,
-            sale.household,
-            sale.total,
-            sale.code_kind,
-            sale.idempotency_key,
-            sale.request_hash,
-            sale.actor,
-            sale.actor_name,
-            sale.created_at,
-            receipt_no,
-            transfer_id,
-            balance_after,
-        ]
+        row = {
+            "id": taken.sale_id,
+            "village": sale.village,
+            "shop": sale.shop,
+            "household": sale.household,
+            "total": sale.total,
+            "code_kind": sale.code_kind,
+            "idempotency_key": sale.idempotency_key,
+            "request_hash": sale.request_hash,
+            "actor": sale.actor,
+            "actor_name": sale.actor_name,
+            "created_at": sale.created_at,
+            "receipt_no": receipt_no,
+            "transfer": transfer_id,
+            "balance_after": balance_after,
+        }
         writer = _record_postgres if is_postgres() else _record_sqlite
         if await writer(sale, taken, products, counts, row):
             return receipt_no
         if await first(
-            "SELECT id FROM redemption WHERE village = $1 AND idempotency_key = $2",
-            sale.village,
-            sale.idempotency_key,
+            "SELECT id FROM redemption WHERE village = :village AND idempotency_key = :key",
+            village=sale.village,
+            key=sale.idempotency_key,
         ):
             return None
     raise RuntimeError(f"no free receipt number after {RECEIPT_TRIES} draws")
 
 
 async def _record_postgres(
-    sale: Sale, taken: Taken, products: list[Product], counts: Counter[int], row: list[Any]
+    sale: Sale, taken: Taken, products: list[Product], counts: Counter[int], row: dict[str, Any]
 ) -> bool:
     """One statement, one text for every cart (arrays); the lines and the log are written only
     if the sale row was."""
     written = await first(
         RECORD_PG_SQL,
-        *row,
-        [p.id for p in products],
-        [counts[p.id] for p in products],
-        [p.name for p in products],
-        [p.unit for p in products],
-        [p.price for p in products],
-        [taken.stock_after[p.id] for p in products],
+        **row,
+        products=Array([p.id for p in products]),
+        quantities=Array([counts[p.id] for p in products]),
+        names=Array([p.name for p in products]),
+        units=Array([p.unit for p in products]),
+        prices=Array([p.price for p in products]),
+        stock_after=Array([taken.stock_after[p.id] for p in products]),
     )
     return written is not None
 
 
 async def _record_sqlite(
-    sale: Sale, taken: Taken, products: list[Product], counts: Counter[int], row: list[Any]
+    sale: Sale, taken: Taken, products: list[Product], counts: Counter[int], row: dict[str, Any]
 ) -> bool:
     """Three statements, each without a round trip."""
-    if await first(INSERT_SALE_SQL, *row) is None:
+    if await first(INSERT_SALE_SQL, **row) is None:
         return False
-    for statement, args in (
-        _values(
-            "stock_movement (village, shop, product, kind, quantity, stock_after, redemption, "
-            "actor, actor_name, created_at)",
+    for statement, params in (
+        _insert(
+            "stock_movement",
+            (
+                "village",
+                "shop",
+                "product",
+                "kind",
+                "quantity",
+                "stock_after",
+                "redemption",
+                "actor",
+                "actor_name",
+                "created_at",
+            ),
             [
                 (
                     sale.village,
@@ -388,8 +419,9 @@ async def _record_sqlite(
                 for p in products
             ],
         ),
-        _values(
-            "redemption_line (village, redemption, product, name, unit, quantity, price, subtotal)",
+        _insert(
+            "redemption_line",
+            ("village", "redemption", "product", "name", "unit", "quantity", "price", "subtotal"),
             [
                 (
                     sale.village,
@@ -405,14 +437,15 @@ async def _record_sqlite(
             ],
         ),
     ):
-        await fetch(statement, *args)
+        await fetch(statement, **params)
     return True
 
 
-def _values(table: str, rows: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
-    width = len(rows[0])
-    marks = ", ".join(f"({_marks(n * width + 1, width)})" for n in range(len(rows)))
-    return f"INSERT INTO {table} VALUES {marks}", [v for row in rows for v in row]  # noqa: S608
+def _insert(
+    table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> tuple[str, dict[str, Any]]:
+    marks, params = values(columns, rows)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {marks}", params  # noqa: S608
 
 
 async def taken(
@@ -426,24 +459,23 @@ async def taken(
     ``month`` in its completed sales other than ``sale_id`` (0 before a sale): the daily cap and
     the monthly limits in one statement."""
     parts: list[str] = []
-    args: list[Any] = [household_id, sale_id]
+    params: dict[str, Any] = {"household": household_id, "sale": sale_id}
     if day is not None:
-        args.append(day)
+        params["day"] = day
         parts.append(
-            "SELECT 0 AS product, COALESCE(SUM(total), 0) AS taken "  # noqa: S608
+            "SELECT 0 AS product, COALESCE(SUM(total), 0) AS taken "
             "FROM redemption "
-            "WHERE household = $1 AND status = 'completed' AND id <> $2 "
-            f"AND created_at >= ${len(args)}"
+            "WHERE household = :household AND status = 'completed' AND id <> :sale "
+            "AND created_at >= :day"
         )
     if product_ids:
-        args.append(month)
+        params |= {"month": month, "products": product_ids}
         parts.append(
-            "SELECT l.product, SUM(l.quantity) AS taken FROM redemption_line l "  # noqa: S608
-            "JOIN redemption r ON r.id = l.redemption WHERE r.household = $1 "
-            f"AND r.status = 'completed' AND r.id <> $2 AND r.created_at >= ${len(args)} "
-            f"AND l.product IN ({_marks(len(args) + 1, len(product_ids))}) GROUP BY l.product"
+            "SELECT l.product, SUM(l.quantity) AS taken FROM redemption_line l "
+            "JOIN redemption r ON r.id = l.redemption WHERE r.household = :household "
+            "AND r.status = 'completed' AND r.id <> :sale AND r.created_at >= :month "
+            "AND l.product IN (:products) GROUP BY l.product"
         )
-        args += product_ids
-    rows = await fetch(" UNION ALL ".join(parts), *args) if parts else []
+    rows = await fetch(" UNION ALL ".join(parts), **params) if parts else []
     spent = next((r["taken"] for r in rows if r["product"] == 0), 0)
     return int(spent), {r["product"]: int(r["taken"]) for r in rows if r["product"] != 0}

@@ -258,5 +258,5 @@ async def test_a_sold_product_keeps_its_history(change: str) -> None:
     await add_sale(place)
     with pytest.raises((asyncpg.ForeignKeyViolationError, sqlite3.IntegrityError)):
         async with write_transaction():
-            await fetch(f"{change} WHERE id = $1", place.product_id)
+            await fetch(f"{change} WHERE id = :id", id=place.product_id)
     assert await catalogue.product(place.village_id, place.shop_id, place.product_id)
