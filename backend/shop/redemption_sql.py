@@ -334,25 +334,12 @@ async def record(
     within weeks). The insert yields on any conflict; only a conflict on the key is the key's,
     on the number it draws again."""
     day = f"{sale.created_at.astimezone(ZoneInfo(get_settings().timezone)):%Y%m%d}"
+    columns = {name: getattr(sale, name) for name in Sale.__slots__}
+    columns |= {"id": taken.sale_id, "transfer": transfer_id, "balance_after": balance_after}
+    writer = _record_postgres if is_postgres() else _record_sqlite
     for _try in range(RECEIPT_TRIES):
         receipt_no = f"{day}-{secrets.token_hex(3).upper()}"
-        row = {
-            "id": taken.sale_id,
-            "village": sale.village,
-            "shop": sale.shop,
-            "household": sale.household,
-            "total": sale.total,
-            "code_kind": sale.code_kind,
-            "idempotency_key": sale.idempotency_key,
-            "request_hash": sale.request_hash,
-            "actor": sale.actor,
-            "actor_name": sale.actor_name,
-            "created_at": sale.created_at,
-            "receipt_no": receipt_no,
-            "transfer": transfer_id,
-            "balance_after": balance_after,
-        }
-        writer = _record_postgres if is_postgres() else _record_sqlite
+        row = columns | {"receipt_no": receipt_no}
         if await writer(sale, taken, products, counts, row):
             return receipt_no
         if await first(
