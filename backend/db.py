@@ -425,19 +425,19 @@ def bind(statement: str, params: Mapping[str, Any], mark: str) -> tuple[str, lis
         problems = [f":{n} not given" for n in missing] + [f"{n}= not used" for n in unused]
         named = ", ".join(f":{n}" for n in parsed.order) or "no parameter"
         raise TypeError(f"{'; '.join(problems)} (it names {named}): {statement[:120]!r}")
-    values = [params[name] for name in parsed.order]
-    spreads = [isinstance(value, list | tuple) for value in values]
-    if any(isinstance(value, Array) for value in values):
+    given = [params[name] for name in parsed.order]
+    spreads = [isinstance(value, list | tuple) for value in given]
+    if any(isinstance(value, Array) for value in given):
         if mark != "$":
             raise TypeError(
                 f"an Array parameter is PostgreSQL's, SQLite has none: {statement[:120]!r}"
             )
-        values = [list(value.values) if isinstance(value, Array) else value for value in values]
+        given = [list(value.values) if isinstance(value, Array) else value for value in given]
     if not any(spreads):
-        return _numbered(statement, mark), values
+        return _numbered(statement, mark), given
     marks: dict[str, str] = {}
     spread: list[Any] = []
-    for name, value, many in zip(parsed.order, values, spreads, strict=True):
+    for name, value, many in zip(parsed.order, given, spreads, strict=True):
         items = list(value) if many else [value]
         if not items:
             raise ValueError(f"parameter {name} is an empty list (IN () is not SQL)")
@@ -468,23 +468,23 @@ async def fetch(statement: str, /, **params: Any) -> list[dict[str, Any]]:
     For hot paths where the query builder costs more than it gives (a sale, a token lookup):
     one round trip, one thread hop on SQLite, no query object to build."""
     db = engine()
-    text, values = bind(statement, params, "$" if isinstance(db, PostgresEngine) else "?")
+    text, bound = bind(statement, params, "$" if isinstance(db, PostgresEngine) else "?")
     transaction = db.current_transaction.get()
     if isinstance(db, PostgresEngine):
         if transaction is not None:
-            return [dict(row) for row in await transaction.connection.fetch(text, *values)]
+            return [dict(row) for row in await transaction.connection.fetch(text, *bound)]
         if db.pool is None:  # a script that never called start()
             connection = await db.get_new_connection()
             try:
-                return [dict(row) for row in await connection.fetch(text, *values)]
+                return [dict(row) for row in await connection.fetch(text, *bound)]
             finally:
                 await connection.close()
         async with db.pool.acquire() as connection:
-            return [dict(row) for row in await connection.fetch(text, *values)]
+            return [dict(row) for row in await connection.fetch(text, *bound)]
     assert isinstance(db, PooledSQLiteEngine)
     if transaction is not None:
-        return list(await transaction.connection.execute_fetchall(text, values))
-    return list(await db._run_in_new_connection(text, values))
+        return list(await transaction.connection.execute_fetchall(text, bound))
+    return list(await db._run_in_new_connection(text, bound))
 
 
 async def first(statement: str, /, **params: Any) -> dict[str, Any] | None:
